@@ -1,0 +1,198 @@
+package io.modelship.runtime.monitoring;
+
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.drift.Histogram;
+import io.modelship.drift.ReferenceBins;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keeps the bins of the last {@code windowSize} predicted rows and scores them against the model
+ * package's reference distributions. Safe to call from any number of request threads.
+ */
+public final class DriftMonitor {
+
+    public static final int DEFAULT_WINDOW_SIZE = 1000;
+
+    private final List<String> featureNames;
+    private final List<ReferenceBins> featureReferences;
+    private final ReferenceBins predictionReference;
+    private final DriftThresholds thresholds;
+    private final int windowSize;
+    /** Features plus the prediction: the number of bin indices stored per row. */
+    private final int rowWidth;
+    /** Where each feature's bins start in {@link #counts}; the prediction's bins come last. */
+    private final int[] binOffsets;
+
+    private final Object lock = new Object();
+    /**
+     * Ring of the window's rows, each stored as {@code rowWidth} indices into {@link #counts}, so that
+     * evicting a row is a plain decrement per index.
+     */
+    private final int[] ring;
+    private final int[] counts;
+    private int nextRow;
+    private int rowsInWindow;
+    private long recordedRows;
+
+    private final LongAdder ignoredRows = new LongAdder();
+
+    /** A monitor with the default window of 1000 rows and the default PSI thresholds. */
+    public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
+                        double[] predictionFractions) {
+        this(featureNames, featureReferences, predictionFractions, DEFAULT_WINDOW_SIZE, DriftThresholds.DEFAULT);
+    }
+
+    /**
+     * @param featureNames        names of the model's features, in row order
+     * @param featureReferences   reference bins of each feature, in row order
+     * @param predictionFractions reference share of each predicted label index
+     * @param windowSize          how many of the latest rows are scored
+     * @param thresholds          PSI levels for Warning and Alert
+     */
+    public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
+                        double[] predictionFractions, int windowSize, DriftThresholds thresholds) {
+        if (featureNames.size() != featureReferences.size()) {
+            throw new IllegalArgumentException("need one reference per feature, got " + featureNames.size()
+                    + " names and " + featureReferences.size() + " references");
+        }
+        if (windowSize < 1) {
+            throw new IllegalArgumentException("windowSize must be at least 1, got " + windowSize);
+        }
+        if (thresholds == null) {
+            throw new IllegalArgumentException("thresholds must not be null");
+        }
+        this.featureNames = List.copyOf(featureNames);
+        this.featureReferences = List.copyOf(featureReferences);
+        this.predictionReference = ReferenceBins.ofCategories(predictionFractions);
+        this.thresholds = thresholds;
+        this.windowSize = windowSize;
+        this.rowWidth = featureNames.size() + 1;
+        this.binOffsets = new int[rowWidth];
+        int offset = 0;
+        for (int i = 0; i < featureNames.size(); i++) {
+            binOffsets[i] = offset;
+            offset += featureReferences.get(i).bins();
+        }
+        binOffsets[rowWidth - 1] = offset;
+        this.counts = new int[offset + predictionReference.bins()];
+        this.ring = new int[Math.multiplyExact(windowSize, rowWidth)];
+    }
+
+    /**
+     * Adds one predicted row to the window, evicting the oldest when it is full. Rows with a NaN or
+     * infinite value are ignored (and counted in {@link #ignoredRows()}) so they cannot poison the window.
+     *
+     * @throws IllegalArgumentException if the row has the wrong length or the label index is out of range
+     */
+    public void record(double[] row, int predictedClass) {
+        if (row.length != rowWidth - 1) {
+            throw new IllegalArgumentException("expected " + (rowWidth - 1) + " feature values, got " + row.length);
+        }
+        if (predictedClass < 0 || predictedClass >= predictionReference.bins()) {
+            throw new IllegalArgumentException("predicted label index " + predictedClass + " is outside 0.."
+                    + (predictionReference.bins() - 1));
+        }
+        // Binning is the costly part; it happens before the lock so concurrent requests only
+        // serialise on a few array writes.
+        var slots = new int[rowWidth];
+        for (int i = 0; i < row.length; i++) {
+            if (!Double.isFinite(row[i])) {
+                ignoredRows.increment();
+                return;
+            }
+            slots[i] = binOffsets[i] + featureReferences.get(i).binOf(row[i]);
+        }
+        slots[rowWidth - 1] = binOffsets[rowWidth - 1] + predictedClass;
+
+        synchronized (lock) {
+            int start = nextRow * rowWidth;
+            if (rowsInWindow == windowSize) {
+                for (int j = 0; j < rowWidth; j++) {
+                    counts[ring[start + j]]--;
+                }
+            } else {
+                rowsInWindow++;
+            }
+            for (int j = 0; j < rowWidth; j++) {
+                ring[start + j] = slots[j];
+                counts[slots[j]]++;
+            }
+            nextRow = nextRow + 1 == windowSize ? 0 : nextRow + 1;
+            recordedRows++;
+        }
+    }
+
+    /** Feature and prediction counts of the current window, taken together. */
+    public DriftWindow window() {
+        int[] snapshot;
+        synchronized (lock) {
+            snapshot = counts.clone();
+        }
+        var features = new ArrayList<Histogram>(featureReferences.size());
+        for (int i = 0; i < featureReferences.size(); i++) {
+            features.add(histogram(snapshot, binOffsets[i], featureReferences.get(i).bins()));
+        }
+        var predictions = histogram(snapshot, binOffsets[rowWidth - 1], predictionReference.bins());
+        return new DriftWindow(features, predictions);
+    }
+
+    /** Drift of the current window against the reference distributions. */
+    public DriftReport report() {
+        var window = window();
+        return DriftReport.score(featureNames, featureReferences, window.features(), predictionReference,
+                window.predictions(), thresholds);
+    }
+
+    /** Counts of each feature in the current window; use {@link #window()} to pair them with the predictions. */
+    public List<Histogram> featureHistograms() {
+        return window().features();
+    }
+
+    /** Counts of each predicted label index in the current window. */
+    public Histogram predictionHistogram() {
+        return window().predictions();
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public List<ReferenceBins> featureReferences() {
+        return featureReferences;
+    }
+
+    public ReferenceBins predictionReference() {
+        return predictionReference;
+    }
+
+    public DriftThresholds thresholds() {
+        return thresholds;
+    }
+
+    public int windowSize() {
+        return windowSize;
+    }
+
+    /** Rows recorded since start, including those since evicted from the window. */
+    public long recordedRows() {
+        synchronized (lock) {
+            return recordedRows;
+        }
+    }
+
+    /** Rows ignored since start because a value was NaN or infinite. */
+    public long ignoredRows() {
+        return ignoredRows.sum();
+    }
+
+    private static Histogram histogram(int[] counts, int offset, int bins) {
+        var binCounts = new long[bins];
+        for (int b = 0; b < bins; b++) {
+            binCounts[b] = counts[offset + b];
+        }
+        return new Histogram(binCounts);
+    }
+}
