@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# Serving-runtime benchmark, side by side with the seeds' stack (FastAPI + uvicorn + scikit-learn),
+# against the targets of docs/product section 5. Installs nothing; takes about 4 minutes.
+#
+#   benchmarks/run-serving.sh                 # everything, 20 s per measured run after 5 s warm-up
+#   BENCH_DURATION=5 BENCH_WARMUP=2 benchmarks/run-serving.sh   # a quick look, figures less stable
+#
+# Environment: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_ROWS, BENCH_SEED, BENCH_PORT,
+# BENCH_SEED_PORT, BENCH_WORK (scratch dir, default benchmarks/target), JVM_FLAGS, JAVA (a JDK 25+
+# java). Load only ever goes to 127.0.0.1. Not part of `./mvnw verify`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$ROOT/benchmarks
+WORK=${BENCH_WORK:-$BENCH/target}
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-5}
+ROWS=${BENCH_ROWS:-5000}
+SEED=${BENCH_SEED:-42}
+PORT=${BENCH_PORT:-28080}
+SEED_PORT=${BENCH_SEED_PORT:-28090}
+CONNECTIONS=8
+THREADS=2
+PY=/usr/bin/python3
+JAR=$ROOT/serving-runtime/target/serving-runtime.jar
+# Chosen by measurement on the 2-core box; see docs/benchmarks.md ("JVM flags").
+JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xms32m -Xmx128m -Xss512k -XX:+UseCompactObjectHeaders}
+
+die() { echo "run-serving: $*" >&2; exit 1; }
+step() { printf '\n== %s\n' "$*"; }
+# Reads key=value out of a "wrk: …" or "bench: …" line.
+field() { sed -nE "s/.* $2=([^ ]+).*/\1/p" <<<"$1"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# --- prerequisites -------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+$PY -c 'import sklearn, fastapi, uvicorn, joblib' 2>/dev/null \
+  || missing+=(python3-sklearn python3-fastapi python3-uvicorn python3-joblib)
+if ((${#missing[@]})); then
+  echo "run-serving: missing prerequisites; install them (Debian bookworm) with:" >&2
+  echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 2
+fi
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -nE 's/^ *java\.specification\.version = ([0-9]+).*/\1/p'; }
+if [[ -z ${JAVA:-} ]]; then
+  for candidate in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    if [[ -x $candidate ]] && (( $(java_major "$candidate" || echo 0) >= 25 )); then JAVA=$candidate; break; fi
+  done
+fi
+[[ -n ${JAVA:-} ]] || die "no JDK 25+ found; set JAVA=/path/to/jdk-25/bin/java"
+
+for port in "$PORT" "$SEED_PORT"; do
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use; set BENCH_PORT / BENCH_SEED_PORT"
+done
+
+mkdir -p "$WORK"
+SERVER_PID=
+SAMPLER_PID=
+cleanup() {
+  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# --- machine ---------------------------------------------------------------------------------------
+step "machine"
+echo "date     $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "cpus     $(nproc) x $(lscpu | sed -nE 's/^Model name: *//p')"
+echo "memory   $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "jdk      $("$JAVA" -version 2>&1 | head -1) ($JAVA)"
+echo "python   $($PY -c 'import sys, sklearn, fastapi, uvicorn; print(sys.version.split()[0], "sklearn", sklearn.__version__, "fastapi", fastapi.__version__, "uvicorn", uvicorn.__version__)')"
+echo "wrk      $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "load     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, before the run)"
+echo "jvm      $JVM_FLAGS"
+
+# --- build, data, models ---------------------------------------------------------------------------
+if [[ ! -f $JAR ]]; then
+  step "building $JAR"
+  (cd "$ROOT" && { ./mvnw -B -q -o package -pl api,serving-runtime -DskipTests \
+                   || ./mvnw -B -q package -pl api,serving-runtime -DskipTests; })
+fi
+runtime() { "$JAVA" -jar "$JAR" "$@"; }
+
+step "data and models: $ROWS rows x 20 features, seed $SEED; random forest, 100 trees, depth 10"
+DATA=$WORK/data.csv
+MODEL_DIR=$WORK/model
+SEED_MODEL=$WORK/seed-model.joblib
+rm -rf "$MODEL_DIR"
+runtime generate-data --rows "$ROWS" --features 20 --seed "$SEED" --out "$DATA"
+runtime train --data "$DATA" --target label --name bench-rf --version 1 --out "$MODEL_DIR" \
+  --algorithm random-forest --trees 100 --max-depth 10
+$PY "$BENCH/seed/train_seed.py" --data "$DATA" --target label --out "$SEED_MODEL" --seed "$SEED"
+# A train --out directory may hold the package itself or one archive; serve whichever it is.
+MODEL=$MODEL_DIR
+if [[ ! -f $MODEL_DIR/model.json ]]; then
+  MODEL=$(find "$MODEL_DIR" -maxdepth 2 \( -name model.json -printf '%h\n' -o -name '*.tar.gz' -print -o -name '*.zip' -print \) | head -1)
+  [[ -n $MODEL ]] || die "train wrote no model package under $MODEL_DIR"
+fi
+echo "model package: $MODEL"
+
+# One row and 1000 rows of the data set, without the label, as request bodies.
+$PY - "$DATA" "$WORK" <<'EOF'
+import csv, json, sys
+with open(sys.argv[1], newline="") as f:
+    reader = csv.reader(f)
+    header = next(reader)
+    t = header.index("label")
+    rows = [[float(v) for i, v in enumerate(r) if i != t] for _, r in zip(range(1000), reader)]
+json.dump({"features": rows[0]}, open(sys.argv[2] + "/predict.json", "w"))
+json.dump({"instances": (rows * 1000)[:1000]}, open(sys.argv[2] + "/batch.json", "w"))
+EOF
+
+# --- helpers ---------------------------------------------------------------------------------------
+# start_runtime NAME [ENV=VALUE…]: starts `serve` in the background; sets SERVER_PID.
+start_runtime() {
+  local name=$1; shift
+  env "$@" "$JAVA" $JVM_FLAGS -jar "$JAR" serve --model "$MODEL" --port "$PORT" >"$WORK/serve-$name.log" 2>&1 &
+  SERVER_PID=$!
+}
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+# wait_for URL TIMEOUT_S [START_NS]: polls every 10 ms until URL answers 200; prints the ms since
+# START_NS (default: now).
+wait_for() {
+  local url=$1 deadline=$(( $(date +%s%N) + $2 * 1000000000 )) start=${3:-$(date +%s%N)} now
+  while true; do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null) == 200 ]] && break
+    now=$(date +%s%N)
+    if (( now > deadline )) || ! kill -0 "$SERVER_PID" 2>/dev/null; then return 1; fi
+    sleep 0.01
+  done
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+}
+# load NAME URL [BODY_FILE [CONNECTIONS THREADS]]: wrk warm-up, then the measured run; sets LINE.
+load() {
+  local name=$1 url=$2 body=${3:-} c=${4:-$CONNECTIONS} t=${5:-$THREADS} out
+  out=$WORK/wrk-$(tr -cs 'a-zA-Z0-9' '-' <<<"$name" | sed 's/-*$//').txt
+  WRK_BODY_FILE=$body wrk -t"$t" -c"$c" -d"${WARMUP}s" -s "$BENCH/wrk-report.lua" "$url" >/dev/null
+  WRK_BODY_FILE=$body wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$BENCH/wrk-report.lua" "$url" \
+    >"$out"
+  LINE=$(grep '^wrk:' "$out")
+  printf '%-28s %s\n' "$name" "${LINE#wrk: }"
+}
+status_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# Samples the server's VmRSS every 250 ms into $WORK/rss.txt until stopped.
+start_sampler() {
+  : >"$WORK/rss.txt"
+  (while kill -0 "$SERVER_PID" 2>/dev/null; do status_kib "$SERVER_PID" VmRSS >>"$WORK/rss.txt"; sleep 0.25; done) &
+  SAMPLER_PID=$!
+}
+stop_sampler() { kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=; }
+mib() { calc "%.0f" "$1 / 1024"; }
+
+# --- (a) cold start ----------------------------------------------------------------------------------
+step "(a) cold start: serve -> /ready 200, 3 starts"
+starts=()
+for i in 1 2 3; do
+  forked=$(date +%s%N)
+  start_runtime "cold-$i"
+  ms=$(wait_for "http://127.0.0.1:$PORT/ready" 30 "$forked") \
+    || die "runtime did not become ready; see $WORK/serve-cold-$i.log"
+  starts+=("$ms")
+  echo "start $i: $ms ms"
+  stop_server
+done
+read -r COLD_BEST COLD_MEDIAN < <(printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[2] }')
+echo "cold start: best $COLD_BEST ms, median $COLD_MEDIAN ms"
+
+# --- (b, c, d) runtime, monitoring on ----------------------------------------------------------------
+step "(b) runtime, monitoring on: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s each"
+start_runtime monitoring-on MONITORING_ENABLED=true
+wait_for "http://127.0.0.1:$PORT/ready" 30 >/dev/null || die "runtime did not become ready; see $WORK/serve-monitoring-on.log"
+curl -sf -XPOST -H 'Content-Type: application/json' --data @"$WORK/predict.json" "http://127.0.0.1:$PORT/predict" \
+  >"$WORK/predict-answer.json" || die "POST /predict failed: $(cat "$WORK/predict-answer.json")"
+echo "sample answer: $(cat "$WORK/predict-answer.json")"
+load "GET /health" "http://127.0.0.1:$PORT/health"
+HEALTH=$LINE
+start_sampler
+load "POST /predict" "http://127.0.0.1:$PORT/predict" "$WORK/predict.json"
+PREDICT_ON=$LINE
+stop_sampler
+RSS_LOAD_MAX=$(sort -n "$WORK/rss.txt" | tail -1)
+RSS_AFTER=$(status_kib "$SERVER_PID" VmRSS)
+RSS_HWM=$(status_kib "$SERVER_PID" VmHWM)
+step "(d) RSS of the runtime during and after the /predict load"
+echo "VmRSS max during load $(mib "$RSS_LOAD_MAX") MiB, after $(mib "$RSS_AFTER") MiB, VmHWM $(mib "$RSS_HWM") MiB"
+
+step "(c) /predict_batch, 1000 rows per request, 1 connection (like sklearn's one job)"
+load "POST /predict_batch x1000" "http://127.0.0.1:$PORT/predict_batch" "$WORK/batch.json" 1 1
+BATCH=$LINE
+BATCH_ROWS=$(calc "%.0f" "$(field "$BATCH" rps) * 1000")
+echo "batch: $BATCH_ROWS rows/s"
+RSS_HWM=$(status_kib "$SERVER_PID" VmHWM)
+echo "VmHWM after the batch load $(mib "$RSS_HWM") MiB"
+
+step "in-tree load generator (informational): serving-runtime.jar bench on /predict, 5 s"
+# Shares the 2 cores with the server, and HttpClient costs more CPU per request than wrk.
+runtime bench --url "http://127.0.0.1:$PORT/predict" --body-file "$WORK/predict.json" \
+  --concurrency "$CONNECTIONS" --duration 5s --warmup 2s | tail -1 || echo "bench subcommand failed"
+stop_server
+
+# --- (b) runtime, monitoring off ----------------------------------------------------------------------
+step "(b) runtime, monitoring off (MONITORING_ENABLED=false)"
+start_runtime monitoring-off MONITORING_ENABLED=false
+wait_for "http://127.0.0.1:$PORT/ready" 30 >/dev/null || die "runtime did not become ready; see $WORK/serve-monitoring-off.log"
+load "POST /predict (mon. off)" "http://127.0.0.1:$PORT/predict" "$WORK/predict.json"
+PREDICT_OFF=$LINE
+stop_server
+
+# --- (e) seeds' stack -----------------------------------------------------------------------------------
+step "(e) seeds' stack: FastAPI $($PY -c 'import fastapi; print(fastapi.__version__)') + uvicorn (1 worker) + scikit-learn"
+SEED_MODEL=$SEED_MODEL $PY -m uvicorn seed_app:app --app-dir "$BENCH/seed" --host 127.0.0.1 --port "$SEED_PORT" \
+  --no-access-log --log-level warning >"$WORK/seed.log" 2>&1 &
+SERVER_PID=$!
+wait_for "http://127.0.0.1:$SEED_PORT/health" 60 >/dev/null || die "seed app did not start; see $WORK/seed.log"
+load "seed POST /predict" "http://127.0.0.1:$SEED_PORT/predict" "$WORK/predict.json"
+SEED_PREDICT=$LINE
+echo "seed VmHWM $(mib "$(status_kib "$SERVER_PID" VmHWM)") MiB"
+stop_server
+
+# --- (f) scikit-learn in-process batch -----------------------------------------------------------------
+step "(f) scikit-learn predict_proba in process, 1000-row batches, n_jobs=1"
+SK_OUT=$(cd "$BENCH/seed" && $PY sklearn_batch.py --model "$SEED_MODEL" --data "$DATA" --seconds 5)
+echo "$SK_OUT"
+SK_ROWS=$(sed -nE 's/.*rows_per_s=([0-9.]+).*/\1/p' <<<"$SK_OUT")
+
+# --- summary -------------------------------------------------------------------------------------------
+rps() { field "$1" rps; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
+P_ON=$(rps "$PREDICT_ON"); P_OFF=$(rps "$PREDICT_OFF"); H=$(rps "$HEALTH"); S=$(rps "$SEED_PREDICT")
+P99=$(field "$PREDICT_ON" p99_ms)
+RATIO_SEED=$(calc "%.1f" "$P_ON / $S")
+RATIO_HEALTH=$(calc "%.0f" "100 * $P_ON / $H")
+MON_COST=$(calc "%.1f" "100 * ($P_OFF - $P_ON) / $P_OFF")
+BATCH_RATIO=$(calc "%.2f" "$BATCH_ROWS / $SK_ROWS")
+ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "$PREDICT_OFF" errors) + $(field "$BATCH" errors) ))
+
+{
+  echo "| target (product.md §5) | measured | goal | result |"
+  echo "| --- | --- | --- | --- |"
+  echo "| /predict throughput vs seeds | $P_ON vs $S req/s = ${RATIO_SEED}× | ≥ 30× | $(verdict "$P_ON >= 30 * $S") |"
+  echo "| /predict vs own /health | $P_ON vs $H req/s = ${RATIO_HEALTH}% | ≥ 60% | $(verdict "$P_ON >= 0.6 * $H") |"
+  echo "| /predict p99 (monitoring on) | $P99 ms | < 5 ms | $(verdict "$P99 < 5") |"
+  echo "| monitoring cost | on $P_ON vs off $P_OFF req/s = ${MON_COST}% | < 10% | $(verdict "$MON_COST < 10") |"
+  echo "| /predict_batch 1000 rows | $BATCH_ROWS vs sklearn $SK_ROWS rows/s = ${BATCH_RATIO}× | ≥ 1× | $(verdict "$BATCH_ROWS >= $SK_ROWS") |"
+  echo "| cold start serve → /ready | median $COLD_MEDIAN ms (best $COLD_BEST; ${starts[*]}) | < 1500 ms | $(verdict "$COLD_MEDIAN < 1500") |"
+  echo "| RSS under load | VmHWM $(mib "$RSS_HWM") MiB (VmRSS max $(mib "$RSS_LOAD_MAX") during /predict) | < 256 MiB | $(verdict "$RSS_HWM < 262144") |"
+} >"$WORK/summary.md"
+{
+  echo
+  echo "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  for pair in "runtime GET /health:$HEALTH" "runtime POST /predict:$PREDICT_ON" \
+              "runtime POST /predict, monitoring off:$PREDICT_OFF" "runtime POST /predict_batch (1000 rows, 1 conn.):$BATCH" \
+              "seeds POST /predict:$SEED_PREDICT"; do
+    name=${pair%%:wrk*}; l=${pair#*:}
+    echo "| $name | $(field "$l" rps) | $(field "$l" p50_ms) | $(field "$l" p95_ms) | $(field "$l" p99_ms) | $(field "$l" max_ms) | $(field "$l" errors) |"
+  done
+} >"$WORK/runs.md"
+
+step "summary (also in $WORK/summary.md and runs.md)"
+cat "$WORK/summary.md" "$WORK/runs.md"
+(( ERRORS == 0 )) || echo "note: $ERRORS requests to the runtime failed; see $WORK/wrk-*.txt"
