@@ -1,0 +1,62 @@
+package io.modelship.runtime.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.modelship.runtime.server.ApiError;
+import io.modelship.runtime.server.JsonIo;
+import io.modelship.runtime.server.ModelRuntime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The runtime's own REST API: {@code POST /predict} and {@code POST /predict_batch}. */
+public final class PredictController {
+
+    private final ModelRuntime runtime;
+
+    public PredictController(ModelRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public void predict(Context ctx) {
+        InferenceService service = runtime.require();
+        JsonNode body = JsonIo.body(ctx);
+        if (!body.isObject()) {
+            throw ApiError.badRequest("request body must be an object like {\"features\": [...]}");
+        }
+        double[] row = service.rows().row(body.get("features"), "'features'");
+        InferenceService.Prediction p = service.predict(new double[][] {row})[0];
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("prediction", service.labels().get(p.classIndex()));
+        out.put("probabilities", service.probabilitiesByLabel(p.probabilities()));
+        out.put("model", service.manifest().name());
+        out.put("version", service.manifest().version());
+        out.put("request_id", p.requestId());
+        JsonIo.ok(ctx, out);
+    }
+
+    /** Accepts {@code {"instances": [...]}} or a bare list of rows. */
+    public void predictBatch(Context ctx) {
+        InferenceService service = runtime.require();
+        JsonNode body = JsonIo.body(ctx);
+        JsonNode instances = body.isArray() ? body : body.get("instances");
+        double[][] rows = service.rows().rows(instances, "'instances'");
+        InferenceService.Prediction[] predictions = service.predict(rows);
+        List<String> labels = new ArrayList<>(predictions.length);
+        List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
+        List<String> ids = new ArrayList<>(predictions.length);
+        for (InferenceService.Prediction p : predictions) {
+            labels.add(service.labels().get(p.classIndex()));
+            probabilities.add(service.probabilitiesByLabel(p.probabilities()));
+            ids.add(p.requestId());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("predictions", labels);
+        out.put("probabilities", probabilities);
+        out.put("model", service.manifest().name());
+        out.put("version", service.manifest().version());
+        out.put("request_ids", ids);
+        JsonIo.ok(ctx, out);
+    }
+}

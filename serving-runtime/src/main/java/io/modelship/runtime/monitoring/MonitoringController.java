@@ -1,0 +1,102 @@
+package io.modelship.runtime.monitoring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.modelship.drift.DriftReport;
+import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.server.ApiError;
+import io.modelship.runtime.server.JsonIo;
+import io.modelship.runtime.server.ModelRuntime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the runtime knows about its model in production: {@code /model_info}, {@code /drift},
+ * {@code /feedback} and {@code /metrics}.
+ */
+public final class MonitoringController {
+
+    private final ModelRuntime runtime;
+
+    public MonitoringController(ModelRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public void modelInfo(Context ctx) {
+        InferenceService service = runtime.require();
+        RequestMetrics metrics = runtime.metrics();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("uptimeSeconds", runtime.uptimeSeconds());
+        stats.put("requests", metrics.totalRequests());
+        stats.put("errors", metrics.errorResponses());
+        stats.put("latencyMs", metrics.latency());
+        stats.putAll(service.statistics());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", service.manifest().withoutReference());
+        out.put("status", runtime.ready() ? "READY" : "NOT_READY");
+        out.put("statistics", stats);
+        JsonIo.ok(ctx, out);
+    }
+
+    public void drift(Context ctx) {
+        InferenceService service = runtime.require();
+        DriftReport report = service.driftReport();
+        if (report == null) {
+            throw new ApiError(409, runtime.config().monitoring()
+                    ? "the model package has no reference distributions, so drift cannot be measured"
+                    : "monitoring is disabled (MONITORING_ENABLED=false)");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("score", report.score());
+        out.put("status", report.status());
+        out.put("samples", report.samples());
+        out.put("windowSize", runtime.config().driftWindowSize());
+        out.put("method", "psi");
+        out.put("thresholds", Map.of("warning", runtime.config().driftWarning(),
+                "threshold", runtime.config().driftThreshold()));
+        out.put("features", InferenceService.featureDrift(report.features()));
+        out.put("prediction", InferenceService.featureDrift(report.prediction()));
+        JsonIo.ok(ctx, out);
+    }
+
+    /** Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}. */
+    public void feedback(Context ctx) {
+        InferenceService service = runtime.require();
+        JsonNode body = JsonIo.body(ctx);
+        String id = text(body, "request_id");
+        String label = text(body, body.hasNonNull("ground_truth") && !body.hasNonNull("label") ? "ground_truth" : "label");
+        if (!service.labels().contains(label)) {
+            throw ApiError.badRequest("label '" + label + "' is not one of the model's labels " + service.labels());
+        }
+        FeedbackResult result = service.feedback(id, label);
+        if (result == null) {
+            throw new ApiError(409, "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+        }
+        if (!result.known()) {
+            throw ApiError.notFound("unknown or expired request_id '" + id + "'");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("request_id", id);
+        out.put("outcome", result.outcome());
+        out.put("predicted", result.predictedLabel());
+        out.put("correct", result.correct());
+        out.put("accuracy", service.accuracy());
+        JsonIo.ok(ctx, out);
+    }
+
+    public void metrics(Context ctx) {
+        InferenceService service = runtime.serviceOrNull();
+        if (service != null) {
+            service.driftReport();
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(runtime.metrics().scrape());
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
+            throw ApiError.badRequest("'" + field + "' is required");
+        }
+        return value.asText();
+    }
+}

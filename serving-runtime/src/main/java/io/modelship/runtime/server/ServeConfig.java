@@ -1,0 +1,123 @@
+package io.modelship.runtime.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything {@code serve} can be told. It is read from environment variables (the names the
+ * operator sets); command-line flags are mapped onto the same names and win. Defaults suit a pod.
+ */
+public record ServeConfig(
+        String modelUri,
+        String modelSha256,
+        String host,
+        int port,
+        long maxBodyBytes,
+        int maxBatchRows,
+        boolean monitoring,
+        int driftWindowSize,
+        double driftWarning,
+        double driftThreshold,
+        double accuracyMaxDrop,
+        int rememberedPredictions,
+        String authToken,
+        double rateLimitPerSecond,
+        int cacheSize,
+        Path predictionLog,
+        double predictionLogSampleRate,
+        Path workDir,
+        Path pvcRoot,
+        long maxDownloadBytes,
+        Duration drainTimeout,
+        Reporting reporting) {
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+
+    /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
+    public record Reporting(String podName, String namespace, String modelDeployment, Duration interval) {
+        public boolean enabled() {
+            return podName != null && namespace != null && modelDeployment != null;
+        }
+    }
+
+    /** Reads the environment variables the operator sets (names in the runtime README). */
+    public static ServeConfig fromEnvironment(Map<String, String> env) {
+        Function<String, String> get = name -> {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        };
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return new ServeConfig(
+                get.apply("MODEL_URI"),
+                get.apply("MODEL_SHA256"),
+                orDefault(get.apply("HOST"), "0.0.0.0"),
+                parseInt(get.apply("PORT"), 8080, "PORT"),
+                parseLong(get.apply("MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES, "MAX_BODY_BYTES"),
+                parseInt(get.apply("MAX_BATCH_ROWS"), 10_000, "MAX_BATCH_ROWS"),
+                !"false".equalsIgnoreCase(get.apply("MONITORING_ENABLED")),
+                parseInt(get.apply("DRIFT_WINDOW_SIZE"), 1000, "DRIFT_WINDOW_SIZE"),
+                parseDouble(get.apply("DRIFT_WARNING"), 0.1, "DRIFT_WARNING"),
+                parseDouble(get.apply("DRIFT_THRESHOLD"), 0.25, "DRIFT_THRESHOLD"),
+                parseDouble(get.apply("ACCURACY_MAX_DROP"), 0.05, "ACCURACY_MAX_DROP"),
+                parseInt(get.apply("FEEDBACK_REMEMBERED_PREDICTIONS"), 10_000, "FEEDBACK_REMEMBERED_PREDICTIONS"),
+                get.apply("AUTH_TOKEN"),
+                parseDouble(get.apply("RATE_LIMIT_RPS"), 0, "RATE_LIMIT_RPS"),
+                parseInt(get.apply("PREDICTION_CACHE_SIZE"), 0, "PREDICTION_CACHE_SIZE"),
+                get.apply("PREDICTION_LOG") == null ? null : Path.of(get.apply("PREDICTION_LOG")),
+                parseDouble(get.apply("PREDICTION_LOG_SAMPLE_RATE"), 0.01, "PREDICTION_LOG_SAMPLE_RATE"),
+                get.apply("MODEL_WORK_DIR") == null ? tmp.resolve("modelship") : Path.of(get.apply("MODEL_WORK_DIR")),
+                Path.of(orDefault(get.apply("MODEL_PVC_ROOT"), "/mnt/models")),
+                parseLong(get.apply("MODEL_MAX_DOWNLOAD_BYTES"), 2L * 1024 * 1024 * 1024, "MODEL_MAX_DOWNLOAD_BYTES"),
+                Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
+                new Reporting(get.apply("POD_NAME"), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
+                        Duration.ofSeconds(parseInt(get.apply("REPORT_INTERVAL_SECONDS"), 15,
+                                "REPORT_INTERVAL_SECONDS"))));
+    }
+
+    /** Checks ranges so a typo fails at start with the name of the setting. */
+    public ServeConfig validate() {
+        check(port >= 0 && port <= 65535, "port must be 0-65535, got " + port);
+        check(maxBodyBytes > 0, "max body bytes must be positive");
+        check(maxBatchRows > 0, "max batch rows must be positive");
+        check(driftWindowSize > 0, "drift window size must be positive");
+        check(driftWarning >= 0 && driftWarning <= driftThreshold,
+                "drift thresholds need 0 <= warning <= threshold, got " + driftWarning + " and " + driftThreshold);
+        check(accuracyMaxDrop >= 0 && accuracyMaxDrop <= 1, "accuracy max drop must be within 0..1");
+        check(rateLimitPerSecond >= 0, "rate limit must not be negative");
+        check(cacheSize >= 0, "prediction cache size must not be negative");
+        check(predictionLogSampleRate >= 0 && predictionLogSampleRate <= 1, "prediction log sample rate must be 0..1");
+        return this;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static int parseInt(String value, int fallback, String name) {
+        return (int) parseLong(value, fallback, name);
+    }
+
+    private static long parseLong(String value, long fallback, String name) {
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static double parseDouble(String value, double fallback, String name) {
+        try {
+            return value == null ? fallback : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
+        }
+    }
+}

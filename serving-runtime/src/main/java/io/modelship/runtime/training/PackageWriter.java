@@ -1,0 +1,79 @@
+package io.modelship.runtime.training;
+
+import io.modelship.runtime.model.ArtifactCodec;
+import io.modelship.runtime.model.ModelManifest;
+import io.modelship.runtime.model.ModelPackage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/** Writes a trained model as a package: a folder, or a {@code .tar.gz} / {@code .zip} of one. */
+public final class PackageWriter {
+
+    public static final String ARTIFACT_FILE = "model.bin";
+
+    /** Writes {@code result} to {@code out} and returns the manifest with the artifact checksum. */
+    public ModelManifest write(Trainer.Result result, Path out) {
+        String name = out.getFileName().toString();
+        try {
+            if (name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".zip")) {
+                Path staging = Files.createTempDirectory("modelship-package-");
+                ModelManifest manifest = writeDirectory(result, staging);
+                archive(staging, out);
+                return manifest;
+            }
+            return writeDirectory(result, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model package to " + out, e);
+        }
+    }
+
+    private ModelManifest writeDirectory(Trainer.Result result, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path artifact = dir.resolve(ARTIFACT_FILE);
+        ArtifactCodec.write(result.model(), artifact);
+        ModelManifest m = result.manifest();
+        ModelManifest manifest = new ModelManifest(m.name(), m.version(), m.format(), m.task(), m.algorithm(),
+                new ModelManifest.Artifact(ARTIFACT_FILE, ArtifactCodec.sha256(artifact)), m.target(), m.features(),
+                m.labels(), m.hyperparameters(), m.metrics(), m.reference(), m.createdAt());
+        ModelPackage.json().writerWithDefaultPrettyPrinter()
+                .writeValue(dir.resolve(ModelPackage.MANIFEST_FILE).toFile(), manifest);
+        return manifest;
+    }
+
+    /** Packs the package files at the archive root, manifest first so {@code inspect} finds it fast. */
+    public static void archive(Path dir, Path out) throws IOException {
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        List<Path> files = List.of(dir.resolve(ModelPackage.MANIFEST_FILE), dir.resolve(ARTIFACT_FILE));
+        try (OutputStream os = Files.newOutputStream(out)) {
+            if (out.getFileName().toString().endsWith(".zip")) {
+                try (ZipOutputStream zip = new ZipOutputStream(os)) {
+                    for (Path file : files) {
+                        zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                        Files.copy(file, zip);
+                        zip.closeEntry();
+                    }
+                }
+            } else {
+                try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(os))) {
+                    for (Path file : files) {
+                        TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), file.getFileName().toString());
+                        tar.putArchiveEntry(entry);
+                        Files.copy(file, tar);
+                        tar.closeArchiveEntry();
+                    }
+                }
+            }
+        }
+    }
+}
