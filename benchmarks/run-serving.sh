@@ -91,7 +91,7 @@ SEED_MODEL=$WORK/seed-model.joblib
 rm -rf "$MODEL_DIR"
 runtime generate-data --rows "$ROWS" --features 20 --seed "$SEED" --out "$DATA"
 runtime train --data "$DATA" --target label --name bench-rf --version 1 --out "$MODEL_DIR" \
-  --algorithm random-forest --trees 100 --max-depth 10
+  --algorithm random-forest --trees 100 --max-depth 10 --seed "$SEED"
 $PY "$BENCH/seed/train_seed.py" --data "$DATA" --target label --out "$SEED_MODEL" --seed "$SEED"
 # A train --out directory may hold the package itself or one archive; serve whichever it is.
 MODEL=$MODEL_DIR
