@@ -54,7 +54,7 @@ public final class TestModels {
     }
 
     /** Finds a repository file whether tests run from the module or the repository root. */
-    static Path locate(String relative) {
+    public static Path locate(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve(relative))) {
                 return dir.resolve(relative);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "serving-runtime", mixinStandardHelpOptions = true, version = "modelship serving-runtime 0.1.0",
         description = "Modelship serving runtime and model tooling.",
         subcommands = {ServeCommand.class, TrainCommand.class, InspectCommand.class, ScoreCommand.class,
-                GenerateDataCommand.class, DemoCommand.class, io.modelship.runtime.bench.BenchCommand.class})
+                GenerateDataCommand.class, DemoCommand.class, WarmupCommand.class, io.modelship.runtime.bench.BenchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -201,6 +201,20 @@ public final class InferenceService implements AutoCloseable {
         return new Prediction(k, probabilities, id);
     }
 
+    /** The batch answer both the seed API and KServe V1 give: labels and probabilities by label. */
+    public Map<String, Object> batchAnswer(Prediction[] predictions) {
+        List<String> predicted = new ArrayList<>(predictions.length);
+        List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
+        for (Prediction p : predictions) {
+            predicted.add(labels.get(p.classIndex()));
+            probabilities.add(probabilitiesByLabel(p.probabilities()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("predictions", predicted);
+        out.put("probabilities", probabilities);
+        return out;
+    }
+
     /** Probabilities keyed by label, in label order. */
     public Map<String, Double> probabilitiesByLabel(double[] probabilities) {
         Map<String, Double> map = new LinkedHashMap<>();

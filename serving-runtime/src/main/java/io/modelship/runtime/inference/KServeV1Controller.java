@@ -5,9 +5,6 @@ import io.javalin.http.Context;
 import io.modelship.runtime.server.ApiError;
 import io.modelship.runtime.server.JsonIo;
 import io.modelship.runtime.server.ModelRuntime;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** KServe V1 protocol: {@code GET /v1/models/{name}} and {@code POST /v1/models/{name}:predict}. */
@@ -37,14 +34,7 @@ public final class KServeV1Controller {
         }
         InferenceService.Prediction[] predictions = service.predict(service.rows().rows(body.get("instances"),
                 "'instances'"));
-        List<String> labels = Arrays.stream(predictions)
-                .map(p -> service.labels().get(p.classIndex())).toList();
-        List<Map<String, Double>> probabilities = Arrays.stream(predictions)
-                .map(p -> service.probabilitiesByLabel(p.probabilities())).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("predictions", labels);
-        out.put("probabilities", probabilities);
-        JsonIo.ok(ctx, out);
+        JsonIo.ok(ctx, service.batchAnswer(predictions));
     }
 
     private InferenceService named(String name) {

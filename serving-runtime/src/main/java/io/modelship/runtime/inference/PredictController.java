@@ -5,9 +5,8 @@ import io.javalin.http.Context;
 import io.modelship.runtime.server.ApiError;
 import io.modelship.runtime.server.JsonIo;
 import io.modelship.runtime.server.ModelRuntime;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The runtime's own REST API: {@code POST /predict} and {@code POST /predict_batch}. */
@@ -43,20 +42,10 @@ public final class PredictController {
         JsonNode instances = body.isArray() ? body : body.get("instances");
         double[][] rows = service.rows().rows(instances, "'instances'");
         InferenceService.Prediction[] predictions = service.predict(rows);
-        List<String> labels = new ArrayList<>(predictions.length);
-        List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
-        List<String> ids = new ArrayList<>(predictions.length);
-        for (InferenceService.Prediction p : predictions) {
-            labels.add(service.labels().get(p.classIndex()));
-            probabilities.add(service.probabilitiesByLabel(p.probabilities()));
-            ids.add(p.requestId());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("predictions", labels);
-        out.put("probabilities", probabilities);
+        Map<String, Object> out = service.batchAnswer(predictions);
         out.put("model", service.manifest().name());
         out.put("version", service.manifest().version());
-        out.put("request_ids", ids);
+        out.put("request_ids", Arrays.stream(predictions).map(InferenceService.Prediction::requestId).toList());
         JsonIo.ok(ctx, out);
     }
 }

@@ -74,7 +74,9 @@ public record ModelPackage(ModelManifest manifest, Predictor predictor, Path loc
         Object model = ArtifactCodec.read(artifact, manifest.artifact().sha256());
         checkAgreesWithManifest(model, manifest);
         List<String> names = manifest.features().stream().map(ModelManifest.Feature::name).toList();
-        return new ModelPackage(manifest, SmilePredictor.of(model, names), local,
+        Predictor predictor = CompiledForest.compile(model, manifest.labels().size())
+                .<Predictor>map(p -> p).orElseGet(() -> SmilePredictor.of(model, names));
+        return new ModelPackage(manifest, predictor, local,
                 sha != null ? sha : manifest.artifact().sha256());
     }
 

@@ -30,6 +30,7 @@ public record ServeConfig(
         Path workDir,
         Path pvcRoot,
         long maxDownloadBytes,
+        Duration shutdownDelay,
         Duration drainTimeout,
         Reporting reporting) {
 
@@ -70,6 +71,7 @@ public record ServeConfig(
                 get.apply("MODEL_WORK_DIR") == null ? tmp.resolve("modelship") : Path.of(get.apply("MODEL_WORK_DIR")),
                 Path.of(orDefault(get.apply("MODEL_PVC_ROOT"), "/mnt/models")),
                 parseLong(get.apply("MODEL_MAX_DOWNLOAD_BYTES"), 2L * 1024 * 1024 * 1024, "MODEL_MAX_DOWNLOAD_BYTES"),
+                Duration.ofSeconds(parseInt(get.apply("SHUTDOWN_DELAY_SECONDS"), 0, "SHUTDOWN_DELAY_SECONDS")),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
                 new Reporting(get.apply("POD_NAME"), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
                         Duration.ofSeconds(parseInt(get.apply("REPORT_INTERVAL_SECONDS"), 15,

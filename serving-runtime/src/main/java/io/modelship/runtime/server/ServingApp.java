@@ -161,22 +161,21 @@ public final class ServingApp implements AutoCloseable {
     }
 
     /**
-     * Graceful stop for SIGTERM: readiness fails first so no new traffic is routed here, requests in
-     * flight finish (up to the drain timeout), then the server stops.
+     * Graceful stop for SIGTERM: readiness fails first and the server keeps serving for the shutdown
+     * delay (so Kubernetes can take the pod out of its Services), then requests in flight finish (up
+     * to the drain timeout), then the server stops.
      */
     @Override
     public void close() {
         runtime.startDraining();
+        LOG.info("shutting down: readiness is now 503");
+        sleep(runtime.config().shutdownDelay().toMillis());
         long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            sleep(20);
         }
         app.stop();
+        LOG.info("stopped");
         var service = runtime.serviceOrNull();
         if (service != null) {
             try {
@@ -184,6 +183,14 @@ public final class ServingApp implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("closing the prediction log failed: {}", e.getMessage());
             }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

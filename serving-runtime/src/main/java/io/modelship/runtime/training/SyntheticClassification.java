@@ -10,7 +10,9 @@ import java.util.Random;
 /**
  * A reproducible binary classification data set in the spirit of scikit-learn's
  * {@code make_classification}: a few informative features decide the class through a noisy
- * linear score, the rest are noise. The same seed always gives the same file.
+ * linear score, the rest are noise. The concept (which features matter, and how) depends only on
+ * the number of features, so files written with different seeds are fresh samples of the same
+ * problem (a training and a test set); the same seed always gives the same file.
  */
 public final class SyntheticClassification {
 
@@ -23,12 +25,13 @@ public final class SyntheticClassification {
         if (rows < 1 || features < 1) {
             throw new IllegalArgumentException("rows and features must be at least 1");
         }
-        Random random = new Random(seed);
+        Random concept = new Random(1_000_003L * features);
         int informative = Math.max(1, Math.min(features, (features + 1) / 2));
         double[] weights = new double[informative];
         for (int j = 0; j < informative; j++) {
-            weights[j] = random.nextGaussian();
+            weights[j] = concept.nextGaussian();
         }
+        Random random = new Random(seed);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
@@ -45,7 +48,8 @@ public final class SyntheticClassification {
                 for (int j = 0; j < features; j++) {
                     double x = random.nextGaussian() * (1 + j % 3) + (j % 5) - 2;
                     if (j < informative) {
-                        score += weights[j] * x;
+                        // centred on the feature's mean so the two classes come out balanced
+                        score += weights[j] * (x - (j % 5 - 2));
                     }
                     line.append(String.format(Locale.ROOT, "%.5f", x)).append(',');
                 }

@@ -98,7 +98,7 @@ class ModelPackageTest {
         Path tgz = tmp.resolve("evil.tar.gz");
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(
                 new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
-            TarArchiveEntry entry = new TarArchiveEntry("/tmp/absolute.txt");
+            TarArchiveEntry entry = new TarArchiveEntry("iris/../../escaped.txt");
             entry.setSize(1);
             out.putArchiveEntry(entry);
             out.write('x');

@@ -33,14 +33,14 @@ class MonitoringTest extends ServingAppTest {
         ServingApp fresh = start(Map.of("DRIFT_WINDOW_SIZE", "300"));
         try {
             post(fresh, "/predict_batch", batch(0, 0, 300), "application/json");
-            JsonNode baseline = send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/drift")).build()).json();
+            JsonNode baseline = get(fresh, "/drift").json();
             assertThat(baseline.path("samples").asLong()).isEqualTo(300);
             for (JsonNode f : baseline.path("features")) {
                 assertThat(f.path("status").asText()).as(f.toString()).isEqualTo("Normal");
             }
 
             post(fresh, "/predict_batch", batch(4.0, 0, 300), "application/json");
-            JsonNode drifted = send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/drift")).build()).json();
+            JsonNode drifted = get(fresh, "/drift").json();
             assertThat(drifted.path("status").asText()).isEqualTo("Alert");
             assertThat(drifted.path("samples").asLong()).isEqualTo(300);
             for (JsonNode f : drifted.path("features")) {
@@ -74,7 +74,7 @@ class MonitoringTest extends ServingAppTest {
                 correct += right ? 1 : 0;
                 total++;
             }
-            JsonNode accuracy = send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/model_info")).build())
+            JsonNode accuracy = get(fresh, "/model_info")
                     .json().path("statistics").path("accuracy");
             assertThat(accuracy.path("windowCount").asInt()).isEqualTo(total);
             assertThat(accuracy.path("accuracy").asDouble()).isEqualTo((double) correct / total);
@@ -114,7 +114,7 @@ class MonitoringTest extends ServingAppTest {
             int total = clients * perClient;
             int bad = total - ok;
             assertThat(bad).isEqualTo(total / 5);
-            JsonNode stats = send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/model_info")).build())
+            JsonNode stats = get(fresh, "/model_info")
                     .json().path("statistics");
             assertThat(stats.path("predictions").asLong()).isEqualTo(2L * ok);
             long classSum = 0;
@@ -123,7 +123,7 @@ class MonitoringTest extends ServingAppTest {
             }
             assertThat(classSum).isEqualTo(2L * ok);
             assertThat(stats.path("errors").asLong()).isEqualTo(bad);
-            String metrics = send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/metrics")).build()).body();
+            String metrics = get(fresh, "/metrics").body();
             assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict_batch\",status=\"200\"} "
                     + ok + ".0");
             assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict\",status=\"400\"} " + bad
@@ -138,7 +138,7 @@ class MonitoringTest extends ServingAppTest {
         ServingApp fresh = start(Map.of());
         try {
             fresh.runtime().startDraining();
-            assertError(send(fresh, java.net.http.HttpRequest.newBuilder(uri(fresh, "/ready")).build()), 503,
+            assertError(get(fresh, "/ready"), 503,
                     "shutting down");
             assertThat(post(fresh, "/predict", "{\"features\": [5.1, 3.5, 1.4, 0.2]}", "application/json").status())
                     .isEqualTo(200);
@@ -151,9 +151,9 @@ class MonitoringTest extends ServingAppTest {
     void aModelThatFailsToLoadLeavesTheServerUpAndSaysWhy() {
         ServingApp broken = start(Map.of("MODEL_URI", "/nonexistent/model.tar.gz"));
         try {
-            assertThat(send(broken, java.net.http.HttpRequest.newBuilder(uri(broken, "/health")).build()).status())
+            assertThat(get(broken, "/health").status())
                     .isEqualTo(200);
-            assertError(send(broken, java.net.http.HttpRequest.newBuilder(uri(broken, "/ready")).build()), 503,
+            assertError(get(broken, "/ready"), 503,
                     "model failed to load", "not found");
             assertError(post(broken, "/predict", "{\"features\": [1, 2, 3, 4]}", "application/json"), 503,
                     "model failed to load");

@@ -21,8 +21,8 @@ class OptionalFeaturesTest extends ServingAppTest {
         ServingApp secured = start(Map.of("AUTH_TOKEN", "s3cret"));
         try {
             assertError(post(secured, "/predict", ROW, "application/json"), 401, "missing bearer token");
-            assertThat(send(secured, HttpRequest.newBuilder(uri(secured, "/health")).build()).status()).isEqualTo(200);
-            assertThat(send(secured, HttpRequest.newBuilder(uri(secured, "/ready")).build()).status()).isEqualTo(200);
+            assertThat(get(secured, "/health").status()).isEqualTo(200);
+            assertThat(get(secured, "/ready").status()).isEqualTo(200);
             HttpRequest wrong = HttpRequest.newBuilder(uri(secured, "/model_info"))
                     .header("Authorization", "Bearer nope").build();
             assertError(send(secured, wrong), 401, "invalid bearer token");
@@ -66,11 +66,11 @@ class OptionalFeaturesTest extends ServingAppTest {
                 assertThat(again.path("probabilities")).isEqualTo(first.path("probabilities"));
                 assertThat(again.path("request_id").asText()).isNotEqualTo(first.path("request_id").asText());
             }
-            JsonNode stats = send(cached, HttpRequest.newBuilder(uri(cached, "/model_info")).build()).json()
+            JsonNode stats = get(cached, "/model_info").json()
                     .path("statistics");
             assertThat(stats.path("cacheHitRatio").asDouble()).isEqualTo(0.75);
             assertThat(stats.path("predictions").asLong()).isEqualTo(4);
-            assertThat(send(cached, HttpRequest.newBuilder(uri(cached, "/metrics")).build()).body())
+            assertThat(get(cached, "/metrics").body())
                     .contains("modelship_prediction_cache_hit_ratio 0.75");
         } finally {
             cached.close();
@@ -100,7 +100,7 @@ class OptionalFeaturesTest extends ServingAppTest {
         ServingApp plain = start(Map.of("MONITORING_ENABLED", "false"));
         try {
             assertThat(post(plain, "/predict", ROW, "application/json").status()).isEqualTo(200);
-            assertError(send(plain, HttpRequest.newBuilder(uri(plain, "/drift")).build()), 409, "monitoring is disabled");
+            assertError(get(plain, "/drift"), 409, "monitoring is disabled");
         } finally {
             plain.close();
         }

@@ -42,7 +42,11 @@ abstract class ServingAppTest {
     record Reply(int status, JsonNode json, String body, HttpResponse<String> raw) {}
 
     static Reply get(String path) {
-        return send(app, HttpRequest.newBuilder(uri(app, path)).GET().build());
+        return get(app, path);
+    }
+
+    static Reply get(ServingApp target, String path) {
+        return send(target, HttpRequest.newBuilder(uri(target, path)).GET().build());
     }
 
     static Reply post(String path, String json) {
