@@ -25,7 +25,7 @@ THREADS=2
 PY=/usr/bin/python3
 JAR=$ROOT/serving-runtime/target/serving-runtime.jar
 # Chosen by measurement on the 2-core box; see docs/benchmarks.md ("JVM flags").
-JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xmx128m -XX:+UseCompactObjectHeaders}
+JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xmx128m}
 
 die() { echo "run-serving: $*" >&2; exit 1; }
 step() { printf '\n== %s\n' "$*"; }
@@ -187,20 +187,27 @@ done
 read -r COLD_BEST COLD_MEDIAN < <(printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[2] }')
 echo "cold start: best $COLD_BEST ms, median $COLD_MEDIAN ms"
 
-# JDK 25 ahead-of-time cache (JEP 483/514): one training run records the classes loaded and linked
-# while serving; a container image would ship the cache next to the jar.
+# JDK 25 ahead-of-time cache (JEP 483/514): `./mvnw package` records serving-runtime.aot next to the
+# jar, and an image ships it. If it is missing or does not fit these flags (-XX:AOTMode=on refuses to
+# start then), one training run of `serve` records a cache here instead.
 step "(a) cold start with a JDK AOT cache (-XX:AOTCache), 3 starts"
-AOT=$WORK/serve.aot
-rm -f "$AOT"
-EXTRA_FLAGS="-XX:AOTCacheOutput=$AOT"
-start_runtime aot-training
-wait_for "http://127.0.0.1:$PORT/ready" 30 >/dev/null || die "AOT training run did not become ready"
-for _ in 1 2 3 4 5; do
-  curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' --data @"$WORK/predict.json" "http://127.0.0.1:$PORT/predict"
-  curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' --data @"$WORK/batch.json" "http://127.0.0.1:$PORT/predict_batch"
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics"
-done
-stop_server
+AOT=$ROOT/serving-runtime/target/serving-runtime.aot
+if [[ -f $AOT ]] && "$JAVA" $JVM_FLAGS -XX:AOTCache="$AOT" -XX:AOTMode=on -jar "$JAR" --version >/dev/null 2>&1; then
+  echo "using the build's cache $AOT"
+else
+  AOT=$WORK/serve.aot
+  echo "no usable build cache; recording $AOT from a training run of serve"
+  rm -f "$AOT"
+  EXTRA_FLAGS="-XX:AOTCacheOutput=$AOT"
+  start_runtime aot-training
+  wait_for "http://127.0.0.1:$PORT/ready" 30 >/dev/null || die "AOT training run did not become ready"
+  for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' --data @"$WORK/predict.json" "http://127.0.0.1:$PORT/predict"
+    curl -s -o /dev/null -XPOST -H 'Content-Type: application/json' --data @"$WORK/batch.json" "http://127.0.0.1:$PORT/predict_batch"
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics"
+  done
+  stop_server
+fi
 aot_starts=()
 if [[ -f $AOT ]]; then
   EXTRA_FLAGS="-XX:AOTCache=$AOT"
@@ -218,7 +225,9 @@ else
   AOT_BEST=none AOT_MEDIAN=none
   echo "no AOT cache was written; see $WORK/serve-aot-training.log"
 fi
-EXTRA_FLAGS=
+# The load runs start the way the image does: with the cache when there is one.
+[[ $AOT_MEDIAN == none ]] && EXTRA_FLAGS= || EXTRA_FLAGS="-XX:AOTCache=$AOT"
+echo "runtime for the load runs: $JVM_FLAGS $EXTRA_FLAGS"
 
 # --- (b, c, d) runtime, monitoring on ----------------------------------------------------------------
 step "(b) runtime, monitoring on: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s each"
