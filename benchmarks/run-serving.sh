@@ -25,7 +25,7 @@ THREADS=2
 PY=/usr/bin/python3
 JAR=$ROOT/serving-runtime/target/serving-runtime.jar
 # Chosen by measurement on the 2-core box; see docs/benchmarks.md ("JVM flags").
-JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xmx128m}
+JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xmx104m -Xmn64m}
 
 die() { echo "run-serving: $*" >&2; exit 1; }
 step() { printf '\n== %s\n' "$*"; }
