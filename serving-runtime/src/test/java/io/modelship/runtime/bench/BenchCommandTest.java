@@ -47,7 +47,7 @@ class BenchCommandTest {
 
     @Test
     void printsTheMachineReadableLineLast() throws Exception {
-        int code = bench("--url", serve(200), "--concurrency", "2", "--duration", "300ms", "--warmup", "100ms");
+        int code = bench("--url", serve(200), "--concurrency", "2", "--duration", "1s", "--warmup", "200ms");
 
         assertThat(code).isZero();
         String[] lines = out.toString().strip().split("\n");

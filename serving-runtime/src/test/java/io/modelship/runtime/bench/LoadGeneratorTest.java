@@ -76,7 +76,7 @@ class LoadGeneratorTest {
         URI url = start(200, 2);
         byte[] body = "{\"features\":[1,2,3]}".getBytes(StandardCharsets.UTF_8);
 
-        var result = new LoadGenerator(config(url, "POST", body, 4, 200, 600)).run();
+        var result = new LoadGenerator(config(url, "POST", body, 4, 500, 1000)).run();
 
         assertThat(result.requests()).isPositive();
         assertThat(result.warmupRequests()).isPositive();
@@ -86,7 +86,7 @@ class LoadGeneratorTest {
         assertThat(result.latency().getTotalCount()).isEqualTo(result.requests());
         // A 2 ms handler cannot answer faster than 2 ms.
         assertThat(result.latencyMillis(50)).isGreaterThanOrEqualTo(2.0);
-        assertThat(result.requestsPerSecond()).isEqualTo(result.requests() / 0.6);
+        assertThat(result.requestsPerSecond()).isEqualTo(result.requests() / 1.0);
         assertThat(lastRequest).containsEntry("method", "POST")
                 .containsEntry("body", "{\"features\":[1,2,3]}")
                 .containsEntry("content-type", "application/json")
@@ -97,7 +97,7 @@ class LoadGeneratorTest {
     void countsEachServerErrorAsANon2xxError() throws Exception {
         URI url = start(500, 0);
 
-        var result = new LoadGenerator(config(url, "GET", null, 2, 0, 300)).run();
+        var result = new LoadGenerator(config(url, "GET", null, 2, 0, 1000)).run();
 
         assertThat(result.requests()).isPositive();
         assertThat(result.warmupRequests()).isZero();
@@ -117,7 +117,7 @@ class LoadGeneratorTest {
         }
         URI url = URI.create("http://127.0.0.1:" + closedPort + "/health");
 
-        var result = new LoadGenerator(config(url, "GET", null, 2, 0, 200)).run();
+        var result = new LoadGenerator(config(url, "GET", null, 2, 0, 500)).run();
 
         assertThat(result.requests()).isPositive();
         assertThat(result.ioErrors()).isEqualTo(result.requests());
