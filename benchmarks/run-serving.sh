@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serving-runtime benchmark, side by side with the seeds' stack (FastAPI + uvicorn + scikit-learn),
-# against the targets of docs/product section 5. Installs nothing; takes about 4 minutes.
+# against the performance targets of the product specification (section 5). Installs nothing;
+# takes about 3.5 minutes. Figures and decisions: docs/benchmarks.md.
 #
 #   benchmarks/run-serving.sh                 # everything, 20 s per measured run after 5 s warm-up
 #   BENCH_DURATION=5 BENCH_WARMUP=2 benchmarks/run-serving.sh   # a quick look, figures less stable
