@@ -153,14 +153,22 @@ wait_for() {
   done
   echo $(( ($(date +%s%N) - start) / 1000000 ))
 }
-# load NAME URL [BODY_FILE [CONNECTIONS THREADS]]: wrk warm-up, then the measured run; sets LINE.
+# CPU time (utime + stime, clock ticks) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+# load NAME URL [BODY_FILE [CONNECTIONS THREADS]]: wrk warm-up, then the measured run; sets LINE, with
+# the server's ($SERVER_PID) CPU time per request added as server_cpu_us.
 load() {
   local name=$1 url=$2 body=${3:-} c=${4:-$CONNECTIONS} t=${5:-$THREADS} out
   out=$WORK/wrk-$(tr -cs 'a-zA-Z0-9' '-' <<<"$name" | sed 's/-*$//').txt
   WRK_BODY_FILE=$body wrk -t"$t" -c"$c" -d"${WARMUP}s" -s "$BENCH/wrk-report.lua" "$url" >/dev/null
+  local ticks
+  ticks=$(cpu_ticks "$SERVER_PID")
   WRK_BODY_FILE=$body wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$BENCH/wrk-report.lua" "$url" \
     >"$out"
+  ticks=$(( $(cpu_ticks "$SERVER_PID") - ticks ))
   LINE=$(grep '^wrk:' "$out")
+  LINE="$LINE server_cpu_us=$(calc "%.1f" "1e6 * $ticks / $HZ / $(field "$LINE" requests)")"
   printf '%-28s %s\n' "$name" "${LINE#wrk: }"
 }
 status_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -276,15 +284,25 @@ SERVER_PID=$ON_PID
 WRK_BODY_FILE=$WORK/predict.json wrk -t$THREADS -c$CONNECTIONS -d"$(( 2 * WARMUP ))s" -s "$BENCH/wrk-report.lua" \
   "http://127.0.0.1:$OFF_PORT/predict" >/dev/null
 : >"$WORK/slices-on.txt"; : >"$WORK/slices-off.txt"
+# Throughput of a slice moves with whatever else the box runs; the server's own CPU time per request
+# hardly does, so both are reported.
+declare -A TICKS=([on]=0 [off]=0) REQS=([on]=0 [off]=0)
 for round in 1 2 3 4; do
   for side in on off; do
-    port=$PORT; [[ $side == off ]] && port=$OFF_PORT
+    port=$PORT pid=$ON_PID
+    [[ $side == off ]] && port=$OFF_PORT pid=$OFF_PID
+    before=$(cpu_ticks "$pid")
     WRK_BODY_FILE=$WORK/predict.json wrk -t$THREADS -c$CONNECTIONS -d"${SLICE}s" -s "$BENCH/wrk-report.lua" \
       "http://127.0.0.1:$port/predict" | grep '^wrk:' >>"$WORK/slices-$side.txt"
+    TICKS[$side]=$(( TICKS[$side] + $(cpu_ticks "$pid") - before ))
+    REQS[$side]=$(( REQS[$side] + $(field "$(tail -1 "$WORK/slices-$side.txt")" requests) ))
   done
   printf 'round %d: on %s req/s, off %s req/s\n' "$round" "$(field "$(tail -1 "$WORK/slices-on.txt")" rps)" \
     "$(field "$(tail -1 "$WORK/slices-off.txt")" rps)"
 done
+CPU_ON=$(calc "%.1f" "1e6 * ${TICKS[on]} / $HZ / ${REQS[on]}")
+CPU_OFF=$(calc "%.1f" "1e6 * ${TICKS[off]} / $HZ / ${REQS[off]}")
+echo "server CPU per /predict: monitoring on $CPU_ON µs, off $CPU_OFF µs"
 # One line per side: mean req/s over the slices, median p50/p95, worst p99/max, all errors.
 combine() {
   # Plain awk (Debian's mawk has no asort): insertion sort for the medians.
@@ -297,8 +315,8 @@ combine() {
              printf "wrk: requests=%d rps=%.1f p50_ms=%.3f p95_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%d\n",
                     req, rps / NR, median(p50, NR), median(p95, NR), p99, mx, err }' "$1"
 }
-PREDICT_ON_SLICES=$(combine "$WORK/slices-on.txt")
-PREDICT_OFF=$(combine "$WORK/slices-off.txt")
+PREDICT_ON_SLICES="$(combine "$WORK/slices-on.txt") server_cpu_us=$CPU_ON"
+PREDICT_OFF="$(combine "$WORK/slices-off.txt") server_cpu_us=$CPU_OFF"
 printf '%-28s %s\n' "monitoring on (slices)" "${PREDICT_ON_SLICES#wrk: }" "monitoring off (slices)" "${PREDICT_OFF#wrk: }"
 stop_server
 SERVER_PID=$OFF_PID; OFF_PID=
@@ -330,6 +348,7 @@ P99=$(field "$PREDICT_ON" p99_ms)
 RATIO_SEED=$(calc "%.1f" "$P_ON / $S")
 RATIO_HEALTH=$(calc "%.0f" "100 * $P_ON / $H")
 MON_COST=$(calc "%.1f" "100 * ($P_OFF - $P_ON_SLICES) / $P_OFF")
+MON_CPU_COST=$(calc "%.1f" "100 * ($CPU_ON - $CPU_OFF) / $CPU_OFF")
 BATCH_RATIO=$(calc "%.2f" "$BATCH_ROWS / $SK_ROWS")
 ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "$PREDICT_ON_SLICES" errors) \
   + $(field "$PREDICT_OFF" errors) + $(field "$BATCH" errors) ))
@@ -340,7 +359,8 @@ ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "
   echo "| /predict throughput vs seeds | $P_ON vs $S req/s = ${RATIO_SEED}× | ≥ 30× | $(verdict "$P_ON >= 30 * $S") |"
   echo "| /predict vs own /health | $P_ON vs $H req/s = ${RATIO_HEALTH}% | ≥ 60% | $(verdict "$P_ON >= 0.6 * $H") |"
   echo "| /predict p99 (monitoring on) | $P99 ms | < 5 ms | $(verdict "$P99 < 5") |"
-  echo "| monitoring cost (interleaved slices) | on $P_ON_SLICES vs off $P_OFF req/s = ${MON_COST}% | < 10% | $(verdict "$MON_COST < 10") |"
+  echo "| monitoring cost: throughput, interleaved slices | on $P_ON_SLICES vs off $P_OFF req/s = ${MON_COST}% | < 10% | $(verdict "$MON_COST < 10") |"
+  echo "| monitoring cost: server CPU per request | on $CPU_ON vs off $CPU_OFF µs = +${MON_CPU_COST}% | < 10% | $(verdict "$MON_CPU_COST < 10") |"
   echo "| /predict_batch 1000 rows | $BATCH_ROWS vs sklearn $SK_ROWS rows/s = ${BATCH_RATIO}× | ≥ 1× | $(verdict "$BATCH_ROWS >= $SK_ROWS") |"
   echo "| cold start serve → /ready, plain jar | median $COLD_MEDIAN ms (best $COLD_BEST; ${starts[*]}) | < 1500 ms | $(verdict "$COLD_MEDIAN < 1500") |"
   echo "| cold start serve → /ready, AOT cache | median $AOT_MEDIAN ms (best $AOT_BEST; ${aot_starts[*]}) | < 1500 ms | $([[ $AOT_MEDIAN == none ]] && echo n/a || verdict "$AOT_MEDIAN < 1500") |"
@@ -348,14 +368,14 @@ ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "
 } >"$WORK/summary.md"
 {
   echo
-  echo "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU µs/req |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for pair in "runtime GET /health:$HEALTH" "runtime POST /predict:$PREDICT_ON" \
               "runtime POST /predict, monitoring on, 4 slices:$PREDICT_ON_SLICES" \
               "runtime POST /predict, monitoring off, 4 slices:$PREDICT_OFF" "runtime POST /predict_batch (1000 rows, 1 conn.):$BATCH" \
               "seeds POST /predict:$SEED_PREDICT"; do
     name=${pair%%:wrk*}; l=${pair#*:}
-    echo "| $name | $(field "$l" rps) | $(field "$l" p50_ms) | $(field "$l" p95_ms) | $(field "$l" p99_ms) | $(field "$l" max_ms) | $(field "$l" errors) |"
+    echo "| $name | $(field "$l" rps) | $(field "$l" p50_ms) | $(field "$l" p95_ms) | $(field "$l" p99_ms) | $(field "$l" max_ms) | $(field "$l" errors) | $(field "$l" server_cpu_us) |"
   done
 } >"$WORK/runs.md"
 
