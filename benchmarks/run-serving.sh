@@ -267,7 +267,7 @@ echo "VmHWM after the batch load $(mib "$RSS_HWM") MiB"
 
 step "in-tree load generator (informational): serving-runtime.jar bench on /predict, 5 s"
 # Shares the 2 cores with the server, and HttpClient costs more CPU per request than wrk.
-runtime bench --url "http://127.0.0.1:$PORT/predict" --body-file "$WORK/predict.json" \
+"$JAVA" -XX:+UseSerialGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT/predict" --body-file "$WORK/predict.json" \
   --concurrency "$CONNECTIONS" --duration 5s --warmup 2s | tail -1 || echo "bench subcommand failed"
 
 # --- (b) monitoring cost ------------------------------------------------------------------------------

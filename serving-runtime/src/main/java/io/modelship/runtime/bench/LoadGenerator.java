@@ -124,6 +124,10 @@ public final class LoadGenerator {
             clients.add(HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(config.requestTimeout())
+                    // Complete responses on the client's selector thread instead of handing them to a
+                    // pool: measured 2.5x the requests/s on 2 cores, where every handoff costs CPU the
+                    // server under test would otherwise get.
+                    .executor(Runnable::run)
                     .build());
         }
         // The clock starts after the clients exist: the first one initialises TLS, which takes a while.
@@ -133,7 +137,9 @@ public final class LoadGenerator {
         List<Thread> workers = new ArrayList<>(config.concurrency());
         for (int i = 0; i < config.concurrency(); i++) {
             HttpClient client = clients.get(i);
-            workers.add(Thread.ofVirtual().name("bench-worker-" + i).start(() -> work(client)));
+            // A handful of workers that block in send(): platform threads unpark directly, without
+            // a trip through the virtual-thread scheduler.
+            workers.add(Thread.ofPlatform().daemon().name("bench-worker-" + i).start(() -> work(client)));
         }
 
         Histogram total;
