@@ -1,0 +1,30 @@
+package io.modelship.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CanarySpec {
+
+  /** Steps walked in order: set a weight or pause. */
+  private List<CanaryStep> steps;
+
+  /** Absent: weights follow the replica ratio on the shared Service. */
+  private TrafficRouting trafficRouting;
+
+  public List<CanaryStep> getSteps() {
+    return steps;
+  }
+
+  public void setSteps(List<CanaryStep> steps) {
+    this.steps = steps;
+  }
+
+  public TrafficRouting getTrafficRouting() {
+    return trafficRouting;
+  }
+
+  public void setTrafficRouting(TrafficRouting trafficRouting) {
+    this.trafficRouting = trafficRouting;
+  }
+}
