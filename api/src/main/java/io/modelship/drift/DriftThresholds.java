@@ -1,0 +1,35 @@
+package io.modelship.drift;
+
+/**
+ * PSI levels at which drift becomes a warning and an alert ({@code spec.monitoring.drift.warning}
+ * and {@code threshold}).
+ *
+ * @param warning   score from which drift is a {@link DriftStatus#Warning}
+ * @param threshold score from which drift is an {@link DriftStatus#Alert}
+ */
+public record DriftThresholds(double warning, double threshold) {
+
+    /** The usual PSI reading: below 0.1 stable, 0.1 to 0.25 moderate shift, 0.25 and above significant. */
+    public static final DriftThresholds DEFAULT = new DriftThresholds(0.1, 0.25);
+
+    public DriftThresholds {
+        if (!Double.isFinite(warning) || !Double.isFinite(threshold) || warning < 0 || warning > threshold) {
+            throw new IllegalArgumentException("drift thresholds need 0 <= warning <= threshold, got warning="
+                    + warning + ", threshold=" + threshold);
+        }
+    }
+
+    /** Alert at or above the threshold, Warning at or above the warning level, otherwise Normal. */
+    public DriftStatus classify(double score) {
+        if (Double.isNaN(score)) {
+            throw new IllegalArgumentException("cannot classify a drift score that is NaN");
+        }
+        if (score >= threshold) {
+            return DriftStatus.Alert;
+        }
+        if (score >= warning) {
+            return DriftStatus.Warning;
+        }
+        return DriftStatus.Normal;
+    }
+}
