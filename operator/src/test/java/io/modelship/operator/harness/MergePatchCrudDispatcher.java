@@ -1,0 +1,44 @@
+package io.modelship.operator.harness;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The CRUD dispatcher with JSON merge patches applied as RFC 7386 and the API server apply them:
+ * lists replaced, null removing a key. The stock mock appends to lists and keeps nulls, which
+ * would make repeated reports and pruning look broken when they are not.
+ */
+final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
+
+  @Override
+  public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
+    try {
+      return apply(base.deepCopy(), Serialization.jsonMapper().readTree(patch));
+    } catch (JsonProcessingException e) {
+      throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
+    }
+  }
+
+  static JsonNode apply(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+      var field = it.next();
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), apply(result.get(field.getKey()), field.getValue()));
+      }
+    }
+    return result;
+  }
+}
