@@ -68,7 +68,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
       String name = ServingNames.deploymentName(md, target.version());
       ResourceID id = new ResourceID(name, md.getMetadata().getNamespace());
       if (target.fromSpec()) {
-        desired.put(id, desired(md, target.version(), target.replicas(), plan));
+        desired.put(id, desired(md, target.version(), replicas(md, target, actual.get(id)), plan));
       } else if (actual.containsKey(id)) {
         desired.put(id, retained(actual.get(id), target.replicas()));
       }
@@ -85,6 +85,22 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .filter(d -> md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT)))
         .forEach(d -> owned.put(ResourceID.fromResource(d), d));
     return owned;
+  }
+
+  /**
+   * An HPA-owned count is carried over from the live Deployment, so an update never resets what
+   * the HPA chose; a new Deployment starts at the HPA's minimum.
+   */
+  static Integer replicas(ModelDeployment md, VersionTarget target, Deployment actual) {
+    if (target.replicas() != null) {
+      return target.replicas();
+    }
+    if (actual != null && actual.getSpec().getReplicas() != null) {
+      return actual.getSpec().getReplicas();
+    }
+    return md.getSpec().getAutoscaling() == null
+        ? null
+        : ServingAutoscaler.minReplicas(md.getSpec().getAutoscaling());
   }
 
   /** An old version kept serving during a handover: unchanged but for its size. */
