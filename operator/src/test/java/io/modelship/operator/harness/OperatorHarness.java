@@ -77,7 +77,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public static Predicate<ModelDeployment> condition(String type, String status, String reason) {
-    return md -> md.getStatus().getConditions() != null
+    return md -> md.getStatus() != null && md.getStatus().getConditions() != null
         && md.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType())
             && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())));
   }
