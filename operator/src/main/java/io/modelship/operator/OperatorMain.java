@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,13 +37,16 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Serving runtime image when the spec names none (env DEFAULT_RUNTIME_IMAGE).")
   String defaultImage;
 
-  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-250m}")
+  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-250m}",
+      description = "CPU request when the spec sets no resources (env DEFAULT_CPU_REQUEST).")
   String cpuRequest;
 
-  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-512Mi}")
+  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-512Mi}",
+      description = "Memory request when the spec sets no resources (env DEFAULT_MEMORY_REQUEST).")
   String memoryRequest;
 
-  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-1Gi}")
+  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-1Gi}",
+      description = "Memory limit when the spec sets no resources (env DEFAULT_MEMORY_LIMIT).")
   String memoryLimit;
 
   @Option(names = "--report-interval", defaultValue = "${env:REPORT_INTERVAL_SECONDS:-15}",
@@ -53,7 +57,8 @@ public final class OperatorMain implements Callable<Integer> {
       description = "true, false or auto (on when running in a cluster) (env LEADER_ELECTION).")
   String leaderElection;
 
-  @Option(names = "--lease-name", defaultValue = "${env:LEASE_NAME:-modelship-operator}")
+  @Option(names = "--lease-name", defaultValue = "${env:LEASE_NAME:-modelship-operator}",
+      description = "Name of the leader-election Lease (env LEASE_NAME).")
   String leaseName;
 
   @Option(names = "--lease-namespace", defaultValue = "${env:LEASE_NAMESPACE:-}",
@@ -78,21 +83,21 @@ public final class OperatorMain implements Callable<Integer> {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();
     var operator = new ModelshipOperator(client, settings, registry, lease(), Clock.systemUTC());
+    var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
     var stopped = new CountDownLatch(1);
-    try (var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start()) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        operator.close();
-        client.close();
-        stopped.countDown();
-      }));
-      operator.start();
-      stopped.await();
-    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      http.close();
+      client.close();
+      stopped.countDown();
+    }));
+    operator.start();
+    stopped.await();
     return 0;
   }
 
   private Optional<LeaderElectionConfiguration> lease() {
-    boolean enabled = switch (leaderElection.toLowerCase(java.util.Locale.ROOT)) {
+    boolean enabled = switch (leaderElection.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> Files.exists(IN_CLUSTER_TOKEN);

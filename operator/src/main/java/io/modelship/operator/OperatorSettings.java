@@ -37,17 +37,6 @@ public record OperatorSettings(
     namespaces = Set.copyOf(namespaces);
   }
 
-  public OperatorSettings withReportIntervalSeconds(int seconds) {
-    return new OperatorSettings(
-        namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        seconds, retryAfter);
-  }
-
-  public OperatorSettings withNamespaces(Set<String> watched) {
-    return new OperatorSettings(
-        watched, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        reportIntervalSeconds, retryAfter);
-  }
 
   public ResourceRequirements defaultResources() {
     return new ResourceRequirementsBuilder()

@@ -52,6 +52,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +200,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .filter(d -> d.getMetadata().getLabels() != null
             && md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
             && d.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
-        .sorted(java.util.Comparator.comparing(d -> d.getMetadata().getName()))
+        .sorted(Comparator.comparing(d -> d.getMetadata().getName()))
         .toList();
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,8 +53,7 @@ public final class StatusPatch {
   /** RFC 7386: changed values as they are, removed keys as null, objects recursively. */
   static ObjectNode diff(ObjectNode before, ObjectNode after) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext(); ) {
-      var field = it.next();
+    for (Map.Entry<String, JsonNode> field : after.properties()) {
       JsonNode old = before.get(field.getKey());
       JsonNode now = field.getValue();
       if (now.isNull()) {
@@ -70,9 +68,9 @@ public final class StatusPatch {
         patch.set(field.getKey(), now);
       }
     }
-    for (Iterator<String> it = before.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!before.get(name).isNull() && (!after.has(name) || after.get(name).isNull())) {
+    for (Map.Entry<String, JsonNode> field : before.properties()) {
+      String name = field.getKey();
+      if (!field.getValue().isNull() && (!after.has(name) || after.get(name).isNull())) {
         patch.putNull(name);
       }
     }

@@ -1,11 +1,13 @@
 package io.modelship.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.operator.status.Conditions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** The Kubernetes Events one status change deserves; nothing when nothing changed. */
 public final class TransitionEvents {
@@ -39,14 +41,14 @@ public final class TransitionEvents {
     return events;
   }
 
-  private static java.util.Optional<io.fabric8.kubernetes.api.model.Condition> changed(
-      List<io.fabric8.kubernetes.api.model.Condition> previous, ModelDeploymentStatus after, String type) {
+  private static Optional<Condition> changed(
+      List<Condition> previous, ModelDeploymentStatus after, String type) {
     String before = Conditions.statusOf(previous, type);
     return Conditions.find(after.getConditions(), type)
         .filter(c -> !c.getStatus().equals(before) || !Objects.equals(reason(previous, type), c.getReason()));
   }
 
-  private static String reason(List<io.fabric8.kubernetes.api.model.Condition> conditions, String type) {
-    return Conditions.find(conditions, type).map(io.fabric8.kubernetes.api.model.Condition::getReason).orElse(null);
+  private static String reason(List<Condition> conditions, String type) {
+    return Conditions.find(conditions, type).map(Condition::getReason).orElse(null);
   }
 }

@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -170,7 +171,7 @@ public final class StatusAggregator {
   private static String driftMessage(DriftSummary drift) {
     String worst =
         drift.getFeatures().entrySet().stream()
-            .max(java.util.Map.Entry.comparingByValue())
+            .max(Map.Entry.comparingByValue())
             .map(e -> "; worst feature " + e.getKey() + " at " + round(e.getValue()))
             .orElse("");
     return String.format("%s score %.4f over %d samples%s", drift.getMethod(), drift.getScore(), drift.getSamples(), worst);

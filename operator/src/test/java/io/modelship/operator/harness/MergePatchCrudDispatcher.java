@@ -2,12 +2,11 @@ package io.modelship.operator.harness;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -17,10 +16,12 @@ import java.util.Map;
  */
 final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Override
   public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
     try {
-      return apply(base.deepCopy(), Serialization.jsonMapper().readTree(patch));
+      return apply(base.deepCopy(), JSON.readTree(patch));
     } catch (JsonProcessingException e) {
       throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
     }
@@ -31,8 +32,7 @@ final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
       return patch;
     }
     ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      var field = it.next();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
       if (field.getValue().isNull()) {
         result.remove(field.getKey());
       } else {
