@@ -158,7 +158,8 @@ public final class StatusAggregator {
     } else if (accuracy != null && accuracy.getStatus() == DriftLevel.Alert) {
       conditions.set(
           Conditions.DRIFTED, "True", "AccuracyDrop",
-          String.format("Accuracy %.4f is %.4f below the training accuracy %.4f", accuracy.getCurrent(), accuracy.getDrop(), accuracy.getBaseline()));
+          String.format("Live accuracy %.4f is %.4f away from the training accuracy %.4f",
+              accuracy.getCurrent(), Math.abs(accuracy.getDrop()), accuracy.getBaseline()));
     } else if (drift != null) {
       conditions.set(
           Conditions.DRIFTED, "False", drift.getStatus() == DriftLevel.Warning ? "DriftWarning" : "NoDrift", driftMessage(drift));
@@ -216,7 +217,8 @@ public final class StatusAggregator {
       double drop = reports.accuracyBaseline() - current;
       summary.setBaseline(reports.accuracyBaseline());
       summary.setDrop(round(drop));
-      summary.setStatus(drop > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+      // The contract's rule, |A0 - At| > maxDrop: a jump up is as suspicious as a fall.
+      summary.setStatus(Math.abs(drop) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
     }
     return Optional.of(summary);
   }

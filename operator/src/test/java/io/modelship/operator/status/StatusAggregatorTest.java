@@ -124,6 +124,22 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void accuracyAlertsOnAChangeEitherWay() {
+    var md = md();
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var report = Reports.report("1.0.0", 0, 0, 10, 10, 0, T0);
+    report.setAccuracyBaseline(0.90);
+    var aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    var accuracy = StatusAggregator.accuracy(aggregate, monitoring).orElseThrow();
+    assertThat(accuracy.getCurrent()).isEqualTo(1.0);
+    assertThat(accuracy.getDrop()).isEqualTo(-0.1);
+    assertThat(accuracy.getStatus()).isEqualTo(DriftLevel.Alert);
+    report.setAccuracyBaseline(0.97);
+    aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    assertThat(StatusAggregator.accuracy(aggregate, monitoring).orElseThrow().getStatus()).isEqualTo(DriftLevel.Normal);
+  }
+
+  @Test
   void loadErrorDegrades() {
     var report = Reports.report("1.0.0", 0, 0, 0, 0, 0, T0);
     report.setLoadError("cannot read model.bin");
