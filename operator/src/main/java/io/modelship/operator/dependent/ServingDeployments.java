@@ -126,7 +126,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     String image =
         runtime.map(RuntimeSpec::getImage).filter(i -> !i.isBlank()).orElse(plan.settings().defaultImage());
     ResourceRequirements resources =
-        runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources());
+        CanonicalQuantity.of(
+            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources()));
     var labels = ServingNames.versionLabels(md, version);
 
     return new DeploymentBuilder()
