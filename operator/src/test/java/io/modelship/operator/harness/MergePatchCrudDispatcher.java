@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.Map;
 
 /**
@@ -17,6 +19,21 @@ import java.util.Map;
 final class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The mock has no authorizer; JOSDK asks one whether it may use Leases before electing a
+   * leader. Answer as a cluster would for an operator that holds those rights.
+   */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    if (request.getPath().contains("/selfsubjectrulesreviews")) {
+      return new MockResponse().setResponseCode(201).setBody(
+          "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
+              + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":[{"
+              + "\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],\"verbs\":[\"*\"]}]}}");
+    }
+    return super.handleCreate(request);
+  }
 
   @Override
   public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {

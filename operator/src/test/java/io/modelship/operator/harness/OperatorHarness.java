@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.ModelshipOperator;
@@ -20,9 +21,15 @@ public final class OperatorHarness implements AutoCloseable {
   public final MockCluster cluster;
   public final FakeDeploymentController deployments;
   public final OperatorSettings settings;
+  private final Optional<LeaderElectionConfiguration> lease;
   private ModelshipOperator operator;
 
   public OperatorHarness(boolean createPods) {
+    this(createPods, Optional.empty());
+  }
+
+  public OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease) {
+    this.lease = lease;
     cluster = new MockCluster();
     deployments = new FakeDeploymentController(cluster.newClient(), createPods);
     settings =
@@ -32,7 +39,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public ModelshipOperator start() {
-    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), Optional.empty(), Clock.systemUTC());
+    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), lease, Clock.systemUTC());
     started.start();
     return started;
   }
