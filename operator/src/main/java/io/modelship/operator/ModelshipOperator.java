@@ -58,9 +58,6 @@ public final class ModelshipOperator implements AutoCloseable {
     return info.isStarted() && info.allEventSourcesAreHealthy();
   }
 
-  public boolean started() {
-    return operator.getRuntimeInfo().isStarted();
-  }
 
   @Override
   public void close() {

@@ -24,9 +24,4 @@ public record RolloutPlan(
   public RolloutPlan {
     targets = List.copyOf(targets);
   }
-
-  /** Whether this plan makes a different version the stable one than the last status had. */
-  public boolean promotes(String previousStable) {
-    return stableVersion != null && !stableVersion.equals(previousStable);
-  }
 }
