@@ -151,7 +151,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             md, now, monitoring, specProblem, plan, deployments, podProblem,
             ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold())));
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
-    write(md, status, pruned, context.getClient());
+    write(md, status, pruned, context);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
@@ -223,17 +223,23 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     return md.getStatus().getRuntimeReports();
   }
 
-  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned, KubernetesClient client) {
+  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned, Context<ModelDeployment> context) {
+    KubernetesClient client = context.getClient();
     ModelDeploymentStatus before = md.getStatus();
     Optional<String> patch = StatusPatch.between(before, status, pruned, client.getKubernetesSerialization());
     if (patch.isEmpty()) {
       return;
     }
-    client.resources(ModelDeployment.class)
-        .inNamespace(md.getMetadata().getNamespace())
-        .withName(md.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
+    ModelDeployment written =
+        client.resources(ModelDeployment.class)
+            .inNamespace(md.getMetadata().getNamespace())
+            .withName(md.getMetadata().getName())
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
+    // A reconcile queued before our own watch event arrives must see what we just wrote, or it
+    // would record the same promotion and events a second time.
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
     metrics.statusWritten();
     if (!pruned.isEmpty()) {
       log.info("Removed reports of gone or silent pods {} from {}/{}", pruned, md.getMetadata().getNamespace(), md.getMetadata().getName());
