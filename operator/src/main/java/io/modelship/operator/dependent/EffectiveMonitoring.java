@@ -19,8 +19,9 @@ public record EffectiveMonitoring(
     var monitoring = Optional.ofNullable(spec.getMonitoring());
     var drift = monitoring.map(MonitoringSpec::getDrift);
     double warning = drift.map(d -> d.getWarning()).orElse(0.1);
-    // A warning level set above the default threshold raises the threshold with it.
-    double threshold = drift.map(d -> d.getThreshold()).orElse(Math.max(0.25, warning));
+    // The threshold never sits below the warning level: a warning set above the default raises
+    // it, and a spec that slipped past the CEL rule (older API servers) cannot break scoring.
+    double threshold = Math.max(warning, drift.map(d -> d.getThreshold()).orElse(0.25));
     return new EffectiveMonitoring(
         drift.map(d -> d.getMethod()).orElse(DriftMethod.PSI),
         warning,

@@ -127,6 +127,20 @@ class DesiredChildrenTest {
   }
 
   @Test
+  void thresholdNeverBelowWarning() {
+    var md = md();
+    var monitoring = new MonitoringSpec();
+    monitoring.setDrift(new DriftSpec());
+    monitoring.getDrift().setWarning(0.3);
+    md.getSpec().setMonitoring(monitoring);
+    assertThat(EffectiveMonitoring.of(md.getSpec(), SETTINGS).threshold()).isEqualTo(0.3);
+    monitoring.getDrift().setThreshold(0.2);
+    assertThat(EffectiveMonitoring.of(md.getSpec(), SETTINGS).threshold()).isEqualTo(0.3);
+    monitoring.getDrift().setThreshold(0.5);
+    assertThat(EffectiveMonitoring.of(md.getSpec(), SETTINGS).threshold()).isEqualTo(0.5);
+  }
+
+  @Test
   void pvcLocationIsMountedReadOnly() {
     var md = md();
     var location = ((ModelLocation.Result.Valid) ModelLocation.parse("pvc://models/iris/2.0.0")).location();
