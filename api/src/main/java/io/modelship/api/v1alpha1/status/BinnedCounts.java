@@ -7,7 +7,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BinnedCounts {
 
-  /** Bin edges for numeric values (bins+1 values); empty for categories. */
+  /**
+   * Inner cut points of numeric bins as in {@code io.modelship.drift.ReferenceBins}: n edges make
+   * n+1 bins, the outer ones open-ended. Empty for categories, where bin i is category i.
+   */
   private List<Double> edges;
 
   /** Category names for categorical values, one per bin. */
