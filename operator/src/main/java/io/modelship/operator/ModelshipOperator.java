@@ -13,6 +13,8 @@ import java.util.Optional;
 public final class ModelshipOperator implements AutoCloseable {
 
   private final Operator operator;
+  /** Set once start() returned: asking JOSDK while it starts blocks until the caches sync. */
+  private volatile boolean started;
 
   /**
    * @param lease namespace and name of the leader-election Lease; empty runs without election
@@ -50,12 +52,19 @@ public final class ModelshipOperator implements AutoCloseable {
 
   public void start() {
     operator.start();
+    started = true;
   }
 
   /** Started and every informer healthy: what /readyz reports. */
   public boolean ready() {
-    var info = operator.getRuntimeInfo();
-    return info.isStarted() && info.allEventSourcesAreHealthy();
+    if (!started) {
+      return false;
+    }
+    try {
+      return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
 

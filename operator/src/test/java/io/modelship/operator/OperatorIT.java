@@ -85,6 +85,11 @@ class OperatorIT {
   }
 
   @Test
+  void readyOnceStartedWithHealthyInformers() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> harness.operator().ready());
+  }
+
+  @Test
   void autoscalingAddsAndRemovesTheHpa() {
     String ns = "hpa";
     var md = Manifests.iris(ns, "iris", "1.0.0");

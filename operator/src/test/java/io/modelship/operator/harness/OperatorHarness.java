@@ -50,6 +50,10 @@ public final class OperatorHarness implements AutoCloseable {
     operator = start();
   }
 
+  public ModelshipOperator operator() {
+    return operator;
+  }
+
   public KubernetesClient client() {
     return cluster.client();
   }
