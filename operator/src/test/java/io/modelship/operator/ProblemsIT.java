@@ -70,7 +70,7 @@ class ProblemsIT {
   }
 
   @Test
-  void imagePullFailureOnPodsIsReported() {
+  void imagePullFailureOnPodsIsReported() throws InterruptedException {
     String ns = "pull";
     String image = "ghcr.io/modelship/does-not-exist:1";
     harness.deployments.failPulling(image);
@@ -81,6 +81,11 @@ class ProblemsIT {
     var degraded = harness.awaitStatus(ns, "iris", condition("Ready", "False", "ImagePullFailed"));
     assertThat(degraded.getStatus().getPhase()).isEqualTo(Phase.Degraded);
     assertThat(OperatorHarness.conditionOf(degraded, "Ready").orElseThrow().getMessage()).contains(image);
+
+    harness.cluster.drainRequests();
+    Thread.sleep(2500);
+    assertThat(harness.cluster.drainWrites().stream().filter(w -> w.contains("/namespaces/pull/")))
+        .as("children are left alone while the image cannot be pulled").isEmpty();
   }
 
   @Test
