@@ -232,6 +232,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .build();
   }
 
+  static final int SHUTDOWN_DELAY_SECONDS = 5;
+
   static List<EnvVar> env(ModelDeployment md, ServingPlan plan) {
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
@@ -250,6 +252,9 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(value("DRIFT_WINDOW_SIZE", String.valueOf(monitoring.windowSize())));
     env.add(value("ACCURACY_MAX_DROP", String.valueOf(monitoring.maxAccuracyDrop())));
     env.add(value("PORT", String.valueOf(PORT)));
+    // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
+    // its 20 s drain stays inside the default 30 s termination grace period.
+    env.add(value("SHUTDOWN_DELAY_SECONDS", String.valueOf(SHUTDOWN_DELAY_SECONDS)));
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)
         .ifPresent(env::addAll);

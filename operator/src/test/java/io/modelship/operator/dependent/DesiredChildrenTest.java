@@ -95,7 +95,8 @@ class DesiredChildrenTest {
         Map.entry("DRIFT_THRESHOLD", "0.25"),
         Map.entry("DRIFT_WINDOW_SIZE", "1000"),
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
-        Map.entry("PORT", "8080")));
+        Map.entry("PORT", "8080"),
+        Map.entry("SHUTDOWN_DELAY_SECONDS", "5")));
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");

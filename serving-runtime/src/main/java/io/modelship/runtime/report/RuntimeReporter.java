@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.runtime.server.ServeConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -71,26 +71,19 @@ public final class RuntimeReporter implements AutoCloseable {
   }
 
   /**
-   * A reporter configured from the environment the operator gives serving pods ({@code POD_NAME},
-   * {@code POD_NAMESPACE}, {@code MODELDEPLOYMENT_NAME}, {@code REPORT_INTERVAL_SECONDS}); empty
-   * outside a ModelDeployment, e.g. when the runtime runs on a laptop.
+   * A reporter for the ModelDeployment this pod serves, from the settings the operator gives serving
+   * pods ({@code POD_NAME}, {@code POD_NAMESPACE}, {@code MODELDEPLOYMENT_NAME},
+   * {@code REPORT_INTERVAL_SECONDS}, read by {@link ServeConfig}); empty outside a ModelDeployment,
+   * e.g. when the runtime runs on a laptop.
    */
-  public static Optional<RuntimeReporter> fromEnvironment(
-      Map<String, String> env, Supplier<KubernetesClient> client, Supplier<RuntimeReport> supplier) {
-    String pod = env.get("POD_NAME");
-    String namespace = env.get("POD_NAMESPACE");
-    String name = env.get("MODELDEPLOYMENT_NAME");
-    if (blank(pod) || blank(namespace) || blank(name)) {
+  public static Optional<RuntimeReporter> forDeployment(
+      ServeConfig.Reporting settings, Supplier<KubernetesClient> client, Supplier<RuntimeReport> supplier) {
+    if (!settings.enabled()) {
       return Optional.empty();
     }
-    int seconds;
-    try {
-      seconds = Integer.parseInt(env.getOrDefault("REPORT_INTERVAL_SECONDS", "15").trim());
-    } catch (NumberFormatException e) {
-      seconds = 15;
-    }
-    return Optional.of(new RuntimeReporter(
-        client.get(), supplier, pod, namespace, name, Duration.ofSeconds(Math.max(1, seconds)), Clock.systemUTC()));
+    Duration interval = settings.interval().isPositive() ? settings.interval() : Duration.ofSeconds(1);
+    return Optional.of(new RuntimeReporter(client.get(), supplier, settings.podName(), settings.namespace(),
+        settings.modelDeployment(), interval, Clock.systemUTC()));
   }
 
   /** Starts reporting after a random part of one interval. */
@@ -171,10 +164,6 @@ public final class RuntimeReporter implements AutoCloseable {
   private static Duration jittered(Duration base) {
     double factor = 1 + JITTER * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
     return Duration.ofMillis(Math.max(1, (long) (base.toMillis() * factor)));
-  }
-
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.ModelSpec;
 import io.modelship.api.v1alpha1.status.BinnedCounts;
 import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.runtime.server.ServeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -200,9 +201,11 @@ class RuntimeReporterTest {
 
   @Test
   void configuresItselfOnlyInsideAModelDeployment() {
-    assertThat(RuntimeReporter.fromEnvironment(Map.of(), () -> client, () -> report(0, null))).isEmpty();
+    var outside = ServeConfig.fromEnvironment(Map.of()).reporting();
+    assertThat(RuntimeReporter.forDeployment(outside, () -> client, () -> report(0, null))).isEmpty();
     var env = Map.of("POD_NAME", "p", "POD_NAMESPACE", "ml", "MODELDEPLOYMENT_NAME", "iris", "REPORT_INTERVAL_SECONDS", "7");
-    try (var reporter = RuntimeReporter.fromEnvironment(env, () -> server.createClient(), () -> report(0, null)).orElseThrow()) {
+    var inside = ServeConfig.fromEnvironment(env).reporting();
+    try (var reporter = RuntimeReporter.forDeployment(inside, () -> server.createClient(), () -> report(0, null)).orElseThrow()) {
       assertThat(reporter.nextDelay()).isBetween(Duration.ofMillis(5600), Duration.ofMillis(8400));
     }
   }
