@@ -4,6 +4,7 @@ import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.model.ModelPackage;
 import io.modelship.runtime.model.ModelPackageException;
 import io.modelship.runtime.monitoring.RequestMetrics;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class ModelRuntime {
     private final RequestMetrics metrics;
     private final Instant started = Instant.now();
     private volatile InferenceService service;
-    private volatile String notReadyReason = "model is loading";
+    private volatile String loadError;
     private volatile boolean draining;
 
     public ModelRuntime(ServeConfig config, RequestMetrics metrics) {
@@ -38,11 +39,11 @@ public final class ModelRuntime {
             service = new InferenceService(model, config, metrics.registry());
             LOG.info("loaded model {} version {} ({}) in {} ms", model.manifest().name(), model.manifest().version(),
                     model.manifest().algorithm(), (System.nanoTime() - start) / 1_000_000);
-        } catch (ModelPackageException | IllegalArgumentException | java.io.UncheckedIOException e) {
-            notReadyReason = "model failed to load: " + e.getMessage();
+        } catch (ModelPackageException | IllegalArgumentException | UncheckedIOException e) {
+            loadError = e.getMessage();
             LOG.error("cannot load model from {}: {}", config.modelUri(), e.getMessage());
         } catch (RuntimeException e) {
-            notReadyReason = "model failed to load: " + e;
+            loadError = e.toString();
             LOG.error("cannot load model from {}", config.modelUri(), e);
         }
     }
@@ -51,7 +52,7 @@ public final class ModelRuntime {
     public InferenceService require() {
         InferenceService s = service;
         if (s == null) {
-            throw new ApiError(503, notReadyReason);
+            throw new ApiError(503, notReadyReason());
         }
         return s;
     }
@@ -73,12 +74,16 @@ public final class ModelRuntime {
         if (draining) {
             return "shutting down";
         }
-        return service == null ? notReadyReason : null;
+        if (service != null) {
+            return null;
+        }
+        String error = loadError;
+        return error == null ? "model is loading" : "model failed to load: " + error;
     }
 
-    /** The load error, if loading failed (for runtime reports). */
+    /** Why loading failed, or null (for runtime reports). */
     public String loadError() {
-        return service == null && notReadyReason.startsWith("model failed") ? notReadyReason : null;
+        return loadError;
     }
 
     public void startDraining() {

@@ -5,11 +5,14 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.modelship.runtime.inference.KServeV1Controller;
 import io.modelship.runtime.inference.OpenInferenceController;
 import io.modelship.runtime.inference.PredictController;
 import io.modelship.runtime.monitoring.MonitoringController;
 import io.modelship.runtime.monitoring.RequestMetrics;
+import io.modelship.runtime.report.RuntimeReportSnapshot;
+import io.modelship.runtime.report.RuntimeReporter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +37,7 @@ public final class ServingApp implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] dashboard;
     private final Javalin app;
+    private RuntimeReporter reporter;
 
     public ServingApp(ServeConfig config) {
         this.runtime = new ModelRuntime(config, new RequestMetrics(config.monitoring()));
@@ -42,11 +46,16 @@ public final class ServingApp implements AutoCloseable {
         this.app = Javalin.create(this::configure);
     }
 
-    /** Starts listening at once ({@code /health} answers) and loads the model in the background. */
+    /**
+     * Starts listening at once ({@code /health} answers), loads the model in the background and, in a
+     * ModelDeployment's pod, starts reporting to its status.
+     */
     public ServingApp start() {
         ServeConfig config = runtime.config();
         app.start(config.host(), config.port());
         Thread.ofPlatform().name("model-loader").start(runtime::load);
+        reporter = RuntimeReporter.forDeployment(config.reporting(), () -> new KubernetesClientBuilder().build(),
+                () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
         return this;
     }
 
@@ -169,12 +178,18 @@ public final class ServingApp implements AutoCloseable {
     public void close() {
         runtime.startDraining();
         LOG.info("shutting down: readiness is now 503");
+        if (reporter != null) {
+            reporter.reportOnce(); // tell the operator at once, not an interval later
+        }
         sleep(runtime.config().shutdownDelay().toMillis());
         long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
         app.stop();
+        if (reporter != null) {
+            reporter.close();
+        }
         LOG.info("stopped");
         var service = runtime.serviceOrNull();
         if (service != null) {

@@ -1,0 +1,60 @@
+package io.modelship.api.v1alpha1.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelSpec {
+
+  /** Model name; defaults to metadata.name. */
+  @Size(max = 63)
+  private String name;
+
+  /** Model version; also used in labels and child names, hence the label-value syntax. */
+  @Required
+  @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+  private String version;
+
+  /** Package location: file://, http(s):// or pvc://CLAIM/PATH. */
+  @Required
+  @Size(min = 1)
+  private String uri;
+
+  /** Expected sha256 of the package; the runtime refuses an artifact that does not match. */
+  @Pattern("^[a-f0-9]{64}$")
+  private String sha256;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public String getUri() {
+    return uri;
+  }
+
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
+}

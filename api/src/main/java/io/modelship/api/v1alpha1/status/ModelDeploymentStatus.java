@@ -1,0 +1,165 @@
+package io.modelship.api.v1alpha1.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Map;
+
+/** Observed state; the operator writes every field except runtimeReports, which each pod writes for itself. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelDeploymentStatus {
+
+  /** The spec generation this status describes. */
+  private Long observedGeneration;
+
+  /** Pending, Progressing, Paused, Healthy, Degraded or Failed. */
+  private Phase phase;
+
+  /** Ready, Progressing, ModelLoaded and Drifted. */
+  private List<Condition> conditions;
+
+  /** The version that serves all traffic once a rollout is done. */
+  private String stableVersion;
+
+  /** The version being rolled out, while a canary runs. */
+  private String canaryVersion;
+
+  /** Traffic percentage on the canary version. */
+  private Integer canaryWeight;
+
+  /** Index of the canary step in progress. */
+  private Integer currentStep;
+
+  /** Pods of all versions. */
+  private Integer replicas;
+
+  /** Ready pods of all versions. */
+  private Integer readyReplicas;
+
+  /** In-cluster address of the stable Service. */
+  private String url;
+
+  /** Drift over all pods' traffic of the stable version. */
+  private DriftSummary drift;
+
+  /** Accuracy over all pods' labelled feedback of the stable version. */
+  private AccuracySummary accuracy;
+
+  /** Last versions and how their rollouts ended. */
+  private List<RolloutRecord> history;
+
+  /** One entry per serving pod, written by that pod; the operator only removes entries of gone pods. */
+  private Map<String, RuntimeReport> runtimeReports;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getStableVersion() {
+    return stableVersion;
+  }
+
+  public void setStableVersion(String stableVersion) {
+    this.stableVersion = stableVersion;
+  }
+
+  public String getCanaryVersion() {
+    return canaryVersion;
+  }
+
+  public void setCanaryVersion(String canaryVersion) {
+    this.canaryVersion = canaryVersion;
+  }
+
+  public Integer getCanaryWeight() {
+    return canaryWeight;
+  }
+
+  public void setCanaryWeight(Integer canaryWeight) {
+    this.canaryWeight = canaryWeight;
+  }
+
+  public Integer getCurrentStep() {
+    return currentStep;
+  }
+
+  public void setCurrentStep(Integer currentStep) {
+    this.currentStep = currentStep;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public String getUrl() {
+    return url;
+  }
+
+  public void setUrl(String url) {
+    this.url = url;
+  }
+
+  public DriftSummary getDrift() {
+    return drift;
+  }
+
+  public void setDrift(DriftSummary drift) {
+    this.drift = drift;
+  }
+
+  public AccuracySummary getAccuracy() {
+    return accuracy;
+  }
+
+  public void setAccuracy(AccuracySummary accuracy) {
+    this.accuracy = accuracy;
+  }
+
+  public List<RolloutRecord> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<RolloutRecord> history) {
+    this.history = history;
+  }
+
+  public Map<String, RuntimeReport> getRuntimeReports() {
+    return runtimeReports;
+  }
+
+  public void setRuntimeReports(Map<String, RuntimeReport> runtimeReports) {
+    this.runtimeReports = runtimeReports;
+  }
+}

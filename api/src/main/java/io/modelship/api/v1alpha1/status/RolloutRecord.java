@@ -1,0 +1,51 @@
+package io.modelship.api.v1alpha1.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutRecord {
+
+  /** Version that was rolled out. */
+  private String version;
+
+  /** Promoted, RolledBack or Aborted. */
+  private RolloutOutcome outcome;
+
+  /** When the rollout ended (RFC 3339). */
+  private String time;
+
+  /** Why it ended that way. */
+  private String message;
+
+  public String getVersion() {
+    return version;
+  }
+
+  public void setVersion(String version) {
+    this.version = version;
+  }
+
+  public RolloutOutcome getOutcome() {
+    return outcome;
+  }
+
+  public void setOutcome(RolloutOutcome outcome) {
+    this.outcome = outcome;
+  }
+
+  public String getTime() {
+    return time;
+  }
+
+  public void setTime(String time) {
+    this.time = time;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}

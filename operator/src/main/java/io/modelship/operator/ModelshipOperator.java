@@ -1,0 +1,75 @@
+package io.modelship.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.operator.reconcile.ModelDeploymentReconciler;
+import java.time.Clock;
+import java.util.Optional;
+
+/** The JOSDK operator with the ModelDeployment controller registered, as main and tests run it. */
+public final class ModelshipOperator implements AutoCloseable {
+
+  private final Operator operator;
+  /** Set once start() returned: asking JOSDK while it starts blocks until the caches sync. */
+  private volatile boolean started;
+
+  /**
+   * @param lease namespace and name of the leader-election Lease; empty runs without election
+   */
+  public ModelshipOperator(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      Optional<LeaderElectionConfiguration> lease,
+      Clock clock) {
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  // Update-based matching compares desired with actual fields and tolerates what
+                  // the server adds; it behaves the same against the mock API and a real one.
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false)
+                  .withStopOnInformerErrorDuringStartup(false);
+              lease.ifPresent(o::withLeaderElectionConfiguration);
+            });
+    var reconciler = new ModelDeploymentReconciler(settings, new OperatorMetrics(registry), clock);
+    operator.register(
+        reconciler,
+        c -> {
+          if (settings.namespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(settings.namespaces());
+          }
+        });
+  }
+
+  public void start() {
+    operator.start();
+    started = true;
+  }
+
+  /** Started and every informer healthy: what /readyz reports. */
+  public boolean ready() {
+    if (!started) {
+      return false;
+    }
+    try {
+      return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

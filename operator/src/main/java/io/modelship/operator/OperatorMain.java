@@ -1,0 +1,112 @@
+package io.modelship.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar operator.jar}: runs the operator against the current kubeconfig or in-cluster. */
+@Command(
+    name = "modelship-operator",
+    mixinStandardHelpOptions = true,
+    version = "modelship-operator 0.1.0",
+    description = "Reconciles ModelDeployments into serving Deployments, Service, HPA and PDB.")
+public final class OperatorMain implements Callable<Integer> {
+
+  static final Path IN_CLUSTER_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+  @Option(names = "--namespaces", split = ",", defaultValue = "${env:WATCH_NAMESPACES:-}",
+      description = "Namespaces to watch, comma-separated; empty watches all (env WATCH_NAMESPACES).")
+  List<String> namespaces = List.of();
+
+  @Option(names = "--default-image", defaultValue = "${env:DEFAULT_RUNTIME_IMAGE:-" + OperatorSettings.DEFAULT_IMAGE + "}",
+      description = "Serving runtime image when the spec names none (env DEFAULT_RUNTIME_IMAGE).")
+  String defaultImage;
+
+  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-250m}",
+      description = "CPU request when the spec sets no resources (env DEFAULT_CPU_REQUEST).")
+  String cpuRequest;
+
+  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-512Mi}",
+      description = "Memory request when the spec sets no resources (env DEFAULT_MEMORY_REQUEST).")
+  String memoryRequest;
+
+  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-1Gi}",
+      description = "Memory limit when the spec sets no resources (env DEFAULT_MEMORY_LIMIT).")
+  String memoryLimit;
+
+  @Option(names = "--report-interval", defaultValue = "${env:REPORT_INTERVAL_SECONDS:-15}",
+      description = "Seconds between runtime reports when the spec does not say (env REPORT_INTERVAL_SECONDS).")
+  int reportIntervalSeconds;
+
+  @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION:-auto}",
+      description = "true, false or auto (on when running in a cluster) (env LEADER_ELECTION).")
+  String leaderElection;
+
+  @Option(names = "--lease-name", defaultValue = "${env:LEASE_NAME:-modelship-operator}",
+      description = "Name of the leader-election Lease (env LEASE_NAME).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:LEASE_NAMESPACE:-}",
+      description = "Namespace of the Lease; defaults to the operator's own.")
+  String leaseNamespace;
+
+  @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8081}",
+      description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
+  int httpPort;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new OperatorMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    var settings =
+        new OperatorSettings(
+            Set.copyOf(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList()),
+            defaultImage, cpuRequest, memoryRequest, memoryLimit, reportIntervalSeconds,
+            Duration.ofSeconds(30));
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    var operator = new ModelshipOperator(client, settings, registry, lease(), Clock.systemUTC());
+    var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      http.close();
+      client.close();
+      stopped.countDown();
+    }));
+    operator.start();
+    stopped.await();
+    return 0;
+  }
+
+  private Optional<LeaderElectionConfiguration> lease() {
+    boolean enabled = switch (leaderElection.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> Files.exists(IN_CLUSTER_TOKEN);
+    };
+    if (!enabled) {
+      return Optional.empty();
+    }
+    return Optional.of(leaseNamespace.isBlank()
+        ? new LeaderElectionConfiguration(leaseName)
+        : new LeaderElectionConfiguration(leaseName, leaseNamespace));
+  }
+}

@@ -1,0 +1,39 @@
+package io.modelship.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.modelship.api.v1alpha1.ModelDeployment;
+
+/** {@code patch} on this one resource's status subresource: all a serving pod needs to report. */
+@KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
+public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDeployment> {
+
+  public RuntimeRole() {
+    super(Role.class);
+  }
+
+  @Override
+  protected Role desired(ModelDeployment md, Context<ModelDeployment> context) {
+    return desired(md);
+  }
+
+  public static Role desired(ModelDeployment md) {
+    return new RoleBuilder()
+        .withNewMetadata()
+        .withName(ServingNames.runtimeAccount(md))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(ServingNames.instanceLabels(md))
+        .endMetadata()
+        .addNewRule()
+        .withApiGroups(ModelDeployment.GROUP)
+        .withResources("modeldeployments/status")
+        .withResourceNames(md.getMetadata().getName())
+        .withVerbs("patch")
+        .endRule()
+        .build();
+  }
+}

@@ -1,0 +1,325 @@
+package io.modelship.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
+import io.modelship.api.v1alpha1.spec.RuntimeSpec;
+import io.modelship.operator.rollout.VersionTarget;
+import io.modelship.operator.validation.ModelLocation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One serving Deployment per model version the rollout plan keeps. Versions the plan no longer
+ * lists are deleted by the bulk reconciler.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
+public class ServingDeployments extends KubernetesDependentResource<Deployment, ModelDeployment>
+    implements CRUDKubernetesBulkDependentResource<Deployment, ModelDeployment>,
+        KubernetesBulkDependentResource<Deployment, ModelDeployment>,
+        GarbageCollected<ModelDeployment> {
+
+  public static final String CONTAINER = "serving";
+  public static final int PORT = 8080;
+  static final String TMP_VOLUME = "tmp";
+  static final String MODEL_VOLUME = "model";
+  static final long RUNTIME_UID = 65532L;
+
+  public ServingDeployments() {
+    super(Deployment.class);
+  }
+
+  /** Deletion of the ModelDeployment cascades through the ownerReferences. */
+  @Override
+  public void delete(ModelDeployment md, Context<ModelDeployment> context) {}
+
+  @Override
+  public Map<ResourceID, Deployment> desiredResources(
+      ModelDeployment md, Context<ModelDeployment> context) {
+    ServingPlan plan = ServingPlan.of(context);
+    Map<ResourceID, Deployment> actual = getSecondaryResources(md, context);
+    var desired = new LinkedHashMap<ResourceID, Deployment>();
+    for (VersionTarget target : plan.rollout().targets()) {
+      String name = ServingNames.deploymentName(md, target.version());
+      ResourceID id = new ResourceID(name, md.getMetadata().getNamespace());
+      if (target.fromSpec()) {
+        desired.put(id, desired(md, target.version(), replicas(md, target, actual.get(id)), plan));
+      } else if (actual.containsKey(id)) {
+        desired.put(id, retained(actual.get(id), target.replicas()));
+      }
+    }
+    return desired;
+  }
+
+  @Override
+  public Map<ResourceID, Deployment> getSecondaryResources(
+      ModelDeployment md, Context<ModelDeployment> context) {
+    var owned = new LinkedHashMap<ResourceID, Deployment>();
+    context
+        .getSecondaryResourcesAsStream(Deployment.class)
+        .filter(d -> md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT)))
+        .forEach(d -> owned.put(ResourceID.fromResource(d), d));
+    return owned;
+  }
+
+  /**
+   * An HPA-owned count is carried over from the live Deployment, so an update never resets what
+   * the HPA chose; a new Deployment starts at the HPA's minimum.
+   */
+  static Integer replicas(ModelDeployment md, VersionTarget target, Deployment actual) {
+    if (target.replicas() != null) {
+      return target.replicas();
+    }
+    if (actual != null && actual.getSpec().getReplicas() != null) {
+      return actual.getSpec().getReplicas();
+    }
+    return md.getSpec().getAutoscaling() == null
+        ? null
+        : ServingAutoscaler.minReplicas(md.getSpec().getAutoscaling());
+  }
+
+  /** An old version kept serving during a handover: unchanged but for its size. */
+  static Deployment retained(Deployment actual, Integer replicas) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(actual.getMetadata().getName())
+        .withNamespace(actual.getMetadata().getNamespace())
+        .withLabels(actual.getMetadata().getLabels())
+        .endMetadata()
+        .withSpec(actual.getSpec())
+        .editSpec()
+        .withReplicas(replicas)
+        .endSpec()
+        .build();
+  }
+
+  /** The Deployment for {@code version} as the current spec describes it. */
+  public static Deployment desired(
+      ModelDeployment md, String version, Integer replicas, ServingPlan plan) {
+    ModelDeploymentSpec spec = md.getSpec();
+    var runtime = Optional.ofNullable(spec.getRuntime());
+    String image =
+        runtime.map(RuntimeSpec::getImage).filter(i -> !i.isBlank()).orElse(plan.settings().defaultImage());
+    ResourceRequirements resources =
+        CanonicalQuantity.of(
+            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources()));
+    var labels = ServingNames.versionLabels(md, version);
+
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(ServingNames.deploymentName(md, version))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withRevisionHistoryLimit(10)
+        .withProgressDeadlineSeconds(600)
+        .withMinReadySeconds(0)
+        .withNewSelector()
+        .withMatchLabels(ServingNames.versionSelector(md, version))
+        .endSelector()
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        // New pods become ready before old ones stop: no request is dropped on a template change.
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString("25%"))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .addToAnnotations("prometheus.io/scrape", "true")
+        .addToAnnotations("prometheus.io/port", String.valueOf(PORT))
+        .addToAnnotations("prometheus.io/path", "/metrics")
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(ServingNames.runtimeAccount(md))
+        .withAutomountServiceAccountToken(true)
+        .withRestartPolicy("Always")
+        .withTerminationGracePeriodSeconds(30L)
+        .withDnsPolicy("ClusterFirst")
+        .withSchedulerName("default-scheduler")
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUNTIME_UID)
+        .withRunAsGroup(RUNTIME_UID)
+        .withFsGroup(RUNTIME_UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withContainers(container(md, version, image, resources, plan))
+        .withVolumes(volumes(plan.location()))
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(
+      ModelDeployment md, String version, String image, ResourceRequirements resources, ServingPlan plan) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withImagePullPolicy(pullPolicy(image))
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withEnv(env(md, plan))
+        .withResources(resources)
+        .withStartupProbe(probe("/health", 5, 60))
+        .withLivenessProbe(probe("/health", 10, 3))
+        .withReadinessProbe(probe("/ready", 5, 3))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withVolumeMounts(mounts(plan.location()))
+        .withTerminationMessagePath("/dev/termination-log")
+        .withTerminationMessagePolicy("File")
+        .build();
+  }
+
+  /** The startup probe allows {@code period * failures} seconds for fetching and loading the model. */
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .withScheme("HTTP")
+        .endHttpGet()
+        .withInitialDelaySeconds(0)
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(1)
+        .withSuccessThreshold(1)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  static final int SHUTDOWN_DELAY_SECONDS = 5;
+
+  static List<EnvVar> env(ModelDeployment md, ServingPlan plan) {
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
+    var env = new ArrayList<EnvVar>();
+    env.add(value("MODEL_URI", plan.location().runtimeUri()));
+    String sha256 = md.getSpec().getModel().getSha256();
+    if (sha256 != null && !sha256.isBlank()) {
+      env.add(value("MODEL_SHA256", sha256));
+    }
+    env.add(field("POD_NAME", "metadata.name"));
+    env.add(field("POD_NAMESPACE", "metadata.namespace"));
+    env.add(value("MODELDEPLOYMENT_NAME", md.getMetadata().getName()));
+    env.add(value("REPORT_INTERVAL_SECONDS", String.valueOf(monitoring.reportIntervalSeconds())));
+    env.add(value("DRIFT_METHOD", monitoring.methodName()));
+    env.add(value("DRIFT_WARNING", String.valueOf(monitoring.warning())));
+    env.add(value("DRIFT_THRESHOLD", String.valueOf(monitoring.threshold())));
+    env.add(value("DRIFT_WINDOW_SIZE", String.valueOf(monitoring.windowSize())));
+    env.add(value("ACCURACY_MAX_DROP", String.valueOf(monitoring.maxAccuracyDrop())));
+    env.add(value("PORT", String.valueOf(PORT)));
+    // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
+    // its 20 s drain stays inside the default 30 s termination grace period.
+    env.add(value("SHUTDOWN_DELAY_SECONDS", String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    Optional.ofNullable(md.getSpec().getRuntime())
+        .map(RuntimeSpec::getEnv)
+        .ifPresent(env::addAll);
+    return env;
+  }
+
+  private static EnvVar value(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar field(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withApiVersion("v1")
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static List<Volume> volumes(ModelLocation location) {
+    var volumes = new ArrayList<Volume>();
+    // The root filesystem is read-only; the runtime unpacks packages and writes temp files here.
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    location
+        .claim()
+        .ifPresent(
+            claim ->
+                volumes.add(
+                    new VolumeBuilder()
+                        .withName(MODEL_VOLUME)
+                        .withNewPersistentVolumeClaim()
+                        .withClaimName(claim)
+                        .withReadOnly(true)
+                        .endPersistentVolumeClaim()
+                        .build()));
+    return volumes;
+  }
+
+  private static List<VolumeMount> mounts(ModelLocation location) {
+    var mounts = new ArrayList<VolumeMount>();
+    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
+    location
+        .claim()
+        .ifPresent(
+            claim ->
+                mounts.add(
+                    new VolumeMountBuilder()
+                        .withName(MODEL_VOLUME)
+                        .withMountPath(ModelLocation.PVC_MOUNT)
+                        .withReadOnly(true)
+                        .build()));
+    return mounts;
+  }
+
+  /** Kubernetes' own default, written out so GitOps tools see no server-made difference. */
+  static String pullPolicy(String image) {
+    String afterSlash = image.substring(image.lastIndexOf('/') + 1);
+    if (image.contains("@")) {
+      return "IfNotPresent";
+    }
+    int colon = afterSlash.lastIndexOf(':');
+    String tag = colon < 0 ? "latest" : afterSlash.substring(colon + 1);
+    return "latest".equals(tag.toLowerCase(Locale.ROOT)) ? "Always" : "IfNotPresent";
+  }
+}

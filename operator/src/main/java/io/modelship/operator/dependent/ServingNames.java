@@ -1,0 +1,86 @@
+package io.modelship.operator.dependent;
+
+import io.modelship.api.v1alpha1.ModelDeployment;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Names and labels of everything the operator creates for a ModelDeployment. */
+public final class ServingNames {
+
+  public static final String MANAGED_BY = "modelship-operator";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String LABEL_DEPLOYMENT = "modelship.io/deployment";
+  public static final String LABEL_VERSION = "modelship.io/version";
+  public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
+
+  /** Leaves room for the ReplicaSet and pod suffixes within the 63-character label limit. */
+  static final int MAX_DEPLOYMENT_NAME = 47;
+
+  private ServingNames() {}
+
+  /** {@code <name>-<version>} made DNS-safe, shortened with a hash when it would be too long. */
+  public static String deploymentName(ModelDeployment md, String version) {
+    String slug = version.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String name = md.getMetadata().getName() + "-" + slug;
+    if (name.length() <= MAX_DEPLOYMENT_NAME) {
+      return name;
+    }
+    String hash = sha256(name).substring(0, 8);
+    return name.substring(0, MAX_DEPLOYMENT_NAME - 9).replaceAll("-+$", "") + "-" + hash;
+  }
+
+  public static String runtimeAccount(ModelDeployment md) {
+    return md.getMetadata().getName() + "-runtime";
+  }
+
+  public static String modelName(ModelDeployment md) {
+    String name = md.getSpec().getModel().getName();
+    return name == null || name.isBlank() ? md.getMetadata().getName() : name;
+  }
+
+  /** Labels common to every child. */
+  public static Map<String, String> instanceLabels(ModelDeployment md) {
+    var labels = new LinkedHashMap<String, String>();
+    labels.put("app.kubernetes.io/name", modelName(md));
+    labels.put("app.kubernetes.io/instance", md.getMetadata().getName());
+    labels.put("app.kubernetes.io/component", "serving");
+    labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+    labels.put(LABEL_DEPLOYMENT, md.getMetadata().getName());
+    return labels;
+  }
+
+  /** Labels of one version's Deployment and its pods. */
+  public static Map<String, String> versionLabels(ModelDeployment md, String version) {
+    var labels = instanceLabels(md);
+    labels.put("app.kubernetes.io/version", version);
+    labels.put(LABEL_VERSION, version);
+    return labels;
+  }
+
+  /** Selects the pods of every version: what the Service and the PDB cover. */
+  public static Map<String, String> instanceSelector(ModelDeployment md) {
+    return Map.of(LABEL_DEPLOYMENT, md.getMetadata().getName());
+  }
+
+  /** Selects one version's pods; immutable once a Deployment exists. */
+  public static Map<String, String> versionSelector(ModelDeployment md, String version) {
+    var selector = new LinkedHashMap<String, String>();
+    selector.put(LABEL_DEPLOYMENT, md.getMetadata().getName());
+    selector.put(LABEL_VERSION, version);
+    return selector;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package io.modelship.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
+import io.modelship.api.v1alpha1.spec.RolloutSpec;
+import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
+import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.operator.OperatorMetrics;
+import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.dependent.AutoscalingRequested;
+import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.dependent.RuntimeRole;
+import io.modelship.operator.dependent.RuntimeRoleBinding;
+import io.modelship.operator.dependent.RuntimeServiceAccount;
+import io.modelship.operator.dependent.ServingAutoscaler;
+import io.modelship.operator.dependent.ServingDeployments;
+import io.modelship.operator.dependent.ServingDisruptionBudget;
+import io.modelship.operator.dependent.ServingNames;
+import io.modelship.operator.dependent.ServingPlan;
+import io.modelship.operator.dependent.ServingService;
+import io.modelship.operator.reports.ReportAggregation;
+import io.modelship.operator.reports.ReportPruning;
+import io.modelship.operator.rollout.RolloutInputs;
+import io.modelship.operator.rollout.RolloutPlan;
+import io.modelship.operator.rollout.RolloutPlanner;
+import io.modelship.operator.rollout.VersionObservation;
+import io.modelship.operator.status.Observation;
+import io.modelship.operator.status.Problem;
+import io.modelship.operator.status.StatusAggregator;
+import io.modelship.operator.validation.ModelLocation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile reads as: observe, validate, plan, act (the dependents), record status. The
+ * workflow is invoked explicitly so a spec the schema could not reject never touches the children.
+ */
+@ControllerConfiguration(
+    name = "modeldeployment",
+    // Pods report through the status; those writes must wake the aggregation too.
+    generationAwareEventProcessing = false)
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
+      @Dependent(name = "runtime-role", type = RuntimeRole.class),
+      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
+      @Dependent(name = "deployments", type = ServingDeployments.class),
+      @Dependent(name = "service", type = ServingService.class),
+      @Dependent(name = "autoscaler", type = ServingAutoscaler.class, reconcilePrecondition = AutoscalingRequested.class),
+      @Dependent(name = "disruption-budget", type = ServingDisruptionBudget.class)
+    })
+public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelDeploymentReconciler.class);
+  static final String POD_EVENT_SOURCE = "pods";
+
+  private final OperatorSettings settings;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+
+  public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ModelDeployment>> prepareEventSources(EventSourceContext<ModelDeployment> context) {
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
+            .withName(POD_EVENT_SOURCE)
+            .withLabelSelector(ServingNames.MANAGED_SELECTOR)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  String owner = pod.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT);
+                  return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
+    metrics.reconciled();
+    Instant now = clock.instant();
+    ModelDeploymentSpec spec = md.getSpec();
+    EffectiveMonitoring monitoring = EffectiveMonitoring.of(spec, settings);
+    List<Deployment> deployments = servingDeployments(md, context);
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+
+    Optional<Problem> specProblem = Optional.empty();
+    Optional<RolloutPlan> plan = Optional.empty();
+    Optional<Problem> podProblem = Optional.empty();
+    switch (ModelLocation.parse(spec.getModel().getUri())) {
+      case ModelLocation.Result.Invalid invalid ->
+          specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
+      case ModelLocation.Result.Valid valid -> {
+        specProblem = missingClaim(md, valid.location(), context.getClient());
+        if (specProblem.isEmpty()) {
+          RolloutPlan rollout = plan(md, deployments);
+          plan = Optional.of(rollout);
+          new ServingPlan(settings, rollout, valid.location()).attachTo(context);
+          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+          podProblem = PodProblems.of(pods, spec.getModel().getVersion());
+        }
+      }
+    }
+
+    Map<String, RuntimeReport> reports = reports(md);
+    Set<String> livePods = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
+    Set<String> pruned = ReportPruning.stale(reports, livePods, now, interval);
+    var liveReports = new HashMap<>(reports);
+    pruned.forEach(liveReports::remove);
+
+    var observation =
+        new Observation(
+            md, now, monitoring, specProblem, plan, deployments, podProblem,
+            ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold())));
+    ModelDeploymentStatus status = StatusAggregator.assemble(observation);
+    write(md, status, pruned, context);
+
+    boolean waiting = specProblem.isPresent() || podProblem.isPresent();
+    if (waiting) {
+      // A missing claim or image may appear without any event we watch: look again, calmly.
+      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(settings.retryAfter());
+    }
+    if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false)) {
+      // Silent pods produce no event; re-aggregating once per interval is what notices them.
+      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(interval);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments) {
+    ModelDeploymentSpec spec = md.getSpec();
+    boolean autoscaled = spec.getAutoscaling() != null;
+    int replicas =
+        autoscaled
+            ? ServingAutoscaler.minReplicas(spec.getAutoscaling())
+            : spec.getReplicas() == null ? 1 : spec.getReplicas();
+    Map<String, VersionObservation> observed =
+        deployments.stream()
+            .collect(Collectors.toMap(
+                d -> d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION),
+                ModelDeploymentReconciler::observe,
+                (a, b) -> a));
+    String stable = md.getStatus() == null ? null : md.getStatus().getStableVersion();
+    var strategy = Optional.ofNullable(spec.getRollout()).map(RolloutSpec::getStrategy).orElse(null);
+    return RolloutPlanner.forStrategy(strategy)
+        .plan(new RolloutInputs(spec.getModel().getVersion(), replicas, autoscaled, stable, observed));
+  }
+
+  private static VersionObservation observe(Deployment d) {
+    var s = d.getStatus();
+    int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    // A status from before the last template change says nothing about the new pods.
+    boolean current = s != null && s.getObservedGeneration() != null
+        && s.getObservedGeneration() >= Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L);
+    int ready = current && s.getReadyReplicas() != null ? s.getReadyReplicas() : 0;
+    int updated = current && s.getUpdatedReplicas() != null ? s.getUpdatedReplicas() : 0;
+    return new VersionObservation(d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION), wanted, ready, updated);
+  }
+
+  private static List<Deployment> servingDeployments(ModelDeployment md, Context<ModelDeployment> context) {
+    return context.getSecondaryResources(Deployment.class).stream()
+        .filter(d -> d.getMetadata().getLabels() != null
+            && md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
+            && d.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
+        .sorted(Comparator.comparing(d -> d.getMetadata().getName()))
+        .toList();
+  }
+
+  private static Optional<Problem> missingClaim(ModelDeployment md, ModelLocation location, KubernetesClient client) {
+    if (location.claim().isEmpty()) {
+      return Optional.empty();
+    }
+    String claim = location.claim().get();
+    var pvc = client.persistentVolumeClaims().inNamespace(md.getMetadata().getNamespace()).withName(claim).get();
+    return pvc != null
+        ? Optional.empty()
+        : Optional.of(new Problem("PersistentVolumeClaimNotFound",
+            "PersistentVolumeClaim " + claim + " named in spec.model.uri does not exist in namespace " + md.getMetadata().getNamespace()));
+  }
+
+  private static Map<String, RuntimeReport> reports(ModelDeployment md) {
+    if (md.getStatus() == null || md.getStatus().getRuntimeReports() == null) {
+      return Map.of();
+    }
+    return md.getStatus().getRuntimeReports();
+  }
+
+  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned, Context<ModelDeployment> context) {
+    KubernetesClient client = context.getClient();
+    ModelDeploymentStatus before = md.getStatus();
+    Optional<String> patch = StatusPatch.between(before, status, pruned, client.getKubernetesSerialization());
+    if (patch.isEmpty()) {
+      return;
+    }
+    ModelDeployment written =
+        client.resources(ModelDeployment.class)
+            .inNamespace(md.getMetadata().getNamespace())
+            .withName(md.getMetadata().getName())
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
+    // A reconcile queued before our own watch event arrives must see what we just wrote, or it
+    // would record the same promotion and events a second time.
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
+    metrics.statusWritten();
+    if (!pruned.isEmpty()) {
+      log.info("Removed reports of gone or silent pods {} from {}/{}", pruned, md.getMetadata().getNamespace(), md.getMetadata().getName());
+    }
+    for (var transition : TransitionEvents.between(md, before, status)) {
+      if ("Promoted".equals(transition.reason()) && before != null && before.getStableVersion() != null) {
+        metrics.rolledOut();
+      }
+      if ("DriftDetected".equals(transition.reason())) {
+        metrics.driftAlerted();
+      }
+      record(md, transition, client);
+    }
+  }
+
+  /** Events are best effort: failing to record one must not fail the reconcile. */
+  private void record(ModelDeployment md, TransitionEvents.Transition transition, KubernetesClient client) {
+    String time = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withGenerateName(md.getMetadata().getName() + "-")
+            .withNamespace(md.getMetadata().getNamespace())
+            .endMetadata()
+            .withInvolvedObject(new ObjectReferenceBuilder()
+                .withApiVersion(md.getApiVersion())
+                .withKind(md.getKind())
+                .withName(md.getMetadata().getName())
+                .withNamespace(md.getMetadata().getNamespace())
+                .withUid(md.getMetadata().getUid())
+                .build())
+            .withType(transition.type())
+            .withReason(transition.reason())
+            .withMessage(transition.message())
+            .withFirstTimestamp(time)
+            .withLastTimestamp(time)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(ServingNames.MANAGED_BY)
+            .endSource()
+            .build();
+    try {
+      client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      log.warn("Could not record event {} on {}: {}", transition.reason(), md.getMetadata().getName(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.modelship.operator.reports;
+
+import io.modelship.api.v1alpha1.status.BinnedCounts;
+import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.drift.Histogram;
+import io.modelship.drift.ReferenceBins;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Adds up the pods' reports per version: counts are summed and drift histograms merged bin by bin
+ * before scoring, so the resource's drift is the drift of all pods' traffic together rather than
+ * an average of per-pod scores.
+ */
+public final class ReportAggregation {
+
+  private ReportAggregation() {}
+
+  /** Aggregates by version, in version order; entries without a version are ignored. */
+  public static Map<String, VersionAggregate> byVersion(
+      Map<String, RuntimeReport> reports, DriftThresholds thresholds) {
+    Map<String, List<Map.Entry<String, RuntimeReport>>> grouped =
+        reports.entrySet().stream()
+            .filter(e -> e.getValue() != null && e.getValue().getVersion() != null)
+            .sorted(Map.Entry.comparingByKey())
+            .collect(Collectors.groupingBy(e -> e.getValue().getVersion(), TreeMap::new, Collectors.toList()));
+    var result = new TreeMap<String, VersionAggregate>();
+    grouped.forEach((version, entries) -> result.put(version, aggregate(version, entries, thresholds)));
+    return result;
+  }
+
+  static VersionAggregate aggregate(
+      String version, List<Map.Entry<String, RuntimeReport>> entries, DriftThresholds thresholds) {
+    int loaded = 0;
+    int ready = 0;
+    long requests = 0;
+    long errors = 0;
+    long labelled = 0;
+    long correct = 0;
+    Double p50 = null;
+    Double p99 = null;
+    Double baseline = null;
+    var loadErrors = new LinkedHashSet<String>();
+    for (var entry : entries) {
+      RuntimeReport r = entry.getValue();
+      if (Boolean.TRUE.equals(r.getModelLoaded())) {
+        loaded++;
+      }
+      if (Boolean.TRUE.equals(r.getReady())) {
+        ready++;
+      }
+      if (r.getLoadError() != null && !r.getLoadError().isBlank()) {
+        loadErrors.add(entry.getKey() + ": " + r.getLoadError());
+      }
+      requests += orZero(r.getRequestCount());
+      errors += orZero(r.getErrorCount());
+      labelled += orZero(r.getAccuracyLabelled());
+      correct += orZero(r.getAccuracyCorrect());
+      p50 = max(p50, r.getLatencyP50Ms());
+      p99 = max(p99, r.getLatencyP99Ms());
+      if (baseline == null) {
+        baseline = r.getAccuracyBaseline();
+      }
+    }
+    Optional<DriftReport> drift = Optional.empty();
+    Optional<String> problem = Optional.empty();
+    try {
+      drift = mergedDrift(entries.stream().map(Map.Entry::getValue).toList(), thresholds);
+    } catch (IllegalArgumentException e) {
+      problem = Optional.of(e.getMessage());
+    }
+    return new VersionAggregate(
+        version, entries.size(), loaded, ready, List.copyOf(loadErrors), requests, errors, p50, p99,
+        baseline, labelled, correct, drift, problem);
+  }
+
+  /**
+   * Merges every pod's histograms and scores them against the reference the first pod reported.
+   * Empty when no pod has reported predictions yet.
+   *
+   * @throws IllegalArgumentException when pods report bins that do not line up
+   */
+  public static Optional<DriftReport> mergedDrift(List<RuntimeReport> reports, DriftThresholds thresholds) {
+    var withDrift = reports.stream().filter(r -> r.getPrediction() != null).toList();
+    if (withDrift.isEmpty()) {
+      return Optional.empty();
+    }
+    RuntimeReport first = withDrift.getFirst();
+    var names = new ArrayList<>(new TreeMap<>(Objects.requireNonNullElse(first.getFeatures(), Map.of())).keySet());
+    var references = new ArrayList<ReferenceBins>();
+    var merged = new ArrayList<Histogram>();
+    for (String name : names) {
+      references.add(reference(name, first.getFeatures().get(name)));
+      merged.add(merge(name, withDrift.stream().map(r -> feature(r, name)).toList()));
+    }
+    ReferenceBins predictionReference = reference("prediction", first.getPrediction());
+    Histogram predictions = merge("prediction", withDrift.stream().map(RuntimeReport::getPrediction).toList());
+    return Optional.of(DriftReport.score(names, references, merged, predictionReference, predictions, thresholds));
+  }
+
+  private static BinnedCounts feature(RuntimeReport report, String name) {
+    var features = report.getFeatures();
+    BinnedCounts counts = features == null ? null : features.get(name);
+    if (counts == null) {
+      throw new IllegalArgumentException("a pod did not report feature " + name);
+    }
+    return counts;
+  }
+
+  static ReferenceBins reference(String name, BinnedCounts bins) {
+    double[] fractions = toDoubles(bins.getReference());
+    List<Double> edges = bins.getEdges();
+    if (edges == null || edges.isEmpty()) {
+      return ReferenceBins.ofCategories(fractions);
+    }
+    try {
+      return new ReferenceBins(toDoubles(edges), fractions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("reference of " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  static Histogram merge(String name, List<BinnedCounts> all) {
+    Histogram merged = null;
+    for (BinnedCounts bins : all) {
+      List<Long> counts = Objects.requireNonNullElse(bins.getCounts(), List.of());
+      Histogram histogram = Histogram.of(counts.stream().mapToLong(c -> c == null ? 0 : c).toArray());
+      if (merged != null && merged.bins() != histogram.bins()) {
+        throw new IllegalArgumentException(
+            name + " is reported with " + merged.bins() + " bins by one pod and " + histogram.bins() + " by another");
+      }
+      merged = merged == null ? histogram : merged.merge(histogram);
+    }
+    return merged;
+  }
+
+  private static double[] toDoubles(List<Double> values) {
+    return Objects.requireNonNullElse(values, List.<Double>of()).stream()
+        .mapToDouble(v -> v == null ? 0 : v)
+        .toArray();
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+
+  private static Double max(Double current, Double candidate) {
+    if (candidate == null) {
+      return current;
+    }
+    return current == null ? candidate : Math.max(current, candidate);
+  }
+}

@@ -1,0 +1,50 @@
+package io.modelship.operator.reports;
+
+import io.modelship.drift.DriftReport;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All reports of one version added up.
+ *
+ * @param version model version
+ * @param pods pods that reported
+ * @param loadedPods pods that have the model loaded
+ * @param readyPods pods that report ready
+ * @param loadErrors distinct load errors, with the pod that saw each first
+ * @param requests requests summed over pods
+ * @param errors errors summed over pods
+ * @param latencyP50Ms worst pod's median latency; percentiles of different pods do not add up
+ * @param latencyP99Ms worst pod's p99 latency, an upper bound of the version's p99
+ * @param accuracyBaseline training accuracy from the package, if reported
+ * @param accuracyLabelled labelled predictions summed over pods
+ * @param accuracyCorrect correct predictions summed over pods
+ * @param drift drift of the merged histograms, when every pod reported comparable ones
+ * @param driftProblem why the histograms could not be merged or scored, if they could not
+ */
+public record VersionAggregate(
+    String version,
+    int pods,
+    int loadedPods,
+    int readyPods,
+    List<String> loadErrors,
+    long requests,
+    long errors,
+    Double latencyP50Ms,
+    Double latencyP99Ms,
+    Double accuracyBaseline,
+    long accuracyLabelled,
+    long accuracyCorrect,
+    Optional<DriftReport> drift,
+    Optional<String> driftProblem) {
+
+  public VersionAggregate {
+    loadErrors = List.copyOf(loadErrors);
+  }
+
+  public Optional<Double> accuracy() {
+    return accuracyLabelled == 0
+        ? Optional.empty()
+        : Optional.of((double) accuracyCorrect / accuracyLabelled);
+  }
+}

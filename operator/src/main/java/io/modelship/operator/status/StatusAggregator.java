@@ -1,0 +1,230 @@
+package io.modelship.operator.status;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.status.AccuracySummary;
+import io.modelship.api.v1alpha1.status.DriftLevel;
+import io.modelship.api.v1alpha1.status.DriftSummary;
+import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
+import io.modelship.api.v1alpha1.status.Phase;
+import io.modelship.api.v1alpha1.status.RolloutOutcome;
+import io.modelship.api.v1alpha1.status.RolloutRecord;
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftStatus;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.drift.FeatureDrift;
+import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.reports.VersionAggregate;
+import io.modelship.operator.rollout.RolloutPlan;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place the operator's part of the status is built: a fresh object from one
+ * {@link Observation}, never the pods' {@code runtimeReports}.
+ */
+public final class StatusAggregator {
+
+  static final int HISTORY_LIMIT = 10;
+
+  private StatusAggregator() {}
+
+  public static ModelDeploymentStatus assemble(Observation o) {
+    ModelDeployment md = o.resource();
+    ModelDeploymentStatus previous =
+        md.getStatus() == null ? new ModelDeploymentStatus() : md.getStatus();
+    long generation = md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration();
+    String target = md.getSpec().getModel().getVersion();
+
+    var status = new ModelDeploymentStatus();
+    status.setObservedGeneration(generation);
+    status.setUrl(
+        "http://" + md.getMetadata().getName() + "." + md.getMetadata().getNamespace() + ".svc.cluster.local");
+    status.setReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, true)).sum());
+    status.setReadyReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, false)).sum());
+
+    String stable = o.plan().map(RolloutPlan::stableVersion).orElse(previous.getStableVersion());
+    status.setStableVersion(stable);
+    status.setHistory(history(previous, stable, o));
+
+    Optional<VersionAggregate> targetReports = Optional.ofNullable(o.reports().get(target));
+    String servingVersion = stable != null ? stable : target;
+    Optional<VersionAggregate> servingReports = Optional.ofNullable(o.reports().get(servingVersion));
+
+    Optional<Problem> loadProblem =
+        targetReports
+            .filter(r -> !r.loadErrors().isEmpty())
+            .map(r -> new Problem("ModelLoadFailed", String.join("; ", r.loadErrors())));
+    Optional<Problem> problem = o.specProblem().or(o::podProblem).or(() -> loadProblem);
+
+    var conditions = new Conditions(previous.getConditions(), generation, o.now());
+    Phase phase;
+    if (o.specProblem().isPresent()) {
+      phase = Phase.Failed;
+      Problem p = o.specProblem().get();
+      conditions.set(Conditions.READY, "False", p.reason(), p.message());
+      conditions.set(Conditions.PROGRESSING, "False", p.reason(), "Rollout blocked: " + p.message());
+    } else {
+      RolloutPlan plan = o.plan().orElseThrow();
+      if (problem.isPresent()) {
+        phase = Phase.Degraded;
+        conditions.set(Conditions.READY, "False", problem.get().reason(), problem.get().message());
+      } else {
+        phase = plan.phase();
+        boolean ready = phase == Phase.Healthy || (stable != null && servingCapacity(o));
+        conditions.set(
+            Conditions.READY,
+            ready ? "True" : "False",
+            ready ? "Serving" : "PodsNotReady",
+            ready
+                ? "Version " + servingVersion + " serves with " + status.getReadyReplicas() + " ready pods"
+                : plan.message());
+      }
+      conditions.set(
+          Conditions.PROGRESSING,
+          plan.progressing() ? "True" : "False",
+          plan.progressing() ? "RollingOut" : "RolloutComplete",
+          plan.message());
+    }
+    modelLoaded(conditions, target, targetReports);
+    DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring())).orElse(null);
+    AccuracySummary accuracy = servingReports.flatMap(r -> accuracy(r, o.monitoring())).orElse(null);
+    drifted(conditions, drift, accuracy, servingReports);
+
+    status.setPhase(phase);
+    status.setConditions(conditions.build());
+    status.setDrift(drift);
+    status.setAccuracy(accuracy);
+    return status;
+  }
+
+  /** During a handover the old version's ready pods keep the resource serving. */
+  private static boolean servingCapacity(Observation o) {
+    return o.deployments().stream()
+        .map(Deployment::getStatus)
+        .mapToInt(s -> count(s, false))
+        .sum() > 0;
+  }
+
+  private static int count(DeploymentStatus s, boolean all) {
+    if (s == null) {
+      return 0;
+    }
+    Integer value = all ? s.getReplicas() : s.getReadyReplicas();
+    return value == null ? 0 : value;
+  }
+
+  private static List<RolloutRecord> history(ModelDeploymentStatus previous, String stable, Observation o) {
+    var history = new ArrayList<RolloutRecord>(previous.getHistory() == null ? List.of() : previous.getHistory());
+    if (stable != null && !stable.equals(previous.getStableVersion())) {
+      var record = new RolloutRecord();
+      record.setVersion(stable);
+      record.setOutcome(RolloutOutcome.Promoted);
+      record.setTime(o.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      record.setMessage(
+          previous.getStableVersion() == null
+              ? "First version ready"
+              : "Replaced version " + previous.getStableVersion());
+      history.add(record);
+    }
+    return history.isEmpty() ? null : List.copyOf(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
+  }
+
+  private static void modelLoaded(Conditions conditions, String target, Optional<VersionAggregate> reports) {
+    if (reports.isEmpty() || reports.get().pods() == 0) {
+      conditions.set(Conditions.MODEL_LOADED, "Unknown", "AwaitingReports", "No pod of version " + target + " has reported yet");
+      return;
+    }
+    VersionAggregate r = reports.get();
+    if (!r.loadErrors().isEmpty()) {
+      conditions.set(Conditions.MODEL_LOADED, "False", "ModelLoadFailed", String.join("; ", r.loadErrors()));
+    } else if (r.loadedPods() == r.pods()) {
+      conditions.set(Conditions.MODEL_LOADED, "True", "ModelLoaded", r.loadedPods() + " pods loaded version " + target);
+    } else {
+      conditions.set(
+          Conditions.MODEL_LOADED, "False", "Loading", r.loadedPods() + "/" + r.pods() + " pods loaded version " + target);
+    }
+  }
+
+  private static void drifted(
+      Conditions conditions, DriftSummary drift, AccuracySummary accuracy, Optional<VersionAggregate> reports) {
+    if (drift != null && drift.getStatus() == DriftLevel.Alert) {
+      conditions.set(Conditions.DRIFTED, "True", "DriftAlert", driftMessage(drift));
+    } else if (accuracy != null && accuracy.getStatus() == DriftLevel.Alert) {
+      conditions.set(
+          Conditions.DRIFTED, "True", "AccuracyDrop",
+          String.format("Live accuracy %.4f is %.4f away from the training accuracy %.4f",
+              accuracy.getCurrent(), Math.abs(accuracy.getDrop()), accuracy.getBaseline()));
+    } else if (drift != null) {
+      conditions.set(
+          Conditions.DRIFTED, "False", drift.getStatus() == DriftLevel.Warning ? "DriftWarning" : "NoDrift", driftMessage(drift));
+    } else {
+      String message = reports.flatMap(VersionAggregate::driftProblem).orElse("No drift histograms reported yet");
+      conditions.set(Conditions.DRIFTED, "Unknown", reports.flatMap(VersionAggregate::driftProblem).isPresent() ? "DriftUnscorable" : "AwaitingReports", message);
+    }
+  }
+
+  private static String driftMessage(DriftSummary drift) {
+    String worst =
+        drift.getFeatures().entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .map(e -> "; worst feature " + e.getKey() + " at " + round(e.getValue()))
+            .orElse("");
+    return String.format("%s score %.4f over %d samples%s", drift.getMethod(), drift.getScore(), drift.getSamples(), worst);
+  }
+
+  static DriftSummary drift(DriftReport report, EffectiveMonitoring monitoring) {
+    boolean ks = "ks".equals(monitoring.methodName());
+    var features = new LinkedHashMap<String, Double>();
+    double score = 0;
+    for (FeatureDrift f : report.features()) {
+      double value = ks ? f.ks() : f.psi();
+      features.put(f.name(), round(value));
+      score = Math.max(score, value);
+    }
+    double prediction = ks ? report.prediction().ks() : report.prediction().psi();
+    score = Math.max(score, prediction);
+    var summary = new DriftSummary();
+    summary.setMethod(monitoring.methodName());
+    summary.setScore(round(score));
+    summary.setStatus(level(score, monitoring));
+    summary.setFeatures(features);
+    summary.setPrediction(round(prediction));
+    summary.setSamples(report.samples());
+    return summary;
+  }
+
+  static DriftLevel level(double score, EffectiveMonitoring monitoring) {
+    DriftStatus status = new DriftThresholds(monitoring.warning(), monitoring.threshold()).classify(score);
+    return DriftLevel.valueOf(status.name());
+  }
+
+  static Optional<AccuracySummary> accuracy(VersionAggregate reports, EffectiveMonitoring monitoring) {
+    if (reports.accuracy().isEmpty()) {
+      return Optional.empty();
+    }
+    double current = reports.accuracy().get();
+    var summary = new AccuracySummary();
+    summary.setCurrent(round(current));
+    summary.setSamples(reports.accuracyLabelled());
+    summary.setStatus(DriftLevel.Normal);
+    if (reports.accuracyBaseline() != null) {
+      double drop = reports.accuracyBaseline() - current;
+      summary.setBaseline(reports.accuracyBaseline());
+      summary.setDrop(round(drop));
+      // The contract's rule, |A0 - At| > maxDrop: a jump up is as suspicious as a fall.
+      summary.setStatus(Math.abs(drop) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+    }
+    return Optional.of(summary);
+  }
+
+  /** Six decimals keep the status stable against floating-point noise between reconciles. */
+  static double round(double value) {
+    return Math.round(value * 1e6) / 1e6;
+  }
+}

@@ -1,0 +1,65 @@
+package io.modelship.operator.validation;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where the serving pods fetch the model package from, as the runtime will see it. A
+ * {@code pvc://CLAIM/PATH} location is mounted read-only at {@link #PVC_MOUNT} and handed to the
+ * runtime as a {@code file://} URI, because the runtime cannot reach a claim by itself.
+ *
+ * @param runtimeUri the URI the runtime receives in {@code MODEL_URI}
+ * @param claim the PersistentVolumeClaim to mount, if any
+ */
+public record ModelLocation(String runtimeUri, Optional<String> claim) {
+
+  public static final String PVC_MOUNT = "/mnt/models";
+
+  /** Parses {@code spec.model.uri} or says in one sentence why it cannot be served. */
+  public static Result parse(String uri) {
+    if (uri == null || uri.isBlank()) {
+      return new Result.Invalid("UnsupportedModelUri", "spec.model.uri is empty");
+    }
+    URI parsed;
+    try {
+      parsed = new URI(uri.trim());
+    } catch (URISyntaxException e) {
+      return new Result.Invalid("UnsupportedModelUri", "spec.model.uri is not a URI: " + e.getMessage());
+    }
+    String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+    return switch (scheme) {
+      case "http", "https" ->
+          parsed.getHost() == null
+              ? new Result.Invalid("UnsupportedModelUri", "spec.model.uri " + uri + " has no host")
+              : new Result.Valid(new ModelLocation(uri.trim(), Optional.empty()));
+      case "file" ->
+          parsed.getPath() == null || parsed.getPath().isEmpty()
+              ? new Result.Invalid("UnsupportedModelUri", "spec.model.uri " + uri + " has no path")
+              : new Result.Valid(new ModelLocation(uri.trim(), Optional.empty()));
+      case "pvc" -> pvc(uri, parsed);
+      default ->
+          new Result.Invalid(
+              "UnsupportedModelUri",
+              "spec.model.uri scheme '" + scheme + "' is not supported; use file://, http://, https:// or pvc://CLAIM/PATH");
+    };
+  }
+
+  private static Result pvc(String uri, URI parsed) {
+    String claim = parsed.getAuthority();
+    String path = parsed.getPath() == null ? "" : parsed.getPath();
+    if (claim == null || claim.isBlank() || path.isBlank() || "/".equals(path)) {
+      return new Result.Invalid(
+          "UnsupportedModelUri", "spec.model.uri " + uri + " must look like pvc://CLAIM/PATH");
+    }
+    return new Result.Valid(new ModelLocation("file://" + PVC_MOUNT + path, Optional.of(claim)));
+  }
+
+  /** A parsed location, or the reason and message for a Ready=False condition. */
+  public sealed interface Result {
+    record Valid(ModelLocation location) implements Result {}
+
+    record Invalid(String reason, String message) implements Result {}
+  }
+}

@@ -1,0 +1,102 @@
+package io.modelship.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelship.api.v1alpha1.spec.MonitoringSpec;
+import io.modelship.api.v1alpha1.status.DriftLevel;
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.drift.Histogram;
+import io.modelship.drift.ReferenceBins;
+import io.modelship.operator.harness.Manifests;
+import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.Reports;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pods report concurrently; the operator's aggregate is exact and stale entries go. */
+class ReportsIT {
+
+  static final int PODS = 8;
+  static OperatorHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new OperatorHarness(true);
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  @Test
+  void concurrentReportsAggregateExactly() throws Exception {
+    String ns = "reports";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(PODS);
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(60);
+    harness.client().resource(md).create();
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == PODS);
+
+    Instant now = Instant.now();
+    try (var pool = Executors.newFixedThreadPool(PODS)) {
+      List<Future<?>> writes = IntStream.range(0, PODS).<Future<?>>mapToObj(i -> pool.submit(() -> {
+        try (var podClient = harness.cluster.newClient()) {
+          Reports.write(podClient, ns, "iris", "iris-1-0-0-pod-" + i,
+              Reports.report("1.0.0", 100 + i, i, 10 + i, 20, 5 * i, now));
+        }
+      })).toList();
+      for (Future<?> write : writes) {
+        write.get();
+      }
+    }
+
+    long a = IntStream.range(0, PODS).map(i -> 10 + i).sum();
+    long b = 20L * PODS;
+    long c = IntStream.range(0, PODS).map(i -> 5 * i).sum();
+    var reference = new ReferenceBins(new double[] {1.0, 2.0}, new double[] {0.3, 0.4, 0.3});
+    var expected = DriftReport.score(
+        List.of("petal_length", "sepal_width"), List.of(reference, reference),
+        List.of(Histogram.of(a, b, c), Histogram.of(c, b, a)),
+        ReferenceBins.ofCategories(new double[] {0.5, 0.5}), Histogram.of(a + b, c),
+        new DriftThresholds(0.1, 0.25));
+
+    var status = harness.awaitStatus(ns, "iris", m -> m.getStatus().getDrift() != null
+        && m.getStatus().getDrift().getSamples() == a + b + c).getStatus();
+    assertThat(status.getRuntimeReports()).hasSize(PODS);
+    assertThat(status.getDrift().getScore()).isCloseTo(expected.score(), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(status.getDrift().getStatus()).isEqualTo(DriftLevel.valueOf(expected.status().name()));
+    assertThat(status.getDrift().getFeatures()).containsOnlyKeys("petal_length", "sepal_width");
+    assertThat(status.getAccuracy().getSamples()).isEqualTo(a + b + c);
+    assertThat(status.getAccuracy().getCurrent()).isCloseTo((double) (a + b) / (a + b + c), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(status.getConditions()).anySatisfy(cond -> {
+      assertThat(cond.getType()).isEqualTo("ModelLoaded");
+      assertThat(cond.getStatus()).isEqualTo("True");
+    });
+  }
+
+  @Test
+  void reportsOfGoneOrSilentPodsArePruned() {
+    String ns = "pruning";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(md).create();
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
+
+    Reports.write(harness.client(), ns, "iris", "ghost", Reports.report("1.0.0", 1, 0, 1, 1, 1, Instant.now()));
+    Reports.write(harness.client(), ns, "iris", "iris-1-0-0-pod-1",
+        Reports.report("1.0.0", 1, 0, 1, 1, 1, Instant.now().minusSeconds(3600)));
+    var pruned = harness.awaitStatus(ns, "iris", m -> m.getStatus().getRuntimeReports() == null
+        || m.getStatus().getRuntimeReports().isEmpty());
+    assertThat(pruned.getStatus().getRuntimeReports()).isNullOrEmpty();
+  }
+}

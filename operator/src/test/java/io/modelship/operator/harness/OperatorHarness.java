@@ -1,0 +1,106 @@
+package io.modelship.operator.harness;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.operator.ModelshipOperator;
+import io.modelship.operator.OperatorSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Mock API server, fake Deployment controller and the operator running in-process. */
+public final class OperatorHarness implements AutoCloseable {
+
+  public final MockCluster cluster;
+  public final FakeDeploymentController deployments;
+  public final OperatorSettings settings;
+  private final Optional<LeaderElectionConfiguration> lease;
+  private ModelshipOperator operator;
+
+  public OperatorHarness(boolean createPods) {
+    this(createPods, Optional.empty());
+  }
+
+  public OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease) {
+    this.lease = lease;
+    cluster = new MockCluster();
+    deployments = new FakeDeploymentController(cluster.newClient(), createPods);
+    settings =
+        new OperatorSettings(
+            java.util.Set.of(), OperatorSettings.DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 1, Duration.ofSeconds(1));
+    operator = start();
+  }
+
+  public ModelshipOperator start() {
+    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), lease, Clock.systemUTC());
+    started.start();
+    return started;
+  }
+
+  /** Stops the operator and starts a fresh one, as a pod restart would. */
+  public void restart() {
+    operator.close();
+    operator = start();
+  }
+
+  public ModelshipOperator operator() {
+    return operator;
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  public Resource<ModelDeployment> md(String namespace, String name) {
+    return client().resources(ModelDeployment.class).inNamespace(namespace).withName(name);
+  }
+
+  /** Changes the spec, retrying when a status write moved the resourceVersion meanwhile. */
+  public void editSpec(String namespace, String name, java.util.function.Consumer<io.modelship.api.v1alpha1.spec.ModelDeploymentSpec> change) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        var md = md(namespace, name).get();
+        change.accept(md.getSpec());
+        client().resource(md).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public ModelDeployment awaitStatus(String namespace, String name, Predicate<ModelDeployment> condition) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          var md = md(namespace, name).get();
+          return md != null && md.getStatus() != null && condition.test(md);
+        });
+    return md(namespace, name).get();
+  }
+
+  public static Predicate<ModelDeployment> condition(String type, String status, String reason) {
+    return md -> md.getStatus() != null && md.getStatus().getConditions() != null
+        && md.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType())
+            && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())));
+  }
+
+  public static Optional<Condition> conditionOf(ModelDeployment md, String type) {
+    return md.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    deployments.close();
+    cluster.close();
+  }
+}

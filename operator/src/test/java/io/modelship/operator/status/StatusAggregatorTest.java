@@ -1,0 +1,153 @@
+package io.modelship.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.status.DriftLevel;
+import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
+import io.modelship.api.v1alpha1.status.Phase;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.harness.Manifests;
+import io.modelship.operator.harness.Reports;
+import io.modelship.operator.reconcile.TransitionEvents;
+import io.modelship.operator.reports.ReportAggregation;
+import io.modelship.operator.rollout.RolloutInputs;
+import io.modelship.operator.rollout.RollingUpdatePlanner;
+import io.modelship.operator.rollout.VersionObservation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final Instant T1 = T0.plusSeconds(60);
+
+  static ModelDeployment md() {
+    var md = Manifests.iris("ml", "iris", "1.0.0");
+    md.getMetadata().setGeneration(4L);
+    return md;
+  }
+
+  static Deployment deployment(int replicas, int ready) {
+    return new DeploymentBuilder().withNewMetadata().withName("iris-1-0-0").endMetadata()
+        .withNewStatus().withReplicas(replicas).withReadyReplicas(ready).endStatus().build();
+  }
+
+  static Observation healthy(ModelDeployment md, Instant now, Map<String, io.modelship.api.v1alpha1.status.RuntimeReport> reports) {
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var plan = new RollingUpdatePlanner().plan(new RolloutInputs("1.0.0", 2, false,
+        md.getStatus() == null ? null : md.getStatus().getStableVersion(),
+        Map.of("1.0.0", new VersionObservation("1.0.0", 2, 2, 2))));
+    return new Observation(md, now, monitoring, Optional.empty(), Optional.of(plan), List.of(deployment(2, 2)),
+        Optional.empty(), ReportAggregation.byVersion(reports, new DriftThresholds(0.1, 0.25)));
+  }
+
+  static Condition condition(ModelDeploymentStatus status, String type) {
+    return Conditions.find(status.getConditions(), type).orElseThrow();
+  }
+
+  @Test
+  void healthyStatusHasEveryField() {
+    var status = StatusAggregator.assemble(healthy(md(), T0, Map.of("p", Reports.report("1.0.0", 10, 1, 30, 40, 30, T0))));
+    assertThat(status.getObservedGeneration()).isEqualTo(4);
+    assertThat(status.getPhase()).isEqualTo(Phase.Healthy);
+    assertThat(status.getStableVersion()).isEqualTo("1.0.0");
+    assertThat(status.getReplicas()).isEqualTo(2);
+    assertThat(status.getReadyReplicas()).isEqualTo(2);
+    assertThat(status.getUrl()).isEqualTo("http://iris.ml.svc.cluster.local");
+    assertThat(status.getRuntimeReports()).as("never the operator's to write").isNull();
+    assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Ready", "Progressing", "ModelLoaded", "Drifted");
+    assertThat(status.getConditions()).allSatisfy(c -> {
+      assertThat(c.getObservedGeneration()).isEqualTo(4);
+      assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    });
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "ModelLoaded").getStatus()).isEqualTo("True");
+    // Features match the reference exactly; predictions are 70/30 against 50/50:
+    // PSI = 0.2 ln(1.4) + 0.2 ln(5/3) = 0.1694596, stored to six decimals.
+    assertThat(status.getDrift().getFeatures()).containsExactly(Map.entry("petal_length", 0.0), Map.entry("sepal_width", 0.0));
+    assertThat(status.getDrift().getPrediction()).isEqualTo(0.16946);
+    assertThat(status.getDrift().getScore()).isEqualTo(0.16946);
+    assertThat(status.getDrift().getStatus()).isEqualTo(DriftLevel.Warning);
+    assertThat(status.getAccuracy().getCurrent()).isEqualTo(0.7);
+    assertThat(status.getAccuracy().getDrop()).isEqualTo(0.25);
+    assertThat(status.getAccuracy().getStatus()).isEqualTo(DriftLevel.Alert);
+    // 0.95 at training, 0.70 live: a drop beyond maxDrop 0.05 counts as drift.
+    assertThat(condition(status, "Drifted").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Drifted").getReason()).isEqualTo("AccuracyDrop");
+    assertThat(status.getHistory()).singleElement().satisfies(h -> assertThat(h.getVersion()).isEqualTo("1.0.0"));
+  }
+
+  @Test
+  void transitionTimeMovesOnlyWhenTheStatusChanges() {
+    var md = md();
+    md.setStatus(StatusAggregator.assemble(healthy(md, T0, Map.of())));
+    var same = StatusAggregator.assemble(healthy(md, T1, Map.of()));
+    assertThat(condition(same, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(TransitionEvents.between(md, md.getStatus(), same)).isEmpty();
+
+    var drifting = Reports.report("1.0.0", 10, 0, 100, 0, 0, T1);
+    var alert = StatusAggregator.assemble(healthy(md, T1, Map.of("p", drifting)));
+    assertThat(condition(alert, "Drifted").getStatus()).isEqualTo("True");
+    assertThat(condition(alert, "Drifted").getReason()).isEqualTo("DriftAlert");
+    assertThat(condition(alert, "Drifted").getLastTransitionTime()).isEqualTo("2026-01-01T00:01:00Z");
+    assertThat(condition(alert, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(TransitionEvents.between(md, md.getStatus(), alert)).extracting(TransitionEvents.Transition::reason)
+        .containsExactly("DriftDetected");
+  }
+
+  @Test
+  void specProblemFailsAndKeepsTheLastStableVersion() {
+    var md = md();
+    md.setStatus(StatusAggregator.assemble(healthy(md, T0, Map.of())));
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var status = StatusAggregator.assemble(new Observation(md, T1, monitoring,
+        Optional.of(new Problem("UnsupportedModelUri", "scheme 's3' is not supported")), Optional.empty(),
+        List.of(deployment(2, 2)), Optional.empty(), Map.of()));
+    assertThat(status.getPhase()).isEqualTo(Phase.Failed);
+    assertThat(status.getStableVersion()).isEqualTo("1.0.0");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("UnsupportedModelUri");
+    assertThat(condition(status, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(TransitionEvents.between(md, md.getStatus(), status)).singleElement()
+        .satisfies(e -> {
+          assertThat(e.type()).isEqualTo("Warning");
+          assertThat(e.reason()).isEqualTo("UnsupportedModelUri");
+        });
+  }
+
+  @Test
+  void accuracyAlertsOnAChangeEitherWay() {
+    var md = md();
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var report = Reports.report("1.0.0", 0, 0, 10, 10, 0, T0);
+    report.setAccuracyBaseline(0.90);
+    var aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    var accuracy = StatusAggregator.accuracy(aggregate, monitoring).orElseThrow();
+    assertThat(accuracy.getCurrent()).isEqualTo(1.0);
+    assertThat(accuracy.getDrop()).isEqualTo(-0.1);
+    assertThat(accuracy.getStatus()).isEqualTo(DriftLevel.Alert);
+    report.setAccuracyBaseline(0.97);
+    aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    assertThat(StatusAggregator.accuracy(aggregate, monitoring).orElseThrow().getStatus()).isEqualTo(DriftLevel.Normal);
+  }
+
+  @Test
+  void loadErrorDegrades() {
+    var report = Reports.report("1.0.0", 0, 0, 0, 0, 0, T0);
+    report.setLoadError("cannot read model.bin");
+    report.setModelLoaded(false);
+    report.setPrediction(null);
+    var status = StatusAggregator.assemble(healthy(md(), T0, Map.of("p", report)));
+    assertThat(status.getPhase()).isEqualTo(Phase.Degraded);
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("ModelLoadFailed");
+    assertThat(condition(status, "ModelLoaded").getMessage()).isEqualTo("p: cannot read model.bin");
+  }
+}
