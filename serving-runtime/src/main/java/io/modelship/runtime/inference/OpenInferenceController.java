@@ -74,7 +74,7 @@ public final class OpenInferenceController {
 
     public void infer(Context ctx) {
         InferenceService service = resolve(ctx);
-        JsonNode body = JsonIo.body(ctx);
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         if (!body.isObject()) {
             throw ApiError.badRequest("infer request must be an object with 'inputs'");
         }

@@ -20,7 +20,7 @@ public final class PredictController {
 
     public void predict(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx);
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         if (!body.isObject()) {
             throw ApiError.badRequest("request body must be an object like {\"features\": [...]}");
         }
@@ -38,7 +38,7 @@ public final class PredictController {
     /** Accepts {@code {"instances": [...]}} or a bare list of rows. */
     public void predictBatch(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx);
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         JsonNode instances = body.isArray() ? body : body.get("instances");
         double[][] rows = service.rows().rows(instances, "'instances'");
         InferenceService.Prediction[] predictions = service.predict(rows);

@@ -62,7 +62,7 @@ public final class MonitoringController {
     /** Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}. */
     public void feedback(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx);
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         String id = text(body, "request_id");
         String label = text(body, body.hasNonNull("ground_truth") && !body.hasNonNull("label") ? "ground_truth" : "label");
         if (!service.labels().contains(label)) {

@@ -1,30 +1,44 @@
 package io.modelship.runtime.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 
 /** JSON in and out of handlers, with the checks every POST endpoint shares. */
 public final class JsonIo {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Jackson's default buffer pool is thread-local, and every request runs on a fresh virtual
+     * thread, so buffers would never be reused; a small shared pool recycles them.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(256)).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String JSON = "application/json";
 
     private JsonIo() {}
 
-    /** The request body as JSON; refuses other content types, empty bodies and malformed JSON. */
-    public static JsonNode body(Context ctx) {
+    /**
+     * The request body as JSON; refuses other content types, bodies over {@code maxBytes} (413),
+     * empty bodies and malformed JSON. A body with a Content-Length is read into an array of exactly
+     * that size (the common case, and no copying through growing buffers).
+     */
+    public static JsonNode body(Context ctx, long maxBytes) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
             throw new ApiError(415, "Content-Type must be application/json, got "
                     + (type == null ? "none" : "'" + type + "'"));
         }
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = read(ctx, maxBytes);
         if (bytes.length == 0) {
             throw ApiError.badRequest("request body is empty; expected a JSON object");
         }
@@ -39,16 +53,40 @@ public final class JsonIo {
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw ApiError.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage().replaceAll(
                     "\\s*\\(start marker at.*$|\\s*\\(for .*$", ""));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
         }
     }
 
-    public static void write(Context ctx, int status, Object value) {
+    private static byte[] read(Context ctx, long maxBytes) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > maxBytes) {
+            throw new ApiError(413, "request body is larger than the limit of " + maxBytes + " bytes");
+        }
+        if (length < 0) {
+            return ctx.bodyAsBytes(); // chunked: Javalin reads it, enforcing the same limit
+        }
         try {
-            ctx.status(status).contentType(JSON).result(MAPPER.writeValueAsBytes(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise response", e);
+            byte[] bytes = ctx.req().getInputStream().readNBytes((int) length);
+            if (bytes.length < length) {
+                throw ApiError.badRequest("request body ended after " + bytes.length + " of " + length + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Serialises straight into the servlet output stream, whose buffer Jetty pools; closing it ends
+     * the response, so Jetty sets the Content-Length of these small bodies itself.
+     */
+    public static void write(Context ctx, int status, Object value) {
+        ctx.status(status).contentType(JSON);
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            MAPPER.writeValue(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the response", e);
         }
     }
 
