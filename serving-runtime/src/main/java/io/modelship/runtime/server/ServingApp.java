@@ -79,7 +79,7 @@ public final class ServingApp implements AutoCloseable {
         ServeConfig serve = runtime.config();
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
-        config.concurrency.useVirtualThreads = true;
+        config.concurrency.useVirtualThreads = serve.virtualThreads();
         config.http.maxRequestSize = serve.maxBodyBytes();
         config.http.generateEtags = false;
         config.http.prefer405over404 = true;

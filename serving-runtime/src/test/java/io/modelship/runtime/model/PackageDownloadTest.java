@@ -1,0 +1,93 @@
+package io.modelship.runtime.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.modelship.runtime.TestModels;
+import io.modelship.runtime.training.PackageWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Packages over HTTP: retried on server errors, refused on client errors, bounded in size. */
+class PackageDownloadTest {
+
+    @TempDir
+    Path tmp;
+    HttpServer server;
+    byte[] archive;
+    final AtomicInteger requests = new AtomicInteger();
+
+    @BeforeEach
+    void serve() throws IOException {
+        Path tgz = tmp.resolve("iris.tar.gz");
+        PackageWriter.archive(TestModels.irisDirectory(), tgz);
+        archive = Files.readAllBytes(tgz);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/flaky/iris.tar.gz", exchange -> {
+            if (requests.incrementAndGet() < 3) {
+                exchange.sendResponseHeaders(503, -1);
+            } else {
+                exchange.sendResponseHeaders(200, archive.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(archive);
+                }
+            }
+            exchange.close();
+        });
+        server.createContext("/missing.tar.gz", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private ModelPackage load(String path, long limit, String sha) {
+        PackageSource source = new PackageSource(tmp, tmp.resolve("downloads"), limit, 3, Duration.ofSeconds(5));
+        return ModelPackage.load("http://127.0.0.1:" + server.getAddress().getPort() + path, sha,
+                new ModelPackage.LoadOptions(source, new PackageArchive(limit * 4, 100), tmp.resolve("work")));
+    }
+
+    @Test
+    void retriesServerErrorsAndVerifiesTheDownload() {
+        ModelPackage pkg = load("/flaky/iris.tar.gz", 10_000_000, ArtifactCodec.sha256(tmp.resolve("iris.tar.gz")));
+        assertThat(requests.get()).isEqualTo(3);
+        assertThat(pkg.manifest().name()).isEqualTo("iris");
+    }
+
+    @Test
+    void clientErrorsFailAtOnce() {
+        assertThatThrownBy(() -> load("/missing.tar.gz", 10_000_000, null)).isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("HTTP 404");
+        assertThat(requests.get()).isEqualTo(1);
+    }
+
+    @Test
+    void packagesOverTheSizeLimitAreRefused() {
+        requests.set(2);
+        assertThatThrownBy(() -> load("/flaky/iris.tar.gz", 1000, null))
+                .hasMessageContaining("over the limit of 1000");
+    }
+
+    @Test
+    void aDownloadWithTheWrongChecksumIsRefused() {
+        requests.set(2);
+        assertThatThrownBy(() -> load("/flaky/iris.tar.gz", 10_000_000, "f".repeat(64)))
+                .hasMessageContaining("checksum mismatch");
+    }
+}
