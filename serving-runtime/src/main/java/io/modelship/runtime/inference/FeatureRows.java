@@ -123,7 +123,10 @@ public final class FeatureRows {
                     + kind(value));
         }
         double d = value.doubleValue();
-        return finite(d, where + ": feature '" + names.get(j) + "'");
+        if (!Double.isFinite(d)) { // the message is built only when needed: this runs for every number
+            finite(d, where + ": feature '" + names.get(j) + "'");
+        }
+        return d;
     }
 
     /** Refuses NaN and infinities, which trees would silently route down one branch. */

@@ -181,7 +181,8 @@ public final class InferenceService implements AutoCloseable {
                 cache.put(row, new PredictionCache.Cached(k, probabilities.clone()));
             }
         }
-        String id = idPrefix + '-' + Long.toHexString(nextId.incrementAndGet());
+        long sequence = nextId.incrementAndGet();
+        String id = idPrefix + '-' + Long.toHexString(sequence);
         predictedRows.increment();
         classCounts[k].increment();
         double top = probabilities[k];
@@ -193,7 +194,7 @@ public final class InferenceService implements AutoCloseable {
             drift.record(row, k);
         }
         if (accuracy != null) {
-            accuracy.remember(id, labels.get(k));
+            accuracy.remember(sequence, k);
         }
         if (log != null) {
             log.maybeLog(id, row, labels.get(k), top);
@@ -248,11 +249,29 @@ public final class InferenceService implements AutoCloseable {
         return report != null ? report : driftReport();
     }
 
+    /** Ground truth for an earlier request id; ids this process did not issue are unknown. */
     public FeedbackResult feedback(String requestId, String label) {
         if (accuracy == null) {
             return null;
         }
-        return accuracy.feedback(requestId, label);
+        long sequence = sequenceOf(requestId);
+        int trueClass = labels.indexOf(label);
+        if (trueClass < 0) {
+            throw new IllegalArgumentException("unknown label '" + label + "'");
+        }
+        return sequence < 0 ? accuracy.unknownRequest() : accuracy.feedback(sequence, trueClass);
+    }
+
+    private long sequenceOf(String requestId) {
+        if (!requestId.startsWith(idPrefix) || requestId.length() <= idPrefix.length() + 1
+                || requestId.charAt(idPrefix.length()) != '-') {
+            return -1;
+        }
+        try {
+            return Long.parseUnsignedLong(requestId, idPrefix.length() + 1, requestId.length(), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     public AccuracySnapshot accuracy() {

@@ -254,7 +254,11 @@ public final class OpenInferenceController {
                 if (v.isArray()) {
                     flatten(v, name, out);
                 } else if (v.isNumber()) {
-                    out.add(FeatureRows.finite(v.doubleValue(), "input '" + name + "' value " + out.size()));
+                    double d = v.doubleValue();
+                    if (!Double.isFinite(d)) {
+                        FeatureRows.finite(d, "input '" + name + "' value " + out.size());
+                    }
+                    out.add(d);
                 } else {
                     throw ApiError.badRequest("input '" + name + "' value " + out.size() + " is not a number: "
                             + FeatureRows.kind(v));

@@ -1,7 +1,7 @@
 package io.modelship.runtime.monitoring;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
+
 
 /**
  * Rolling accuracy of live predictions from ground truth sent back later by request id, with an
@@ -18,7 +18,14 @@ public final class AccuracyTracker {
     private final int windowSize;
 
     private final Object lock = new Object();
-    private final Map<String, RememberedPrediction> remembered;
+    /**
+     * The last predictions, in rings indexed by request sequence number modulo their capacity: a
+     * newer prediction takes the slot of the one {@code rememberedPredictions} before it. Primitive
+     * arrays, because a map of entries churning at serving rates is copied by every young GC.
+     */
+    private final long[] sequences;
+    private final int[] predictedClasses;
+    private final boolean[] answered;
     /** Ring of the window's feedback outcomes, true for a correct prediction. */
     private final boolean[] outcomes;
     private int nextOutcome;
@@ -57,45 +64,57 @@ public final class AccuracyTracker {
         this.maxDrop = maxDrop;
         this.windowSize = windowSize;
         this.outcomes = new boolean[windowSize];
-        // Insertion order, not access order: the oldest prediction goes first, whether or not it got feedback.
-        this.remembered = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, RememberedPrediction> eldest) {
-                return size() > rememberedPredictions;
-            }
-        };
+        this.sequences = new long[rememberedPredictions];
+        Arrays.fill(sequences, -1);
+        this.predictedClasses = new int[rememberedPredictions];
+        this.answered = new boolean[rememberedPredictions];
     }
 
-    /** Remembers what was predicted for a request so that later feedback can be scored. */
-    public void remember(String requestId, String predictedLabel) {
-        requirePresent(requestId, "requestId");
-        requirePresent(predictedLabel, "predictedLabel");
+    /**
+     * Remembers the class predicted for request {@code sequence} (a number that grows with every
+     * prediction) so that later feedback can be scored.
+     */
+    public void remember(long sequence, int predictedClass) {
+        requireNonNegative(sequence, "sequence");
+        requireNonNegative(predictedClass, "predictedClass");
+        int slot = (int) (sequence % sequences.length);
         synchronized (lock) {
-            // A re-used id starts afresh as the newest entry.
-            remembered.remove(requestId);
-            remembered.put(requestId, new RememberedPrediction(predictedLabel));
+            if (sequences[slot] <= sequence) { // never let a late writer replace a newer prediction
+                sequences[slot] = sequence;
+                predictedClasses[slot] = predictedClass;
+                answered[slot] = false;
+            }
         }
     }
 
-    /** Scores the true label of an earlier request; unknown and repeated ids change no statistics. */
-    public FeedbackResult feedback(String requestId, String trueLabel) {
-        requirePresent(requestId, "requestId");
-        requirePresent(trueLabel, "trueLabel");
+    /** Scores the true class of an earlier request; unknown, evicted and repeated ones change no statistics. */
+    public FeedbackResult feedback(long sequence, int trueClass) {
+        requireNonNegative(sequence, "sequence");
+        requireNonNegative(trueClass, "trueClass");
+        int slot = (int) (sequence % sequences.length);
         synchronized (lock) {
-            var prediction = remembered.get(requestId);
-            if (prediction == null) {
+            if (sequences[slot] != sequence) {
                 unknownFeedback++;
                 return FeedbackResult.unknownRequest();
             }
-            if (prediction.answered) {
+            int predicted = predictedClasses[slot];
+            if (answered[slot]) {
                 duplicateFeedback++;
-                return FeedbackResult.duplicate(prediction.label);
+                return FeedbackResult.duplicate(predicted);
             }
-            prediction.answered = true;
-            boolean correct = prediction.label.equals(trueLabel);
+            answered[slot] = true;
+            boolean correct = predicted == trueClass;
             addOutcome(correct);
-            return FeedbackResult.recorded(prediction.label, correct);
+            return FeedbackResult.recorded(predicted, correct);
         }
+    }
+
+    /** Counts feedback for a request id that cannot have come from this tracker's predictions. */
+    public FeedbackResult unknownRequest() {
+        synchronized (lock) {
+            unknownFeedback++;
+        }
+        return FeedbackResult.unknownRequest();
     }
 
     /** The rolling accuracy and how it compares with training. */
@@ -143,19 +162,9 @@ public final class AccuracyTracker {
         nextOutcome = nextOutcome + 1 == windowSize ? 0 : nextOutcome + 1;
     }
 
-    private static void requirePresent(String value, String name) {
-        if (value == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-    }
-
-    /** Mutable only under the tracker's lock. */
-    private static final class RememberedPrediction {
-        private final String label;
-        private boolean answered;
-
-        private RememberedPrediction(String label) {
-            this.label = label;
+    private static void requireNonNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
         }
     }
 }

@@ -4,10 +4,10 @@ package io.modelship.runtime.monitoring;
  * What became of one ground-truth feedback.
  *
  * @param outcome        whether it was counted
- * @param predictedLabel the label that was predicted for the request, or null if the request is unknown
+ * @param predictedClass the class index that was predicted for the request, or null if the request is unknown
  * @param correct        whether the prediction matched the true label; null unless the feedback was recorded
  */
-public record FeedbackResult(Outcome outcome, String predictedLabel, Boolean correct) {
+public record FeedbackResult(Outcome outcome, Integer predictedClass, Boolean correct) {
 
     /** Whether a feedback was counted, and if not, why. */
     public enum Outcome {
@@ -19,16 +19,16 @@ public record FeedbackResult(Outcome outcome, String predictedLabel, Boolean cor
         Duplicate
     }
 
-    static FeedbackResult recorded(String predictedLabel, boolean correct) {
-        return new FeedbackResult(Outcome.Recorded, predictedLabel, correct);
+    static FeedbackResult recorded(Integer predictedClass, boolean correct) {
+        return new FeedbackResult(Outcome.Recorded, predictedClass, correct);
     }
 
     static FeedbackResult unknownRequest() {
         return new FeedbackResult(Outcome.UnknownRequest, null, null);
     }
 
-    static FeedbackResult duplicate(String predictedLabel) {
-        return new FeedbackResult(Outcome.Duplicate, predictedLabel, null);
+    static FeedbackResult duplicate(Integer predictedClass) {
+        return new FeedbackResult(Outcome.Duplicate, predictedClass, null);
     }
 
     /** Whether the request id was known (recorded now or before). */

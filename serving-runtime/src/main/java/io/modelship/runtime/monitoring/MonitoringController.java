@@ -78,7 +78,7 @@ public final class MonitoringController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("request_id", id);
         out.put("outcome", result.outcome());
-        out.put("predicted", result.predictedLabel());
+        out.put("predicted", service.labels().get(result.predictedClass()));
         out.put("correct", result.correct());
         out.put("accuracy", service.accuracy());
         JsonIo.ok(ctx, out);

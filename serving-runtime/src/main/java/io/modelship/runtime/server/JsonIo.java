@@ -2,6 +2,8 @@ package io.modelship.runtime.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +23,10 @@ public final class JsonIo {
      * thread, so buffers would never be reused; a small shared pool recycles them.
      */
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newBoundedPool(256)).build())
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String JSON = "application/json";
 

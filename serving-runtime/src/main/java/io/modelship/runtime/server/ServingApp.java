@@ -52,8 +52,8 @@ public final class ServingApp implements AutoCloseable {
      */
     public ServingApp start() {
         ServeConfig config = runtime.config();
+        Thread.ofPlatform().name("model-loader").start(runtime::load); // in parallel with Jetty's start
         app.start(config.host(), config.port());
-        Thread.ofPlatform().name("model-loader").start(runtime::load);
         reporter = RuntimeReporter.forDeployment(config.reporting(), () -> new KubernetesClientBuilder().build(),
                 () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
         return this;

@@ -14,18 +14,18 @@ class AccuracyTrackerTest {
     @Test
     void rollingAccuracyCoversOnlyTheLastFeedbacks() {
         var tracker = new AccuracyTracker(0.9, 0.05, 100, 4);
-        String[] predicted = {"a", "b", "a", "a", "b", "b", "a"};
-        String[] actual = {"a", "a", "a", "a", "a", "a", "a"};
+        int[] predicted = {0, 1, 0, 0, 1, 1, 0};
+        int[] actual = {0, 0, 0, 0, 0, 0, 0};
         // correct: T F T T F F T; window of 4 after each feedback:
         // [T]=1, [T F]=1/2, [T F T]=2/3, [T F T T]=3/4, [F T T F]=2/4, [T T F F]=2/4, [T F F T]=2/4
         double[] expected = {1.0, 0.5, 2.0 / 3, 0.75, 0.5, 0.5, 0.5};
 
         for (int i = 0; i < predicted.length; i++) {
-            tracker.remember("r" + i, predicted[i]);
-            var result = tracker.feedback("r" + i, actual[i]);
+            tracker.remember(i, predicted[i]);
+            var result = tracker.feedback(i, actual[i]);
 
             assertThat(result.outcome()).isEqualTo(Outcome.Recorded);
-            assertThat(result.correct()).isEqualTo(predicted[i].equals(actual[i]));
+            assertThat(result.correct()).isEqualTo(predicted[i] == actual[i]);
             assertThat(tracker.snapshot().accuracy()).isEqualTo(expected[i]);
         }
         var snapshot = tracker.snapshot();
@@ -51,9 +51,9 @@ class AccuracyTrackerTest {
     @Test
     void unknownRequestChangesNothing() {
         var tracker = new AccuracyTracker(0.9);
-        tracker.remember("known", "a");
+        tracker.remember(100, 0);
 
-        var result = tracker.feedback("never-seen", "a");
+        var result = tracker.feedback(200, 0);
 
         assertThat(result).isEqualTo(new FeedbackResult(Outcome.UnknownRequest, null, null));
         assertThat(result.known()).isFalse();
@@ -66,13 +66,13 @@ class AccuracyTrackerTest {
     @Test
     void secondFeedbackForTheSameRequestIsADuplicate() {
         var tracker = new AccuracyTracker(0.9);
-        tracker.remember("r1", "a");
+        tracker.remember(1, 0);
 
-        var first = tracker.feedback("r1", "a");
-        var second = tracker.feedback("r1", "b");
+        var first = tracker.feedback(1, 0);
+        var second = tracker.feedback(1, 1);
 
-        assertThat(first).isEqualTo(new FeedbackResult(Outcome.Recorded, "a", true));
-        assertThat(second).isEqualTo(new FeedbackResult(Outcome.Duplicate, "a", null));
+        assertThat(first).isEqualTo(new FeedbackResult(Outcome.Recorded, 0, true));
+        assertThat(second).isEqualTo(new FeedbackResult(Outcome.Duplicate, 0, null));
         assertThat(second.known()).isTrue();
         var snapshot = tracker.snapshot();
         assertThat(snapshot.windowCount()).isEqualTo(1);
@@ -83,26 +83,26 @@ class AccuracyTrackerTest {
     @Test
     void oldestRememberedPredictionIsEvicted() {
         var tracker = new AccuracyTracker(0.9, 0.05, 3, 10);
-        tracker.remember("r1", "a");
-        tracker.remember("r2", "a");
-        tracker.remember("r3", "a");
-        tracker.remember("r4", "a");
+        tracker.remember(1, 0);
+        tracker.remember(2, 0);
+        tracker.remember(3, 0);
+        tracker.remember(4, 0);
 
-        assertThat(tracker.feedback("r1", "a").outcome()).isEqualTo(Outcome.UnknownRequest);
-        assertThat(tracker.feedback("r2", "a").outcome()).isEqualTo(Outcome.Recorded);
-        assertThat(tracker.feedback("r4", "a").outcome()).isEqualTo(Outcome.Recorded);
+        assertThat(tracker.feedback(1, 0).outcome()).isEqualTo(Outcome.UnknownRequest);
+        assertThat(tracker.feedback(2, 0).outcome()).isEqualTo(Outcome.Recorded);
+        assertThat(tracker.feedback(4, 0).outcome()).isEqualTo(Outcome.Recorded);
     }
 
     @Test
     void feedbackDoesNotKeepAPredictionFromEviction() {
         var tracker = new AccuracyTracker(0.9, 0.05, 2, 10);
-        tracker.remember("r1", "a");
-        tracker.remember("r2", "a");
-        tracker.feedback("r1", "a");
-        tracker.remember("r3", "a");
+        tracker.remember(1, 0);
+        tracker.remember(2, 0);
+        tracker.feedback(1, 0);
+        tracker.remember(3, 0);
 
-        assertThat(tracker.feedback("r1", "a").outcome()).isEqualTo(Outcome.UnknownRequest);
-        assertThat(tracker.feedback("r2", "a").outcome()).isEqualTo(Outcome.Recorded);
+        assertThat(tracker.feedback(1, 0).outcome()).isEqualTo(Outcome.UnknownRequest);
+        assertThat(tracker.feedback(2, 0).outcome()).isEqualTo(Outcome.Recorded);
     }
 
     @Test
@@ -153,8 +153,8 @@ class AccuracyTrackerTest {
                 .hasMessageContaining("rememberedPredictions");
         assertThatThrownBy(() -> new AccuracyTracker(0.9, 0.05, 10, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("windowSize");
-        assertThatThrownBy(() -> new AccuracyTracker(0.9).remember(null, "a"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestId");
+        assertThatThrownBy(() -> new AccuracyTracker(0.9).remember(-1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sequence");
     }
 
     @Test
@@ -169,10 +169,10 @@ class AccuracyTrackerTest {
                 int thread = t;
                 results.add(executor.submit(() -> {
                     for (int i = 0; i < requestsPerThread; i++) {
-                        String id = thread + "-" + i;
-                        tracker.remember(id, "a");
-                        tracker.feedback(id, i % 2 == 0 ? "a" : "b");
-                        tracker.feedback(id, "a");
+                        long id = (long) thread * requestsPerThread + i;
+                        tracker.remember(id, 0);
+                        tracker.feedback(id, i % 2 == 0 ? 0 : 1);
+                        tracker.feedback(id, 0);
                     }
                     return null;
                 }));
@@ -193,9 +193,9 @@ class AccuracyTrackerTest {
 
     private void feed(AccuracyTracker tracker, boolean... correct) {
         for (boolean c : correct) {
-            String id = "feed-" + sequence++;
-            tracker.remember(id, "yes");
-            tracker.feedback(id, c ? "yes" : "no");
+            long id = sequence++;
+            tracker.remember(id, 0);
+            tracker.feedback(id, c ? 0 : 1);
         }
     }
 }
