@@ -56,7 +56,7 @@ public record ServeConfig(
                 get.apply("MODEL_SHA256"),
                 orDefault(get.apply("HOST"), "0.0.0.0"),
                 parseInt(get.apply("PORT"), 8080, "PORT"),
-                !"false".equalsIgnoreCase(get.apply("VIRTUAL_THREADS")),
+                "true".equalsIgnoreCase(get.apply("VIRTUAL_THREADS")),
                 parseLong(get.apply("MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES, "MAX_BODY_BYTES"),
                 parseInt(get.apply("MAX_BATCH_ROWS"), 10_000, "MAX_BATCH_ROWS"),
                 !"false".equalsIgnoreCase(get.apply("MONITORING_ENABLED")),
