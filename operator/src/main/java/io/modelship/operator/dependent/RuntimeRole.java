@@ -23,11 +23,7 @@ public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDepl
 
   public static Role desired(ModelDeployment md) {
     return new RoleBuilder()
-        .withNewMetadata()
-        .withName(ServingNames.runtimeAccount(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, ServingNames.runtimeAccount(md)))
         .addNewRule()
         .withApiGroups(ModelDeployment.GROUP)
         .withResources("modeldeployments/status")

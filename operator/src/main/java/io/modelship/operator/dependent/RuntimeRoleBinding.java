@@ -25,11 +25,7 @@ public class RuntimeRoleBinding
   public static RoleBinding desired(ModelDeployment md) {
     String name = ServingNames.runtimeAccount(md);
     return new RoleBindingBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, name))
         .withNewRoleRef()
         .withApiGroup("rbac.authorization.k8s.io")
         .withKind("Role")

@@ -24,11 +24,7 @@ public class RuntimeServiceAccount
 
   public static ServiceAccount desired(ModelDeployment md) {
     return new ServiceAccountBuilder()
-        .withNewMetadata()
-        .withName(ServingNames.runtimeAccount(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, ServingNames.runtimeAccount(md)))
         .build();
   }
 }

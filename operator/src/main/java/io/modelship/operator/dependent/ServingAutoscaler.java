@@ -40,11 +40,7 @@ public class ServingAutoscaler
   public static HorizontalPodAutoscaler desired(ModelDeployment md, String version) {
     AutoscalingSpec autoscaling = md.getSpec().getAutoscaling();
     return new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata()
-        .withName(md.getMetadata().getName())
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, md.getMetadata().getName()))
         .withNewSpec()
         .withNewScaleTargetRef()
         .withApiVersion("apps/v1")

@@ -28,11 +28,7 @@ public class ServingDisruptionBudget
 
   public static PodDisruptionBudget desired(ModelDeployment md) {
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-        .withName(md.getMetadata().getName())
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, md.getMetadata().getName()))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
         .withNewSelector()

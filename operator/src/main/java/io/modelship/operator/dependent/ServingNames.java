@@ -1,5 +1,7 @@
 package io.modelship.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,6 +46,15 @@ public final class ServingNames {
   }
 
   /** Labels common to every child. */
+  /** Metadata of a child of {@code md}: its name, md's namespace, the instance labels. */
+  public static ObjectMeta childMetadata(ModelDeployment md, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(instanceLabels(md))
+        .build();
+  }
+
   public static Map<String, String> instanceLabels(ModelDeployment md) {
     var labels = new LinkedHashMap<String, String>();
     labels.put("app.kubernetes.io/name", modelName(md));

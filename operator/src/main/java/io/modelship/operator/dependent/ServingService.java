@@ -27,11 +27,7 @@ public class ServingService extends CRUDKubernetesDependentResource<Service, Mod
 
   public static Service desired(ModelDeployment md) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(md.getMetadata().getName())
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(ServingNames.instanceLabels(md))
-        .endMetadata()
+        .withMetadata(ServingNames.childMetadata(md, md.getMetadata().getName()))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(ServingNames.instanceSelector(md))
