@@ -36,14 +36,13 @@ public final class ServingApp implements AutoCloseable {
     private final AccessControl access;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] dashboard;
-    private final Javalin app;
+    private Javalin app;
     private RuntimeReporter reporter;
 
     public ServingApp(ServeConfig config) {
         this.runtime = new ModelRuntime(config, new RequestMetrics(config.monitoring()));
         this.access = new AccessControl(config.authToken(), config.rateLimitPerSecond());
         this.dashboard = resource("/io/modelship/runtime/dashboard.html");
-        this.app = Javalin.create(this::configure);
     }
 
     /**
@@ -52,8 +51,10 @@ public final class ServingApp implements AutoCloseable {
      */
     public ServingApp start() {
         ServeConfig config = runtime.config();
-        Thread.ofPlatform().name("model-loader").start(runtime::load); // in parallel with Jetty's start
-        app.start(config.host(), config.port());
+        // Loading (manifest, checksum, deserialisation) runs while Javalin and Jetty are built and
+        // started: on two cores that overlap is most of a cold start.
+        Thread.ofPlatform().name("model-loader").start(runtime::load);
+        listen();
         reporter = RuntimeReporter.forDeployment(config.reporting(), () -> new KubernetesClientBuilder().build(),
                 () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
         return this;
@@ -62,9 +63,13 @@ public final class ServingApp implements AutoCloseable {
     /** Loads the model before listening; for tests and batch tools that want a ready server. */
     public ServingApp startReady() {
         runtime.load();
-        ServeConfig config = runtime.config();
-        app.start(config.host(), config.port());
+        listen();
         return this;
+    }
+
+    private void listen() {
+        ServeConfig config = runtime.config();
+        app = Javalin.create(this::configure).start(config.host(), config.port());
     }
 
     public int port() {
@@ -186,7 +191,9 @@ public final class ServingApp implements AutoCloseable {
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
-        app.stop();
+        if (app != null) {
+            app.stop();
+        }
         if (reporter != null) {
             reporter.close();
         }
