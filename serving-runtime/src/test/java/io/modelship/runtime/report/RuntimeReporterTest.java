@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -55,12 +55,14 @@ class RuntimeReporterTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Applies merge patches as RFC 7386 and the API server do; the stock mock appends to lists. */
   static final class MergePatchDispatcher extends KubernetesCrudDispatcher {
     @Override
     public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
       try {
-        return apply(base.deepCopy(), Serialization.jsonMapper().readTree(patch));
+        return apply(base.deepCopy(), MAPPER.readTree(patch));
       } catch (JsonProcessingException e) {
         throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
       }
@@ -71,8 +73,7 @@ class RuntimeReporterTest {
         return patch;
       }
       ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-        var field = it.next();
+      for (var field : patch.properties()) {
         if (field.getValue().isNull()) {
           result.remove(field.getKey());
         } else {
@@ -189,7 +190,7 @@ class RuntimeReporterTest {
   @Test
   void reportsEveryIntervalOnceStarted() {
     var calls = new AtomicLong();
-    try (var reporter = reporter("pod-a", () -> report(calls.incrementAndGet(), null), Duration.ofMillis(100)).start()) {
+    try (var _ = reporter("pod-a", () -> report(calls.incrementAndGet(), null), Duration.ofMillis(100)).start()) {
       await().atMost(Duration.ofSeconds(5)).until(() -> {
         var status = read().getStatus();
         return status != null && status.getRuntimeReports() != null
