@@ -194,7 +194,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .withContainerPort(PORT)
         .withProtocol("TCP")
         .endPort()
-        .withEnv(env(md, plan))
+        .withEnv(env(md, version, plan))
         .withResources(resources)
         .withStartupProbe(probe("/health", 5, 60))
         .withLivenessProbe(probe("/health", 10, 3))
@@ -234,10 +234,12 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
 
   static final int SHUTDOWN_DELAY_SECONDS = 5;
 
-  static List<EnvVar> env(ModelDeployment md, ServingPlan plan) {
+  static List<EnvVar> env(ModelDeployment md, String version, ServingPlan plan) {
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
     env.add(value("MODEL_URI", plan.location().runtimeUri()));
+    // Lets a pod that cannot load its model still say which version failed in its report.
+    env.add(value("MODEL_VERSION", version));
     String sha256 = md.getSpec().getModel().getSha256();
     if (sha256 != null && !sha256.isBlank()) {
       env.add(value("MODEL_SHA256", sha256));

@@ -88,6 +88,7 @@ class DesiredChildrenTest {
     assertThat(values(c.getEnv())).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
         Map.entry("MODEL_URI", "https://models.example.com/iris/2.0.0.tar.gz"),
         Map.entry("MODEL_SHA256", Manifests.SHA),
+        Map.entry("MODEL_VERSION", "2.0.0"),
         Map.entry("MODELDEPLOYMENT_NAME", "iris"),
         Map.entry("REPORT_INTERVAL_SECONDS", "15"),
         Map.entry("DRIFT_METHOD", "psi"),

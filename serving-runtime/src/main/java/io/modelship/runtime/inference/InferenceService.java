@@ -182,7 +182,9 @@ public final class InferenceService implements AutoCloseable {
             }
         }
         long sequence = nextId.incrementAndGet();
-        String id = idPrefix + '-' + Long.toHexString(sequence);
+        // prefix (this process) - sequence - predicted class: any replica behind the Service can
+        // score ground truth for it, even one that did not make the prediction.
+        String id = idPrefix + '-' + Long.toHexString(sequence) + '-' + k;
         predictedRows.increment();
         classCounts[k].increment();
         double top = probabilities[k];
@@ -249,28 +251,33 @@ public final class InferenceService implements AutoCloseable {
         return report != null ? report : driftReport();
     }
 
-    /** Ground truth for an earlier request id; ids this process did not issue are unknown. */
+    /**
+     * Ground truth for an earlier request id. Ids from this process are checked against the
+     * remembered predictions (so repeats count once); ids from another replica carry their
+     * predicted class and are scored from it; anything else is unknown.
+     */
     public FeedbackResult feedback(String requestId, String label) {
         if (accuracy == null) {
             return null;
         }
-        long sequence = sequenceOf(requestId);
         int trueClass = labels.indexOf(label);
         if (trueClass < 0) {
             throw new IllegalArgumentException("unknown label '" + label + "'");
         }
-        return sequence < 0 ? accuracy.unknownRequest() : accuracy.feedback(sequence, trueClass);
-    }
-
-    private long sequenceOf(String requestId) {
-        if (!requestId.startsWith(idPrefix) || requestId.length() <= idPrefix.length() + 1
-                || requestId.charAt(idPrefix.length()) != '-') {
-            return -1;
+        String[] parts = requestId.split("-");
+        if (parts.length != 3 || parts[0].length() != idPrefix.length()) {
+            return accuracy.unknownRequest();
         }
         try {
-            return Long.parseUnsignedLong(requestId, idPrefix.length() + 1, requestId.length(), 16);
+            long sequence = Long.parseUnsignedLong(parts[1], 16);
+            int predicted = Integer.parseInt(parts[2]);
+            if (sequence < 0 || predicted < 0 || predicted >= labels.size()) {
+                return accuracy.unknownRequest();
+            }
+            return parts[0].equals(idPrefix) ? accuracy.feedback(sequence, trueClass)
+                    : accuracy.feedbackFromElsewhere(predicted, trueClass);
         } catch (NumberFormatException e) {
-            return -1;
+            return accuracy.unknownRequest();
         }
     }
 

@@ -235,7 +235,11 @@ public final class OpenInferenceController {
                     throw ApiError.badRequest("input '" + name + "' has an invalid shape " + shapeNode);
                 }
                 shape[i] = d.asLong();
-                expected = Math.multiplyExact(expected, Math.max(shape[i], 0));
+                try {
+                    expected = Math.multiplyExact(expected, shape[i]);
+                } catch (ArithmeticException e) {
+                    throw ApiError.badRequest("input '" + name + "' has an impossibly large shape " + shapeNode);
+                }
             }
             List<Double> flat = new ArrayList<>();
             flatten(input.get("data"), name, flat);

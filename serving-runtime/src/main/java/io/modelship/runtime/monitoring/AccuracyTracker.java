@@ -109,6 +109,20 @@ public final class AccuracyTracker {
         }
     }
 
+    /**
+     * Scores a prediction another replica made, known only from its request id; such feedback
+     * cannot be checked for repeats, as the predicting replica would.
+     */
+    public FeedbackResult feedbackFromElsewhere(int predictedClass, int trueClass) {
+        requireNonNegative(predictedClass, "predictedClass");
+        requireNonNegative(trueClass, "trueClass");
+        boolean correct = predictedClass == trueClass;
+        synchronized (lock) {
+            addOutcome(correct);
+        }
+        return FeedbackResult.recorded(predictedClass, correct);
+    }
+
     /** Counts feedback for a request id that cannot have come from this tracker's predictions. */
     public FeedbackResult unknownRequest() {
         synchronized (lock) {

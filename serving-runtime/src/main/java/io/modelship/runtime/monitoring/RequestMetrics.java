@@ -34,13 +34,20 @@ public final class RequestMetrics {
         return registry;
     }
 
-    /** Counts one finished request on {@code endpoint} (a route name, never a raw path). */
-    public void record(String endpoint, int status, long nanos) {
-        total.increment();
-        if (status >= 400) {
-            errors.increment();
+    /**
+     * Counts one finished request on {@code endpoint} (a route name, never a raw path). Only
+     * prediction {@code traffic} feeds the live totals, error count and latency window that
+     * {@code /model_info} shows and the operator judges; probes, scrapes and dashboard polls would
+     * otherwise dilute them.
+     */
+    public void record(String endpoint, int status, long nanos, boolean traffic) {
+        if (traffic) {
+            total.increment();
+            if (status >= 400) {
+                errors.increment();
+            }
+            window.record(nanos);
         }
-        window.record(nanos);
         if (!detailed) {
             return;
         }

@@ -26,6 +26,8 @@ public final class RuntimeReportSnapshot {
 
     public static RuntimeReport of(ModelRuntime runtime) {
         RuntimeReport report = new RuntimeReport();
+        // The version the operator deployed, so a pod whose model failed to load is still counted.
+        report.setVersion(runtime.config().modelVersion());
         report.setReady(runtime.ready());
         report.setModelLoaded(runtime.loaded());
         report.setLoadError(runtime.loadError());
@@ -40,7 +42,9 @@ public final class RuntimeReportSnapshot {
         if (service == null) {
             return report;
         }
-        report.setVersion(service.manifest().version());
+        if (report.getVersion() == null) {
+            report.setVersion(service.manifest().version());
+        }
         AccuracySnapshot accuracy = service.accuracy();
         if (accuracy != null) {
             report.setAccuracyBaseline(accuracy.trainingAccuracy());

@@ -42,7 +42,9 @@ public final class ModelRuntime {
         } catch (ModelPackageException | IllegalArgumentException | UncheckedIOException e) {
             loadError = e.getMessage();
             LOG.error("cannot load model from {}: {}", config.modelUri(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // OutOfMemoryError on a model too big for the pod's limit, linkage errors...: say so in
+            // /ready and the report instead of leaving "loading" forever.
             loadError = e.toString();
             LOG.error("cannot load model from {}", config.modelUri(), e);
         }

@@ -12,6 +12,7 @@ import java.util.function.Function;
 public record ServeConfig(
         String modelUri,
         String modelSha256,
+        String modelVersion,
         String host,
         int port,
         boolean virtualThreads,
@@ -54,6 +55,7 @@ public record ServeConfig(
         return new ServeConfig(
                 get.apply("MODEL_URI"),
                 get.apply("MODEL_SHA256"),
+                get.apply("MODEL_VERSION"),
                 orDefault(get.apply("HOST"), "0.0.0.0"),
                 parseInt(get.apply("PORT"), 8080, "PORT"),
                 "true".equalsIgnoreCase(get.apply("VIRTUAL_THREADS")),
@@ -89,7 +91,8 @@ public record ServeConfig(
         check(driftWarning >= 0 && driftWarning <= driftThreshold,
                 "drift thresholds need 0 <= warning <= threshold, got " + driftWarning + " and " + driftThreshold);
         check(accuracyMaxDrop >= 0 && accuracyMaxDrop <= 1, "accuracy max drop must be within 0..1");
-        check(rateLimitPerSecond >= 0, "rate limit must not be negative");
+        check(rateLimitPerSecond == 0 || rateLimitPerSecond >= 1,
+                "rate limit must be 0 (off) or at least 1 request per second, got " + rateLimitPerSecond);
         check(cacheSize >= 0, "prediction cache size must not be negative");
         check(predictionLogSampleRate >= 0 && predictionLogSampleRate <= 1, "prediction log sample rate must be 0..1");
         return this;

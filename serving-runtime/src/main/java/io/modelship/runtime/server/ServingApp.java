@@ -98,8 +98,8 @@ public final class ServingApp implements AutoCloseable {
         var routes = config.routes;
         routes.get("/health", route("health", ctx -> JsonIo.ok(ctx, Map.of("status", "UP"))));
         routes.get("/ready", route("ready", this::ready));
-        routes.post("/predict", route("predict", predict::predict));
-        routes.post("/predict_batch", route("predict_batch", predict::predictBatch));
+        routes.post("/predict", inference("predict", predict::predict));
+        routes.post("/predict_batch", inference("predict_batch", predict::predictBatch));
         routes.get("/model_info", route("model_info", monitoring::modelInfo));
         routes.post("/feedback", route("feedback", monitoring::feedback));
         routes.get("/drift", route("drift", monitoring::drift));
@@ -107,7 +107,7 @@ public final class ServingApp implements AutoCloseable {
         routes.get("/", route("dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard)));
 
         routes.get("/v1/models/{name}", route("v1_model", kserve::status));
-        routes.post("/v1/models/{target}", route("v1_predict", kserve::predict));
+        routes.post("/v1/models/{target}", inference("v1_predict", kserve::predict));
 
         routes.get("/v2", route("v2_server", oip::serverMetadata));
         routes.get("/v2/health/live", route("v2_live", oip::live));
@@ -116,13 +116,13 @@ public final class ServingApp implements AutoCloseable {
         routes.get("/v2/models/{name}/versions/{version}", route("v2_model", oip::modelMetadata));
         routes.get("/v2/models/{name}/ready", route("v2_model_ready", oip::modelReady));
         routes.get("/v2/models/{name}/versions/{version}/ready", route("v2_model_ready", oip::modelReady));
-        routes.post("/v2/models/{name}/infer", route("v2_infer", oip::infer));
-        routes.post("/v2/models/{name}/versions/{version}/infer", route("v2_infer", oip::infer));
+        routes.post("/v2/models/{name}/infer", inference("v2_infer", oip::infer));
+        routes.post("/v2/models/{name}/versions/{version}/infer", inference("v2_infer", oip::infer));
 
         // Requests that match no route (404, 405) still get a JSON error and are counted.
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             JsonIo.error(ctx, e.getStatus(), e.getMessage());
-            runtime.metrics().record("unmatched", e.getStatus(), 0);
+            runtime.metrics().record("unmatched", e.getStatus(), 0, false);
         });
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
@@ -138,8 +138,18 @@ public final class ServingApp implements AutoCloseable {
         JsonIo.ok(ctx, Map.of("status", "READY"));
     }
 
-    /** Times and counts a handler; any failure becomes {@code {"error": …}} with the right status. */
+    /** A prediction route: its requests are the traffic counted in live statistics and runtime reports. */
+    private Handler inference(String name, Handler handler) {
+        return wrap(name, true, handler);
+    }
+
+    /** Any other route (probes, metrics, dashboard, metadata): counted in Prometheus only. */
     private Handler route(String name, Handler handler) {
+        return wrap(name, false, handler);
+    }
+
+    /** Times and counts a handler; any failure becomes {@code {"error": …}} with the right status. */
+    private Handler wrap(String name, boolean traffic, Handler handler) {
         return ctx -> {
             long start = System.nanoTime();
             inFlight.incrementAndGet();
@@ -159,7 +169,7 @@ public final class ServingApp implements AutoCloseable {
                 JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             } finally {
                 inFlight.decrementAndGet();
-                runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start);
+                runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
             }
         };
     }

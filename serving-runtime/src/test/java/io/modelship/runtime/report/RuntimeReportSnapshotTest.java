@@ -64,9 +64,11 @@ class RuntimeReportSnapshotTest {
     @Test
     void aPodWhoseModelFailedReportsWhy() {
         ServingApp app = new ServingApp(ServeConfig.fromEnvironment(Map.of(
-                "MODEL_URI", "/nowhere/model.tar.gz", "HOST", "127.0.0.1", "PORT", "0")).validate()).startReady();
+                "MODEL_URI", "/nowhere/model.tar.gz", "MODEL_VERSION", "3.1.0", "HOST", "127.0.0.1", "PORT", "0"))
+                .validate()).startReady();
         try {
             RuntimeReport report = RuntimeReportSnapshot.of(app.runtime());
+            assertThat(report.getVersion()).as("the operator counts it against this version").isEqualTo("3.1.0");
             assertThat(report.getModelLoaded()).isFalse();
             assertThat(report.getReady()).isFalse();
             assertThat(report.getLoadError()).contains("model package not found: /nowhere/model.tar.gz");

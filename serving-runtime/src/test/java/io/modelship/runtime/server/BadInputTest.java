@@ -46,6 +46,9 @@ class BadInputTest extends ServingAppTest {
                         "unsupported datatype 'BYTES'"),
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4],"
                         + " \"datatype\": \"FP64\", \"data\": [1, 2, 3, 4]}]}", json, 400, "(8 values) but its data holds 4"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\":"
+                        + " [9223372036854775807, 2], \"datatype\": \"FP64\", \"data\": [1]}]}", json, 400,
+                        "impossibly large shape"),
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 3],"
                         + " \"datatype\": \"FP64\", \"data\": [1, 2, 3]}]}", json, 400, "takes [rows, 4]"),
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"

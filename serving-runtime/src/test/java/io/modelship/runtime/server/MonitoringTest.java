@@ -87,6 +87,28 @@ class MonitoringTest extends ServingAppTest {
     }
 
     @Test
+    void feedbackReachingAnotherReplicaIsStillScored() {
+        ServingApp a = start(Map.of());
+        ServingApp b = start(Map.of());
+        try {
+            JsonNode p = post(a, "/predict", "{\"features\": [6.7, 3.0, 5.2, 2.3]}", "application/json").json();
+            String id = p.path("request_id").asText();
+            Reply onB = post(b, "/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"setosa\"}",
+                    "application/json");
+            assertThat(onB.status()).isEqualTo(200);
+            assertThat(onB.json().path("predicted").asText()).isEqualTo(p.path("prediction").asText());
+            assertThat(onB.json().path("correct").asBoolean()).isFalse();
+            assertThat(get(b, "/model_info").json().path("statistics").path("accuracy").path("windowCount").asInt())
+                    .isEqualTo(1);
+            assertError(post(b, "/feedback", "{\"request_id\": \"zz-1-9\", \"label\": \"setosa\"}",
+                    "application/json"), 404, "unknown or expired request_id");
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void concurrentClientsAddUpExactly() throws Exception {
         ServingApp fresh = start(Map.of());
         int clients = 16;
@@ -123,6 +145,8 @@ class MonitoringTest extends ServingAppTest {
             }
             assertThat(classSum).isEqualTo(2L * ok);
             assertThat(stats.path("errors").asLong()).isEqualTo(bad);
+            assertThat(stats.path("requests").asLong()).as("prediction traffic only, not probes or /model_info")
+                    .isEqualTo(total);
             String metrics = get(fresh, "/metrics").body();
             assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict_batch\",status=\"200\"} "
                     + ok + ".0");
