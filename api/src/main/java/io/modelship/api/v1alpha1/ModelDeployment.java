@@ -1,6 +1,7 @@
 package io.modelship.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -19,6 +20,7 @@ import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 @Singular("modeldeployment")
 @ShortNames({"md", "mdep"})
 @Categories({"all", "modelship"})
+@ValidationRule(value = "has(self.spec)", message = "spec is required")
 @AdditionalPrinterColumn(name = "MODEL", jsonPath = ".spec.model.name", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "VERSION", jsonPath = ".spec.model.version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "STRATEGY", jsonPath = ".spec.rollout.strategy", type = AdditionalPrinterColumn.Type.STRING)

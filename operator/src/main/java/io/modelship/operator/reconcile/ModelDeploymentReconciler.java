@@ -117,6 +117,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     metrics.reconciled();
     Instant now = clock.instant();
     ModelDeploymentSpec spec = md.getSpec();
+    if (spec == null || spec.getModel() == null) {
+      // The CRD's rules reject this; an API server without them must not make us crash-loop.
+      log.warn("{}/{} has no spec.model; nothing to reconcile", md.getMetadata().getNamespace(), md.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     EffectiveMonitoring monitoring = EffectiveMonitoring.of(spec, settings);
     List<Deployment> deployments = servingDeployments(md, context);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);

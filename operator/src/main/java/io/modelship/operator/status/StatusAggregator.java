@@ -77,13 +77,19 @@ public final class StatusAggregator {
       } else {
         phase = plan.phase();
         boolean ready = phase == Phase.Healthy || (stable != null && servingCapacity(o));
-        conditions.set(
-            Conditions.READY,
-            ready ? "True" : "False",
-            ready ? "Serving" : "PodsNotReady",
-            ready
-                ? "Version " + servingVersion + " serves with " + status.getReadyReplicas() + " ready pods"
-                : plan.message());
+        boolean noPods = status.getReadyReplicas() == null || status.getReadyReplicas() == 0;
+        if (ready && noPods) {
+          // replicas: 0 is a valid spec, but nothing answers: `kubectl wait --for=condition=Ready` must not pass.
+          conditions.set(Conditions.READY, "False", "ScaledToZero", "Version " + servingVersion + " has no pods");
+        } else {
+          conditions.set(
+              Conditions.READY,
+              ready ? "True" : "False",
+              ready ? "Serving" : "PodsNotReady",
+              ready
+                  ? "Version " + servingVersion + " serves with " + status.getReadyReplicas() + " ready pods"
+                  : plan.message());
+        }
       }
       conditions.set(
           Conditions.PROGRESSING,

@@ -87,6 +87,19 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void scaledToZeroIsNotReady() {
+    var md = md();
+    md.getSpec().setReplicas(0);
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var plan = new RollingUpdatePlanner().plan(new RolloutInputs("1.0.0", 0, false, null,
+        Map.of("1.0.0", new VersionObservation("1.0.0", 0, 0, 0))));
+    var status = StatusAggregator.assemble(new Observation(md, T0, monitoring, Optional.empty(), Optional.of(plan),
+        List.of(deployment(0, 0)), Optional.empty(), Map.of()));
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("ScaledToZero");
+  }
+
+  @Test
   void transitionTimeMovesOnlyWhenTheStatusChanges() {
     var md = md();
     md.setStatus(StatusAggregator.assemble(healthy(md, T0, Map.of())));
