@@ -7,7 +7,7 @@ import java.util.List;
  * Drift of a window of traffic against the package's reference distributions. The runtime scores
  * its own window; the operator scores the histograms it merged from all pods of a version.
  *
- * @param score      the largest PSI over the features and the predictions
+ * @param score      the largest chosen statistic (PSI by default) over the features and the predictions
  * @param status     {@code score} classified by the thresholds
  * @param features   drift of each feature, in feature order
  * @param prediction drift of the prediction distribution
@@ -37,6 +37,13 @@ public record DriftReport(double score, DriftStatus status, List<FeatureDrift> f
     public static DriftReport score(List<String> names, List<ReferenceBins> references, List<Histogram> observed,
                                     ReferenceBins predictionReference, Histogram predictions,
                                     DriftThresholds thresholds) {
+        return score(names, references, observed, predictionReference, predictions, thresholds, DriftStatistic.PSI);
+    }
+
+    /** As above, with {@code statistic} (PSI or KS) deciding the statuses and the overall score. */
+    public static DriftReport score(List<String> names, List<ReferenceBins> references, List<Histogram> observed,
+                                    ReferenceBins predictionReference, Histogram predictions,
+                                    DriftThresholds thresholds, DriftStatistic statistic) {
         if (names.size() != references.size() || names.size() != observed.size()) {
             throw new IllegalArgumentException("need one reference and one histogram per feature, got "
                     + names.size() + " names, " + references.size() + " references and " + observed.size()
@@ -51,12 +58,12 @@ public record DriftReport(double score, DriftStatus status, List<FeatureDrift> f
                 throw new IllegalArgumentException("feature " + names.get(i) + " counts " + histogram.total()
                         + " rows but the predictions count " + samples);
             }
-            var drift = FeatureDrift.score(names.get(i), references.get(i), histogram, thresholds);
+            var drift = FeatureDrift.score(names.get(i), references.get(i), histogram, thresholds, statistic);
             features.add(drift);
-            score = Math.max(score, drift.psi());
+            score = Math.max(score, statistic.of(drift.psi(), drift.ks()));
         }
-        var prediction = FeatureDrift.score(PREDICTION, predictionReference, predictions, thresholds);
-        score = Math.max(score, prediction.psi());
+        var prediction = FeatureDrift.score(PREDICTION, predictionReference, predictions, thresholds, statistic);
+        score = Math.max(score, statistic.of(prediction.psi(), prediction.ks()));
         return new DriftReport(score, thresholds.classify(score), features, prediction, samples);
     }
 }

@@ -31,6 +31,24 @@ class DriftReportTest {
     }
 
     @Test
+    void theChosenStatisticDecidesStatusAndScore() {
+        // both observed 7 / 13 against 0.5 / 0.5, i.e. 0.35 / 0.65:
+        // PSI = -0.15 ln 0.7 + 0.15 ln 1.3 = 0.09286 (Normal), KS = |0.5 - 0.35| = 0.15 (Warning)
+        var observed = List.of(Histogram.of(7, 13), Histogram.of(7, 13));
+        var byPsi = DriftReport.score(names, references, observed, labels, Histogram.of(7, 13),
+                DriftThresholds.DEFAULT, DriftStatistic.PSI);
+        var byKs = DriftReport.score(names, references, observed, labels, Histogram.of(7, 13),
+                DriftThresholds.DEFAULT, DriftStatistic.KS);
+
+        assertThat(byPsi.score()).isCloseTo(-0.15 * Math.log(0.7) + 0.15 * Math.log(1.3), within(1e-12));
+        assertThat(byPsi.status()).isEqualTo(DriftStatus.Normal);
+        assertThat(byKs.score()).isCloseTo(0.15, within(1e-12));
+        assertThat(byKs.status()).isEqualTo(DriftStatus.Warning);
+        assertThat(byKs.features()).extracting(FeatureDrift::status).containsOnly(DriftStatus.Warning);
+        assertThat(DriftStatistic.parse("KS")).isEqualTo(DriftStatistic.KS);
+    }
+
+    @Test
     void predictionDriftCountsTowardsTheScore() {
         var report = DriftReport.score(names, references, List.of(Histogram.of(2, 2), Histogram.of(2, 2)),
                 labels, Histogram.of(1, 3), DriftThresholds.DEFAULT);

@@ -11,6 +11,7 @@ import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
 import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftStatistic;
 import io.modelship.drift.DriftStatus;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.FeatureDrift;
@@ -185,15 +186,15 @@ public final class StatusAggregator {
   }
 
   static DriftSummary drift(DriftReport report, EffectiveMonitoring monitoring) {
-    boolean ks = "ks".equals(monitoring.methodName());
+    DriftStatistic statistic = DriftStatistic.parse(monitoring.methodName());
     var features = new LinkedHashMap<String, Double>();
     double score = 0;
     for (FeatureDrift f : report.features()) {
-      double value = ks ? f.ks() : f.psi();
+      double value = statistic.of(f.psi(), f.ks());
       features.put(f.name(), round(value));
       score = Math.max(score, value);
     }
-    double prediction = ks ? report.prediction().ks() : report.prediction().psi();
+    double prediction = statistic.of(report.prediction().psi(), report.prediction().ks());
     score = Math.max(score, prediction);
     var summary = new DriftSummary();
     summary.setMethod(monitoring.methodName());

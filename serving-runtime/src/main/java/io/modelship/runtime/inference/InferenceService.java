@@ -103,7 +103,7 @@ public final class InferenceService implements AutoCloseable {
         double[] predictions = manifest.labels().stream()
                 .mapToDouble(label -> reference.predictions().getOrDefault(label, 0.0)).toArray();
         return new DriftMonitor(names, bins, predictions, config.driftWindowSize(),
-                new DriftThresholds(config.driftWarning(), config.driftThreshold()));
+                new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod());
     }
 
     private void registerGauges(MeterRegistry registry, ModelManifest manifest) {

@@ -1,6 +1,7 @@
 package io.modelship.runtime.monitoring;
 
 import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftStatistic;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.Histogram;
 import io.modelship.drift.ReferenceBins;
@@ -38,11 +39,13 @@ public final class DriftMonitor {
     private long recordedRows;
 
     private final LongAdder ignoredRows = new LongAdder();
+    private final DriftStatistic statistic;
 
     /** A monitor with the default window of 1000 rows and the default PSI thresholds. */
     public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
                         double[] predictionFractions) {
-        this(featureNames, featureReferences, predictionFractions, DEFAULT_WINDOW_SIZE, DriftThresholds.DEFAULT);
+        this(featureNames, featureReferences, predictionFractions, DEFAULT_WINDOW_SIZE, DriftThresholds.DEFAULT,
+                DriftStatistic.PSI);
     }
 
     /**
@@ -50,10 +53,12 @@ public final class DriftMonitor {
      * @param featureReferences   reference bins of each feature, in row order
      * @param predictionFractions reference share of each predicted label index
      * @param windowSize          how many of the latest rows are scored
-     * @param thresholds          PSI levels for Warning and Alert
+     * @param thresholds          levels of the statistic for Warning and Alert
+     * @param statistic           PSI or KS: which one the thresholds apply to
      */
     public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
-                        double[] predictionFractions, int windowSize, DriftThresholds thresholds) {
+                        double[] predictionFractions, int windowSize, DriftThresholds thresholds,
+                        DriftStatistic statistic) {
         if (featureNames.size() != featureReferences.size()) {
             throw new IllegalArgumentException("need one reference per feature, got " + featureNames.size()
                     + " names and " + featureReferences.size() + " references");
@@ -68,6 +73,7 @@ public final class DriftMonitor {
         this.featureReferences = List.copyOf(featureReferences);
         this.predictionReference = ReferenceBins.ofCategories(predictionFractions);
         this.thresholds = thresholds;
+        this.statistic = statistic;
         this.windowSize = windowSize;
         this.rowWidth = featureNames.size() + 1;
         this.binOffsets = new int[rowWidth];
@@ -143,7 +149,7 @@ public final class DriftMonitor {
     public DriftReport report() {
         var window = window();
         return DriftReport.score(featureNames, featureReferences, window.features(), predictionReference,
-                window.predictions(), thresholds);
+                window.predictions(), thresholds, statistic);
     }
 
     /** Counts of each feature in the current window; use {@link #window()} to pair them with the predictions. */

@@ -51,7 +51,7 @@ public final class MonitoringController {
         out.put("status", report.status());
         out.put("samples", report.samples());
         out.put("windowSize", runtime.config().driftWindowSize());
-        out.put("method", "psi");
+        out.put("method", runtime.config().driftMethod().label());
         out.put("thresholds", Map.of("warning", runtime.config().driftWarning(),
                 "threshold", runtime.config().driftThreshold()));
         out.put("features", InferenceService.featureDrift(report.features()));

@@ -1,5 +1,6 @@
 package io.modelship.runtime.server;
 
+import io.modelship.drift.DriftStatistic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,7 @@ public record ServeConfig(
         long maxBodyBytes,
         int maxBatchRows,
         boolean monitoring,
+        DriftStatistic driftMethod,
         int driftWindowSize,
         double driftWarning,
         double driftThreshold,
@@ -62,6 +64,7 @@ public record ServeConfig(
                 parseLong(get.apply("MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES, "MAX_BODY_BYTES"),
                 parseInt(get.apply("MAX_BATCH_ROWS"), 10_000, "MAX_BATCH_ROWS"),
                 !"false".equalsIgnoreCase(get.apply("MONITORING_ENABLED")),
+                DriftStatistic.parse(orDefault(get.apply("DRIFT_METHOD"), "psi")),
                 parseInt(get.apply("DRIFT_WINDOW_SIZE"), 1000, "DRIFT_WINDOW_SIZE"),
                 parseDouble(get.apply("DRIFT_WARNING"), 0.1, "DRIFT_WARNING"),
                 parseDouble(get.apply("DRIFT_THRESHOLD"), 0.25, "DRIFT_THRESHOLD"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelship.drift.DriftStatus;
+import io.modelship.drift.DriftStatistic;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.FeatureDrift;
 import io.modelship.drift.Histogram;
@@ -75,7 +76,7 @@ class DriftMonitorTest {
     void windowHoldsExactlyTheLastRows() {
         var bins = new ReferenceBins(new double[] {1, 2, 3}, new double[] {0.25, 0.25, 0.25, 0.25});
         var monitor = new DriftMonitor(List.of("x"), List.of(bins), new double[] {0.5, 0.5}, 5,
-                DriftThresholds.DEFAULT);
+                DriftThresholds.DEFAULT, DriftStatistic.PSI);
         double[] values = {0.5, 1.5, 2.5, 3.5, 1.0, 2.0, 3.0, 0.0, 0.0, 9.0, 1.1, 2.2};
         int[] labels = {0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1};
 
@@ -135,7 +136,8 @@ class DriftMonitorTest {
 
         assertThatThrownBy(() -> new DriftMonitor(List.of("f0"), references, BALANCED_LABELS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 names and 4 references");
-        assertThatThrownBy(() -> new DriftMonitor(NAMES, references, BALANCED_LABELS, 0, DriftThresholds.DEFAULT))
+        assertThatThrownBy(() -> new DriftMonitor(NAMES, references, BALANCED_LABELS, 0, DriftThresholds.DEFAULT,
+                DriftStatistic.PSI))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windowSize");
         assertThatThrownBy(() -> new DriftMonitor(NAMES, references, new double[] {0.5, 0.4}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sum to 1");
@@ -145,7 +147,7 @@ class DriftMonitorTest {
     void concurrentRecordingKeepsTheWindowExact() throws Exception {
         var bins = new ReferenceBins(new double[] {1, 2, 3}, new double[] {0.25, 0.25, 0.25, 0.25});
         var monitor = new DriftMonitor(List.of("a", "b"), List.of(bins, bins), new double[] {0.5, 0.5}, 1000,
-                DriftThresholds.DEFAULT);
+                DriftThresholds.DEFAULT, DriftStatistic.PSI);
         int threads = 8;
         int rowsPerThread = 10_000;
         var start = new CountDownLatch(1);

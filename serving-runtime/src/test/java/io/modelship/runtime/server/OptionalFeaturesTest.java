@@ -1,6 +1,7 @@
 package io.modelship.runtime.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -93,6 +94,24 @@ class OptionalFeaturesTest extends ServingAppTest {
         assertThat(line.path("prediction").asText()).isEqualTo("virginica");
         assertThat(line.path("features").size()).isEqualTo(4);
         assertThat(line.path("request_id").asText()).isNotBlank();
+    }
+
+    @Test
+    void driftMethodKsIsReportedAndAnUnknownMethodStopsTheStart() {
+        ServingApp ks = start(Map.of("DRIFT_METHOD", "ks"));
+        try {
+            post(ks, "/predict", ROW, "application/json");
+            JsonNode drift = get(ks, "/drift").json();
+            assertThat(drift.path("method").asText()).isEqualTo("ks");
+            JsonNode first = drift.path("features").get(0);
+            assertThat(first.path("status").asText()).as("classified by KS, not PSI: " + first)
+                    .isEqualTo(first.path("ks").asDouble() >= 0.25 ? "Alert"
+                            : first.path("ks").asDouble() >= 0.1 ? "Warning" : "Normal");
+        } finally {
+            ks.close();
+        }
+        assertThatThrownBy(() -> ServeConfig.fromEnvironment(Map.of("DRIFT_METHOD", "chi2")))
+                .hasMessageContaining("drift method must be psi or ks");
     }
 
     @Test
