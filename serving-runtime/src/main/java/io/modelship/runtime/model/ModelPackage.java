@@ -57,9 +57,15 @@ public record ModelPackage(ModelManifest manifest, Predictor predictor, Path loc
             dir = local;
             sha = null;
         } else {
-            sha = ArtifactCodec.sha256(local);
-            checkExpected(expectedSha256, sha, "package " + uri);
-            dir = unpack(local, options);
+            try {
+                sha = ArtifactCodec.sha256(local);
+                checkExpected(expectedSha256, sha, "package " + uri);
+                dir = unpack(local, options);
+            } finally {
+                if (options.source().isDownload(local)) {
+                    deleteQuietly(local); // unpacked (or refused): the archive only takes emptyDir space
+                }
+            }
         }
         dir = packageRoot(dir);
         ModelManifest manifest = readManifest(dir);
@@ -113,6 +119,14 @@ public record ModelPackage(ModelManifest manifest, Predictor predictor, Path loc
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a folder to unpack the model into", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // best effort: the file is in the pod's scratch space either way
         }
     }
 

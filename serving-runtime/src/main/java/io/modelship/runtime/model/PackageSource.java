@@ -33,6 +33,13 @@ public final class PackageSource {
         this.timeout = timeout;
     }
 
+    static final String DOWNLOAD_SUFFIX = ".download";
+
+    /** Whether {@code path} is a download this source made (and the loader may delete once unpacked). */
+    public boolean isDownload(Path path) {
+        return path.startsWith(workDir) && path.getFileName().toString().endsWith(DOWNLOAD_SUFFIX);
+    }
+
     public Path resolve(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new ModelPackageException("no model URI given (--model or MODEL_URI)");
@@ -109,13 +116,18 @@ public final class PackageSource {
                             + " bytes, over the limit of " + maxDownloadBytes);
                 }
                 Files.createDirectories(workDir);
-                Path file = Files.createTempFile(workDir, "package-", ".download");
-                long copied = copyBounded(body, file, uri);
-                if (declared >= 0 && copied != declared) {
-                    throw new RetryableDownloadException("connection closed after " + copied + " of " + declared
-                            + " bytes");
+                Path file = Files.createTempFile(workDir, "package-", DOWNLOAD_SUFFIX);
+                try {
+                    long copied = copyBounded(body, file, uri);
+                    if (declared >= 0 && copied != declared) {
+                        throw new RetryableDownloadException("connection closed after " + copied + " of "
+                                + declared + " bytes");
+                    }
+                    return file;
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(file); // a pod's /tmp is a small emptyDir: never keep partial downloads
+                    throw e;
                 }
-                return file;
             }
         } catch (IOException e) {
             throw new RetryableDownloadException(e.toString());

@@ -68,6 +68,7 @@ class PackageDownloadTest {
         ModelPackage pkg = load("/flaky/iris.tar.gz", 10_000_000, ArtifactCodec.sha256(tmp.resolve("iris.tar.gz")));
         assertThat(requests.get()).isEqualTo(3);
         assertThat(pkg.manifest().name()).isEqualTo("iris");
+        assertThat(tmp.resolve("downloads")).as("the downloaded archive is removed once unpacked").isEmptyDirectory();
     }
 
     @Test
@@ -82,6 +83,7 @@ class PackageDownloadTest {
         requests.set(2);
         assertThatThrownBy(() -> load("/flaky/iris.tar.gz", 1000, null))
                 .hasMessageContaining("over the limit of 1000");
+        assertThat(tmp.resolve("downloads")).doesNotExist();
     }
 
     @Test
@@ -89,5 +91,6 @@ class PackageDownloadTest {
         requests.set(2);
         assertThatThrownBy(() -> load("/flaky/iris.tar.gz", 10_000_000, "f".repeat(64)))
                 .hasMessageContaining("checksum mismatch");
+        assertThat(tmp.resolve("downloads")).as("a refused download is not kept").isEmptyDirectory();
     }
 }
