@@ -33,7 +33,7 @@ public final class MockCluster implements AutoCloseable {
   public MockCluster() {
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new MergePatchCrudDispatcher(), false);
+            new Context(), new MockWebServer(), new HashMap<>(), new LeaseAwareCrudDispatcher(), false);
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();

@@ -3,22 +3,16 @@ package io.modelship.runtime.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.modelship.api.testing.MergePatchCrudDispatcher;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.ModelSpec;
@@ -55,38 +49,9 @@ class RuntimeReporterTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  /** Applies merge patches as RFC 7386 and the API server do; the stock mock appends to lists. */
-  static final class MergePatchDispatcher extends KubernetesCrudDispatcher {
-    @Override
-    public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
-      try {
-        return apply(base.deepCopy(), MAPPER.readTree(patch));
-      } catch (JsonProcessingException e) {
-        throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
-      }
-    }
-
-    static JsonNode apply(JsonNode target, JsonNode patch) {
-      if (!patch.isObject()) {
-        return patch;
-      }
-      ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
-      for (var field : patch.properties()) {
-        if (field.getValue().isNull()) {
-          result.remove(field.getKey());
-        } else {
-          result.set(field.getKey(), apply(result.get(field.getKey()), field.getValue()));
-        }
-      }
-      return result;
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MergePatchDispatcher(), false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MergePatchCrudDispatcher(), false);
     server.init();
     client = server.createClient();
     var crd = Serialization.unmarshal(

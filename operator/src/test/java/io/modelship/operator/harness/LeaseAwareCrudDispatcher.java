@@ -1,0 +1,24 @@
+package io.modelship.operator.harness;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.modelship.api.testing.MergePatchCrudDispatcher;
+
+/** The shared merge-patch CRUD dispatcher, plus the permission answer JOSDK's leader election asks for. */
+final class LeaseAwareCrudDispatcher extends MergePatchCrudDispatcher {
+
+  /**
+   * The mock has no authorizer; JOSDK asks one whether it may use Leases before electing a
+   * leader. Answer as a cluster would for an operator that holds those rights.
+   */
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    if (request.getPath().contains("/selfsubjectrulesreviews")) {
+      return new MockResponse().setResponseCode(201).setBody(
+          "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},"
+              + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":[{"
+              + "\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],\"verbs\":[\"*\"]}]}}");
+    }
+    return super.handleCreate(request);
+  }
+}
