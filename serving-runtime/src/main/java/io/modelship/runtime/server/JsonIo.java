@@ -1,6 +1,7 @@
 package io.modelship.runtime.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +27,8 @@ public final class JsonIo {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private static final String JSON = "application/json";
 
     private JsonIo() {}
@@ -66,7 +67,7 @@ public final class JsonIo {
     private static byte[] read(Context ctx, long maxBytes) {
         long length = ctx.req().getContentLengthLong();
         if (length > maxBytes) {
-            throw new ApiError(413, "request body is larger than the limit of " + maxBytes + " bytes");
+            refuseOversize(ctx, length, maxBytes);
         }
         if (length < 0) {
             return ctx.bodyAsBytes(); // chunked: Javalin reads it, enforcing the same limit
@@ -83,13 +84,43 @@ public final class JsonIo {
     }
 
     /**
-     * Serialises straight into the servlet output stream, whose buffer Jetty pools; closing it ends
-     * the response, so Jetty sets the Content-Length of these small bodies itself.
+     * Reads and drops what is left of a request body (up to {@code limit} bytes) before an early error
+     * answer (401, 415, 429, 503…), so the connection stays usable for the client's next request.
+     */
+    public static void discardUnreadBody(Context ctx, long limit) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > 0 && length <= limit) {
+            try {
+                ctx.req().getInputStream().skip(length);
+            } catch (IOException | IllegalStateException e) {
+                // already read, or the client went away
+            }
+        }
+    }
+
+    /**
+     * Answers 413. The route wrapper reads and drops a body up to 4x the limit first, so a client
+     * still uploading gets the answer rather than a reset; beyond that the connection is closed,
+     * and said so.
+     */
+    private static void refuseOversize(Context ctx, long length, long maxBytes) {
+        if (length > 4 * maxBytes) {
+            ctx.header("Connection", "close");
+        }
+        throw new ApiError(413, "request body is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    /**
+     * Writes the answer into Jetty's pooled output buffer (not through Javalin's per-response copy
+     * buffer). The stream is left open: Jetty completes the response after the route wrapper has
+     * counted the request, so statistics never lag behind an answer the client already has.
      */
     public static void write(Context ctx, int status, Object value) {
         ctx.status(status).contentType(JSON);
-        try (OutputStream out = ctx.res().getOutputStream()) {
-            MAPPER.writeValue(out, value);
+        try {
+            byte[] body = MAPPER.writeValueAsBytes(value);
+            ctx.res().setContentLength(body.length);
+            ctx.res().getOutputStream().write(body);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the response", e);
         }

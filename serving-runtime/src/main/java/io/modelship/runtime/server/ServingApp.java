@@ -159,6 +159,7 @@ public final class ServingApp implements AutoCloseable {
                 }
                 handler.handle(ctx);
             } catch (ApiError e) {
+                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
                 JsonIo.error(ctx, e.status(), e.getMessage());
             } catch (HttpResponseException e) {
                 JsonIo.error(ctx, e.getStatus(), e.getStatus() == 413
