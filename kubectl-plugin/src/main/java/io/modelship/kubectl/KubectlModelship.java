@@ -65,7 +65,10 @@ public final class KubectlModelship {
       commandLine.getErr().println("error: " + (e instanceof UserError ? e.getMessage() : e.toString()));
       return ExitCode.ERROR.code();
     });
-    return cli.execute(args);
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return code;
   }
 
   Cluster connect() {
