@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelship.kubectl.view.ModelDeploymentView;
 import io.modelship.kubectl.view.VersionReplicas;
 import java.util.LinkedHashMap;
@@ -79,14 +78,14 @@ final class Cluster implements AutoCloseable {
   }
 
   private void mergePatch(String name, Map<String, ?> patch) {
-    String json = Serialization.asJson(patch);
+    String json = client.getKubernetesSerialization().asJson(patch);
     call(() -> client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(namespace).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), json));
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> tree(GenericKubernetesResource resource) {
-    return Serialization.jsonMapper().convertValue(resource, Map.class);
+  private Map<String, Object> tree(GenericKubernetesResource resource) {
+    return client.getKubernetesSerialization().convertValue(resource, Map.class);
   }
 
   private <T> T call(java.util.function.Supplier<T> request) {

@@ -83,7 +83,7 @@ abstract class ManualControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "retry", description = "Start a rolled-back or aborted rollout again from its first step.")
+  @Command(name = "retry", description = "Start a rolled-back or aborted rollout again.")
   static final class Retry extends ManualControlCommand {
 
     @Override

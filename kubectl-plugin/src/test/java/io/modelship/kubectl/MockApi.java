@@ -109,7 +109,7 @@ final class MockApi implements AutoCloseable {
   Map<String, Object> get(String namespace, String name) {
     var r = client.genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace(namespace).withName(name).get();
     @SuppressWarnings("unchecked")
-    Map<String, Object> tree = Serialization.jsonMapper().convertValue(r, Map.class);
+    Map<String, Object> tree = client.getKubernetesSerialization().convertValue(r, Map.class);
     return tree;
   }
 
