@@ -41,7 +41,7 @@ final class GetCommand implements Callable<Integer> {
         if (!view.equals(last)) {
           if (watch && last != null) {
             // A terminal gets the view redrawn in place; a log gets a separator with the time.
-            out.print(System.console() != null ? "\033[H\033[2J"
+            out.print(System.console() != null && System.console().isTerminal() ? "\033[H\033[2J"
                 : "\n--- " + LocalTime.now(ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS) + " ---\n");
           }
           out.print(view);
