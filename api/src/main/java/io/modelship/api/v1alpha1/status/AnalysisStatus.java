@@ -20,8 +20,14 @@ public class AnalysisStatus {
   /** Verdict of the latest judgement. */
   private Verdict lastVerdict;
 
+  /** What the latest judgement found: the failing values, or what it waits for. */
+  private String message;
+
   /** When the latest judgement was made (RFC 3339). */
   private String lastJudgedAt;
+
+  /** When the window now being measured began (RFC 3339). */
+  private String windowStartedAt;
 
   /** Measurements of the latest judgements, oldest first (bounded). */
   private List<Measurement> measurements;
@@ -83,5 +89,21 @@ public class AnalysisStatus {
 
   public void setCounters(Map<String, VersionCounters> counters) {
     this.counters = counters;
+  }
+
+  public String getWindowStartedAt() {
+    return windowStartedAt;
+  }
+
+  public void setWindowStartedAt(String windowStartedAt) {
+    this.windowStartedAt = windowStartedAt;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
   }
 }
