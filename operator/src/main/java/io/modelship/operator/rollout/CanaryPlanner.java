@@ -309,7 +309,8 @@ public final class CanaryPlanner implements RolloutPlanner {
 
     boolean judgedDuringStep() {
       String judged = s.getAnalysis() == null ? null : s.getAnalysis().getLastJudgedAt();
-      return judged != null && !RolloutState.instant(judged).isBefore(RolloutState.instant(s.getStepStartedAt()));
+      // Strictly after: the judgement that completed the previous step says nothing of this weight.
+      return judged != null && RolloutState.instant(judged).isAfter(RolloutState.instant(s.getStepStartedAt()));
     }
 
     /** Every token present now counts as handled; an annotation removed keeps its last token. */

@@ -114,6 +114,7 @@ public final class RolloutState {
       b.setFailed(a.getFailed());
       b.setInconclusive(a.getInconclusive());
       b.setLastVerdict(a.getLastVerdict());
+      b.setMessage(a.getMessage());
       b.setLastJudgedAt(a.getLastJudgedAt());
       b.setWindowStartedAt(a.getWindowStartedAt());
       b.setMeasurements(a.getMeasurements() == null ? null : new ArrayList<>(a.getMeasurements()));
