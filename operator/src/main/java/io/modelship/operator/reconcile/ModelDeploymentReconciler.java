@@ -39,6 +39,9 @@ import io.modelship.operator.dependent.ServingPlan;
 import io.modelship.operator.dependent.ServingService;
 import io.modelship.operator.dependent.PreviewRequested;
 import io.modelship.operator.dependent.PreviewService;
+import io.modelship.operator.dependent.ServingRoute;
+import io.modelship.operator.dependent.VersionServices;
+import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
 import io.modelship.operator.reports.ReportPruning;
 import io.modelship.operator.rollout.RolloutInputs;
@@ -86,6 +89,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
+      @Dependent(name = "version-services", type = VersionServices.class, reconcilePrecondition = GatewayRequested.class),
       @Dependent(name = "autoscaler", type = ServingAutoscaler.class, reconcilePrecondition = AutoscalingRequested.class),
       @Dependent(name = "disruption-budget", type = ServingDisruptionBudget.class)
     })
@@ -151,12 +155,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       case ModelLocation.Result.Invalid invalid ->
           specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
       case ModelLocation.Result.Valid valid -> {
-        specProblem = missingClaim(md, valid.location(), context.getClient()).or(() -> RolloutValidation.problem(spec.getRollout()));
+        var route = ServingRoute.read(md, context.getClient());
+        specProblem = missingClaim(md, valid.location(), context.getClient())
+            .or(() -> RolloutValidation.problem(spec.getRollout()))
+            .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
-          RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, now);
+          RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
           context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+          ServingRoute.apply(md, rollout, route, context.getClient());
         }
       }
     }
@@ -185,7 +193,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
-      EffectiveMonitoring monitoring, Optional<Problem> podProblem, Instant now) {
+      EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
     boolean autoscaled = spec.getAutoscaling() != null;
     int replicas =
@@ -209,7 +217,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         previous.map(ModelDeploymentStatus::getRollout).orElse(null),
         ManualControl.of(md.getMetadata().getAnnotations()), metrics,
         podProblem.map(p -> List.of(p.message())).orElse(List.of()),
-        Optional.empty(),
+        route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
         new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getSha256()), now);
     return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
