@@ -72,7 +72,8 @@ public final class CanaryPlanner implements RolloutPlanner {
       boolean continuing = prev != null && target.equals(prev.getVersion())
           && prev.getStrategy() == RolloutStrategy.Canary && prev.getStartedAt() != null
           && stable.equals(prev.getFromVersion());
-      if (continuing && prev.getOutcome() == null && !hash.equals(prev.getStepsHash())) {
+      // Edited steps start over, also after a rollback: the spec changed, so it is worth a new try.
+      if (continuing && prev.getOutcome() != RolloutOutcome.Promoted && !hash.equals(prev.getStepsHash())) {
         s = RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
         transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, Reason.STEPS,
             "Steps of the rollout of " + target + " were edited: starting over at step 1"));

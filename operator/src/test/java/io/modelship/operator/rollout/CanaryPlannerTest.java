@@ -309,4 +309,18 @@ class CanaryPlannerTest {
     assertThat(plan.phase()).isEqualTo(Phase.Healthy);
     assertThat(sim.status.getHandledTokens()).isNotNull();
   }
+
+  @Test
+  void editingTheStepsAfterARollbackStartsANewTry() {
+    var sim = RolloutSim.canary(weight(50), pause(null));
+    sim.settle();
+    sim.annotations.put(ManualControl.ABORT, "a1");
+    assertThat(sim.reconcile().phase()).isEqualTo(Phase.Degraded);
+    sim.spec.getCanary().getSteps().set(0, weight(25));
+    var plan = sim.reconcile();
+    assertThat(plan.phase()).isEqualTo(Phase.Progressing);
+    assertThat(sim.status.getOutcome()).isNull();
+    assertThat(sim.status.getHandledTokens().getAbort()).as("the old abort stays spent").isEqualTo("a1");
+    assertThat(sim.settle().phase()).isEqualTo(Phase.Paused);
+  }
 }
