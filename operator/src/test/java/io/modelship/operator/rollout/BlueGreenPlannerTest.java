@@ -73,4 +73,43 @@ class BlueGreenPlannerTest {
     assertThat(plan.traffic().previewVersion()).isNull();
     assertThat(plan.targets()).extracting(VersionTarget::version).containsExactly("1.0.0");
   }
+
+  @Test
+  void aFailingPreviewIsRolledBackBeforeTheSwitch() {
+    var sim = RolloutSim.blueGreen(60, 30, 1).analysis(10, 1, 0.01, null);
+    sim.settle();
+    sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 100, 10, 5).traffic("1.0.0", 100, 0, 5);
+    var plan = sim.reconcile();
+    assertThat(plan.phase()).isEqualTo(Phase.Degraded);
+    assertThat(sim.status.getAbortReason())
+        .isEqualTo("rolled back 2.0.0 → 1.0.0 before the switch: error rate 0.1 > 0.01 (1 of 1 failed)");
+    assertThat(plan.traffic().serviceVersion()).isEqualTo("1.0.0");
+    assertThat(plan.traffic().previewVersion()).isNull();
+  }
+
+  @Test
+  void autoPromotionWaitsForAPassingJudgement() {
+    var sim = RolloutSim.blueGreen(30, 0, null).analysis(100, 1, 0.01, null);
+    sim.settle();
+    sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 5, 0, 5);
+    var plan = sim.reconcile();
+    assertThat(plan.traffic().serviceVersion()).as("inconclusive: no auto-promotion").isEqualTo("1.0.0");
+    assertThat(plan.message()).contains("waiting for traffic: 5 of 100 requests in 30s");
+    sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 200, 0, 5);
+    sim.settle();
+    assertThat(sim.last.stableVersion()).isEqualTo("2.0.0");
+  }
+
+  @Test
+  void aPreviewThatNeverGetsReadyFailsAtTheDeadline() {
+    var sim = RolloutSim.blueGreen(null, 30, null);
+    sim.spec.setProgressDeadlineSeconds(60);
+    sim.held.add("2.0.0");
+    sim.reconcile();
+    sim.advance(java.time.Duration.ofSeconds(61));
+    var plan = sim.reconcile();
+    assertThat(plan.phase()).isEqualTo(Phase.Degraded);
+    assertThat(sim.status.getAbortReason()).contains("no progress for 1m").contains("0/4 pods ready");
+    assertThat(sim.transitions).last().extracting(RolloutTransition::reason).isEqualTo(RolloutTransition.Reason.PROGRESS_DEADLINE);
+  }
 }
