@@ -22,4 +22,17 @@ class ExampleManifestTest {
     assertThat(md.getSpec().getAutoscaling().getMinReplicas()).isLessThanOrEqualTo(md.getSpec().getAutoscaling().getMaxReplicas());
     assertThat(ModelLocation.parse(md.getSpec().getModel().getUri())).isInstanceOf(ModelLocation.Result.Valid.class);
   }
+
+  @Test
+  void canaryAndBlueGreenExamplesPassTheOperatorsOwnChecks() throws Exception {
+    for (String file : java.util.List.of("iris-canary.yaml", "iris-bluegreen.yaml")) {
+      var md = Serialization.unmarshal(Files.readString(Path.of("../examples/" + file)), ModelDeployment.class);
+      assertThat(md.getSpec().getRollout().getStrategy()).isNotEqualTo(RolloutStrategy.RollingUpdate);
+      assertThat(io.modelship.operator.validation.RolloutValidation.problem(md.getSpec().getRollout())).as(file).isEmpty();
+      assertThat(io.modelship.operator.rollout.RolloutPlanner.forSpec(md.getSpec().getRollout()))
+          .as(file + " gets its strategy's planner")
+          .isInstanceOf(md.getSpec().getRollout().getStrategy() == RolloutStrategy.Canary
+              ? io.modelship.operator.rollout.CanaryPlanner.class : io.modelship.operator.rollout.BlueGreenPlanner.class);
+    }
+  }
 }

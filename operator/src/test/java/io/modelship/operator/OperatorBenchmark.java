@@ -95,4 +95,59 @@ class OperatorBenchmark {
       assertThat(changes.getLast()).isLessThan(1000);
     }
   }
+
+  /**
+   * A paused canary promoted by annotation ten times: from the annotation write to the canary
+   * Deployment at its next size (weights 5 → 55 % of 20 pods, one more canary pod per step).
+   */
+  @Test
+  void aCanaryStepChangeReachesItsChildren() throws Exception {
+    try (var harness = new OperatorHarness(false)) {
+      var md = Manifests.iris("bench-canary", "iris", "1.0.0");
+      md.getSpec().setReplicas(20);
+      var rollout = new io.modelship.api.v1alpha1.spec.RolloutSpec();
+      rollout.setStrategy(io.modelship.api.v1alpha1.spec.RolloutStrategy.Canary);
+      var canary = new io.modelship.api.v1alpha1.spec.CanarySpec();
+      var steps = new ArrayList<io.modelship.api.v1alpha1.spec.CanaryStep>();
+      for (int k = 1; k <= SPEC_CHANGES + 1; k++) {
+        var weight = new io.modelship.api.v1alpha1.spec.CanaryStep();
+        weight.setSetWeight(5 * k);
+        var pause = new io.modelship.api.v1alpha1.spec.CanaryStep();
+        pause.setPause(new io.modelship.api.v1alpha1.spec.PauseStep());
+        steps.add(weight);
+        steps.add(pause);
+      }
+      canary.setSteps(steps);
+      rollout.setCanary(canary);
+      md.getSpec().setRollout(rollout);
+      harness.client().resource(md).create();
+      harness.awaitStatus("bench-canary", "iris", m -> m.getStatus().getPhase() == io.modelship.api.v1alpha1.status.Phase.Healthy);
+      harness.editSpec("bench-canary", "iris", spec -> spec.getModel().setVersion("2.0.0"));
+      harness.awaitStatus("bench-canary", "iris", m -> m.getStatus().getPhase() == io.modelship.api.v1alpha1.status.Phase.Paused);
+      var deployments = harness.client().apps().deployments().inNamespace("bench-canary");
+
+      List<Double> changes = new ArrayList<>();
+      for (int i = 1; i <= SPEC_CHANGES; i++) {
+        int expected = i + 1;
+        long changeStart = System.nanoTime();
+        harness.annotate("bench-canary", "iris", "modelship.io/promote", "bench-" + i);
+        while (deployments.withName("iris-2-0-0").get().getSpec().getReplicas() != expected) {
+          Thread.sleep(2);
+        }
+        changes.add((System.nanoTime() - changeStart) / 1e6);
+        // The next promote must meet a pause, not the weight step still settling.
+        int step = 2 * i + 1;
+        harness.awaitStatus("bench-canary", "iris", m -> Integer.valueOf(step).equals(m.getStatus().getRollout().getStepIndex())
+            && m.getStatus().getPhase() == io.modelship.api.v1alpha1.status.Phase.Paused);
+      }
+      var sorted = new ArrayList<>(changes);
+      Collections.sort(sorted);
+      System.out.printf("%nCanary step change (promote annotation -> canary Deployment resized), %d cores:%n",
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf("  median %.1f ms, max %.1f ms over %d step changes; all: %s%n%n",
+          sorted.get(sorted.size() / 2), sorted.getLast(), sorted.size(),
+          changes.stream().map(c -> String.format("%.0f", c)).toList());
+      assertThat(sorted.getLast()).isLessThan(1000);
+    }
+  }
 }

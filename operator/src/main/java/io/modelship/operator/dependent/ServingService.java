@@ -11,7 +11,8 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 
 /**
  * The stable endpoint {@code <name>}: selects the pods of every version, so a rolling handover
- * keeps answering from whichever pods are ready.
+ * (and a replica-ratio canary) answers from whichever pods are ready; during a blue-green
+ * rollout, or behind a Gateway API route, only the version the plan names.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class ServingService extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
@@ -22,15 +23,25 @@ public class ServingService extends CRUDKubernetesDependentResource<Service, Mod
 
   @Override
   protected Service desired(ModelDeployment md, Context<ModelDeployment> context) {
-    return desired(md);
+    return desired(md, ServingPlan.of(context).rollout().traffic().serviceVersion());
   }
 
   public static Service desired(ModelDeployment md) {
+    return desired(md, (String) null);
+  }
+
+  /** {@code version} null selects every version's pods; otherwise only that version's. */
+  public static Service desired(ModelDeployment md, String version) {
+    return service(md, md.getMetadata().getName(),
+        version == null ? ServingNames.instanceSelector(md) : ServingNames.versionSelector(md, version));
+  }
+
+  static Service service(ModelDeployment md, String name, java.util.Map<String, String> selector) {
     return new ServiceBuilder()
-        .withMetadata(ServingNames.childMetadata(md, md.getMetadata().getName()))
+        .withMetadata(ServingNames.childMetadata(md, name))
         .withNewSpec()
         .withType("ClusterIP")
-        .withSelector(ServingNames.instanceSelector(md))
+        .withSelector(selector)
         .addNewPort()
         .withName("http")
         .withPort(80)

@@ -21,7 +21,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
-import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.status.RuntimeReport;
 import io.modelship.drift.DriftThresholds;
@@ -38,16 +37,27 @@ import io.modelship.operator.dependent.ServingDisruptionBudget;
 import io.modelship.operator.dependent.ServingNames;
 import io.modelship.operator.dependent.ServingPlan;
 import io.modelship.operator.dependent.ServingService;
+import io.modelship.operator.dependent.PreviewRequested;
+import io.modelship.operator.dependent.PreviewService;
+import io.modelship.operator.dependent.ServingRoute;
+import io.modelship.operator.dependent.VersionServices;
+import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
 import io.modelship.operator.reports.ReportPruning;
 import io.modelship.operator.rollout.RolloutInputs;
 import io.modelship.operator.rollout.RolloutPlan;
 import io.modelship.operator.rollout.RolloutPlanner;
+import io.modelship.operator.rollout.RolloutTransition;
+import io.modelship.operator.rollout.ManualControl;
+import io.modelship.operator.rollout.VersionMetrics;
+import io.modelship.operator.reports.VersionAggregate;
+import java.util.TreeMap;
 import io.modelship.operator.rollout.VersionObservation;
 import io.modelship.operator.status.Observation;
 import io.modelship.operator.status.Problem;
 import io.modelship.operator.status.StatusAggregator;
 import io.modelship.operator.validation.ModelLocation;
+import io.modelship.operator.validation.RolloutValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +88,8 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
+      @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
+      @Dependent(name = "version-services", type = VersionServices.class, reconcilePrecondition = GatewayRequested.class),
       @Dependent(name = "autoscaler", type = ServingAutoscaler.class, reconcilePrecondition = AutoscalingRequested.class),
       @Dependent(name = "disruption-budget", type = ServingDisruptionBudget.class)
     })
@@ -126,51 +138,62 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     List<Deployment> deployments = servingDeployments(md, context);
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
 
-    Optional<Problem> specProblem = Optional.empty();
-    Optional<RolloutPlan> plan = Optional.empty();
-    Optional<Problem> podProblem = Optional.empty();
-    switch (ModelLocation.parse(spec.getModel().getUri())) {
-      case ModelLocation.Result.Invalid invalid ->
-          specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
-      case ModelLocation.Result.Valid valid -> {
-        specProblem = missingClaim(md, valid.location(), context.getClient());
-        if (specProblem.isEmpty()) {
-          RolloutPlan rollout = plan(md, deployments);
-          plan = Optional.of(rollout);
-          new ServingPlan(settings, rollout, valid.location()).attachTo(context);
-          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-          podProblem = PodProblems.of(pods, spec.getModel().getVersion());
-        }
-      }
-    }
-
+    // Observe once: the reports feed both the rollout's judgement and the status.
     Map<String, RuntimeReport> reports = reports(md);
     Set<String> livePods = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
     Set<String> pruned = ReportPruning.stale(reports, livePods, now, interval);
     var liveReports = new HashMap<>(reports);
     pruned.forEach(liveReports::remove);
+    var aggregates =
+        ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
+
+    Optional<Problem> specProblem = Optional.empty();
+    Optional<RolloutPlan> plan = Optional.empty();
+    Optional<Problem> podProblem = PodProblems.of(pods, spec.getModel().getVersion());
+    switch (ModelLocation.parse(spec.getModel().getUri())) {
+      case ModelLocation.Result.Invalid invalid ->
+          specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
+      case ModelLocation.Result.Valid valid -> {
+        var route = ServingRoute.read(md, context.getClient());
+        specProblem = missingClaim(md, valid.location(), context.getClient())
+            .or(() -> RolloutValidation.problem(spec.getRollout()))
+            .or(() -> ServingRoute.problem(md, route));
+        if (specProblem.isEmpty()) {
+          RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);
+          plan = Optional.of(rollout);
+          new ServingPlan(settings, rollout, valid.location()).attachTo(context);
+          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+          ServingRoute.apply(md, rollout, route, context.getClient());
+        }
+      }
+    }
+    if (specProblem.isPresent()) {
+      podProblem = Optional.empty();
+    }
 
     var observation =
-        new Observation(
-            md, now, monitoring, specProblem, plan, deployments, podProblem,
-            ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold())));
+        new Observation(md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
-    write(md, status, pruned, context);
+    write(md, status, pruned, plan.map(RolloutPlan::transitions).orElse(List.of()), context);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
       // A missing claim or image may appear without any event we watch: look again, calmly.
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(settings.retryAfter());
     }
-    if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false)) {
-      // Silent pods produce no event; re-aggregating once per interval is what notices them.
-      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(interval);
+    Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
+    if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
+      // Silent pods produce no event; re-aggregating once per interval is what notices them. A
+      // pause ending or a judgement falling due sooner is looked at then.
+      Duration after = soon.filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
+      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
   }
 
-  private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments) {
+  private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
+      EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
     boolean autoscaled = spec.getAutoscaling() != null;
     int replicas =
@@ -183,10 +206,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 d -> d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION),
                 ModelDeploymentReconciler::observe,
                 (a, b) -> a));
-    String stable = md.getStatus() == null ? null : md.getStatus().getStableVersion();
-    var strategy = Optional.ofNullable(spec.getRollout()).map(RolloutSpec::getStrategy).orElse(null);
-    return RolloutPlanner.forStrategy(strategy)
-        .plan(new RolloutInputs(spec.getModel().getVersion(), replicas, autoscaled, stable, observed));
+    var previous = Optional.ofNullable(md.getStatus());
+    String stable = previous.map(ModelDeploymentStatus::getStableVersion).orElse(null);
+    var metrics = new TreeMap<String, VersionMetrics>();
+    aggregates.forEach((version, aggregate) -> metrics.put(version, aggregate.metrics(
+        aggregate.drift().map(d -> StatusAggregator.drift(d, monitoring).getScore()).orElse(null))));
+    String target = spec.getModel().getVersion();
+    var inputs = new RolloutInputs(
+        target, replicas, autoscaled, stable, observed, spec.getRollout(),
+        previous.map(ModelDeploymentStatus::getRollout).orElse(null),
+        ManualControl.of(md.getMetadata().getAnnotations()), metrics,
+        podProblem.map(p -> List.of(p.message())).orElse(List.of()),
+        route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
+        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getSha256()), now);
+    return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
 
   private static VersionObservation observe(Deployment d) {
@@ -228,7 +261,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     return md.getStatus().getRuntimeReports();
   }
 
-  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned, Context<ModelDeployment> context) {
+  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned,
+      List<RolloutTransition> rollout, Context<ModelDeployment> context) {
     KubernetesClient client = context.getClient();
     ModelDeploymentStatus before = md.getStatus();
     Optional<String> patch = StatusPatch.between(before, status, pruned, client.getKubernetesSerialization());
@@ -249,10 +283,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     if (!pruned.isEmpty()) {
       log.info("Removed reports of gone or silent pods {} from {}/{}", pruned, md.getMetadata().getNamespace(), md.getMetadata().getName());
     }
+    for (RolloutTransition transition : rollout) {
+      metrics.rollout(transition, before != null && before.getStableVersion() != null);
+      record(md, new TransitionEvents.Transition(
+          transition.kind().warning() ? "Warning" : "Normal", transition.kind().eventReason(), transition.message()), client);
+    }
     for (var transition : TransitionEvents.between(md, before, status)) {
-      if ("Promoted".equals(transition.reason()) && before != null && before.getStableVersion() != null) {
-        metrics.rolledOut();
-      }
       if ("DriftDetected".equals(transition.reason())) {
         metrics.driftAlerted();
       }

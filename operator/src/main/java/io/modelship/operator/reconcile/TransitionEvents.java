@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The Kubernetes Events one status change deserves; nothing when nothing changed. */
+/**
+ * The Kubernetes Events one status change deserves beyond the rollout's own transitions (which the
+ * plan names); nothing when nothing changed.
+ */
 public final class TransitionEvents {
 
   /** One Event to record on the ModelDeployment. */
@@ -28,9 +31,6 @@ public final class TransitionEvents {
       events.add(new Transition("Normal", "RolloutStarted", "Rolling out version " + version));
     }
     var previous = before == null ? null : before.getConditions();
-    if (after.getStableVersion() != null && !after.getStableVersion().equals(before == null ? null : before.getStableVersion())) {
-      events.add(new Transition("Normal", "Promoted", "Version " + after.getStableVersion() + " is stable"));
-    }
     changed(previous, after, Conditions.READY).ifPresent(c -> events.add(
         "True".equals(c.getStatus())
             ? new Transition("Normal", "Ready", c.getMessage())

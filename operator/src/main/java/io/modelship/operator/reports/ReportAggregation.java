@@ -77,9 +77,16 @@ public final class ReportAggregation {
     } catch (IllegalArgumentException e) {
       problem = Optional.of(e.getMessage());
     }
+    Optional<Histogram> predictions = Optional.empty();
+    try {
+      var predicted = entries.stream().map(e -> e.getValue().getPrediction()).filter(Objects::nonNull).toList();
+      predictions = predicted.isEmpty() ? Optional.empty() : Optional.of(merge("prediction", predicted));
+    } catch (IllegalArgumentException e) {
+      problem = problem.or(() -> Optional.of(e.getMessage()));
+    }
     return new VersionAggregate(
         version, entries.size(), loaded, ready, List.copyOf(loadErrors), requests, errors, p50, p99,
-        baseline, labelled, correct, drift, problem);
+        baseline, labelled, correct, drift, problem, predictions);
   }
 
   /**

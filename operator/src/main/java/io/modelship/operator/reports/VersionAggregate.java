@@ -1,6 +1,8 @@
 package io.modelship.operator.reports;
 
 import io.modelship.drift.DriftReport;
+import io.modelship.drift.Histogram;
+import io.modelship.operator.rollout.VersionMetrics;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +23,7 @@ import java.util.Optional;
  * @param accuracyCorrect correct predictions summed over pods
  * @param drift drift of the merged histograms, when every pod reported comparable ones
  * @param driftProblem why the histograms could not be merged or scored, if they could not
+ * @param predictions predicted classes of the pods' drift windows, merged
  */
 public record VersionAggregate(
     String version,
@@ -36,7 +39,8 @@ public record VersionAggregate(
     long accuracyLabelled,
     long accuracyCorrect,
     Optional<DriftReport> drift,
-    Optional<String> driftProblem) {
+    Optional<String> driftProblem,
+    Optional<Histogram> predictions) {
 
   public VersionAggregate {
     loadErrors = List.copyOf(loadErrors);
@@ -46,5 +50,11 @@ public record VersionAggregate(
     return accuracyLabelled == 0
         ? Optional.empty()
         : Optional.of((double) accuracyCorrect / accuracyLabelled);
+  }
+
+  /** What the analysis judge reads of this version, with its drift scored as the status scores it. */
+  public VersionMetrics metrics(Double driftScore) {
+    return new VersionMetrics(pods, readyPods, loadErrors, requests, errors, latencyP99Ms, accuracyLabelled,
+        accuracyCorrect, driftScore, drift.map(DriftReport::samples).orElse(0L), predictions);
   }
 }

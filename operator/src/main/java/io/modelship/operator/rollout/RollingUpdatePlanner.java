@@ -1,9 +1,12 @@
 package io.modelship.operator.rollout;
 
 import io.modelship.api.v1alpha1.status.Phase;
+import io.modelship.api.v1alpha1.status.RolloutOutcome;
+import io.modelship.api.v1alpha1.status.RolloutRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A version change brings the new version's Deployment up at full size next to the old one, and
@@ -31,15 +34,21 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
 
     if (targetReady) {
       Integer settled = in.autoscaled() ? null : in.replicas();
+      String message = handover
+          ? "Version " + target + " is ready; retiring " + versions(others)
+          : "Version " + target + " is ready with " + current.readyReplicas() + " pods";
+      Optional<RolloutRecord> outcome = Optional.empty();
+      List<RolloutTransition> transitions = List.of();
+      if (!target.equals(in.stableVersion())) {
+        String why = in.stableVersion() == null ? "First version ready" : "Replaced version " + in.stableVersion();
+        outcome = Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, why, in));
+        transitions = List.of(new RolloutTransition(RolloutTransition.Kind.PROMOTED, RolloutTransition.Reason.STEPS,
+            "Version " + target + " is stable"));
+      }
       return new RolloutPlan(
-          List.of(new VersionTarget(target, settled, true)),
-          target,
-          in.autoscaled() ? target : null,
-          Phase.Healthy,
-          handover,
-          handover
-              ? "Version " + target + " is ready; retiring " + versions(others)
-              : "Version " + target + " is ready with " + current.readyReplicas() + " pods");
+          List.of(new VersionTarget(target, settled, true)), target, in.autoscaled() ? target : null, Phase.Healthy,
+          handover, message, handover ? "RollingOut" : "RolloutComplete", Traffic.all(null), null, outcome,
+          Optional.empty(), transitions);
     }
 
     var targets = new ArrayList<VersionTarget>();

@@ -1,6 +1,11 @@
 package io.modelship.operator.rollout;
 
+import io.modelship.api.v1alpha1.spec.RolloutSpec;
+import io.modelship.api.v1alpha1.status.RolloutStatus;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything a planner may look at: the spec's wish, what the last status recorded and what the
@@ -11,15 +16,54 @@ import java.util.Map;
  * @param autoscaled whether an HPA owns the replica count of the serving version
  * @param stableVersion the version the last status recorded as serving, or {@code null}
  * @param observed Deployments by version
+ * @param rollout {@code spec.rollout}, {@code null} when absent
+ * @param previous {@code status.rollout} as last written, {@code null} when none
+ * @param control the manual-control annotations
+ * @param metrics what each version's pods report, by version
+ * @param targetProblems why pods of the target version cannot serve (crash loops, pull and load errors)
+ * @param route the weighted route as observed, empty when there is none or no route is used
+ * @param model uri and sha256 of the target version, for history entries
+ * @param now time of this reconcile
  */
 public record RolloutInputs(
     String targetVersion,
     int replicas,
     boolean autoscaled,
     String stableVersion,
-    Map<String, VersionObservation> observed) {
+    Map<String, VersionObservation> observed,
+    RolloutSpec rollout,
+    RolloutStatus previous,
+    ManualControl control,
+    Map<String, VersionMetrics> metrics,
+    List<String> targetProblems,
+    Optional<RouteObservation> route,
+    ModelRef model,
+    Instant now) {
+
+  /** The package of the version being rolled out. */
+  public record ModelRef(String uri, String sha256) {}
+
+  /**
+   * The weighted route as read.
+   *
+   * @param weights backendRef weight per version
+   * @param mirrorPercent mirror share in force, {@code null} when none
+   * @param headerRoute header match to the new version in force, {@code null} when none
+   */
+  public record RouteObservation(Map<String, Integer> weights, Integer mirrorPercent,
+      io.modelship.api.v1alpha1.status.HeaderRoute headerRoute) {}
 
   public RolloutInputs {
     observed = Map.copyOf(observed);
+    metrics = Map.copyOf(metrics);
+    targetProblems = List.copyOf(targetProblems);
+    control = control == null ? ManualControl.NONE : control;
+  }
+
+  /** A rolling update's inputs: nothing but versions and sizes. */
+  public RolloutInputs(String targetVersion, int replicas, boolean autoscaled, String stableVersion,
+      Map<String, VersionObservation> observed) {
+    this(targetVersion, replicas, autoscaled, stableVersion, observed, null, null, ManualControl.NONE, Map.of(),
+        List.of(), Optional.empty(), new ModelRef(null, null), Instant.EPOCH);
   }
 }

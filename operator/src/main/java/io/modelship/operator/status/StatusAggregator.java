@@ -8,8 +8,8 @@ import io.modelship.api.v1alpha1.status.DriftLevel;
 import io.modelship.api.v1alpha1.status.DriftSummary;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.status.Phase;
-import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
+import io.modelship.api.v1alpha1.status.RolloutStatus;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftStatistic;
 import io.modelship.drift.DriftStatus;
@@ -18,7 +18,6 @@ import io.modelship.drift.FeatureDrift;
 import io.modelship.operator.dependent.EffectiveMonitoring;
 import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.RolloutPlan;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +50,15 @@ public final class StatusAggregator {
 
     String stable = o.plan().map(RolloutPlan::stableVersion).orElse(previous.getStableVersion());
     status.setStableVersion(stable);
-    status.setHistory(history(previous, stable, o));
+    status.setHistory(history(previous, o));
+    RolloutStatus rollout = o.plan().map(RolloutPlan::rollout).orElse(previous.getRollout());
+    status.setRollout(rollout);
+    if (rollout != null && rollout.getOutcome() == null && rollout.getVersion() != null
+        && !rollout.getVersion().equals(stable) && rollout.getStartedAt() != null) {
+      status.setCanaryVersion(rollout.getVersion());
+      status.setCanaryWeight(rollout.getDesiredWeight());
+      status.setCurrentStep(rollout.getStepIndex());
+    }
 
     Optional<VersionAggregate> targetReports = Optional.ofNullable(o.reports().get(target));
     String servingVersion = stable != null ? stable : target;
@@ -92,11 +99,7 @@ public final class StatusAggregator {
                   : plan.message());
         }
       }
-      conditions.set(
-          Conditions.PROGRESSING,
-          plan.progressing() ? "True" : "False",
-          plan.progressing() ? "RollingOut" : "RolloutComplete",
-          plan.message());
+      conditions.set(Conditions.PROGRESSING, plan.progressing() ? "True" : "False", plan.reason(), plan.message());
     }
     modelLoaded(conditions, target, targetReports);
     DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring())).orElse(null);
@@ -126,19 +129,10 @@ public final class StatusAggregator {
     return value == null ? 0 : value;
   }
 
-  private static List<RolloutRecord> history(ModelDeploymentStatus previous, String stable, Observation o) {
+  /** The plan names the outcome of a rollout that ended in this reconcile; the list keeps the latest. */
+  private static List<RolloutRecord> history(ModelDeploymentStatus previous, Observation o) {
     var history = new ArrayList<RolloutRecord>(previous.getHistory() == null ? List.of() : previous.getHistory());
-    if (stable != null && !stable.equals(previous.getStableVersion())) {
-      var record = new RolloutRecord();
-      record.setVersion(stable);
-      record.setOutcome(RolloutOutcome.Promoted);
-      record.setTime(o.now().truncatedTo(ChronoUnit.SECONDS).toString());
-      record.setMessage(
-          previous.getStableVersion() == null
-              ? "First version ready"
-              : "Replaced version " + previous.getStableVersion());
-      history.add(record);
-    }
+    o.plan().flatMap(RolloutPlan::outcome).ifPresent(history::add);
     return history.isEmpty() ? null : List.copyOf(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
   }
 
@@ -185,7 +179,7 @@ public final class StatusAggregator {
     return String.format("%s score %.4f over %d samples%s", drift.getMethod(), drift.getScore(), drift.getSamples(), worst);
   }
 
-  static DriftSummary drift(DriftReport report, EffectiveMonitoring monitoring) {
+  public static DriftSummary drift(DriftReport report, EffectiveMonitoring monitoring) {
     DriftStatistic statistic = DriftStatistic.parse(monitoring.methodName());
     var features = new LinkedHashMap<String, Double>();
     double score = 0;

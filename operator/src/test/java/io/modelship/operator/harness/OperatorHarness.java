@@ -22,6 +22,7 @@ public final class OperatorHarness implements AutoCloseable {
   public final FakeDeploymentController deployments;
   public final OperatorSettings settings;
   private final Optional<LeaderElectionConfiguration> lease;
+  private final Clock clock;
   private ModelshipOperator operator;
 
   public OperatorHarness(boolean createPods) {
@@ -29,7 +30,17 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease) {
+    this(createPods, lease, Clock.systemUTC());
+  }
+
+  /** With a clock the test moves, for pauses and analysis intervals. */
+  public OperatorHarness(boolean createPods, Clock clock) {
+    this(createPods, Optional.empty(), clock);
+  }
+
+  private OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease, Clock clock) {
     this.lease = lease;
+    this.clock = clock;
     cluster = new MockCluster();
     deployments = new FakeDeploymentController(cluster.newClient(), createPods);
     settings =
@@ -39,7 +50,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public ModelshipOperator start() {
-    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), lease, Clock.systemUTC());
+    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), lease, clock);
     started.start();
     return started;
   }
@@ -68,6 +79,27 @@ public final class OperatorHarness implements AutoCloseable {
       try {
         var md = md(namespace, name).get();
         change.accept(md.getSpec());
+        client().resource(md).update();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt > 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Sets an annotation the way kubectl annotate would, retrying on conflicts with status writes. */
+  public void annotate(String namespace, String name, String key, String value) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        var md = md(namespace, name).get();
+        var annotations = new java.util.HashMap<String, String>();
+        if (md.getMetadata().getAnnotations() != null) {
+          annotations.putAll(md.getMetadata().getAnnotations());
+        }
+        annotations.put(key, value);
+        md.getMetadata().setAnnotations(annotations);
         client().resource(md).update();
         return;
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {

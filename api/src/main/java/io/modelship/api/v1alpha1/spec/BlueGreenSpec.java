@@ -14,6 +14,10 @@ public class BlueGreenSpec {
   @Min(0)
   private Integer scaleDownDelaySeconds;
 
+  /** Pods of the new version behind the preview Service before the switch; absent: full size. */
+  @Min(1)
+  private Integer previewReplicas;
+
   public Integer getAutoPromotionSeconds() {
     return autoPromotionSeconds;
   }
@@ -28,5 +32,13 @@ public class BlueGreenSpec {
 
   public void setScaleDownDelaySeconds(Integer scaleDownDelaySeconds) {
     this.scaleDownDelaySeconds = scaleDownDelaySeconds;
+  }
+
+  public Integer getPreviewReplicas() {
+    return previewReplicas;
+  }
+
+  public void setPreviewReplicas(Integer previewReplicas) {
+    this.previewReplicas = previewReplicas;
   }
 }

@@ -5,7 +5,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "has(self.setWeight) != has(self.pause)", message = "a step sets either setWeight or pause")
+@ValidationRule(
+    value = "(has(self.setWeight) ? 1 : 0) + (has(self.pause) ? 1 : 0) + (has(self.setMirror) ? 1 : 0) + (has(self.setHeaderRoute) ? 1 : 0) == 1",
+    message = "a step has exactly one of setWeight, pause, setMirror, setHeaderRoute")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStep {
 
@@ -16,6 +18,12 @@ public class CanaryStep {
 
   /** Wait here; without a duration until promoted by hand. */
   private PauseStep pause;
+
+  /** Gateway API only: mirror a share of requests to the new version. */
+  private MirrorStep setMirror;
+
+  /** Gateway API only: requests with this header go to the new version. */
+  private HeaderRouteStep setHeaderRoute;
 
   public Integer getSetWeight() {
     return setWeight;
@@ -31,5 +39,21 @@ public class CanaryStep {
 
   public void setPause(PauseStep pause) {
     this.pause = pause;
+  }
+
+  public MirrorStep getSetMirror() {
+    return setMirror;
+  }
+
+  public void setSetMirror(MirrorStep setMirror) {
+    this.setMirror = setMirror;
+  }
+
+  public HeaderRouteStep getSetHeaderRoute() {
+    return setHeaderRoute;
+  }
+
+  public void setSetHeaderRoute(HeaderRouteStep setHeaderRoute) {
+    this.setHeaderRoute = setHeaderRoute;
   }
 }

@@ -10,11 +10,22 @@ public class GatewayApiRouting {
   @Required
   private String httpRoute;
 
+  /** Gateway an operator-created route attaches to; ignored for a route the user created. */
+  private String gateway;
+
   public String getHttpRoute() {
     return httpRoute;
   }
 
   public void setHttpRoute(String httpRoute) {
     this.httpRoute = httpRoute;
+  }
+
+  public String getGateway() {
+    return gateway;
+  }
+
+  public void setGateway(String gateway) {
+    this.gateway = gateway;
   }
 }

@@ -1,6 +1,7 @@
 package io.modelship.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(value = "!has(self.strategy) || self.strategy != 'Canary' || has(self.canary)", message = "strategy Canary needs rollout.canary")
@@ -18,6 +19,10 @@ public class RolloutSpec {
 
   /** Judgement of a new version from the runtime reports. */
   private AnalysisSpec analysis;
+
+  /** No progress for this long fails the rollout like a failed analysis; default 600. */
+  @Min(1)
+  private Integer progressDeadlineSeconds;
 
   public RolloutStrategy getStrategy() {
     return strategy;
@@ -49,5 +54,13 @@ public class RolloutSpec {
 
   public void setAnalysis(AnalysisSpec analysis) {
     this.analysis = analysis;
+  }
+
+  public Integer getProgressDeadlineSeconds() {
+    return progressDeadlineSeconds;
+  }
+
+  public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
+    this.progressDeadlineSeconds = progressDeadlineSeconds;
   }
 }

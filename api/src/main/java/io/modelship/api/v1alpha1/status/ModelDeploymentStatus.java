@@ -48,6 +48,9 @@ public class ModelDeploymentStatus {
   /** Last versions and how their rollouts ended. */
   private List<RolloutRecord> history;
 
+  /** Progress of the current or last rollout; what a restarted operator resumes from. */
+  private RolloutStatus rollout;
+
   /** One entry per serving pod, written by that pod; the operator only removes entries of gone pods. */
   private Map<String, RuntimeReport> runtimeReports;
 
@@ -161,5 +164,13 @@ public class ModelDeploymentStatus {
 
   public void setRuntimeReports(Map<String, RuntimeReport> runtimeReports) {
     this.runtimeReports = runtimeReports;
+  }
+
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
   }
 }

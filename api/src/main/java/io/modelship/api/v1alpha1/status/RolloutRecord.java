@@ -17,6 +17,12 @@ public class RolloutRecord {
   /** Why it ended that way. */
   private String message;
 
+  /** Where that version's model package lives, so it can be restored. */
+  private String uri;
+
+  /** The package's SHA-256, when the spec named one. */
+  private String sha256;
+
   public String getVersion() {
     return version;
   }
@@ -47,5 +53,21 @@ public class RolloutRecord {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getUri() {
+    return uri;
+  }
+
+  public void setUri(String uri) {
+    this.uri = uri;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
   }
 }

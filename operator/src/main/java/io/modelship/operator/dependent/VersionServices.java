@@ -1,0 +1,55 @@
+package io.modelship.operator.dependent;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.operator.rollout.VersionTarget;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Service per running version, named like its Deployment, for the weighted backendRefs of a
+ * Gateway API route. Only while the rollout routes through Gateway API.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR + "," + ServingNames.LABEL_VERSION))
+public class VersionServices extends KubernetesDependentResource<Service, ModelDeployment>
+    implements CRUDKubernetesBulkDependentResource<Service, ModelDeployment>,
+        KubernetesBulkDependentResource<Service, ModelDeployment> {
+
+  public VersionServices() {
+    super(Service.class);
+  }
+
+  public static String name(ModelDeployment md, String version) {
+    return ServingNames.deploymentName(md, version);
+  }
+
+  @Override
+  public Map<ResourceID, Service> desiredResources(ModelDeployment md, Context<ModelDeployment> context) {
+    var desired = new LinkedHashMap<ResourceID, Service>();
+    for (VersionTarget target : ServingPlan.of(context).rollout().targets()) {
+      String name = name(md, target.version());
+      Service service = ServingService.service(md, name, ServingNames.versionSelector(md, target.version()));
+      service.getMetadata().setLabels(ServingNames.versionLabels(md, target.version()));
+      desired.put(new ResourceID(name, md.getMetadata().getNamespace()), service);
+    }
+    return desired;
+  }
+
+  @Override
+  public Map<ResourceID, Service> getSecondaryResources(ModelDeployment md, Context<ModelDeployment> context) {
+    var owned = new LinkedHashMap<ResourceID, Service>();
+    context.getSecondaryResourcesAsStream(Service.class)
+        .filter(s -> s.getMetadata().getLabels() != null
+            && md.getMetadata().getName().equals(s.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
+            && s.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
+        .forEach(s -> owned.put(ResourceID.fromResource(s), s));
+    return owned;
+  }
+}

@@ -1,0 +1,181 @@
+package io.modelship.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.modelship.api.v1alpha1.spec.CanarySpec;
+import io.modelship.api.v1alpha1.spec.CanaryStep;
+import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
+import io.modelship.api.v1alpha1.spec.PauseStep;
+import io.modelship.api.v1alpha1.spec.RolloutSpec;
+import io.modelship.api.v1alpha1.spec.RolloutStrategy;
+import io.modelship.api.v1alpha1.spec.TrafficRouting;
+import io.modelship.api.v1alpha1.status.Phase;
+import io.modelship.operator.dependent.ServingRoute;
+import io.modelship.operator.harness.Manifests;
+import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Canary weights on a Gateway API HTTPRoute, operator-created or the user's own. */
+class HttpRouteIT {
+
+  static TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  static OperatorHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new OperatorHarness(true, clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  static CanaryStep weight(int w) {
+    var step = new CanaryStep();
+    step.setSetWeight(w);
+    return step;
+  }
+
+  static CanaryStep pause(String duration) {
+    var step = new CanaryStep();
+    var pause = new PauseStep();
+    pause.setDuration(duration);
+    step.setPause(pause);
+    return step;
+  }
+
+  static void create(String ns, String route, String gateway, List<CanaryStep> steps) {
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(4);
+    var rollout = new RolloutSpec();
+    rollout.setStrategy(RolloutStrategy.Canary);
+    var canary = new CanarySpec();
+    canary.setSteps(steps);
+    var routing = new TrafficRouting();
+    var gatewayApi = new GatewayApiRouting();
+    gatewayApi.setHttpRoute(route);
+    gatewayApi.setGateway(gateway);
+    routing.setGatewayAPI(gatewayApi);
+    canary.setTrafficRouting(routing);
+    rollout.setCanary(canary);
+    md.getSpec().setRollout(rollout);
+    harness.client().resource(md).create();
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+  }
+
+  static GenericKubernetesResource route(String ns, String name) {
+    return harness.client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).withName(name).get();
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> rules(GenericKubernetesResource route) {
+    return (List<Map<String, Object>>) ((Map<String, Object>) route.getAdditionalProperties().get("spec")).get("rules");
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> refs(String ns, String name) {
+    GenericKubernetesResource r = route(ns, name);
+    return r == null ? List.of() : (List<Map<String, Object>>) rules(r).getLast().get("backendRefs");
+  }
+
+  static Map<String, Object> ref(String service, int weight) {
+    return Map.of("group", "", "kind", "Service", "name", service, "port", 80, "weight", weight);
+  }
+
+  @Test
+  void weightsOnAnOperatorCreatedRouteFollowTheSteps() {
+    String ns = "owned-route";
+    create(ns, "iris", "public", List.of(weight(10), pause("1m"), weight(50), pause("1m")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 100))));
+    GenericKubernetesResource route = route(ns, "iris");
+    assertThat(route.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    assertThat(harness.client().services().inNamespace(ns).withName("iris-1-0-0").get()).isNotNull();
+
+    harness.editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 90), ref("iris-2-0-0", 10))));
+    var md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    assertThat(md.getStatus().getRollout().getActualWeight()).as("measured on the route").isEqualTo(10);
+    assertThat(harness.client().apps().deployments().inNamespace(ns).withName("iris-2-0-0").get().getSpec().getReplicas())
+        .as("ceil(10% of 4)").isEqualTo(1);
+    assertThat(harness.client().services().inNamespace(ns).withName("iris").get().getSpec().getSelector())
+        .containsEntry("modelship.io/version", "1.0.0");
+
+    clock.advance(Duration.ofMinutes(1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 50), ref("iris-2-0-0", 50))));
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
+        && Integer.valueOf(3).equals(m.getStatus().getRollout().getStepIndex()));
+    clock.advance(Duration.ofMinutes(1));
+    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy && "2.0.0".equals(m.getStatus().getStableVersion()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-2-0-0", 100))));
+  }
+
+  @Test
+  void aUserOwnedRouteKeepsEverythingButItsBackendRefsAndFilters() {
+    String ns = "user-route";
+    var userFilter = Map.<String, Object>of("type", "RequestHeaderModifier",
+        "requestHeaderModifier", Map.of("set", List.of(Map.of("name", "x-team", "value", "ml"))));
+    var rule = Map.<String, Object>of(
+        "matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/iris"))),
+        "filters", List.of(userFilter),
+        "backendRefs", List.of(Map.of("name", "placeholder", "port", 80)));
+    var spec = Map.<String, Object>of(
+        "parentRefs", List.of(Map.of("name", "shared-gateway", "namespace", "infra")),
+        "hostnames", List.of("models.example.com"),
+        "rules", List.of(rule));
+    var route = new GenericKubernetesResource();
+    route.setApiVersion("gateway.networking.k8s.io/v1");
+    route.setKind("HTTPRoute");
+    route.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).withLabels(Map.of("team", "ml")).build());
+    route.setAdditionalProperty("spec", spec);
+    harness.client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(route).create();
+
+    create(ns, "shop", null, List.of(weight(30), pause(null)));
+    harness.editSpec(ns, "iris", s -> s.getModel().setVersion("2.0.0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "shop").equals(List.of(ref("iris-1-0-0", 70), ref("iris-2-0-0", 30))));
+
+    GenericKubernetesResource after = route(ns, "shop");
+    @SuppressWarnings("unchecked")
+    var afterSpec = (Map<String, Object>) after.getAdditionalProperties().get("spec");
+    assertThat(afterSpec.get("parentRefs")).isEqualTo(spec.get("parentRefs"));
+    assertThat(afterSpec.get("hostnames")).isEqualTo(spec.get("hostnames"));
+    assertThat(rules(after).getFirst().get("matches")).isEqualTo(rule.get("matches"));
+    assertThat(rules(after).getFirst().get("filters")).isEqualTo(List.of(userFilter));
+    assertThat(after.getMetadata().getOwnerReferences()).as("never owned").isNullOrEmpty();
+    assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("team", "ml"));
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
+        && Integer.valueOf(30).equals(m.getStatus().getRollout().getActualWeight()));
+  }
+
+  @Test
+  void aMissingRouteWithoutAGatewayIsAClearProblem() {
+    String ns = "no-route";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    var rollout = new RolloutSpec();
+    rollout.setStrategy(RolloutStrategy.Canary);
+    var canary = new CanarySpec();
+    canary.setSteps(List.of(weight(10)));
+    var routing = new TrafficRouting();
+    var gatewayApi = new GatewayApiRouting();
+    gatewayApi.setHttpRoute("nowhere");
+    routing.setGatewayAPI(gatewayApi);
+    canary.setTrafficRouting(routing);
+    rollout.setCanary(canary);
+    md.getSpec().setRollout(rollout);
+    harness.client().resource(md).create();
+    var status = harness.awaitStatus(ns, "iris", OperatorHarness.condition("Ready", "False", "HTTPRouteNotFound"));
+    assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage()).contains("HTTPRoute nowhere");
+    assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+  }
+}
