@@ -124,8 +124,11 @@ def label_attr(classes, name_ints="classlabels_int64s"):
 def forest_classifier_node(model, label_out, proba_out):
     """TreeEnsembleClassifier for a RandomForestClassifier: each leaf votes its class
     frequencies times 1/n_trees, summed over trees (post_transform NONE) = predict_proba.
-    For two classes skl2onnx writes only the weight of class 1 per leaf; ONNX Runtime then
-    returns [1 - p, p]."""
+
+    For two classes skl2onnx writes one vote per leaf, the probability p of class 1, under
+    class_id 0. ONNX Runtime recognises that (one class id, all weights >= 0, no base_values),
+    returns [1 - p, p] and label classes[1] when p > 0.5. Written under class_id 1 instead, it
+    returns [0, p]: right labels, wrong probabilities."""
     attrs = empty_tree_attrs()
     cls = {"class_treeids": [], "class_nodeids": [], "class_ids": [], "class_weights": []}
     n_trees = len(model.estimators_)
@@ -135,7 +138,7 @@ def forest_classifier_node(model, label_out, proba_out):
             total = float(value.sum())
             weights = [float(v) / (total if total else 1.0) / n_trees for v in value]
             if two_classes:
-                weights = [(1, weights[1])]
+                weights = [(0, weights[1])]
             else:
                 weights = list(enumerate(weights))
             for class_id, w in weights:
@@ -150,21 +153,23 @@ def forest_classifier_node(model, label_out, proba_out):
 
 
 def forest_regressor_node(model, out):
-    """TreeEnsembleRegressor for a RandomForestRegressor: each leaf's value times 1/n_trees,
-    summed (aggregate_function SUM, the default) = the mean over trees = predict. skl2onnx writes
-    it this way; AVERAGE with the raw leaf values gives the same numbers."""
+    """TreeEnsembleRegressor for a RandomForestRegressor: each leaf holds its value and
+    aggregate_function AVERAGE divides the sum over trees by n_trees = predict.
+
+    skl2onnx writes the same forest as SUM with every leaf value times 1/n_trees; the numbers
+    agree, but rounding value/n_trees to float32 at every leaf costs precision (max difference
+    from scikit-learn on diabetes.csv 3.9e-05 with SUM, 2.8e-05 with AVERAGE; see README.md)."""
     attrs = empty_tree_attrs()
     tgt = {"target_treeids": [], "target_nodeids": [], "target_ids": [], "target_weights": []}
-    n_trees = len(model.estimators_)
     for tree_id, est in enumerate(model.estimators_):
         for node_id, value in tree_nodes(attrs, est.tree_, tree_id):
             tgt["target_treeids"].append(tree_id)
             tgt["target_nodeids"].append(node_id)
             tgt["target_ids"].append(0)
-            tgt["target_weights"].append(float(value[0]) / n_trees)
+            tgt["target_weights"].append(float(value[0]))
     return helper.make_node("TreeEnsembleRegressor", [INPUT], [out], domain="ai.onnx.ml",
                             name="TreeEnsembleRegressor", n_targets=1, post_transform="NONE",
-                            aggregate_function="SUM", **attrs, **tgt)
+                            aggregate_function="AVERAGE", **attrs, **tgt)
 
 
 def scaler_node(scaler, inp, out):
@@ -336,6 +341,26 @@ def cancer_logistic(out_dir):
     return "breast-cancer-logistic", features
 
 
+def cancer_forest(out_dir):
+    """Binary forest with int64 labels: ONNX Runtime's two-class TreeEnsembleClassifier path."""
+    from sklearn.ensemble import RandomForestClassifier
+    features, X, y = read_csv(os.path.join(out_dir, "breast-cancer.csv"), "benign")
+    y = int_labels_if_possible(y)
+    model = RandomForestClassifier(n_estimators=20, max_depth=5, random_state=11, n_jobs=1)
+    model.fit(X, y)
+    proba = write_classifier_expected(os.path.join(out_dir, "breast-cancer-forest.expected.csv"),
+                                      model, X)
+    check_no_ties(proba, "breast-cancer-forest")
+    save_model([forest_classifier_node(model, "label", "probabilities")],
+               [float_input(len(features))],
+               [helper.make_tensor_value_info("label", TensorProto.INT64, [None]),
+                helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 2])],
+               "breast_cancer_forest", os.path.join(out_dir, "breast-cancer-forest.onnx"),
+               "scikit-learn RandomForestClassifier(n_estimators=20, max_depth=5, random_state=11) "
+               f"on breast-cancer.csv; {len(features)} features; labels {list(model.classes_)}")
+    return "breast-cancer-forest", features
+
+
 def diabetes_forest(out_dir):
     from sklearn.datasets import load_diabetes
     from sklearn.ensemble import RandomForestRegressor
@@ -430,7 +455,7 @@ def main():
     if args.bench_forest:
         bench_forest(args)
         return
-    for make in (iris_forest, iris_logistic, cancer_logistic, diabetes_forest):
+    for make in (iris_forest, iris_logistic, cancer_logistic, cancer_forest, diabetes_forest):
         name, features = make(args.out_dir)
         path = os.path.join(args.out_dir, name + ".onnx")
         print(f"{name}: {len(features)} features, {os.path.getsize(path)} bytes -> {path}")
