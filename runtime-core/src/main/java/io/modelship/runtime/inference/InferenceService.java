@@ -15,7 +15,10 @@ import io.modelship.runtime.monitoring.AccuracySnapshot;
 import io.modelship.runtime.monitoring.AccuracyTracker;
 import io.modelship.runtime.monitoring.DriftMonitor;
 import io.modelship.runtime.monitoring.DriftWindow;
+import io.modelship.runtime.monitoring.ErrorSnapshot;
+import io.modelship.runtime.monitoring.ErrorTracker;
 import io.modelship.runtime.monitoring.FeedbackResult;
+import io.modelship.runtime.monitoring.ValueFeedback;
 import io.modelship.runtime.server.ServeConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,6 +49,10 @@ public final class InferenceService implements AutoCloseable {
     private final FeatureRows rows;
     private final DriftMonitor drift;
     private final AccuracyTracker accuracy;
+    private final boolean regression;
+    /** Regression: the reference quantile bins of the predicted values, which prediction drift counts in. */
+    private final ReferenceBins predictionBins;
+    private final ErrorTracker errors;
     private final PredictionCache cache;
     private final PredictionLog log;
     private final LongAdder[] classCounts;
@@ -61,12 +68,20 @@ public final class InferenceService implements AutoCloseable {
         this.model = model;
         this.predictor = model.model();
         ModelManifest manifest = model.manifest();
-        this.labels = List.copyOf(manifest.labels());
+        this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
         this.rows = new FeatureRows(model.featureNames(), config.maxBatchRows());
         this.monitoring = config.monitoring();
+        this.regression = manifest.regression();
+        ModelManifest.Bins bins = manifest.reference() == null ? null : manifest.reference().predictionBins();
+        this.predictionBins = regression && bins != null ? new ReferenceBins(bins.edges(), bins.fractions()) : null;
         this.drift = config.monitoring() ? driftMonitor(manifest, config) : null;
-        Double a0 = manifest.metrics() == null ? null : manifest.metrics().holdoutAccuracy();
-        this.accuracy = config.monitoring() ? new AccuracyTracker(a0 == null ? Double.NaN : a0,
+        ModelManifest.TrainingMetrics metrics = manifest.metrics();
+        Double a0 = metrics == null ? null : metrics.holdoutAccuracy();
+        this.accuracy = config.monitoring() && !regression ? new AccuracyTracker(a0 == null ? Double.NaN : a0,
+                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
+        this.errors = config.monitoring() && regression ? new ErrorTracker(
+                metrics == null || metrics.mae() == null ? Double.NaN : metrics.mae(),
+                metrics == null || metrics.rmse() == null ? Double.NaN : metrics.rmse(),
                 config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
         this.cache = config.cacheSize() > 0 ? new PredictionCache(config.cacheSize()) : null;
         this.log = config.predictionLog() != null
@@ -88,7 +103,8 @@ public final class InferenceService implements AutoCloseable {
 
     private static DriftMonitor driftMonitor(ModelManifest manifest, ServeConfig config) {
         ModelManifest.Reference reference = manifest.reference();
-        if (reference == null || reference.features() == null || reference.predictions() == null) {
+        if (reference == null || reference.features() == null
+                || (manifest.regression() ? reference.predictionBins() == null : reference.predictions() == null)) {
             return null;
         }
         List<String> names = new ArrayList<>();
@@ -101,8 +117,9 @@ public final class InferenceService implements AutoCloseable {
             names.add(feature.name());
             bins.add(new ReferenceBins(b.edges(), b.fractions()));
         }
-        double[] predictions = manifest.labels().stream()
-                .mapToDouble(label -> reference.predictions().getOrDefault(label, 0.0)).toArray();
+        double[] predictions = manifest.regression() ? reference.predictionBins().fractions()
+                : manifest.labels().stream().mapToDouble(label -> reference.predictions().getOrDefault(label, 0.0))
+                        .toArray();
         return new DriftMonitor(names, bins, predictions, config.driftWindowSize(),
                 new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod());
     }
@@ -129,6 +146,12 @@ public final class InferenceService implements AutoCloseable {
                     .description("Accuracy over the last ground-truth feedbacks").register(registry);
             Gauge.builder("modelship.accuracy.drop", this, s -> nanIfNull(s.accuracy.snapshot().drop()))
                     .description("Training accuracy minus rolling accuracy").register(registry);
+        }
+        if (errors != null) {
+            Gauge.builder("modelship.error.mae", this, s -> nanIfNull(s.errors.snapshot().mae()))
+                    .description("Mean absolute error over the last ground-truth feedbacks").register(registry);
+            Gauge.builder("modelship.error.rmse", this, s -> nanIfNull(s.errors.snapshot().rmse()))
+                    .description("Root mean squared error over the last ground-truth feedbacks").register(registry);
         }
         if (cache != null) {
             Gauge.builder("modelship.prediction.cache.hit.ratio", cache, PredictionCache::hitRatio)
@@ -159,16 +182,28 @@ public final class InferenceService implements AutoCloseable {
         return rows;
     }
 
+    public boolean regression() {
+        return regression;
+    }
+
+    /** Regression: the edges of the reference bins of predicted values (null for a classifier). */
+    public double[] predictionEdges() {
+        return predictionBins == null ? null : predictionBins.edges();
+    }
+
     /** Predicts validated rows (one call into the model for the whole batch) and records them for monitoring. */
     public Prediction[] predict(double[][] batch) {
+        Predictions p = cache == null ? predictor.predict(batch) : predictThroughCache(batch);
         Prediction[] out = new Prediction[batch.length];
-        if (cache == null) {
-            Predictions p = predictor.predict(batch);
-            for (int i = 0; i < batch.length; i++) {
-                out[i] = record(batch[i], p.classIndex()[i], p.probabilities()[i]);
-            }
-            return out;
+        for (int i = 0; i < batch.length; i++) {
+            out[i] = regression ? recordValue(batch[i], p.values()[i])
+                    : record(batch[i], p.classIndex()[i], p.probabilities()[i]);
         }
+        return out;
+    }
+
+    /** Looks every row up in the cache and asks the model for the misses only, in one batch. */
+    private Predictions predictThroughCache(double[][] batch) {
         int misses = 0;
         int[] missing = new int[batch.length];
         PredictionCache.Cached[] hits = new PredictionCache.Cached[batch.length];
@@ -185,14 +220,43 @@ public final class InferenceService implements AutoCloseable {
             }
             Predictions p = predictor.predict(rows);
             for (int m = 0; m < misses; m++) {
-                hits[missing[m]] = new PredictionCache.Cached(p.classIndex()[m], p.probabilities()[m]);
-                cache.put(rows[m], new PredictionCache.Cached(p.classIndex()[m], p.probabilities()[m].clone()));
+                PredictionCache.Cached c = regression ? PredictionCache.Cached.value(p.values()[m])
+                        : new PredictionCache.Cached(p.classIndex()[m], p.probabilities()[m].clone());
+                hits[missing[m]] = c;
+                cache.put(rows[m], c);
             }
         }
-        for (int i = 0; i < batch.length; i++) {
-            out[i] = record(batch[i], hits[i].classIndex(), hits[i].probabilities().clone());
+        if (regression) {
+            double[] values = new double[batch.length];
+            for (int i = 0; i < batch.length; i++) {
+                values[i] = hits[i].value();
+            }
+            return Predictions.values(values);
         }
-        return out;
+        int[] classes = new int[batch.length];
+        double[][] probabilities = new double[batch.length][];
+        for (int i = 0; i < batch.length; i++) {
+            classes[i] = hits[i].classIndex();
+            probabilities[i] = hits[i].probabilities().clone();
+        }
+        return Predictions.classes(classes, probabilities);
+    }
+
+    private Prediction recordValue(double[] row, double value) {
+        long sequence = nextId.incrementAndGet();
+        // prefix - sequence - the predicted value's bits: any replica can score feedback for it.
+        String id = idPrefix + '-' + Long.toHexString(sequence) + "-v" + Long.toHexString(Double.doubleToLongBits(value));
+        predictedRows.increment();
+        if (drift != null && predictionBins != null) {
+            drift.record(row, predictionBins.binOf(value));
+        }
+        if (errors != null) {
+            errors.remember(sequence, value);
+        }
+        if (log != null) {
+            log.maybeLog(id, row, value, null);
+        }
+        return new Prediction(-1, null, value, id);
     }
 
     private Prediction record(double[] row, int k, double[] probabilities) {
@@ -219,8 +283,20 @@ public final class InferenceService implements AutoCloseable {
         return new Prediction(k, probabilities, Double.NaN, id);
     }
 
-    /** The batch answer both the seed API and KServe V1 give: labels and probabilities by label. */
+    /**
+     * The batch answer both the seed API and KServe V1 give: labels and probabilities by label, or
+     * for a regressor the predicted values.
+     */
     public Map<String, Object> batchAnswer(Prediction[] predictions) {
+        if (regression) {
+            List<Double> values = new ArrayList<>(predictions.length);
+            for (Prediction p : predictions) {
+                values.add(p.value());
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("predictions", values);
+            return out;
+        }
         List<String> predicted = new ArrayList<>(predictions.length);
         List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
         for (Prediction p : predictions) {
@@ -296,6 +372,34 @@ public final class InferenceService implements AutoCloseable {
         }
     }
 
+    /**
+     * Ground truth for an earlier regression request id, scored like {@link #feedback} but as an error.
+     */
+    public ValueFeedback feedbackValue(String requestId, double value) {
+        if (errors == null) {
+            return null;
+        }
+        String[] parts = requestId.split("-");
+        if (parts.length != 3 || parts[0].length() != idPrefix.length() || !parts[2].startsWith("v")) {
+            return errors.unknownRequest();
+        }
+        try {
+            long sequence = Long.parseUnsignedLong(parts[1], 16);
+            double predicted = Double.longBitsToDouble(Long.parseUnsignedLong(parts[2].substring(1), 16));
+            if (sequence < 0 || !Double.isFinite(predicted)) {
+                return errors.unknownRequest();
+            }
+            return parts[0].equals(idPrefix) ? errors.feedback(sequence, value)
+                    : errors.feedbackFromElsewhere(predicted, value);
+        } catch (NumberFormatException e) {
+            return errors.unknownRequest();
+        }
+    }
+
+    public ErrorSnapshot errors() {
+        return errors == null ? null : errors.snapshot();
+    }
+
     public AccuracySnapshot accuracy() {
         return accuracy == null ? null : accuracy.snapshot();
     }
@@ -318,6 +422,9 @@ public final class InferenceService implements AutoCloseable {
         stats.put("confidence", Map.of("bins", bins, "counts", counts));
         stats.put("cacheHitRatio", cache == null ? null : cache.hitRatio());
         stats.put("accuracy", accuracy());
+        if (regression) {
+            stats.put("error", errors());
+        }
         DriftReport report = driftReport();
         stats.put("drift", report == null ? null : Map.of("score", report.score(), "status", report.status()));
         return stats;

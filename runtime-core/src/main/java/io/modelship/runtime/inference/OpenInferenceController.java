@@ -22,6 +22,8 @@ public final class OpenInferenceController {
 
     static final String LABEL_OUTPUT = "label";
     static final String PROBABILITIES_OUTPUT = "probabilities";
+    /** A regressor's one output: the predicted values, FP64 {@code [rows]}. */
+    static final String VALUE_OUTPUT = "prediction";
     static final String INPUT_NAME = "input-0";
     private static final Set<String> NUMERIC_TYPES = Set.of("FP32", "FP64", "INT8", "INT16", "INT32", "INT64",
             "UINT8", "UINT16", "UINT32", "UINT64");
@@ -61,10 +63,12 @@ public final class OpenInferenceController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", service.manifest().name());
         out.put("versions", List.of(service.manifest().version()));
-        out.put("platform", "smile");
+        out.put("platform", service.manifest().format());
         out.put("inputs", List.of(Map.of("name", INPUT_NAME, "datatype", "FP64", "shape", List.of(-1, features),
                 "parameters", Map.of("feature_names", service.rows().names()))));
-        out.put("outputs", List.of(
+        out.put("outputs", service.regression()
+                ? List.of(Map.of("name", VALUE_OUTPUT, "datatype", "FP64", "shape", List.of(-1)))
+                : List.of(
                 Map.of("name", LABEL_OUTPUT, "datatype", "BYTES", "shape", List.of(-1)),
                 Map.of("name", PROBABILITIES_OUTPUT, "datatype", "FP64",
                         "shape", List.of(-1, service.labels().size()),
@@ -79,18 +83,25 @@ public final class OpenInferenceController {
             throw ApiError.badRequest("infer request must be an object with 'inputs'");
         }
         double[][] rows = rows(service.rows(), body.get("inputs"));
-        Set<String> wanted = requestedOutputs(body.get("outputs"));
+        Set<String> wanted = requestedOutputs(body.get("outputs"), service.regression());
         InferenceService.Prediction[] predictions = service.predict(rows);
         int k = service.labels().size();
         List<Map<String, Object>> outputs = new ArrayList<>();
-        if (wanted.contains(LABEL_OUTPUT)) {
+        if (service.regression() && wanted.contains(VALUE_OUTPUT)) {
+            double[] values = new double[predictions.length];
+            for (int i = 0; i < predictions.length; i++) {
+                values[i] = predictions[i].value();
+            }
+            outputs.add(tensor(VALUE_OUTPUT, "FP64", List.of(predictions.length), values));
+        }
+        if (!service.regression() && wanted.contains(LABEL_OUTPUT)) {
             List<String> labels = new ArrayList<>(predictions.length);
             for (InferenceService.Prediction p : predictions) {
                 labels.add(service.labels().get(p.classIndex()));
             }
             outputs.add(tensor(LABEL_OUTPUT, "BYTES", List.of(predictions.length), labels));
         }
-        if (wanted.contains(PROBABILITIES_OUTPUT)) {
+        if (!service.regression() && wanted.contains(PROBABILITIES_OUTPUT)) {
             double[] flat = new double[predictions.length * k];
             for (int i = 0; i < predictions.length; i++) {
                 System.arraycopy(predictions[i].probabilities(), 0, flat, i * k, k);
@@ -132,9 +143,10 @@ public final class OpenInferenceController {
         return service;
     }
 
-    private static Set<String> requestedOutputs(JsonNode outputs) {
+    private static Set<String> requestedOutputs(JsonNode outputs, boolean regression) {
+        Set<String> known = regression ? Set.of(VALUE_OUTPUT) : Set.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT);
         if (outputs == null || outputs.isNull()) {
-            return Set.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT);
+            return known;
         }
         if (!outputs.isArray()) {
             throw ApiError.badRequest("'outputs' must be a list of {\"name\": …}");
@@ -142,9 +154,10 @@ public final class OpenInferenceController {
         Set<String> names = new HashSet<>();
         for (JsonNode o : outputs) {
             String name = o.path("name").asText("");
-            if (!name.equals(LABEL_OUTPUT) && !name.equals(PROBABILITIES_OUTPUT)) {
-                throw ApiError.badRequest("unknown output '" + name + "'; this model has '" + LABEL_OUTPUT + "' and '"
-                        + PROBABILITIES_OUTPUT + "'");
+            if (!known.contains(name)) {
+                throw ApiError.badRequest("unknown output '" + name + "'; this model has "
+                        + (regression ? "'" + VALUE_OUTPUT + "'"
+                                : "'" + LABEL_OUTPUT + "' and '" + PROBABILITIES_OUTPUT + "'"));
             }
             names.add(name);
         }

@@ -27,8 +27,12 @@ public final class PredictController {
         double[] row = service.rows().row(body.get("features"), "'features'");
         InferenceService.Prediction p = service.predict(new double[][] {row})[0];
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("prediction", service.labels().get(p.classIndex()));
-        out.put("probabilities", service.probabilitiesByLabel(p.probabilities()));
+        if (service.regression()) {
+            out.put("prediction", p.value());
+        } else {
+            out.put("prediction", service.labels().get(p.classIndex()));
+            out.put("probabilities", service.probabilitiesByLabel(p.probabilities()));
+        }
         out.put("model", service.manifest().name());
         out.put("version", service.manifest().version());
         out.put("request_id", p.requestId());

@@ -8,7 +8,17 @@ import java.util.concurrent.atomic.LongAdder;
 /** An optional LRU of recent rows and their predictions, with a hit ratio for the metrics. */
 final class PredictionCache {
 
-    record Cached(int classIndex, double[] probabilities) {}
+    /** A classifier's class and probabilities, or (classIndex -1) a regressor's value. */
+    record Cached(int classIndex, double[] probabilities, double value) {
+
+        Cached(int classIndex, double[] probabilities) {
+            this(classIndex, probabilities, Double.NaN);
+        }
+
+        static Cached value(double value) {
+            return new Cached(-1, null, value);
+        }
+    }
 
     private record Key(double[] row, int hash) {
         Key(double[] row) {

@@ -32,7 +32,8 @@ final class PredictionLog implements AutoCloseable {
         this.sampleRate = sampleRate;
     }
 
-    void maybeLog(String requestId, double[] row, String label, double confidence) {
+    /** Logs a sampled prediction: a label with its confidence, or a regressor's value (confidence null). */
+    void maybeLog(String requestId, double[] row, Object prediction, Double confidence) {
         if (ThreadLocalRandom.current().nextDouble() >= sampleRate) {
             return;
         }
@@ -40,8 +41,10 @@ final class PredictionLog implements AutoCloseable {
         line.put("time", Instant.now().toString());
         line.put("request_id", requestId);
         line.put("features", row);
-        line.put("prediction", label);
-        line.put("confidence", confidence);
+        line.put("prediction", prediction);
+        if (confidence != null) {
+            line.put("confidence", confidence);
+        }
         try {
             String json = JSON.writeValueAsString(line);
             synchronized (out) {

@@ -59,11 +59,18 @@ public final class MonitoringController {
         JsonIo.ok(ctx, out);
     }
 
-    /** Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}. */
+    /**
+     * Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}, or for a
+     * regressor {@code {"request_id": "…", "value": 12.5}}.
+     */
     public void feedback(Context ctx) {
         InferenceService service = runtime.require();
         JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         String id = text(body, "request_id");
+        if (service.regression()) {
+            feedbackValue(ctx, service, id, body.get("value"));
+            return;
+        }
         String label = text(body, body.hasNonNull("ground_truth") && !body.hasNonNull("label") ? "ground_truth" : "label");
         if (!service.labels().contains(label)) {
             throw ApiError.badRequest("label '" + label + "' is not one of the model's labels " + service.labels());
@@ -81,6 +88,26 @@ public final class MonitoringController {
         out.put("predicted", service.labels().get(result.predictedClass()));
         out.put("correct", result.correct());
         out.put("accuracy", service.accuracy());
+        JsonIo.ok(ctx, out);
+    }
+
+    private void feedbackValue(Context ctx, InferenceService service, String id, JsonNode value) {
+        if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
+            throw ApiError.badRequest("'value' is required and must be a finite number (this model is a regressor)");
+        }
+        ValueFeedback result = service.feedbackValue(id, value.asDouble());
+        if (result == null) {
+            throw new ApiError(409, "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+        }
+        if (!result.known()) {
+            throw ApiError.notFound("unknown or expired request_id '" + id + "'");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("request_id", id);
+        out.put("outcome", result.outcome());
+        out.put("predicted", result.predicted());
+        out.put("error", result.error());
+        out.put("errors", service.errors());
         JsonIo.ok(ctx, out);
     }
 

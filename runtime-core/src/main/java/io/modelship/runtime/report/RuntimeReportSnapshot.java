@@ -63,7 +63,10 @@ public final class RuntimeReportSnapshot {
                                 window.features().get(j)));
             }
             report.setFeatures(features);
-            report.setPrediction(bins(null, service.labels(), drift.predictionReference(), window.predictions()));
+            report.setPrediction(service.regression()
+                    ? bins(Arrays.stream(service.predictionEdges()).boxed().toList(), null, drift.predictionReference(),
+                            window.predictions())
+                    : bins(null, service.labels(), drift.predictionReference(), window.predictions()));
         }
         return report;
     }
