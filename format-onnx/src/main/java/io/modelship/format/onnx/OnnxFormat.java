@@ -5,8 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.modelship.runtime.format.LoadedModel;
 import io.modelship.runtime.format.ModelFormat;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.format.ModelSpec;
-import io.modelship.runtime.model.ModelPackageException;
 import java.nio.file.Path;
 
 /**

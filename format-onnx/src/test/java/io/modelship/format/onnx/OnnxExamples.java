@@ -1,8 +1,8 @@
 package io.modelship.format.onnx;
 
 import io.modelship.runtime.format.ModelFormats;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.ArtifactPackager;
 import io.modelship.runtime.training.LabeledTable;
 import java.io.IOException;

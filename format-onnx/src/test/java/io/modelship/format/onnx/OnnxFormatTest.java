@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.modelship.runtime.format.ModelFormats;
 import io.modelship.runtime.format.Predictions;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.model.ModelPackage;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.ArtifactPackager;
 import io.modelship.runtime.training.LabeledTable;
 import java.io.IOException;

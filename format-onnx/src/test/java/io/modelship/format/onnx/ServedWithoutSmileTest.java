@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelship.runtime.cli.Main;
-import io.modelship.runtime.server.JsonIo;
+import io.modelship.runtime.http.JsonIo;
+import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
-import io.modelship.runtime.server.ServingApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,6 @@
 package io.modelship.format.smile;
 
-import io.modelship.runtime.model.ModelPackageException;
+import io.modelship.runtime.format.ModelPackageException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.modelship.format.smile;
 
 import io.modelship.runtime.cli.ContributedCommand;
+import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.server.ServeConfig;
-import io.modelship.runtime.server.ServingApp;
 import io.modelship.runtime.training.LabeledTable;
 import java.nio.file.Files;
 import java.nio.file.Path;

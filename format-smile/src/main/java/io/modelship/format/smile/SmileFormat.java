@@ -2,11 +2,11 @@ package io.modelship.format.smile;
 
 import io.modelship.runtime.format.LoadedModel;
 import io.modelship.runtime.format.ModelFormat;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.format.ModelSpec;
 import io.modelship.runtime.format.Predictions;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.model.ModelPackageException;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.PackageWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.modelship.format.smile;
 
-import io.modelship.runtime.model.ModelPackageException;
+import io.modelship.runtime.format.ModelPackageException;
 import java.util.List;
 import smile.classification.Classifier;
 import smile.data.Tuple;

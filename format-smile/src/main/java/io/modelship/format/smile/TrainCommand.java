@@ -1,8 +1,8 @@
 package io.modelship.format.smile;
 
 import io.modelship.runtime.cli.ContributedCommand;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.LabeledTable;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.modelship.format.smile;
 
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.LabeledTable;
 import io.modelship.runtime.training.ReferenceProfile;
 import java.io.Serializable;

@@ -1,8 +1,8 @@
 package io.modelship.format.smile;
 
 import io.modelship.runtime.cli.ContributedCommand;
+import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
-import io.modelship.runtime.server.ServingApp;
 import io.modelship.runtime.training.LabeledTable;
 import io.modelship.runtime.training.SyntheticClassification;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.modelship.runtime.cli;
 
 import io.modelship.runtime.format.ModelFormat;
 import io.modelship.runtime.format.ModelFormats;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.model.Task;
 import io.modelship.runtime.training.ArtifactPackager;
 import io.modelship.runtime.training.LabeledTable;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
 package io.modelship.runtime.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
-import io.modelship.runtime.server.ServingApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeConfig config = ServeConfig.fromEnvironment(environment()).validate();
-        ServingApp app = new ServingApp(config).start();
+        ServingApp app = new ServingApp(config).start(() -> new KubernetesClientBuilder().build());
         System.out.println("serving " + config.modelUri() + " on http://" + config.host() + ":" + app.port());
         app.awaitShutdown();
         return 0;

@@ -19,7 +19,7 @@ public interface ModelFormat {
     /**
      * Loads a verified artifact and checks it agrees with what the package says.
      *
-     * @throws io.modelship.runtime.model.ModelPackageException naming what was found and what is supported
+     * @throws io.modelship.runtime.format.ModelPackageException naming what was found and what is supported
      */
     LoadedModel load(Path artifact, ModelSpec spec);
 }

@@ -1,6 +1,5 @@
 package io.modelship.runtime.format;
 
-import io.modelship.runtime.model.ModelPackageException;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;

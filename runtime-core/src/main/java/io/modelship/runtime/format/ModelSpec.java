@@ -1,6 +1,5 @@
 package io.modelship.runtime.format;
 
-import io.modelship.runtime.model.Task;
 import java.util.List;
 
 /**

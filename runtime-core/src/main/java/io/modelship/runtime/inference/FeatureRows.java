@@ -1,7 +1,6 @@
 package io.modelship.runtime.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelship.runtime.server.ApiError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -38,7 +37,7 @@ public final class FeatureRows {
     /** One row: {@code [1.0, 2.0]} or {@code {"a": 1.0, "b": 2.0}}. */
     public double[] row(JsonNode node, String where) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            throw ApiError.badRequest(where + " is missing");
+            throw RequestException.badInput(where + " is missing");
         }
         if (node.isArray()) {
             return fromArray(node, where);
@@ -46,17 +45,17 @@ public final class FeatureRows {
         if (node.isObject()) {
             return fromObject(node, where);
         }
-        throw ApiError.badRequest(where + " must be a list of " + width() + " numbers or an object keyed by feature"
+        throw RequestException.badInput(where + " must be a list of " + width() + " numbers or an object keyed by feature"
                 + " name, got " + kind(node));
     }
 
     /** Many rows, each as in {@link #row}; an empty or oversize batch is refused. */
     public double[][] rows(JsonNode node, String where) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            throw ApiError.badRequest(where + " is missing");
+            throw RequestException.badInput(where + " is missing");
         }
         if (!node.isArray()) {
-            throw ApiError.badRequest(where + " must be a list of rows, got " + kind(node));
+            throw RequestException.badInput(where + " must be a list of rows, got " + kind(node));
         }
         checkBatchSize(node.size(), where);
         double[][] rows = new double[node.size()][];
@@ -68,16 +67,16 @@ public final class FeatureRows {
 
     public void checkBatchSize(int rows, String where) {
         if (rows == 0) {
-            throw ApiError.badRequest(where + " is an empty batch; send at least one row");
+            throw RequestException.badInput(where + " is an empty batch; send at least one row");
         }
         if (rows > maxBatchRows) {
-            throw new ApiError(413, where + " has " + rows + " rows, over the limit of " + maxBatchRows);
+            throw RequestException.tooLarge(where + " has " + rows + " rows, over the limit of " + maxBatchRows);
         }
     }
 
     private double[] fromArray(JsonNode node, String where) {
         if (node.size() != width()) {
-            throw ApiError.badRequest(where + " has " + node.size() + " features but the model expects " + width()
+            throw RequestException.badInput(where + " has " + node.size() + " features but the model expects " + width()
                     + " (" + String.join(", ", names) + ")");
         }
         double[] row = new double[width()];
@@ -102,7 +101,7 @@ public final class FeatureRows {
             seen[j] = true;
         }
         if (!unknown.isEmpty()) {
-            throw ApiError.badRequest(where + " has unknown feature(s) " + unknown + "; the model expects "
+            throw RequestException.badInput(where + " has unknown feature(s) " + unknown + "; the model expects "
                     + names);
         }
         List<String> missing = new ArrayList<>();
@@ -112,14 +111,14 @@ public final class FeatureRows {
             }
         }
         if (!missing.isEmpty()) {
-            throw ApiError.badRequest(where + " is missing feature(s) " + missing);
+            throw RequestException.badInput(where + " is missing feature(s) " + missing);
         }
         return row;
     }
 
     private double number(JsonNode value, String where, int j) {
         if (value == null || !value.isNumber()) {
-            throw ApiError.badRequest(where + ": feature '" + names.get(j) + "' must be a number, got "
+            throw RequestException.badInput(where + ": feature '" + names.get(j) + "' must be a number, got "
                     + kind(value));
         }
         double d = value.doubleValue();
@@ -132,12 +131,12 @@ public final class FeatureRows {
     /** Refuses NaN and infinities, which trees would silently route down one branch. */
     public static double finite(double value, String what) {
         if (!Double.isFinite(value)) {
-            throw ApiError.badRequest(what + " must be a finite number, got " + value);
+            throw RequestException.badInput(what + " must be a finite number, got " + value);
         }
         return value;
     }
 
-    static String kind(JsonNode node) {
+    public static String kind(JsonNode node) {
         if (node == null || node.isNull()) {
             return "null";
         }

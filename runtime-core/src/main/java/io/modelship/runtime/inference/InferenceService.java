@@ -1,11 +1,8 @@
 package io.modelship.runtime.inference;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
-import io.modelship.drift.FeatureDrift;
 import io.modelship.drift.ReferenceBins;
 import io.modelship.runtime.format.LoadedModel;
 import io.modelship.runtime.format.Predictions;
@@ -22,26 +19,19 @@ import io.modelship.runtime.monitoring.ValueFeedback;
 import io.modelship.runtime.server.ServeConfig;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Predictions for one loaded model, with everything that watches them: class and confidence
- * counts, drift over a window of recent rows, remembered predictions for ground-truth feedback,
- * the optional cache and prediction log. Every protocol (seed API, KServe V1, OIP V2) calls this.
+ * Predictions for one loaded model, with everything that watches them: counts
+ * ({@link PredictionCounts}), drift over a window of recent rows, remembered predictions for
+ * ground-truth feedback (accuracy or error), the optional cache and prediction log, request ids
+ * ({@link RequestIds}), gauges ({@link ServiceGauges}). Every protocol calls this; how answers look
+ * as JSON is the HTTP layer's business.
  */
 public final class InferenceService implements AutoCloseable {
 
     /** One row's outcome: a class and its probabilities, or for a regressor a value (classIndex -1). */
     public record Prediction(int classIndex, double[] probabilities, double value, String requestId) {}
-
-    /** Confidence (top probability) histogram bins: [0, 0.1), …, [0.9, 1.0]. */
-    static final int CONFIDENCE_BINS = 10;
 
     private final ModelPackage model;
     private final LoadedModel predictor;
@@ -55,13 +45,8 @@ public final class InferenceService implements AutoCloseable {
     private final ErrorTracker errors;
     private final PredictionCache cache;
     private final PredictionLog log;
-    private final LongAdder[] classCounts;
-    private final LongAdder[] confidence = new LongAdder[CONFIDENCE_BINS];
-    private final LongAdder predictedRows = new LongAdder();
-    private final Counter[] classCounters;
-    private final boolean monitoring;
-    private final String idPrefix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final AtomicLong nextId = new AtomicLong();
+    private final PredictionCounts counts;
+    private final RequestIds ids = new RequestIds();
     private volatile DriftReport lastDrift;
 
     public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
@@ -70,7 +55,6 @@ public final class InferenceService implements AutoCloseable {
         ModelManifest manifest = model.manifest();
         this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
         this.rows = new FeatureRows(model.featureNames(), config.maxBatchRows());
-        this.monitoring = config.monitoring();
         this.regression = manifest.regression();
         ModelManifest.Bins bins = manifest.reference() == null ? null : manifest.reference().predictionBins();
         this.predictionBins = regression && bins != null ? new ReferenceBins(bins.edges(), bins.fractions()) : null;
@@ -86,19 +70,9 @@ public final class InferenceService implements AutoCloseable {
         this.cache = config.cacheSize() > 0 ? new PredictionCache(config.cacheSize()) : null;
         this.log = config.predictionLog() != null
                 ? new PredictionLog(config.predictionLog(), config.predictionLogSampleRate()) : null;
-        this.classCounts = new LongAdder[labels.size()];
-        this.classCounters = new Counter[labels.size()];
-        for (int k = 0; k < labels.size(); k++) {
-            classCounts[k] = new LongAdder();
-            classCounters[k] = Counter.builder("modelship.predictions")
-                    .description("Predictions by predicted class")
-                    .tags("model", manifest.name(), "version", manifest.version(), "class", labels.get(k))
-                    .register(registry);
-        }
-        for (int b = 0; b < CONFIDENCE_BINS; b++) {
-            confidence[b] = new LongAdder();
-        }
-        registerGauges(registry, manifest);
+        this.counts = new PredictionCounts(labels, manifest.name(), manifest.version(), registry,
+                config.monitoring());
+        ServiceGauges.register(this, registry);
     }
 
     private static DriftMonitor driftMonitor(ModelManifest manifest, ServeConfig config) {
@@ -122,48 +96,6 @@ public final class InferenceService implements AutoCloseable {
                         .toArray();
         return new DriftMonitor(names, bins, predictions, config.driftWindowSize(),
                 new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod());
-    }
-
-    private void registerGauges(MeterRegistry registry, ModelManifest manifest) {
-        if (drift != null) {
-            Gauge.builder("modelship.drift.score", this, s -> s.cachedDrift().score())
-                    .description("Overall drift score (largest PSI over features and predictions)")
-                    .register(registry);
-            for (int j = 0; j < rows.width(); j++) {
-                int feature = j;
-                Gauge.builder("modelship.drift.psi", this, s -> s.cachedDrift().features().get(feature).psi())
-                        .description("Population stability index of a feature over the drift window")
-                        .tags("feature", rows.names().get(j)).register(registry);
-                Gauge.builder("modelship.drift.ks", this, s -> s.cachedDrift().features().get(feature).ks())
-                        .description("Kolmogorov-Smirnov statistic of a feature over the drift window")
-                        .tags("feature", rows.names().get(j)).register(registry);
-            }
-            Gauge.builder("modelship.drift.psi", this, s -> s.cachedDrift().prediction().psi())
-                    .tags("feature", DriftReport.PREDICTION).register(registry);
-        }
-        if (accuracy != null) {
-            Gauge.builder("modelship.accuracy.rolling", this, s -> nanIfNull(s.accuracy.snapshot().accuracy()))
-                    .description("Accuracy over the last ground-truth feedbacks").register(registry);
-            Gauge.builder("modelship.accuracy.drop", this, s -> nanIfNull(s.accuracy.snapshot().drop()))
-                    .description("Training accuracy minus rolling accuracy").register(registry);
-        }
-        if (errors != null) {
-            Gauge.builder("modelship.error.mae", this, s -> nanIfNull(s.errors.snapshot().mae()))
-                    .description("Mean absolute error over the last ground-truth feedbacks").register(registry);
-            Gauge.builder("modelship.error.rmse", this, s -> nanIfNull(s.errors.snapshot().rmse()))
-                    .description("Root mean squared error over the last ground-truth feedbacks").register(registry);
-        }
-        if (cache != null) {
-            Gauge.builder("modelship.prediction.cache.hit.ratio", cache, PredictionCache::hitRatio)
-                    .register(registry);
-        }
-        Gauge.builder("modelship.model.loaded", () -> 1)
-                .tags("model", manifest.name(), "version", manifest.version())
-                .description("1 while the model is loaded").register(registry);
-    }
-
-    private static double nanIfNull(Double value) {
-        return value == null ? Double.NaN : value;
     }
 
     public ModelPackage model() {
@@ -243,10 +175,9 @@ public final class InferenceService implements AutoCloseable {
     }
 
     private Prediction recordValue(double[] row, double value) {
-        long sequence = nextId.incrementAndGet();
-        // prefix - sequence - the predicted value's bits: any replica can score feedback for it.
-        String id = idPrefix + '-' + Long.toHexString(sequence) + "-v" + Long.toHexString(Double.doubleToLongBits(value));
-        predictedRows.increment();
+        long sequence = ids.nextSequence();
+        String id = ids.forValue(sequence, value);
+        counts.recordValue();
         if (drift != null && predictionBins != null) {
             drift.record(row, predictionBins.binOf(value));
         }
@@ -260,17 +191,10 @@ public final class InferenceService implements AutoCloseable {
     }
 
     private Prediction record(double[] row, int k, double[] probabilities) {
-        long sequence = nextId.incrementAndGet();
-        // prefix (this process) - sequence - predicted class: any replica behind the Service can
-        // score ground truth for it, even one that did not make the prediction.
-        String id = idPrefix + '-' + Long.toHexString(sequence) + '-' + k;
-        predictedRows.increment();
-        classCounts[k].increment();
+        long sequence = ids.nextSequence();
+        String id = ids.forClass(sequence, k);
         double top = probabilities[k];
-        confidence[Math.min(CONFIDENCE_BINS - 1, (int) (top * CONFIDENCE_BINS))].increment();
-        if (monitoring) {
-            classCounters[k].increment();
-        }
+        counts.recordClass(k, top);
         if (drift != null) {
             drift.record(row, k);
         }
@@ -281,41 +205,6 @@ public final class InferenceService implements AutoCloseable {
             log.maybeLog(id, row, labels.get(k), top);
         }
         return new Prediction(k, probabilities, Double.NaN, id);
-    }
-
-    /**
-     * The batch answer both the seed API and KServe V1 give: labels and probabilities by label, or
-     * for a regressor the predicted values.
-     */
-    public Map<String, Object> batchAnswer(Prediction[] predictions) {
-        if (regression) {
-            List<Double> values = new ArrayList<>(predictions.length);
-            for (Prediction p : predictions) {
-                values.add(p.value());
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("predictions", values);
-            return out;
-        }
-        List<String> predicted = new ArrayList<>(predictions.length);
-        List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
-        for (Prediction p : predictions) {
-            predicted.add(labels.get(p.classIndex()));
-            probabilities.add(probabilitiesByLabel(p.probabilities()));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("predictions", predicted);
-        out.put("probabilities", probabilities);
-        return out;
-    }
-
-    /** Probabilities keyed by label, in label order. */
-    public Map<String, Double> probabilitiesByLabel(double[] probabilities) {
-        Map<String, Double> map = new LinkedHashMap<>();
-        for (int k = 0; k < labels.size(); k++) {
-            map.put(labels.get(k), probabilities[k]);
-        }
-        return map;
     }
 
     /** Scores the drift window now (and keeps the result for the metrics gauges). */
@@ -337,7 +226,7 @@ public final class InferenceService implements AutoCloseable {
         return drift;
     }
 
-    private DriftReport cachedDrift() {
+    DriftReport cachedDrift() {
         DriftReport report = lastDrift;
         return report != null ? report : driftReport();
     }
@@ -355,21 +244,12 @@ public final class InferenceService implements AutoCloseable {
         if (trueClass < 0) {
             throw new IllegalArgumentException("unknown label '" + label + "'");
         }
-        String[] parts = requestId.split("-");
-        if (parts.length != 3 || parts[0].length() != idPrefix.length()) {
+        RequestIds.Parsed id = ids.parse(requestId, labels.size());
+        if (id == null || id.predictedClass() < 0) {
             return accuracy.unknownRequest();
         }
-        try {
-            long sequence = Long.parseUnsignedLong(parts[1], 16);
-            int predicted = Integer.parseInt(parts[2]);
-            if (sequence < 0 || predicted < 0 || predicted >= labels.size()) {
-                return accuracy.unknownRequest();
-            }
-            return parts[0].equals(idPrefix) ? accuracy.feedback(sequence, trueClass)
-                    : accuracy.feedbackFromElsewhere(predicted, trueClass);
-        } catch (NumberFormatException e) {
-            return accuracy.unknownRequest();
-        }
+        return id.local() ? accuracy.feedback(id.sequence(), trueClass)
+                : accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass);
     }
 
     /**
@@ -379,21 +259,11 @@ public final class InferenceService implements AutoCloseable {
         if (errors == null) {
             return null;
         }
-        String[] parts = requestId.split("-");
-        if (parts.length != 3 || parts[0].length() != idPrefix.length() || !parts[2].startsWith("v")) {
+        RequestIds.Parsed id = ids.parse(requestId, 0);
+        if (id == null || id.predictedClass() >= 0) {
             return errors.unknownRequest();
         }
-        try {
-            long sequence = Long.parseUnsignedLong(parts[1], 16);
-            double predicted = Double.longBitsToDouble(Long.parseUnsignedLong(parts[2].substring(1), 16));
-            if (sequence < 0 || !Double.isFinite(predicted)) {
-                return errors.unknownRequest();
-            }
-            return parts[0].equals(idPrefix) ? errors.feedback(sequence, value)
-                    : errors.feedbackFromElsewhere(predicted, value);
-        } catch (NumberFormatException e) {
-            return errors.unknownRequest();
-        }
+        return id.local() ? errors.feedback(id.sequence(), value) : errors.feedbackFromElsewhere(id.predictedValue(), value);
     }
 
     public ErrorSnapshot errors() {
@@ -404,44 +274,13 @@ public final class InferenceService implements AutoCloseable {
         return accuracy == null ? null : accuracy.snapshot();
     }
 
-    /** Live counts for {@code /model_info} and the dashboard. */
-    public Map<String, Object> statistics() {
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("predictions", predictedRows.sum());
-        Map<String, Long> classes = new LinkedHashMap<>();
-        for (int k = 0; k < labels.size(); k++) {
-            classes.put(labels.get(k), classCounts[k].sum());
-        }
-        stats.put("classes", classes);
-        double[] bins = new double[CONFIDENCE_BINS];
-        long[] counts = new long[CONFIDENCE_BINS];
-        for (int b = 0; b < CONFIDENCE_BINS; b++) {
-            bins[b] = b / (double) CONFIDENCE_BINS;
-            counts[b] = confidence[b].sum();
-        }
-        stats.put("confidence", Map.of("bins", bins, "counts", counts));
-        stats.put("cacheHitRatio", cache == null ? null : cache.hitRatio());
-        stats.put("accuracy", accuracy());
-        if (regression) {
-            stats.put("error", errors());
-        }
-        DriftReport report = driftReport();
-        stats.put("drift", report == null ? null : Map.of("score", report.score(), "status", report.status()));
-        return stats;
+    public PredictionCounts counts() {
+        return counts;
     }
 
-    /** Per-feature drift as JSON-friendly maps, in feature order. */
-    public static List<Map<String, Object>> featureDrift(List<FeatureDrift> features) {
-        return features.stream().map(InferenceService::featureDrift).toList();
-    }
-
-    public static Map<String, Object> featureDrift(FeatureDrift f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", f.name());
-        m.put("psi", f.psi());
-        m.put("ks", f.ks());
-        m.put("status", f.status());
-        return m;
+    /** The prediction cache's hit ratio, or null without a cache. */
+    public Double cacheHitRatio() {
+        return cache == null ? null : cache.hitRatio();
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.modelship.runtime.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.modelship.runtime.format.ModelPackageException;
+import io.modelship.runtime.format.Task;
 import java.util.List;
 import java.util.Map;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelship.runtime.format.LoadedModel;
 import io.modelship.runtime.format.ModelFormat;
 import io.modelship.runtime.format.ModelFormats;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.format.ModelSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.modelship.runtime.model;
 
+import io.modelship.runtime.format.ModelPackageException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

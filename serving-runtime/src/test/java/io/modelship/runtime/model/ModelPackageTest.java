@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelship.format.smile.ArtifactCodec;
 import io.modelship.runtime.TestModels;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.training.PackageWriter;
 import java.io.IOException;
 import java.nio.file.Files;

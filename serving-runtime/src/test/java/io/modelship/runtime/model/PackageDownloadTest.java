@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelship.runtime.TestModels;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.training.PackageWriter;
 import java.io.IOException;
 import java.io.OutputStream;

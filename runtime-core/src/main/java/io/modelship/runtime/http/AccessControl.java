@@ -1,4 +1,4 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -37,13 +37,13 @@ final class AccessControl {
             byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(token, given)) {
                 ctx.header("WWW-Authenticate", "Bearer");
-                throw new ApiError(401, header == null ? "missing bearer token (Authorization: Bearer …)"
+                throw new HttpError(401, header == null ? "missing bearer token (Authorization: Bearer …)"
                         : "invalid bearer token");
             }
         }
         if (ratePerSecond > 0 && !acquire()) {
             ctx.header("Retry-After", "1");
-            throw new ApiError(429, "rate limit of " + ratePerSecond + " requests per second exceeded");
+            throw new HttpError(429, "rate limit of " + ratePerSecond + " requests per second exceeded");
         }
     }
 

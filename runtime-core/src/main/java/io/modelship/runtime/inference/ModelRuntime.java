@@ -1,9 +1,9 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.inference;
 
-import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.model.ModelPackage;
-import io.modelship.runtime.model.ModelPackageException;
 import io.modelship.runtime.monitoring.RequestMetrics;
+import io.modelship.runtime.server.ServeConfig;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class ModelRuntime {
     public InferenceService require() {
         InferenceService s = service;
         if (s == null) {
-            throw new ApiError(503, notReadyReason());
+            throw RequestException.notReady(notReadyReason());
         }
         return s;
     }

@@ -1,4 +1,4 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -41,26 +41,26 @@ public final class JsonIo {
     public static JsonNode body(Context ctx, long maxBytes) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
-            throw new ApiError(415, "Content-Type must be application/json, got "
+            throw new HttpError(415, "Content-Type must be application/json, got "
                     + (type == null ? "none" : "'" + type + "'"));
         }
         byte[] bytes = read(ctx, maxBytes);
         if (bytes.length == 0) {
-            throw ApiError.badRequest("request body is empty; expected a JSON object");
+            throw HttpError.badRequest("request body is empty; expected a JSON object");
         }
         try {
             JsonNode node = MAPPER.readTree(bytes);
             if (node == null || !node.isObject() && !node.isArray()) {
-                throw ApiError.badRequest("request body must be a JSON object");
+                throw HttpError.badRequest("request body must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw ApiError.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage().replaceAll(
+            throw HttpError.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage().replaceAll(
                     "\\s*\\(start marker at.*$|\\s*\\(for .*$", ""));
         } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+            throw HttpError.badRequest("cannot read the request body: " + e.getMessage());
         }
     }
 
@@ -75,11 +75,11 @@ public final class JsonIo {
         try {
             byte[] bytes = ctx.req().getInputStream().readNBytes((int) length);
             if (bytes.length < length) {
-                throw ApiError.badRequest("request body ended after " + bytes.length + " of " + length + " bytes");
+                throw HttpError.badRequest("request body ended after " + bytes.length + " of " + length + " bytes");
             }
             return bytes;
         } catch (IOException e) {
-            throw ApiError.badRequest("cannot read the request body: " + e.getMessage());
+            throw HttpError.badRequest("cannot read the request body: " + e.getMessage());
         }
     }
 
@@ -107,7 +107,7 @@ public final class JsonIo {
         if (length > 4 * maxBytes) {
             ctx.header("Connection", "close");
         }
-        throw new ApiError(413, "request body is larger than the limit of " + maxBytes + " bytes");
+        throw new HttpError(413, "request body is larger than the limit of " + maxBytes + " bytes");
     }
 
     /**
@@ -115,10 +115,19 @@ public final class JsonIo {
      * buffer). The stream is left open: Jetty completes the response after the route wrapper has
      * counted the request, so statistics never lag behind an answer the client already has.
      */
+    /** Context attribute: what to run once the status is known, before the body goes out. */
+    static final String BEFORE_ANSWER = "modelship.beforeAnswer";
+
     public static void write(Context ctx, int status, Object value) {
         ctx.status(status).contentType(JSON);
         try {
             byte[] body = MAPPER.writeValueAsBytes(value);
+            // With Content-Length set the client has the answer as soon as the last byte is written,
+            // so the request is counted first: a client never sees statistics without its own request.
+            Runnable beforeAnswer = ctx.attribute(BEFORE_ANSWER);
+            if (beforeAnswer != null) {
+                beforeAnswer.run();
+            }
             ctx.res().setContentLength(body.length);
             ctx.res().getOutputStream().write(body);
         } catch (IOException e) {

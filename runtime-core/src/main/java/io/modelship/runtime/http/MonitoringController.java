@@ -1,12 +1,14 @@
-package io.modelship.runtime.monitoring;
+package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.modelship.drift.DriftReport;
 import io.modelship.runtime.inference.InferenceService;
-import io.modelship.runtime.server.ApiError;
-import io.modelship.runtime.server.JsonIo;
-import io.modelship.runtime.server.ModelRuntime;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
+import io.modelship.runtime.monitoring.FeedbackResult;
+import io.modelship.runtime.monitoring.RequestMetrics;
+import io.modelship.runtime.monitoring.ValueFeedback;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,7 +32,7 @@ public final class MonitoringController {
         stats.put("requests", metrics.totalRequests());
         stats.put("errors", metrics.errorResponses());
         stats.put("latencyMs", metrics.latency());
-        stats.putAll(service.statistics());
+        stats.putAll(PredictionJson.statistics(service));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", service.manifest().withoutReference());
         out.put("status", runtime.ready() ? "READY" : "NOT_READY");
@@ -42,7 +44,7 @@ public final class MonitoringController {
         InferenceService service = runtime.require();
         DriftReport report = service.driftReport();
         if (report == null) {
-            throw new ApiError(409, runtime.config().monitoring()
+            throw RequestException.conflict(runtime.config().monitoring()
                     ? "the model package has no reference distributions, so drift cannot be measured"
                     : "monitoring is disabled (MONITORING_ENABLED=false)");
         }
@@ -54,8 +56,8 @@ public final class MonitoringController {
         out.put("method", runtime.config().driftMethod().label());
         out.put("thresholds", Map.of("warning", runtime.config().driftWarning(),
                 "threshold", runtime.config().driftThreshold()));
-        out.put("features", InferenceService.featureDrift(report.features()));
-        out.put("prediction", InferenceService.featureDrift(report.prediction()));
+        out.put("features", PredictionJson.featureDrift(report.features()));
+        out.put("prediction", PredictionJson.featureDrift(report.prediction()));
         JsonIo.ok(ctx, out);
     }
 
@@ -73,14 +75,14 @@ public final class MonitoringController {
         }
         String label = text(body, body.hasNonNull("ground_truth") && !body.hasNonNull("label") ? "ground_truth" : "label");
         if (!service.labels().contains(label)) {
-            throw ApiError.badRequest("label '" + label + "' is not one of the model's labels " + service.labels());
+            throw RequestException.badInput("label '" + label + "' is not one of the model's labels " + service.labels());
         }
         FeedbackResult result = service.feedback(id, label);
         if (result == null) {
-            throw new ApiError(409, "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+            throw RequestException.conflict("monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
         }
         if (!result.known()) {
-            throw ApiError.notFound("unknown or expired request_id '" + id + "'");
+            throw RequestException.notFound("unknown or expired request_id '" + id + "'");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("request_id", id);
@@ -93,14 +95,14 @@ public final class MonitoringController {
 
     private void feedbackValue(Context ctx, InferenceService service, String id, JsonNode value) {
         if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
-            throw ApiError.badRequest("'value' is required and must be a finite number (this model is a regressor)");
+            throw RequestException.badInput("'value' is required and must be a finite number (this model is a regressor)");
         }
         ValueFeedback result = service.feedbackValue(id, value.asDouble());
         if (result == null) {
-            throw new ApiError(409, "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+            throw RequestException.conflict("monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
         }
         if (!result.known()) {
-            throw ApiError.notFound("unknown or expired request_id '" + id + "'");
+            throw RequestException.notFound("unknown or expired request_id '" + id + "'");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("request_id", id);
@@ -122,7 +124,7 @@ public final class MonitoringController {
     private static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
-            throw ApiError.badRequest("'" + field + "' is required");
+            throw RequestException.badInput("'" + field + "' is required");
         }
         return value.asText();
     }

@@ -1,10 +1,10 @@
-package io.modelship.runtime.inference;
+package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.modelship.runtime.server.ApiError;
-import io.modelship.runtime.server.JsonIo;
-import io.modelship.runtime.server.ModelRuntime;
+import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
 import java.util.Map;
 
 /** KServe V1 protocol: {@code GET /v1/models/{name}} and {@code POST /v1/models/{name}:predict}. */
@@ -25,22 +25,22 @@ public final class KServeV1Controller {
     public void predict(Context ctx) {
         String target = ctx.pathParam("target");
         if (!target.endsWith(":predict")) {
-            throw ApiError.notFound("unknown KServe V1 verb in '" + target + "'; use /v1/models/{name}:predict");
+            throw RequestException.notFound("unknown KServe V1 verb in '" + target + "'; use /v1/models/{name}:predict");
         }
         InferenceService service = named(target.substring(0, target.length() - ":predict".length()));
         JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         if (!body.isObject()) {
-            throw ApiError.badRequest("request body must be an object like {\"instances\": [[...]]}");
+            throw RequestException.badInput("request body must be an object like {\"instances\": [[...]]}");
         }
         InferenceService.Prediction[] predictions = service.predict(service.rows().rows(body.get("instances"),
                 "'instances'"));
-        JsonIo.ok(ctx, service.batchAnswer(predictions));
+        JsonIo.ok(ctx, PredictionJson.batchAnswer(service, predictions));
     }
 
     private InferenceService named(String name) {
         InferenceService service = runtime.require();
         if (!service.manifest().name().equals(name)) {
-            throw ApiError.notFound("model '" + name + "' is not served here (this runtime serves '"
+            throw RequestException.notFound("model '" + name + "' is not served here (this runtime serves '"
                     + service.manifest().name() + "')");
         }
         return service;

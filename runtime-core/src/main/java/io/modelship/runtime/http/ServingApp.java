@@ -1,18 +1,17 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
-import io.modelship.runtime.inference.KServeV1Controller;
-import io.modelship.runtime.inference.OpenInferenceController;
-import io.modelship.runtime.inference.PredictController;
-import io.modelship.runtime.monitoring.MonitoringController;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
 import io.modelship.runtime.monitoring.RequestMetrics;
 import io.modelship.runtime.report.RuntimeReportSnapshot;
 import io.modelship.runtime.report.RuntimeReporter;
+import io.modelship.runtime.server.ServeConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +47,16 @@ public final class ServingApp implements AutoCloseable {
 
     /**
      * Starts listening at once ({@code /health} answers), loads the model in the background and, in a
-     * ModelDeployment's pod, starts reporting to its status.
+     * ModelDeployment's pod, starts reporting to its status through the client {@code kubernetes}
+     * makes (asked for only when reporting is configured).
      */
-    public ServingApp start() {
+    public ServingApp start(Supplier<KubernetesClient> kubernetes) {
         ServeConfig config = runtime.config();
         // Loading (manifest, checksum, deserialisation) runs while Javalin and Jetty are built and
         // started: on two cores that overlap is most of a cold start.
         Thread.ofPlatform().name("model-loader").start(runtime::load);
         listen();
-        reporter = RuntimeReporter.forDeployment(config.reporting(), () -> new KubernetesClientBuilder().build(),
+        reporter = RuntimeReporter.forDeployment(config.reporting(), kubernetes,
                 () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
         return this;
     }
@@ -133,7 +134,7 @@ public final class ServingApp implements AutoCloseable {
     private void ready(Context ctx) {
         String reason = runtime.notReadyReason();
         if (reason != null) {
-            throw new ApiError(503, reason);
+            throw RequestException.notReady(reason);
         }
         JsonIo.ok(ctx, Map.of("status", "READY"));
     }
@@ -153,12 +154,22 @@ public final class ServingApp implements AutoCloseable {
         return ctx -> {
             long start = System.nanoTime();
             inFlight.incrementAndGet();
+            boolean[] recorded = {false};
+            ctx.attribute(JsonIo.BEFORE_ANSWER, (Runnable) () -> {
+                if (!recorded[0]) {
+                    recorded[0] = true;
+                    runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
+                }
+            });
             try {
                 if (access.enabled()) {
                     access.check(ctx);
                 }
                 handler.handle(ctx);
-            } catch (ApiError e) {
+            } catch (RequestException e) {
+                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
+                JsonIo.error(ctx, HttpError.statusOf(e.reason()), e.getMessage());
+            } catch (HttpError e) {
                 JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
                 JsonIo.error(ctx, e.status(), e.getMessage());
             } catch (HttpResponseException e) {
@@ -170,7 +181,9 @@ public final class ServingApp implements AutoCloseable {
                 JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             } finally {
                 inFlight.decrementAndGet();
-                runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
+                if (!recorded[0]) { // answers not written by JsonIo (dashboard, metrics text)
+                    runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
+                }
             }
         };
     }

@@ -1,10 +1,10 @@
-package io.modelship.runtime.inference;
+package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.modelship.runtime.server.ApiError;
-import io.modelship.runtime.server.JsonIo;
-import io.modelship.runtime.server.ModelRuntime;
+import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class PredictController {
         InferenceService service = runtime.require();
         JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         if (!body.isObject()) {
-            throw ApiError.badRequest("request body must be an object like {\"features\": [...]}");
+            throw RequestException.badInput("request body must be an object like {\"features\": [...]}");
         }
         double[] row = service.rows().row(body.get("features"), "'features'");
         InferenceService.Prediction p = service.predict(new double[][] {row})[0];
@@ -31,7 +31,7 @@ public final class PredictController {
             out.put("prediction", p.value());
         } else {
             out.put("prediction", service.labels().get(p.classIndex()));
-            out.put("probabilities", service.probabilitiesByLabel(p.probabilities()));
+            out.put("probabilities", PredictionJson.probabilitiesByLabel(service.labels(), p.probabilities()));
         }
         out.put("model", service.manifest().name());
         out.put("version", service.manifest().version());
@@ -46,7 +46,7 @@ public final class PredictController {
         JsonNode instances = body.isArray() ? body : body.get("instances");
         double[][] rows = service.rows().rows(instances, "'instances'");
         InferenceService.Prediction[] predictions = service.predict(rows);
-        Map<String, Object> out = service.batchAnswer(predictions);
+        Map<String, Object> out = PredictionJson.batchAnswer(service, predictions);
         out.put("model", service.manifest().name());
         out.put("version", service.manifest().version());
         out.put("request_ids", Arrays.stream(predictions).map(InferenceService.Prediction::requestId).toList());

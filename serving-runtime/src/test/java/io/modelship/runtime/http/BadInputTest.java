@@ -1,13 +1,13 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Garbage in gets a clear 4xx naming the problem, and never disturbs the server or its statistics. */
 class BadInputTest extends ServingAppTest {

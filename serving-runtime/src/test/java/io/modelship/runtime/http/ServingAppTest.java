@@ -1,9 +1,10 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelship.runtime.TestModels;
+import io.modelship.runtime.server.ServeConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

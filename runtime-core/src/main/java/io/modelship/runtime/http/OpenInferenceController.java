@@ -1,10 +1,11 @@
-package io.modelship.runtime.inference;
+package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.modelship.runtime.server.ApiError;
-import io.modelship.runtime.server.JsonIo;
-import io.modelship.runtime.server.ModelRuntime;
+import io.modelship.runtime.inference.FeatureRows;
+import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class OpenInferenceController {
 
     public void ready(Context ctx) {
         if (!runtime.ready()) {
-            throw new ApiError(503, runtime.notReadyReason());
+            throw RequestException.notReady(runtime.notReadyReason());
         }
         JsonIo.ok(ctx, Map.of("ready", true));
     }
@@ -80,7 +81,7 @@ public final class OpenInferenceController {
         InferenceService service = resolve(ctx);
         JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
         if (!body.isObject()) {
-            throw ApiError.badRequest("infer request must be an object with 'inputs'");
+            throw RequestException.badInput("infer request must be an object with 'inputs'");
         }
         double[][] rows = rows(service.rows(), body.get("inputs"));
         Set<String> wanted = requestedOutputs(body.get("outputs"), service.regression());
@@ -132,12 +133,12 @@ public final class OpenInferenceController {
         InferenceService service = runtime.require();
         String name = ctx.pathParam("name");
         if (!service.manifest().name().equals(name)) {
-            throw ApiError.notFound("model '" + name + "' is not served here (this runtime serves '"
+            throw RequestException.notFound("model '" + name + "' is not served here (this runtime serves '"
                     + service.manifest().name() + "')");
         }
         String version = ctx.pathParamMap().get("version");
         if (version != null && !version.equals(service.manifest().version())) {
-            throw ApiError.notFound("model '" + name + "' has no version '" + version + "' here (serving "
+            throw RequestException.notFound("model '" + name + "' has no version '" + version + "' here (serving "
                     + service.manifest().version() + ")");
         }
         return service;
@@ -149,13 +150,13 @@ public final class OpenInferenceController {
             return known;
         }
         if (!outputs.isArray()) {
-            throw ApiError.badRequest("'outputs' must be a list of {\"name\": …}");
+            throw RequestException.badInput("'outputs' must be a list of {\"name\": …}");
         }
         Set<String> names = new HashSet<>();
         for (JsonNode o : outputs) {
             String name = o.path("name").asText("");
             if (!known.contains(name)) {
-                throw ApiError.badRequest("unknown output '" + name + "'; this model has "
+                throw RequestException.badInput("unknown output '" + name + "'; this model has "
                         + (regression ? "'" + VALUE_OUTPUT + "'"
                                 : "'" + LABEL_OUTPUT + "' and '" + PROBABILITIES_OUTPUT + "'"));
             }
@@ -167,7 +168,7 @@ public final class OpenInferenceController {
     /** One {@code [n, features]} (or {@code [features]}) tensor, or one {@code [n]} tensor per feature. */
     static double[][] rows(FeatureRows features, JsonNode inputs) {
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-            throw ApiError.badRequest("'inputs' must be a non-empty list of tensors");
+            throw RequestException.badInput("'inputs' must be a non-empty list of tensors");
         }
         if (inputs.size() == 1 && !features.names().contains(inputs.get(0).path("name").asText())) {
             Tensor t = Tensor.read(inputs.get(0));
@@ -177,7 +178,7 @@ public final class OpenInferenceController {
             } else if (t.shape().length == 2 && t.shape()[1] == features.width()) {
                 n = (int) t.shape()[0];
             } else {
-                throw ApiError.badRequest("input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
+                throw RequestException.badInput("input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + " but the model takes [rows, " + features.width() + "]");
             }
             features.checkBatchSize(n, "input '" + t.name() + "'");
@@ -195,17 +196,17 @@ public final class OpenInferenceController {
         for (JsonNode input : inputs) {
             Tensor t = Tensor.read(input);
             if (!features.names().contains(t.name())) {
-                throw ApiError.badRequest("input '" + t.name() + "' is not a feature of this model; send one tensor"
+                throw RequestException.badInput("input '" + t.name() + "' is not a feature of this model; send one tensor"
                         + " [rows, " + features.width() + "] or one tensor per feature " + features.names());
             }
             if (t.shape().length > 2 || t.shape().length == 2 && t.shape()[1] != 1) {
-                throw ApiError.badRequest("per-feature input '" + t.name() + "' must have shape [rows] or [rows, 1]");
+                throw RequestException.badInput("per-feature input '" + t.name() + "' must have shape [rows] or [rows, 1]");
             }
             byName.put(t.name(), t);
         }
         List<String> missing = features.names().stream().filter(n -> !byName.containsKey(n)).toList();
         if (!missing.isEmpty()) {
-            throw ApiError.badRequest("inputs are missing feature(s) " + missing);
+            throw RequestException.badInput("inputs are missing feature(s) " + missing);
         }
         int n = byName.values().iterator().next().values().length;
         features.checkBatchSize(n, "inputs");
@@ -213,7 +214,7 @@ public final class OpenInferenceController {
         for (int j = 0; j < features.width(); j++) {
             Tensor t = byName.get(features.names().get(j));
             if (t.values().length != n) {
-                throw ApiError.badRequest("input '" + t.name() + "' has " + t.values().length + " rows but others have "
+                throw RequestException.badInput("input '" + t.name() + "' has " + t.values().length + " rows but others have "
                         + n);
             }
             for (int i = 0; i < n; i++) {
@@ -228,36 +229,36 @@ public final class OpenInferenceController {
 
         static Tensor read(JsonNode input) {
             if (input == null || !input.isObject()) {
-                throw ApiError.badRequest("each input must be an object with name, shape, datatype and data");
+                throw RequestException.badInput("each input must be an object with name, shape, datatype and data");
             }
             String name = input.path("name").asText(INPUT_NAME);
             String datatype = input.path("datatype").asText("");
             if (!NUMERIC_TYPES.contains(datatype)) {
-                throw ApiError.badRequest("input '" + name + "' has unsupported datatype '" + datatype + "'; use one of "
+                throw RequestException.badInput("input '" + name + "' has unsupported datatype '" + datatype + "'; use one of "
                         + new TreeSet<>(NUMERIC_TYPES));
             }
             JsonNode shapeNode = input.get("shape");
             if (shapeNode == null || !shapeNode.isArray() || shapeNode.isEmpty()) {
-                throw ApiError.badRequest("input '" + name + "' needs a 'shape' list");
+                throw RequestException.badInput("input '" + name + "' needs a 'shape' list");
             }
             long[] shape = new long[shapeNode.size()];
             long expected = 1;
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = shapeNode.get(i);
                 if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-                    throw ApiError.badRequest("input '" + name + "' has an invalid shape " + shapeNode);
+                    throw RequestException.badInput("input '" + name + "' has an invalid shape " + shapeNode);
                 }
                 shape[i] = d.asLong();
                 try {
                     expected = Math.multiplyExact(expected, shape[i]);
                 } catch (ArithmeticException e) {
-                    throw ApiError.badRequest("input '" + name + "' has an impossibly large shape " + shapeNode);
+                    throw RequestException.badInput("input '" + name + "' has an impossibly large shape " + shapeNode);
                 }
             }
             List<Double> flat = new ArrayList<>();
             flatten(input.get("data"), name, flat);
             if (flat.size() != expected) {
-                throw ApiError.badRequest("input '" + name + "' has shape " + shapeNode + " (" + expected
+                throw RequestException.badInput("input '" + name + "' has shape " + shapeNode + " (" + expected
                         + " values) but its data holds " + flat.size());
             }
             return new Tensor(name, shape, flat.stream().mapToDouble(Double::doubleValue).toArray());
@@ -265,7 +266,7 @@ public final class OpenInferenceController {
 
         private static void flatten(JsonNode data, String name, List<Double> out) {
             if (data == null || !data.isArray()) {
-                throw ApiError.badRequest("input '" + name + "' needs a 'data' list");
+                throw RequestException.badInput("input '" + name + "' needs a 'data' list");
             }
             for (JsonNode v : data) {
                 if (v.isArray()) {
@@ -277,7 +278,7 @@ public final class OpenInferenceController {
                     }
                     out.add(d);
                 } else {
-                    throw ApiError.badRequest("input '" + name + "' value " + out.size() + " is not a number: "
+                    throw RequestException.badInput("input '" + name + "' value " + out.size() + " is not a number: "
                             + FeatureRows.kind(v));
                 }
             }

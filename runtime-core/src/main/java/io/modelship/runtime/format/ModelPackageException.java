@@ -1,4 +1,4 @@
-package io.modelship.runtime.model;
+package io.modelship.runtime.format;
 
 /** A model package that cannot be used; the message names what is wrong, for users and for {@code /ready}. */
 public class ModelPackageException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelship.runtime.TestModels;
 import io.modelship.runtime.cli.Main;
+import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.model.ModelPackage;
-import io.modelship.runtime.model.Task;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

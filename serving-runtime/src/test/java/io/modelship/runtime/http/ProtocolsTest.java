@@ -1,4 +1,4 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,10 @@
-package io.modelship.runtime.server;
+package io.modelship.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelship.runtime.server.ServeConfig;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.modelship.runtime.model;
+package io.modelship.runtime.format;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
