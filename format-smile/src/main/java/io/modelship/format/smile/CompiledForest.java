@@ -22,10 +22,13 @@ import smile.model.cart.OrdinalNode;
  */
 public final class CompiledForest implements Predictor {
 
-    /** Internal nodes: feature index and threshold (go left when {@code x <= threshold}); leaves: -1. */
+    /**
+     * Internal nodes: feature index and threshold (go left when {@code x <= threshold}); leaves: -1.
+     * Nodes are laid out in pre-order, so a node's left child is the next node and only the right
+     * child's index is stored.
+     */
     private final int[] feature;
     private final double[] threshold;
-    private final int[] left;
     private final int[] right;
     /** For a leaf, the offset of its class posteriors in {@link #leafPosteriors}. */
     private final int[] leafOffset;
@@ -37,7 +40,6 @@ public final class CompiledForest implements Predictor {
     private CompiledForest(Builder b, int classes) {
         this.feature = b.feature.stream().mapToInt(Integer::intValue).toArray();
         this.threshold = b.threshold.stream().mapToDouble(Double::doubleValue).toArray();
-        this.left = b.left.stream().mapToInt(Integer::intValue).toArray();
         this.right = b.right.stream().mapToInt(Integer::intValue).toArray();
         this.leafOffset = b.leafOffset.stream().mapToInt(Integer::intValue).toArray();
         this.leafPosteriors = b.posteriors.stream().mapToDouble(Double::doubleValue).toArray();
@@ -74,7 +76,7 @@ public final class CompiledForest implements Predictor {
             int node = roots[t];
             int f;
             while ((f = feature[node]) >= 0) {
-                node = x[f] <= threshold[node] ? left[node] : right[node];
+                node = x[f] <= threshold[node] ? node + 1 : right[node];
             }
             double w = weights[t];
             int offset = leafOffset[node];
@@ -92,6 +94,49 @@ public final class CompiledForest implements Predictor {
             if (posteriori[i] > posteriori[best]) {
                 best = i;
             }
+        }
+        return best;
+    }
+
+    /**
+     * Classifies a batch tree by tree rather than row by row: one tree's nodes (tens of KB) stay in
+     * cache while every row walks it, where row by row walks the whole forest (MBs) per row. Each
+     * row still sums its trees in the same order, so the result is bit-identical to {@link #predict}.
+     */
+    public int[] predictBatch(double[][] rows, double[][] posteriori) {
+        int n = rows.length;
+        for (int t = 0; t < roots.length; t++) {
+            int root = roots[t];
+            double w = weights[t];
+            for (int r = 0; r < n; r++) {
+                double[] x = rows[r];
+                int node = root;
+                int f;
+                while ((f = feature[node]) >= 0) {
+                    node = x[f] <= threshold[node] ? node + 1 : right[node];
+                }
+                int offset = leafOffset[node];
+                double[] p = posteriori[r];
+                for (int i = 0; i < classes; i++) {
+                    p[i] += w * leafPosteriors[offset + i];
+                }
+            }
+        }
+        int[] best = new int[n];
+        for (int r = 0; r < n; r++) {
+            double[] p = posteriori[r];
+            double norm = 0;
+            for (double v : p) {
+                norm += Math.abs(v);
+            }
+            int k = 0;
+            for (int i = 0; i < classes; i++) {
+                p[i] /= norm;
+                if (p[i] > p[k]) {
+                    k = i;
+                }
+            }
+            best[r] = k;
         }
         return best;
     }
@@ -120,7 +165,6 @@ public final class CompiledForest implements Predictor {
 
         final List<Integer> feature = new ArrayList<>();
         final List<Double> threshold = new ArrayList<>();
-        final List<Integer> left = new ArrayList<>();
         final List<Integer> right = new ArrayList<>();
         final List<Integer> leafOffset = new ArrayList<>();
         final List<Double> posteriors = new ArrayList<>();
@@ -141,14 +185,15 @@ public final class CompiledForest implements Predictor {
             int index = feature.size();
             feature.add(-1);
             threshold.add(0.0);
-            left.add(-1);
             right.add(-1);
             leafOffset.add(-1);
             switch (node) {
                 case OrdinalNode split -> {
                     feature.set(index, split.feature());
                     threshold.set(index, ORDINAL_VALUE.getDouble(split));
-                    left.set(index, add(split.trueChild()));
+                    if (add(split.trueChild()) != index + 1) {
+                        throw new IllegalStateException("left child not laid out next to its parent");
+                    }
                     right.set(index, add(split.falseChild()));
                 }
                 case DecisionNode leaf -> {

@@ -76,8 +76,11 @@ public final class SmileFormat implements ModelFormat {
 
             @Override
             public Predictions predict(double[][] rows) {
-                int[] k = new int[rows.length];
                 double[][] p = new double[rows.length][classes];
+                if (predictor instanceof CompiledForest forest && rows.length > 1) {
+                    return Predictions.classes(forest.predictBatch(rows, p), p);
+                }
+                int[] k = new int[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     k[i] = predictor.predict(rows[i], p[i]);
                 }

@@ -53,6 +53,13 @@ class CompiledForestTest {
             assertThat(a).isEqualTo(e);
             assertThat(actual).containsExactly(expected);
         }
+        double[][] batch = new double[rows.length][k];
+        int[] best = compiled.predictBatch(rows, batch);
+        for (int r = 0; r < rows.length; r++) {
+            int e = smile.predict(rows[r], expected);
+            assertThat(best[r]).isEqualTo(e);
+            assertThat(batch[r]).as("batch row %d, bit for bit", r).containsExactly(expected);
+        }
     }
 
     /** Training rows themselves (so values hit split thresholds exactly) plus random rows around them. */
