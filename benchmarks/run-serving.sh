@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Serving-runtime benchmark, side by side with the seeds' stack (FastAPI + uvicorn + scikit-learn),
 # against the performance targets of the product specification (section 5). Installs nothing;
-# takes under 5 minutes. Figures and decisions: docs/benchmarks.md.
+# takes under 7 minutes. Figures and decisions: docs/benchmarks.md.
 #
 #   benchmarks/run-serving.sh                 # everything, 20 s per measured run after 5 s warm-up
 #   BENCH_DURATION=5 BENCH_WARMUP=2 benchmarks/run-serving.sh   # a quick look, figures less stable
@@ -92,8 +92,8 @@ echo "jvm      $JVM_FLAGS"
 # --- build, data, models ---------------------------------------------------------------------------
 if [[ ! -f $JAR ]]; then
   step "building $JAR"
-  (cd "$ROOT" && { ./mvnw -B -q -o package -pl api,serving-runtime -DskipTests \
-                   || ./mvnw -B -q package -pl api,serving-runtime -DskipTests; })
+  (cd "$ROOT" && { ./mvnw -B -q -o package -pl serving-runtime -am -DskipTests \
+                   || ./mvnw -B -q package -pl serving-runtime -am -DskipTests; })
 fi
 runtime() { "$JAVA" -jar "$JAR" "$@"; }
 
@@ -357,6 +357,54 @@ SK_OUT=$(cd "$BENCH/seed" && $PY sklearn_batch.py --model "$SEED_MODEL" --data "
 echo "$SK_OUT"
 SK_ROWS=$(sed -nE 's/.*rows_per_s=([0-9.]+).*/\1/p' <<<"$SK_OUT")
 
+# --- (g) the seeds' forest exported to ONNX, served by the runtime ---------------------------------------
+# The very forest the seeds' stack serves (seed-model.joblib), written as an ONNX TreeEnsembleClassifier
+# by examples/onnx/make_models.py (python3-onnx; skl2onnx is not installable here), then wrapped with
+# `package` and served like any package. Generated, not committed (about 2 MB).
+step "(g) ONNX: the seeds' scikit-learn forest exported to ONNX and served by the runtime"
+ONNX_FILE=$WORK/forest.onnx
+$PY "$ROOT/examples/onnx/make_models.py" --bench-forest "$ONNX_FILE" --data "$DATA" --target label \
+  --from-joblib "$SEED_MODEL" --seed "$SEED"
+rm -rf "$WORK/onnx-model"
+runtime package --artifact "$ONNX_FILE" --data "$DATA" --target label --name bench-onnx --version 1 \
+  --out "$WORK/onnx-model"
+SMILE_MODEL=$MODEL
+MODEL=$WORK/onnx-model
+onnx_starts=()
+for i in 1 2 3; do
+  forked=$(date +%s%N)
+  start_runtime "onnx-cold-$i"
+  ms=$(wait_for "http://127.0.0.1:$PORT/ready" 60 "$forked") || die "ONNX runtime did not become ready; see $WORK/serve-onnx-cold-$i.log"
+  onnx_starts+=("$ms")
+  echo "ONNX start $i: $ms ms"
+  stop_server
+done
+read -r ONNX_COLD_BEST ONNX_COLD_MEDIAN < <(printf '%s\n' "${onnx_starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[1], v[2] }')
+start_runtime onnx MONITORING_ENABLED=true
+wait_for "http://127.0.0.1:$PORT/ready" 60 >/dev/null || die "ONNX runtime did not become ready; see $WORK/serve-onnx.log"
+echo "sample answer: $(curl -s -XPOST -H 'Content-Type: application/json' --data @"$WORK/predict.json" "http://127.0.0.1:$PORT/predict")"
+load "ONNX GET /health" "http://127.0.0.1:$PORT/health"
+ONNX_HEALTH=$LINE
+start_sampler
+load "ONNX POST /predict" "http://127.0.0.1:$PORT/predict" "$WORK/predict.json"
+ONNX_PREDICT=$LINE
+stop_sampler
+load "ONNX POST /predict_batch x1000" "http://127.0.0.1:$PORT/predict_batch" "$WORK/batch.json" 1 1
+ONNX_BATCH=$LINE
+ONNX_BATCH_ROWS=$(calc "%.0f" "$(field "$ONNX_BATCH" rps) * 1000")
+ONNX_RSS_HWM=$(status_kib "$SERVER_PID" VmHWM)
+echo "ONNX batch: $ONNX_BATCH_ROWS rows/s; VmHWM $(mib "$ONNX_RSS_HWM") MiB"
+stop_server
+# ONNX Runtime's own threads inside one request (ONNX_INTRA_OP_THREADS, default 1), side by side.
+start_runtime onnx-intra2 MONITORING_ENABLED=true ONNX_INTRA_OP_THREADS=2
+wait_for "http://127.0.0.1:$PORT/ready" 60 >/dev/null || die "ONNX runtime did not become ready; see $WORK/serve-onnx-intra2.log"
+load "ONNX /predict, intra-op 2" "http://127.0.0.1:$PORT/predict" "$WORK/predict.json"
+ONNX_PREDICT_INTRA2=$LINE
+load "ONNX /predict_batch, intra-op 2" "http://127.0.0.1:$PORT/predict_batch" "$WORK/batch.json" 1 1
+ONNX_BATCH_INTRA2=$LINE
+stop_server
+MODEL=$SMILE_MODEL
+
 # --- summary -------------------------------------------------------------------------------------------
 rps() { field "$1" rps; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
@@ -385,6 +433,13 @@ ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "
   echo "| cold start serve → /ready, plain jar | median $COLD_MEDIAN ms (best $COLD_BEST; ${starts[*]}) | < 1500 ms | $(verdict "$COLD_MEDIAN < 1500") |"
   echo "| cold start serve → /ready, AOT cache | median $AOT_MEDIAN ms (best $AOT_BEST; ${aot_starts[*]}) | < 1500 ms | $([[ $AOT_MEDIAN == none ]] && echo n/a || verdict "$AOT_MEDIAN < 1500") |"
   echo "| RSS under load | VmHWM $(mib "$RSS_HWM") MiB (VmRSS max $(mib "$RSS_LOAD_MAX") during /predict) | < 256 MiB | $(verdict "$RSS_HWM < 262144") |"
+  OP=$(rps "$ONNX_PREDICT"); OH=$(rps "$ONNX_HEALTH"); OP99=$(field "$ONNX_PREDICT" p99_ms)
+  echo "| ONNX /predict vs seeds | $OP vs $S req/s = $(calc "%.1f" "$OP / $S")× | ≥ 30× | $(verdict "$OP >= 30 * $S") |"
+  echo "| ONNX /predict vs own /health | $OP vs $OH req/s = $(calc "%.0f" "100 * $OP / $OH")% | ≥ 60% | $(verdict "$OP >= 0.6 * $OH") |"
+  echo "| ONNX /predict p99 | $OP99 ms | < 5 ms | $(verdict "$OP99 < 5") |"
+  echo "| ONNX /predict_batch 1000 rows | $ONNX_BATCH_ROWS vs sklearn $SK_ROWS rows/s = $(calc "%.2f" "$ONNX_BATCH_ROWS / $SK_ROWS")× | ≥ 3× | $(verdict "$ONNX_BATCH_ROWS >= 3 * $SK_ROWS") |"
+  echo "| ONNX cold start serve → /ready | median $ONNX_COLD_MEDIAN ms (best $ONNX_COLD_BEST; ${onnx_starts[*]}) | < 1500 ms | $(verdict "$ONNX_COLD_MEDIAN < 1500") |"
+  echo "| ONNX RSS under load | VmHWM $(mib "$ONNX_RSS_HWM") MiB | < 256 MiB | $(verdict "$ONNX_RSS_HWM < 262144") |"
 } >"$WORK/summary.md"
 {
   echo
@@ -393,7 +448,11 @@ ERRORS=$(( $(field "$HEALTH" errors) + $(field "$PREDICT_ON" errors) + $(field "
   for pair in "runtime GET /health:$HEALTH" "runtime POST /predict:$PREDICT_ON" \
               "runtime POST /predict, monitoring on, 4 slices:$PREDICT_ON_SLICES" \
               "runtime POST /predict, monitoring off, 4 slices:$PREDICT_OFF" "runtime POST /predict_batch (1000 rows, 1 conn.):$BATCH" \
-              "runtime POST /predict, virtual threads:$PREDICT_VIRTUAL" "seeds POST /predict:$SEED_PREDICT"; do
+              "runtime POST /predict, virtual threads:$PREDICT_VIRTUAL" "seeds POST /predict:$SEED_PREDICT" \
+              "ONNX GET /health:$ONNX_HEALTH" "ONNX POST /predict:$ONNX_PREDICT" \
+              "ONNX POST /predict_batch (1000 rows, 1 conn.):$ONNX_BATCH" \
+              "ONNX POST /predict, ONNX_INTRA_OP_THREADS=2:$ONNX_PREDICT_INTRA2" \
+              "ONNX POST /predict_batch, ONNX_INTRA_OP_THREADS=2:$ONNX_BATCH_INTRA2"; do
     name=${pair%%:wrk*}; l=${pair#*:}
     echo "| $name | $(field "$l" rps) | $(field "$l" p50_ms) | $(field "$l" p95_ms) | $(field "$l" p99_ms) | $(field "$l" max_ms) | $(field "$l" errors) | $(field "$l" server_cpu_us) |"
   done

@@ -2,7 +2,7 @@ package io.modelship.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelship.runtime.model.ArtifactCodec;
+import io.modelship.runtime.model.Checksums;
 import io.modelship.runtime.model.ModelPackage;
 import io.modelship.runtime.training.SyntheticClassification;
 import java.io.IOException;
@@ -28,10 +28,10 @@ class ExamplesTest {
     void examplePackagesLoadVerifiedAndPredict(@TempDir Path tmp) {
         for (String name : new String[] {"iris-1.0.0.tar.gz", "iris-2.0.0.tar.gz"}) {
             Path archive = TestModels.locate("examples/models/" + name);
-            ModelPackage pkg = ModelPackage.load(archive.toString(), ArtifactCodec.sha256(archive),
+            ModelPackage pkg = ModelPackage.load(archive.toString(), Checksums.sha256(archive),
                     ModelPackage.LoadOptions.of(tmp, tmp.resolve(name), 10_000_000));
             assertThat(pkg.manifest().name()).isEqualTo("iris");
-            assertThat(pkg.manifest().labels().get(pkg.predictor().predict(new double[] {5.1, 3.5, 1.4, 0.2},
+            assertThat(pkg.manifest().labels().get(TestModels.classify(pkg, new double[] {5.1, 3.5, 1.4, 0.2},
                     new double[3]))).isEqualTo("setosa");
         }
     }

@@ -1,10 +1,12 @@
 package io.modelship.runtime;
 
+import io.modelship.format.smile.Algorithm;
+import io.modelship.format.smile.SmileFormat;
+import io.modelship.format.smile.Trainer;
+import io.modelship.runtime.format.Predictions;
 import io.modelship.runtime.model.ModelManifest;
-import io.modelship.runtime.training.Algorithm;
+import io.modelship.runtime.model.ModelPackage;
 import io.modelship.runtime.training.LabeledTable;
-import io.modelship.runtime.training.PackageWriter;
-import io.modelship.runtime.training.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ public final class TestModels {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            irisManifest = new PackageWriter().write(train(Algorithm.RANDOM_FOREST, 30), irisDir);
+            irisManifest = SmileFormat.writePackage(train(Algorithm.RANDOM_FOREST, 30), irisDir);
         }
         return irisDir;
     }
@@ -35,6 +37,13 @@ public final class TestModels {
     public static synchronized ModelManifest irisManifest() {
         irisDirectory();
         return irisManifest;
+    }
+
+    /** Classifies one row with a loaded package, filling {@code probabilities}; returns the label index. */
+    public static int classify(ModelPackage pkg, double[] row, double[] probabilities) {
+        Predictions p = pkg.model().predict(new double[][] {row});
+        System.arraycopy(p.probabilities()[0], 0, probabilities, 0, probabilities.length);
+        return p.classIndex()[0];
     }
 
     public static Trainer.Result train(Algorithm algorithm, int trees) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelship.format.smile.ArtifactCodec;
 import io.modelship.runtime.TestModels;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.training.PackageWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,11 +42,11 @@ class ModelPackageTest {
         for (Path p : new Path[] {dir, tgz, zip}) {
             ModelPackage pkg = load(p, null);
             assertThat(pkg.manifest().name()).isEqualTo("iris");
-            assertThat(pkg.manifest().labels().get(pkg.predictor().predict(setosa, new double[3]))).isEqualTo("setosa");
+            assertThat(pkg.manifest().labels().get(TestModels.classify(pkg, setosa, new double[3]))).isEqualTo("setosa");
         }
-        ModelPackage viaUri = ModelPackage.load(tgz.toUri().toString(), ArtifactCodec.sha256(tgz),
+        ModelPackage viaUri = ModelPackage.load(tgz.toUri().toString(), Checksums.sha256(tgz),
                 ModelPackage.LoadOptions.of(tmp, tmp.resolve("w2"), 100_000_000));
-        assertThat(viaUri.packageSha256()).isEqualTo(ArtifactCodec.sha256(tgz));
+        assertThat(viaUri.packageSha256()).isEqualTo(Checksums.sha256(tgz));
     }
 
     @Test
@@ -129,8 +131,12 @@ class ModelPackageTest {
         assertThatThrownBy(() -> load(broken, null)).hasMessageContaining("model.json is not valid");
 
         Path unknownFormat = TestModels.irisCopy(Files.createDirectories(tmp.resolve("f")));
-        editManifest(unknownFormat, m -> m.put("format", "onnx"));
-        assertThatThrownBy(() -> load(unknownFormat, null)).hasMessageContaining("unknown format 'onnx'");
+        editManifest(unknownFormat, m -> m.put("format", "tensorflow"));
+        assertThatThrownBy(() -> load(unknownFormat, null))
+                .hasMessageContaining("unknown format 'tensorflow' (this runtime loads onnx, smile)");
+        Path smileCalledOnnx = TestModels.irisCopy(tmp.resolve("onnx"));
+        editManifest(smileCalledOnnx, m -> m.put("format", "onnx"));
+        assertThatThrownBy(() -> load(smileCalledOnnx, null)).hasMessageContaining("ONNX Runtime cannot load model.bin");
 
         Path noVersion = TestModels.irisCopy(Files.createDirectories(tmp.resolve("v")));
         editManifest(noVersion, m -> m.remove("version"));
@@ -159,7 +165,7 @@ class ModelPackageTest {
     }
 
     private static void rewriteSha(Path dir) throws IOException {
-        String sha = ArtifactCodec.sha256(dir.resolve("model.bin"));
+        String sha = Checksums.sha256(dir.resolve("model.bin"));
         editManifest(dir, m -> ((ObjectNode) m.get("artifact")).put("sha256", sha));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.modelship.runtime.TestModels;
+import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.training.PackageWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ class PackageDownloadTest {
 
     @Test
     void retriesServerErrorsAndVerifiesTheDownload() {
-        ModelPackage pkg = load("/flaky/iris.tar.gz", 10_000_000, ArtifactCodec.sha256(tmp.resolve("iris.tar.gz")));
+        ModelPackage pkg = load("/flaky/iris.tar.gz", 10_000_000, Checksums.sha256(tmp.resolve("iris.tar.gz")));
         assertThat(requests.get()).isEqualTo(3);
         assertThat(pkg.manifest().name()).isEqualTo("iris");
         assertThat(tmp.resolve("downloads")).as("the downloaded archive is removed once unpacked").isEmptyDirectory();

@@ -3,8 +3,8 @@ package io.modelship.runtime.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modelship.drift.DriftStatus;
 import io.modelship.drift.DriftStatistic;
+import io.modelship.drift.DriftStatus;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.FeatureDrift;
 import io.modelship.drift.Histogram;

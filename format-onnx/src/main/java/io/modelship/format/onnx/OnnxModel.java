@@ -1,0 +1,238 @@
+package io.modelship.format.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxMap;
+import ai.onnxruntime.OnnxSequence;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.modelship.runtime.format.LoadedModel;
+import io.modelship.runtime.format.ModelPackageException;
+import io.modelship.runtime.format.ModelSpec;
+import io.modelship.runtime.format.Predictions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An ONNX Runtime session serving one model. {@link OrtSession#run} is thread-safe, so request
+ * threads share the session; each call feeds the whole batch as one {@code [N, F]} float tensor.
+ */
+final class OnnxModel implements LoadedModel {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final OnnxSignature signature;
+    private final List<String> labels;
+    private final Set<String> outputs;
+    /** Label output value (a String, or a Long for int64 labels) to its index in {@link #labels}. */
+    private final Map<Object, Integer> labelIndex = new HashMap<>();
+    /** ZipMap key of each label, in label order. */
+    private final Object[] zipMapKeys;
+
+    OnnxModel(OrtEnvironment env, OrtSession session, OnnxSignature signature, ModelSpec spec) {
+        this.env = env;
+        this.session = session;
+        this.signature = signature;
+        this.labels = spec.labels();
+        this.outputs = signature.valueOutput() != null ? Set.of(signature.valueOutput())
+                : new LinkedHashSet<>(List.of(signature.labelOutput(), signature.probabilityOutput()));
+        this.zipMapKeys = new Object[labels.size()];
+        for (int k = 0; k < labels.size(); k++) {
+            if (signature.labelType() == OnnxJavaType.INT64) {
+                labelIndex.put(asLong(labels.get(k), "label output is int64"), k);
+            } else if (signature.labelType() != null) {
+                labelIndex.put(labels.get(k), k);
+            }
+            if (signature.zipMap()) {
+                zipMapKeys[k] = signature.zipMapKeyType() == OnnxJavaType.INT64
+                        ? asLong(labels.get(k), "probability maps are keyed by int64") : labels.get(k);
+            }
+        }
+    }
+
+    private Long asLong(String label, String why) {
+        try {
+            return Long.parseLong(label);
+        } catch (NumberFormatException e) {
+            throw new ModelPackageException("labels disagree: the ONNX model's " + why + " but the package's label '"
+                    + label + "' is not an integer (labels " + labels + ")");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "ONNX " + signature.summary();
+    }
+
+    /**
+     * Runs one row of zeros and checks what comes back against the package's labels: the classes
+     * of a ZipMap, the width of a probability tensor, the label output's vocabulary.
+     */
+    void checkLabels() {
+        double[][] probe = {new double[signature.features()]};
+        if (signature.valueOutput() != null) {
+            predict(probe);
+            return;
+        }
+        try (OnnxTensor input = tensor(probe); OrtSession.Result result = session.run(Map.of(signature.input(), input),
+                outputs)) {
+            if (signature.zipMap()) {
+                OnnxSequence sequence = (OnnxSequence) result.get(signature.probabilityOutput()).orElseThrow();
+                Map<?, ?> first = ((OnnxMap) sequence.getValue().getFirst()).getValue();
+                Set<String> modelClasses = new TreeSet<>();
+                first.keySet().forEach(key -> modelClasses.add(key.toString()));
+                if (!modelClasses.equals(new TreeSet<>(labels))) {
+                    throw new ModelPackageException("labels disagree: the ONNX model's classes are " + modelClasses
+                            + " but the package's labels are " + labels);
+                }
+            } else {
+                long[] shape = ((OnnxTensor) result.get(signature.probabilityOutput()).orElseThrow()).getInfo()
+                        .getShape();
+                if (shape[1] != labels.size()) {
+                    throw new ModelPackageException("labels disagree: the ONNX model gives " + shape[1]
+                            + " class probabilities but the package has " + labels.size() + " labels " + labels);
+                }
+            }
+            labelIndices(result, 1);
+        } catch (OrtException e) {
+            throw new ModelPackageException("the ONNX model fails on a row of zeros: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new ModelPackageException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Predictions predict(double[][] rows) {
+        try (OnnxTensor input = tensor(rows);
+                OrtSession.Result result = session.run(Map.of(signature.input(), input), outputs)) {
+            if (signature.valueOutput() != null) {
+                return Predictions.values(values((OnnxTensor) result.get(signature.valueOutput()).orElseThrow(),
+                        rows.length));
+            }
+            int[] classes = labelIndices(result, rows.length);
+            double[][] probabilities = signature.zipMap()
+                    ? zipMapProbabilities((OnnxSequence) result.get(signature.probabilityOutput()).orElseThrow())
+                    : tensorProbabilities((OnnxTensor) result.get(signature.probabilityOutput()).orElseThrow(),
+                            rows.length);
+            return Predictions.classes(classes, probabilities);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to predict: " + e.getMessage(), e);
+        }
+    }
+
+    private OnnxTensor tensor(double[][] rows) throws OrtException {
+        int f = signature.features();
+        FloatBuffer buffer = ByteBuffer.allocateDirect(rows.length * f * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        for (double[] row : rows) {
+            for (double v : row) {
+                buffer.put((float) v);
+            }
+        }
+        buffer.rewind();
+        return OnnxTensor.createTensor(env, buffer, new long[] {rows.length, f});
+    }
+
+    private int[] labelIndices(OrtSession.Result result, int n) throws OrtException {
+        OnnxTensor tensor = (OnnxTensor) result.get(signature.labelOutput()).orElseThrow();
+        int[] out = new int[n];
+        if (signature.labelType() == OnnxJavaType.INT64) {
+            LongBuffer values = tensor.getLongBuffer();
+            for (int i = 0; i < n; i++) {
+                out[i] = index(values.get(i));
+            }
+        } else {
+            Object value = tensor.getValue();
+            String[] values = value instanceof String[][] matrix ? column(matrix) : (String[]) value;
+            for (int i = 0; i < n; i++) {
+                out[i] = index(values[i]);
+            }
+        }
+        return out;
+    }
+
+    private static String[] column(String[][] matrix) {
+        String[] out = new String[matrix.length];
+        for (int i = 0; i < matrix.length; i++) {
+            out[i] = matrix[i][0];
+        }
+        return out;
+    }
+
+    private int index(Object label) {
+        Integer k = labelIndex.get(label);
+        if (k == null) {
+            throw new IllegalStateException("labels disagree: the ONNX model predicted '" + label
+                    + "', which is not among the package's labels " + labels);
+        }
+        return k;
+    }
+
+    private double[][] tensorProbabilities(OnnxTensor tensor, int n) {
+        int c = labels.size();
+        FloatBuffer values = tensor.getFloatBuffer();
+        if (values.remaining() != n * c) {
+            throw new IllegalStateException("labels disagree: the ONNX model gave " + values.remaining() / Math.max(1, n)
+                    + " probabilities per row for " + c + " labels " + labels);
+        }
+        double[][] out = new double[n][c];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < c; k++) {
+                out[i][k] = values.get(i * c + k);
+            }
+        }
+        return out;
+    }
+
+    private double[][] zipMapProbabilities(OnnxSequence sequence) throws OrtException {
+        List<? extends OnnxValue> maps = sequence.getValue();
+        double[][] out = new double[maps.size()][labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            Map<?, ?> map = ((OnnxMap) maps.get(i)).getValue();
+            for (int k = 0; k < zipMapKeys.length; k++) {
+                Object p = map.get(zipMapKeys[k]);
+                if (p == null) {
+                    throw new IllegalStateException("labels disagree: the ONNX model's probabilities have no class '"
+                            + labels.get(k) + "' (it has " + map.keySet() + ")");
+                }
+                out[i][k] = ((Number) p).doubleValue();
+            }
+        }
+        return out;
+    }
+
+    private double[] values(OnnxTensor tensor, int n) {
+        double[] out = new double[n];
+        if (signature.valueType() == OnnxJavaType.DOUBLE) {
+            var values = tensor.getDoubleBuffer();
+            for (int i = 0; i < n; i++) {
+                out[i] = values.get(i);
+            }
+        } else {
+            FloatBuffer values = tensor.getFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                out[i] = values.get(i);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing at shutdown: nothing left to do with the failure
+        }
+    }
+}

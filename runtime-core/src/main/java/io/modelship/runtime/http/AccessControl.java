@@ -1,0 +1,60 @@
+package io.modelship.runtime.http;
+
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+
+/**
+ * Optional bearer-token auth and a global request rate limit (token bucket). Health and readiness
+ * stay open so kubelet probes never need the token.
+ */
+final class AccessControl {
+
+    static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/v2/health/live", "/v2/health/ready");
+
+    private final byte[] token;
+    private final double ratePerSecond;
+    private double tokens;
+    private long lastRefill = System.nanoTime();
+
+    AccessControl(String token, double ratePerSecond) {
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.ratePerSecond = ratePerSecond;
+        this.tokens = ratePerSecond;
+    }
+
+    boolean enabled() {
+        return token != null || ratePerSecond > 0;
+    }
+
+    void check(Context ctx) {
+        if (OPEN_PATHS.contains(ctx.path())) {
+            return;
+        }
+        if (token != null) {
+            String header = ctx.header("Authorization");
+            byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(token, given)) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new HttpError(401, header == null ? "missing bearer token (Authorization: Bearer …)"
+                        : "invalid bearer token");
+            }
+        }
+        if (ratePerSecond > 0 && !acquire()) {
+            ctx.header("Retry-After", "1");
+            throw new HttpError(429, "rate limit of " + ratePerSecond + " requests per second exceeded");
+        }
+    }
+
+    private synchronized boolean acquire() {
+        long now = System.nanoTime();
+        tokens = Math.min(ratePerSecond, tokens + (now - lastRefill) / 1e9 * ratePerSecond);
+        lastRefill = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,250 @@
+package io.modelship.runtime.http;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.inference.RequestException;
+import io.modelship.runtime.monitoring.RequestMetrics;
+import io.modelship.runtime.report.RuntimeReportSnapshot;
+import io.modelship.runtime.report.RuntimeReporter;
+import io.modelship.runtime.server.ServeConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serving runtime's HTTP server: every route declared here, each wrapped so that it is timed,
+ * counted and turns any failure into a JSON error without touching the statistics of good requests.
+ */
+public final class ServingApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServingApp.class);
+    static final String VERSION = "0.1.0";
+
+    private final ModelRuntime runtime;
+    private final AccessControl access;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final byte[] dashboard;
+    private Javalin app;
+    private RuntimeReporter reporter;
+
+    public ServingApp(ServeConfig config) {
+        this.runtime = new ModelRuntime(config, new RequestMetrics(config.monitoring()));
+        this.access = new AccessControl(config.authToken(), config.rateLimitPerSecond());
+        this.dashboard = resource("/io/modelship/runtime/dashboard.html");
+    }
+
+    /**
+     * Starts listening at once ({@code /health} answers), loads the model in the background and, in a
+     * ModelDeployment's pod, starts reporting to its status through the client {@code kubernetes}
+     * makes (asked for only when reporting is configured).
+     */
+    public ServingApp start(Supplier<KubernetesClient> kubernetes) {
+        ServeConfig config = runtime.config();
+        // Loading (manifest, checksum, deserialisation) runs while Javalin and Jetty are built and
+        // started: on two cores that overlap is most of a cold start.
+        Thread.ofPlatform().name("model-loader").start(runtime::load);
+        listen();
+        reporter = RuntimeReporter.forDeployment(config.reporting(), kubernetes,
+                () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
+        return this;
+    }
+
+    /** Loads the model before listening; for tests and batch tools that want a ready server. */
+    public ServingApp startReady() {
+        runtime.load();
+        listen();
+        return this;
+    }
+
+    private void listen() {
+        ServeConfig config = runtime.config();
+        app = Javalin.create(this::configure).start(config.host(), config.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public ModelRuntime runtime() {
+        return runtime;
+    }
+
+    private void configure(JavalinConfig config) {
+        ServeConfig serve = runtime.config();
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.concurrency.useVirtualThreads = serve.virtualThreads();
+        config.http.maxRequestSize = serve.maxBodyBytes();
+        config.http.generateEtags = false;
+        config.http.prefer405over404 = true;
+        config.router.ignoreTrailingSlashes = true;
+
+        PredictController predict = new PredictController(runtime);
+        KServeV1Controller kserve = new KServeV1Controller(runtime);
+        OpenInferenceController oip = new OpenInferenceController(runtime, VERSION);
+        MonitoringController monitoring = new MonitoringController(runtime);
+
+        var routes = config.routes;
+        routes.get("/health", route("health", ctx -> JsonIo.ok(ctx, Map.of("status", "UP"))));
+        routes.get("/ready", route("ready", this::ready));
+        routes.post("/predict", inference("predict", predict::predict));
+        routes.post("/predict_batch", inference("predict_batch", predict::predictBatch));
+        routes.get("/model_info", route("model_info", monitoring::modelInfo));
+        routes.post("/feedback", route("feedback", monitoring::feedback));
+        routes.get("/drift", route("drift", monitoring::drift));
+        routes.get("/metrics", route("metrics", monitoring::metrics));
+        routes.get("/", route("dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard)));
+
+        routes.get("/v1/models/{name}", route("v1_model", kserve::status));
+        routes.post("/v1/models/{target}", inference("v1_predict", kserve::predict));
+
+        routes.get("/v2", route("v2_server", oip::serverMetadata));
+        routes.get("/v2/health/live", route("v2_live", oip::live));
+        routes.get("/v2/health/ready", route("v2_ready", oip::ready));
+        routes.get("/v2/models/{name}", route("v2_model", oip::modelMetadata));
+        routes.get("/v2/models/{name}/versions/{version}", route("v2_model", oip::modelMetadata));
+        routes.get("/v2/models/{name}/ready", route("v2_model_ready", oip::modelReady));
+        routes.get("/v2/models/{name}/versions/{version}/ready", route("v2_model_ready", oip::modelReady));
+        routes.post("/v2/models/{name}/infer", inference("v2_infer", oip::infer));
+        routes.post("/v2/models/{name}/versions/{version}/infer", inference("v2_infer", oip::infer));
+
+        // Requests that match no route (404, 405) still get a JSON error and are counted.
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            JsonIo.error(ctx, e.getStatus(), e.getMessage());
+            runtime.metrics().record("unmatched", e.getStatus(), 0, false);
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
+        });
+    }
+
+    private void ready(Context ctx) {
+        String reason = runtime.notReadyReason();
+        if (reason != null) {
+            throw RequestException.notReady(reason);
+        }
+        JsonIo.ok(ctx, Map.of("status", "READY"));
+    }
+
+    /** A prediction route: its requests are the traffic counted in live statistics and runtime reports. */
+    private Handler inference(String name, Handler handler) {
+        return wrap(name, true, handler);
+    }
+
+    /** Any other route (probes, metrics, dashboard, metadata): counted in Prometheus only. */
+    private Handler route(String name, Handler handler) {
+        return wrap(name, false, handler);
+    }
+
+    /** Times and counts a handler; any failure becomes {@code {"error": …}} with the right status. */
+    private Handler wrap(String name, boolean traffic, Handler handler) {
+        return ctx -> {
+            long start = System.nanoTime();
+            inFlight.incrementAndGet();
+            boolean[] recorded = {false};
+            ctx.attribute(JsonIo.BEFORE_ANSWER, (Runnable) () -> {
+                if (!recorded[0]) {
+                    recorded[0] = true;
+                    runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
+                }
+            });
+            try {
+                if (access.enabled()) {
+                    access.check(ctx);
+                }
+                handler.handle(ctx);
+            } catch (RequestException e) {
+                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
+                JsonIo.error(ctx, HttpError.statusOf(e.reason()), e.getMessage());
+            } catch (HttpError e) {
+                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
+                JsonIo.error(ctx, e.status(), e.getMessage());
+            } catch (HttpResponseException e) {
+                JsonIo.error(ctx, e.getStatus(), e.getStatus() == 413
+                        ? "request body is larger than the limit of " + runtime.config().maxBodyBytes() + " bytes"
+                        : e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("error serving {} {}", ctx.method(), ctx.path(), e);
+                JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
+            } finally {
+                inFlight.decrementAndGet();
+                if (!recorded[0]) { // answers not written by JsonIo (dashboard, metrics text)
+                    runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
+                }
+            }
+        };
+    }
+
+    /** Blocks until SIGTERM or Ctrl-C, then stops gracefully (see {@link #close()}). */
+    public void awaitShutdown() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
+    /**
+     * Graceful stop for SIGTERM: readiness fails first and the server keeps serving for the shutdown
+     * delay (so Kubernetes can take the pod out of its Services), then requests in flight finish (up
+     * to the drain timeout), then the server stops.
+     */
+    @Override
+    public void close() {
+        runtime.startDraining();
+        LOG.info("shutting down: readiness is now 503");
+        if (reporter != null) {
+            reporter.reportOnce(); // tell the operator at once, not an interval later
+        }
+        sleep(runtime.config().shutdownDelay().toMillis());
+        long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        if (app != null) {
+            app.stop();
+        }
+        if (reporter != null) {
+            reporter.close();
+        }
+        LOG.info("stopped");
+        var service = runtime.serviceOrNull();
+        if (service != null) {
+            try {
+                service.close();
+            } catch (IOException e) {
+                LOG.warn("closing the prediction log failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = ServingApp.class.getResourceAsStream(path)) {
+            return in == null ? "<!doctype html><p>Modelship serving runtime</p>".getBytes() : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

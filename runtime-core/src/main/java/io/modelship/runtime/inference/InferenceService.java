@@ -1,0 +1,292 @@
+package io.modelship.runtime.inference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.drift.ReferenceBins;
+import io.modelship.runtime.format.LoadedModel;
+import io.modelship.runtime.format.Predictions;
+import io.modelship.runtime.model.ModelManifest;
+import io.modelship.runtime.model.ModelPackage;
+import io.modelship.runtime.monitoring.AccuracySnapshot;
+import io.modelship.runtime.monitoring.AccuracyTracker;
+import io.modelship.runtime.monitoring.DriftMonitor;
+import io.modelship.runtime.monitoring.DriftWindow;
+import io.modelship.runtime.monitoring.ErrorSnapshot;
+import io.modelship.runtime.monitoring.ErrorTracker;
+import io.modelship.runtime.monitoring.FeedbackResult;
+import io.modelship.runtime.monitoring.ValueFeedback;
+import io.modelship.runtime.server.ServeConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Predictions for one loaded model, with everything that watches them: counts
+ * ({@link PredictionCounts}), drift over a window of recent rows, remembered predictions for
+ * ground-truth feedback (accuracy or error), the optional cache and prediction log, request ids
+ * ({@link RequestIds}), gauges ({@link ServiceGauges}). Every protocol calls this; how answers look
+ * as JSON is the HTTP layer's business.
+ */
+public final class InferenceService implements AutoCloseable {
+
+    /** One row's outcome: a class and its probabilities, or for a regressor a value (classIndex -1). */
+    public record Prediction(int classIndex, double[] probabilities, double value, String requestId) {}
+
+    private final ModelPackage model;
+    private final LoadedModel predictor;
+    private final List<String> labels;
+    private final FeatureRows rows;
+    private final DriftMonitor drift;
+    private final AccuracyTracker accuracy;
+    private final boolean regression;
+    /** Regression: the reference quantile bins of the predicted values, which prediction drift counts in. */
+    private final ReferenceBins predictionBins;
+    private final ErrorTracker errors;
+    private final PredictionCache cache;
+    private final PredictionLog log;
+    private final PredictionCounts counts;
+    private final RequestIds ids = new RequestIds();
+    private volatile DriftReport lastDrift;
+
+    public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
+        this.model = model;
+        this.predictor = model.model();
+        ModelManifest manifest = model.manifest();
+        this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
+        this.rows = new FeatureRows(model.featureNames(), config.maxBatchRows());
+        this.regression = manifest.regression();
+        ModelManifest.Bins bins = manifest.reference() == null ? null : manifest.reference().predictionBins();
+        this.predictionBins = regression && bins != null ? new ReferenceBins(bins.edges(), bins.fractions()) : null;
+        this.drift = config.monitoring() ? driftMonitor(manifest, config) : null;
+        ModelManifest.TrainingMetrics metrics = manifest.metrics();
+        Double a0 = metrics == null ? null : metrics.holdoutAccuracy();
+        this.accuracy = config.monitoring() && !regression ? new AccuracyTracker(a0 == null ? Double.NaN : a0,
+                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
+        this.errors = config.monitoring() && regression ? new ErrorTracker(
+                metrics == null || metrics.mae() == null ? Double.NaN : metrics.mae(),
+                metrics == null || metrics.rmse() == null ? Double.NaN : metrics.rmse(),
+                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
+        this.cache = config.cacheSize() > 0 ? new PredictionCache(config.cacheSize()) : null;
+        this.log = config.predictionLog() != null
+                ? new PredictionLog(config.predictionLog(), config.predictionLogSampleRate()) : null;
+        this.counts = new PredictionCounts(labels, manifest.name(), manifest.version(), registry,
+                config.monitoring());
+        ServiceGauges.register(this, registry);
+    }
+
+    private static DriftMonitor driftMonitor(ModelManifest manifest, ServeConfig config) {
+        ModelManifest.Reference reference = manifest.reference();
+        if (reference == null || reference.features() == null
+                || (manifest.regression() ? reference.predictionBins() == null : reference.predictions() == null)) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        List<ReferenceBins> bins = new ArrayList<>();
+        for (ModelManifest.Feature feature : manifest.features()) {
+            ModelManifest.Bins b = reference.features().get(feature.name());
+            if (b == null) {
+                return null;
+            }
+            names.add(feature.name());
+            bins.add(new ReferenceBins(b.edges(), b.fractions()));
+        }
+        double[] predictions = manifest.regression() ? reference.predictionBins().fractions()
+                : manifest.labels().stream().mapToDouble(label -> reference.predictions().getOrDefault(label, 0.0))
+                        .toArray();
+        return new DriftMonitor(names, bins, predictions, config.driftWindowSize(),
+                new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod());
+    }
+
+    public ModelPackage model() {
+        return model;
+    }
+
+    public ModelManifest manifest() {
+        return model.manifest();
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public FeatureRows rows() {
+        return rows;
+    }
+
+    public boolean regression() {
+        return regression;
+    }
+
+    /** Regression: the edges of the reference bins of predicted values (null for a classifier). */
+    public double[] predictionEdges() {
+        return predictionBins == null ? null : predictionBins.edges();
+    }
+
+    /** Predicts validated rows (one call into the model for the whole batch) and records them for monitoring. */
+    public Prediction[] predict(double[][] batch) {
+        Predictions p = cache == null ? predictor.predict(batch) : predictThroughCache(batch);
+        Prediction[] out = new Prediction[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            out[i] = regression ? recordValue(batch[i], p.values()[i])
+                    : record(batch[i], p.classIndex()[i], p.probabilities()[i]);
+        }
+        return out;
+    }
+
+    /** Looks every row up in the cache and asks the model for the misses only, in one batch. */
+    private Predictions predictThroughCache(double[][] batch) {
+        int misses = 0;
+        int[] missing = new int[batch.length];
+        PredictionCache.Cached[] hits = new PredictionCache.Cached[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            hits[i] = cache.get(batch[i]);
+            if (hits[i] == null) {
+                missing[misses++] = i;
+            }
+        }
+        if (misses > 0) {
+            double[][] rows = new double[misses][];
+            for (int m = 0; m < misses; m++) {
+                rows[m] = batch[missing[m]];
+            }
+            Predictions p = predictor.predict(rows);
+            for (int m = 0; m < misses; m++) {
+                PredictionCache.Cached c = regression ? PredictionCache.Cached.value(p.values()[m])
+                        : new PredictionCache.Cached(p.classIndex()[m], p.probabilities()[m].clone());
+                hits[missing[m]] = c;
+                cache.put(rows[m], c);
+            }
+        }
+        if (regression) {
+            double[] values = new double[batch.length];
+            for (int i = 0; i < batch.length; i++) {
+                values[i] = hits[i].value();
+            }
+            return Predictions.values(values);
+        }
+        int[] classes = new int[batch.length];
+        double[][] probabilities = new double[batch.length][];
+        for (int i = 0; i < batch.length; i++) {
+            classes[i] = hits[i].classIndex();
+            probabilities[i] = hits[i].probabilities().clone();
+        }
+        return Predictions.classes(classes, probabilities);
+    }
+
+    private Prediction recordValue(double[] row, double value) {
+        long sequence = ids.nextSequence();
+        String id = ids.forValue(sequence, value);
+        counts.recordValue();
+        if (drift != null && predictionBins != null) {
+            drift.record(row, predictionBins.binOf(value));
+        }
+        if (errors != null) {
+            errors.remember(sequence, value);
+        }
+        if (log != null) {
+            log.maybeLog(id, row, value, null);
+        }
+        return new Prediction(-1, null, value, id);
+    }
+
+    private Prediction record(double[] row, int k, double[] probabilities) {
+        long sequence = ids.nextSequence();
+        String id = ids.forClass(sequence, k);
+        double top = probabilities[k];
+        counts.recordClass(k, top);
+        if (drift != null) {
+            drift.record(row, k);
+        }
+        if (accuracy != null) {
+            accuracy.remember(sequence, k);
+        }
+        if (log != null) {
+            log.maybeLog(id, row, labels.get(k), top);
+        }
+        return new Prediction(k, probabilities, Double.NaN, id);
+    }
+
+    /** Scores the drift window now (and keeps the result for the metrics gauges). */
+    public DriftReport driftReport() {
+        if (drift == null) {
+            return null;
+        }
+        DriftReport report = drift.report();
+        lastDrift = report;
+        return report;
+    }
+
+    /** The drift window's raw counts, which the operator merges across pods. */
+    public DriftWindow driftWindow() {
+        return drift == null ? null : drift.window();
+    }
+
+    public DriftMonitor driftMonitor() {
+        return drift;
+    }
+
+    DriftReport cachedDrift() {
+        DriftReport report = lastDrift;
+        return report != null ? report : driftReport();
+    }
+
+    /**
+     * Ground truth for an earlier request id. Ids from this process are checked against the
+     * remembered predictions (so repeats count once); ids from another replica carry their
+     * predicted class and are scored from it; anything else is unknown.
+     */
+    public FeedbackResult feedback(String requestId, String label) {
+        if (accuracy == null) {
+            return null;
+        }
+        int trueClass = labels.indexOf(label);
+        if (trueClass < 0) {
+            throw new IllegalArgumentException("unknown label '" + label + "'");
+        }
+        RequestIds.Parsed id = ids.parse(requestId, labels.size());
+        if (id == null || id.predictedClass() < 0) {
+            return accuracy.unknownRequest();
+        }
+        return id.local() ? accuracy.feedback(id.sequence(), trueClass)
+                : accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass);
+    }
+
+    /**
+     * Ground truth for an earlier regression request id, scored like {@link #feedback} but as an error.
+     */
+    public ValueFeedback feedbackValue(String requestId, double value) {
+        if (errors == null) {
+            return null;
+        }
+        RequestIds.Parsed id = ids.parse(requestId, 0);
+        if (id == null || id.predictedClass() >= 0) {
+            return errors.unknownRequest();
+        }
+        return id.local() ? errors.feedback(id.sequence(), value) : errors.feedbackFromElsewhere(id.predictedValue(), value);
+    }
+
+    public ErrorSnapshot errors() {
+        return errors == null ? null : errors.snapshot();
+    }
+
+    public AccuracySnapshot accuracy() {
+        return accuracy == null ? null : accuracy.snapshot();
+    }
+
+    public PredictionCounts counts() {
+        return counts;
+    }
+
+    /** The prediction cache's hit ratio, or null without a cache. */
+    public Double cacheHitRatio() {
+        return cache == null ? null : cache.hitRatio();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (log != null) {
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.modelship.runtime.inference;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.runtime.format.Predictions;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live counts of predicted rows, per predicted class and per confidence (top probability) bin. */
+public final class PredictionCounts {
+
+    /** Confidence histogram bins: [0, 0.1), …, [0.9, 1.0]. */
+    public static final int CONFIDENCE_BINS = 10;
+
+    private final LongAdder rows = new LongAdder();
+    private final LongAdder[] classes;
+    private final LongAdder[] confidence = new LongAdder[CONFIDENCE_BINS];
+    /** Prometheus counters per class, registered always, counted only with monitoring on. */
+    private final Counter[] classCounters;
+    private final boolean monitoring;
+
+    PredictionCounts(List<String> labels, String model, String version, MeterRegistry registry, boolean monitoring) {
+        this.classes = new LongAdder[labels.size()];
+        this.classCounters = new Counter[labels.size()];
+        this.monitoring = monitoring;
+        for (int k = 0; k < labels.size(); k++) {
+            classes[k] = new LongAdder();
+            classCounters[k] = Counter.builder("modelship.predictions")
+                    .description("Predictions by predicted class")
+                    .tags("model", model, "version", version, "class", labels.get(k))
+                    .register(registry);
+        }
+        for (int b = 0; b < CONFIDENCE_BINS; b++) {
+            confidence[b] = new LongAdder();
+        }
+    }
+
+    void recordClass(int k, double topProbability) {
+        rows.increment();
+        classes[k].increment();
+        confidence[Math.min(CONFIDENCE_BINS - 1, (int) (topProbability * CONFIDENCE_BINS))].increment();
+        if (monitoring) {
+            classCounters[k].increment();
+        }
+    }
+
+    void recordValue() {
+        rows.increment();
+    }
+
+    public long rows() {
+        return rows.sum();
+    }
+
+    public long[] perClass() {
+        long[] out = new long[classes.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = classes[k].sum();
+        }
+        return out;
+    }
+
+    public long[] perConfidenceBin() {
+        long[] out = new long[CONFIDENCE_BINS];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = confidence[b].sum();
+        }
+        return out;
+    }
+}

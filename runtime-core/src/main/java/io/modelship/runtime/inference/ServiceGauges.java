@@ -1,0 +1,56 @@
+package io.modelship.runtime.inference;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.drift.DriftReport;
+import io.modelship.runtime.model.ModelManifest;
+
+/** The Prometheus gauges of one served model: drift, accuracy or error, cache, loaded. */
+final class ServiceGauges {
+
+    private ServiceGauges() {}
+
+    static void register(InferenceService service, MeterRegistry registry) {
+        ModelManifest manifest = service.manifest();
+        if (service.driftMonitor() != null) {
+            Gauge.builder("modelship.drift.score", service, s -> s.cachedDrift().score())
+                    .description("Overall drift score (largest PSI over features and predictions)")
+                    .register(registry);
+            FeatureRows rows = service.rows();
+            for (int j = 0; j < rows.width(); j++) {
+                int feature = j;
+                Gauge.builder("modelship.drift.psi", service, s -> s.cachedDrift().features().get(feature).psi())
+                        .description("Population stability index of a feature over the drift window")
+                        .tags("feature", rows.names().get(j)).register(registry);
+                Gauge.builder("modelship.drift.ks", service, s -> s.cachedDrift().features().get(feature).ks())
+                        .description("Kolmogorov-Smirnov statistic of a feature over the drift window")
+                        .tags("feature", rows.names().get(j)).register(registry);
+            }
+            Gauge.builder("modelship.drift.psi", service, s -> s.cachedDrift().prediction().psi())
+                    .tags("feature", DriftReport.PREDICTION).register(registry);
+        }
+        if (service.accuracy() != null) {
+            Gauge.builder("modelship.accuracy.rolling", service, s -> nanIfNull(s.accuracy().accuracy()))
+                    .description("Accuracy over the last ground-truth feedbacks").register(registry);
+            Gauge.builder("modelship.accuracy.drop", service, s -> nanIfNull(s.accuracy().drop()))
+                    .description("Training accuracy minus rolling accuracy").register(registry);
+        }
+        if (service.errors() != null) {
+            Gauge.builder("modelship.error.mae", service, s -> nanIfNull(s.errors().mae()))
+                    .description("Mean absolute error over the last ground-truth feedbacks").register(registry);
+            Gauge.builder("modelship.error.rmse", service, s -> nanIfNull(s.errors().rmse()))
+                    .description("Root mean squared error over the last ground-truth feedbacks").register(registry);
+        }
+        if (service.cacheHitRatio() != null) {
+            Gauge.builder("modelship.prediction.cache.hit.ratio", service, s -> s.cacheHitRatio())
+                    .register(registry);
+        }
+        Gauge.builder("modelship.model.loaded", () -> 1)
+                .tags("model", manifest.name(), "version", manifest.version())
+                .description("1 while the model is loaded").register(registry);
+    }
+
+    private static double nanIfNull(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+}

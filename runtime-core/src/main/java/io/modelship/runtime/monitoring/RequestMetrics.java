@@ -1,0 +1,82 @@
+package io.modelship.runtime.monitoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Request statistics: Prometheus meters (by endpoint and status; endpoints are route names, so
+ * label cardinality is fixed) plus the live figures {@code /model_info} and the dashboard show.
+ */
+public final class RequestMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentMap<String, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final LatencyWindow window = new LatencyWindow();
+    private final LongAdder total = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final boolean detailed;
+
+    /** @param detailed whether to keep Prometheus latency histograms (off with monitoring off) */
+    public RequestMetrics(boolean detailed) {
+        this.detailed = detailed;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Counts one finished request on {@code endpoint} (a route name, never a raw path). Only
+     * prediction {@code traffic} feeds the live totals, error count and latency window that
+     * {@code /model_info} shows and the operator judges; probes, scrapes and dashboard polls would
+     * otherwise dilute them.
+     */
+    public void record(String endpoint, int status, long nanos, boolean traffic) {
+        if (traffic) {
+            total.increment();
+            if (status >= 400) {
+                errors.increment();
+            }
+            window.record(nanos);
+        }
+        if (!detailed) {
+            return;
+        }
+        requests.computeIfAbsent(endpoint + '|' + status, key -> Counter.builder("modelship.requests")
+                .description("HTTP requests by endpoint and status")
+                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                .register(registry)).increment();
+        latencies.computeIfAbsent(endpoint, key -> Timer.builder("modelship.request.duration")
+                .description("HTTP request latency")
+                .tags("endpoint", endpoint)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public long totalRequests() {
+        return total.sum();
+    }
+
+    public long errorResponses() {
+        return errors.sum();
+    }
+
+    public LatencyWindow.Percentiles latency() {
+        return window.percentiles();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+}

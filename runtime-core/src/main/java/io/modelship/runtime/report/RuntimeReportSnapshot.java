@@ -1,0 +1,83 @@
+package io.modelship.runtime.report;
+
+import io.modelship.api.v1alpha1.status.BinnedCounts;
+import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.drift.Histogram;
+import io.modelship.drift.ReferenceBins;
+import io.modelship.runtime.inference.InferenceService;
+import io.modelship.runtime.inference.ModelRuntime;
+import io.modelship.runtime.monitoring.AccuracySnapshot;
+import io.modelship.runtime.monitoring.DriftMonitor;
+import io.modelship.runtime.monitoring.DriftWindow;
+import io.modelship.runtime.monitoring.LatencyWindow;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What this pod writes under {@code status.runtimeReports.<pod>}: its readiness, load error,
+ * counters, latency, accuracy window and the raw drift-window histograms next to their reference
+ * fractions, so the operator can merge all pods' bins and score them.
+ */
+public final class RuntimeReportSnapshot {
+
+    private RuntimeReportSnapshot() {}
+
+    public static RuntimeReport of(ModelRuntime runtime) {
+        RuntimeReport report = new RuntimeReport();
+        // The version the operator deployed, so a pod whose model failed to load is still counted.
+        report.setVersion(runtime.config().modelVersion());
+        report.setReady(runtime.ready());
+        report.setModelLoaded(runtime.loaded());
+        report.setLoadError(runtime.loadError());
+        report.setRequestCount(runtime.metrics().totalRequests());
+        report.setErrorCount(runtime.metrics().errorResponses());
+        LatencyWindow.Percentiles latency = runtime.metrics().latency();
+        if (latency.count() > 0) {
+            report.setLatencyP50Ms(latency.p50());
+            report.setLatencyP99Ms(latency.p99());
+        }
+        InferenceService service = runtime.serviceOrNull();
+        if (service == null) {
+            return report;
+        }
+        if (report.getVersion() == null) {
+            report.setVersion(service.manifest().version());
+        }
+        AccuracySnapshot accuracy = service.accuracy();
+        if (accuracy != null) {
+            report.setAccuracyBaseline(accuracy.trainingAccuracy());
+            report.setAccuracyLabelled((long) accuracy.windowCount());
+            report.setAccuracyCorrect(accuracy.accuracy() == null ? 0L
+                    : Math.round(accuracy.accuracy() * accuracy.windowCount()));
+        }
+        DriftMonitor drift = service.driftMonitor();
+        if (drift != null) {
+            DriftWindow window = drift.window();
+            Map<String, BinnedCounts> features = new LinkedHashMap<>();
+            for (int j = 0; j < drift.featureNames().size(); j++) {
+                ReferenceBins reference = drift.featureReferences().get(j);
+                features.put(drift.featureNames().get(j),
+                        bins(Arrays.stream(reference.edges()).boxed().toList(), null, reference,
+                                window.features().get(j)));
+            }
+            report.setFeatures(features);
+            report.setPrediction(service.regression()
+                    ? bins(Arrays.stream(service.predictionEdges()).boxed().toList(), null, drift.predictionReference(),
+                            window.predictions())
+                    : bins(null, service.labels(), drift.predictionReference(), window.predictions()));
+        }
+        return report;
+    }
+
+    private static BinnedCounts bins(List<Double> edges, List<String> labels, ReferenceBins reference,
+            Histogram observed) {
+        BinnedCounts bins = new BinnedCounts();
+        bins.setEdges(edges);
+        bins.setLabels(labels);
+        bins.setReference(Arrays.stream(reference.fractions()).boxed().toList());
+        bins.setCounts(Arrays.stream(observed.counts()).boxed().toList());
+        return bins;
+    }
+}
