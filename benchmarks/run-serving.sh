@@ -38,8 +38,8 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
-$PY -c 'import sklearn, fastapi, uvicorn, joblib' 2>/dev/null \
-  || missing+=(python3-sklearn python3-fastapi python3-uvicorn python3-joblib)
+$PY -c 'import sklearn, fastapi, uvicorn, joblib, onnx' 2>/dev/null \
+  || missing+=(python3-sklearn python3-fastapi python3-uvicorn python3-joblib python3-onnx)
 if ((${#missing[@]})); then
   echo "run-serving: missing prerequisites; install them (Debian bookworm) with:" >&2
   echo "  apt-get update && apt-get install -y ${missing[*]}" >&2

@@ -14,17 +14,17 @@ import java.nio.file.Path;
  * scikit-learn, XGBoost, LightGBM and PyTorch models. What it serves is checked at load
  * ({@link OnnxSignature}); anything else is refused naming what was found.
  *
- * <p>Threads: every session runs single-threaded inside ({@code intra_op} 1, {@code inter_op} 1,
- * sequential execution, no spinning). Jetty's request threads already run one request per core, so
- * operator-level threads would only compete with them for the same cores (see the README for the
- * measurements). {@value #INTRA_OP_THREADS_ENV} raises the intra-op count for deployments that send
- * few, large batches.
+ * <p>Threads: requests run on a single-threaded session ({@code intra_op} 1, {@code inter_op} 1,
+ * sequential execution, no spinning): Jetty's request threads already run one request per core, so
+ * operator-level threads would only compete with them. Batches of 64 rows or more run on a second
+ * session with {@value #INTRA_OP_THREADS_ENV} intra-op threads (default: the available processors),
+ * because a lone large batch would otherwise use one core; set it to 1 for a single session.
  */
 public final class OnnxFormat implements ModelFormat {
 
     public static final String NAME = "onnx";
     public static final String ARTIFACT_FILE = "model.onnx";
-    /** Intra-op threads per session (default 1). */
+    /** Intra-op threads of the batch session (default: available processors; 1: no batch session). */
     public static final String INTRA_OP_THREADS_ENV = "ONNX_INTRA_OP_THREADS";
 
     @Override
@@ -40,21 +40,30 @@ public final class OnnxFormat implements ModelFormat {
     @Override
     public LoadedModel load(Path artifact, ModelSpec spec) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads(System.getenv(INTRA_OP_THREADS_ENV)))) {
-            session = env.createSession(artifact.toString(), options);
-        } catch (OrtException e) {
-            throw new ModelPackageException("ONNX Runtime cannot load " + artifact.getFileName() + ": "
-                    + e.getMessage(), e);
-        }
+        int batchThreads = intraOpThreads(System.getenv(INTRA_OP_THREADS_ENV));
+        OrtSession session = session(env, artifact, 1);
+        OrtSession batchSession = null;
         try {
             OnnxSignature signature = OnnxSignature.of(session, spec);
-            OnnxModel model = new OnnxModel(env, session, signature, spec);
+            batchSession = batchThreads > 1 ? session(env, artifact, batchThreads) : null;
+            OnnxModel model = new OnnxModel(env, session, batchSession, signature, spec);
             model.checkLabels();
             return model;
         } catch (RuntimeException e) {
             closeQuietly(session);
+            if (batchSession != null) {
+                closeQuietly(batchSession);
+            }
             throw e;
+        }
+    }
+
+    private static OrtSession session(OrtEnvironment env, Path artifact, int intraOpThreads) {
+        try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads)) {
+            return env.createSession(artifact.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelPackageException("ONNX Runtime cannot load " + artifact.getFileName() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -71,7 +80,7 @@ public final class OnnxFormat implements ModelFormat {
 
     static int intraOpThreads(String value) {
         if (value == null || value.isBlank()) {
-            return 1;
+            return Runtime.getRuntime().availableProcessors();
         }
         try {
             int n = Integer.parseInt(value.trim());

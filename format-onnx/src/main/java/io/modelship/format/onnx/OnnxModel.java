@@ -24,13 +24,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An ONNX Runtime session serving one model. {@link OrtSession#run} is thread-safe, so request
- * threads share the session; each call feeds the whole batch as one {@code [N, F]} float tensor.
+ * ONNX Runtime sessions serving one model. {@link OrtSession#run} is thread-safe, so request
+ * threads share them; each call feeds the whole batch as one {@code [N, F]} float tensor. Small
+ * requests run on a single-threaded session (Jetty's request threads already use the cores);
+ * batches of at least {@link #BATCH_ROWS} rows, optionally, on a second session whose intra-op
+ * threads split the batch across the cores, which a lone large batch would otherwise leave idle.
  */
 final class OnnxModel implements LoadedModel {
 
     private final OrtEnvironment env;
+    /** Rows from which a request runs on the batch session, when there is one. */
+    static final int BATCH_ROWS = 64;
+
     private final OrtSession session;
+    private final OrtSession batchSession;
     private final OnnxSignature signature;
     private final List<String> labels;
     private final Set<String> outputs;
@@ -39,9 +46,11 @@ final class OnnxModel implements LoadedModel {
     /** ZipMap key of each label, in label order. */
     private final Object[] zipMapKeys;
 
-    OnnxModel(OrtEnvironment env, OrtSession session, OnnxSignature signature, ModelSpec spec) {
+    OnnxModel(OrtEnvironment env, OrtSession session, OrtSession batchSession, OnnxSignature signature,
+            ModelSpec spec) {
         this.env = env;
         this.session = session;
+        this.batchSession = batchSession;
         this.signature = signature;
         this.labels = spec.labels();
         this.outputs = signature.valueOutput() != null ? Set.of(signature.valueOutput())
@@ -113,8 +122,9 @@ final class OnnxModel implements LoadedModel {
 
     @Override
     public Predictions predict(double[][] rows) {
+        OrtSession runner = batchSession != null && rows.length >= BATCH_ROWS ? batchSession : session;
         try (OnnxTensor input = tensor(rows);
-                OrtSession.Result result = session.run(Map.of(signature.input(), input), outputs)) {
+                OrtSession.Result result = runner.run(Map.of(signature.input(), input), outputs)) {
             if (signature.valueOutput() != null) {
                 return Predictions.values(values((OnnxTensor) result.get(signature.valueOutput()).orElseThrow(),
                         rows.length));
@@ -231,6 +241,9 @@ final class OnnxModel implements LoadedModel {
     public void close() {
         try {
             session.close();
+            if (batchSession != null) {
+                batchSession.close();
+            }
         } catch (OrtException e) {
             // closing at shutdown: nothing left to do with the failure
         }

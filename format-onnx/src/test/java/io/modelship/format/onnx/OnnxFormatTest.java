@@ -148,7 +148,7 @@ class OnnxFormatTest {
 
     @Test
     void sessionThreadsAreValidated() {
-        assertThat(OnnxFormat.intraOpThreads(null)).isEqualTo(1);
+        assertThat(OnnxFormat.intraOpThreads(null)).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(OnnxFormat.intraOpThreads("2")).isEqualTo(2);
         assertThatThrownBy(() -> OnnxFormat.intraOpThreads("0")).hasMessageContaining("ONNX_INTRA_OP_THREADS");
     }
