@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -63,7 +61,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   private final WatchHub hub = new WatchHub();
   private final KubernetesMockServer mock;
-  private final HttpServer front;
+  private final VertxFront front;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient backend = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI mockUri;
@@ -79,10 +77,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     mockUri = URI.create("http://127.0.0.1:" + mock.getPort());
     catalog = new ApiCatalog(() -> backendJson("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
     openApi = new OpenApiDocuments(catalog);
-    front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-    front.setExecutor(executor);
-    front.createContext("/", this::handle);
-    front.start();
+    front = new VertxFront("127.0.0.1", port, executor, this::handle);
     this.kubeconfig = kubeconfig;
     writeKubeconfig();
   }
@@ -113,11 +108,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + front.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + front.port());
   }
 
   public int port() {
-    return front.getAddress().getPort();
+    return front.port();
   }
 
   public Path kubeconfig() {
@@ -155,20 +150,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      URI uri = ex.getRequestURI();
+  private void handle(Exchange ex) {
+    try {
+      URI uri = ex.uri();
       String path = uri.getRawPath();
       Map<String, String> query = Selectors.query(uri.getRawQuery());
-      String method = ex.getRequestMethod();
-      if ("websocket".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Upgrade"))) {
-        // Fabric8 clients try a WebSocket watch first and fall back to an HTTP watch on 503.
-        sendStatus(ex, 503, "ServiceUnavailable", "watches are served over HTTP here");
-        return;
-      }
-      String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+      String method = ex.method();
+      String contentType = ex.header("Content-Type");
       if (contentType != null && contentType.contains("protobuf")) {
-        // Only JSON is stored; client-go retries in JSON after a 415.
+        // Only JSON is stored; client-go retries some requests in JSON after a 415.
         sendStatus(ex, 415, "UnsupportedMediaType", "the local API accepts JSON only, not " + contentType);
         return;
       }
@@ -183,9 +173,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
       }
       forward(ex, resourcePath.orElse(null), query);
     } catch (IOException e) {
-      log.debug("request {} ended: {}", ex.getRequestURI(), e.getMessage());
+      log.debug("request {} ended: {}", ex.uri(), e.getMessage());
     } catch (RuntimeException e) {
-      log.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+      log.warn("request {} {} failed", ex.method(), ex.uri(), e);
       try {
         sendStatus(ex, 500, "InternalError", String.valueOf(e.getMessage()));
       } catch (IOException | RuntimeException ignored) {
@@ -195,7 +185,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /** Discovery, version and health; false when the path is not one of them. */
-  private boolean serveNonResource(HttpExchange ex, String path) throws IOException {
+  private boolean serveNonResource(Exchange ex, String path) throws IOException {
     String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     String[] s = p.split("/");
     JsonNode body = null;
@@ -244,21 +234,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return true;
   }
 
-  private void forward(HttpExchange ex, ResourcePath where, Map<String, String> query) throws IOException {
-    String method = ex.getRequestMethod();
+  private void forward(Exchange ex, ResourcePath where, Map<String, String> query) throws IOException {
+    String method = ex.method();
     String fieldSelector = query.get("fieldSelector");
-    String rawQuery = ex.getRequestURI().getRawQuery();
+    String rawQuery = ex.uri().getRawQuery();
     if (method.equals("GET") && fieldSelector != null) {
       rawQuery = Stream.of(rawQuery.split("&")).filter(q -> !q.startsWith("fieldSelector="))
           .collect(Collectors.joining("&"));
     }
-    byte[] requestBody = ex.getRequestBody().readAllBytes();
+    byte[] requestBody = ex.body();
     HttpRequest.Builder request = HttpRequest.newBuilder(
-            mockUri.resolve(ex.getRequestURI().getRawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery)))
+            mockUri.resolve(ex.uri().getRawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery)))
         .timeout(Duration.ofSeconds(30))
         .method(method, requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(requestBody));
-    String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    String contentType = ex.header("Content-Type");
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -292,7 +282,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
       ((ObjectNode) json).set("items", kept);
     }
     Optional<ApiResource> resource = catalog.find(where.group(), where.version(), where.resource());
-    if (TableConverter.wantsTable(ex.getRequestHeaders().getFirst("Accept")) && resource.isPresent()
+    if (TableConverter.wantsTable(ex.header("Accept")) && resource.isPresent()
         && where.subresource() == null) {
       List<JsonNode> objects = new ArrayList<>();
       if (json.has("items")) {
@@ -334,7 +324,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return code == 404 ? "the server could not find the requested resource" : "request failed with " + code;
   }
 
-  private void watch(HttpExchange ex, ResourcePath where, Map<String, String> query) throws IOException {
+  private void watch(Exchange ex, ResourcePath where, Map<String, String> query) throws IOException {
     Predicate<JsonNode> filter = Selectors.labels(query.get("labelSelector"))
         .and(Selectors.fields(query.get("fieldSelector")));
     if (where.namespace() != null) {
@@ -344,7 +334,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
       filter = filter.and(o -> where.name().equals(o.path("metadata").path("name").asText()));
     }
     Optional<ApiResource> resource = catalog.find(where.group(), where.version(), where.resource());
-    boolean table = TableConverter.wantsTable(ex.getRequestHeaders().getFirst("Accept")) && resource.isPresent();
+    boolean table = TableConverter.wantsTable(ex.header("Accept")) && resource.isPresent();
     String includeObject = query.get("includeObject");
     long timeout = Math.min(parseLong(query.get("timeoutSeconds"), DEFAULT_WATCH_SECONDS), DEFAULT_WATCH_SECONDS);
     String rv = query.getOrDefault("resourceVersion", "");
@@ -353,20 +343,14 @@ public final class EmbeddedApiServer implements AutoCloseable {
     try {
       subscription = hub.subscribe(from);
     } catch (WatchHub.ExpiredException e) {
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, 0);
-      OutputStream out = ex.getResponseBody();
+      Exchange.EventStream out = ex.stream();
       ObjectNode event = JSON.createObjectNode().put("type", "ERROR");
       event.set("object", status(410, "Expired", e.getMessage()));
-      out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      out.send(event.toString());
       return;
     }
     try (subscription) {
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.getResponseHeaders().set("Cache-Control", "no-cache, private");
-      ex.sendResponseHeaders(200, 0);
-      OutputStream out = ex.getResponseBody();
+      Exchange.EventStream out = ex.stream();
       long skipUpTo = 0;
       if (from == 0) {
         // No version given: the current objects first, as synthetic ADDED events.
@@ -379,11 +363,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
             writeEvent(out, "ADDED", item, resource, table, includeObject);
           }
         }
-        out.flush();
       }
       long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        WatchHub.Change change = subscription.next(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      while (System.nanoTime() < deadline && out.isOpen()) {
+        WatchHub.Change change = subscription.next(Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         if (change == null) {
           if (subscription.isClosed()) {
             break;
@@ -400,24 +383,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
         if (type == null) {
           continue;
         }
-        JsonNode object = is ? change.newObject() : change.oldObject();
-        if (type.equals("DELETED") && change.newObject() == null) {
-          object = change.oldObject();
-        }
-        writeEvent(out, type, object, resource, table, includeObject);
-        out.flush();
+        writeEvent(out, type, is ? change.newObject() : change.oldObject(), resource, table, includeObject);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void writeEvent(OutputStream out, String type, JsonNode object, Optional<ApiResource> resource,
+  private void writeEvent(Exchange.EventStream out, String type, JsonNode object, Optional<ApiResource> resource,
       boolean table, String includeObject) throws IOException {
     ObjectNode event = JSON.createObjectNode().put("type", type);
     event.set("object", table ? tables.table(resource.orElseThrow(), List.of(object),
         object.path("metadata").path("resourceVersion").asText(null), includeObject) : object);
-    out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+    out.send(event.toString());
   }
 
   private static String collectionPath(ResourcePath where) {
@@ -454,26 +432,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
   }
 
-  private static void sendStatus(HttpExchange ex, int code, String reason, String message) throws IOException {
+  private static void sendStatus(Exchange ex, int code, String reason, String message) throws IOException {
     sendJson(ex, code, status(code, reason, message));
   }
 
-  private static void sendJson(HttpExchange ex, int code, JsonNode body) throws IOException {
+  private static void sendJson(Exchange ex, int code, JsonNode body) throws IOException {
     send(ex, code, "application/json", JSON.writeValueAsBytes(body));
   }
 
-  private static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      ex.getResponseBody().write(body);
-    }
+  private static void send(Exchange ex, int code, String contentType, byte[] body) throws IOException {
+    ex.respond(code, contentType, body);
   }
 
   @Override
   public void close() {
     hub.close();
-    front.stop(0);
+    front.close();
     executor.shutdownNow();
     mock.destroy();
   }
