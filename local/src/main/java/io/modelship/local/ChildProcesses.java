@@ -19,6 +19,7 @@ public final class ChildProcesses implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChildProcesses.class);
   private final List<Process> running = new CopyOnWriteArrayList<>();
+  private final List<Long> started = new CopyOnWriteArrayList<>();
   private final Thread hook = new Thread(this::stopAll, "stop-child-processes");
 
   public ChildProcesses() {
@@ -32,6 +33,7 @@ public final class ChildProcesses implements AutoCloseable {
     builder.environment().putAll(env);
     Process p = builder.start();
     running.add(p);
+    started.add(p.pid());
     return p;
   }
 
@@ -52,6 +54,11 @@ public final class ChildProcesses implements AutoCloseable {
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     running.remove(p);
+  }
+
+  /** The pid of every process ever started here. */
+  public List<Long> startedPids() {
+    return List.copyOf(started);
   }
 
   /** Processes started and not yet stopped (some may have exited by themselves). */
