@@ -72,7 +72,7 @@ public final class ApiCatalog {
             names.path("plural").asText(), names.path("singular").asText(names.path("kind").asText().toLowerCase()),
             names.path("kind").asText(), "Namespaced".equals(spec.path("scope").asText()),
             strings(names.path("shortNames")), strings(names.path("categories")), List.copyOf(subresources),
-            List.copyOf(columns)));
+            List.copyOf(columns), version.path("schema").path("openAPIV3Schema")));
       }
     }
     return all;

@@ -243,6 +243,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
           .collect(Collectors.joining("&"));
     }
     byte[] requestBody = ex.body();
+    String requestType = ex.header("Content-Type");
+    if (where != null && requestBody.length > 0 && (method.equals("POST") || method.equals("PUT")
+        || method.equals("PATCH")) && requestType != null && !requestType.contains("json-patch")) {
+      ApiResource target = catalog.find(where.group(), where.version(), where.resource()).orElse(null);
+      if (target != null && target.schema() != null) {
+        JsonNode object = JSON.readTree(requestBody);
+        SchemaPruning.prune(object, target.schema());
+        requestBody = JSON.writeValueAsBytes(object);
+      }
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(
             mockUri.resolve(ex.uri().getRawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery)))
         .timeout(Duration.ofSeconds(30))
