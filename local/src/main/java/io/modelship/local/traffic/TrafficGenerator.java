@@ -105,6 +105,16 @@ public final class TrafficGenerator implements AutoCloseable {
   }
 
   private void sendOne() {
+    try {
+      send();
+    } catch (RuntimeException e) {
+      // A failed tick must not end the schedule (an exception would cancel it).
+      failed.incrementAndGet();
+      org.slf4j.LoggerFactory.getLogger(TrafficGenerator.class).warn("traffic tick failed", e);
+    }
+  }
+
+  private void send() {
     Optional<String> base = target.get();
     if (base.isEmpty()) {
       return;
