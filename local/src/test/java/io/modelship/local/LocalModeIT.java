@@ -67,6 +67,20 @@ class LocalModeIT {
       assertThat(kubectl.run("get", "deploy", "-n", "ml").out()).containsPattern("iris-1-0-0\\s+2/2\\s+2\\s+2");
       assertThat(kubectl.run("get", "pods", "-n", "ml").out()).containsPattern("iris-1-0-0-\\S+\\s+1/1\\s+Running\\s+0");
 
+      // A runtime that dies is restarted and shows as a restarting pod, as a kubelet shows it.
+      Pod victim = cluster.client().pods().inNamespace("ml").list().getItems().getFirst();
+      long victimPid = pid(victim);
+      ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Pod p = cluster.client().pods().inNamespace("ml").withName(victim.getMetadata().getName()).get();
+        var cs = p.getStatus().getContainerStatuses().getFirst();
+        return cs.getRestartCount() == 1 && Boolean.TRUE.equals(cs.getReady()) && pid(p) != victimPid;
+      });
+      assertThat(kubectl.run("get", "pod", victim.getMetadata().getName(), "-n", "ml").out())
+          .containsPattern("1/1\\s+Running\\s+1\\s");
+      List<Long> stablePids = cluster.client().pods().inNamespace("ml").list().getItems().stream()
+          .map(LocalModeIT::pid).toList();
+
       Path edited = work.resolve("iris-2.0.0.yaml");
       Files.writeString(edited, Files.readString(manifest).replace("\"1.0.0\"", "\"2.0.0\"")
           .replace("/1.0.0.tar.gz", "/2.0.0.tar.gz"));
@@ -78,6 +92,9 @@ class LocalModeIT {
       });
       await().atMost(Duration.ofSeconds(30)).until(() -> "2.0.0".equals(predictedVersion(cluster)));
       assertThat(kubectl.run("get", "md", "-n", "ml").out()).containsPattern("iris\\s+iris\\s+2\\.0\\.0\\s+RollingUpdate");
+      // The retired version's processes are stopped, not just its Pod objects deleted.
+      await().atMost(Duration.ofSeconds(30)).until(() -> stablePids.stream()
+          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
       for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
         ports.add(e.port());
@@ -98,6 +115,11 @@ class LocalModeIT {
         throw new AssertionError("port " + port + " is still bound", e);
       }
     }
+  }
+
+  private static long pid(Pod pod) {
+    return Long.parseLong(pod.getStatus().getContainerStatuses().getFirst().getContainerID()
+        .substring("process://".length()));
   }
 
   private static JsonNode md(LocalCluster cluster) {

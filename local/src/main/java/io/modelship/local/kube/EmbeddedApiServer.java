@@ -13,7 +13,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,12 +120,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** A Fabric8 client configured from the written kubeconfig, as the operator and the pods get it. */
   public KubernetesClient client() {
-    try {
-      Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-      return new KubernetesClientBuilder().withConfig(config).build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Config config = Config.fromKubeconfig(kubeconfig.toFile());
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   private void writeKubeconfig() throws IOException {

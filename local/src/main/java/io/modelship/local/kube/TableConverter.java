@@ -255,7 +255,7 @@ public final class TableConverter {
     }
   }
 
-  /** As Kubernetes' {@code duration.HumanDuration}: 45s, 3m12s, 15m, 2h5m, 10h, 3d4h, 20d, 2y. */
+  /** As Kubernetes' {@code duration.HumanDuration}: 45s, 3m12s, 125m, 5h30m, 10h, 3d4h, 20d, 2y. */
   public static String humanDuration(Duration d) {
     long seconds = Math.max(0, d.toSeconds());
     if (seconds < 120) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,12 +32,5 @@ class SelectorsTest {
       "involvedObject.uid= | true"})
   void fieldSelectors(String selector, boolean matches) throws Exception {
     assertThat(Selectors.fields(selector).test(object())).isEqualTo(matches);
-  }
-
-  @ParameterizedTest
-  @CsvSource({"0,0s", "45,45s", "119,119s", "192,3m12s", "600,10m", "7500,2h5m", "36000,10h", "273600,3d4h",
-      "1728000,20d", "63072000,2y"})
-  void agesAsKubectlPrintsThem(long seconds, String expected) {
-    assertThat(TableConverter.humanDuration(Duration.ofSeconds(seconds))).isEqualTo(expected);
   }
 }
