@@ -77,6 +77,7 @@ public final class PodRunner implements AutoCloseable {
   private final List<String> jvmOptions;
   private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final java.util.concurrent.ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pod-runner").factory());
 
@@ -380,20 +381,45 @@ public final class PodRunner implements AutoCloseable {
     return new PodConditionBuilder().withType(type).withStatus(status).build();
   }
 
+  /**
+   * Stops a pod as a kubelet terminates one: not ready at once (so the router drops it), then the
+   * process gets SIGTERM and its shutdown delay and drain, then the Pod object goes. In the
+   * background, so one slow shutdown does not hold up the other pods.
+   */
   private void stop(LocalPod pod, boolean deleteObject) {
     pod.state = LocalPod.State.STOPPING;
+    pod.ready = false;
     pods.remove(pod.key());
-    if (pod.process != null) {
-      log.info("pod {} stopping (pid {})", pod.key(), pod.process.pid());
-      processes.stop(pod.process, Duration.ofSeconds(15));
-    }
     if (deleteObject) {
       try {
-        client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
+        client.pods().inNamespace(pod.namespace).withName(pod.name).editStatus(p -> {
+          if (p.getStatus() != null && p.getStatus().getConditions() != null) {
+            p.getStatus().getConditions().forEach(c -> {
+              if (c.getType().equals("Ready") || c.getType().equals("ContainersReady")) {
+                c.setStatus("False");
+              }
+            });
+            p.getStatus().getContainerStatuses().forEach(c -> c.setReady(false));
+          }
+          return p;
+        });
       } catch (KubernetesClientException e) {
         log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
       }
     }
+    stopping.submit(() -> {
+      if (pod.process != null) {
+        log.info("pod {} stopping (pid {})", pod.key(), pod.process.pid());
+        processes.stop(pod.process, Duration.ofSeconds(15));
+      }
+      if (deleteObject) {
+        try {
+          client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
+        } catch (KubernetesClientException e) {
+          log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
+        }
+      }
+    });
   }
 
   static String templateHash(Deployment d) {
@@ -426,9 +452,11 @@ public final class PodRunner implements AutoCloseable {
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
+      List.copyOf(pods.values()).forEach(p -> stop(p, false));
+      stopping.shutdown();
+      stopping.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List.copyOf(pods.values()).parallelStream().forEach(p -> stop(p, false));
   }
 }
