@@ -13,7 +13,7 @@ import java.util.Map;
  * The Fabric8 mock server's CRUD dispatcher with JSON merge patches applied as RFC 7386 and the API
  * server apply them: lists replaced, null removing a key. The stock mock appends to lists and keeps
  * nulls, which would make repeated runtime reports and pruning look broken when they are not.
- * Shared by the runtime's and the operator's tests (api test-jar).
+ * Shared by the runtime's and the operator's tests and by local mode's embedded API.
  */
 public class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
 

@@ -1,0 +1,186 @@
+package io.modelship.local;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelship.local.kube.EmbeddedApiServer;
+import io.modelship.local.pods.ModelStore;
+import io.modelship.local.pods.PodRunner;
+import io.modelship.local.traffic.TrafficRouter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on this machine: the embedded API, the operator jar as a child process, the
+ * pod runner (serving-runtime processes) and the traffic router. Closing it stops every process it
+ * started and every port it opened.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** Where the parts are: the repository (crds/, examples/, the jars) and a scratch directory. */
+  public record Layout(Path home, Path workDir) {
+    public Path operatorJar() {
+      return home.resolve("operator/target/operator.jar");
+    }
+
+    public Path runtimeJar() {
+      return home.resolve("serving-runtime/target/serving-runtime.jar");
+    }
+
+    public Path runtimeAotCache() {
+      return home.resolve("serving-runtime/target/serving-runtime.aot");
+    }
+
+    public Path kubeconfig() {
+      return workDir.resolve("kubeconfig");
+    }
+
+    public Path models() {
+      return workDir.resolve("models");
+    }
+
+    public Path logs() {
+      return workDir.resolve("logs");
+    }
+  }
+
+  private final Layout layout;
+  private final ChildProcesses processes = new ChildProcesses();
+  private EmbeddedApiServer api;
+  private KubernetesClient client;
+  private Process operator;
+  private PodRunner pods;
+  private TrafficRouter router;
+
+  private LocalCluster(Layout layout) {
+    this.layout = layout;
+  }
+
+  public static LocalCluster start(Layout layout, int apiPort) throws IOException {
+    for (Path jar : List.of(layout.operatorJar(), layout.runtimeJar())) {
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");
+      }
+    }
+    Files.createDirectories(layout.logs());
+    Files.createDirectories(layout.models());
+    LocalCluster cluster = new LocalCluster(layout);
+    try {
+      cluster.startParts(apiPort);
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private void startParts(int apiPort) throws IOException {
+    api = EmbeddedApiServer.start(apiPort, layout.kubeconfig(), layout.home().resolve("crds"));
+    client = api.client();
+    log.info("Kubernetes API on {} (kubeconfig {})", api.uri(), layout.kubeconfig());
+    int operatorPort = freePort();
+    operator = processes.start(List.of(Java.launcher(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+            layout.operatorJar().toString(), "--leader-election", "false", "--http-port",
+            Integer.toString(operatorPort)),
+        Map.of("KUBECONFIG", layout.kubeconfig().toString()), layout.logs().resolve("operator.log"));
+    awaitHttp(URI.create("http://127.0.0.1:" + operatorPort + "/readyz"), Duration.ofSeconds(90), "the operator");
+    log.info("operator running (pid {}), log {}", operator.pid(), layout.logs().resolve("operator.log"));
+    // Small heaps and C1 only: several runtimes share a laptop's cores with the operator.
+    List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
+    if (Files.isRegularFile(layout.runtimeAotCache())) {
+      // The build's AOT cache halves start-up; a JVM that cannot use it says nothing and starts normally.
+      jvm.addAll(List.of("-XX:AOTCache=" + layout.runtimeAotCache(), "-Xlog:aot=off", "-Xlog:cds=off"));
+    }
+    pods = new PodRunner(client, processes, layout.runtimeJar(), layout.kubeconfig(),
+        new ModelStore(List.of(layout.models(), layout.home().resolve("examples/models"))), layout.workDir(), jvm)
+        .start();
+    router = new TrafficRouter(client).start();
+  }
+
+  private void awaitHttp(URI uri, Duration timeout, String what) throws IOException {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!operator.isAlive()) {
+        throw new IllegalStateException(what + " exited with " + operator.exitValue() + "; see "
+            + layout.logs().resolve("operator.log"));
+      }
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + what, e);
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + what, e);
+      }
+    }
+    throw new IllegalStateException(what + " was not ready within " + timeout);
+  }
+
+  static int freePort() throws IOException {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public EmbeddedApiServer api() {
+    return api;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public TrafficRouter router() {
+    return router;
+  }
+
+  public ChildProcesses processes() {
+    return processes;
+  }
+
+  @Override
+  public void close() {
+    if (router != null) {
+      router.close();
+    }
+    if (pods != null) {
+      pods.close();
+    }
+    if (operator != null) {
+      processes.stop(operator, Duration.ofSeconds(10));
+    }
+    processes.close();
+    if (client != null) {
+      client.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+  }
+}

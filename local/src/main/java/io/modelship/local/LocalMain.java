@@ -1,0 +1,135 @@
+package io.modelship.local;
+
+import io.modelship.local.scenario.Scenario;
+import io.modelship.local.scenario.ScenarioRunner;
+import io.modelship.local.scenario.Verdict;
+import io.modelship.local.traffic.TrafficRouter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code modelship-local}: the whole system on this machine, running one rollout scenario. */
+@Command(name = "modelship-local", mixinStandardHelpOptions = true,
+    description = "Runs Modelship on this machine without a cluster: an embedded Kubernetes API, the operator, "
+        + "serving-runtime processes as pods, a traffic router and a traffic generator; applies iris 1.0.0, "
+        + "rolls out a new version and shows the rollout live. A local simulation of a cluster, not a cluster.")
+public final class LocalMain implements Callable<Integer> {
+
+  @Option(names = "--scenario", defaultValue = "canary",
+      description = "canary | bluegreen | rollback | rolling (default: ${DEFAULT-VALUE})")
+  String scenario;
+
+  @Option(names = "--keep-running", description = "stay up after the scenario for kubectl; Ctrl-C stops everything")
+  boolean keepRunning;
+
+  @Option(names = "--rps", defaultValue = "20", description = "requests per second the traffic generator sends")
+  double rps;
+
+  @Option(names = "--home", defaultValue = ".", description = "the Modelship checkout (crds/, examples/, the jars)")
+  Path home;
+
+  @Option(names = "--work-dir", description = "scratch directory for the kubeconfig, logs and models "
+      + "(default: HOME/local/target/run)")
+  Path workDir;
+
+  @Option(names = "--api-port", defaultValue = "0", description = "port of the Kubernetes API (0: any free port)")
+  int apiPort;
+
+  @Option(names = "--timeout", defaultValue = "8m", description = "how long the rollout may take (e.g. 8m, 300s)")
+  String timeout;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LocalMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Scenario chosen;
+    try {
+      chosen = Scenario.valueOf(scenario.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      System.err.println("unknown --scenario " + scenario + "; one of canary, bluegreen, rollback, rolling");
+      return 2;
+    }
+    if (rps <= 0 || rps > 10_000) {
+      System.err.println("--rps must be in (0, 10000], got " + rps);
+      return 2;
+    }
+    Duration limit = parseDuration(timeout);
+    Path root = home.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root.resolve("crds")) || !Files.isDirectory(root.resolve("examples/local"))) {
+      System.err.println(root + " is not a Modelship checkout (no crds/ or examples/local/); use --home");
+      return 2;
+    }
+    Path work = (workDir == null ? root.resolve("local/target/run") : workDir).toAbsolutePath().normalize();
+    LocalCluster.Layout layout = new LocalCluster.Layout(root, work);
+    System.out.println("starting the local cluster (logs in " + layout.logs() + ")");
+    LocalCluster cluster = LocalCluster.start(layout, apiPort);
+    Thread hook = new Thread(cluster::close, "stop-local-cluster");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ScenarioRunner runner = new ScenarioRunner(cluster, chosen, rps, System.out, System.console() != null, limit);
+    Verdict verdict;
+    try {
+      verdict = runner.run();
+    } catch (RuntimeException e) {
+      verdict = new Verdict(Verdict.Outcome.FAILED, String.valueOf(e.getMessage()));
+    }
+    System.out.println();
+    System.out.println((verdict.outcome() == Verdict.Outcome.SUCCEEDED ? "scenario " + chosen.cliName() + " ended as it should: "
+        : "scenario " + chosen.cliName() + " did NOT end as it should: ") + verdict.message());
+    if (keepRunning) {
+      printTour(cluster);
+      new CountDownLatch(1).await();
+    }
+    runner.close();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    cluster.close();
+    return verdict.outcome() == Verdict.Outcome.SUCCEEDED ? 0 : 1;
+  }
+
+  private static void printTour(LocalCluster cluster) {
+    Path kubeconfig = cluster.layout().kubeconfig().toAbsolutePath();
+    System.out.println();
+    System.out.println("Still running (Ctrl-C stops everything). Kubeconfig: " + kubeconfig);
+    System.out.println("  export KUBECONFIG=" + kubeconfig);
+    System.out.println("  kubectl get md -n ml");
+    System.out.println("  kubectl get md iris -n ml -w");
+    System.out.println("  kubectl describe md iris -n ml");
+    System.out.println("  kubectl get deploy,pods,svc,hpa,pdb,httproute -n ml");
+    System.out.println("  kubectl wait --for=condition=Ready md/iris -n ml");
+    System.out.println("  kubectl modelship get iris -n ml --watch");
+    System.out.println("  kubectl annotate md/iris -n ml modelship.io/promote=$(date +%s)");
+    System.out.println("  kubectl get md iris -n ml -o yaml");
+    System.out.println("Endpoints on this machine:");
+    for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
+      System.out.println("  " + e.kind() + " " + e.namespace() + "/" + e.name() + "  " + e.url());
+    }
+    cluster.router().service("ml", "iris").ifPresent(e -> System.out.println(
+        "  curl -s " + e.url() + "/predict -H 'Content-Type: application/json' "
+            + "-d '{\"features\":{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}}'"));
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException();
+      };
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new LocalMain()),
+          "--timeout must look like 300s, 8m or 1h, got " + text);
+    }
+  }
+}

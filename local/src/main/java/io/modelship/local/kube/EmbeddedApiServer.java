@@ -1,0 +1,458 @@
+package io.modelship.local.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kubernetes API on 127.0.0.1 that real kubectl and the Fabric8 clients use: the Fabric8 mock
+ * server in CRUD mode (RFC 7386 merge patches) stores the objects, on a loopback port of its own;
+ * in front of it, this server answers what the mock does not — {@code /version}, API discovery,
+ * server-side tables, HTTP watches, field selectors, Status bodies for errors — and forwards the
+ * rest. It listens on the loopback interface only and, like a kind cluster's admin kubeconfig
+ * without TLS, asks for no credentials: kubectl sends bearer tokens over TLS only.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedApiServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The Kubernetes version the server says it is; kubectl's version dispatcher picks its client by it. */
+  public static final String KUBERNETES_VERSION = "v1.33.0";
+  static final String CONTEXT = "modelship-local";
+  private static final long DEFAULT_WATCH_SECONDS = 1800;
+
+  static {
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private final WatchHub hub = new WatchHub();
+  private final KubernetesMockServer mock;
+  private final VertxFront front;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient backend = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final URI mockUri;
+  private final ApiCatalog catalog;
+  private final OpenApiDocuments openApi;
+  private final TableConverter tables = new TableConverter(Clock.systemUTC());
+  private final Path kubeconfig;
+
+  private EmbeddedApiServer(int port, Path kubeconfig) throws IOException {
+    mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
+        new LocalApiDispatcher(hub), false);
+    mock.init(InetAddress.getLoopbackAddress(), 0);
+    mockUri = URI.create("http://127.0.0.1:" + mock.getPort());
+    catalog = new ApiCatalog(() -> backendJson("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
+    openApi = new OpenApiDocuments(catalog);
+    front = new VertxFront("127.0.0.1", port, executor, this::handle);
+    this.kubeconfig = kubeconfig;
+    writeKubeconfig();
+  }
+
+  /**
+   * Starts the API on {@code port} (0: any free port), writes its kubeconfig and installs the CRDs
+   * found in {@code crdDirectory} (YAML files; may be null) and the namespace {@code default}.
+   */
+  public static EmbeddedApiServer start(int port, Path kubeconfig, Path crdDirectory) throws IOException {
+    EmbeddedApiServer server = new EmbeddedApiServer(port, kubeconfig);
+    try (KubernetesClient client = server.client()) {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+          .withNewMetadata().withName("default").endMetadata().build()).create();
+      if (crdDirectory != null) {
+        try (Stream<Path> files = Files.list(crdDirectory)) {
+          for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml$")).sorted().toList()) {
+            try (InputStream in = Files.newInputStream(file)) {
+              client.load(in).create();
+            }
+          }
+        }
+      }
+    } catch (RuntimeException | IOException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + front.port());
+  }
+
+  public int port() {
+    return front.port();
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** A Fabric8 client configured from the written kubeconfig, as the operator and the pods get it. */
+  public KubernetesClient client() {
+    Config config = Config.fromKubeconfig(kubeconfig.toFile());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  private void writeKubeconfig() throws IOException {
+    ObjectNode config = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Config");
+    config.putArray("clusters").addObject().put("name", CONTEXT).putObject("cluster")
+        .put("server", uri().toString());
+    config.putArray("users").addObject().put("name", CONTEXT).putObject("user");
+    config.putArray("contexts").addObject().put("name", CONTEXT).putObject("context")
+        .put("cluster", CONTEXT).put("user", CONTEXT).put("namespace", "default");
+    config.put("current-context", CONTEXT);
+    config.putObject("preferences");
+    Files.createDirectories(kubeconfig.toAbsolutePath().getParent());
+    Path tmp = kubeconfig.resolveSibling(kubeconfig.getFileName() + ".tmp");
+    Files.writeString(tmp, new YAMLMapper().writeValueAsString(config));
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    Files.move(tmp, kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private void handle(Exchange ex) {
+    try {
+      URI uri = ex.uri();
+      String path = uri.getRawPath();
+      Map<String, String> query = Selectors.query(uri.getRawQuery());
+      String method = ex.method();
+      String contentType = ex.header("Content-Type");
+      if (contentType != null && contentType.contains("protobuf")) {
+        // Only JSON is stored; client-go retries some requests in JSON after a 415.
+        sendStatus(ex, 415, "UnsupportedMediaType", "the local API accepts JSON only, not " + contentType);
+        return;
+      }
+      if (method.equals("GET") && serveNonResource(ex, path)) {
+        return;
+      }
+      Optional<ResourcePath> resourcePath = ResourcePath.parse(path);
+      boolean watch = "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
+      if (method.equals("GET") && watch && resourcePath.isPresent()) {
+        watch(ex, resourcePath.get(), query);
+        return;
+      }
+      forward(ex, resourcePath.orElse(null), query);
+    } catch (IOException e) {
+      log.debug("request {} ended: {}", ex.uri(), e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("request {} {} failed", ex.method(), ex.uri(), e);
+      try {
+        sendStatus(ex, 500, "InternalError", String.valueOf(e.getMessage()));
+      } catch (IOException | RuntimeException ignored) {
+        // the response had started
+      }
+    }
+  }
+
+  /** Discovery, version and health; false when the path is not one of them. */
+  private boolean serveNonResource(Exchange ex, String path) throws IOException {
+    String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    String[] s = p.split("/");
+    JsonNode body = null;
+    if (p.equals("/version")) {
+      body = JSON.createObjectNode().put("major", "1").put("minor", "33")
+          .put("gitVersion", KUBERNETES_VERSION).put("gitCommit", "modelship-local").put("gitTreeState", "clean")
+          .put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "n/a").put("compiler", "java")
+          .put("platform", "linux/amd64");
+    } else if (p.equals("/api")) {
+      body = catalog.coreVersions("127.0.0.1:" + port());
+    } else if (p.equals("/apis")) {
+      body = catalog.groups();
+    } else if (p.equals("/api/v1")) {
+      body = catalog.resourceList("", "v1").orElse(null);
+    } else if (s.length == 3 && s[1].equals("apis")) {
+      body = catalog.group(s[2]).orElse(null);
+      if (body == null) {
+        sendStatus(ex, 404, "NotFound", "the server could not find the requested resource");
+        return true;
+      }
+    } else if (s.length == 4 && s[1].equals("apis")) {
+      body = catalog.resourceList(s[2], s[3]).orElse(null);
+      if (body == null) {
+        sendStatus(ex, 404, "NotFound", "the server could not find the requested resource");
+        return true;
+      }
+    } else if (p.equals("/healthz") || p.equals("/livez") || p.equals("/readyz")) {
+      send(ex, 200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
+      return true;
+    } else if (p.equals("/openapi/v3")) {
+      body = openApi.index();
+    } else if (p.startsWith("/openapi/v3/")) {
+      body = openApi.document(p.substring("/openapi/v3/".length())).orElse(null);
+      if (body == null) {
+        sendStatus(ex, 404, "NotFound", "no OpenAPI document for " + p);
+        return true;
+      }
+    } else if (p.startsWith("/openapi")) {
+      sendStatus(ex, 404, "NotFound", "only OpenAPI v3 discovery is served by the local API");
+      return true;
+    }
+    if (body == null) {
+      return false;
+    }
+    sendJson(ex, 200, body);
+    return true;
+  }
+
+  private void forward(Exchange ex, ResourcePath where, Map<String, String> query) throws IOException {
+    String method = ex.method();
+    String fieldSelector = query.get("fieldSelector");
+    String rawQuery = ex.uri().getRawQuery();
+    if (method.equals("GET") && fieldSelector != null) {
+      rawQuery = Stream.of(rawQuery.split("&")).filter(q -> !q.startsWith("fieldSelector="))
+          .collect(Collectors.joining("&"));
+    }
+    byte[] requestBody = ex.body();
+    String requestType = ex.header("Content-Type");
+    if (where != null && requestBody.length > 0 && (method.equals("POST") || method.equals("PUT")
+        || method.equals("PATCH")) && requestType != null && !requestType.contains("json-patch")) {
+      ApiResource target = catalog.find(where.group(), where.version(), where.resource()).orElse(null);
+      if (target != null && target.schema() != null) {
+        JsonNode object = JSON.readTree(requestBody);
+        SchemaPruning.prune(object, target.schema());
+        requestBody = JSON.writeValueAsBytes(object);
+      }
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            mockUri.resolve(ex.uri().getRawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery)))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+    String contentType = ex.header("Content-Type");
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    request.header("Accept", "application/json");
+    HttpResponse<byte[]> response;
+    try {
+      response = backend.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    int code = response.statusCode();
+    byte[] body = response.body();
+    if (code >= 400 && (body.length == 0 || body[0] != '{')) {
+      sendStatus(ex, code, reason(code), message(code, where));
+      return;
+    }
+    if (!method.equals("GET") || code != 200 || where == null) {
+      send(ex, code, response.headers().firstValue("Content-Type").orElse("application/json"), body);
+      return;
+    }
+    JsonNode json = JSON.readTree(body);
+    if (fieldSelector != null && json.has("items")) {
+      Predicate<JsonNode> fields = Selectors.fields(fieldSelector);
+      ArrayNode kept = JSON.createArrayNode();
+      json.path("items").forEach(item -> {
+        if (fields.test(item)) {
+          kept.add(item);
+        }
+      });
+      ((ObjectNode) json).set("items", kept);
+    }
+    Optional<ApiResource> resource = catalog.find(where.group(), where.version(), where.resource());
+    if (TableConverter.wantsTable(ex.header("Accept")) && resource.isPresent()
+        && where.subresource() == null) {
+      List<JsonNode> objects = new ArrayList<>();
+      if (json.has("items")) {
+        json.path("items").forEach(objects::add);
+      } else {
+        objects.add(json);
+      }
+      String rv = json.path("metadata").path("resourceVersion").asText(null);
+      sendJson(ex, 200, tables.table(resource.get(), objects, rv, query.get("includeObject")));
+      return;
+    }
+    if (json.has("items") && resource.isPresent()) {
+      // The mock leaves out the list's kind for some resources; clients decode by it.
+      ObjectNode list = (ObjectNode) json;
+      list.put("kind", resource.get().kind() + "List").put("apiVersion", resource.get().groupVersion());
+    }
+    sendJson(ex, 200, json);
+  }
+
+  private static String reason(int code) {
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      case 405 -> "MethodNotAllowed";
+      case 409 -> "Conflict";
+      case 422 -> "Invalid";
+      default -> "InternalError";
+    };
+  }
+
+  private String message(int code, ResourcePath where) {
+    if (code == 404 && where != null && where.name() != null) {
+      String what = catalog.find(where.group(), where.version(), where.resource())
+          .map(r -> r.group().isEmpty() ? r.plural() : r.plural() + "." + r.group()).orElse(where.resource());
+      return what + " \"" + where.name() + "\" not found";
+    }
+    return code == 404 ? "the server could not find the requested resource" : "request failed with " + code;
+  }
+
+  private void watch(Exchange ex, ResourcePath where, Map<String, String> query) throws IOException {
+    Predicate<JsonNode> filter = Selectors.labels(query.get("labelSelector"))
+        .and(Selectors.fields(query.get("fieldSelector")));
+    if (where.namespace() != null) {
+      filter = filter.and(o -> where.namespace().equals(o.path("metadata").path("namespace").asText()));
+    }
+    if (where.name() != null) {
+      filter = filter.and(o -> where.name().equals(o.path("metadata").path("name").asText()));
+    }
+    Optional<ApiResource> resource = catalog.find(where.group(), where.version(), where.resource());
+    boolean table = TableConverter.wantsTable(ex.header("Accept")) && resource.isPresent();
+    String includeObject = query.get("includeObject");
+    long timeout = Math.min(parseLong(query.get("timeoutSeconds"), DEFAULT_WATCH_SECONDS), DEFAULT_WATCH_SECONDS);
+    String rv = query.getOrDefault("resourceVersion", "");
+    long from = rv.isEmpty() ? 0 : parseLong(rv, 0);
+    WatchHub.Subscription subscription;
+    try {
+      subscription = hub.subscribe(from);
+    } catch (WatchHub.ExpiredException e) {
+      Exchange.EventStream out = ex.stream();
+      ObjectNode event = JSON.createObjectNode().put("type", "ERROR");
+      event.set("object", status(410, "Expired", e.getMessage()));
+      out.send(event.toString());
+      return;
+    }
+    try (subscription) {
+      Exchange.EventStream out = ex.stream();
+      long skipUpTo = 0;
+      if (from == 0) {
+        // No version given: the current objects first, as synthetic ADDED events.
+        String list = collectionPath(where);
+        JsonNode current = backendJson(list + (query.containsKey("labelSelector")
+            ? "?labelSelector=" + java.net.URLEncoder.encode(query.get("labelSelector"), StandardCharsets.UTF_8) : ""));
+        skipUpTo = current.path("metadata").path("resourceVersion").asLong(0);
+        for (JsonNode item : current.path("items")) {
+          if (filter.test(item)) {
+            writeEvent(out, "ADDED", item, resource, table, includeObject);
+          }
+        }
+      }
+      long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+      while (System.nanoTime() < deadline && out.isOpen()) {
+        WatchHub.Change change = subscription.next(Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        if (change == null) {
+          if (subscription.isClosed()) {
+            break;
+          }
+          continue;
+        }
+        if (change.resourceVersion() <= skipUpTo || !change.group().equals(where.group())
+            || !change.resource().equals(where.resource())) {
+          continue;
+        }
+        boolean was = change.oldObject() != null && filter.test(change.oldObject());
+        boolean is = change.newObject() != null && filter.test(change.newObject());
+        String type = was && is ? "MODIFIED" : was ? "DELETED" : is ? "ADDED" : null;
+        if (type == null) {
+          continue;
+        }
+        writeEvent(out, type, is ? change.newObject() : change.oldObject(), resource, table, includeObject);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void writeEvent(Exchange.EventStream out, String type, JsonNode object, Optional<ApiResource> resource,
+      boolean table, String includeObject) throws IOException {
+    ObjectNode event = JSON.createObjectNode().put("type", type);
+    event.set("object", table ? tables.table(resource.orElseThrow(), List.of(object),
+        object.path("metadata").path("resourceVersion").asText(null), includeObject) : object);
+    out.send(event.toString());
+  }
+
+  private static String collectionPath(ResourcePath where) {
+    String prefix = where.group().isEmpty() ? "/api/" + where.version() : "/apis/" + where.group() + "/" + where.version();
+    return prefix + (where.namespace() == null ? "" : "/namespaces/" + where.namespace()) + "/" + where.resource();
+  }
+
+  private JsonNode backendJson(String pathAndQuery) {
+    try {
+      HttpResponse<byte[]> response = backend.send(
+          HttpRequest.newBuilder(mockUri.resolve(pathAndQuery)).header("Accept", "application/json")
+              .timeout(Duration.ofSeconds(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static long parseLong(String s, long fallback) {
+    try {
+      return s == null || s.isEmpty() ? fallback : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static ObjectNode status(int code, String reason, String message) {
+    ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    return status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+  }
+
+  private static void sendStatus(Exchange ex, int code, String reason, String message) throws IOException {
+    sendJson(ex, code, status(code, reason, message));
+  }
+
+  private static void sendJson(Exchange ex, int code, JsonNode body) throws IOException {
+    send(ex, code, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void send(Exchange ex, int code, String contentType, byte[] body) throws IOException {
+    ex.respond(code, contentType, body);
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+    front.close();
+    executor.shutdownNow();
+    mock.destroy();
+  }
+}

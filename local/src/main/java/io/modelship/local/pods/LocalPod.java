@@ -1,0 +1,39 @@
+package io.modelship.local.pods;
+
+import java.time.Instant;
+
+/** What the pod runner knows of one pod it runs: its process, port and container state. */
+final class LocalPod {
+
+  enum State { STARTING, RUNNING, BACKOFF, STOPPING }
+
+  final String namespace;
+  final String name;
+  final String deployment;
+  final String templateHash;
+  final Instant created = Instant.now();
+  Process process;
+  int port;
+  State state = State.STARTING;
+  boolean ready;
+  int restarts;
+  Integer lastExitCode;
+  Instant lastFinishedAt;
+  Instant startedAt;
+  Instant restartAt;
+
+  LocalPod(String namespace, String name, String deployment, String templateHash) {
+    this.namespace = namespace;
+    this.name = name;
+    this.deployment = deployment;
+    this.templateHash = templateHash;
+  }
+
+  String key() {
+    return namespace + "/" + name;
+  }
+
+  String deploymentKey() {
+    return namespace + "/" + deployment;
+  }
+}

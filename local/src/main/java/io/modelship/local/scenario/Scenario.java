@@ -1,0 +1,48 @@
+package io.modelship.local.scenario;
+
+import java.util.Locale;
+
+/**
+ * The rollouts local mode can show. Each starts from version 1.0.0 of the iris example and
+ * changes it to {@code newVersion}, as a user editing the manifest would.
+ */
+public enum Scenario {
+  /** 10% → pause → 50% → pause → 100% through the Gateway API, analysis on; ends Promoted. */
+  CANARY("iris-canary.yaml", "2.0.0"),
+  /** The new version behind iris-preview, switched once ready; ends Promoted. */
+  BLUEGREEN("iris-bluegreen.yaml", "2.0.0"),
+  /** A canary of a model trained on shuffled labels; the analysis rolls it back. */
+  ROLLBACK("iris-canary.yaml", "2.1.0"),
+  /** The default strategy: the new version next to the old, the old retired once all new pods are ready. */
+  ROLLING("iris-rolling.yaml", "2.0.0");
+
+  public static final String STABLE_VERSION = "1.0.0";
+  /** The version trained on shuffled labels: plainly worse predictions. */
+  public static final String BAD_VERSION = "2.1.0";
+
+  private final String manifest;
+  private final String newVersion;
+
+  Scenario(String manifest, String newVersion) {
+    this.manifest = manifest;
+    this.newVersion = newVersion;
+  }
+
+  public String manifest() {
+    return manifest;
+  }
+
+  public String newVersion() {
+    return newVersion;
+  }
+
+  /** The manifest text with the model's version and URI changed to the new version. */
+  public String edited(String manifestText) {
+    return manifestText.replace("version: \"" + STABLE_VERSION + "\"", "version: \"" + newVersion + "\"")
+        .replace("/" + STABLE_VERSION + ".tar.gz", "/" + newVersion + ".tar.gz");
+  }
+
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

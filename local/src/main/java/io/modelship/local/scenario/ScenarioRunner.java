@@ -1,0 +1,253 @@
+package io.modelship.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.local.ChildProcesses;
+import io.modelship.local.Java;
+import io.modelship.local.LocalCluster;
+import io.modelship.local.traffic.TrafficGenerator;
+import io.modelship.local.traffic.TrafficRouter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one {@link Scenario} against a {@link LocalCluster}: applies the iris example at 1.0.0,
+ * waits until it is Healthy, sends traffic, edits the version, shows the rollout live and returns
+ * the {@link Verdict} once the rollout has ended (or the time is up).
+ */
+public final class ScenarioRunner {
+
+  public static final String NAMESPACE = "ml";
+  public static final String NAME = "iris";
+  static final ResourceDefinitionContext MODEL_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
+      .withGroup("modelship.io").withVersion("v1alpha1").withPlural("modeldeployments").withKind("ModelDeployment")
+      .withNamespaced(true).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LocalCluster cluster;
+  private final Scenario scenario;
+  private final double rps;
+  private final PrintStream out;
+  private final boolean live;
+  private final Duration timeout;
+  private TrafficGenerator traffic;
+  /** Re-read once a second from what the operator wrote; the generator reads it for every request. */
+  private volatile String entryPoint;
+  private String blueGreenViolation;
+
+  public ScenarioRunner(LocalCluster cluster, Scenario scenario, double rps, PrintStream out, boolean live,
+      Duration timeout) {
+    this.cluster = cluster;
+    this.scenario = scenario;
+    this.rps = rps;
+    this.out = out;
+    this.live = live;
+    this.timeout = timeout;
+  }
+
+  public Verdict run() throws IOException, InterruptedException {
+    KubernetesClient client = cluster.client();
+    if (client.namespaces().withName(NAMESPACE).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .create();
+    }
+    if (scenario == Scenario.ROLLBACK) {
+      trainBadModel();
+    }
+    Path manifest = cluster.layout().home().resolve("examples/local").resolve(scenario.manifest());
+    String text = Files.readString(manifest);
+    out.println("applying " + cluster.layout().home().relativize(manifest) + " (iris " + Scenario.STABLE_VERSION + ")");
+    client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE)
+        .resource(new YAMLMapper().readValue(text, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+        .create();
+    Optional<Verdict> up = watchUntil(Duration.ofMinutes(4), md -> Verdict.stableUp(md)
+        ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "up")) : Optional.empty());
+    if (up.isEmpty()) {
+      return new Verdict(Verdict.Outcome.FAILED, "iris " + Scenario.STABLE_VERSION + " did not become Healthy in 4 minutes: "
+          + summary(get()));
+    }
+    out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
+    traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
+        () -> Optional.ofNullable(entryPoint), rps, 0.5).start();
+    // Some traffic on the stable version first, so the analysis has a baseline to compare against.
+    Thread.sleep(8_000);
+    String edited = scenario.edited(text);
+    out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
+    JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
+    client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE).withName(NAME)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.createObjectNode().set("spec", editedJson.path("spec"))
+            .toString());
+    Optional<Verdict> verdict = watchUntil(timeout, md -> {
+      checkBlueGreenSwitch();
+      Verdict v = Verdict.judge(scenario, md);
+      if (v.outcome() == Verdict.Outcome.SUCCEEDED && blueGreenViolation != null) {
+        return Optional.of(new Verdict(Verdict.Outcome.FAILED, blueGreenViolation));
+      }
+      return v.outcome() == Verdict.Outcome.RUNNING ? Optional.empty() : Optional.of(v);
+    });
+    return verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED,
+        "the " + scenario.cliName() + " rollout did not end within " + timeout + ": " + summary(get())));
+  }
+
+  /** Where clients send requests: the HTTPRoute's port when Gateway API routing is set, else the Service's. */
+  private Optional<String> entryPoint(JsonNode md) {
+    TrafficRouter router = cluster.router();
+    String route = md.path("spec").path("rollout").path("canary").path("trafficRouting").path("gatewayAPI")
+        .path("httpRoute").asText("");
+    if (!route.isEmpty()) {
+      Optional<TrafficRouter.Endpoint> r = router.route(NAMESPACE, route);
+      if (r.isPresent()) {
+        return r.map(TrafficRouter.Endpoint::url);
+      }
+    }
+    return router.service(NAMESPACE, NAME).map(TrafficRouter.Endpoint::url);
+  }
+
+  /** Blue-green must switch the Service only to a version whose pods are all ready. */
+  private void checkBlueGreenSwitch() {
+    if (scenario != Scenario.BLUEGREEN || blueGreenViolation != null) {
+      return;
+    }
+    var service = cluster.client().services().inNamespace(NAMESPACE).withName(NAME).get();
+    if (service == null || service.getSpec().getSelector() == null) {
+      return;
+    }
+    String selected = service.getSpec().getSelector().get("modelship.io/version");
+    if (!scenario.newVersion().equals(selected)) {
+      return;
+    }
+    for (JsonNode d : deployments()) {
+      if (scenario.newVersion().equals(d.path("metadata").path("labels").path("modelship.io/version").asText())
+          && d.path("status").path("readyReplicas").asInt() < Math.max(1, d.path("spec").path("replicas").asInt())) {
+        blueGreenViolation = "iris switched to " + selected + " while only " + d.path("status").path("readyReplicas").asInt()
+            + " of its " + d.path("spec").path("replicas").asInt() + " pods were ready";
+      }
+    }
+  }
+
+  private interface Judge {
+    Optional<Verdict> test(JsonNode md);
+  }
+
+  private Optional<Verdict> watchUntil(Duration limit, Judge judge) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    String lastFrame = "";
+    long lastPrint = 0;
+    while (System.nanoTime() < deadline) {
+      JsonNode md = get();
+      entryPoint = entryPoint(md).orElse(null);
+      String frame = RolloutView.render(md, deployments(), traffic == null ? null : traffic.stats());
+      if (live) {
+        out.print("\u001b[H\u001b[2J");
+        out.print(frame);
+        out.flush();
+      } else {
+        String key = frame.lines().filter(l -> !l.contains("traffic (")).reduce("", String::concat);
+        if (!key.equals(lastFrame) || System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
+          out.print(frame);
+          out.println();
+          lastFrame = key;
+          lastPrint = System.nanoTime();
+        }
+      }
+      Optional<Verdict> v = judge.test(md);
+      if (v.isPresent()) {
+        if (!live) {
+          out.print(RolloutView.render(md, deployments(), traffic == null ? null : traffic.stats()));
+        }
+        return v;
+      }
+      Thread.sleep(1000);
+    }
+    return Optional.empty();
+  }
+
+  JsonNode get() {
+    try {
+      var md = cluster.client().genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE).withName(NAME).get();
+      return md == null ? JSON.createObjectNode() : JSON.valueToTree(md);
+    } catch (KubernetesClientException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private List<JsonNode> deployments() {
+    List<JsonNode> out = new ArrayList<>();
+    for (Deployment d : cluster.client().apps().deployments().inNamespace(NAMESPACE)
+        .withLabel("modelship.io/deployment", NAME).list().getItems()) {
+      out.add(JSON.valueToTree(d));
+    }
+    out.sort(java.util.Comparator.comparing(d -> d.path("metadata").path("labels").path("modelship.io/version").asText()));
+    return out;
+  }
+
+  private static String summary(JsonNode md) {
+    JsonNode s = md.path("status");
+    return "phase " + s.path("phase").asText("-") + ", stable " + s.path("stableVersion").asText("-") + ", conditions "
+        + s.path("conditions");
+  }
+
+  /**
+   * Trains iris {@value Scenario#BAD_VERSION} on the iris data with its labels shuffled: a model
+   * whose predictions carry no information, which the analysis must catch.
+   */
+  private void trainBadModel() throws IOException, InterruptedException {
+    Path target = cluster.layout().models().resolve("iris-" + Scenario.BAD_VERSION + ".tar.gz");
+    if (Files.isRegularFile(target)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(cluster.layout().home().resolve("examples/data/iris.csv"));
+    List<String> labels = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      if (!line.isBlank()) {
+        labels.add(line.substring(line.lastIndexOf(',') + 1));
+      }
+    }
+    Collections.shuffle(labels, new Random(42));
+    List<String> shuffled = new ArrayList<>(List.of(lines.getFirst()));
+    int i = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      if (!line.isBlank()) {
+        shuffled.add(line.substring(0, line.lastIndexOf(',') + 1) + labels.get(i++));
+      }
+    }
+    Path csv = cluster.layout().workDir().resolve("iris-shuffled-labels.csv");
+    Files.write(csv, shuffled);
+    out.println("training iris " + Scenario.BAD_VERSION + " on shuffled labels (" + target + ")");
+    ChildProcesses processes = cluster.processes();
+    Process train = processes.start(List.of(Java.launcher(), "-jar", cluster.layout().runtimeJar().toString(), "train",
+            "--data", csv.toString(), "--target", "species", "--name", "iris", "--version", Scenario.BAD_VERSION,
+            "--out", target.toString(), "--seed", "42"),
+        Map.of(), cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
+    if (!train.waitFor(3, TimeUnit.MINUTES) || train.exitValue() != 0) {
+      processes.stop(train, Duration.ofSeconds(1));
+      throw new IllegalStateException("training the shuffled-label model failed; see "
+          + cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
+    }
+    processes.stop(train, Duration.ofSeconds(1));
+  }
+
+  public void close() {
+    if (traffic != null) {
+      traffic.close();
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package io.modelship.local.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.local.pods.PodRunner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays kube-proxy and a Gateway on this machine: one loopback port per Service (each
+ * {@code <name>}, {@code <name>-preview} and per-version Service the operator creates), forwarding
+ * each request round robin to a ready pod the Service selects; and one port per HTTPRoute, which
+ * applies the route's rules — header matches, weighted backendRefs, RequestMirror — before the
+ * chosen Service's round robin. What the operator writes is re-read every half second.
+ */
+public final class TrafficRouter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TrafficRouter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
+      .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
+      .withNamespaced(true).build();
+
+  /** A listening port: a Service or an HTTPRoute. */
+  public record Endpoint(String kind, String namespace, String name, int port) {
+    public String url() {
+      return "http://127.0.0.1:" + port;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor)
+      .build();
+  private final ScheduledExecutorService refresh =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic-router").factory());
+  private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+  private volatile Map<String, List<Integer>> readyPorts = Map.of();
+  private volatile Map<String, Service> services = Map.of();
+
+  public TrafficRouter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public TrafficRouter start() {
+    refresh.scheduleWithFixedDelay(this::refreshSafely, 0, 500, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The ports open now. */
+  public List<Endpoint> endpoints() {
+    return listeners.values().stream().map(l -> l.endpoint).sorted(java.util.Comparator.comparing(Endpoint::name))
+        .toList();
+  }
+
+  public Optional<Endpoint> service(String namespace, String name) {
+    return Optional.ofNullable(listeners.get("Service/" + namespace + "/" + name)).map(l -> l.endpoint);
+  }
+
+  public Optional<Endpoint> route(String namespace, String name) {
+    return Optional.ofNullable(listeners.get("HTTPRoute/" + namespace + "/" + name)).map(l -> l.endpoint);
+  }
+
+  private void refreshSafely() {
+    try {
+      refresh();
+    } catch (KubernetesClientException e) {
+      log.debug("router refresh: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("router refresh failed", e);
+    }
+  }
+
+  void refresh() {
+    List<Service> svcs = client.services().inAnyNamespace().list().getItems();
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    Map<String, Service> byKey = new HashMap<>();
+    Map<String, List<Integer>> ready = new HashMap<>();
+    for (Service s : svcs) {
+      String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+      byKey.put(key, s);
+      Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
+      ready.put(key, pods.stream()
+          .filter(p -> p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
+          .filter(p -> selector != null && !selector.isEmpty() && p.getMetadata().getLabels() != null
+              && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+          .filter(TrafficRouter::ready)
+          .map(p -> p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))
+          .filter(java.util.Objects::nonNull).map(Integer::parseInt).sorted().toList());
+    }
+    services = byKey;
+    readyPorts = ready;
+    Map<String, JsonNode> routes = new HashMap<>();
+    for (GenericKubernetesResource r : client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list()
+        .getItems()) {
+      routes.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
+    }
+    for (String key : byKey.keySet()) {
+      listeners.computeIfAbsent("Service/" + key, k -> open("Service", key));
+    }
+    routes.forEach((key, route) -> {
+      Listener l = listeners.computeIfAbsent("HTTPRoute/" + key, k -> open("HTTPRoute", key));
+      if (l != null) {
+        l.setRoute(route);
+      }
+    });
+    for (Map.Entry<String, Listener> e : listeners.entrySet()) {
+      String[] parts = e.getKey().split("/", 2);
+      boolean gone = parts[0].equals("Service") ? !byKey.containsKey(parts[1]) : !routes.containsKey(parts[1]);
+      if (gone) {
+        listeners.remove(e.getKey()).close();
+      }
+    }
+  }
+
+  private static boolean ready(Pod p) {
+    return p.getStatus() != null && p.getStatus().getConditions() != null
+        && p.getMetadata().getDeletionTimestamp() == null
+        && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+        && p.getMetadata().getAnnotations() != null;
+  }
+
+  private Listener open(String kind, String key) {
+    try {
+      return new Listener(kind, key);
+    } catch (IOException e) {
+      log.warn("cannot open a port for {} {}: {}", kind, key, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Forwards to one ready pod of the Service, round robin; empty when none is ready. */
+  Optional<HttpResponse<byte[]>> toService(String namespace, String service, HttpExchange ex, byte[] body)
+      throws IOException, InterruptedException {
+    String key = namespace + "/" + service;
+    List<Integer> ports = readyPorts.getOrDefault(key, List.of());
+    if (ports.isEmpty()) {
+      return Optional.empty();
+    }
+    AtomicInteger next = roundRobin.computeIfAbsent(key, k -> new AtomicInteger());
+    int port = ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
+    return Optional.of(send(port, ex.getRequestMethod(), ex.getRequestURI().toString(),
+        ex.getRequestHeaders().getFirst("Content-Type"), body));
+  }
+
+  private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+
+  private HttpResponse<byte[]> send(int port, String method, String pathAndQuery, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private final class Listener implements AutoCloseable {
+    final Endpoint endpoint;
+    final HttpServer server;
+    volatile RouteRules rules;
+    volatile String routeJson = "";
+
+    Listener(String kind, String key) throws IOException {
+      String[] nsName = key.split("/", 2);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+      server.setExecutor(executor);
+      server.createContext("/", this::handle);
+      server.start();
+      endpoint = new Endpoint(kind, nsName[0], nsName[1], server.getAddress().getPort());
+      log.info("{} {} → {}", kind, key, endpoint.url());
+    }
+
+    void setRoute(JsonNode route) {
+      String json = route.path("spec").toString();
+      if (!json.equals(routeJson)) {
+        routeJson = json;
+        rules = RouteRules.of(route);
+      }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+      try (ex) {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        String service = endpoint.name();
+        Optional<String> mirror = Optional.empty();
+        if (endpoint.kind().equals("HTTPRoute")) {
+          Map<String, String> headers = new HashMap<>();
+          ex.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? "" : v.getFirst()));
+          RouteRules current = rules;
+          Optional<RouteRules.Decision> decision = current == null ? Optional.empty()
+              : current.route(ex.getRequestURI().getPath(), headers);
+          if (decision.isEmpty()) {
+            reply(ex, 404, ("{\"error\":\"no rule of HTTPRoute " + endpoint.name() + " matches\"}")
+                .getBytes(StandardCharsets.UTF_8), "application/json");
+            return;
+          }
+          service = decision.get().backend().service();
+          mirror = decision.get().mirrorTo();
+        }
+        mirror.ifPresent(m -> executor.submit(() -> {
+          try {
+            toService(endpoint.namespace(), m, ex, body);
+          } catch (IOException | InterruptedException e) {
+            log.debug("mirror to {} failed: {}", m, e.getMessage());
+          }
+          return null;
+        }));
+        Optional<HttpResponse<byte[]>> response = toService(endpoint.namespace(), service, ex, body);
+        if (response.isEmpty()) {
+          reply(ex, 503, ("{\"error\":\"no ready pod behind service " + service + "\"}").getBytes(StandardCharsets.UTF_8),
+              "application/json");
+          return;
+        }
+        HttpResponse<byte[]> r = response.get();
+        reply(ex, r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+      } catch (IOException e) {
+        try {
+          reply(ex, 502, ("{\"error\":\"pod did not answer: " + e.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8),
+              "application/json");
+        } catch (IOException ignored) {
+          // the client went away
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void reply(HttpExchange ex, int code, byte[] body, String contentType) throws IOException {
+      ex.getResponseHeaders().set("Content-Type", contentType);
+      ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+      if (body.length > 0) {
+        ex.getResponseBody().write(body);
+      }
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  @Override
+  public void close() {
+    refresh.shutdownNow();
+    listeners.values().forEach(Listener::close);
+    listeners.clear();
+    executor.shutdownNow();
+  }
+}
