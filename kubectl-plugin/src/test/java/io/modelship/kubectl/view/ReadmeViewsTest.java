@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The README shows what `get` really prints for the canary and blue-green samples. */
+/** The READMEs (the module's and the project's) show what `get` really prints for the samples. */
 class ReadmeViewsTest {
 
-  static final Path README = Path.of("README.md");
-
-  @Test
-  void readmeShowsTheRenderersOutput() throws IOException {
-    String readme = Files.readString(README);
+  @ParameterizedTest
+  @ValueSource(strings = {"README.md", "../README.md"})
+  void readmeShowsTheRenderersOutput(String path) throws IOException {
+    String readme = Files.readString(Path.of(path));
 
     assertThat(readme).contains("$ kubectl modelship get iris -n ml\n" + DetailView.render(
         Samples.resource("canary-progressing.yaml"), Samples.deployments("canary-progressing-deployments.yaml"),
