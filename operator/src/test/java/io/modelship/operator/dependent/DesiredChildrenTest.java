@@ -45,7 +45,7 @@ class DesiredChildrenTest {
     var md = md();
     Deployment d = ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty())));
 
-    assertThat(d.getMetadata().getName()).isEqualTo("iris-2-0-0");
+    assertThat(d.getMetadata().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
     assertThat(d.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "app.kubernetes.io/name", "iris",
         "app.kubernetes.io/instance", "iris",
@@ -194,7 +194,7 @@ class DesiredChildrenTest {
     md.getSpec().setAutoscaling(Manifests.autoscaling(2, 10, null));
     var hpa = ServingAutoscaler.desired(md, "2.0.0");
     assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("iris-2-0-0");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
