@@ -149,6 +149,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
 
     Optional<Problem> specProblem = Optional.empty();
+    Optional<Problem> refused = Optional.empty();
     Optional<RolloutPlan> plan = Optional.empty();
     Optional<Problem> podProblem = PodProblems.of(pods, spec.getModel().getVersion());
     switch (ModelLocation.parse(spec.getModel().getUri())) {
@@ -163,13 +164,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
-          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-          ServingRoute.apply(md, rollout, route, context.getClient());
+          refused = act(md, rollout, route, context);
         }
       }
     }
     if (specProblem.isPresent()) {
       podProblem = Optional.empty();
+    }
+    // A refused child outranks what the pods say: the pods may be of an older, accepted template.
+    if (refused.isPresent()) {
+      podProblem = refused;
     }
 
     var observation =
@@ -190,6 +194,26 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Runs the dependents and writes the route. A child the API server refuses becomes a problem in
+   * the status (with the server's message); anything else is rethrown for JOSDK's retry.
+   */
+  private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
+      Context<ModelDeployment> context) {
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      ServingRoute.apply(md, rollout, route, context.getClient());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      Optional<Problem> refusal = ChildRefusal.of(e);
+      if (refusal.isEmpty()) {
+        throw e;
+      }
+      log.warn("{}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), refusal.get().message());
+      return refusal;
+    }
   }
 
   private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
