@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
@@ -45,7 +46,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         GarbageCollected<ModelDeployment> {
 
   public static final String CONTAINER = "serving";
-  public static final int PORT = 8080;
+  public static final int PORT = RuntimeEnvironment.DEFAULT_PORT;
   static final String TMP_VOLUME = "tmp";
   static final String MODEL_VOLUME = "model";
   static final long RUNTIME_UID = 65532L;
@@ -239,26 +240,30 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   static List<EnvVar> env(ModelDeployment md, String version, ServingPlan plan) {
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
-    env.add(value("MODEL_URI", plan.location().runtimeUri()));
+    env.add(value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri()));
     // Lets a pod that cannot load its model still say which version failed in its report.
-    env.add(value("MODEL_VERSION", version));
+    env.add(value(RuntimeEnvironment.MODEL_VERSION, version));
     String sha256 = md.getSpec().getModel().getSha256();
     if (sha256 != null && !sha256.isBlank()) {
-      env.add(value("MODEL_SHA256", sha256));
+      env.add(value(RuntimeEnvironment.MODEL_SHA256, sha256));
     }
-    env.add(field("POD_NAME", "metadata.name"));
-    env.add(field("POD_NAMESPACE", "metadata.namespace"));
-    env.add(value("MODELDEPLOYMENT_NAME", md.getMetadata().getName()));
-    env.add(value("REPORT_INTERVAL_SECONDS", String.valueOf(monitoring.reportIntervalSeconds())));
-    env.add(value("DRIFT_METHOD", monitoring.methodName()));
-    env.add(value("DRIFT_WARNING", String.valueOf(monitoring.warning())));
-    env.add(value("DRIFT_THRESHOLD", String.valueOf(monitoring.threshold())));
-    env.add(value("DRIFT_WINDOW_SIZE", String.valueOf(monitoring.windowSize())));
-    env.add(value("ACCURACY_MAX_DROP", String.valueOf(monitoring.maxAccuracyDrop())));
-    env.add(value("PORT", String.valueOf(PORT)));
+    env.add(field(RuntimeEnvironment.POD_NAME, "metadata.name"));
+    env.add(field(RuntimeEnvironment.POD_NAMESPACE, "metadata.namespace"));
+    env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_NAME, md.getMetadata().getName()));
+    env.add(value(RuntimeEnvironment.REPORT_INTERVAL_SECONDS, String.valueOf(monitoring.reportIntervalSeconds())));
+    env.add(value(RuntimeEnvironment.DRIFT_METHOD, monitoring.methodName()));
+    env.add(value(RuntimeEnvironment.DRIFT_WARNING, String.valueOf(monitoring.warning())));
+    env.add(value(RuntimeEnvironment.DRIFT_THRESHOLD, String.valueOf(monitoring.threshold())));
+    env.add(value(RuntimeEnvironment.DRIFT_WINDOW_SIZE, String.valueOf(monitoring.windowSize())));
+    env.add(value(RuntimeEnvironment.DRIFT_MIN_SAMPLES, String.valueOf(monitoring.driftMinSamples())));
+    env.add(value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
+    env.add(value(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, String.valueOf(monitoring.accuracyMinSamples())));
+    env.add(value(RuntimeEnvironment.PORT, String.valueOf(PORT)));
     // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
     // its 20 s drain stays inside the default 30 s termination grace period.
-    env.add(value("SHUTDOWN_DELAY_SECONDS", String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
+    // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)
         .ifPresent(env::addAll);

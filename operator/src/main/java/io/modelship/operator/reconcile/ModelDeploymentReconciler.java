@@ -58,6 +58,7 @@ import io.modelship.operator.status.Problem;
 import io.modelship.operator.status.StatusAggregator;
 import io.modelship.operator.validation.ModelLocation;
 import io.modelship.operator.validation.RolloutValidation;
+import io.modelship.operator.validation.RuntimeEnvValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,6 +160,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         var route = ServingRoute.read(md, context.getClient());
         specProblem = missingClaim(md, valid.location(), context.getClient())
             .or(() -> RolloutValidation.problem(spec.getRollout()))
+            .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
             .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
           RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);

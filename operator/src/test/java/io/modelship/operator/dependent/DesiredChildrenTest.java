@@ -95,9 +95,12 @@ class DesiredChildrenTest {
         Map.entry("DRIFT_WARNING", "0.1"),
         Map.entry("DRIFT_THRESHOLD", "0.25"),
         Map.entry("DRIFT_WINDOW_SIZE", "1000"),
+        Map.entry("DRIFT_MIN_SAMPLES", "200"),
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
+        Map.entry("ACCURACY_MIN_SAMPLES", "100"),
         Map.entry("PORT", "8080"),
-        Map.entry("SHUTDOWN_DELAY_SECONDS", "5")));
+        Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
+        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")));
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
