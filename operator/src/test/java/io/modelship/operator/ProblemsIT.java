@@ -71,6 +71,19 @@ class ProblemsIT {
   }
 
   @Test
+  void overridingAnOperatorOwnedVariableIsRefusedWithoutChildren() {
+    String ns = "env";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setRuntime(new RuntimeSpec());
+    md.getSpec().getRuntime().setEnv(java.util.List.of(new io.fabric8.kubernetes.api.model.EnvVar("PORT", "9090", null)));
+    var created = harness.client().resource(md).create();
+    var failed = harness.awaitStatus(ns, "iris", condition("Ready", "False", "OperatorOwnedEnv"));
+    assertThat(OperatorHarness.conditionOf(failed, "Ready").orElseThrow().getMessage()).contains("PORT");
+    assertThat(failed.getStatus().getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
+    assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
   void imagePullFailureOnPodsIsReported() throws InterruptedException {
     String ns = "pull";
     String image = "ghcr.io/modelship/does-not-exist:1";
