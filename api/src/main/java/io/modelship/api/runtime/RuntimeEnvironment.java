@@ -44,6 +44,20 @@ public final class RuntimeEnvironment {
   public static final int DEFAULT_ACCURACY_MIN_SAMPLES = 100;
   /** The largest package the runtime downloads (and, once unpacked, the most it writes to scratch). */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+  /** An archive may unpack to at most this many times the package limit. */
+  public static final int UNPACK_RATIO = 4;
+  /** Temp files, logs and the like beside the package. */
+  public static final long SCRATCH_HEADROOM_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The scratch space a pod may need for a package limit: the download plus what it unpacks to
+   * (both exist while unpacking), plus headroom. The operator sizes the emptyDir and the
+   * ephemeral-storage request with it.
+   */
+  public static long scratchBytes(long maxDownloadBytes) {
+    return Math.addExact(Math.multiplyExact(maxDownloadBytes, 1L + UNPACK_RATIO), SCRATCH_HEADROOM_BYTES);
+  }
+
   /** Where the runtime unpacks packages: the pod's scratch emptyDir (the root filesystem is read-only). */
   public static final String SCRATCH_DIR = "/tmp";
   /** A JVM that ran out of memory exits, so Kubernetes restarts the pod instead of it limping on. */

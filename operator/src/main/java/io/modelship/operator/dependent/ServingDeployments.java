@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -50,6 +52,10 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   static final String TMP_VOLUME = "tmp";
   static final String MODEL_VOLUME = "model";
   static final long RUNTIME_UID = 65532L;
+  /** The package limit the pods run with, and the scratch space it needs (defined once, in api). */
+  static final long MAX_PACKAGE_BYTES = RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES;
+  // Spelled in MiB, as the API server stores it (10304Mi), so the emptyDir read back matches.
+  static final Quantity SCRATCH = new Quantity(RuntimeEnvironment.scratchBytes(MAX_PACKAGE_BYTES) / (1024 * 1024) + "Mi");
 
   public ServingDeployments() {
     super(Deployment.class);
@@ -128,8 +134,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     String image =
         runtime.map(RuntimeSpec::getImage).filter(i -> !i.isBlank()).orElse(plan.settings().defaultImage());
     ResourceRequirements resources =
-        CanonicalQuantity.of(
-            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources()));
+        CanonicalQuantity.of(withScratch(
+            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources())));
     var labels = ServingNames.versionLabels(md, version);
 
     return new DeploymentBuilder()
@@ -219,6 +225,17 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .build();
   }
 
+  /**
+   * An ephemeral-storage request the size of the scratch emptyDir, so the scheduler places the pod
+   * where the package fits; a request the spec sets itself wins.
+   */
+  static ResourceRequirements withScratch(ResourceRequirements resources) {
+    var requests = new LinkedHashMap<String, Quantity>(
+        resources.getRequests() == null ? Map.of() : resources.getRequests());
+    requests.putIfAbsent("ephemeral-storage", SCRATCH);
+    return new ResourceRequirementsBuilder(resources).withRequests(requests).build();
+  }
+
   /** The startup probe allows {@code period * failures} seconds for fetching and loading the model. */
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
@@ -259,6 +276,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
     env.add(value(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, String.valueOf(monitoring.accuracyMinSamples())));
     env.add(value(RuntimeEnvironment.PORT, String.valueOf(PORT)));
+    env.add(value(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES, String.valueOf(MAX_PACKAGE_BYTES)));
     // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
     // its 20 s drain stays inside the default 30 s termination grace period.
     env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
@@ -289,7 +307,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   private static List<Volume> volumes(ModelLocation location) {
     var volumes = new ArrayList<Volume>();
     // The root filesystem is read-only; the runtime unpacks packages and writes temp files here.
-    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    // Bounded, so a runaway package fills its own emptyDir (the pod is evicted) and not the node.
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(SCRATCH).endEmptyDir().build());
     location
         .claim()
         .ifPresent(

@@ -82,8 +82,13 @@ class DesiredChildrenTest {
     assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(c.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
-    assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
-    assertThat(c.getResources()).isEqualTo(SETTINGS.defaultResources());
+    // 2 GiB package + 4 x 2 GiB unpacked + 64 MiB headroom.
+    long scratch = 10L * 1024 * 1024 * 1024 + 64L * 1024 * 1024;
+    assertThat(pod.getVolumes()).singleElement().satisfies(v ->
+        assertThat(v.getEmptyDir().getSizeLimit().getNumericalAmount().longValueExact()).isEqualTo(scratch));
+    assertThat(c.getResources().getRequests().get("ephemeral-storage").getNumericalAmount().longValueExact()).isEqualTo(scratch);
+    assertThat(c.getResources().getRequests()).containsAllEntriesOf(SETTINGS.defaultResources().getRequests());
+    assertThat(c.getResources().getLimits()).isEqualTo(SETTINGS.defaultResources().getLimits());
 
     assertThat(values(c.getEnv())).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
         Map.entry("MODEL_URI", "https://models.example.com/iris/2.0.0.tar.gz"),
@@ -99,6 +104,7 @@ class DesiredChildrenTest {
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
         Map.entry("ACCURACY_MIN_SAMPLES", "100"),
         Map.entry("PORT", "8080"),
+        Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
         Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
         Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")));
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
