@@ -92,6 +92,15 @@ class OperatorIT {
           assertThat(o.getBlockOwnerDeletion()).isTrue();
         }));
     assertThat(harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get()).isNotNull();
+    var signing = harness.client().secrets().inNamespace(ns).withName("iris-feedback-signing");
+    await().atMost(Duration.ofSeconds(10)).until(() -> signing.get() != null);
+    String key = signing.get().getData().get("key");
+    assertThat(java.util.Base64.getDecoder().decode(key)).as("a 256-bit random key").hasSize(32);
+    assertThat(signing.get().getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    harness.editSpec(ns, "iris", spec -> spec.setReplicas(3));
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getObservedGeneration() == m.getMetadata().getGeneration());
+    assertThat(signing.get().getData().get("key")).as("never rotated by a reconcile").isEqualTo(key);
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
         .containsExactly("modeldeployments/status");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();

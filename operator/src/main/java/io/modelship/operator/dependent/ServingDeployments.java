@@ -281,6 +281,16 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     // its 20 s drain stays inside the default 30 s termination grace period.
     env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
     env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
+    env.add(new EnvVarBuilder()
+        .withName(RuntimeEnvironment.FEEDBACK_SIGNING_KEY)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(FeedbackSigningKey.name(md))
+        .withKey(FeedbackSigningKey.KEY)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build());
     // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)

@@ -28,6 +28,7 @@ import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.dependent.FeedbackSigningKey;
 import io.modelship.operator.dependent.RuntimeRole;
 import io.modelship.operator.dependent.RuntimeRoleBinding;
 import io.modelship.operator.dependent.RuntimeServiceAccount;
@@ -87,6 +88,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
       @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
+      @Dependent(name = "feedback-signing-key", type = FeedbackSigningKey.class),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),

@@ -107,7 +107,13 @@ class DesiredChildrenTest {
         Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
         Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
         Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")));
-    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
+    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .singleElement().satisfies(e -> {
+          assertThat(e.getName()).isEqualTo("FEEDBACK_SIGNING_KEY");
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("iris-feedback-signing");
+          assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("key");
+        });
+    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
   }
