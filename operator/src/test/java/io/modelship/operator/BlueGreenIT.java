@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +42,7 @@ class BlueGreenIT {
   }
 
   static Deployment deployment(String ns, String version) {
-    return harness.client().apps().deployments().inNamespace(ns).withName("iris-" + version.replace('.', '-')).get();
+    return harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -101,7 +102,7 @@ class CanaryIT {
   }
 
   static int replicas(String ns, String version) {
-    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName("iris-" + version.replace('.', '-')).get();
+    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
     return d == null ? 0 : d.getSpec().getReplicas();
   }
 
@@ -115,7 +116,7 @@ class CanaryIT {
    */
   void serve(String ns, String version, long requests, long errors, double p99, long[] drift) {
     var pods = harness.client().pods().inNamespace(ns).withLabel("modelship.io/version", version).list().getItems();
-    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName("iris-" + version.replace('.', '-')).get();
+    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
     int live = d == null ? 0 : d.getSpec().getReplicas();
     for (var pod : pods) {
       String name = pod.getMetadata().getName();

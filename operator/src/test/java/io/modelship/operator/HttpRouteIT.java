@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,28 +98,28 @@ class HttpRouteIT {
   void weightsOnAnOperatorCreatedRouteFollowTheSteps() {
     String ns = "owned-route";
     create(ns, "iris", "public", List.of(weight(10), pause("1m"), weight(50), pause("1m")));
-    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 100))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 100))));
     GenericKubernetesResource route = route(ns, "iris");
     assertThat(route.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
-    assertThat(harness.client().services().inNamespace(ns).withName("iris-1-0-0").get()).isNotNull();
+    assertThat(harness.client().services().inNamespace(ns).withName(ServingNames.versionChildName("iris", "1.0.0")).get()).isNotNull();
 
     harness.editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 90), ref("iris-2-0-0", 10))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 90), ref(ServingNames.versionChildName("iris", "2.0.0"), 10))));
     var md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     assertThat(md.getStatus().getRollout().getActualWeight()).as("measured on the route").isEqualTo(10);
-    assertThat(harness.client().apps().deployments().inNamespace(ns).withName("iris-2-0-0").get().getSpec().getReplicas())
+    assertThat(harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "2.0.0")).get().getSpec().getReplicas())
         .as("ceil(10% of 4)").isEqualTo(1);
     assertThat(harness.client().services().inNamespace(ns).withName("iris").get().getSpec().getSelector())
         .containsEntry("modelship.io/version", "1.0.0");
 
     clock.advance(Duration.ofMinutes(1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-1-0-0", 50), ref("iris-2-0-0", 50))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 50), ref(ServingNames.versionChildName("iris", "2.0.0"), 50))));
     harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
         && Integer.valueOf(3).equals(m.getStatus().getRollout().getStepIndex()));
     clock.advance(Duration.ofMinutes(1));
     md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy && "2.0.0".equals(m.getStatus().getStableVersion()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref("iris-2-0-0", 100))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "2.0.0"), 100))));
   }
 
   @Test
@@ -143,7 +144,7 @@ class HttpRouteIT {
 
     create(ns, "shop", null, List.of(weight(30), pause(null)));
     harness.editSpec(ns, "iris", s -> s.getModel().setVersion("2.0.0"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "shop").equals(List.of(ref("iris-1-0-0", 70), ref("iris-2-0-0", 30))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "shop").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 70), ref(ServingNames.versionChildName("iris", "2.0.0"), 30))));
 
     GenericKubernetesResource after = route(ns, "shop");
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelship.api.v1alpha1.ModelDeployment;
@@ -131,7 +132,7 @@ class OperatorBenchmark {
         int expected = i + 1;
         long changeStart = System.nanoTime();
         harness.annotate("bench-canary", "iris", "modelship.io/promote", "bench-" + i);
-        while (deployments.withName("iris-2-0-0").get().getSpec().getReplicas() != expected) {
+        while (deployments.withName(ServingNames.versionChildName("iris", "2.0.0")).get().getSpec().getReplicas() != expected) {
           Thread.sleep(2);
         }
         changes.add((System.nanoTime() - changeStart) / 1e6);

@@ -1,5 +1,7 @@
 package io.modelship.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.modelship.operator.dependent.ServingNames;
 import static io.modelship.operator.harness.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +15,7 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
+import java.util.List;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +52,7 @@ class OperatorIT {
         .contains("Ready", "Progressing", "ModelLoaded", "Drifted");
     assertThat(md.getSpec().getReplicas()).as("spec untouched").isEqualTo(2);
 
-    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName("iris-2-0-0").get();
+    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "2.0.0")).get();
     assertThat(d.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
     assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", "2.0.0")
@@ -77,7 +80,27 @@ class OperatorIT {
     assertThat(service.getMetadata().getOwnerReferences()).hasSize(1);
     PodDisruptionBudget pdb = harness.client().policy().v1().podDisruptionBudget().inNamespace(ns).withName("iris").get();
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
+    List<HasMetadata> children = List.of(d, service, pdb,
+        harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get(),
+        harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get(),
+        harness.client().rbac().roleBindings().inNamespace(ns).withName("iris-runtime").get());
+    assertThat(children).allSatisfy(child -> assertThat(child.getMetadata().getOwnerReferences())
+        .as("%s %s", child.getKind(), child.getMetadata().getName()).singleElement().satisfies(o -> {
+          assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid());
+          assertThat(o.getController()).isTrue();
+          assertThat(o.getBlockOwnerDeletion()).isTrue();
+        }));
     assertThat(harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get()).isNotNull();
+    var signing = harness.client().secrets().inNamespace(ns).withName("iris-feedback-signing");
+    await().atMost(Duration.ofSeconds(10)).until(() -> signing.get() != null);
+    String key = signing.get().getData().get("key");
+    assertThat(java.util.Base64.getDecoder().decode(key)).as("a 256-bit random key").hasSize(32);
+    assertThat(signing.get().getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    harness.editSpec(ns, "iris", spec -> spec.setReplicas(3));
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getObservedGeneration() == m.getMetadata().getGeneration());
+    assertThat(signing.get().getData().get("key")).as("never rotated by a reconcile").isEqualTo(key);
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
         .containsExactly("modeldeployments/status");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();
@@ -98,7 +121,7 @@ class OperatorIT {
     var hpas = harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns);
     await().atMost(Duration.ofSeconds(10)).until(() -> hpas.withName("iris").get() != null);
     HorizontalPodAutoscaler hpa = hpas.withName("iris").get();
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("iris-1-0-0");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingNames.versionChildName("iris", "1.0.0"));
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
     assertThat(hpa.getSpec().getMetrics()).extracting("type").containsExactly("Resource", "Pods");
@@ -120,7 +143,7 @@ class OperatorIT {
       spec.setRuntime(new io.modelship.api.v1alpha1.spec.RuntimeSpec());
       spec.getRuntime().setImage("ghcr.io/modelship/serving-runtime:0.2.0");
     });
-    var deployment = harness.client().apps().deployments().inNamespace(ns).withName("iris-1-0-0");
+    var deployment = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "1.0.0"));
     await().atMost(Duration.ofSeconds(5)).until(() -> deployment.get().getSpec().getReplicas() == 3
         && deployment.get().getSpec().getTemplate().getSpec().getContainers().getFirst().getImage().endsWith(":0.2.0"));
     var md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() == 3
@@ -139,9 +162,9 @@ class OperatorIT {
       spec.getModel().setUri("https://models.example.com/iris/2.0.0.tar.gz");
     });
     var deployments = harness.client().apps().deployments().inNamespace(ns);
-    await().atMost(Duration.ofSeconds(10)).until(() -> deployments.withName("iris-2-0-0").get() != null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> deployments.withName(ServingNames.versionChildName("iris", "2.0.0")).get() != null);
     var during = harness.awaitStatus(ns, "iris", condition("Progressing", "True", "RollingOut"));
-    assertThat(deployments.withName("iris-1-0-0").get()).as("old version keeps serving").isNotNull();
+    assertThat(deployments.withName(ServingNames.versionChildName("iris", "1.0.0")).get()).as("old version keeps serving").isNotNull();
     assertThat(during.getStatus().getStableVersion()).isEqualTo("1.0.0");
     assertThat(during.getStatus().getPhase()).isEqualTo(Phase.Progressing);
     assertThat(OperatorHarness.conditionOf(during, "Ready").orElseThrow().getStatus()).as(during.getStatus().getConditions().toString()).isEqualTo("True");
@@ -149,7 +172,7 @@ class OperatorIT {
     harness.deployments.release("2.0.0");
     var after = harness.awaitStatus(ns, "iris", m -> "2.0.0".equals(m.getStatus().getStableVersion())
         && m.getStatus().getPhase() == Phase.Healthy);
-    await().atMost(Duration.ofSeconds(10)).until(() -> deployments.withName("iris-1-0-0").get() == null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> deployments.withName(ServingNames.versionChildName("iris", "1.0.0")).get() == null);
     assertThat(after.getStatus().getHistory()).extracting("version").containsExactly("1.0.0", "2.0.0");
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting("reason")
         .contains("RolloutStarted", "Promoted");

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static io.modelship.operator.harness.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,7 @@ class ProblemsIT {
     harness.client().persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder()
         .withNewMetadata().withName("models").withNamespace(ns).endMetadata().build()).create();
     harness.awaitStatus(ns, "iris", condition("Ready", "True", "Serving"));
-    var pod = harness.client().apps().deployments().inNamespace(ns).withName("iris-1-0-0").get()
+    var pod = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "1.0.0")).get()
         .getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .singleElement().satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models"));
@@ -67,6 +68,19 @@ class ProblemsIT {
       assertThat(e.getName()).isEqualTo("MODEL_URI");
       assertThat(e.getValue()).isEqualTo("file:///mnt/models/iris/1.0.0");
     });
+  }
+
+  @Test
+  void overridingAnOperatorOwnedVariableIsRefusedWithoutChildren() {
+    String ns = "env";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setRuntime(new RuntimeSpec());
+    md.getSpec().getRuntime().setEnv(java.util.List.of(new io.fabric8.kubernetes.api.model.EnvVar("PORT", "9090", null)));
+    var created = harness.client().resource(md).create();
+    var failed = harness.awaitStatus(ns, "iris", condition("Ready", "False", "OperatorOwnedEnv"));
+    assertThat(OperatorHarness.conditionOf(failed, "Ready").orElseThrow().getMessage()).contains("PORT");
+    assertThat(failed.getStatus().getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
+    assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
   }
 
   @Test
@@ -99,7 +113,7 @@ class ProblemsIT {
     report.setLoadError("sha256 mismatch for iris-1.0.0.tar.gz");
     report.setFeatures(null);
     report.setPrediction(null);
-    Reports.write(harness.client(), ns, "iris", "iris-1-0-0-pod-0", report);
+    Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-0", report);
     var md = harness.awaitStatus(ns, "iris", condition("ModelLoaded", "False", "ModelLoadFailed"));
     assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getReason()).isEqualTo("ModelLoadFailed");
     assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage()).contains("sha256 mismatch");

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
@@ -50,7 +51,7 @@ class ReportsIT {
     try (var pool = Executors.newFixedThreadPool(PODS)) {
       List<Future<?>> writes = IntStream.range(0, PODS).<Future<?>>mapToObj(i -> pool.submit(() -> {
         try (var podClient = harness.cluster.newClient()) {
-          Reports.write(podClient, ns, "iris", "iris-1-0-0-pod-" + i,
+          Reports.write(podClient, ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
               Reports.report("1.0.0", 100 + i, i, 10 + i, 20, 5 * i, now));
         }
       })).toList();
@@ -93,7 +94,7 @@ class ReportsIT {
     harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
 
     Reports.write(harness.client(), ns, "iris", "ghost", Reports.report("1.0.0", 1, 0, 1, 1, 1, Instant.now()));
-    Reports.write(harness.client(), ns, "iris", "iris-1-0-0-pod-1",
+    Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-1",
         Reports.report("1.0.0", 1, 0, 1, 1, 1, Instant.now().minusSeconds(3600)));
     var pruned = harness.awaitStatus(ns, "iris", m -> m.getStatus().getRuntimeReports() == null
         || m.getStatus().getRuntimeReports().isEmpty());

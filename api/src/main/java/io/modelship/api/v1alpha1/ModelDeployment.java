@@ -21,10 +21,14 @@ import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 @ShortNames({"md", "mdep"})
 @Categories({"all", "modelship"})
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
-@AdditionalPrinterColumn(name = "MODEL", jsonPath = ".spec.model.name", type = AdditionalPrinterColumn.Type.STRING)
+// The name becomes Service names (DNS-1035 labels, with "-preview" appended) and label values.
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 55",
+    message = "metadata.name must be a DNS-1035 label of at most 55 characters (it names Services, with -preview appended)")
+@AdditionalPrinterColumn(name = "MODEL", jsonPath = ".status.modelName", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "VERSION", jsonPath = ".spec.model.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "STRATEGY", jsonPath = ".spec.rollout.strategy", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "WEIGHT", jsonPath = ".status.canaryWeight", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "STRATEGY", jsonPath = ".status.strategy", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "WEIGHT", jsonPath = ".status.trafficWeight", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "DRIFT", jsonPath = ".status.drift.status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)

@@ -46,14 +46,17 @@ class CrdIsCurrentTest {
   }
 
   /**
-   * The generator orders printer columns by JSON path, which puts AGE first; kubectl convention
-   * (and the contract) has it last.
+   * The generator orders printer columns by JSON path; the contract's order (MODEL, VERSION, …,
+   * AGE last) is the order the annotations are declared in.
    */
   static String ageLast(String yaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
+    var declared = java.util.Arrays.stream(ModelDeployment.class.getAnnotationsByType(
+            io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.class))
+        .map(io.fabric8.crd.generator.annotation.AdditionalPrinterColumn::name).toList();
     for (var version : crd.getSpec().getVersions()) {
       var columns = new ArrayList<>(version.getAdditionalPrinterColumns());
-      columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> "AGE".equals(c.getName())));
+      columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())));
       version.setAdditionalPrinterColumns(columns);
     }
     return "# Generated from io.modelship.api.v1alpha1.ModelDeployment by CrdIsCurrentTest; do not edit.\n"

@@ -1,5 +1,6 @@
 package io.modelship.operator.dependent;
 
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.spec.DriftMethod;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
@@ -13,22 +14,27 @@ public record EffectiveMonitoring(
     double threshold,
     int windowSize,
     double maxAccuracyDrop,
-    int reportIntervalSeconds) {
+    int reportIntervalSeconds,
+    int driftMinSamples,
+    int accuracyMinSamples) {
 
   public static EffectiveMonitoring of(ModelDeploymentSpec spec, OperatorSettings settings) {
     var monitoring = Optional.ofNullable(spec.getMonitoring());
     var drift = monitoring.map(MonitoringSpec::getDrift);
-    double warning = drift.map(d -> d.getWarning()).orElse(0.1);
+    var accuracy = monitoring.map(MonitoringSpec::getAccuracy);
+    double warning = drift.map(d -> d.getWarning()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_WARNING);
     // The threshold never sits below the warning level: a warning set above the default raises
     // it, and a spec that slipped past the CEL rule (older API servers) cannot break scoring.
-    double threshold = Math.max(warning, drift.map(d -> d.getThreshold()).orElse(0.25));
+    double threshold = Math.max(warning, drift.map(d -> d.getThreshold()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_THRESHOLD));
     return new EffectiveMonitoring(
         drift.map(d -> d.getMethod()).orElse(DriftMethod.PSI),
         warning,
         threshold,
-        drift.map(d -> d.getWindowSize()).orElse(1000),
-        monitoring.map(MonitoringSpec::getAccuracy).map(a -> a.getMaxDrop()).orElse(0.05),
-        monitoring.map(MonitoringSpec::getReportIntervalSeconds).orElse(settings.reportIntervalSeconds()));
+        drift.map(d -> d.getWindowSize()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE),
+        accuracy.map(a -> a.getMaxDrop()).orElse(RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP),
+        monitoring.map(MonitoringSpec::getReportIntervalSeconds).orElse(settings.reportIntervalSeconds()),
+        drift.map(d -> d.getMinSamples()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_MIN_SAMPLES),
+        accuracy.map(a -> a.getMinSamples()).orElse(RuntimeEnvironment.DEFAULT_ACCURACY_MIN_SAMPLES));
   }
 
   public String methodName() {

@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -22,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentR
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
@@ -45,10 +48,14 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         GarbageCollected<ModelDeployment> {
 
   public static final String CONTAINER = "serving";
-  public static final int PORT = 8080;
+  public static final int PORT = RuntimeEnvironment.DEFAULT_PORT;
   static final String TMP_VOLUME = "tmp";
   static final String MODEL_VOLUME = "model";
   static final long RUNTIME_UID = 65532L;
+  /** The package limit the pods run with, and the scratch space it needs (defined once, in api). */
+  static final long MAX_PACKAGE_BYTES = RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES;
+  // Spelled in MiB, as the API server stores it (10304Mi), so the emptyDir read back matches.
+  static final Quantity SCRATCH = new Quantity(RuntimeEnvironment.scratchBytes(MAX_PACKAGE_BYTES) / (1024 * 1024) + "Mi");
 
   public ServingDeployments() {
     super(Deployment.class);
@@ -110,6 +117,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .withName(actual.getMetadata().getName())
         .withNamespace(actual.getMetadata().getNamespace())
         .withLabels(actual.getMetadata().getLabels())
+        .withOwnerReferences(actual.getMetadata().getOwnerReferences())
         .endMetadata()
         .withSpec(actual.getSpec())
         .editSpec()
@@ -126,8 +134,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     String image =
         runtime.map(RuntimeSpec::getImage).filter(i -> !i.isBlank()).orElse(plan.settings().defaultImage());
     ResourceRequirements resources =
-        CanonicalQuantity.of(
-            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources()));
+        CanonicalQuantity.of(withScratch(
+            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources())));
     var labels = ServingNames.versionLabels(md, version);
 
     return new DeploymentBuilder()
@@ -135,6 +143,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .withName(ServingNames.deploymentName(md, version))
         .withNamespace(md.getMetadata().getNamespace())
         .withLabels(labels)
+        .withOwnerReferences(ServingNames.owner(md))
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)
@@ -216,6 +225,17 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .build();
   }
 
+  /**
+   * An ephemeral-storage request the size of the scratch emptyDir, so the scheduler places the pod
+   * where the package fits; a request the spec sets itself wins.
+   */
+  static ResourceRequirements withScratch(ResourceRequirements resources) {
+    var requests = new LinkedHashMap<String, Quantity>(
+        resources.getRequests() == null ? Map.of() : resources.getRequests());
+    requests.putIfAbsent("ephemeral-storage", SCRATCH);
+    return new ResourceRequirementsBuilder(resources).withRequests(requests).build();
+  }
+
   /** The startup probe allows {@code period * failures} seconds for fetching and loading the model. */
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
@@ -237,26 +257,41 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   static List<EnvVar> env(ModelDeployment md, String version, ServingPlan plan) {
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
-    env.add(value("MODEL_URI", plan.location().runtimeUri()));
+    env.add(value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri()));
     // Lets a pod that cannot load its model still say which version failed in its report.
-    env.add(value("MODEL_VERSION", version));
+    env.add(value(RuntimeEnvironment.MODEL_VERSION, version));
     String sha256 = md.getSpec().getModel().getSha256();
     if (sha256 != null && !sha256.isBlank()) {
-      env.add(value("MODEL_SHA256", sha256));
+      env.add(value(RuntimeEnvironment.MODEL_SHA256, sha256));
     }
-    env.add(field("POD_NAME", "metadata.name"));
-    env.add(field("POD_NAMESPACE", "metadata.namespace"));
-    env.add(value("MODELDEPLOYMENT_NAME", md.getMetadata().getName()));
-    env.add(value("REPORT_INTERVAL_SECONDS", String.valueOf(monitoring.reportIntervalSeconds())));
-    env.add(value("DRIFT_METHOD", monitoring.methodName()));
-    env.add(value("DRIFT_WARNING", String.valueOf(monitoring.warning())));
-    env.add(value("DRIFT_THRESHOLD", String.valueOf(monitoring.threshold())));
-    env.add(value("DRIFT_WINDOW_SIZE", String.valueOf(monitoring.windowSize())));
-    env.add(value("ACCURACY_MAX_DROP", String.valueOf(monitoring.maxAccuracyDrop())));
-    env.add(value("PORT", String.valueOf(PORT)));
+    env.add(field(RuntimeEnvironment.POD_NAME, "metadata.name"));
+    env.add(field(RuntimeEnvironment.POD_NAMESPACE, "metadata.namespace"));
+    env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_NAME, md.getMetadata().getName()));
+    env.add(value(RuntimeEnvironment.REPORT_INTERVAL_SECONDS, String.valueOf(monitoring.reportIntervalSeconds())));
+    env.add(value(RuntimeEnvironment.DRIFT_METHOD, monitoring.methodName()));
+    env.add(value(RuntimeEnvironment.DRIFT_WARNING, String.valueOf(monitoring.warning())));
+    env.add(value(RuntimeEnvironment.DRIFT_THRESHOLD, String.valueOf(monitoring.threshold())));
+    env.add(value(RuntimeEnvironment.DRIFT_WINDOW_SIZE, String.valueOf(monitoring.windowSize())));
+    env.add(value(RuntimeEnvironment.DRIFT_MIN_SAMPLES, String.valueOf(monitoring.driftMinSamples())));
+    env.add(value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
+    env.add(value(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, String.valueOf(monitoring.accuracyMinSamples())));
+    env.add(value(RuntimeEnvironment.PORT, String.valueOf(PORT)));
+    env.add(value(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES, String.valueOf(MAX_PACKAGE_BYTES)));
     // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
     // its 20 s drain stays inside the default 30 s termination grace period.
-    env.add(value("SHUTDOWN_DELAY_SECONDS", String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
+    env.add(new EnvVarBuilder()
+        .withName(RuntimeEnvironment.FEEDBACK_SIGNING_KEY)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(FeedbackSigningKey.name(md))
+        .withKey(FeedbackSigningKey.KEY)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build());
+    // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)
         .ifPresent(env::addAll);
@@ -282,7 +317,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   private static List<Volume> volumes(ModelLocation location) {
     var volumes = new ArrayList<Volume>();
     // The root filesystem is read-only; the runtime unpacks packages and writes temp files here.
-    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    // Bounded, so a runaway package fills its own emptyDir (the pod is evicted) and not the node.
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(SCRATCH).endEmptyDir().build());
     location
         .claim()
         .ifPresent(

@@ -2,6 +2,8 @@ package io.modelship.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,18 +24,31 @@ public final class ServingNames {
 
   /** Leaves room for the ReplicaSet and pod suffixes within the 63-character label limit. */
   static final int MAX_DEPLOYMENT_NAME = 47;
+  static final int HASH_LENGTH = 8;
 
   private ServingNames() {}
 
-  /** {@code <name>-<version>} made DNS-safe, shortened with a hash when it would be too long. */
+  /**
+   * {@code <name>-<version slug>-<hash>}: the slug keeps it readable, the hash of the exact
+   * resource name and version keeps it unique. Sanitising loses information ({@code 1.0} and
+   * {@code 1-0}, {@code V1} and {@code v1} give the same slug) and {@code <name>-<version>} is
+   * ambiguous between resources ({@code a} at {@code b-c} and {@code a-b} at {@code c}), so the
+   * hash is always there, never only when a clash is noticed.
+   */
   public static String deploymentName(ModelDeployment md, String version) {
+    return versionChildName(md.getMetadata().getName(), version);
+  }
+
+  /** See {@link #deploymentName(ModelDeployment, String)}. */
+  public static String versionChildName(String resourceName, String version) {
     String slug = version.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    String name = md.getMetadata().getName() + "-" + slug;
-    if (name.length() <= MAX_DEPLOYMENT_NAME) {
-      return name;
+    // NUL cannot occur in a resource name or a label value, so the pair is encoded unambiguously.
+    String hash = sha256(resourceName + "\u0000" + version).substring(0, HASH_LENGTH);
+    String readable = resourceName + "-" + slug;
+    if (readable.length() > MAX_DEPLOYMENT_NAME - HASH_LENGTH - 1) {
+      readable = readable.substring(0, MAX_DEPLOYMENT_NAME - HASH_LENGTH - 1);
     }
-    String hash = sha256(name).substring(0, 8);
-    return name.substring(0, MAX_DEPLOYMENT_NAME - 9).replaceAll("-+$", "") + "-" + hash;
+    return readable.replaceAll("-+$", "") + "-" + hash;
   }
 
   public static String runtimeAccount(ModelDeployment md) {
@@ -45,13 +60,32 @@ public final class ServingNames {
     return name == null || name.isBlank() ? md.getMetadata().getName() : name;
   }
 
-  /** Labels common to every child. */
-  /** Metadata of a child of {@code md}: its name, md's namespace, the instance labels. */
+  /**
+   * Metadata of a child of {@code md}: its name, md's namespace, the instance labels and the
+   * controller ownerReference.
+   */
   public static ObjectMeta childMetadata(ModelDeployment md, String name) {
     return new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(md.getMetadata().getNamespace())
         .withLabels(instanceLabels(md))
+        .withOwnerReferences(owner(md))
+        .build();
+  }
+
+  /**
+   * {@code controller: true} so only one controller claims the child and tools (Argo CD, kubectl
+   * tree) show it under md; {@code blockOwnerDeletion: true} so foreground deletion of md waits
+   * for it.
+   */
+  public static OwnerReference owner(ModelDeployment md) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(md.getApiVersion())
+        .withKind(md.getKind())
+        .withName(md.getMetadata().getName())
+        .withUid(md.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
         .build();
   }
 

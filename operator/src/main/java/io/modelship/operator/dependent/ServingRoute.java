@@ -215,8 +215,7 @@ public final class ServingRoute {
     route.setApiVersion("gateway.networking.k8s.io/v1");
     route.setKind("HTTPRoute");
     route.setMetadata(ServingNames.childMetadata(md, routing.getHttpRoute()));
-    route.getMetadata().setOwnerReferences(List.of(owner(md)));
-    route.setAdditionalProperty("spec", spec);
+        route.setAdditionalProperty("spec", spec);
     return route;
   }
 
@@ -296,14 +295,4 @@ public final class ServingRoute {
     return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), md.getMetadata().getUid()));
   }
 
-  private static OwnerReference owner(ModelDeployment md) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(md.getApiVersion())
-        .withKind(md.getKind())
-        .withName(md.getMetadata().getName())
-        .withUid(md.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
-  }
 }

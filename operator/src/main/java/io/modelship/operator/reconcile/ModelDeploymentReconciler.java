@@ -28,6 +28,7 @@ import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.dependent.FeedbackSigningKey;
 import io.modelship.operator.dependent.RuntimeRole;
 import io.modelship.operator.dependent.RuntimeRoleBinding;
 import io.modelship.operator.dependent.RuntimeServiceAccount;
@@ -58,6 +59,7 @@ import io.modelship.operator.status.Problem;
 import io.modelship.operator.status.StatusAggregator;
 import io.modelship.operator.validation.ModelLocation;
 import io.modelship.operator.validation.RolloutValidation;
+import io.modelship.operator.validation.RuntimeEnvValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +88,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
       @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
+      @Dependent(name = "feedback-signing-key", type = FeedbackSigningKey.class),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
@@ -149,6 +152,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
 
     Optional<Problem> specProblem = Optional.empty();
+    Optional<Problem> refused = Optional.empty();
     Optional<RolloutPlan> plan = Optional.empty();
     Optional<Problem> podProblem = PodProblems.of(pods, spec.getModel().getVersion());
     switch (ModelLocation.parse(spec.getModel().getUri())) {
@@ -158,18 +162,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         var route = ServingRoute.read(md, context.getClient());
         specProblem = missingClaim(md, valid.location(), context.getClient())
             .or(() -> RolloutValidation.problem(spec.getRollout()))
+            .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
             .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
           RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
-          context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-          ServingRoute.apply(md, rollout, route, context.getClient());
+          refused = act(md, rollout, route, context);
         }
       }
     }
     if (specProblem.isPresent()) {
       podProblem = Optional.empty();
+    }
+    // A refused child outranks what the pods say: the pods may be of an older, accepted template.
+    if (refused.isPresent()) {
+      podProblem = refused;
     }
 
     var observation =
@@ -190,6 +198,26 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Runs the dependents and writes the route. A child the API server refuses becomes a problem in
+   * the status (with the server's message); anything else is rethrown for JOSDK's retry.
+   */
+  private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
+      Context<ModelDeployment> context) {
+    try {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      ServingRoute.apply(md, rollout, route, context.getClient());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      Optional<Problem> refusal = ChildRefusal.of(e);
+      if (refusal.isEmpty()) {
+        throw e;
+      }
+      log.warn("{}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), refusal.get().message());
+      return refusal;
+    }
   }
 
   private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,

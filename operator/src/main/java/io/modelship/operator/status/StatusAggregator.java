@@ -16,6 +16,7 @@ import io.modelship.drift.DriftStatus;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.FeatureDrift;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.dependent.ServingNames;
 import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.RolloutPlan;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ public final class StatusAggregator {
     status.setObservedGeneration(generation);
     status.setUrl(
         "http://" + md.getMetadata().getName() + "." + md.getMetadata().getNamespace() + ".svc.cluster.local");
+    status.setModelName(ServingNames.modelName(md));
+    status.setStrategy(md.getSpec().getRollout() == null || md.getSpec().getRollout().getStrategy() == null
+        ? io.modelship.api.v1alpha1.spec.RolloutStrategy.RollingUpdate : md.getSpec().getRollout().getStrategy());
     status.setReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, true)).sum());
     status.setReadyReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, false)).sum());
 
@@ -59,6 +63,7 @@ public final class StatusAggregator {
       status.setCanaryWeight(rollout.getDesiredWeight());
       status.setCurrentStep(rollout.getStepIndex());
     }
+    status.setTrafficWeight(trafficWeight(target, stable, status));
 
     Optional<VersionAggregate> targetReports = Optional.ofNullable(o.reports().get(target));
     String servingVersion = stable != null ? stable : target;
@@ -102,7 +107,8 @@ public final class StatusAggregator {
       conditions.set(Conditions.PROGRESSING, plan.progressing() ? "True" : "False", plan.reason(), plan.message());
     }
     modelLoaded(conditions, target, targetReports);
-    DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring())).orElse(null);
+    DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring()))
+        .orElseGet(() -> noDrift(o.monitoring()));
     AccuracySummary accuracy = servingReports.flatMap(r -> accuracy(r, o.monitoring())).orElse(null);
     drifted(conditions, drift, accuracy, servingReports);
 
@@ -111,6 +117,23 @@ public final class StatusAggregator {
     status.setDrift(drift);
     status.setAccuracy(accuracy);
     return status;
+  }
+
+  /** The share of traffic on {@code target}, so the WEIGHT column always says something. */
+  static int trafficWeight(String target, String stable, ModelDeploymentStatus status) {
+    if (target.equals(status.getCanaryVersion()) && status.getCanaryWeight() != null) {
+      return status.getCanaryWeight();
+    }
+    return target.equals(stable) ? 100 : 0;
+  }
+
+  /** Nothing scorable yet: InsufficientData with no samples, so the DRIFT column is never empty. */
+  private static DriftSummary noDrift(EffectiveMonitoring monitoring) {
+    var summary = new DriftSummary();
+    summary.setMethod(monitoring.methodName());
+    summary.setStatus(DriftLevel.InsufficientData);
+    summary.setSamples(0L);
+    return summary;
   }
 
   /** During a handover the old version's ready pods keep the resource serving. */
@@ -154,6 +177,7 @@ public final class StatusAggregator {
 
   private static void drifted(
       Conditions conditions, DriftSummary drift, AccuracySummary accuracy, Optional<VersionAggregate> reports) {
+    boolean noDriftData = drift == null || drift.getSamples() == null || drift.getSamples() == 0;
     if (drift != null && drift.getStatus() == DriftLevel.Alert) {
       conditions.set(Conditions.DRIFTED, "True", "DriftAlert", driftMessage(drift));
     } else if (accuracy != null && accuracy.getStatus() == DriftLevel.Alert) {
@@ -161,13 +185,23 @@ public final class StatusAggregator {
           Conditions.DRIFTED, "True", "AccuracyDrop",
           String.format("Live accuracy %.4f is %.4f away from the training accuracy %.4f",
               accuracy.getCurrent(), Math.abs(accuracy.getDrop()), accuracy.getBaseline()));
-    } else if (drift != null) {
+    } else if (!noDriftData && drift.getStatus() == DriftLevel.InsufficientData) {
+      conditions.set(Conditions.DRIFTED, "Unknown", "InsufficientData", insufficientMessage(drift, accuracy));
+    } else if (!noDriftData) {
       conditions.set(
           Conditions.DRIFTED, "False", drift.getStatus() == DriftLevel.Warning ? "DriftWarning" : "NoDrift", driftMessage(drift));
     } else {
       String message = reports.flatMap(VersionAggregate::driftProblem).orElse("No drift histograms reported yet");
       conditions.set(Conditions.DRIFTED, "Unknown", reports.flatMap(VersionAggregate::driftProblem).isPresent() ? "DriftUnscorable" : "AwaitingReports", message);
     }
+  }
+
+  private static String insufficientMessage(DriftSummary drift, AccuracySummary accuracy) {
+    String message = String.format("%s drift needs %d samples, %d so far", drift.getMethod(), drift.getMinSamples(), drift.getSamples());
+    if (accuracy != null && accuracy.getStatus() == DriftLevel.InsufficientData) {
+      message += String.format("; accuracy needs %d labelled predictions, %d so far", accuracy.getMinSamples(), accuracy.getSamples());
+    }
+    return message;
   }
 
   private static String driftMessage(DriftSummary drift) {
@@ -193,7 +227,10 @@ public final class StatusAggregator {
     var summary = new DriftSummary();
     summary.setMethod(monitoring.methodName());
     summary.setScore(round(score));
-    summary.setStatus(level(score, monitoring));
+    // Below minSamples a score is noise: report it, but never as a verdict (no Warning, no Alert).
+    summary.setStatus(report.samples() < monitoring.driftMinSamples()
+        ? DriftLevel.InsufficientData : level(score, monitoring));
+    summary.setMinSamples(monitoring.driftMinSamples());
     summary.setFeatures(features);
     summary.setPrediction(round(prediction));
     summary.setSamples(report.samples());
@@ -220,6 +257,10 @@ public final class StatusAggregator {
       summary.setDrop(round(drop));
       // The contract's rule, |A0 - At| > maxDrop: a jump up is as suspicious as a fall.
       summary.setStatus(Math.abs(drop) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+    }
+    summary.setMinSamples(monitoring.accuracyMinSamples());
+    if (reports.accuracyLabelled() < monitoring.accuracyMinSamples()) {
+      summary.setStatus(DriftLevel.InsufficientData);
     }
     return Optional.of(summary);
   }

@@ -45,7 +45,7 @@ class DesiredChildrenTest {
     var md = md();
     Deployment d = ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty())));
 
-    assertThat(d.getMetadata().getName()).isEqualTo("iris-2-0-0");
+    assertThat(d.getMetadata().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
     assertThat(d.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "app.kubernetes.io/name", "iris",
         "app.kubernetes.io/instance", "iris",
@@ -82,8 +82,13 @@ class DesiredChildrenTest {
     assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(c.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
-    assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
-    assertThat(c.getResources()).isEqualTo(SETTINGS.defaultResources());
+    // 2 GiB package + 4 x 2 GiB unpacked + 64 MiB headroom.
+    long scratch = 10L * 1024 * 1024 * 1024 + 64L * 1024 * 1024;
+    assertThat(pod.getVolumes()).singleElement().satisfies(v ->
+        assertThat(v.getEmptyDir().getSizeLimit().getNumericalAmount().longValueExact()).isEqualTo(scratch));
+    assertThat(c.getResources().getRequests().get("ephemeral-storage").getNumericalAmount().longValueExact()).isEqualTo(scratch);
+    assertThat(c.getResources().getRequests()).containsAllEntriesOf(SETTINGS.defaultResources().getRequests());
+    assertThat(c.getResources().getLimits()).isEqualTo(SETTINGS.defaultResources().getLimits());
 
     assertThat(values(c.getEnv())).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
         Map.entry("MODEL_URI", "https://models.example.com/iris/2.0.0.tar.gz"),
@@ -95,10 +100,20 @@ class DesiredChildrenTest {
         Map.entry("DRIFT_WARNING", "0.1"),
         Map.entry("DRIFT_THRESHOLD", "0.25"),
         Map.entry("DRIFT_WINDOW_SIZE", "1000"),
+        Map.entry("DRIFT_MIN_SAMPLES", "200"),
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
+        Map.entry("ACCURACY_MIN_SAMPLES", "100"),
         Map.entry("PORT", "8080"),
-        Map.entry("SHUTDOWN_DELAY_SECONDS", "5")));
-    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null)
+        Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
+        Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
+        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")));
+    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .singleElement().satisfies(e -> {
+          assertThat(e.getName()).isEqualTo("FEEDBACK_SIGNING_KEY");
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("iris-feedback-signing");
+          assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("key");
+        });
+    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
   }
@@ -194,7 +209,7 @@ class DesiredChildrenTest {
     md.getSpec().setAutoscaling(Manifests.autoscaling(2, 10, null));
     var hpa = ServingAutoscaler.desired(md, "2.0.0");
     assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("iris-2-0-0");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);

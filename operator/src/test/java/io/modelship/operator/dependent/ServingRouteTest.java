@@ -37,13 +37,13 @@ class ServingRouteTest {
       assertThat(o.getBlockOwnerDeletion()).isTrue();
     });
     var observed = ServingRoute.observe(MD, route, List.of("1.0.0", "2.0.0"));
-    assertThat(observed.weights()).containsExactlyEntriesOf(Map.of("1.0.0", 90, "2.0.0", 10));
+    assertThat(observed.weights()).isEqualTo(Map.of("1.0.0", 90, "2.0.0", 10));
     assertThat(observed.mirrorPercent()).isEqualTo(50);
     assertThat(observed.headerRoute().getName()).isEqualTo("x-model-version");
     assertThat(observed.headerRoute().getValue()).isEqualTo("2.0.0");
     assertThat(ServingRoute.backendRefs(MD, traffic, "1.0.0")).containsExactly(
-        Map.of("group", "", "kind", "Service", "name", "iris-1-0-0", "port", 80, "weight", 90),
-        Map.of("group", "", "kind", "Service", "name", "iris-2-0-0", "port", 80, "weight", 10));
+        Map.of("group", "", "kind", "Service", "name", ServingNames.versionChildName("iris", "1.0.0"), "port", 80, "weight", 90),
+        Map.of("group", "", "kind", "Service", "name", ServingNames.versionChildName("iris", "2.0.0"), "port", 80, "weight", 10));
   }
 
   @Test

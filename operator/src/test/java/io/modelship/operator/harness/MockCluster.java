@@ -29,11 +29,12 @@ public final class MockCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final LeaseAwareCrudDispatcher dispatcher = new LeaseAwareCrudDispatcher();
 
   public MockCluster() {
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new LeaseAwareCrudDispatcher(), false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
@@ -47,6 +48,19 @@ public final class MockCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * From now on, answer every {@code method} request whose path contains {@code pathContains} with
+   * a Kubernetes Status of {@code code}, as an API server (validation, admission, a taken name) would.
+   */
+  public void refuse(String method, String pathContains, int code, String reason, String message) {
+    dispatcher.refusals.add(new LeaseAwareCrudDispatcher.Refusal(method, pathContains, code, reason, message));
+  }
+
+  /** Stops refusing. */
+  public void accept() {
+    dispatcher.refusals.clear();
   }
 
   public KubernetesClient client() {

@@ -1,5 +1,8 @@
 package io.modelship.operator.status;
 
+import io.modelship.api.v1alpha1.spec.AccuracySpec;
+import io.modelship.api.v1alpha1.spec.DriftSpec;
+import io.modelship.api.v1alpha1.spec.MonitoringSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -30,7 +33,19 @@ class StatusAggregatorTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final Instant T1 = T0.plusSeconds(60);
 
+  /** Verdicts from the first sample: most tests here are about the verdicts themselves. */
   static ModelDeployment md() {
+    var md = withDefaultMinSamples();
+    var monitoring = new MonitoringSpec();
+    monitoring.setDrift(new DriftSpec());
+    monitoring.getDrift().setMinSamples(1);
+    monitoring.setAccuracy(new AccuracySpec());
+    monitoring.getAccuracy().setMinSamples(1);
+    md.getSpec().setMonitoring(monitoring);
+    return md;
+  }
+
+  static ModelDeployment withDefaultMinSamples() {
     var md = Manifests.iris("ml", "iris", "1.0.0");
     md.getMetadata().setGeneration(4L);
     return md;
@@ -84,6 +99,47 @@ class StatusAggregatorTest {
     assertThat(condition(status, "Drifted").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Drifted").getReason()).isEqualTo("AccuracyDrop");
     assertThat(status.getHistory()).singleElement().satisfies(h -> assertThat(h.getVersion()).isEqualTo("1.0.0"));
+  }
+
+  @Test
+  void belowMinSamplesDriftAndAccuracyAreInsufficientDataWithoutAnAlarm() {
+    var md = withDefaultMinSamples();
+    md.setStatus(StatusAggregator.assemble(healthy(md, T0, Map.of())));
+    // The same traffic that alerts in transitionTimeMovesOnlyWhenTheStatusChanges, 100 samples of 200.
+    var drifting = Reports.report("1.0.0", 10, 0, 100, 0, 0, T1);
+    drifting.setAccuracyBaseline(0.98);
+    var status = StatusAggregator.assemble(healthy(md, T1, Map.of("p", drifting)));
+    assertThat(status.getDrift().getStatus()).isEqualTo(DriftLevel.InsufficientData);
+    assertThat(status.getDrift().getMinSamples()).isEqualTo(200);
+    assertThat(condition(status, "Drifted").getStatus()).isEqualTo("Unknown");
+    assertThat(condition(status, "Drifted").getReason()).isEqualTo("InsufficientData");
+    assertThat(condition(status, "Drifted").getMessage()).contains("200");
+    assertThat(TransitionEvents.between(md, md.getStatus(), status)).as("no Event, so no alert metric").isEmpty();
+  }
+
+  @Test
+  void accuracyBelowItsMinSamplesIsInsufficientData() {
+    var md = withDefaultMinSamples();
+    var monitoring = EffectiveMonitoring.of(md.getSpec(), OperatorSettings.defaults());
+    var report = Reports.report("1.0.0", 0, 0, 10, 40, 30, T0);
+    report.setAccuracyBaseline(0.95);
+    var aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    var accuracy = StatusAggregator.accuracy(aggregate, monitoring).orElseThrow();
+    assertThat(accuracy.getStatus()).isEqualTo(DriftLevel.InsufficientData);
+    assertThat(accuracy.getMinSamples()).isEqualTo(100);
+  }
+
+  @Test
+  void printedColumnsAreNeverEmpty() {
+    var md = withDefaultMinSamples();
+    md.getSpec().getModel().setName(null);
+    var status = StatusAggregator.assemble(healthy(md, T0, Map.of()));
+    assertThat(status.getModelName()).as("MODEL defaults to metadata.name").isEqualTo("iris");
+    assertThat(status.getStrategy()).isEqualTo(io.modelship.api.v1alpha1.spec.RolloutStrategy.RollingUpdate);
+    assertThat(status.getTrafficWeight()).isEqualTo(100);
+    assertThat(status.getDrift().getStatus()).isEqualTo(DriftLevel.InsufficientData);
+    assertThat(status.getDrift().getSamples()).isZero();
+    assertThat(condition(status, "Drifted").getReason()).isEqualTo("AwaitingReports");
   }
 
   @Test

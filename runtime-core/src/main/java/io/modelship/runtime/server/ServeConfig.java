@@ -1,5 +1,6 @@
 package io.modelship.runtime.server;
 
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.drift.DriftStatistic;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,34 +56,34 @@ public record ServeConfig(
         };
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         return new ServeConfig(
-                get.apply("MODEL_URI"),
-                get.apply("MODEL_SHA256"),
-                get.apply("MODEL_VERSION"),
+                get.apply(RuntimeEnvironment.MODEL_URI),
+                get.apply(RuntimeEnvironment.MODEL_SHA256),
+                get.apply(RuntimeEnvironment.MODEL_VERSION),
                 orDefault(get.apply("HOST"), "0.0.0.0"),
-                parseInt(get.apply("PORT"), 8080, "PORT"),
+                parseInt(get.apply(RuntimeEnvironment.PORT), RuntimeEnvironment.DEFAULT_PORT, RuntimeEnvironment.PORT),
                 "true".equalsIgnoreCase(get.apply("VIRTUAL_THREADS")),
                 parseLong(get.apply("MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES, "MAX_BODY_BYTES"),
                 parseInt(get.apply("MAX_BATCH_ROWS"), 10_000, "MAX_BATCH_ROWS"),
                 !"false".equalsIgnoreCase(get.apply("MONITORING_ENABLED")),
-                DriftStatistic.parse(orDefault(get.apply("DRIFT_METHOD"), "psi")),
-                parseInt(get.apply("DRIFT_WINDOW_SIZE"), 1000, "DRIFT_WINDOW_SIZE"),
-                parseDouble(get.apply("DRIFT_WARNING"), 0.1, "DRIFT_WARNING"),
-                parseDouble(get.apply("DRIFT_THRESHOLD"), 0.25, "DRIFT_THRESHOLD"),
-                parseDouble(get.apply("ACCURACY_MAX_DROP"), 0.05, "ACCURACY_MAX_DROP"),
+                DriftStatistic.parse(orDefault(get.apply(RuntimeEnvironment.DRIFT_METHOD), RuntimeEnvironment.DEFAULT_DRIFT_METHOD)),
+                parseInt(get.apply(RuntimeEnvironment.DRIFT_WINDOW_SIZE), RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE, RuntimeEnvironment.DRIFT_WINDOW_SIZE),
+                parseDouble(get.apply(RuntimeEnvironment.DRIFT_WARNING), RuntimeEnvironment.DEFAULT_DRIFT_WARNING, RuntimeEnvironment.DRIFT_WARNING),
+                parseDouble(get.apply(RuntimeEnvironment.DRIFT_THRESHOLD), RuntimeEnvironment.DEFAULT_DRIFT_THRESHOLD, RuntimeEnvironment.DRIFT_THRESHOLD),
+                parseDouble(get.apply(RuntimeEnvironment.ACCURACY_MAX_DROP), RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP, RuntimeEnvironment.ACCURACY_MAX_DROP),
                 parseInt(get.apply("FEEDBACK_REMEMBERED_PREDICTIONS"), 10_000, "FEEDBACK_REMEMBERED_PREDICTIONS"),
                 get.apply("AUTH_TOKEN"),
                 parseDouble(get.apply("RATE_LIMIT_RPS"), 0, "RATE_LIMIT_RPS"),
                 parseInt(get.apply("PREDICTION_CACHE_SIZE"), 0, "PREDICTION_CACHE_SIZE"),
                 get.apply("PREDICTION_LOG") == null ? null : Path.of(get.apply("PREDICTION_LOG")),
                 parseDouble(get.apply("PREDICTION_LOG_SAMPLE_RATE"), 0.01, "PREDICTION_LOG_SAMPLE_RATE"),
-                get.apply("MODEL_WORK_DIR") == null ? tmp.resolve("modelship") : Path.of(get.apply("MODEL_WORK_DIR")),
+                get.apply(RuntimeEnvironment.MODEL_WORK_DIR) == null ? tmp.resolve("modelship") : Path.of(get.apply(RuntimeEnvironment.MODEL_WORK_DIR)),
                 Path.of(orDefault(get.apply("MODEL_PVC_ROOT"), "/mnt/models")),
-                parseLong(get.apply("MODEL_MAX_DOWNLOAD_BYTES"), 2L * 1024 * 1024 * 1024, "MODEL_MAX_DOWNLOAD_BYTES"),
-                Duration.ofSeconds(parseInt(get.apply("SHUTDOWN_DELAY_SECONDS"), 0, "SHUTDOWN_DELAY_SECONDS")),
+                parseLong(get.apply(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES), RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES, RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES),
+                Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS), 0, RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS)),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
-                new Reporting(get.apply("POD_NAME"), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
-                        Duration.ofSeconds(parseInt(get.apply("REPORT_INTERVAL_SECONDS"), 15,
-                                "REPORT_INTERVAL_SECONDS"))));
+                new Reporting(get.apply(RuntimeEnvironment.POD_NAME), get.apply(RuntimeEnvironment.POD_NAMESPACE), get.apply(RuntimeEnvironment.MODELDEPLOYMENT_NAME),
+                        Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.REPORT_INTERVAL_SECONDS),
+                                RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS, RuntimeEnvironment.REPORT_INTERVAL_SECONDS))));
     }
 
     /** Checks ranges so a typo fails at start with the name of the setting. */

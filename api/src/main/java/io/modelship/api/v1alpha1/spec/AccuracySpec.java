@@ -12,6 +12,18 @@ public class AccuracySpec {
   @Max(1)
   private Double maxDrop;
 
+  /** Below this many labelled predictions accuracy is InsufficientData; default 100. */
+  @Min(1)
+  private Integer minSamples;
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
+  }
+
   public Double getMaxDrop() {
     return maxDrop;
   }

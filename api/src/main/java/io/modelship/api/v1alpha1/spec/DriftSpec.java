@@ -25,6 +25,10 @@ public class DriftSpec {
   @Max(1000000)
   private Integer windowSize;
 
+  /** Below this many samples drift is InsufficientData (no verdict, no alarm); default 200. */
+  @Min(1)
+  private Integer minSamples;
+
   public DriftMethod getMethod() {
     return method;
   }
@@ -55,5 +59,13 @@ public class DriftSpec {
 
   public void setWindowSize(Integer windowSize) {
     this.windowSize = windowSize;
+  }
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
   }
 }

@@ -10,6 +10,7 @@ public class ModelSpec {
 
   /** Model name; defaults to metadata.name. */
   @Size(max = 63)
+  @Pattern("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
   private String name;
 
   /** Model version; also used in labels and child names, hence the label-value syntax. */

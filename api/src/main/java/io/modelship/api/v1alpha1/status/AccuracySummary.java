@@ -17,6 +17,9 @@ public class AccuracySummary {
   /** Labelled predictions the live accuracy is based on. */
   private Long samples;
 
+  /** Samples needed before the status is a verdict; below it the status is InsufficientData. */
+  private Integer minSamples;
+
   /** Normal, or Alert when the drop exceeds maxDrop. */
   private DriftLevel status;
 
@@ -42,6 +45,14 @@ public class AccuracySummary {
 
   public void setDrop(Double drop) {
     this.drop = drop;
+  }
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
   }
 
   public Long getSamples() {

@@ -4,5 +4,7 @@ package io.modelship.api.v1alpha1.status;
 public enum DriftLevel {
   Normal,
   Warning,
-  Alert
+  Alert,
+  /** Fewer samples than minSamples: no verdict, no alarm. */
+  InsufficientData
 }

@@ -24,6 +24,9 @@ public class DriftSummary {
   /** Observations scored, summed over pods. */
   private Long samples;
 
+  /** Samples needed before the status is a verdict; below it the status is InsufficientData. */
+  private Integer minSamples;
+
   public String getMethod() {
     return method;
   }
@@ -62,6 +65,14 @@ public class DriftSummary {
 
   public void setPrediction(Double prediction) {
     this.prediction = prediction;
+  }
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
   }
 
   public Long getSamples() {

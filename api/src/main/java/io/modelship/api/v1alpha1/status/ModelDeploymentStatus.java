@@ -39,6 +39,15 @@ public class ModelDeploymentStatus {
   /** In-cluster address of the stable Service. */
   private String url;
 
+  /** The model's name in force: spec.model.name, or metadata.name when that is left out. */
+  private String modelName;
+
+  /** The rollout strategy in force: spec.rollout.strategy, or RollingUpdate when that is left out. */
+  private io.modelship.api.v1alpha1.spec.RolloutStrategy strategy;
+
+  /** Share of traffic (percent) on spec.model.version: 100 once it is stable, the canary weight during a rollout, 0 before it serves or after a rollback. */
+  private Integer trafficWeight;
+
   /** Drift over all pods' traffic of the stable version. */
   private DriftSummary drift;
 
@@ -128,6 +137,30 @@ public class ModelDeploymentStatus {
 
   public String getUrl() {
     return url;
+  }
+
+  public String getModelName() {
+    return modelName;
+  }
+
+  public void setModelName(String modelName) {
+    this.modelName = modelName;
+  }
+
+  public io.modelship.api.v1alpha1.spec.RolloutStrategy getStrategy() {
+    return strategy;
+  }
+
+  public void setStrategy(io.modelship.api.v1alpha1.spec.RolloutStrategy strategy) {
+    this.strategy = strategy;
+  }
+
+  public Integer getTrafficWeight() {
+    return trafficWeight;
+  }
+
+  public void setTrafficWeight(Integer trafficWeight) {
+    this.trafficWeight = trafficWeight;
   }
 
   public void setUrl(String url) {

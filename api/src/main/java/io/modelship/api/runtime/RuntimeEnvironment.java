@@ -1,0 +1,74 @@
+package io.modelship.api.runtime;
+
+import java.util.Set;
+
+/**
+ * The operator↔runtime contract: the environment variables the operator sets on a serving pod and
+ * the defaults both sides assume when one is absent. The operator's pod builder and the runtime's
+ * configuration parser both read these names, and a test feeds the first into the second.
+ */
+public final class RuntimeEnvironment {
+
+  public static final String MODEL_URI = "MODEL_URI";
+  public static final String MODEL_VERSION = "MODEL_VERSION";
+  public static final String MODEL_SHA256 = "MODEL_SHA256";
+  public static final String POD_NAME = "POD_NAME";
+  public static final String POD_NAMESPACE = "POD_NAMESPACE";
+  public static final String POD_UID = "POD_UID";
+  public static final String MODELDEPLOYMENT_NAME = "MODELDEPLOYMENT_NAME";
+  public static final String REPORT_INTERVAL_SECONDS = "REPORT_INTERVAL_SECONDS";
+  public static final String DRIFT_METHOD = "DRIFT_METHOD";
+  public static final String DRIFT_WARNING = "DRIFT_WARNING";
+  public static final String DRIFT_THRESHOLD = "DRIFT_THRESHOLD";
+  public static final String DRIFT_WINDOW_SIZE = "DRIFT_WINDOW_SIZE";
+  public static final String DRIFT_MIN_SAMPLES = "DRIFT_MIN_SAMPLES";
+  public static final String ACCURACY_MAX_DROP = "ACCURACY_MAX_DROP";
+  public static final String ACCURACY_MIN_SAMPLES = "ACCURACY_MIN_SAMPLES";
+  public static final String PORT = "PORT";
+  public static final String SHUTDOWN_DELAY_SECONDS = "SHUTDOWN_DELAY_SECONDS";
+  public static final String MODEL_WORK_DIR = "MODEL_WORK_DIR";
+  public static final String MODEL_MAX_DOWNLOAD_BYTES = "MODEL_MAX_DOWNLOAD_BYTES";
+  public static final String FEEDBACK_SIGNING_KEY = "FEEDBACK_SIGNING_KEY";
+  public static final String MODEL_LOAD_TIMEOUT = "MODEL_LOAD_TIMEOUT";
+  /** Read by the JVM itself; the operator puts the pod's JVM flags here. */
+  public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_REPORT_INTERVAL_SECONDS = 15;
+  public static final String DEFAULT_DRIFT_METHOD = "psi";
+  public static final double DEFAULT_DRIFT_WARNING = 0.1;
+  public static final double DEFAULT_DRIFT_THRESHOLD = 0.25;
+  public static final int DEFAULT_DRIFT_WINDOW_SIZE = 1000;
+  public static final int DEFAULT_DRIFT_MIN_SAMPLES = 200;
+  public static final double DEFAULT_ACCURACY_MAX_DROP = 0.05;
+  public static final int DEFAULT_ACCURACY_MIN_SAMPLES = 100;
+  /** The largest package the runtime downloads (and, once unpacked, the most it writes to scratch). */
+  public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+  /** An archive may unpack to at most this many times the package limit. */
+  public static final int UNPACK_RATIO = 4;
+  /** Temp files, logs and the like beside the package. */
+  public static final long SCRATCH_HEADROOM_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The scratch space a pod may need for a package limit: the download plus what it unpacks to
+   * (both exist while unpacking), plus headroom. The operator sizes the emptyDir and the
+   * ephemeral-storage request with it.
+   */
+  public static long scratchBytes(long maxDownloadBytes) {
+    return Math.addExact(Math.multiplyExact(maxDownloadBytes, 1L + UNPACK_RATIO), SCRATCH_HEADROOM_BYTES);
+  }
+
+  /** Where the runtime unpacks packages: the pod's scratch emptyDir (the root filesystem is read-only). */
+  public static final String SCRATCH_DIR = "/tmp";
+  /** A JVM that ran out of memory exits, so Kubernetes restarts the pod instead of it limping on. */
+  public static final String JVM_OPTIONS = "-XX:+ExitOnOutOfMemoryError";
+
+  /** What the operator sets on every pod; {@code spec.runtime.env} may not override these. */
+  public static final Set<String> OPERATOR_OWNED = Set.of(
+      MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME,
+      REPORT_INTERVAL_SECONDS, DRIFT_METHOD, DRIFT_WARNING, DRIFT_THRESHOLD, DRIFT_WINDOW_SIZE, DRIFT_MIN_SAMPLES,
+      ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
+      FEEDBACK_SIGNING_KEY, JAVA_TOOL_OPTIONS);
+
+  private RuntimeEnvironment() {}
+}
