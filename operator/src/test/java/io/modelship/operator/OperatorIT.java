@@ -79,7 +79,7 @@ class OperatorIT {
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get()).isNotNull();
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
-        .containsExactly("modeldeployments/status");
+        .containsExactly("runtimereports");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting("reason").contains("Created");
   }

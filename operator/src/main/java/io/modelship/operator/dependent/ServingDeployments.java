@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
 import io.modelship.operator.rollout.VersionTarget;
@@ -245,6 +246,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
       env.add(value("MODEL_SHA256", sha256));
     }
     env.add(field("POD_NAME", "metadata.name"));
+    env.add(field(RuntimeReport.ENV_POD_UID, "metadata.uid"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(value("MODELDEPLOYMENT_NAME", md.getMetadata().getName()));
     env.add(value("REPORT_INTERVAL_SECONDS", String.valueOf(monitoring.reportIntervalSeconds())));

@@ -22,7 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
@@ -43,7 +44,7 @@ import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
-import io.modelship.operator.reports.ReportPruning;
+import io.modelship.operator.reports.ReportValidation;
 import io.modelship.operator.rollout.RolloutInputs;
 import io.modelship.operator.rollout.RolloutPlan;
 import io.modelship.operator.rollout.RolloutPlanner;
@@ -68,6 +69,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +80,7 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = "modeldeployment",
-    // Pods report through the status; those writes must wake the aggregation too.
+    // The operator's own status writes and annotations (manual control) must wake it too.
     generationAwareEventProcessing = false)
 @Workflow(
     explicitInvocation = true,
@@ -97,10 +99,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   private static final Logger log = LoggerFactory.getLogger(ModelDeploymentReconciler.class);
   static final String POD_EVENT_SOURCE = "pods";
+  static final String REPORT_EVENT_SOURCE = "runtime-reports";
+  /** Status fields that only carry report figures; changes to them alone wait for the interval. */
+  static final Set<String> FIGURES = Set.of("drift", "accuracy");
 
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  /** Last status write per resource, so figures alone are written at most once per interval. */
+  private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
+  /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
+  private final Map<String, String> warned = new ConcurrentHashMap<>();
 
   public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
@@ -121,7 +130,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                   return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
                 })
             .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    var reports =
+        InformerEventSourceConfiguration.from(RuntimeReport.class, ModelDeployment.class)
+            .withName(REPORT_EVENT_SOURCE)
+            .withLabelSelector(RuntimeReport.LABEL_DEPLOYMENT)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                report -> {
+                  String owner = report.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT);
+                  return owner == null ? Set.of() : Set.of(new ResourceID(owner, report.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(reports, context));
   }
 
   @Override
@@ -139,12 +159,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
 
     // Observe once: the reports feed both the rollout's judgement and the status.
-    Map<String, RuntimeReport> reports = reports(md);
-    Set<String> livePods = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
-    Set<String> pruned = ReportPruning.stale(reports, livePods, now, interval);
-    var liveReports = new HashMap<>(reports);
-    pruned.forEach(liveReports::remove);
+    var validated = ReportValidation.validate(md.getMetadata().getName(), reports(md, context), livePods(pods));
+    warnIgnored(md, validated.rejected(), context.getClient());
+    Map<String, RuntimeReportSpec> liveReports = validated.accepted();
     var aggregates =
         ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
 
@@ -175,7 +193,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var observation =
         new Observation(md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
-    write(md, status, pruned, plan.map(RolloutPlan::transitions).orElse(List.of()), context);
+    Optional<Duration> deferred =
+        write(md, status, plan.map(RolloutPlan::transitions).orElse(List.of()), interval, now, context);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
@@ -186,7 +205,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
       // Silent pods produce no event; re-aggregating once per interval is what notices them. A
       // pause ending or a judgement falling due sooner is looked at then.
-      Duration after = soon.filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
+      Duration after = soon.or(() -> deferred)
+          .filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
@@ -254,20 +274,54 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             "PersistentVolumeClaim " + claim + " named in spec.model.uri does not exist in namespace " + md.getMetadata().getNamespace()));
   }
 
-  private static Map<String, RuntimeReport> reports(ModelDeployment md) {
-    if (md.getStatus() == null || md.getStatus().getRuntimeReports() == null) {
-      return Map.of();
-    }
-    return md.getStatus().getRuntimeReports();
+  private static List<RuntimeReport> reports(ModelDeployment md, Context<ModelDeployment> context) {
+    return context.getSecondaryResources(RuntimeReport.class).stream()
+        .filter(r -> md.getMetadata().getName().equals(r.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT)))
+        .toList();
   }
 
-  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned,
-      List<RolloutTransition> rollout, Context<ModelDeployment> context) {
+  private static List<ReportValidation.LivePod> livePods(Set<Pod> pods) {
+    return pods.stream()
+        .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
+            p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
+        .toList();
+  }
+
+  /** A Warning Event naming the pod, once per pod and reason; never fails the reconcile. */
+  private void warnIgnored(ModelDeployment md, List<ReportValidation.Rejection> rejected, KubernetesClient client) {
+    String prefix = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/";
+    var current = new HashMap<String, String>();
+    for (var rejection : rejected) {
+      current.put(prefix + rejection.pod(), rejection.reason());
+      if (!rejection.reason().equals(warned.get(prefix + rejection.pod()))) {
+        log.warn("Ignoring RuntimeReport {} in {}: {}", rejection.pod(), md.getMetadata().getNamespace(), rejection.reason());
+        record(md, new TransitionEvents.Transition("Warning", "RuntimeReportIgnored",
+            "Ignored the RuntimeReport of pod " + rejection.pod() + ": " + rejection.reason()), client);
+      }
+    }
+    warned.keySet().removeIf(key -> key.startsWith(prefix) && !current.containsKey(key));
+    warned.putAll(current);
+  }
+
+  /**
+   * Writes what changed. A change of report figures alone (drift, accuracy) waits until one report
+   * interval has passed since this resource's last write; the delay left is returned.
+   */
+  private Optional<Duration> write(ModelDeployment md, ModelDeploymentStatus status,
+      List<RolloutTransition> rollout, Duration interval, Instant now, Context<ModelDeployment> context) {
     KubernetesClient client = context.getClient();
     ModelDeploymentStatus before = md.getStatus();
-    Optional<String> patch = StatusPatch.between(before, status, pruned, client.getKubernetesSerialization());
+    Optional<String> patch = StatusPatch.between(before, status, client.getKubernetesSerialization());
     if (patch.isEmpty()) {
-      return;
+      return Optional.empty();
+    }
+    ResourceID id = ResourceID.fromResource(md);
+    Instant last = lastWrite.get(id);
+    if (rollout.isEmpty() && last != null && StatusPatch.touchesOnly(patch.get(), FIGURES)) {
+      Duration since = Duration.between(last, now);
+      if (since.compareTo(interval) < 0) {
+        return Optional.of(interval.minus(since));
+      }
     }
     ModelDeployment written =
         client.resources(ModelDeployment.class)
@@ -280,9 +334,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
     metrics.statusWritten();
-    if (!pruned.isEmpty()) {
-      log.info("Removed reports of gone or silent pods {} from {}/{}", pruned, md.getMetadata().getNamespace(), md.getMetadata().getName());
-    }
+    lastWrite.put(id, now);
     for (RolloutTransition transition : rollout) {
       metrics.rollout(transition, before != null && before.getStableVersion() != null);
       record(md, new TransitionEvents.Transition(
@@ -294,6 +346,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       }
       record(md, transition, client);
     }
+    return Optional.empty();
   }
 
   /** Events are best effort: failing to record one must not fail the reconcile. */

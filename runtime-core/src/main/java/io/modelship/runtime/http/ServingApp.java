@@ -208,7 +208,7 @@ public final class ServingApp implements AutoCloseable {
         runtime.startDraining();
         LOG.info("shutting down: readiness is now 503");
         if (reporter != null) {
-            reporter.reportOnce(); // tell the operator at once, not an interval later
+            reporter.finalReport(RuntimeReporter.FINAL_REPORT_TIMEOUT); // tell the operator at once, bounded
         }
         sleep(runtime.config().shutdownDelay().toMillis());
         long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();

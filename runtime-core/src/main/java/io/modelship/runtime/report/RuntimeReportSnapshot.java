@@ -1,7 +1,7 @@
 package io.modelship.runtime.report;
 
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.Histogram;
 import io.modelship.drift.ReferenceBins;
 import io.modelship.runtime.inference.InferenceService;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What this pod writes under {@code status.runtimeReports.<pod>}: its readiness, load error,
+ * What this pod writes into its own {@code RuntimeReport}: its readiness, load error,
  * counters, latency, accuracy window and the raw drift-window histograms next to their reference
  * fractions, so the operator can merge all pods' bins and score them.
  */
@@ -24,8 +24,8 @@ public final class RuntimeReportSnapshot {
 
     private RuntimeReportSnapshot() {}
 
-    public static RuntimeReport of(ModelRuntime runtime) {
-        RuntimeReport report = new RuntimeReport();
+    public static RuntimeReportSpec of(ModelRuntime runtime) {
+        RuntimeReportSpec report = new RuntimeReportSpec();
         // The version the operator deployed, so a pod whose model failed to load is still counted.
         report.setVersion(runtime.config().modelVersion());
         report.setReady(runtime.ready());
@@ -45,6 +45,7 @@ public final class RuntimeReportSnapshot {
         if (report.getVersion() == null) {
             report.setVersion(service.manifest().version());
         }
+        report.setPackageSha256(service.model().packageSha256());
         AccuracySnapshot accuracy = service.accuracy();
         if (accuracy != null) {
             report.setAccuracyBaseline(accuracy.trainingAccuracy());
@@ -63,6 +64,7 @@ public final class RuntimeReportSnapshot {
                                 window.features().get(j)));
             }
             report.setFeatures(features);
+            report.setDriftStatus(String.valueOf(drift.report().status()));
             report.setPrediction(service.regression()
                     ? bins(Arrays.stream(service.predictionEdges()).boxed().toList(), null, drift.predictionReference(),
                             window.predictions())

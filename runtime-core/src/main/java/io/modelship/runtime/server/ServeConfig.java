@@ -1,6 +1,7 @@
 package io.modelship.runtime.server;
 
 import io.modelship.drift.DriftStatistic;
+import io.modelship.api.v1alpha1.RuntimeReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,9 +42,9 @@ public record ServeConfig(
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
     /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
-    public record Reporting(String podName, String namespace, String modelDeployment, Duration interval) {
+    public record Reporting(String podName, String podUid, String namespace, String modelDeployment, Duration interval) {
         public boolean enabled() {
-            return podName != null && namespace != null && modelDeployment != null;
+            return podName != null && podUid != null && namespace != null && modelDeployment != null;
         }
     }
 
@@ -80,7 +81,7 @@ public record ServeConfig(
                 parseLong(get.apply("MODEL_MAX_DOWNLOAD_BYTES"), 2L * 1024 * 1024 * 1024, "MODEL_MAX_DOWNLOAD_BYTES"),
                 Duration.ofSeconds(parseInt(get.apply("SHUTDOWN_DELAY_SECONDS"), 0, "SHUTDOWN_DELAY_SECONDS")),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
-                new Reporting(get.apply("POD_NAME"), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
+                new Reporting(get.apply("POD_NAME"), get.apply(RuntimeReport.ENV_POD_UID), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
                         Duration.ofSeconds(parseInt(get.apply("REPORT_INTERVAL_SECONDS"), 15,
                                 "REPORT_INTERVAL_SECONDS"))));
     }
