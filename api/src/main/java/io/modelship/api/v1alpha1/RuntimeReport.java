@@ -37,4 +37,17 @@ public class RuntimeReport extends CustomResource<RuntimeReportSpec, Void> imple
   public static final String LABEL_VERSION = "modelship.io/version";
   /** Downward-API env var with the pod's UID, for the report's ownerReference. */
   public static final String ENV_POD_UID = "POD_UID";
+  /** Env var with the ModelDeployment's UID, for the reference object's ownerReference. */
+  public static final String ENV_MODELDEPLOYMENT_UID = "MODELDEPLOYMENT_UID";
+  /**
+   * Label ({@code "true"}) of a package's reference object: a RuntimeReport holding the bins'
+   * edges, labels and reference fractions of one package, and no counts. Pods' own reports carry
+   * only counts; the operator scores them against this.
+   */
+  public static final String LABEL_REFERENCE = "modelship.io/reference";
+
+  /** Name of the reference object of a package: {@code <md>-ref-<first 12 hex digits of sha256>}. */
+  public static String referenceName(String modelDeployment, String packageSha256) {
+    return modelDeployment + "-ref-" + packageSha256.substring(0, Math.min(12, packageSha256.length()));
+  }
 }

@@ -249,6 +249,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(field(RuntimeReport.ENV_POD_UID, "metadata.uid"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(value("MODELDEPLOYMENT_NAME", md.getMetadata().getName()));
+    env.add(value(RuntimeReport.ENV_MODELDEPLOYMENT_UID, md.getMetadata().getUid()));
     env.add(value("REPORT_INTERVAL_SECONDS", String.valueOf(monitoring.reportIntervalSeconds())));
     env.add(value("DRIFT_METHOD", monitoring.methodName()));
     env.add(value("DRIFT_WARNING", String.valueOf(monitoring.warning())));

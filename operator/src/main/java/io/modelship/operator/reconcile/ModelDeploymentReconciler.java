@@ -44,6 +44,7 @@ import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
+import io.modelship.operator.reports.ReportReferences;
 import io.modelship.operator.reports.ReportValidation;
 import io.modelship.operator.rollout.RolloutInputs;
 import io.modelship.operator.rollout.RolloutPlan;
@@ -160,9 +161,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     // Observe once: the reports feed both the rollout's judgement and the status.
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
-    var validated = ReportValidation.validate(md.getMetadata().getName(), reports(md, context), livePods(pods));
+    var all = reports(md, context);
+    var references = all.stream().filter(ReportReferences::isReference).toList();
+    var validated = ReportValidation.validate(md.getMetadata().getName(),
+        all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
     warnIgnored(md, validated.rejected(), context.getClient());
-    Map<String, RuntimeReportSpec> liveReports = validated.accepted();
+    removeUnusedReferences(md, references, pods, context.getClient());
+    Map<String, RuntimeReportSpec> liveReports =
+        ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
     var aggregates =
         ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
 
@@ -285,6 +291,34 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
             p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .toList();
+  }
+
+  /**
+   * Deletes the reference objects of versions no pod serves any more (best effort). Keyed by
+   * version rather than by the reports seen, so a reference written just before its pod's first
+   * report reaches our cache is never taken for an orphan.
+   */
+  private static void removeUnusedReferences(ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods,
+      KubernetesClient client) {
+    Set<String> served = pods.stream()
+        .map(p -> p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION))
+        .filter(java.util.Objects::nonNull)
+        .collect(Collectors.toSet());
+    if (served.isEmpty()) {
+      return; // a cache not yet synced, or scaled to zero: keep references rather than guess
+    }
+    for (RuntimeReport reference : references) {
+      String version = reference.getMetadata().getLabels().get(RuntimeReport.LABEL_VERSION);
+      if (version == null || served.contains(version)) {
+        continue;
+      }
+      try {
+        client.resource(reference).delete();
+        log.info("Deleted reference {} of version {}: no pod serves it", reference.getMetadata().getName(), version);
+      } catch (KubernetesClientException e) {
+        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+      }
+    }
   }
 
   /** A Warning Event naming the pod, once per pod and reason; never fails the reconcile. */

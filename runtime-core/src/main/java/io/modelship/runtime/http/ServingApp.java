@@ -57,7 +57,9 @@ public final class ServingApp implements AutoCloseable {
         Thread.ofPlatform().name("model-loader").start(runtime::load);
         listen();
         reporter = RuntimeReporter.forDeployment(config.reporting(), kubernetes,
-                () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
+                () -> RuntimeReportSnapshot.countsOnly(RuntimeReportSnapshot.of(runtime)))
+                .map(r -> r.withReference(config.reporting().modelDeploymentUid(), () -> RuntimeReportSnapshot.reference(runtime)))
+                .map(RuntimeReporter::start).orElse(null);
         return this;
     }
 

@@ -73,6 +73,54 @@ public final class RuntimeReportSnapshot {
         return report;
     }
 
+    /**
+     * The package's reference object: bin edges, labels and reference fractions of every feature and
+     * of the predictions, without counts. Empty while no model with monitoring is loaded.
+     */
+    public static java.util.Optional<RuntimeReportSpec> reference(ModelRuntime runtime) {
+        InferenceService service = runtime.serviceOrNull();
+        if (service == null || service.driftMonitor() == null || service.model().packageSha256() == null) {
+            return java.util.Optional.empty();
+        }
+        RuntimeReportSpec full = of(runtime);
+        RuntimeReportSpec reference = new RuntimeReportSpec();
+        reference.setVersion(full.getVersion());
+        reference.setPackageSha256(full.getPackageSha256());
+        reference.setAccuracyBaseline(full.getAccuracyBaseline());
+        var features = new LinkedHashMap<String, BinnedCounts>();
+        full.getFeatures().forEach((name, bins) -> features.put(name, withoutCounts(bins)));
+        reference.setFeatures(features);
+        reference.setPrediction(withoutCounts(full.getPrediction()));
+        return java.util.Optional.of(reference);
+    }
+
+    /** What a pod's own report carries: counts only, the bins' shape is in the reference object. */
+    public static RuntimeReportSpec countsOnly(RuntimeReportSpec full) {
+        if (full.getFeatures() != null) {
+            var features = new LinkedHashMap<String, BinnedCounts>();
+            full.getFeatures().forEach((name, bins) -> features.put(name, onlyCounts(bins)));
+            full.setFeatures(features);
+        }
+        if (full.getPrediction() != null) {
+            full.setPrediction(onlyCounts(full.getPrediction()));
+        }
+        return full;
+    }
+
+    private static BinnedCounts withoutCounts(BinnedCounts bins) {
+        BinnedCounts copy = new BinnedCounts();
+        copy.setEdges(bins.getEdges());
+        copy.setLabels(bins.getLabels());
+        copy.setReference(bins.getReference());
+        return copy;
+    }
+
+    private static BinnedCounts onlyCounts(BinnedCounts bins) {
+        BinnedCounts copy = new BinnedCounts();
+        copy.setCounts(bins.getCounts());
+        return copy;
+    }
+
     private static BinnedCounts bins(List<Double> edges, List<String> labels, ReferenceBins reference,
             Histogram observed) {
         BinnedCounts bins = new BinnedCounts();

@@ -58,6 +58,9 @@ public final class RuntimeReporter implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final AtomicInteger failures = new AtomicInteger();
+  private volatile String modelDeploymentUid;
+  private volatile Supplier<Optional<RuntimeReportSpec>> reference = Optional::empty;
+  private volatile boolean referenceWritten;
 
   public RuntimeReporter(
       KubernetesClient client,
@@ -100,6 +103,17 @@ public final class RuntimeReporter implements AutoCloseable {
         settings.namespace(), settings.modelDeployment(), interval, Clock.systemUTC()));
   }
 
+  /**
+   * Also makes sure the package's reference object exists ({@link RuntimeReport#referenceName}):
+   * created once, if absent, owned by the ModelDeployment so it goes with it. Without the
+   * ModelDeployment's UID nothing is created.
+   */
+  public RuntimeReporter withReference(String modelDeploymentUid, Supplier<Optional<RuntimeReportSpec>> reference) {
+    this.modelDeploymentUid = modelDeploymentUid;
+    this.reference = Objects.requireNonNull(reference);
+    return this;
+  }
+
   /** Starts reporting after a random part of one interval. */
   public RuntimeReporter start() {
     schedule(Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(interval.toMillis())));
@@ -117,6 +131,7 @@ public final class RuntimeReporter implements AutoCloseable {
         report.setReportTime(clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
       }
       write(report);
+      ensureReference();
       int before = failures.getAndSet(0);
       if (before > 0) {
         log.info("Reporting to {}/{} works again after {} failures", namespace, pod, before);
@@ -160,6 +175,41 @@ public final class RuntimeReporter implements AutoCloseable {
       }
       reports.resource(create(report)).create();
     }
+  }
+
+  /** Creates the reference object once per process; one that exists already (409) is fine. */
+  private void ensureReference() {
+    if (referenceWritten || modelDeploymentUid == null) {
+      return;
+    }
+    Optional<RuntimeReportSpec> spec = reference.get();
+    if (spec.isEmpty() || spec.get().getPackageSha256() == null) {
+      return;
+    }
+    var object = new RuntimeReport();
+    var labels = new java.util.HashMap<>(labels(spec.get()));
+    labels.put(RuntimeReport.LABEL_REFERENCE, "true");
+    object.setMetadata(new ObjectMetaBuilder()
+        .withName(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()))
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(io.fabric8.kubernetes.api.model.HasMetadata.getApiVersion(
+                io.modelship.api.v1alpha1.ModelDeployment.class))
+            .withKind(io.fabric8.kubernetes.api.model.HasMetadata.getKind(io.modelship.api.v1alpha1.ModelDeployment.class))
+            .withName(modelDeployment)
+            .withUid(modelDeploymentUid)
+            .build())
+        .build());
+    object.setSpec(spec.get());
+    try {
+      client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    referenceWritten = true;
   }
 
   /** The object this pod creates the first time: named after, labelled for and owned by the pod. */

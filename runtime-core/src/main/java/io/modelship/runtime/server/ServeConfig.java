@@ -42,7 +42,8 @@ public record ServeConfig(
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
     /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
-    public record Reporting(String podName, String podUid, String namespace, String modelDeployment, Duration interval) {
+    public record Reporting(String podName, String podUid, String namespace, String modelDeployment,
+            String modelDeploymentUid, Duration interval) {
         public boolean enabled() {
             return podName != null && podUid != null && namespace != null && modelDeployment != null;
         }
@@ -82,6 +83,7 @@ public record ServeConfig(
                 Duration.ofSeconds(parseInt(get.apply("SHUTDOWN_DELAY_SECONDS"), 0, "SHUTDOWN_DELAY_SECONDS")),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
                 new Reporting(get.apply("POD_NAME"), get.apply(RuntimeReport.ENV_POD_UID), get.apply("POD_NAMESPACE"), get.apply("MODELDEPLOYMENT_NAME"),
+                        get.apply(RuntimeReport.ENV_MODELDEPLOYMENT_UID),
                         Duration.ofSeconds(parseInt(get.apply("REPORT_INTERVAL_SECONDS"), 15,
                                 "REPORT_INTERVAL_SECONDS"))));
     }

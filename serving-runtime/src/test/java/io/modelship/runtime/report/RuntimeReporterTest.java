@@ -112,6 +112,26 @@ class RuntimeReporterTest {
   }
 
   @Test
+  void theFirstPodOfAPackageCreatesItsReferenceOnceOwnedByTheModelDeployment() {
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    for (String pod : List.of("pod-a", "pod-b")) {
+      try (var reporter = reporter(pod, () -> report(1, null), Duration.ofSeconds(15))
+          .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+        assertThat(reporter.reportOnce()).as("an existing reference is fine").isTrue();
+      }
+    }
+    var written = read("iris-ref-0123456789ab");
+    assertThat(written.getMetadata().getLabels()).containsEntry(RuntimeReport.LABEL_REFERENCE, "true")
+        .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
+    assertThat(written.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.getKind()).isEqualTo("ModelDeployment");
+      assertThat(owner.getUid()).isEqualTo("md-uid");
+    });
+    assertThat(written.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
+  }
+
+  @Test
   void concurrentPodsNeverOverwriteEachOther() throws Exception {
     int pods = 10;
     try (var pool = Executors.newFixedThreadPool(pods)) {
