@@ -16,7 +16,7 @@ import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
 import io.modelship.operator.harness.Reports;
@@ -127,7 +127,7 @@ class CanaryIT {
       long[] c = counters.computeIfAbsent(name, k -> new long[2]);
       c[0] += requests;
       c[1] += errors;
-      RuntimeReport report = Reports.report(version, c[0], c[1], drift[0], drift[1], drift[2], clock.instant().plus(INTERVAL));
+      RuntimeReportSpec report = Reports.report(version, c[0], c[1], drift[0], drift[1], drift[2], clock.instant().plus(INTERVAL));
       report.setLatencyP99Ms(p99);
       Reports.write(harness.client(), ns, "iris", name, report);
     }

@@ -102,7 +102,7 @@ class OperatorIT {
     harness.awaitStatus(ns, "iris", m -> m.getStatus().getObservedGeneration() == m.getMetadata().getGeneration());
     assertThat(signing.get().getData().get("key")).as("never rotated by a reconcile").isEqualTo(key);
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
-        .containsExactly("modeldeployments/status");
+        .containsExactly("runtimereports");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting("reason").contains("Created");
   }

@@ -16,6 +16,8 @@ public final class RuntimeEnvironment {
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String POD_UID = "POD_UID";
   public static final String MODELDEPLOYMENT_NAME = "MODELDEPLOYMENT_NAME";
+  /** The owning ModelDeployment's UID: reference objects of a package are owned by it. */
+  public static final String MODELDEPLOYMENT_UID = "MODELDEPLOYMENT_UID";
   public static final String REPORT_INTERVAL_SECONDS = "REPORT_INTERVAL_SECONDS";
   public static final String DRIFT_METHOD = "DRIFT_METHOD";
   public static final String DRIFT_WARNING = "DRIFT_WARNING";
@@ -65,7 +67,7 @@ public final class RuntimeEnvironment {
 
   /** What the operator sets on every pod; {@code spec.runtime.env} may not override these. */
   public static final Set<String> OPERATOR_OWNED = Set.of(
-      MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME,
+      MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME, MODELDEPLOYMENT_UID,
       REPORT_INTERVAL_SECONDS, DRIFT_METHOD, DRIFT_WARNING, DRIFT_THRESHOLD, DRIFT_WINDOW_SIZE, DRIFT_MIN_SAMPLES,
       ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
       FEEDBACK_SIGNING_KEY, JAVA_TOOL_OPTIONS);

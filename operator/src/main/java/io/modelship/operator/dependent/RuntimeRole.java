@@ -1,5 +1,6 @@
 package io.modelship.operator.dependent;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -7,8 +8,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.RuntimeReport;
 
-/** {@code patch} on this one resource's status subresource: all a serving pod needs to report. */
+/**
+ * create/get/patch on {@code runtimereports} in this namespace: all a serving pod needs to write
+ * its own report. Nothing on modeldeployments. (RBAC cannot limit {@code create} by name; the
+ * operator ignores any report not owned by a live pod of the right ModelDeployment and version.)
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDeployment> {
 
@@ -26,9 +32,8 @@ public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDepl
         .withMetadata(ServingNames.childMetadata(md, ServingNames.runtimeAccount(md)))
         .addNewRule()
         .withApiGroups(ModelDeployment.GROUP)
-        .withResources("modeldeployments/status")
-        .withResourceNames(md.getMetadata().getName())
-        .withVerbs("patch")
+        .withResources(HasMetadata.getPlural(RuntimeReport.class))
+        .withVerbs("create", "get", "patch")
         .endRule()
         .build();
   }

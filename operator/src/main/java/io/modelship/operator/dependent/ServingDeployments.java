@@ -265,8 +265,10 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
       env.add(value(RuntimeEnvironment.MODEL_SHA256, sha256));
     }
     env.add(field(RuntimeEnvironment.POD_NAME, "metadata.name"));
+    env.add(field(RuntimeEnvironment.POD_UID, "metadata.uid"));
     env.add(field(RuntimeEnvironment.POD_NAMESPACE, "metadata.namespace"));
     env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_NAME, md.getMetadata().getName()));
+    env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_UID, md.getMetadata().getUid()));
     env.add(value(RuntimeEnvironment.REPORT_INTERVAL_SECONDS, String.valueOf(monitoring.reportIntervalSeconds())));
     env.add(value(RuntimeEnvironment.DRIFT_METHOD, monitoring.methodName()));
     env.add(value(RuntimeEnvironment.DRIFT_WARNING, String.valueOf(monitoring.warning())));

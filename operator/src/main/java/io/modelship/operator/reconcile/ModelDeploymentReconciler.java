@@ -22,7 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
@@ -44,7 +45,8 @@ import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
-import io.modelship.operator.reports.ReportPruning;
+import io.modelship.operator.reports.ReportReferences;
+import io.modelship.operator.reports.ReportValidation;
 import io.modelship.operator.rollout.RolloutInputs;
 import io.modelship.operator.rollout.RolloutPlan;
 import io.modelship.operator.rollout.RolloutPlanner;
@@ -70,6 +72,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +83,7 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = "modeldeployment",
-    // Pods report through the status; those writes must wake the aggregation too.
+    // The operator's own status writes and annotations (manual control) must wake it too.
     generationAwareEventProcessing = false)
 @Workflow(
     explicitInvocation = true,
@@ -100,10 +103,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   private static final Logger log = LoggerFactory.getLogger(ModelDeploymentReconciler.class);
   static final String POD_EVENT_SOURCE = "pods";
+  static final String REPORT_EVENT_SOURCE = "runtime-reports";
+  /** Status fields that only carry report figures; changes to them alone wait for the interval. */
+  static final Set<String> FIGURES = Set.of("drift", "accuracy");
 
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  /** Last status write per resource, so figures alone are written at most once per interval. */
+  private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
+  /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
+  private final Map<String, String> warned = new ConcurrentHashMap<>();
 
   public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
@@ -124,7 +134,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                   return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
                 })
             .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    var reports =
+        InformerEventSourceConfiguration.from(RuntimeReport.class, ModelDeployment.class)
+            .withName(REPORT_EVENT_SOURCE)
+            .withLabelSelector(RuntimeReport.LABEL_DEPLOYMENT)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                report -> {
+                  String owner = report.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT);
+                  return owner == null ? Set.of() : Set.of(new ResourceID(owner, report.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(reports, context));
   }
 
   @Override
@@ -142,12 +163,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Set<Pod> pods = context.getSecondaryResources(Pod.class);
 
     // Observe once: the reports feed both the rollout's judgement and the status.
-    Map<String, RuntimeReport> reports = reports(md);
-    Set<String> livePods = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
-    Set<String> pruned = ReportPruning.stale(reports, livePods, now, interval);
-    var liveReports = new HashMap<>(reports);
-    pruned.forEach(liveReports::remove);
+    var all = reports(md, context);
+    var references = all.stream().filter(ReportReferences::isReference).toList();
+    var validated = ReportValidation.validate(md.getMetadata().getName(),
+        all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
+    warnIgnored(md, validated.rejected(), context.getClient());
+    removeUnusedReferences(md, references, pods, context.getClient());
+    Map<String, RuntimeReportSpec> liveReports =
+        ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
     var aggregates =
         ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
 
@@ -183,7 +207,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var observation =
         new Observation(md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
-    write(md, status, pruned, plan.map(RolloutPlan::transitions).orElse(List.of()), context);
+    Optional<Duration> deferred =
+        write(md, status, plan.map(RolloutPlan::transitions).orElse(List.of()), interval, now, context);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
@@ -194,7 +219,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
       // Silent pods produce no event; re-aggregating once per interval is what notices them. A
       // pause ending or a judgement falling due sooner is looked at then.
-      Duration after = soon.filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
+      Duration after = soon.or(() -> deferred)
+          .filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
@@ -282,20 +308,82 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             "PersistentVolumeClaim " + claim + " named in spec.model.uri does not exist in namespace " + md.getMetadata().getNamespace()));
   }
 
-  private static Map<String, RuntimeReport> reports(ModelDeployment md) {
-    if (md.getStatus() == null || md.getStatus().getRuntimeReports() == null) {
-      return Map.of();
-    }
-    return md.getStatus().getRuntimeReports();
+  private static List<RuntimeReport> reports(ModelDeployment md, Context<ModelDeployment> context) {
+    return context.getSecondaryResources(RuntimeReport.class).stream()
+        .filter(r -> md.getMetadata().getName().equals(r.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT)))
+        .toList();
   }
 
-  private void write(ModelDeployment md, ModelDeploymentStatus status, Set<String> pruned,
-      List<RolloutTransition> rollout, Context<ModelDeployment> context) {
+  private static List<ReportValidation.LivePod> livePods(Set<Pod> pods) {
+    return pods.stream()
+        .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
+            p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
+        .toList();
+  }
+
+  /**
+   * Deletes the reference objects of versions no pod serves any more (best effort). Keyed by
+   * version rather than by the reports seen, so a reference written just before its pod's first
+   * report reaches our cache is never taken for an orphan.
+   */
+  private static void removeUnusedReferences(ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods,
+      KubernetesClient client) {
+    Set<String> served = pods.stream()
+        .map(p -> p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION))
+        .filter(java.util.Objects::nonNull)
+        .collect(Collectors.toSet());
+    if (served.isEmpty()) {
+      return; // a cache not yet synced, or scaled to zero: keep references rather than guess
+    }
+    for (RuntimeReport reference : references) {
+      String version = reference.getMetadata().getLabels().get(RuntimeReport.LABEL_VERSION);
+      if (version == null || served.contains(version)) {
+        continue;
+      }
+      try {
+        client.resource(reference).delete();
+        log.info("Deleted reference {} of version {}: no pod serves it", reference.getMetadata().getName(), version);
+      } catch (KubernetesClientException e) {
+        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+      }
+    }
+  }
+
+  /** A Warning Event naming the pod, once per pod and reason; never fails the reconcile. */
+  private void warnIgnored(ModelDeployment md, List<ReportValidation.Rejection> rejected, KubernetesClient client) {
+    String prefix = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/";
+    var current = new HashMap<String, String>();
+    for (var rejection : rejected) {
+      current.put(prefix + rejection.pod(), rejection.reason());
+      if (!rejection.reason().equals(warned.get(prefix + rejection.pod()))) {
+        log.warn("Ignoring RuntimeReport {} in {}: {}", rejection.pod(), md.getMetadata().getNamespace(), rejection.reason());
+        record(md, new TransitionEvents.Transition("Warning", "RuntimeReportIgnored",
+            "Ignored the RuntimeReport of pod " + rejection.pod() + ": " + rejection.reason()), client);
+      }
+    }
+    warned.keySet().removeIf(key -> key.startsWith(prefix) && !current.containsKey(key));
+    warned.putAll(current);
+  }
+
+  /**
+   * Writes what changed. A change of report figures alone (drift, accuracy) waits until one report
+   * interval has passed since this resource's last write; the delay left is returned.
+   */
+  private Optional<Duration> write(ModelDeployment md, ModelDeploymentStatus status,
+      List<RolloutTransition> rollout, Duration interval, Instant now, Context<ModelDeployment> context) {
     KubernetesClient client = context.getClient();
     ModelDeploymentStatus before = md.getStatus();
-    Optional<String> patch = StatusPatch.between(before, status, pruned, client.getKubernetesSerialization());
+    Optional<String> patch = StatusPatch.between(before, status, client.getKubernetesSerialization());
     if (patch.isEmpty()) {
-      return;
+      return Optional.empty();
+    }
+    ResourceID id = ResourceID.fromResource(md);
+    Instant last = lastWrite.get(id);
+    if (rollout.isEmpty() && last != null && StatusPatch.touchesOnly(patch.get(), FIGURES)) {
+      Duration since = Duration.between(last, now);
+      if (since.compareTo(interval) < 0) {
+        return Optional.of(interval.minus(since));
+      }
     }
     ModelDeployment written =
         client.resources(ModelDeployment.class)
@@ -308,9 +396,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
     metrics.statusWritten();
-    if (!pruned.isEmpty()) {
-      log.info("Removed reports of gone or silent pods {} from {}/{}", pruned, md.getMetadata().getNamespace(), md.getMetadata().getName());
-    }
+    lastWrite.put(id, now);
     for (RolloutTransition transition : rollout) {
       metrics.rollout(transition, before != null && before.getStableVersion() != null);
       record(md, new TransitionEvents.Transition(
@@ -322,6 +408,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       }
       record(md, transition, client);
     }
+    return Optional.empty();
   }
 
   /** Events are best effort: failing to record one must not fail the reconcile. */

@@ -1,6 +1,8 @@
 package io.modelship.operator.reconcile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -11,12 +13,11 @@ import java.util.Set;
 
 /**
  * The JSON merge patch taking the operator's fields of the status from what was read to what was
- * assembled. {@code runtimeReports} belongs to the pods: the patch never mentions it except to
- * null out the entries of pods that are gone, so a report written meanwhile is never lost.
+ * assembled. The operator is the status's only writer; pods report in their own RuntimeReports.
  */
 public final class StatusPatch {
 
-  static final String REPORTS = "runtimeReports";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private StatusPatch() {}
 
@@ -24,15 +25,10 @@ public final class StatusPatch {
   public static Optional<String> between(
       ModelDeploymentStatus current,
       ModelDeploymentStatus assembled,
-      Set<String> prunedPods,
       KubernetesSerialization serialization) {
     ObjectNode before = operatorFields(current, serialization);
     ObjectNode after = operatorFields(assembled, serialization);
     ObjectNode diff = diff(before, after);
-    if (!prunedPods.isEmpty()) {
-      ObjectNode removals = diff.putObject(REPORTS);
-      prunedPods.forEach(removals::putNull);
-    }
     if (diff.isEmpty()) {
       return Optional.empty();
     }
@@ -41,13 +37,26 @@ public final class StatusPatch {
     return Optional.of(patch.toString());
   }
 
+  /** Whether a patch from {@link #between} changes nothing but the given top-level status fields. */
+  public static boolean touchesOnly(String patch, Set<String> fields) {
+    try {
+      JsonNode status = MAPPER.readTree(patch).path("status");
+      for (String name : (Iterable<String>) status::fieldNames) {
+        if (!fields.contains(name)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
   private static ObjectNode operatorFields(ModelDeploymentStatus status, KubernetesSerialization serialization) {
     if (status == null) {
       return JsonNodeFactory.instance.objectNode();
     }
-    ObjectNode node = serialization.convertValue(status, ObjectNode.class);
-    node.remove(REPORTS);
-    return node;
+    return serialization.convertValue(status, ObjectNode.class);
   }
 
   /** RFC 7386: changed values as they are, removed keys as null, objects recursively. */

@@ -1,7 +1,7 @@
 package io.modelship.operator.reports;
 
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.Histogram;
@@ -26,8 +26,8 @@ public final class ReportAggregation {
 
   /** Aggregates by version, in version order; entries without a version are ignored. */
   public static Map<String, VersionAggregate> byVersion(
-      Map<String, RuntimeReport> reports, DriftThresholds thresholds) {
-    Map<String, List<Map.Entry<String, RuntimeReport>>> grouped =
+      Map<String, RuntimeReportSpec> reports, DriftThresholds thresholds) {
+    Map<String, List<Map.Entry<String, RuntimeReportSpec>>> grouped =
         reports.entrySet().stream()
             .filter(e -> e.getValue() != null && e.getValue().getVersion() != null)
             .sorted(Map.Entry.comparingByKey())
@@ -38,7 +38,7 @@ public final class ReportAggregation {
   }
 
   static VersionAggregate aggregate(
-      String version, List<Map.Entry<String, RuntimeReport>> entries, DriftThresholds thresholds) {
+      String version, List<Map.Entry<String, RuntimeReportSpec>> entries, DriftThresholds thresholds) {
     int loaded = 0;
     int ready = 0;
     long requests = 0;
@@ -50,7 +50,7 @@ public final class ReportAggregation {
     Double baseline = null;
     var loadErrors = new LinkedHashSet<String>();
     for (var entry : entries) {
-      RuntimeReport r = entry.getValue();
+      RuntimeReportSpec r = entry.getValue();
       if (Boolean.TRUE.equals(r.getModelLoaded())) {
         loaded++;
       }
@@ -95,12 +95,12 @@ public final class ReportAggregation {
    *
    * @throws IllegalArgumentException when pods report bins that do not line up
    */
-  public static Optional<DriftReport> mergedDrift(List<RuntimeReport> reports, DriftThresholds thresholds) {
+  public static Optional<DriftReport> mergedDrift(List<RuntimeReportSpec> reports, DriftThresholds thresholds) {
     var withDrift = reports.stream().filter(r -> r.getPrediction() != null).toList();
     if (withDrift.isEmpty()) {
       return Optional.empty();
     }
-    RuntimeReport first = withDrift.getFirst();
+    RuntimeReportSpec first = withDrift.getFirst();
     var names = new ArrayList<>(new TreeMap<>(Objects.requireNonNullElse(first.getFeatures(), Map.of())).keySet());
     var references = new ArrayList<ReferenceBins>();
     var merged = new ArrayList<Histogram>();
@@ -109,11 +109,11 @@ public final class ReportAggregation {
       merged.add(merge(name, withDrift.stream().map(r -> feature(r, name)).toList()));
     }
     ReferenceBins predictionReference = reference("prediction", first.getPrediction());
-    Histogram predictions = merge("prediction", withDrift.stream().map(RuntimeReport::getPrediction).toList());
+    Histogram predictions = merge("prediction", withDrift.stream().map(RuntimeReportSpec::getPrediction).toList());
     return Optional.of(DriftReport.score(names, references, merged, predictionReference, predictions, thresholds));
   }
 
-  private static BinnedCounts feature(RuntimeReport report, String name) {
+  private static BinnedCounts feature(RuntimeReportSpec report, String name) {
     var features = report.getFeatures();
     BinnedCounts counts = features == null ? null : features.get(name);
     if (counts == null) {

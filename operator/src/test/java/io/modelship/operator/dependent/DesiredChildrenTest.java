@@ -115,7 +115,7 @@ class DesiredChildrenTest {
         });
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
-        .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
+        .containsExactly("POD_NAME=metadata.name", "POD_UID=metadata.uid", "POD_NAMESPACE=metadata.namespace");
   }
 
   @Test
@@ -234,14 +234,14 @@ class DesiredChildrenTest {
   }
 
   @Test
-  void runtimeMayOnlyPatchItsOwnStatus() {
+  void runtimeMayOnlyWriteRuntimeReportsAndNothingOnModelDeployments() {
     var role = RuntimeRole.desired(md());
     assertThat(role.getRules()).singleElement().satisfies(r -> {
       assertThat(r.getApiGroups()).containsExactly("modelship.io");
-      assertThat(r.getResources()).containsExactly("modeldeployments/status");
-      assertThat(r.getResourceNames()).containsExactly("iris");
-      assertThat(r.getVerbs()).containsExactly("patch");
+      assertThat(r.getResources()).containsExactly("runtimereports");
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "get", "patch");
     });
+    assertThat(role.getMetadata().getNamespace()).as("a Role, so its own namespace only").isEqualTo(md().getMetadata().getNamespace());
     var binding = RuntimeRoleBinding.desired(md());
     assertThat(binding.getRoleRef().getName()).isEqualTo("iris-runtime");
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("iris-runtime"));

@@ -119,6 +119,11 @@ public final class FakeDeploymentController implements AutoCloseable {
               .withContainerStatuses(waiting)
               .endStatus()
               .build();
+      // A pod keeps its UID for life, as on a real API server (reports are owned by that UID).
+      Pod existing = client.pods().inNamespace(d.getMetadata().getNamespace()).withName(name).get();
+      if (existing != null) {
+        pod.getMetadata().setUid(existing.getMetadata().getUid());
+      }
       client.pods().inNamespace(d.getMetadata().getNamespace()).resource(pod).createOr(r -> r.update());
     }
   }

@@ -38,6 +38,19 @@ public final class MockCluster implements AutoCloseable {
     server.init();
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(reportCrd()).create();
+  }
+
+  /** The committed RuntimeReport CRD, next to the ModelDeployment one. */
+  public static CustomResourceDefinition reportCrd() {
+    Path file = Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"))
+        .resolveSibling("runtimereports.modelship.io-v1.yml");
+    try {
+      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          Files.readString(file), CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static CustomResourceDefinition crd() {

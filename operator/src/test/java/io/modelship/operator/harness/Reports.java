@@ -1,11 +1,12 @@
 package io.modelship.operator.harness;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.modelship.api.v1alpha1.ModelDeployment;
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ public final class Reports {
   private Reports() {}
 
   /** A report whose two features and predictions each count {@code a + b + c} rows. */
-  public static RuntimeReport report(String version, long requests, long errors, long a, long b, long c, Instant time) {
-    var report = new RuntimeReport();
+  public static RuntimeReportSpec report(String version, long requests, long errors, long a, long b, long c, Instant time) {
+    var report = new RuntimeReportSpec();
     report.setVersion(version);
     report.setReady(true);
     report.setModelLoaded(true);
@@ -50,10 +51,29 @@ public final class Reports {
     return bins;
   }
 
-  /** Writes one pod's entry the way the runtime does: a merge patch of only that entry. */
-  public static void write(KubernetesClient client, String namespace, String name, String pod, RuntimeReport report) {
-    var body = Map.of("status", Map.of("runtimeReports", Map.of(pod, report)));
-    client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(body));
+  /**
+   * Writes one pod's RuntimeReport the way the runtime does: named after the pod, labelled with
+   * the ModelDeployment and the report's version, owned by the pod (which must exist).
+   */
+  public static void write(KubernetesClient client, String namespace, String name, String pod, RuntimeReportSpec report) {
+    // A real pod exists before it can report; the fake Deployment controller may still be creating it.
+    Pod owner = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> client.pods().inNamespace(namespace).withName(pod).get(), java.util.Objects::nonNull);
+    write(client, namespace, name, pod, owner.getMetadata().getUid(), report);
+  }
+
+  /** As {@link #write(KubernetesClient, String, String, String, RuntimeReportSpec)}, with any owner UID. */
+  public static void write(KubernetesClient client, String namespace, String name, String pod, String ownerUid,
+      RuntimeReportSpec report) {
+    var object = new RuntimeReport();
+    object.setMetadata(new ObjectMetaBuilder()
+        .withName(pod)
+        .withNamespace(namespace)
+        .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, name, RuntimeReport.LABEL_VERSION, report.getVersion()))
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod)
+            .withUid(ownerUid).build())
+        .build());
+    object.setSpec(report);
+    client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).createOr(r -> r.update());
   }
 }

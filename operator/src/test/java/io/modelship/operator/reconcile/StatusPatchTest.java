@@ -7,7 +7,6 @@ import io.modelship.api.v1alpha1.status.DriftLevel;
 import io.modelship.api.v1alpha1.status.DriftSummary;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.status.Phase;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +27,13 @@ class StatusPatchTest {
   @Test
   void nothingChangedMeansNoWrite() {
     var current = status(Phase.Healthy, "1");
-    current.setRuntimeReports(Map.of("pod", new RuntimeReport()));
-    assertThat(StatusPatch.between(current, status(Phase.Healthy, "1"), Set.of(), JSON)).isEmpty();
+    assertThat(StatusPatch.between(current, status(Phase.Healthy, "1"), JSON)).isEmpty();
   }
 
   @Test
-  void onlyChangedFieldsAreSentAndReportsAreNeverMentioned() {
+  void onlyChangedFieldsAreSent() {
     var current = status(Phase.Progressing, "1");
-    current.setRuntimeReports(Map.of("pod", new RuntimeReport()));
-    var patch = StatusPatch.between(current, status(Phase.Healthy, "1"), Set.of(), JSON).orElseThrow();
+    var patch = StatusPatch.between(current, status(Phase.Healthy, "1"), JSON).orElseThrow();
     assertThat(patch).isEqualTo("{\"status\":{\"phase\":\"Healthy\"}}");
   }
 
@@ -58,20 +55,20 @@ class StatusPatchTest {
     newDrift.setFeatures(Map.of("a", 0.1));
     assembled.setDrift(newDrift);
 
-    var patch = StatusPatch.between(current, assembled, Set.of(), JSON).orElseThrow();
+    var patch = StatusPatch.between(current, assembled, JSON).orElseThrow();
     assertThat(patch).isEqualTo("{\"status\":{\"drift\":{\"features\":{\"b\":null}},\"canaryVersion\":null}}");
   }
 
   @Test
-  void prunedPodsAreNulledOut() {
-    var current = status(Phase.Healthy, "1");
-    var patch = StatusPatch.between(current, status(Phase.Healthy, "1"), new java.util.TreeSet<>(Set.of("a", "b")), JSON).orElseThrow();
-    assertThat(patch).isEqualTo("{\"status\":{\"runtimeReports\":{\"a\":null,\"b\":null}}}");
+  void figuresAloneAreToldApartFromWhatChangesState() {
+    assertThat(StatusPatch.touchesOnly("{\"status\":{\"drift\":{\"score\":0.2}}}", Set.of("drift", "accuracy"))).isTrue();
+    assertThat(StatusPatch.touchesOnly("{\"status\":{\"drift\":{\"score\":0.2},\"conditions\":[]}}", Set.of("drift", "accuracy"))).isFalse();
+    assertThat(StatusPatch.touchesOnly("{\"status\":{\"phase\":\"Healthy\"}}", Set.of("drift", "accuracy"))).isFalse();
   }
 
   @Test
   void firstStatusIsWrittenWhole() {
-    var patch = StatusPatch.between(null, status(Phase.Pending, null), Set.of(), JSON).orElseThrow();
+    var patch = StatusPatch.between(null, status(Phase.Pending, null), JSON).orElseThrow();
     assertThat(patch).isEqualTo("{\"status\":{\"observedGeneration\":3,\"phase\":\"Pending\"}}");
   }
 }

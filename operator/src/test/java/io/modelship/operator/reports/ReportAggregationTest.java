@@ -3,7 +3,7 @@ package io.modelship.operator.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.Histogram;
 import io.modelship.drift.Psi;
@@ -76,7 +76,7 @@ class ReportAggregationTest {
 
   @Test
   void reportsWithoutHistogramsHaveNoDrift() {
-    var report = new RuntimeReport();
+    var report = new RuntimeReportSpec();
     report.setVersion("1");
     report.setLoadError("bad package");
     var aggregate = ReportAggregation.byVersion(Map.of("p", report), THRESHOLDS).get("1");

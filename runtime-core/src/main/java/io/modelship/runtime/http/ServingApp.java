@@ -57,7 +57,9 @@ public final class ServingApp implements AutoCloseable {
         Thread.ofPlatform().name("model-loader").start(runtime::load);
         listen();
         reporter = RuntimeReporter.forDeployment(config.reporting(), kubernetes,
-                () -> RuntimeReportSnapshot.of(runtime)).map(RuntimeReporter::start).orElse(null);
+                () -> RuntimeReportSnapshot.countsOnly(RuntimeReportSnapshot.of(runtime)))
+                .map(r -> r.withReference(config.reporting().modelDeploymentUid(), () -> RuntimeReportSnapshot.reference(runtime)))
+                .map(RuntimeReporter::start).orElse(null);
         return this;
     }
 
@@ -208,7 +210,7 @@ public final class ServingApp implements AutoCloseable {
         runtime.startDraining();
         LOG.info("shutting down: readiness is now 503");
         if (reporter != null) {
-            reporter.reportOnce(); // tell the operator at once, not an interval later
+            reporter.finalReport(RuntimeReporter.FINAL_REPORT_TIMEOUT); // tell the operator at once, bounded
         }
         sleep(runtime.config().shutdownDelay().toMillis());
         long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();

@@ -1,7 +1,7 @@
 package io.modelship.runtime.report;
 
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.Histogram;
 import io.modelship.drift.ReferenceBins;
 import io.modelship.runtime.inference.InferenceService;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What this pod writes under {@code status.runtimeReports.<pod>}: its readiness, load error,
+ * What this pod writes into its own {@code RuntimeReport}: its readiness, load error,
  * counters, latency, accuracy window and the raw drift-window histograms next to their reference
  * fractions, so the operator can merge all pods' bins and score them.
  */
@@ -24,8 +24,8 @@ public final class RuntimeReportSnapshot {
 
     private RuntimeReportSnapshot() {}
 
-    public static RuntimeReport of(ModelRuntime runtime) {
-        RuntimeReport report = new RuntimeReport();
+    public static RuntimeReportSpec of(ModelRuntime runtime) {
+        RuntimeReportSpec report = new RuntimeReportSpec();
         // The version the operator deployed, so a pod whose model failed to load is still counted.
         report.setVersion(runtime.config().modelVersion());
         report.setReady(runtime.ready());
@@ -45,6 +45,7 @@ public final class RuntimeReportSnapshot {
         if (report.getVersion() == null) {
             report.setVersion(service.manifest().version());
         }
+        report.setPackageSha256(service.model().packageSha256());
         AccuracySnapshot accuracy = service.accuracy();
         if (accuracy != null) {
             report.setAccuracyBaseline(accuracy.trainingAccuracy());
@@ -63,12 +64,61 @@ public final class RuntimeReportSnapshot {
                                 window.features().get(j)));
             }
             report.setFeatures(features);
+            report.setDriftStatus(String.valueOf(drift.report().status()));
             report.setPrediction(service.regression()
                     ? bins(Arrays.stream(service.predictionEdges()).boxed().toList(), null, drift.predictionReference(),
                             window.predictions())
                     : bins(null, service.labels(), drift.predictionReference(), window.predictions()));
         }
         return report;
+    }
+
+    /**
+     * The package's reference object: bin edges, labels and reference fractions of every feature and
+     * of the predictions, without counts. Empty while no model with monitoring is loaded.
+     */
+    public static java.util.Optional<RuntimeReportSpec> reference(ModelRuntime runtime) {
+        InferenceService service = runtime.serviceOrNull();
+        if (service == null || service.driftMonitor() == null || service.model().packageSha256() == null) {
+            return java.util.Optional.empty();
+        }
+        RuntimeReportSpec full = of(runtime);
+        RuntimeReportSpec reference = new RuntimeReportSpec();
+        reference.setVersion(full.getVersion());
+        reference.setPackageSha256(full.getPackageSha256());
+        reference.setAccuracyBaseline(full.getAccuracyBaseline());
+        var features = new LinkedHashMap<String, BinnedCounts>();
+        full.getFeatures().forEach((name, bins) -> features.put(name, withoutCounts(bins)));
+        reference.setFeatures(features);
+        reference.setPrediction(withoutCounts(full.getPrediction()));
+        return java.util.Optional.of(reference);
+    }
+
+    /** What a pod's own report carries: counts only, the bins' shape is in the reference object. */
+    public static RuntimeReportSpec countsOnly(RuntimeReportSpec full) {
+        if (full.getFeatures() != null) {
+            var features = new LinkedHashMap<String, BinnedCounts>();
+            full.getFeatures().forEach((name, bins) -> features.put(name, onlyCounts(bins)));
+            full.setFeatures(features);
+        }
+        if (full.getPrediction() != null) {
+            full.setPrediction(onlyCounts(full.getPrediction()));
+        }
+        return full;
+    }
+
+    private static BinnedCounts withoutCounts(BinnedCounts bins) {
+        BinnedCounts copy = new BinnedCounts();
+        copy.setEdges(bins.getEdges());
+        copy.setLabels(bins.getLabels());
+        copy.setReference(bins.getReference());
+        return copy;
+    }
+
+    private static BinnedCounts onlyCounts(BinnedCounts bins) {
+        BinnedCounts copy = new BinnedCounts();
+        copy.setCounts(bins.getCounts());
+        return copy;
     }
 
     private static BinnedCounts bins(List<Double> edges, List<String> labels, ReferenceBins reference,

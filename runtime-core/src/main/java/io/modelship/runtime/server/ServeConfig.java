@@ -42,9 +42,10 @@ public record ServeConfig(
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
     /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
-    public record Reporting(String podName, String namespace, String modelDeployment, Duration interval) {
+    public record Reporting(String podName, String podUid, String namespace, String modelDeployment,
+            String modelDeploymentUid, Duration interval) {
         public boolean enabled() {
-            return podName != null && namespace != null && modelDeployment != null;
+            return podName != null && podUid != null && namespace != null && modelDeployment != null;
         }
     }
 
@@ -81,7 +82,9 @@ public record ServeConfig(
                 parseLong(get.apply(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES), RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES, RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES),
                 Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS), 0, RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS)),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
-                new Reporting(get.apply(RuntimeEnvironment.POD_NAME), get.apply(RuntimeEnvironment.POD_NAMESPACE), get.apply(RuntimeEnvironment.MODELDEPLOYMENT_NAME),
+                new Reporting(get.apply(RuntimeEnvironment.POD_NAME), get.apply(RuntimeEnvironment.POD_UID),
+                        get.apply(RuntimeEnvironment.POD_NAMESPACE), get.apply(RuntimeEnvironment.MODELDEPLOYMENT_NAME),
+                        get.apply(RuntimeEnvironment.MODELDEPLOYMENT_UID),
                         Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.REPORT_INTERVAL_SECONDS),
                                 RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS, RuntimeEnvironment.REPORT_INTERVAL_SECONDS))));
     }

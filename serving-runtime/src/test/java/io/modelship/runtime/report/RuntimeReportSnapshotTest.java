@@ -2,8 +2,8 @@ package io.modelship.runtime.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.Histogram;
@@ -32,7 +32,7 @@ class RuntimeReportSnapshotTest {
             String id = service.predict(new double[][] {{6.0, 2.2, 5.0, 1.5}})[0].requestId();
             service.feedback(id, "virginica");
 
-            RuntimeReport report = RuntimeReportSnapshot.of(app.runtime());
+            RuntimeReportSpec report = RuntimeReportSnapshot.of(app.runtime());
             assertThat(report.getVersion()).isEqualTo("1.0.0");
             assertThat(report.getReady()).isTrue();
             assertThat(report.getModelLoaded()).isTrue();
@@ -67,7 +67,7 @@ class RuntimeReportSnapshotTest {
                 "MODEL_URI", "/nowhere/model.tar.gz", "MODEL_VERSION", "3.1.0", "HOST", "127.0.0.1", "PORT", "0"))
                 .validate()).startReady();
         try {
-            RuntimeReport report = RuntimeReportSnapshot.of(app.runtime());
+            RuntimeReportSpec report = RuntimeReportSnapshot.of(app.runtime());
             assertThat(report.getVersion()).as("the operator counts it against this version").isEqualTo("3.1.0");
             assertThat(report.getModelLoaded()).isFalse();
             assertThat(report.getReady()).isFalse();

@@ -3,21 +3,16 @@ package io.modelship.runtime.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.api.testing.MergePatchCrudDispatcher;
-import io.modelship.api.v1alpha1.ModelDeployment;
-import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
-import io.modelship.api.v1alpha1.spec.ModelSpec;
-import io.modelship.api.v1alpha1.status.BinnedCounts;
-import io.modelship.api.v1alpha1.status.RuntimeReport;
+import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.runtime.server.ServeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -55,18 +51,9 @@ class RuntimeReporterTest {
     server.init();
     client = server.createClient();
     var crd = Serialization.unmarshal(
-        Files.readString(Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"))),
+        Files.readString(Path.of(System.getProperty("crds.dir", "../crds"), "runtimereports.modelship.io-v1.yml")),
         CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    var model = new ModelSpec();
-    model.setVersion("1.0.0");
-    model.setUri("https://models.example.com/iris.tar.gz");
-    var spec = new ModelDeploymentSpec();
-    spec.setModel(model);
-    var md = new ModelDeployment();
-    md.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("ml").build());
-    md.setSpec(spec);
-    client.resource(md).create();
   }
 
   @AfterEach
@@ -75,8 +62,8 @@ class RuntimeReporterTest {
     server.destroy();
   }
 
-  static RuntimeReport report(long requests, String loadError) {
-    var report = new RuntimeReport();
+  static RuntimeReportSpec report(long requests, String loadError) {
+    var report = new RuntimeReportSpec();
     report.setVersion("1.0.0");
     report.setModelLoaded(loadError == null);
     report.setReady(loadError == null);
@@ -90,34 +77,58 @@ class RuntimeReporterTest {
     return report;
   }
 
-  RuntimeReporter reporter(String pod, java.util.function.Supplier<RuntimeReport> supplier, Duration interval) {
-    return new RuntimeReporter(server.createClient(), supplier, pod, "ml", "iris", interval, CLOCK);
+  RuntimeReporter reporter(String pod, Supplier<RuntimeReportSpec> supplier, Duration interval) {
+    return new RuntimeReporter(server.createClient(), supplier, pod, "uid-" + pod, "ml", "iris", interval, CLOCK);
   }
 
-  ModelDeployment read() {
-    return client.resources(ModelDeployment.class).inNamespace("ml").withName("iris").get();
+  RuntimeReport read(String pod) {
+    return client.resources(RuntimeReport.class).inNamespace("ml").withName(pod).get();
   }
 
   @Test
-  void writesOnlyItsOwnEntryAndReplacesItWhole() {
-    client.resources(ModelDeployment.class).inNamespace("ml").withName("iris").subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"phase\":\"Healthy\",\"runtimeReports\":{\"other\":{\"version\":\"1.0.0\"}}}}");
+  void writesItsOwnReportOwnedByItsPodAndReplacesItWhole() {
     try (var reporter = reporter("pod-a", () -> report(0, "sha256 mismatch"), Duration.ofSeconds(15))) {
       assertThat(reporter.reportOnce()).isTrue();
-      var first = read().getStatus().getRuntimeReports().get("pod-a");
-      assertThat(first.getLoadError()).isEqualTo("sha256 mismatch");
-      assertThat(first.getReportTime()).isEqualTo("2026-01-01T00:00:00Z");
+      var first = read("pod-a");
+      assertThat(first.getSpec().getLoadError()).isEqualTo("sha256 mismatch");
+      assertThat(first.getSpec().getReportTime()).isEqualTo("2026-01-01T00:00:00Z");
+      assertThat(first.getMetadata().getLabels())
+          .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris")
+          .containsEntry(RuntimeReport.LABEL_VERSION, "1.0.0");
+      assertThat(first.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+        assertThat(owner.getKind()).isEqualTo("Pod");
+        assertThat(owner.getName()).isEqualTo("pod-a");
+        assertThat(owner.getUid()).isEqualTo("uid-pod-a");
+      });
     }
     try (var reporter = reporter("pod-a", () -> report(42, null), Duration.ofSeconds(15))) {
       assertThat(reporter.reportOnce()).isTrue();
     }
-    var status = read().getStatus();
-    assertThat(status.getPhase()).hasToString("Healthy");
-    assertThat(status.getRuntimeReports()).containsOnlyKeys("other", "pod-a");
-    var entry = status.getRuntimeReports().get("pod-a");
-    assertThat(entry.getLoadError()).as("a cleared field is removed, not kept").isNull();
-    assertThat(entry.getRequestCount()).isEqualTo(42);
-    assertThat(entry.getPrediction().getCounts()).containsExactly(42L, 42L);
+    var spec = read("pod-a").getSpec();
+    assertThat(spec.getLoadError()).as("a cleared field is removed, not kept").isNull();
+    assertThat(spec.getRequestCount()).isEqualTo(42);
+    assertThat(spec.getPrediction().getCounts()).containsExactly(42L, 42L);
+    assertThat(read("pod-a").getMetadata().getOwnerReferences()).hasSize(1);
+  }
+
+  @Test
+  void theFirstPodOfAPackageCreatesItsReferenceOnceOwnedByTheModelDeployment() {
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    for (String pod : List.of("pod-a", "pod-b")) {
+      try (var reporter = reporter(pod, () -> report(1, null), Duration.ofSeconds(15))
+          .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+        assertThat(reporter.reportOnce()).as("an existing reference is fine").isTrue();
+      }
+    }
+    var written = read("iris-ref-0123456789ab");
+    assertThat(written.getMetadata().getLabels()).containsEntry(RuntimeReport.LABEL_REFERENCE, "true")
+        .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
+    assertThat(written.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.getKind()).isEqualTo("ModelDeployment");
+      assertThat(owner.getUid()).isEqualTo("md-uid");
+    });
+    assertThat(written.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
   }
 
   @Test
@@ -133,22 +144,62 @@ class RuntimeReporterTest {
         assertThat(f.get()).isTrue();
       }
     }
-    var reports = read().getStatus().getRuntimeReports();
-    assertThat(reports).hasSize(pods);
-    IntStream.range(0, pods).forEach(i -> assertThat(reports.get("pod-" + i).getRequestCount()).isEqualTo(i));
+    IntStream.range(0, pods).forEach(i -> assertThat(read("pod-" + i).getSpec().getRequestCount()).isEqualTo(i));
   }
 
   @Test
-  void failuresBackOffAndNeverThrow() {
-    try (var reporter = new RuntimeReporter(server.createClient(), () -> report(1, null), "pod-a", "ml", "missing",
-        Duration.ofSeconds(10), CLOCK)) {
-      assertThat(reporter.reportOnce()).isFalse();
-      assertThat(reporter.reportOnce()).isFalse();
-      assertThat(reporter.failures()).isEqualTo(2);
-      assertThat(reporter.nextDelay()).isGreaterThanOrEqualTo(Duration.ofSeconds(32)).isLessThanOrEqualTo(Duration.ofSeconds(48));
+  void failuresBackOffAndNeverThrowEvenForErrors() {
+    for (Supplier<RuntimeReportSpec> broken : List.<Supplier<RuntimeReportSpec>>of(
+        () -> { throw new IllegalStateException("stats not ready"); },
+        () -> { throw new OutOfMemoryError("Java heap space"); },
+        () -> { throw new StackOverflowError(); },
+        () -> { throw new AssertionError("bug"); })) {
+      try (var reporter = reporter("pod-a", broken, Duration.ofSeconds(10))) {
+        assertThat(reporter.reportOnce()).isFalse();
+        assertThat(reporter.reportOnce()).isFalse();
+        assertThat(reporter.failures()).isEqualTo(2);
+        assertThat(reporter.nextDelay()).isBetween(Duration.ofSeconds(32), Duration.ofSeconds(48));
+      }
     }
-    try (var reporter = reporter("pod-b", () -> { throw new IllegalStateException("stats not ready"); }, Duration.ofSeconds(10))) {
-      assertThat(reporter.reportOnce()).isFalse();
+  }
+
+  @Test
+  void keepsReportingAfterARunThrewAnError() {
+    var calls = new AtomicLong();
+    Supplier<RuntimeReportSpec> flaky = () -> {
+      long n = calls.incrementAndGet();
+      if (n <= 2) {
+        throw new OutOfMemoryError("run " + n);
+      }
+      return report(n, null);
+    };
+    try (var _ = new RuntimeReporter(server.createClient(), flaky, "pod-a", "uid-a", "ml", "iris",
+        Duration.ofMillis(20), CLOCK).start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        var written = read("pod-a");
+        return written != null && written.getSpec().getRequestCount() >= 3;
+      });
+    }
+  }
+
+  @Test
+  void finalReportIsBoundedByItsTimeout() {
+    Supplier<RuntimeReportSpec> hung = () -> {
+      try {
+        Thread.sleep(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return report(1, null);
+    };
+    try (var reporter = reporter("pod-a", hung, Duration.ofSeconds(15))) {
+      long started = System.nanoTime();
+      assertThat(reporter.finalReport(Duration.ofMillis(300))).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+    try (var reporter = reporter("pod-b", () -> report(5, null), Duration.ofSeconds(15))) {
+      assertThat(reporter.finalReport(RuntimeReporter.FINAL_REPORT_TIMEOUT)).isTrue();
+      assertThat(read("pod-b").getSpec().getRequestCount()).isEqualTo(5);
     }
   }
 
@@ -157,10 +208,8 @@ class RuntimeReporterTest {
     var calls = new AtomicLong();
     try (var _ = reporter("pod-a", () -> report(calls.incrementAndGet(), null), Duration.ofMillis(100)).start()) {
       await().atMost(Duration.ofSeconds(5)).until(() -> {
-        var status = read().getStatus();
-        return status != null && status.getRuntimeReports() != null
-            && status.getRuntimeReports().containsKey("pod-a")
-            && status.getRuntimeReports().get("pod-a").getRequestCount() >= 3;
+        var written = read("pod-a");
+        return written != null && written.getSpec().getRequestCount() >= 3;
       });
     }
   }
@@ -169,7 +218,8 @@ class RuntimeReporterTest {
   void configuresItselfOnlyInsideAModelDeployment() {
     var outside = ServeConfig.fromEnvironment(Map.of()).reporting();
     assertThat(RuntimeReporter.forDeployment(outside, () -> client, () -> report(0, null))).isEmpty();
-    var env = Map.of("POD_NAME", "p", "POD_NAMESPACE", "ml", "MODELDEPLOYMENT_NAME", "iris", "REPORT_INTERVAL_SECONDS", "7");
+    var env = Map.of("POD_NAME", "p", "POD_UID", "u", "POD_NAMESPACE", "ml", "MODELDEPLOYMENT_NAME", "iris",
+        "REPORT_INTERVAL_SECONDS", "7");
     var inside = ServeConfig.fromEnvironment(env).reporting();
     try (var reporter = RuntimeReporter.forDeployment(inside, () -> server.createClient(), () -> report(0, null)).orElseThrow()) {
       assertThat(reporter.nextDelay()).isBetween(Duration.ofMillis(5600), Duration.ofMillis(8400));

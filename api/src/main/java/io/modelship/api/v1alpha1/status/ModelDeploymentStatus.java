@@ -3,9 +3,8 @@ package io.modelship.api.v1alpha1.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
-import java.util.Map;
 
-/** Observed state; the operator writes every field except runtimeReports, which each pod writes for itself. */
+/** Observed state, written only by the operator; pods report in their own RuntimeReport objects. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelDeploymentStatus {
 
@@ -59,9 +58,6 @@ public class ModelDeploymentStatus {
 
   /** Progress of the current or last rollout; what a restarted operator resumes from. */
   private RolloutStatus rollout;
-
-  /** One entry per serving pod, written by that pod; the operator only removes entries of gone pods. */
-  private Map<String, RuntimeReport> runtimeReports;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -189,14 +185,6 @@ public class ModelDeploymentStatus {
 
   public void setHistory(List<RolloutRecord> history) {
     this.history = history;
-  }
-
-  public Map<String, RuntimeReport> getRuntimeReports() {
-    return runtimeReports;
-  }
-
-  public void setRuntimeReports(Map<String, RuntimeReport> runtimeReports) {
-    this.runtimeReports = runtimeReports;
   }
 
   public RolloutStatus getRollout() {

@@ -1,4 +1,4 @@
-package io.modelship.api.v1alpha1.status;
+package io.modelship.api.v1alpha1.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

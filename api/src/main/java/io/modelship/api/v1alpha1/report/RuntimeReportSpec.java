@@ -1,11 +1,14 @@
-package io.modelship.api.v1alpha1.status;
+package io.modelship.api.v1alpha1.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
-/** What one serving pod reports about itself; counts are cumulative since the pod started. */
+/**
+ * What one serving pod reports about itself, in its own {@code RuntimeReport}; counts are
+ * cumulative since the pod started.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RuntimeReport {
+public class RuntimeReportSpec {
 
   /** Model version the pod serves. */
   private String version;
@@ -46,7 +49,13 @@ public class RuntimeReport {
   /** Binned predictions of the drift window, with the reference. */
   private BinnedCounts prediction;
 
-  /** When the pod wrote this entry (RFC 3339). */
+  /** sha256 of the model package the pod loaded; every pod of one version must agree. */
+  private String packageSha256;
+
+  /** The pod's own drift level over its window, for {@code kubectl get runtimereports}. */
+  private String driftStatus;
+
+  /** When the pod wrote this report (RFC 3339). */
   private String reportTime;
 
   public String getVersion() {
@@ -159,5 +168,21 @@ public class RuntimeReport {
 
   public void setReportTime(String reportTime) {
     this.reportTime = reportTime;
+  }
+
+  public String getPackageSha256() {
+    return packageSha256;
+  }
+
+  public void setPackageSha256(String packageSha256) {
+    this.packageSha256 = packageSha256;
+  }
+
+  public String getDriftStatus() {
+    return driftStatus;
+  }
+
+  public void setDriftStatus(String driftStatus) {
+    this.driftStatus = driftStatus;
   }
 }

@@ -1,0 +1,79 @@
+package io.modelship.operator.reports;
+
+import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Pods' reports carry only counts; the bins' edges, labels and reference fractions are a property
+ * of the package, held once per package sha256 in a reference object
+ * ({@link RuntimeReport#referenceName}, label {@link RuntimeReport#LABEL_REFERENCE}) that the first
+ * pod of the package creates, owned by the ModelDeployment. This joins the two so the aggregation
+ * can score merged counts. A reference counts only when owned by this ModelDeployment (UID).
+ */
+public final class ReportReferences {
+
+  private ReportReferences() {}
+
+  public static boolean isReference(RuntimeReport report) {
+    var labels = report.getMetadata().getLabels();
+    return labels != null && "true".equals(labels.get(RuntimeReport.LABEL_REFERENCE));
+  }
+
+  /** The reports with their bins completed from the reference of their package, where there is one. */
+  public static Map<String, RuntimeReportSpec> attach(
+      Map<String, RuntimeReportSpec> reports, Collection<RuntimeReport> references, String modelDeploymentUid) {
+    var result = new TreeMap<String, RuntimeReportSpec>();
+    reports.forEach((pod, report) -> result.put(pod,
+        reference(report, references, modelDeploymentUid).map(ref -> completed(report, ref)).orElse(report)));
+    return result;
+  }
+
+  private static Optional<RuntimeReportSpec> reference(
+      RuntimeReportSpec report, Collection<RuntimeReport> references, String uid) {
+    if (report.getPackageSha256() == null) {
+      return Optional.empty();
+    }
+    return references.stream()
+        .filter(r -> r.getSpec() != null && report.getPackageSha256().equals(r.getSpec().getPackageSha256()))
+        .filter(r -> Objects.requireNonNullElse(r.getMetadata().getOwnerReferences(),
+                List.<io.fabric8.kubernetes.api.model.OwnerReference>of()).stream()
+            .anyMatch(o -> "ModelDeployment".equals(o.getKind()) && Objects.equals(uid, o.getUid())))
+        .map(RuntimeReport::getSpec)
+        .findFirst();
+  }
+
+  private static RuntimeReportSpec completed(RuntimeReportSpec report, RuntimeReportSpec reference) {
+    if (report.getFeatures() != null && reference.getFeatures() != null) {
+      var features = new LinkedHashMap<String, BinnedCounts>();
+      report.getFeatures().forEach((name, bins) -> features.put(name, completed(bins, reference.getFeatures().get(name))));
+      report.setFeatures(features);
+    }
+    if (report.getPrediction() != null) {
+      report.setPrediction(completed(report.getPrediction(), reference.getPrediction()));
+    }
+    if (report.getAccuracyBaseline() == null) {
+      report.setAccuracyBaseline(reference.getAccuracyBaseline());
+    }
+    return report;
+  }
+
+  private static BinnedCounts completed(BinnedCounts counts, BinnedCounts reference) {
+    if (reference == null || (counts.getReference() != null && !counts.getReference().isEmpty())) {
+      return counts;
+    }
+    var bins = new BinnedCounts();
+    bins.setEdges(reference.getEdges());
+    bins.setLabels(reference.getLabels());
+    bins.setReference(reference.getReference());
+    bins.setCounts(counts.getCounts());
+    return bins;
+  }
+}
