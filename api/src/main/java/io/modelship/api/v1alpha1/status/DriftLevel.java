@@ -4,5 +4,6 @@ package io.modelship.api.v1alpha1.status;
 public enum DriftLevel {
   Normal,
   Warning,
-  Alert
+  Alert,
+  InsufficientData
 }
