@@ -24,6 +24,23 @@ public record DriftReport(double score, DriftStatus status, List<FeatureDrift> f
     }
 
     /**
+     * This report without a verdict: the figures stay (for a look), every status becomes
+     * {@link DriftStatus#InsufficientData}, when {@link #samples} is below {@code minSamples}.
+     */
+    public DriftReport withMinSamples(long minSamples) {
+        if (samples >= minSamples) {
+            return this;
+        }
+        return new DriftReport(score, DriftStatus.InsufficientData,
+                features.stream().map(FeatureDrift::insufficient).toList(), prediction.insufficient(), samples);
+    }
+
+    /** Whether the report carries a verdict (enough samples). */
+    public boolean sufficient() {
+        return status != DriftStatus.InsufficientData;
+    }
+
+    /**
      * Scores observed histograms against their references. Every histogram must count the same rows;
      * with no rows at all the report is Normal with score 0.
      *

@@ -4,5 +4,7 @@ package io.modelship.drift;
 public enum DriftStatus {
     Normal,
     Warning,
-    Alert
+    Alert,
+    /** Fewer than minSamples rows (or feedbacks) so far: no verdict, never an alarm. */
+    InsufficientData
 }

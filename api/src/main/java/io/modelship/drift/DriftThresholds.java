@@ -11,6 +11,24 @@ public record DriftThresholds(double warning, double threshold) {
 
     /** The usual PSI reading: below 0.1 stable, 0.1 to 0.25 moderate shift, 0.25 and above significant. */
     public static final DriftThresholds DEFAULT = new DriftThresholds(0.1, 0.25);
+    /**
+     * Rows a drift window needs before it gets a verdict ({@code DRIFT_MIN_SAMPLES},
+     * {@code monitoring.drift.minSamples}); chosen by the runtime's false-alarm experiment
+     * (serving-runtime README, {@code FalseAlarmExperimentTest}): with 200 a 20-feature model read
+     * Normal in only 96.9% of windows of undrifted traffic, with 300 in 99.9%.
+     */
+    public static final int DEFAULT_DRIFT_MIN_SAMPLES = 300;
+    /**
+     * Feedbacks the rolling accuracy needs before it gets a verdict ({@code ACCURACY_MIN_SAMPLES},
+     * {@code monitoring.accuracy.minSamples}); from the same experiment: with 100 feedbacks at a
+     * training accuracy of 0.9 and a max drop of 0.05, 98.98% of windows read Normal, with 200 99.73%.
+     */
+    public static final int DEFAULT_ACCURACY_MIN_SAMPLES = 200;
+
+    /** The drift minimum when none is configured: a window smaller than the default gets its verdict once full. */
+    public static int defaultDriftMinSamples(int windowSize) {
+        return Math.min(DEFAULT_DRIFT_MIN_SAMPLES, windowSize);
+    }
 
     public DriftThresholds {
         if (!Double.isFinite(warning) || !Double.isFinite(threshold) || warning < 0 || warning > threshold) {

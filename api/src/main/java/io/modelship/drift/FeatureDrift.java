@@ -11,6 +11,10 @@ package io.modelship.drift;
  */
 public record FeatureDrift(String name, double psi, double ks, DriftStatus status) {
 
+    FeatureDrift insufficient() {
+        return new FeatureDrift(name, psi, ks, DriftStatus.InsufficientData);
+    }
+
     static FeatureDrift score(String name, ReferenceBins reference, Histogram observed, DriftThresholds thresholds,
                               DriftStatistic statistic) {
         double psi = Psi.of(reference, observed);

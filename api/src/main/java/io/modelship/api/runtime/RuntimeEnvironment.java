@@ -41,9 +41,7 @@ public final class RuntimeEnvironment {
   public static final double DEFAULT_DRIFT_WARNING = 0.1;
   public static final double DEFAULT_DRIFT_THRESHOLD = 0.25;
   public static final int DEFAULT_DRIFT_WINDOW_SIZE = 1000;
-  public static final int DEFAULT_DRIFT_MIN_SAMPLES = 200;
   public static final double DEFAULT_ACCURACY_MAX_DROP = 0.05;
-  public static final int DEFAULT_ACCURACY_MIN_SAMPLES = 100;
   /** The largest package the runtime downloads (and, once unpacked, the most it writes to scratch). */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 2L * 1024 * 1024 * 1024;
   /** An archive may unpack to at most this many times the package limit. */

@@ -1,6 +1,7 @@
 package io.modelship.operator.dependent;
 
 import io.modelship.api.runtime.RuntimeEnvironment;
+import io.modelship.drift.DriftThresholds;
 import io.modelship.api.v1alpha1.spec.DriftMethod;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
@@ -26,15 +27,16 @@ public record EffectiveMonitoring(
     // The threshold never sits below the warning level: a warning set above the default raises
     // it, and a spec that slipped past the CEL rule (older API servers) cannot break scoring.
     double threshold = Math.max(warning, drift.map(d -> d.getThreshold()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_THRESHOLD));
+    int windowSize = drift.map(d -> d.getWindowSize()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE);
     return new EffectiveMonitoring(
         drift.map(d -> d.getMethod()).orElse(DriftMethod.PSI),
         warning,
         threshold,
-        drift.map(d -> d.getWindowSize()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE),
+        windowSize,
         accuracy.map(a -> a.getMaxDrop()).orElse(RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP),
         monitoring.map(MonitoringSpec::getReportIntervalSeconds).orElse(settings.reportIntervalSeconds()),
-        drift.map(d -> d.getMinSamples()).orElse(RuntimeEnvironment.DEFAULT_DRIFT_MIN_SAMPLES),
-        accuracy.map(a -> a.getMinSamples()).orElse(RuntimeEnvironment.DEFAULT_ACCURACY_MIN_SAMPLES));
+        drift.map(d -> d.getMinSamples()).orElse(DriftThresholds.defaultDriftMinSamples(windowSize)),
+        accuracy.map(a -> a.getMinSamples()).orElse(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES));
   }
 
   public String methodName() {

@@ -2,7 +2,9 @@ package io.modelship.runtime.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -10,7 +12,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
@@ -33,24 +37,50 @@ public final class JsonIo {
 
     private JsonIo() {}
 
+    /** Parsing limits on single values: nothing a request needs is longer. */
+    private static final JsonFactory REQUESTS = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(64 * 1024)
+                    .maxNameLength(1024)
+                    .maxNumberLength(400)
+                    .maxNestingDepth(JsonLimits.MAX_DEPTH)
+                    .build())
+            .build();
+    /** The parsed values all requests may hold at once (a quarter of the heap). */
+    private static final BoundedJson.InFlight IN_FLIGHT = BoundedJson.InFlight.forHeap();
+    /** Context attribute: the request's share of {@link #IN_FLIGHT}, returned by {@link #release}. */
+    private static final String LEASE = "modelship.jsonLease";
+
     /**
-     * The request body as JSON; refuses other content types, bodies over {@code maxBytes} (413),
-     * empty bodies and malformed JSON. A body with a Content-Length is read into an array of exactly
-     * that size (the common case, and no copying through growing buffers).
+     * The request body as JSON, parsed as it streams in and counted against {@code limits} (a body
+     * over them is refused at the first value too many, 413); refuses other content types, bodies
+     * over {@code maxBytes} (413), empty bodies and malformed JSON. The body's bytes are never held
+     * whole: only the tree, which the limits bound. Call {@link #release} when the request is done.
      */
-    public static JsonNode body(Context ctx, long maxBytes) {
+    public static JsonNode body(Context ctx, long maxBytes, JsonLimits limits) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
             throw new HttpError(415, "Content-Type must be application/json, got "
                     + (type == null ? "none" : "'" + type + "'"));
         }
-        byte[] bytes = read(ctx, maxBytes);
-        if (bytes.length == 0) {
+        long length = ctx.req().getContentLengthLong();
+        if (length > maxBytes) {
+            refuseOversize(ctx, length, maxBytes);
+        }
+        if (length == 0) {
             throw HttpError.badRequest("request body is empty; expected a JSON object");
         }
-        try {
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || !node.isObject() && !node.isArray()) {
+        BoundedJson.InFlight.Lease lease = IN_FLIGHT.lease();
+        ctx.attribute(LEASE, lease);
+        try (JsonParser parser = REQUESTS.createParser(new CappedInput(ctx.req().getInputStream(),
+                length < 0 ? maxBytes : length, length < 0))) {
+            JsonNode node = BoundedJson.read(parser, limits, lease);
+            if (node == null) {
+                throw HttpError.badRequest("request body is empty; expected a JSON object");
+            }
+            if (!node.isObject() && !node.isArray()) {
                 throw HttpError.badRequest("request body must be a JSON object");
             }
             return node;
@@ -58,28 +88,53 @@ public final class JsonIo {
             var at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw HttpError.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage().replaceAll(
-                    "\\s*\\(start marker at.*$|\\s*\\(for .*$", ""));
+                    "\\s*\\(start marker at.*$|\\s*\\(for .*$", "").replaceAll(
+                    ",? from `[^`]*`", ""));
         } catch (IOException e) {
             throw HttpError.badRequest("cannot read the request body: " + e.getMessage());
         }
     }
 
-    private static byte[] read(Context ctx, long maxBytes) {
-        long length = ctx.req().getContentLengthLong();
-        if (length > maxBytes) {
-            refuseOversize(ctx, length, maxBytes);
+    /** Returns the request's share of the parsing budget; the route wrapper calls it when done. */
+    static void release(Context ctx) {
+        BoundedJson.InFlight.Lease lease = ctx.attribute(LEASE);
+        if (lease != null) {
+            lease.close();
         }
-        if (length < 0) {
-            return ctx.bodyAsBytes(); // chunked: Javalin reads it, enforcing the same limit
+    }
+
+    /** Reads at most the declared length; a chunked body over the limit is refused with 413. */
+    private static final class CappedInput extends FilterInputStream {
+        private final boolean chunked;
+        private final long limit;
+        private long left;
+
+        CappedInput(InputStream in, long limit, boolean chunked) {
+            super(in);
+            this.limit = limit;
+            this.left = limit;
+            this.chunked = chunked;
         }
-        try {
-            byte[] bytes = ctx.req().getInputStream().readNBytes((int) length);
-            if (bytes.length < length) {
-                throw HttpError.badRequest("request body ended after " + bytes.length + " of " + length + " bytes");
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                if (chunked && in.read() >= 0) {
+                    throw new HttpError(413, "request body is larger than the limit of " + limit + " bytes");
+                }
+                return -1;
             }
-            return bytes;
-        } catch (IOException e) {
-            throw HttpError.badRequest("cannot read the request body: " + e.getMessage());
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
         }
     }
 

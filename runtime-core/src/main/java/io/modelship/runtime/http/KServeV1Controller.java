@@ -28,7 +28,7 @@ public final class KServeV1Controller {
             throw RequestException.notFound("unknown KServe V1 verb in '" + target + "'; use /v1/models/{name}:predict");
         }
         InferenceService service = named(target.substring(0, target.length() - ":predict".length()));
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRows(service.rows()));
         if (!body.isObject()) {
             throw RequestException.badInput("request body must be an object like {\"instances\": [[...]]}");
         }

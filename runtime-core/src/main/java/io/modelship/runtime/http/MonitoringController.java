@@ -53,6 +53,7 @@ public final class MonitoringController {
         out.put("status", report.status());
         out.put("samples", report.samples());
         out.put("windowSize", runtime.config().driftWindowSize());
+        out.put("minSamples", runtime.config().driftMinSamples());
         out.put("method", runtime.config().driftMethod().label());
         out.put("thresholds", Map.of("warning", runtime.config().driftWarning(),
                 "threshold", runtime.config().driftThreshold()));
@@ -67,7 +68,7 @@ public final class MonitoringController {
      */
     public void feedback(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.SMALL);
         String id = text(body, "request_id");
         if (service.regression()) {
             feedbackValue(ctx, service, id, body.get("value"));

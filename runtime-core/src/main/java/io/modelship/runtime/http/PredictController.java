@@ -20,7 +20,7 @@ public final class PredictController {
 
     public void predict(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRow(service.rows()));
         if (!body.isObject()) {
             throw RequestException.badInput("request body must be an object like {\"features\": [...]}");
         }
@@ -42,7 +42,7 @@ public final class PredictController {
     /** Accepts {@code {"instances": [...]}} or a bare list of rows. */
     public void predictBatch(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes());
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRows(service.rows()));
         JsonNode instances = body.isArray() ? body : body.get("instances");
         double[][] rows = service.rows().rows(instances, "'instances'");
         InferenceService.Prediction[] predictions = service.predict(rows);

@@ -182,6 +182,7 @@ public final class ServingApp implements AutoCloseable {
                 LOG.error("error serving {} {}", ctx.method(), ctx.path(), e);
                 JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             } finally {
+                JsonIo.release(ctx);
                 inFlight.decrementAndGet();
                 if (!recorded[0]) { // answers not written by JsonIo (dashboard, metrics text)
                     runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);

@@ -34,6 +34,10 @@ public final class FeatureRows {
         return names;
     }
 
+    public int maxBatchRows() {
+        return maxBatchRows;
+    }
+
     /** One row: {@code [1.0, 2.0]} or {@code {"a": 1.0, "b": 2.0}}. */
     public double[] row(JsonNode node, String where) {
         if (node == null || node.isNull() || node.isMissingNode()) {

@@ -46,11 +46,12 @@ public final class InferenceService implements AutoCloseable {
     private final PredictionCache cache;
     private final PredictionLog log;
     private final PredictionCounts counts;
-    private final RequestIds ids = new RequestIds();
+    private final RequestIds ids;
     private volatile DriftReport lastDrift;
 
     public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
         this.model = model;
+        this.ids = new RequestIds(config.feedbackSigningKey(), config.rememberedPredictions());
         this.predictor = model.model();
         ModelManifest manifest = model.manifest();
         this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
@@ -62,7 +63,8 @@ public final class InferenceService implements AutoCloseable {
         ModelManifest.TrainingMetrics metrics = manifest.metrics();
         Double a0 = metrics == null ? null : metrics.holdoutAccuracy();
         this.accuracy = config.monitoring() && !regression ? new AccuracyTracker(a0 == null ? Double.NaN : a0,
-                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
+                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE,
+                config.accuracyMinSamples()) : null;
         this.errors = config.monitoring() && regression ? new ErrorTracker(
                 metrics == null || metrics.mae() == null ? Double.NaN : metrics.mae(),
                 metrics == null || metrics.rmse() == null ? Double.NaN : metrics.rmse(),
@@ -95,7 +97,8 @@ public final class InferenceService implements AutoCloseable {
                 : manifest.labels().stream().mapToDouble(label -> reference.predictions().getOrDefault(label, 0.0))
                         .toArray();
         return new DriftMonitor(names, bins, predictions, config.driftWindowSize(),
-                new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod());
+                new DriftThresholds(config.driftWarning(), config.driftThreshold()), config.driftMethod(),
+                config.driftMinSamples());
     }
 
     public ModelPackage model() {
@@ -244,12 +247,15 @@ public final class InferenceService implements AutoCloseable {
         if (trueClass < 0) {
             throw new IllegalArgumentException("unknown label '" + label + "'");
         }
-        RequestIds.Parsed id = ids.parse(requestId, labels.size());
+        RequestIds.Parsed id = trusted(ids.parse(requestId, labels.size()), requestId);
         if (id == null || id.predictedClass() < 0) {
             return accuracy.unknownRequest();
         }
-        return id.local() ? accuracy.feedback(id.sequence(), trueClass)
-                : accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass);
+        if (id.local()) {
+            return accuracy.feedback(id.sequence(), trueClass);
+        }
+        return ids.firstFeedbackFor(requestId) ? accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass)
+                : accuracy.duplicateFromElsewhere(id.predictedClass());
     }
 
     /**
@@ -259,11 +265,30 @@ public final class InferenceService implements AutoCloseable {
         if (errors == null) {
             return null;
         }
-        RequestIds.Parsed id = ids.parse(requestId, 0);
+        RequestIds.Parsed id = trusted(ids.parse(requestId, 0), requestId);
         if (id == null || id.predictedClass() >= 0) {
             return errors.unknownRequest();
         }
-        return id.local() ? errors.feedback(id.sequence(), value) : errors.feedbackFromElsewhere(id.predictedValue(), value);
+        if (id.local()) {
+            return errors.feedback(id.sequence(), value);
+        }
+        return ids.firstFeedbackFor(requestId) ? errors.feedbackFromElsewhere(id.predictedValue(), value)
+                : errors.duplicateFromElsewhere(id.predictedValue());
+    }
+
+    /**
+     * Refuses an id this deployment did not issue: with a signing key, a bad signature; without one,
+     * an id of another process (which this one cannot tell from a made-up one).
+     */
+    private RequestIds.Parsed trusted(RequestIds.Parsed id, String requestId) {
+        if (id != null && !id.trusted()) {
+            String shown = requestId.length() > 80 ? requestId.substring(0, 80) + "…" : requestId;
+            throw RequestException.badInput(ids.signed()
+                    ? "request_id '" + shown + "' was not issued by this deployment (its signature does not match)"
+                    : "request_id '" + shown + "' was not issued by this replica; without FEEDBACK_SIGNING_KEY only ids"
+                            + " the replica itself issued are accepted");
+        }
+        return id;
     }
 
     public ErrorSnapshot errors() {

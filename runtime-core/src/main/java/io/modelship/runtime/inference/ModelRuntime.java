@@ -2,6 +2,8 @@ package io.modelship.runtime.inference;
 
 import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.model.ModelPackage;
+import io.modelship.runtime.model.UriRedaction;
+import java.io.IOException;
 import io.modelship.runtime.monitoring.RequestMetrics;
 import io.modelship.runtime.server.ServeConfig;
 import java.io.UncheckedIOException;
@@ -24,29 +26,70 @@ public final class ModelRuntime {
     private volatile InferenceService service;
     private volatile String loadError;
     private volatile boolean draining;
+    private volatile boolean timedOut;
 
     public ModelRuntime(ServeConfig config, RequestMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
     }
 
-    /** Loads the configured package; a failure is recorded, never thrown, so the server keeps answering. */
+    /**
+     * Loads the configured package within {@code MODEL_LOAD_TIMEOUT}; a failure (or the deadline)
+     * is recorded for {@code /ready} and the runtime report, never thrown, so the server keeps
+     * answering. Leftovers of earlier runs in the scratch folder are removed first.
+     */
     public void load() {
-        long start = System.nanoTime();
+        Duration timeout = config.modelLoadTimeout();
+        Thread loader = Thread.ofVirtual().name("model-load").start(this::loadNow);
         try {
+            if (!loader.join(timeout)) {
+                loadError = "loading took longer than MODEL_LOAD_TIMEOUT (" + timeout.toSeconds() + " s); gave up";
+                LOG.error("cannot load model from {}: {}", UriRedaction.redact(config.modelUri()), loadError);
+                timedOut = true;
+                loader.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loader.interrupt();
+        }
+    }
+
+    private void loadNow() {
+        long start = System.nanoTime();
+        String uri = UriRedaction.redact(config.modelUri());
+        try {
+            int removed = ModelPackage.removeLeftovers(config.workDir());
+            if (removed > 0) {
+                LOG.info("removed {} leftover(s) of earlier runs from {}", removed, config.workDir());
+            }
             ModelPackage model = ModelPackage.load(config.modelUri(), config.modelSha256(),
                     ModelPackage.LoadOptions.of(config.pvcRoot(), config.workDir(), config.maxDownloadBytes()));
-            service = new InferenceService(model, config, metrics.registry());
+            InferenceService loaded = new InferenceService(model, config, metrics.registry());
+            if (timedOut) { // too late: /ready already says why, and stays so
+                try {
+                    loaded.close();
+                } catch (IOException e) {
+                    LOG.warn("cannot close the late model: {}", e.toString());
+                }
+                return;
+            }
+            service = loaded;
             LOG.info("loaded model {} version {} ({}) in {} ms", model.manifest().name(), model.manifest().version(),
                     model.manifest().algorithm(), (System.nanoTime() - start) / 1_000_000);
         } catch (ModelPackageException | IllegalArgumentException | UncheckedIOException e) {
-            loadError = e.getMessage();
-            LOG.error("cannot load model from {}: {}", config.modelUri(), e.getMessage());
+            if (timedOut) {
+                return;
+            }
+            loadError = UriRedaction.scrub(e.getMessage(), config.modelUri());
+            LOG.error("cannot load model from {}: {}", uri, loadError);
         } catch (RuntimeException | Error e) {
             // OutOfMemoryError on a model too big for the pod's limit, linkage errors...: say so in
             // /ready and the report instead of leaving "loading" forever.
-            loadError = e.toString();
-            LOG.error("cannot load model from {}", config.modelUri(), e);
+            if (timedOut) {
+                return;
+            }
+            loadError = UriRedaction.scrub(e.toString(), config.modelUri());
+            LOG.error("cannot load model from {}: {}", uri, loadError);
         }
     }
 

@@ -1,40 +1,102 @@
 package io.modelship.runtime.inference;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Request ids: {@code PREFIX-SEQUENCE-OUTCOME}, where the prefix names this process, the sequence
- * grows with every predicted row, and the outcome is the predicted class index or, for a regressor,
- * {@code v} and the bits of the predicted value — so any replica behind the Service can score
- * feedback for an id, even one it did not make.
+ * Request ids: {@code PREFIX-SEQUENCE-OUTCOME[-SIGNATURE]}, where the prefix names this process,
+ * the sequence grows with every predicted row, and the outcome is the predicted class index or, for
+ * a regressor, {@code v} and the bits of the predicted value. With a signing key
+ * ({@code FEEDBACK_SIGNING_KEY}, one per ModelDeployment, shared by its pods) every id carries an
+ * HMAC-SHA256 of the rest, so any replica can score feedback for an id another replica issued and
+ * refuse one nobody issued. Without a key only this process's own ids are accepted.
  */
 final class RequestIds {
 
-    /** A parsed id: whether this process made it, its sequence, and the prediction it carries. */
-    record Parsed(boolean local, long sequence, int predictedClass, double predictedValue) {}
+    /**
+     * A parsed id: whether this process made it, whether it is trusted (signed with the key, or
+     * without a key, made here), its sequence, and the prediction it carries.
+     */
+    record Parsed(boolean local, boolean trusted, long sequence, int predictedClass, double predictedValue) {}
+
+    /** Signature length in bytes (128 bits of HMAC-SHA256, 32 hex digits). */
+    private static final int SIGNATURE_BYTES = 16;
 
     private final String prefix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong next = new AtomicLong();
+    private final SecretKeySpec key;
+    private final Map<String, Boolean> seenForeign;
+
+    /**
+     * @param signingKey      the deployment's key, or null
+     * @param rememberForeign how many other replicas' ids to remember, so a repeat counts once here
+     */
+    RequestIds(String signingKey, int rememberForeign) {
+        this.key = signingKey == null ? null : new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.seenForeign = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > rememberForeign;
+            }
+        };
+    }
+
+    boolean signed() {
+        return key != null;
+    }
 
     long nextSequence() {
         return next.incrementAndGet();
     }
 
     String forClass(long sequence, int classIndex) {
-        return prefix + '-' + Long.toHexString(sequence) + '-' + classIndex;
+        return sign(prefix + '-' + Long.toHexString(sequence) + '-' + classIndex);
     }
 
     String forValue(long sequence, double value) {
-        return prefix + '-' + Long.toHexString(sequence) + "-v" + Long.toHexString(Double.doubleToLongBits(value));
+        return sign(prefix + '-' + Long.toHexString(sequence) + "-v" + Long.toHexString(Double.doubleToLongBits(value)));
     }
 
-    /** The id's parts, or null when it cannot be one of ours (any replica's). */
+    private String sign(String id) {
+        return key == null ? id : id + '-' + HexFormat.of().formatHex(mac(id));
+    }
+
+    private byte[] mac(String id) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return Arrays.copyOf(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)), SIGNATURE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    /** The id's parts, or null when it cannot be an id at all (of any replica). */
     Parsed parse(String id, int classes) {
         String[] parts = id.split("-");
-        if (parts.length != 3 || parts[0].length() != prefix.length()) {
-            return null;
+        if (parts.length != (key == null ? 3 : 4) || parts[0].length() != prefix.length()) {
+            return parts.length == 3 || parts.length == 4 ? untrusted() : null;
+        }
+        boolean trusted;
+        if (key != null) {
+            byte[] given;
+            try {
+                given = HexFormat.of().parseHex(parts[3]);
+            } catch (IllegalArgumentException e) {
+                return untrusted();
+            }
+            trusted = MessageDigest.isEqual(given, mac(parts[0] + '-' + parts[1] + '-' + parts[2]));
+        } else {
+            trusted = parts[0].equals(prefix);
         }
         try {
             long sequence = Long.parseUnsignedLong(parts[1], 16);
@@ -44,12 +106,24 @@ final class RequestIds {
             boolean local = parts[0].equals(prefix);
             if (parts[2].startsWith("v")) {
                 double value = Double.longBitsToDouble(Long.parseUnsignedLong(parts[2].substring(1), 16));
-                return Double.isFinite(value) ? new Parsed(local, sequence, -1, value) : null;
+                return Double.isFinite(value) ? new Parsed(local, trusted, sequence, -1, value) : null;
             }
             int predicted = Integer.parseInt(parts[2]);
-            return predicted >= 0 && predicted < classes ? new Parsed(local, sequence, predicted, Double.NaN) : null;
+            return predicted >= 0 && predicted < classes ? new Parsed(local, trusted, sequence, predicted, Double.NaN)
+                    : null;
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    private static Parsed untrusted() {
+        return new Parsed(false, false, -1, -1, Double.NaN);
+    }
+
+    /** Whether another replica's id is seen here for the first time (then remembered). */
+    boolean firstFeedbackFor(String foreignId) {
+        synchronized (seenForeign) {
+            return seenForeign.putIfAbsent(foreignId, Boolean.TRUE) == null;
         }
     }
 }

@@ -13,26 +13,28 @@ final class ServiceGauges {
     static void register(InferenceService service, MeterRegistry registry) {
         ModelManifest manifest = service.manifest();
         if (service.driftMonitor() != null) {
-            Gauge.builder("modelship.drift.score", service, s -> s.cachedDrift().score())
+            Gauge.builder("modelship.drift.score", service, s -> verdict(s.cachedDrift(), s.cachedDrift().score()))
                     .description("Overall drift score (largest PSI over features and predictions)")
                     .register(registry);
             FeatureRows rows = service.rows();
             for (int j = 0; j < rows.width(); j++) {
                 int feature = j;
-                Gauge.builder("modelship.drift.psi", service, s -> s.cachedDrift().features().get(feature).psi())
+                Gauge.builder("modelship.drift.psi", service, s -> verdict(s.cachedDrift(), s.cachedDrift().features().get(feature).psi()))
                         .description("Population stability index of a feature over the drift window")
                         .tags("feature", rows.names().get(j)).register(registry);
-                Gauge.builder("modelship.drift.ks", service, s -> s.cachedDrift().features().get(feature).ks())
+                Gauge.builder("modelship.drift.ks", service, s -> verdict(s.cachedDrift(), s.cachedDrift().features().get(feature).ks()))
                         .description("Kolmogorov-Smirnov statistic of a feature over the drift window")
                         .tags("feature", rows.names().get(j)).register(registry);
             }
-            Gauge.builder("modelship.drift.psi", service, s -> s.cachedDrift().prediction().psi())
+            Gauge.builder("modelship.drift.samples", service, s -> s.cachedDrift().samples())
+                    .description("Rows in the drift window (scores are NaN below DRIFT_MIN_SAMPLES)").register(registry);
+            Gauge.builder("modelship.drift.psi", service, s -> verdict(s.cachedDrift(), s.cachedDrift().prediction().psi()))
                     .tags("feature", DriftReport.PREDICTION).register(registry);
         }
         if (service.accuracy() != null) {
-            Gauge.builder("modelship.accuracy.rolling", service, s -> nanIfNull(s.accuracy().accuracy()))
+            Gauge.builder("modelship.accuracy.rolling", service, s -> verdict(s.accuracy(), s.accuracy().accuracy()))
                     .description("Accuracy over the last ground-truth feedbacks").register(registry);
-            Gauge.builder("modelship.accuracy.drop", service, s -> nanIfNull(s.accuracy().drop()))
+            Gauge.builder("modelship.accuracy.drop", service, s -> verdict(s.accuracy(), s.accuracy().drop()))
                     .description("Training accuracy minus rolling accuracy").register(registry);
         }
         if (service.errors() != null) {
@@ -48,6 +50,18 @@ final class ServiceGauges {
         Gauge.builder("modelship.model.loaded", () -> 1)
                 .tags("model", manifest.name(), "version", manifest.version())
                 .description("1 while the model is loaded").register(registry);
+    }
+
+    /**
+     * A drift figure, or NaN (no sample, so no alert rule fires) while the window has fewer than
+     * minSamples rows; {@code modelship_drift_samples} says how many it has.
+     */
+    private static double verdict(DriftReport report, double value) {
+        return report.sufficient() ? value : Double.NaN;
+    }
+
+    private static double verdict(io.modelship.runtime.monitoring.AccuracySnapshot accuracy, Double value) {
+        return accuracy.status() == io.modelship.drift.DriftStatus.InsufficientData ? Double.NaN : nanIfNull(value);
     }
 
     private static double nanIfNull(Double value) {

@@ -134,6 +134,35 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
         }
     }
 
+    /**
+     * Removes what earlier runs left in the scratch folder (unpacked {@code model-*} folders and
+     * partial {@code package-*.download} files, e.g. after a crash or an OOM kill), so a restarted
+     * pod's emptyDir does not fill up; returns how many entries went. Nothing else is touched.
+     */
+    public static int removeLeftovers(Path workDir) {
+        if (!Files.isDirectory(workDir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> entries = Files.list(workDir)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith("model-") && Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || name.startsWith("package-") && name.endsWith(PackageSource.DOWNLOAD_SUFFIX)) {
+                    try (Stream<Path> tree = Files.walk(entry)) {
+                        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear leftovers in the scratch folder " + workDir, e);
+        }
+        return removed;
+    }
+
     private static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);

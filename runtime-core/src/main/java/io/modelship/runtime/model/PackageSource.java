@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +53,7 @@ public final class PackageSource {
             case "file" -> Path.of(URI.create(uri));
             case "pvc" -> pvcPath(uri);
             case "http", "https" -> download(URI.create(uri));
-            default -> throw new ModelPackageException("unsupported model URI scheme '" + scheme + "' in " + uri
+            default -> throw new ModelPackageException("unsupported model URI scheme '" + scheme + "' in " + UriRedaction.redact(uri)
                     + " (supported: file://, http://, https://, pvc://CLAIM/PATH or a local path)");
         };
         if (!Files.exists(local)) {
@@ -89,7 +91,7 @@ public final class PackageSource {
             try {
                 return downloadOnce(client, uri);
             } catch (RetryableDownloadException e) {
-                last = new ModelPackageException("download of " + uri + " failed after " + attempt
+                last = new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " failed after " + attempt
                         + " attempt(s): " + e.getMessage(), e);
                 if (attempt < attempts) {
                     sleepBeforeRetry(attempt);
@@ -109,11 +111,11 @@ public final class PackageSource {
                     throw new RetryableDownloadException("HTTP " + status);
                 }
                 if (status != 200) {
-                    throw new ModelPackageException("download of " + uri + " failed: HTTP " + status);
+                    throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " failed: HTTP " + status);
                 }
                 long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > maxDownloadBytes) {
-                    throw new ModelPackageException("model package at " + uri + " is " + declared
+                    throw new ModelPackageException("model package at " + UriRedaction.redact(uri.toString()) + " is " + declared
                             + " bytes, over the limit of " + maxDownloadBytes);
                 }
                 Files.createDirectories(workDir);
@@ -134,22 +136,58 @@ public final class PackageSource {
             throw new RetryableDownloadException(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelPackageException("download of " + uri + " interrupted", e);
+            throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " interrupted", e);
         }
     }
 
+    /**
+     * Copies the body, failing when no byte arrives for {@code timeout} (the read deadline: the
+     * request timeout only covers the response headers, so a server that stalls mid-body would
+     * otherwise hold the pod unready forever).
+     */
     private long copyBounded(InputStream in, Path file, URI uri) throws IOException {
         long total = 0;
         byte[] buffer = new byte[64 * 1024];
+        AtomicLong lastRead = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        Thread reader = Thread.currentThread();
+        Thread watchdog = Thread.ofVirtual().name("download-deadline").start(() -> {
+            try {
+                for (long idle; (idle = System.nanoTime() - lastRead.get()) < timeout.toNanos(); ) {
+                    Thread.sleep(Math.max(1, (timeout.toNanos() - idle) / 1_000_000));
+                }
+                stalled.set(true);
+                reader.interrupt();
+                in.close();
+            } catch (InterruptedException | IOException e) {
+                // the copy ended first
+            }
+        });
         try (OutputStream out = Files.newOutputStream(file)) {
             for (int n; (n = in.read(buffer)) > 0; ) {
+                lastRead.set(System.nanoTime());
                 total += n;
                 if (total > maxDownloadBytes) {
-                    throw new ModelPackageException("model package at " + uri + " exceeds the limit of "
+                    throw new ModelPackageException("model package at " + UriRedaction.redact(uri.toString()) + " exceeds the limit of "
                             + maxDownloadBytes + " bytes");
                 }
                 out.write(buffer, 0, n);
             }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new RetryableDownloadException("no data for " + timeout.toSeconds() + " s after " + total
+                        + " bytes (read deadline)");
+            }
+            throw e;
+        } finally {
+            watchdog.interrupt();
+            if (stalled.get()) {
+                Thread.interrupted(); // the deadline's interrupt must not leak into the retry
+            }
+        }
+        if (stalled.get()) {
+            throw new RetryableDownloadException("no data for " + timeout.toSeconds() + " s after " + total
+                    + " bytes (read deadline)");
         }
         return total;
     }

@@ -1,5 +1,7 @@
 package io.modelship.runtime.monitoring;
 
+import io.modelship.drift.DriftStatus;
+
 import java.util.Arrays;
 
 
@@ -35,6 +37,7 @@ public final class AccuracyTracker {
     private long totalCorrect;
     private long unknownFeedback;
     private long duplicateFeedback;
+    private final int minSamples;
 
     /** A tracker with the default limits: alert beyond a drop of 0.05, 10,000 remembered predictions, window of 1000. */
     public AccuracyTracker(double trainingAccuracy) {
@@ -48,6 +51,16 @@ public final class AccuracyTracker {
      * @param windowSize            how many of the latest feedbacks the rolling accuracy covers
      */
     public AccuracyTracker(double trainingAccuracy, double maxDrop, int rememberedPredictions, int windowSize) {
+        this(trainingAccuracy, maxDrop, rememberedPredictions, windowSize, 0);
+    }
+
+    /** As above; no verdict (and never an alert) before {@code minSamples} feedbacks in the window. */
+    public AccuracyTracker(double trainingAccuracy, double maxDrop, int rememberedPredictions, int windowSize,
+                           int minSamples) {
+        if (minSamples < 0 || minSamples > windowSize) {
+            throw new IllegalArgumentException("minSamples must be within 0.." + windowSize + ", got " + minSamples);
+        }
+        this.minSamples = minSamples;
         if (!Double.isNaN(trainingAccuracy) && !(trainingAccuracy >= 0 && trainingAccuracy <= 1)) {
             throw new IllegalArgumentException("training accuracy must be in [0, 1] or NaN, got " + trainingAccuracy);
         }
@@ -123,6 +136,14 @@ public final class AccuracyTracker {
         return FeedbackResult.recorded(predictedClass, correct);
     }
 
+    /** Counts a repeated feedback for another replica's request id: nothing else changes. */
+    public FeedbackResult duplicateFromElsewhere(int predictedClass) {
+        synchronized (lock) {
+            duplicateFeedback++;
+        }
+        return FeedbackResult.duplicate(predictedClass);
+    }
+
     /** Counts feedback for a request id that cannot have come from this tracker's predictions. */
     public FeedbackResult unknownRequest() {
         synchronized (lock) {
@@ -150,9 +171,12 @@ public final class AccuracyTracker {
         Double accuracy = count == 0 ? null : (double) correct / count;
         Double training = Double.isNaN(trainingAccuracy) ? null : trainingAccuracy;
         Double drop = accuracy == null || training == null ? null : training - accuracy;
-        boolean alert = drop != null && Math.abs(drop) > maxDrop;
+        boolean enough = count >= minSamples;
+        boolean alert = enough && drop != null && Math.abs(drop) > maxDrop;
+        DriftStatus status = !enough || drop == null ? DriftStatus.InsufficientData
+                : alert ? DriftStatus.Alert : DriftStatus.Normal;
         return new AccuracySnapshot(count, accuracy, training, drop, maxDrop, alert, total, totalRight, unknown,
-                duplicates);
+                duplicates, status, minSamples);
     }
 
     public int windowSize() {

@@ -22,6 +22,7 @@ public final class DriftMonitor {
     private final ReferenceBins predictionReference;
     private final DriftThresholds thresholds;
     private final int windowSize;
+    private final int minSamples;
     /** Features plus the prediction: the number of bin indices stored per row. */
     private final int rowWidth;
     /** Where each feature's bins start in {@link #counts}; the prediction's bins come last. */
@@ -59,6 +60,18 @@ public final class DriftMonitor {
     public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
                         double[] predictionFractions, int windowSize, DriftThresholds thresholds,
                         DriftStatistic statistic) {
+        this(featureNames, featureReferences, predictionFractions, windowSize, thresholds, statistic, 0);
+    }
+
+    /** As above; the window says {@link io.modelship.drift.DriftStatus#InsufficientData} below {@code minSamples} rows. */
+    public DriftMonitor(List<String> featureNames, List<ReferenceBins> featureReferences,
+                        double[] predictionFractions, int windowSize, DriftThresholds thresholds,
+                        DriftStatistic statistic, int minSamples) {
+        if (minSamples < 0 || minSamples > windowSize) {
+            throw new IllegalArgumentException("minSamples must be within 0.." + windowSize + " (the window size), got "
+                    + minSamples);
+        }
+        this.minSamples = minSamples;
         if (featureNames.size() != featureReferences.size()) {
             throw new IllegalArgumentException("need one reference per feature, got " + featureNames.size()
                     + " names and " + featureReferences.size() + " references");
@@ -149,7 +162,11 @@ public final class DriftMonitor {
     public DriftReport report() {
         var window = window();
         return DriftReport.score(featureNames, featureReferences, window.features(), predictionReference,
-                window.predictions(), thresholds, statistic);
+                window.predictions(), thresholds, statistic).withMinSamples(minSamples);
+    }
+
+    public int minSamples() {
+        return minSamples;
     }
 
     /** Counts of each feature in the current window; use {@link #window()} to pair them with the predictions. */

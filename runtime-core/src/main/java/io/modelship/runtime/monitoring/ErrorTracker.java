@@ -91,6 +91,14 @@ public final class ErrorTracker {
         return ValueFeedback.recorded(predicted, predicted - trueValue);
     }
 
+    /** Counts a repeated feedback for another replica's request id: nothing else changes. */
+    public ValueFeedback duplicateFromElsewhere(double predicted) {
+        synchronized (lock) {
+            duplicateFeedback++;
+        }
+        return ValueFeedback.duplicate(predicted);
+    }
+
     public ValueFeedback unknownRequest() {
         synchronized (lock) {
             unknownFeedback++;

@@ -2,6 +2,7 @@ package io.modelship.runtime.server;
 
 import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.drift.DriftStatistic;
+import io.modelship.drift.DriftThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,16 +24,20 @@ public record ServeConfig(
         boolean monitoring,
         DriftStatistic driftMethod,
         int driftWindowSize,
+        int driftMinSamples,
+        int accuracyMinSamples,
         double driftWarning,
         double driftThreshold,
         double accuracyMaxDrop,
         int rememberedPredictions,
         String authToken,
+        String feedbackSigningKey,
         double rateLimitPerSecond,
         int cacheSize,
         Path predictionLog,
         double predictionLogSampleRate,
         Path workDir,
+        Duration modelLoadTimeout,
         Path pvcRoot,
         long maxDownloadBytes,
         Duration shutdownDelay,
@@ -40,6 +45,8 @@ public record ServeConfig(
         Reporting reporting) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+    /** How long download, checks and model load may take before {@code /ready} says it failed. */
+    public static final Duration DEFAULT_MODEL_LOAD_TIMEOUT = Duration.ofMinutes(5);
 
     /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
     public record Reporting(String podName, String podUid, String namespace, String modelDeployment,
@@ -56,6 +63,8 @@ public record ServeConfig(
             return v == null || v.isBlank() ? null : v.trim();
         };
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        int driftWindow = parseInt(get.apply(RuntimeEnvironment.DRIFT_WINDOW_SIZE), RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE,
+                RuntimeEnvironment.DRIFT_WINDOW_SIZE);
         return new ServeConfig(
                 get.apply(RuntimeEnvironment.MODEL_URI),
                 get.apply(RuntimeEnvironment.MODEL_SHA256),
@@ -67,17 +76,23 @@ public record ServeConfig(
                 parseInt(get.apply("MAX_BATCH_ROWS"), 10_000, "MAX_BATCH_ROWS"),
                 !"false".equalsIgnoreCase(get.apply("MONITORING_ENABLED")),
                 DriftStatistic.parse(orDefault(get.apply(RuntimeEnvironment.DRIFT_METHOD), RuntimeEnvironment.DEFAULT_DRIFT_METHOD)),
-                parseInt(get.apply(RuntimeEnvironment.DRIFT_WINDOW_SIZE), RuntimeEnvironment.DEFAULT_DRIFT_WINDOW_SIZE, RuntimeEnvironment.DRIFT_WINDOW_SIZE),
+                driftWindow,
+                parseInt(get.apply(RuntimeEnvironment.DRIFT_MIN_SAMPLES), DriftThresholds.defaultDriftMinSamples(driftWindow),
+                        RuntimeEnvironment.DRIFT_MIN_SAMPLES),
+                parseInt(get.apply(RuntimeEnvironment.ACCURACY_MIN_SAMPLES), DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES,
+                        RuntimeEnvironment.ACCURACY_MIN_SAMPLES),
                 parseDouble(get.apply(RuntimeEnvironment.DRIFT_WARNING), RuntimeEnvironment.DEFAULT_DRIFT_WARNING, RuntimeEnvironment.DRIFT_WARNING),
                 parseDouble(get.apply(RuntimeEnvironment.DRIFT_THRESHOLD), RuntimeEnvironment.DEFAULT_DRIFT_THRESHOLD, RuntimeEnvironment.DRIFT_THRESHOLD),
                 parseDouble(get.apply(RuntimeEnvironment.ACCURACY_MAX_DROP), RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP, RuntimeEnvironment.ACCURACY_MAX_DROP),
                 parseInt(get.apply("FEEDBACK_REMEMBERED_PREDICTIONS"), 10_000, "FEEDBACK_REMEMBERED_PREDICTIONS"),
                 get.apply("AUTH_TOKEN"),
+                get.apply(RuntimeEnvironment.FEEDBACK_SIGNING_KEY),
                 parseDouble(get.apply("RATE_LIMIT_RPS"), 0, "RATE_LIMIT_RPS"),
                 parseInt(get.apply("PREDICTION_CACHE_SIZE"), 0, "PREDICTION_CACHE_SIZE"),
                 get.apply("PREDICTION_LOG") == null ? null : Path.of(get.apply("PREDICTION_LOG")),
                 parseDouble(get.apply("PREDICTION_LOG_SAMPLE_RATE"), 0.01, "PREDICTION_LOG_SAMPLE_RATE"),
                 get.apply(RuntimeEnvironment.MODEL_WORK_DIR) == null ? tmp.resolve("modelship") : Path.of(get.apply(RuntimeEnvironment.MODEL_WORK_DIR)),
+                parseDuration(get.apply(RuntimeEnvironment.MODEL_LOAD_TIMEOUT), DEFAULT_MODEL_LOAD_TIMEOUT, RuntimeEnvironment.MODEL_LOAD_TIMEOUT),
                 Path.of(orDefault(get.apply("MODEL_PVC_ROOT"), "/mnt/models")),
                 parseLong(get.apply(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES), RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES, RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES),
                 Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS), 0, RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS)),
@@ -95,11 +110,17 @@ public record ServeConfig(
         check(maxBodyBytes > 0, "max body bytes must be positive");
         check(maxBatchRows > 0, "max batch rows must be positive");
         check(driftWindowSize > 0, "drift window size must be positive");
+        check(driftMinSamples >= 0 && driftMinSamples <= driftWindowSize,
+                "DRIFT_MIN_SAMPLES must be within 0..DRIFT_WINDOW_SIZE (" + driftWindowSize + "), got " + driftMinSamples);
+        check(accuracyMinSamples >= 0 && accuracyMinSamples <= 1000,
+                "ACCURACY_MIN_SAMPLES must be within 0..1000 (the feedback window), got " + accuracyMinSamples);
         check(driftWarning >= 0 && driftWarning <= driftThreshold,
                 "drift thresholds need 0 <= warning <= threshold, got " + driftWarning + " and " + driftThreshold);
         check(accuracyMaxDrop >= 0 && accuracyMaxDrop <= 1, "accuracy max drop must be within 0..1");
         check(rateLimitPerSecond == 0 || rateLimitPerSecond >= 1,
                 "rate limit must be 0 (off) or at least 1 request per second, got " + rateLimitPerSecond);
+        check(feedbackSigningKey == null || feedbackSigningKey.length() >= 16,
+                "FEEDBACK_SIGNING_KEY must be at least 16 characters (it signs request ids)");
         check(cacheSize >= 0, "prediction cache size must not be negative");
         check(predictionLogSampleRate >= 0 && predictionLogSampleRate <= 1, "prediction log sample rate must be 0..1");
         return this;
@@ -124,6 +145,34 @@ public record ServeConfig(
             return value == null ? fallback : Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a plain number of seconds, or ISO-8601 ({@code PT5M}). */
+    static Duration parseDuration(String value, Duration fallback, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            Duration d;
+            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(value.toLowerCase(java.util.Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2) == null ? "s" : m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            } else {
+                d = Duration.parse(value);
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got '" + value + "'");
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException(name + " must be a duration like 30s, 5m or PT5M, got '" + value + "'");
         }
     }
 

@@ -87,21 +87,58 @@ class MonitoringTest extends ServingAppTest {
     }
 
     @Test
-    void feedbackReachingAnotherReplicaIsStillScored() {
-        ServingApp a = start(Map.of());
-        ServingApp b = start(Map.of());
+    void signedIdsAreScoredOnAnyReplicaOnceAndForgedOnesRefused() {
+        Map<String, String> key = Map.of("FEEDBACK_SIGNING_KEY", "k3y-of-this-modeldeployment");
+        ServingApp a = start(key);
+        ServingApp b = start(key);
+        ServingApp other = start(Map.of("FEEDBACK_SIGNING_KEY", "another-deployment-key"));
         try {
             JsonNode p = post(a, "/predict", "{\"features\": [6.7, 3.0, 5.2, 2.3]}", "application/json").json();
             String id = p.path("request_id").asText();
-            Reply onB = post(b, "/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"setosa\"}",
-                    "application/json");
+            String feedback = "{\"request_id\": \"" + id + "\", \"label\": \"setosa\"}";
+            Reply onB = post(b, "/feedback", feedback, "application/json");
             assertThat(onB.status()).isEqualTo(200);
+            assertThat(onB.json().path("outcome").asText()).isEqualTo("Recorded");
             assertThat(onB.json().path("predicted").asText()).isEqualTo(p.path("prediction").asText());
             assertThat(onB.json().path("correct").asBoolean()).isFalse();
-            assertThat(get(b, "/model_info").json().path("statistics").path("accuracy").path("windowCount").asInt())
-                    .isEqualTo(1);
+            Reply again = post(b, "/feedback", feedback, "application/json");
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.json().path("outcome").asText()).isEqualTo("Duplicate");
+            JsonNode accuracy = get(b, "/model_info").json().path("statistics").path("accuracy");
+            assertThat(accuracy.path("windowCount").asInt()).as("a repeated id counts once").isEqualTo(1);
+            assertThat(accuracy.path("duplicateFeedback").asInt()).isEqualTo(1);
+
+            // the same id claiming another predicted class: the signature no longer matches
+            String[] parts = id.split("-");
+            String forged = parts[0] + "-" + parts[1] + "-" + (parts[2].equals("0") ? "1" : "0") + "-" + parts[3];
+            assertError(post(b, "/feedback", "{\"request_id\": \"" + forged + "\", \"label\": \"setosa\"}",
+                    "application/json"), 400, "was not issued by this deployment (its signature does not match)");
             assertError(post(b, "/feedback", "{\"request_id\": \"zz-1-9\", \"label\": \"setosa\"}",
-                    "application/json"), 404, "unknown or expired request_id");
+                    "application/json"), 400, "was not issued by this deployment");
+            assertError(post(other, "/feedback", feedback, "application/json"), 400, "not issued by this deployment");
+            assertThat(get(b, "/model_info").json().path("statistics").path("accuracy").path("windowCount").asInt())
+                    .as("refused feedback changes nothing").isEqualTo(1);
+        } finally {
+            a.close();
+            b.close();
+            other.close();
+        }
+    }
+
+    @Test
+    void withoutAKeyOnlyTheReplicasOwnIdsAreAccepted() {
+        ServingApp a = start(Map.of());
+        ServingApp b = start(Map.of());
+        try {
+            String id = post(a, "/predict", "{\"features\": [6.7, 3.0, 5.2, 2.3]}", "application/json").json()
+                    .path("request_id").asText();
+            String feedback = "{\"request_id\": \"" + id + "\", \"label\": \"setosa\"}";
+            assertError(post(b, "/feedback", feedback, "application/json"), 400,
+                    "was not issued by this replica; without FEEDBACK_SIGNING_KEY");
+            assertThat(post(a, "/feedback", feedback, "application/json").json().path("outcome").asText())
+                    .isEqualTo("Recorded");
+            assertThat(post(a, "/feedback", feedback, "application/json").json().path("outcome").asText())
+                    .isEqualTo("Duplicate");
         } finally {
             a.close();
             b.close();

@@ -99,7 +99,7 @@ class OptionalFeaturesTest extends ServingAppTest {
 
     @Test
     void driftMethodKsIsReportedAndAnUnknownMethodStopsTheStart() {
-        ServingApp ks = start(Map.of("DRIFT_METHOD", "ks"));
+        ServingApp ks = start(Map.of("DRIFT_METHOD", "ks", "DRIFT_MIN_SAMPLES", "1"));
         try {
             post(ks, "/predict", ROW, "application/json");
             JsonNode drift = get(ks, "/drift").json();

@@ -50,6 +50,20 @@ class PackageDownloadTest {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
         });
+        server.createContext("/stalls/iris.tar.gz", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, archive.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(archive, 0, 100);
+            out.flush();
+            try {
+                Thread.sleep(30_000); // the headers and 100 bytes came; the rest never does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -70,6 +84,34 @@ class PackageDownloadTest {
         assertThat(requests.get()).isEqualTo(3);
         assertThat(pkg.manifest().name()).isEqualTo("iris");
         assertThat(tmp.resolve("downloads")).as("the downloaded archive is removed once unpacked").isEmptyDirectory();
+    }
+
+    @Test
+    void aStalledDownloadFailsAfterTheReadDeadline() {
+        PackageSource source = new PackageSource(tmp, tmp.resolve("downloads"), 10_000_000, 2, Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> source.resolve("http://127.0.0.1:" + server.getAddress().getPort()
+                + "/stalls/iris.tar.gz?X-Amz-Signature=s3cr3t"))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("failed after 2 attempt(s)")
+                .hasMessageContaining("no data for 1 s after 100 bytes (read deadline)")
+                .hasMessageNotContaining("s3cr3t");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(requests.get()).isEqualTo(2);
+        assertThat(tmp.resolve("downloads")).as("partial downloads are not kept").isEmptyDirectory();
+    }
+
+    @Test
+    void leftoversOfEarlierRunsAreRemovedAndNothingElse() throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("scratch"));
+        Files.createDirectories(work.resolve("model-123/iris"));
+        Files.writeString(work.resolve("model-123/iris/model.bin"), "old");
+        Files.writeString(work.resolve("package-9.download"), "partial");
+        Files.writeString(work.resolve("keep.txt"), "not ours");
+        assertThat(ModelPackage.removeLeftovers(work)).isEqualTo(2);
+        try (var left = Files.list(work)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
+        }
     }
 
     @Test

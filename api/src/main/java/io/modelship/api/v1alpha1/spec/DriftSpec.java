@@ -25,7 +25,7 @@ public class DriftSpec {
   @Max(1000000)
   private Integer windowSize;
 
-  /** Below this many samples drift is InsufficientData (no verdict, no alarm); default 200. */
+  /** Below this many samples drift is InsufficientData (no verdict, no alarm); default 300 (measured: see the serving runtime README), or the window size when smaller. */
   @Min(1)
   private Integer minSamples;
 
