@@ -41,6 +41,9 @@ class ProblemsIT {
     assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.Failed);
     assertThat(OperatorHarness.conditionOf(failed, "Ready").orElseThrow().getMessage()).contains("'s3'");
     assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    // The Event follows the status write; let it land before counting.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+        harness.client().v1().events().inNamespace(ns).list().getItems().stream().anyMatch(e -> "UnsupportedModelUri".equals(e.getReason())));
 
     harness.cluster.drainRequests();
     Thread.sleep(2500);

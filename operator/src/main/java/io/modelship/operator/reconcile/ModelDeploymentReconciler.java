@@ -429,7 +429,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .build())
             .withType(transition.type())
             .withReason(transition.reason())
-            .withMessage(transition.message())
+            .withMessage(io.modelship.api.runtime.UriRedaction.redact(transition.message()))
             .withFirstTimestamp(time)
             .withLastTimestamp(time)
             .withCount(1)

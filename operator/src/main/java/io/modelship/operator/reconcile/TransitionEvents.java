@@ -35,6 +35,8 @@ public final class TransitionEvents {
         "True".equals(c.getStatus())
             ? new Transition("Normal", "Ready", c.getMessage())
             : new Transition("Warning", c.getReason(), c.getMessage())));
+    changed(previous, after, Conditions.UNVERIFIED_MODEL)
+        .ifPresent(c -> events.add(new Transition("Warning", c.getReason(), c.getMessage())));
     changed(previous, after, Conditions.DRIFTED)
         .filter(c -> "True".equals(c.getStatus()))
         .ifPresent(c -> events.add(new Transition("Warning", "DriftDetected", c.getMessage())));

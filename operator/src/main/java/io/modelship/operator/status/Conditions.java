@@ -18,6 +18,8 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String MODEL_LOADED = "ModelLoaded";
   public static final String DRIFTED = "Drifted";
+  /** Present (True) only while the package comes over plain http:// without a sha256 to check it. */
+  public static final String UNVERIFIED_MODEL = "UnverifiedModel";
 
   private final List<Condition> previous;
   private final long generation;
@@ -41,7 +43,8 @@ public final class Conditions {
             .withType(type)
             .withStatus(status)
             .withReason(reason)
-            .withMessage(message)
+            // The one place conditions are settled, so the one place URI secrets are removed.
+            .withMessage(io.modelship.api.runtime.UriRedaction.redact(message))
             .withObservedGeneration(generation)
             .withLastTransitionTime(since)
             .build());

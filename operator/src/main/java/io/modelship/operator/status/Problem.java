@@ -1,4 +1,10 @@
 package io.modelship.operator.status;
 
 /** Something that keeps a ModelDeployment from serving, as a condition reason and message. */
-public record Problem(String reason, String message) {}
+public record Problem(String reason, String message) {
+
+  /** Whatever the source (the API server, a pod's load error), secrets in URIs never reach a condition or Event. */
+  public Problem {
+    message = io.modelship.api.runtime.UriRedaction.redact(message);
+  }
+}

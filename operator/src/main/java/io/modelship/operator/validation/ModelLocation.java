@@ -1,5 +1,6 @@
 package io.modelship.operator.validation;
 
+import io.modelship.api.runtime.UriRedaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -60,6 +61,11 @@ public record ModelLocation(String runtimeUri, Optional<String> claim) {
   public sealed interface Result {
     record Valid(ModelLocation location) implements Result {}
 
-    record Invalid(String reason, String message) implements Result {}
+    /** The message never carries the URI's user-info or query (a signed URL's signature). */
+    record Invalid(String reason, String message) implements Result {
+      public Invalid {
+        message = UriRedaction.redact(message);
+      }
+    }
   }
 }

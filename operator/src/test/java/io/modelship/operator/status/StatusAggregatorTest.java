@@ -142,6 +142,41 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void plainHttpWithoutSha256IsAWarningWithTheSecretsRedacted() {
+    var md = withDefaultMinSamples();
+    md.getSpec().getModel().setUri("http://user:pw@models.internal/iris.tgz?sig=abc");
+    md.getSpec().getModel().setSha256(null);
+    var status = StatusAggregator.assemble(healthy(md, T0, Map.of()));
+    var warning = condition(status, "UnverifiedModel");
+    assertThat(warning.getStatus()).isEqualTo("True");
+    assertThat(warning.getReason()).isEqualTo("PlainHttpWithoutSha256");
+    assertThat(warning.getMessage()).contains("http://REDACTED@models.internal/iris.tgz?REDACTED")
+        .doesNotContain("pw").doesNotContain("sig=abc");
+    assertThat(TransitionEvents.between(md, null, status)).filteredOn(e -> e.reason().equals("PlainHttpWithoutSha256"))
+        .singleElement().satisfies(e -> {
+          assertThat(e.type()).isEqualTo("Warning");
+          assertThat(e.message()).doesNotContain("pw");
+        });
+
+    md.getSpec().getModel().setSha256(Manifests.SHA);
+    assertThat(StatusAggregator.assemble(healthy(md, T0, Map.of())).getConditions())
+        .extracting(Condition::getType).doesNotContain("UnverifiedModel");
+  }
+
+  @Test
+  void aLoadErrorNamingASignedUrlKeepsTheSignatureOut() {
+    var md = withDefaultMinSamples();
+    var report = Reports.report("1.0.0", 0, 0, 0, 0, 0, T0);
+    report.setLoadError("GET https://bucket.example.com/iris.tgz?X-Amz-Signature=deadbeef answered 403");
+    report.setModelLoaded(false);
+    report.setPrediction(null);
+    report.setFeatures(null);
+    var status = StatusAggregator.assemble(healthy(md, T0, Map.of("p", report)));
+    assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getMessage()).doesNotContain("deadbeef"));
+    assertThat(condition(status, "Ready").getMessage()).contains("https://bucket.example.com/iris.tgz?REDACTED");
+  }
+
+  @Test
   void scaledToZeroIsNotReady() {
     var md = md();
     md.getSpec().setReplicas(0);
