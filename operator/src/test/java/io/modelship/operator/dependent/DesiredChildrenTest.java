@@ -1,5 +1,6 @@
 package io.modelship.operator.dependent;
 
+import io.modelship.drift.DriftThresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -100,9 +101,9 @@ class DesiredChildrenTest {
         Map.entry("DRIFT_WARNING", "0.1"),
         Map.entry("DRIFT_THRESHOLD", "0.25"),
         Map.entry("DRIFT_WINDOW_SIZE", "1000"),
-        Map.entry("DRIFT_MIN_SAMPLES", "200"),
+        Map.entry("DRIFT_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_DRIFT_MIN_SAMPLES)),
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
-        Map.entry("ACCURACY_MIN_SAMPLES", "100"),
+        Map.entry("ACCURACY_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES)),
         Map.entry("PORT", "8080"),
         Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
         Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),

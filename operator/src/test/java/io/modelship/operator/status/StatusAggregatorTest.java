@@ -104,15 +104,15 @@ class StatusAggregatorTest {
   void belowMinSamplesDriftAndAccuracyAreInsufficientDataWithoutAnAlarm() {
     var md = withDefaultMinSamples();
     md.setStatus(StatusAggregator.assemble(healthy(md, T0, Map.of())));
-    // The same traffic that alerts in transitionTimeMovesOnlyWhenTheStatusChanges, 100 samples of 200.
+    // The same traffic that alerts in transitionTimeMovesOnlyWhenTheStatusChanges, 100 samples: fewer than the default minimum.
     var drifting = Reports.report("1.0.0", 10, 0, 100, 0, 0, T1);
     drifting.setAccuracyBaseline(0.98);
     var status = StatusAggregator.assemble(healthy(md, T1, Map.of("p", drifting)));
     assertThat(status.getDrift().getStatus()).isEqualTo(DriftLevel.InsufficientData);
-    assertThat(status.getDrift().getMinSamples()).isEqualTo(200);
+    assertThat(status.getDrift().getMinSamples()).isEqualTo(DriftThresholds.DEFAULT_DRIFT_MIN_SAMPLES);
     assertThat(condition(status, "Drifted").getStatus()).isEqualTo("Unknown");
     assertThat(condition(status, "Drifted").getReason()).isEqualTo("InsufficientData");
-    assertThat(condition(status, "Drifted").getMessage()).contains("200");
+    assertThat(condition(status, "Drifted").getMessage()).contains(String.valueOf(DriftThresholds.DEFAULT_DRIFT_MIN_SAMPLES));
     assertThat(TransitionEvents.between(md, md.getStatus(), status)).as("no Event, so no alert metric").isEmpty();
   }
 
@@ -125,7 +125,7 @@ class StatusAggregatorTest {
     var aggregate = ReportAggregation.byVersion(Map.of("p", report), new DriftThresholds(0.1, 0.25)).get("1.0.0");
     var accuracy = StatusAggregator.accuracy(aggregate, monitoring).orElseThrow();
     assertThat(accuracy.getStatus()).isEqualTo(DriftLevel.InsufficientData);
-    assertThat(accuracy.getMinSamples()).isEqualTo(100);
+    assertThat(accuracy.getMinSamples()).isEqualTo(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES);
   }
 
   @Test
