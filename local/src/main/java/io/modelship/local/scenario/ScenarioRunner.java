@@ -89,7 +89,9 @@ public final class ScenarioRunner {
     }
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
     traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
-        () -> Optional.ofNullable(entryPoint), rps, 0.5).start();
+        () -> Optional.ofNullable(entryPoint), rps, 0.5,
+        version -> cluster.router().service(NAMESPACE, NAME + "-" + version.replace('.', '-'))
+            .map(TrafficRouter.Endpoint::url)).start();
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
     String edited = scenario.edited(text);
