@@ -50,7 +50,7 @@ class ScenarioIT {
     assertThat(shown).contains("Name:     ml/iris", "Replicas:");
     switch (scenario) {
       case ROLLBACK -> assertThat(verdict.message()).contains("rolled back to 1.0.0")
-          .containsPattern("\\d+(\\.\\d+)? > \\d+(\\.\\d+)?"); // the measured value against its threshold
+          .containsPattern("\\d\\.\\d+ [a-z ]*> \\d"); // the measured value against its threshold
       case CANARY -> assertThat(shown).contains("Analysis: ", "✓ 1  setWeight 10");
       default -> assertThat(verdict.message()).contains("2.0.0");
     }
