@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -197,6 +198,7 @@ public final class PodRunner implements AutoCloseable {
         .withNewMetadata()
         .withName(name)
         .withNamespace(pod.namespace)
+        .withUid(java.util.UUID.randomUUID().toString())
         .withLabels(template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels())
         .withAnnotations(annotations)
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
@@ -237,40 +239,22 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  /** The container's env as a kubelet resolves it, then what running on this machine needs. */
+  /** The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this machine needs. */
   private Map<String, String> environment(LocalPod pod, Deployment d) throws IOException {
-    Map<String, String> env = new HashMap<>();
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-      if (var.getValue() != null) {
-        env.put(var.getName(), var.getValue());
-      } else if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-        String field = var.getValueFrom().getFieldRef().getFieldPath();
-        String value = switch (field) {
-          case "metadata.name" -> pod.name;
-          case "metadata.namespace" -> pod.namespace;
-          case "status.podIP", "status.hostIP" -> "127.0.0.1";
-          case "spec.nodeName" -> NODE;
-          case "spec.serviceAccountName" -> d.getSpec().getTemplate().getSpec().getServiceAccountName();
-          default -> null;
-        };
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
-        var ref = var.getValueFrom().getSecretKeyRef();
-        var secret = client.secrets().inNamespace(pod.namespace).withName(ref.getName()).get();
-        if (secret != null && secret.getData() != null && secret.getData().get(ref.getKey()) != null) {
-          env.put(var.getName(), new String(java.util.Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
-              StandardCharsets.UTF_8));
-        }
-      } else if (var.getValueFrom() != null && var.getValueFrom().getConfigMapKeyRef() != null) {
-        var ref = var.getValueFrom().getConfigMapKeyRef();
-        var map = client.configMaps().inNamespace(pod.namespace).withName(ref.getName()).get();
-        if (map != null && map.getData() != null && map.getData().get(ref.getKey()) != null) {
-          env.put(var.getName(), map.getData().get(ref.getKey()));
-        }
-      }
+    Pod object = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
+    if (object == null) {
+      throw new IOException("pod object " + pod.key() + " is gone");
+    }
+    Map<String, String> env;
+    try {
+      env = new HashMap<>(PodEnv.resolve(object, container.getEnv(),
+          (ns, name) -> Optional.ofNullable(client.secrets().inNamespace(ns).withName(name).get())
+              .map(s -> s.getData() == null ? Map.<String, String>of() : s.getData()),
+          (ns, name) -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get())
+              .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData())));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("CreateContainerConfigError: " + e.getMessage(), e);
     }
     env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
     env.put("HOST", "127.0.0.1");

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.kubectl.view.DetailView;
 import io.modelship.local.ChildProcesses;
 import io.modelship.local.Java;
 import io.modelship.local.LocalCluster;
@@ -20,6 +21,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,7 +89,9 @@ public final class ScenarioRunner {
     }
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
     traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
-        () -> Optional.ofNullable(entryPoint), rps, 0.5).start();
+        () -> Optional.ofNullable(entryPoint), rps, 0.5,
+        version -> cluster.router().service(NAMESPACE, NAME + "-" + version.replace('.', '-'))
+            .map(TrafficRouter.Endpoint::url)).start();
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
     String edited = scenario.edited(text);
@@ -154,13 +159,14 @@ public final class ScenarioRunner {
     while (System.nanoTime() < deadline) {
       JsonNode md = get();
       entryPoint = entryPoint(md).orElse(null);
-      String frame = RolloutView.render(md, deployments(), traffic == null ? null : traffic.stats());
+      String frame = frame(md);
       if (live) {
         out.print("\u001b[H\u001b[2J");
         out.print(frame);
         out.flush();
       } else {
-        String key = frame.lines().filter(l -> !l.contains("traffic (")).reduce("", String::concat);
+        String key = frame.lines().filter(l -> !l.startsWith(TRAFFIC) && !l.startsWith("Age:") && !l.contains(" ago"))
+            .reduce("", String::concat);
         if (!key.equals(lastFrame) || System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
           out.print(frame);
           out.println();
@@ -171,13 +177,39 @@ public final class ScenarioRunner {
       Optional<Verdict> v = judge.test(md);
       if (v.isPresent()) {
         if (!live) {
-          out.print(RolloutView.render(md, deployments(), traffic == null ? null : traffic.stats()));
+          out.print(frame(get()));
         }
         return v;
       }
       Thread.sleep(1000);
     }
     return Optional.empty();
+  }
+
+  private static final String TRAFFIC = "Clients (last 10 s):";
+
+  /**
+   * What {@code kubectl modelship get --watch} shows (the plugin's {@link DetailView}), then one
+   * line of what the traffic generator's clients saw.
+   */
+  private String frame(JsonNode md) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> resource = JSON.convertValue(md, Map.class);
+    StringBuilder frame = new StringBuilder(DetailView.render(resource, deploymentObjects(), Instant.now()));
+    if (traffic != null) {
+      TrafficGenerator.Stats stats = traffic.stats();
+      frame.append('\n').append(TRAFFIC);
+      stats.versionShare().forEach((version, share) ->
+          frame.append(String.format(Locale.ROOT, " %s %.0f%%", version, 100 * share)));
+      frame.append(String.format(Locale.ROOT, "; sent %d, ok %d, failed %d, feedback %d%n", stats.sent(), stats.ok(),
+          stats.failed(), stats.feedback()));
+    }
+    return frame.toString();
+  }
+
+  private List<Deployment> deploymentObjects() {
+    return cluster.client().apps().deployments().inNamespace(NAMESPACE).withLabel("modelship.io/deployment", NAME)
+        .list().getItems();
   }
 
   JsonNode get() {

@@ -45,6 +45,7 @@ public final class TrafficGenerator implements AutoCloseable {
   private final Supplier<Optional<String>> target;
   private final double rps;
   private final double feedbackShare;
+  private final java.util.function.Function<String, Optional<String>> feedbackTarget;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(senders).build();
   private final ScheduledExecutorService ticker =
@@ -60,9 +61,11 @@ public final class TrafficGenerator implements AutoCloseable {
   /**
    * @param target the base URL to send to, empty while there is none yet
    * @param feedbackShare the share of answered predictions whose true label is sent back
+   * @param feedbackTarget where the feedback for an answer of a version goes (that version's pods),
+   *     empty to send it where the prediction went
    */
   public TrafficGenerator(Path csv, String labelColumn, Supplier<Optional<String>> target, double rps,
-      double feedbackShare) throws IOException {
+      double feedbackShare, java.util.function.Function<String, Optional<String>> feedbackTarget) throws IOException {
     if (rps <= 0 || rps > 10_000) {
       throw new IllegalArgumentException("--rps must be in (0, 10000], got " + rps);
     }
@@ -70,6 +73,7 @@ public final class TrafficGenerator implements AutoCloseable {
     this.target = target;
     this.rps = rps;
     this.feedbackShare = feedbackShare;
+    this.feedbackTarget = feedbackTarget;
   }
 
   static List<Row> read(Path csv, String labelColumn) throws IOException {
@@ -136,7 +140,11 @@ public final class TrafficGenerator implements AutoCloseable {
         if (Math.floorMod(answer.path("request_id").asText().hashCode(), 1000) < feedbackShare * 1000) {
           ObjectNode fb = JSON.createObjectNode().put("request_id", answer.path("request_id").asText())
               .put("label", row.label());
-          HttpResponse<String> r = http.send(post(base.get() + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
+          // To the version that answered: a runtime scores feedback for another pod's request id
+          // as its own version's accuracy, so through the weighted route half of a bad canary's
+          // labels would count against the stable version.
+          String to = feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
+          HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200) {
             feedback.incrementAndGet();
           }
