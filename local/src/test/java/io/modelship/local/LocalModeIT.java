@@ -61,11 +61,11 @@ class LocalModeIT {
       var get = kubectl.run("get", "md", "-n", "ml");
       assertThat(get.out().lines().findFirst().orElseThrow())
           .containsSubsequence("NAME", "MODEL", "VERSION", "STRATEGY", "WEIGHT", "READY", "DRIFT", "PHASE", "AGE");
-      assertThat(get.out()).containsPattern("iris\\s+iris\\s+1\\.0\\.0\\s+RollingUpdate\\s+True\\s+(\\S+\\s+)?Healthy\\s+\\d+");
+      assertThat(get.out()).containsPattern("iris\\s+iris\\s+1\\.0\\.0\\s+RollingUpdate\\s+100\\s+True\\s+(InsufficientData|Normal)\\s+Healthy\\s+\\d+");
       var wait = kubectl.run(90, "wait", "--for=condition=Ready", "md/iris", "-n", "ml", "--timeout=60s");
       assertThat(wait.exitCode()).as(wait.out()).isZero();
-      assertThat(kubectl.run("get", "deploy", "-n", "ml").out()).containsPattern("iris-1-0-0\\s+2/2\\s+2\\s+2");
-      assertThat(kubectl.run("get", "pods", "-n", "ml").out()).containsPattern("iris-1-0-0-\\S+\\s+1/1\\s+Running\\s+0");
+      assertThat(kubectl.run("get", "deploy", "-n", "ml").out()).containsPattern("iris-1-0-0-[0-9a-f]{8}\\s+2/2\\s+2\\s+2");
+      assertThat(kubectl.run("get", "pods", "-n", "ml").out()).containsPattern("iris-1-0-0-[0-9a-f]{8}-\\S+\\s+1/1\\s+Running\\s+0");
 
       // A runtime that dies is restarted and shows as a restarting pod, as a kubelet shows it.
       Pod victim = cluster.client().pods().inNamespace("ml").list().getItems().getFirst();
