@@ -51,7 +51,7 @@ public final class InferenceService implements AutoCloseable {
 
     public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
         this.model = model;
-        this.ids = new RequestIds(config.feedbackSigningKey(), config.rememberedPredictions());
+        this.ids = new RequestIds(config.feedbackSigningKey(), model.manifest().version(), config.rememberedPredictions());
         this.predictor = model.model();
         ModelManifest manifest = model.manifest();
         this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
@@ -284,7 +284,9 @@ public final class InferenceService implements AutoCloseable {
         if (id != null && !id.trusted()) {
             String shown = requestId.length() > 80 ? requestId.substring(0, 80) + "…" : requestId;
             throw RequestException.badInput(ids.signed()
-                    ? "request_id '" + shown + "' was not issued by this deployment (its signature does not match)"
+                    ? "request_id '" + shown + "' was not issued by this deployment's model version "
+                            + model.manifest().version() + " (its signature does not match; send feedback to the"
+                            + " version that answered, named in its response)"
                     : "request_id '" + shown + "' was not issued by this replica; without FEEDBACK_SIGNING_KEY only ids"
                             + " the replica itself issued are accepted");
         }

@@ -17,8 +17,11 @@ import javax.crypto.spec.SecretKeySpec;
  * the sequence grows with every predicted row, and the outcome is the predicted class index or, for
  * a regressor, {@code v} and the bits of the predicted value. With a signing key
  * ({@code FEEDBACK_SIGNING_KEY}, one per ModelDeployment, shared by its pods) every id carries an
- * HMAC-SHA256 of the rest, so any replica can score feedback for an id another replica issued and
- * refuse one nobody issued. Without a key only this process's own ids are accepted.
+ * HMAC-SHA256 of the rest and of the model version that answered, so any replica of that version
+ * can score feedback for an id another replica issued, and refuses one nobody issued or one that
+ * another version issued (during a canary the versions share the key; counting the stable
+ * version's answers as the canary's accuracy would judge the wrong model). Without a key only this
+ * process's own ids are accepted.
  */
 final class RequestIds {
 
@@ -34,13 +37,16 @@ final class RequestIds {
     private final String prefix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong next = new AtomicLong();
     private final SecretKeySpec key;
+    private final String scope;
     private final Map<String, Boolean> seenForeign;
 
     /**
      * @param signingKey      the deployment's key, or null
+     * @param modelVersion    the version this process serves; signatures are valid for it only
      * @param rememberForeign how many other replicas' ids to remember, so a repeat counts once here
      */
-    RequestIds(String signingKey, int rememberForeign) {
+    RequestIds(String signingKey, String modelVersion, int rememberForeign) {
+        this.scope = "version " + modelVersion + '\n';
         this.key = signingKey == null ? null : new SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.seenForeign = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -74,7 +80,7 @@ final class RequestIds {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return Arrays.copyOf(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)), SIGNATURE_BYTES);
+            return Arrays.copyOf(mac.doFinal((scope + id).getBytes(StandardCharsets.UTF_8)), SIGNATURE_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }

@@ -112,7 +112,7 @@ class MonitoringTest extends ServingAppTest {
             String[] parts = id.split("-");
             String forged = parts[0] + "-" + parts[1] + "-" + (parts[2].equals("0") ? "1" : "0") + "-" + parts[3];
             assertError(post(b, "/feedback", "{\"request_id\": \"" + forged + "\", \"label\": \"setosa\"}",
-                    "application/json"), 400, "was not issued by this deployment (its signature does not match)");
+                    "application/json"), 400, "was not issued by this deployment's model version 1.0.0 (its signature does not match");
             assertError(post(b, "/feedback", "{\"request_id\": \"zz-1-9\", \"label\": \"setosa\"}",
                     "application/json"), 400, "was not issued by this deployment");
             assertError(post(other, "/feedback", feedback, "application/json"), 400, "not issued by this deployment");
@@ -122,6 +122,34 @@ class MonitoringTest extends ServingAppTest {
             a.close();
             b.close();
             other.close();
+        }
+    }
+
+    @Test
+    void anotherVersionsIdIsRefusedSoACanaryIsNotScoredOnTheStableVersionsAnswers(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path tmp) throws java.io.IOException {
+        java.nio.file.Path v2 = io.modelship.runtime.TestModels.irisCopy(tmp);
+        java.nio.file.Path manifest = v2.resolve("model.json");
+        String json = java.nio.file.Files.readString(manifest);
+        assertThat(json).contains("\"version\" : \"1.0.0\"");
+        java.nio.file.Files.writeString(manifest, json.replace("\"version\" : \"1.0.0\"", "\"version\" : \"2.0.0\""));
+        Map<String, String> key = Map.of("FEEDBACK_SIGNING_KEY", "k3y-of-this-modeldeployment");
+        ServingApp stable = start(key);
+        var canaryEnv = new java.util.HashMap<>(key);
+        canaryEnv.put("MODEL_URI", v2.toString());
+        ServingApp canary = start(canaryEnv);
+        try {
+            JsonNode p = post(stable, "/predict", "{\"features\": [6.7, 3.0, 5.2, 2.3]}", "application/json").json();
+            assertThat(p.path("version").asText()).isEqualTo("1.0.0");
+            String feedback = "{\"request_id\": \"" + p.path("request_id").asText() + "\", \"label\": \"setosa\"}";
+            assertError(post(canary, "/feedback", feedback, "application/json"), 400,
+                    "not issued by this deployment's model version 2.0.0");
+            assertThat(get(canary, "/model_info").json().path("statistics").path("accuracy").path("windowCount").asInt())
+                    .as("the stable version's answer is not the canary's accuracy").isZero();
+            assertThat(post(stable, "/feedback", feedback, "application/json").status()).isEqualTo(200);
+        } finally {
+            stable.close();
+            canary.close();
         }
     }
 
