@@ -95,7 +95,8 @@ class OperatorIT {
     var signing = harness.client().secrets().inNamespace(ns).withName("iris-feedback-signing");
     await().atMost(Duration.ofSeconds(10)).until(() -> signing.get() != null);
     String key = signing.get().getData().get("key");
-    assertThat(java.util.Base64.getDecoder().decode(key)).as("a 256-bit random key").hasSize(32);
+    assertThat(new String(java.util.Base64.getDecoder().decode(key), java.nio.charset.StandardCharsets.US_ASCII))
+        .as("a 256-bit random key as 64 hex digits, so it can be an environment variable").matches("[0-9a-f]{64}");
     assertThat(signing.get().getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
     harness.editSpec(ns, "iris", spec -> spec.setReplicas(3));

@@ -12,6 +12,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -53,7 +55,10 @@ public class FeedbackSigningKey extends KubernetesDependentResource<Secret, Mode
         .withMetadata(ServingNames.childMetadata(md, name(md)))
         .withType("Opaque")
         .withImmutable(true)
-        .withData(Map.of(KEY, Base64.getEncoder().encodeToString(key)))
+        // The pods receive it as an environment variable, which cannot carry arbitrary bytes (a NUL
+        // ends it), so the 256 random bits are written as 64 hex digits.
+        .withData(Map.of(KEY, Base64.getEncoder().encodeToString(
+            HexFormat.of().formatHex(key).getBytes(StandardCharsets.US_ASCII))))
         .build();
   }
 
