@@ -66,7 +66,8 @@ class KubectlAgainstEmbeddedApiTest {
 
     client.genericKubernetesResources(MD).inNamespace("ml").withName("iris").subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), """
-            {"status":{"phase":"Progressing","canaryWeight":10,"drift":{"status":"Normal"},
+            {"status":{"phase":"Progressing","canaryWeight":10,"modelName":"iris","strategy":"RollingUpdate",
+             "trafficWeight":10,"drift":{"status":"Normal"},
              "conditions":[{"type":"Progressing","status":"True","reason":"Rolling","message":"m"},
                            {"type":"Ready","status":"False","reason":"NotReady","message":"m"}]}}""");
     var get = kubectl.run("get", "md", "-n", "ml");
@@ -110,17 +111,18 @@ class KubectlAgainstEmbeddedApiTest {
     Process wait = kubectl.start(dir.resolve("wait.out"), "wait", "--for=condition=Ready", "md/iris", "-n", "ml",
         "--timeout=60s");
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(watchOut).contains("RollingUpdate"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(watchOut).contains("1.0.0"));
       Thread.sleep(500);
       assertThat(wait.isAlive()).as("wait returns only once Ready").isTrue();
       client.genericKubernetesResources(MD).inNamespace("ml").withName("iris").subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), """
-              {"status":{"phase":"Healthy","conditions":[{"type":"Ready","status":"True","reason":"AllReady","message":"2/2"}]}}""");
+              {"status":{"phase":"Healthy","modelName":"iris","strategy":"RollingUpdate","trafficWeight":100,
+               "conditions":[{"type":"Ready","status":"True","reason":"AllReady","message":"2/2"}]}}""");
       assertThat(wait.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(wait.exitValue()).isZero();
       assertThat(Files.readString(dir.resolve("wait.out"))).contains("condition met");
       await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(watchOut).contains("Healthy"));
-      assertThat(Files.readString(watchOut)).containsPattern("iris\\s+iris\\s+1\\.0\\.0\\s+RollingUpdate\\s+True\\s+Healthy");
+      assertThat(Files.readString(watchOut)).containsPattern("iris\\s+iris\\s+1\\.0\\.0\\s+RollingUpdate\\s+100\\s+True\\s+Healthy");
     } finally {
       watch.destroy();
       wait.destroy();
