@@ -213,7 +213,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
       // A missing claim or image may appear without any event we watch: look again, calmly.
-      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(settings.retryAfter());
+      // Figures held back by the interval are written when it ends, not a retry later.
+      Duration after = deferred.filter(d -> d.compareTo(settings.retryAfter()) < 0)
+          .map(d -> d.plusMillis(50)).orElse(settings.retryAfter());
+      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
     if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
@@ -366,8 +369,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   /**
-   * Writes what changed. A change of report figures alone (drift, accuracy) waits until one report
-   * interval has passed since this resource's last write; the delay left is returned.
+   * Writes what changed. A change that only moves report figures (drift, accuracy, the sample
+   * counts in condition messages) waits until one report interval has passed since this
+   * resource's last write, so a hundred pods reporting cost one write per interval; the delay left
+   * is returned. Rollout transitions, spec changes, replica counts and conditions that flip are
+   * written at once.
    */
   private Optional<Duration> write(ModelDeployment md, ModelDeploymentStatus status,
       List<RolloutTransition> rollout, Duration interval, Instant now, Context<ModelDeployment> context) {
@@ -379,12 +385,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
     ResourceID id = ResourceID.fromResource(md);
     Instant last = lastWrite.get(id);
-    if (rollout.isEmpty() && last != null && StatusPatch.touchesOnly(patch.get(), FIGURES)) {
+    if (rollout.isEmpty() && last != null
+        && StatusPatch.reportFiguresOnly(before, status, FIGURES, client.getKubernetesSerialization())) {
       Duration since = Duration.between(last, now);
       if (since.compareTo(interval) < 0) {
         return Optional.of(interval.minus(since));
       }
     }
+    log.debug("Status patch of {}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), patch.get());
     ModelDeployment written =
         client.resources(ModelDeployment.class)
             .inNamespace(md.getMetadata().getNamespace())

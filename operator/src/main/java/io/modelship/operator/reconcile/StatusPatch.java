@@ -1,8 +1,6 @@
 package io.modelship.operator.reconcile;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -16,8 +14,6 @@ import java.util.Set;
  * assembled. The operator is the status's only writer; pods report in their own RuntimeReports.
  */
 public final class StatusPatch {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private StatusPatch() {}
 
@@ -37,19 +33,36 @@ public final class StatusPatch {
     return Optional.of(patch.toString());
   }
 
-  /** Whether a patch from {@link #between} changes nothing but the given top-level status fields. */
-  public static boolean touchesOnly(String patch, Set<String> fields) {
-    try {
-      JsonNode status = MAPPER.readTree(patch).path("status");
-      for (String name : (Iterable<String>) status::fieldNames) {
-        if (!fields.contains(name)) {
-          return false;
-        }
-      }
-      return true;
-    } catch (JsonProcessingException e) {
+  /**
+   * Whether going from {@code current} to {@code assembled} changes only what the runtime reports
+   * move on every interval: the {@code figures} (top-level fields such as drift and accuracy) and
+   * the messages of conditions whose status and reason stay put (a Drifted message names the sample
+   * count). Such a change can wait for the next report interval; anything else (phase, replicas,
+   * rollout, a condition that flips) cannot.
+   */
+  public static boolean reportFiguresOnly(
+      ModelDeploymentStatus current,
+      ModelDeploymentStatus assembled,
+      Set<String> figures,
+      KubernetesSerialization serialization) {
+    if (current == null) {
       return false;
     }
+    return withoutFigures(operatorFields(current, serialization), figures)
+        .equals(withoutFigures(operatorFields(assembled, serialization), figures));
+  }
+
+  private static ObjectNode withoutFigures(ObjectNode status, Set<String> figures) {
+    status.remove(figures);
+    status.properties().removeIf(field -> field.getValue().isNull());
+    if (status.get("conditions") instanceof com.fasterxml.jackson.databind.node.ArrayNode conditions) {
+      for (JsonNode condition : conditions) {
+        if (condition instanceof ObjectNode object) {
+          object.remove("message");
+        }
+      }
+    }
+    return status;
   }
 
   private static ObjectNode operatorFields(ModelDeploymentStatus status, KubernetesSerialization serialization) {

@@ -59,11 +59,48 @@ class StatusPatchTest {
     assertThat(patch).isEqualTo("{\"status\":{\"drift\":{\"features\":{\"b\":null}},\"canaryVersion\":null}}");
   }
 
+  static final Set<String> FIGURES = ModelDeploymentReconciler.FIGURES;
+
+  static ModelDeploymentStatus reporting(long samples, String driftedStatus, String driftedReason) {
+    var status = status(Phase.Healthy, "1");
+    status.setReadyReplicas(2);
+    var drift = new DriftSummary();
+    drift.setStatus(DriftLevel.Normal);
+    drift.setSamples(samples);
+    drift.setScore(samples / 1e6);
+    status.setDrift(drift);
+    status.setConditions(java.util.List.of(
+        new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True").withReason("Serving")
+            .withMessage("Version 1 serves with 2 ready pods").withLastTransitionTime("2026-12-01T00:00:00Z").build(),
+        new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Drifted").withStatus(driftedStatus)
+            .withReason(driftedReason).withMessage("psi score 0.0001 over " + samples + " samples")
+            .withLastTransitionTime("2026-12-01T00:00:00Z").build()));
+    return status;
+  }
+
   @Test
-  void figuresAloneAreToldApartFromWhatChangesState() {
-    assertThat(StatusPatch.touchesOnly("{\"status\":{\"drift\":{\"score\":0.2}}}", Set.of("drift", "accuracy"))).isTrue();
-    assertThat(StatusPatch.touchesOnly("{\"status\":{\"drift\":{\"score\":0.2},\"conditions\":[]}}", Set.of("drift", "accuracy"))).isFalse();
-    assertThat(StatusPatch.touchesOnly("{\"status\":{\"phase\":\"Healthy\"}}", Set.of("drift", "accuracy"))).isFalse();
+  void newSampleCountsInFiguresAndConditionMessagesCanWait() {
+    assertThat(StatusPatch.reportFiguresOnly(
+        reporting(100, "False", "NoDrift"), reporting(190, "False", "NoDrift"), FIGURES, JSON)).isTrue();
+  }
+
+  @Test
+  void aConditionThatFlipsCannotWait() {
+    assertThat(StatusPatch.reportFiguresOnly(
+        reporting(100, "False", "NoDrift"), reporting(190, "True", "DriftAlert"), FIGURES, JSON)).isFalse();
+    assertThat(StatusPatch.reportFiguresOnly(
+        reporting(100, "False", "NoDrift"), reporting(190, "False", "DriftWarning"), FIGURES, JSON)).isFalse();
+  }
+
+  @Test
+  void stateOutsideTheFiguresCannotWait() {
+    var phase = reporting(190, "False", "NoDrift");
+    phase.setPhase(Phase.Degraded);
+    var ready = reporting(190, "False", "NoDrift");
+    ready.setReadyReplicas(1);
+    assertThat(StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), phase, FIGURES, JSON)).isFalse();
+    assertThat(StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), ready, FIGURES, JSON)).isFalse();
+    assertThat(StatusPatch.reportFiguresOnly(null, ready, FIGURES, JSON)).as("the first status").isFalse();
   }
 
   @Test
