@@ -77,8 +77,11 @@ class StatusWritesIT {
     reportRound(30_100, 40_100, 30_100);
     harness.awaitStatus(NS, "iris", m -> Long.valueOf(PODS * 100_300L).equals(m.getStatus().getDrift().getSamples()));
     long written = System.nanoTime();
-    // One pod's inputs all fall in the first bin, swamping the others: the drift alert flips Drifted.
-    Reports.write(harness.client(), NS, "iris", pod(0), report(10_000_000, 0, 0));
+    // One pod's inputs all fall in the first bin, swamping the others; its own window says Alert
+    // too, which wakes the operator at once (new counts alone wait for the interval's reconcile).
+    var skewed = report(10_000_000, 0, 0);
+    skewed.setDriftStatus("Alert");
+    Reports.write(harness.client(), NS, "iris", pod(0), skewed);
     await().atMost(Duration.ofSeconds(INTERVAL_SECONDS / 2)).pollInterval(Duration.ofMillis(20)).until(() ->
         OperatorHarness.condition("Drifted", "True", "DriftAlert").test(harness.md(NS, "iris").get()));
     double seconds = (System.nanoTime() - written) / 1e9;

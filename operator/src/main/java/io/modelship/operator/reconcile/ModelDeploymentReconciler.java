@@ -138,6 +138,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         InformerEventSourceConfiguration.from(RuntimeReport.class, ModelDeployment.class)
             .withName(REPORT_EVENT_SOURCE)
             .withLabelSelector(RuntimeReport.LABEL_DEPLOYMENT)
+            .withOnUpdateFilter(ReportChange::reconcileAtOnce)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 report -> {
@@ -219,9 +220,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
-    if (!liveReports.isEmpty() || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
-      // Silent pods produce no event; re-aggregating once per interval is what notices them. A
-      // pause ending or a judgement falling due sooner is looked at then.
+    boolean reporting = all.size() > references.size();
+    if (reporting || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
+      // New counts in a report wake nobody (ReportChange) and silent pods produce no event:
+      // re-aggregating once per interval is what sees both. A pause ending or a judgement falling
+      // due sooner is looked at then.
       Duration after = soon.or(() -> deferred)
           .filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
