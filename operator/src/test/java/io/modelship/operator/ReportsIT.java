@@ -129,4 +129,42 @@ class ReportsIT {
     var ready = status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
     assertThat(ready.getStatus()).as("ignored reports never fail the reconcile").isEqualTo("True");
   }
+
+  @Test
+  void aDeletedPackageReferenceIsPutBackWhilePodsReportIt() {
+    String ns = "reference";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(2);
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(md).create();
+    var created = harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
+    io.modelship.operator.harness.WideReports.writeReference(harness.client(), created, "1.0.0", 3);
+    String name = io.modelship.api.v1alpha1.RuntimeReport.referenceName("iris", io.modelship.operator.harness.WideReports.SHA256);
+    var references = harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns);
+    for (int i = 0; i < 2; i++) {
+      Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
+          io.modelship.operator.harness.WideReports.counts("1.0.0", 3, 30, 100, Instant.now()));
+    }
+    // Counts only: scored at all only because the reference completes them.
+    harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 300).equals(m.getStatus().getDrift().getSamples()));
+    var original = references.withName(name).get();
+
+    references.withName(name).delete();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      var back = references.withName(name).get();
+      assertThat(back).as("reference " + name + " recreated").isNotNull();
+      assertThat(back.getMetadata().getUid()).isNotEqualTo(original.getMetadata().getUid());
+      assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(back.getSpec()))
+          .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(original.getSpec()));
+      assertThat(back.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+    });
+    // Drift is still scored from counts-only reports.
+    for (int i = 0; i < 2; i++) {
+      Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
+          io.modelship.operator.harness.WideReports.counts("1.0.0", 3, 40, 200, Instant.now()));
+    }
+    harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 400).equals(m.getStatus().getDrift().getSamples()));
+  }
 }

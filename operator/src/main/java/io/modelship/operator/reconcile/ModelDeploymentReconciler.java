@@ -114,6 +114,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
   /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
   private final Map<String, String> warned = new ConcurrentHashMap<>();
+  private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
 
   public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
@@ -171,6 +172,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
     warnIgnored(md, validated.rejected(), context.getClient());
     removeUnusedReferences(md, references, pods, context.getClient());
+    referenceKeeper.keep(md, references, validated.accepted().values(), context.getClient(), now);
     Map<String, RuntimeReportSpec> liveReports =
         ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
     var aggregates =

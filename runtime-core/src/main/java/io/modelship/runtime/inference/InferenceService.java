@@ -68,7 +68,8 @@ public final class InferenceService implements AutoCloseable {
         this.errors = config.monitoring() && regression ? new ErrorTracker(
                 metrics == null || metrics.mae() == null ? Double.NaN : metrics.mae(),
                 metrics == null || metrics.rmse() == null ? Double.NaN : metrics.rmse(),
-                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE) : null;
+                config.accuracyMaxDrop(), config.rememberedPredictions(), AccuracyTracker.DEFAULT_WINDOW_SIZE,
+                config.accuracyMinSamples()) : null;
         this.cache = config.cacheSize() > 0 ? new PredictionCache(config.cacheSize()) : null;
         this.log = config.predictionLog() != null
                 ? new PredictionLog(config.predictionLog(), config.predictionLogSampleRate()) : null;

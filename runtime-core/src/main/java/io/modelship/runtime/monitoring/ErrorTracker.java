@@ -1,11 +1,13 @@
 package io.modelship.runtime.monitoring;
 
+import io.modelship.drift.DriftStatus;
 import java.util.Arrays;
 
 /**
  * Rolling MAE and RMSE of a regressor's live predictions from ground truth sent back later by
  * request id, with an alert when the MAE moves more than {@code maxChange} (relative) from the
- * package's baseline. Memory is bounded by its two capacities, as for {@link AccuracyTracker}.
+ * package's baseline. Memory is bounded by its two capacities, as for {@link AccuracyTracker}, and
+ * like it no verdict is given (InsufficientData, never an alert) before {@code minSamples} feedbacks.
  */
 public final class ErrorTracker {
 
@@ -13,6 +15,7 @@ public final class ErrorTracker {
     private final double baselineRmse;
     private final double maxChange;
     private final int windowSize;
+    private final int minSamples;
 
     private final Object lock = new Object();
     private final long[] sequences;
@@ -33,15 +36,20 @@ public final class ErrorTracker {
      * @param maxChange             how far, relative to the baseline MAE, the rolling MAE may move before alerting
      * @param rememberedPredictions how many recent predictions can still receive feedback
      * @param windowSize            how many of the latest feedbacks the rolling error covers
+     * @param minSamples            feedbacks the window needs before a verdict ({@code ACCURACY_MIN_SAMPLES})
      */
     public ErrorTracker(double baselineMae, double baselineRmse, double maxChange, int rememberedPredictions,
-            int windowSize) {
+            int windowSize, int minSamples) {
         if (!(maxChange >= 0) || !Double.isFinite(maxChange)) {
             throw new IllegalArgumentException("maxChange must be a finite non-negative number, got " + maxChange);
         }
         if (rememberedPredictions < 1 || windowSize < 1) {
             throw new IllegalArgumentException("rememberedPredictions and windowSize must be at least 1");
         }
+        if (minSamples < 0 || minSamples > windowSize) {
+            throw new IllegalArgumentException("minSamples must be within 0.." + windowSize + ", got " + minSamples);
+        }
+        this.minSamples = minSamples;
         this.baselineMae = baselineMae;
         this.baselineRmse = baselineRmse;
         this.maxChange = maxChange;
@@ -125,9 +133,12 @@ public final class ErrorTracker {
         Double rmse = count == 0 ? null : Math.sqrt(Math.max(0, sq) / count);
         Double e0 = Double.isFinite(baselineMae) ? baselineMae : null;
         Double change = mae == null || e0 == null || e0 == 0 ? null : (mae - e0) / e0;
-        boolean alert = change != null && Math.abs(change) > maxChange;
+        boolean enough = count >= minSamples;
+        boolean alert = enough && change != null && Math.abs(change) > maxChange;
+        DriftStatus status = !enough || change == null ? DriftStatus.InsufficientData
+                : alert ? DriftStatus.Alert : DriftStatus.Normal;
         return new ErrorSnapshot(count, mae, rmse, e0, Double.isFinite(baselineRmse) ? baselineRmse : null, change,
-                maxChange, alert, total, unknown, duplicates);
+                maxChange, alert, total, unknown, duplicates, status, minSamples);
     }
 
     private void add(double error) {

@@ -3,13 +3,14 @@ package io.modelship.runtime.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.modelship.drift.DriftStatus;
 import org.junit.jupiter.api.Test;
 
 class ErrorTrackerTest {
 
     @Test
     void rollingMaeAndRmseOverTheWindowAgainstTheBaseline() {
-        ErrorTracker tracker = new ErrorTracker(2.0, 2.5, 0.25, 100, 3);
+        ErrorTracker tracker = new ErrorTracker(2.0, 2.5, 0.25, 100, 3, 0);
         for (long s = 1; s <= 4; s++) {
             tracker.remember(s, 10.0);
         }
@@ -34,7 +35,7 @@ class ErrorTrackerTest {
 
     @Test
     void repeatsAndUnknownIdsChangeNothing() {
-        ErrorTracker tracker = new ErrorTracker(Double.NaN, Double.NaN, 0.05, 2, 10);
+        ErrorTracker tracker = new ErrorTracker(Double.NaN, Double.NaN, 0.05, 2, 10, 0);
         tracker.remember(1, 1.0);
         tracker.feedback(1, 2.0);
         assertThat(tracker.feedback(1, 7.0).outcome()).isEqualTo(FeedbackResult.Outcome.Duplicate);
@@ -46,5 +47,42 @@ class ErrorTrackerTest {
         assertThat(s.alert()).isFalse();
         assertThat(s.duplicateFeedback()).isEqualTo(1);
         assertThat(s.unknownFeedback()).isEqualTo(1);
+    }
+
+    @Test
+    void noAlertBeforeMinSamplesFeedbacks() {
+        // Baseline MAE 1; every prediction is 3 off: +200 %, far past maxChange 0.25.
+        ErrorTracker tracker = new ErrorTracker(1.0, 1.0, 0.25, 100, 50, 5);
+        for (long s = 1; s <= 5; s++) {
+            tracker.remember(s, 10.0);
+        }
+        for (long s = 1; s <= 4; s++) {
+            tracker.feedback(s, 13.0);
+        }
+        ErrorSnapshot four = tracker.snapshot();
+        assertThat(four.mae()).isEqualTo(3.0);
+        assertThat(four.status()).isEqualTo(DriftStatus.InsufficientData);
+        assertThat(four.alert()).isFalse();
+        assertThat(four.minSamples()).isEqualTo(5);
+
+        tracker.feedback(5, 13.0);
+        ErrorSnapshot five = tracker.snapshot();
+        assertThat(five.status()).isEqualTo(DriftStatus.Alert);
+        assertThat(five.alert()).isTrue();
+    }
+
+    @Test
+    void withoutABaselineThereIsNoVerdict() {
+        ErrorTracker tracker = new ErrorTracker(Double.NaN, Double.NaN, 0.25, 10, 10, 1);
+        tracker.remember(1, 10.0);
+        tracker.feedback(1, 30.0);
+        assertThat(tracker.snapshot().status()).isEqualTo(DriftStatus.InsufficientData);
+        assertThat(tracker.snapshot().alert()).isFalse();
+    }
+
+    @Test
+    void minSamplesBeyondTheWindowIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ErrorTracker(1.0, 1.0, 0.25, 10, 10, 11))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minSamples");
     }
 }

@@ -53,6 +53,9 @@ class SmileRegressionTest extends ServingAppTest {
                     + "\", \"value\": " + (predicted + 10) + "}", "application/json");
             assertThat(feedback.json().path("error").asDouble()).isCloseTo(-10, within(1e-9));
             assertThat(feedback.json().path("errors").path("mae").asDouble()).isCloseTo(10, within(1e-9));
+            // One feedback is no verdict, however far off: InsufficientData until ACCURACY_MIN_SAMPLES.
+            assertThat(feedback.json().path("errors").path("status").asText()).isEqualTo("InsufficientData");
+            assertThat(feedback.json().path("errors").path("alert").asBoolean()).isFalse();
             assertError(post(app, "/feedback", "{\"request_id\": \"" + one.json().path("request_id").asText()
                     + "\", \"value\": \"ten\"}", "application/json"), 400, "'value'", "finite number");
             assertThat(get(app, "/metrics").body()).contains("modelship_error_mae");
