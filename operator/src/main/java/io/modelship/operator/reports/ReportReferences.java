@@ -51,7 +51,19 @@ public final class ReportReferences {
   }
 
   private static RuntimeReportSpec completed(RuntimeReportSpec report, RuntimeReportSpec reference) {
-    if (report.getFeatures() != null && reference.getFeatures() != null) {
+    if (report.getFeatureCounts() != null && reference.getFeatures() != null
+        && report.getFeatureCounts().size() == reference.getFeatures().size()) {
+      // Counts come in the reference's feature order; the names are the reference's.
+      var features = new LinkedHashMap<String, BinnedCounts>();
+      var counts = report.getFeatureCounts().iterator();
+      reference.getFeatures().forEach((name, bins) -> {
+        var c = new BinnedCounts();
+        c.setCounts(counts.next());
+        features.put(name, completed(c, bins));
+      });
+      report.setFeatures(features);
+      report.setFeatureCounts(null);
+    } else if (report.getFeatures() != null && reference.getFeatures() != null) {
       var features = new LinkedHashMap<String, BinnedCounts>();
       report.getFeatures().forEach((name, bins) -> features.put(name, completed(bins, reference.getFeatures().get(name))));
       report.setFeatures(features);

@@ -35,6 +35,8 @@ public final class DriftMonitor {
      */
     private final int[] ring;
     private final int[] counts;
+    /** Counts per bin since start, never evicted: what the pod reports for the operator to difference. */
+    private final long[] totals;
     private int nextRow;
     private int rowsInWindow;
     private long recordedRows;
@@ -97,6 +99,7 @@ public final class DriftMonitor {
         }
         binOffsets[rowWidth - 1] = offset;
         this.counts = new int[offset + predictionReference.bins()];
+        this.totals = new long[counts.length];
         this.ring = new int[Math.multiplyExact(windowSize, rowWidth)];
     }
 
@@ -138,10 +141,27 @@ public final class DriftMonitor {
             for (int j = 0; j < rowWidth; j++) {
                 ring[start + j] = slots[j];
                 counts[slots[j]]++;
+                totals[slots[j]]++;
             }
             nextRow = nextRow + 1 == windowSize ? 0 : nextRow + 1;
             recordedRows++;
         }
+    }
+
+    /** Feature and prediction counts since start (nothing evicted), taken together. */
+    public DriftWindow cumulative() {
+        long[] snapshot;
+        synchronized (lock) {
+            snapshot = totals.clone();
+        }
+        var features = new ArrayList<Histogram>(featureReferences.size());
+        for (int i = 0; i < featureReferences.size(); i++) {
+            features.add(Histogram.of(java.util.Arrays.copyOfRange(snapshot, binOffsets[i],
+                    binOffsets[i] + featureReferences.get(i).bins())));
+        }
+        int start = binOffsets[rowWidth - 1];
+        var predictions = Histogram.of(java.util.Arrays.copyOfRange(snapshot, start, start + predictionReference.bins()));
+        return new DriftWindow(features, predictions);
     }
 
     /** Feature and prediction counts of the current window, taken together. */
