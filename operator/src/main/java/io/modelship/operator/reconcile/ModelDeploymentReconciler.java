@@ -182,7 +182,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
     ReportHistory history = history(md, liveReports, interval, now);
     var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
-        monitoring.accuracyMinSamples());
+        Math.max(monitoring.accuracyMinSamples(), DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE));
+
 
     Optional<Problem> specProblem = Optional.empty();
     Optional<Problem> refused = Optional.empty();

@@ -39,16 +39,19 @@ public final class ReportAggregation {
 
   /**
    * As {@link #byVersion(Map, DriftThresholds)}, with the drift, predictions and accuracy taken
-   * from the history: drift over the shortest trailing span holding {@code driftRows} rows (the
-   * drift window size), accuracy over the shortest one holding {@code accuracyLabels} labelled
-   * feedbacks; when the history holds fewer, everything the pods counted since they started.
+   * from the history: drift over the shortest trailing span holding {@code driftRows} rows per
+   * reporting pod (the drift window size: as much traffic as the pods' own windows hold together),
+   * accuracy over the shortest one holding {@code accuracyLabels} labelled feedbacks per pod (the
+   * runtime's accuracy window, at least minSamples); when the history holds fewer, everything the
+   * pods counted since they started.
    */
   public static Map<String, VersionAggregate> byVersion(Map<String, RuntimeReportSpec> reports,
       DriftThresholds thresholds, ReportHistory history, long driftRows, long accuracyLabels) {
     var result = new TreeMap<String, VersionAggregate>();
     byVersion(reports, thresholds).forEach((version, a) -> {
-      var drifted = history.trailing(version, c -> c.rows() >= driftRows).map(ReportHistory.Span::counts);
-      var labelled = history.trailing(version, c -> c.labelled() >= accuracyLabels).map(ReportHistory.Span::counts);
+      long pods = Math.max(1, a.pods());
+      var drifted = history.trailing(version, c -> c.rows() >= driftRows * pods).map(ReportHistory.Span::counts);
+      var labelled = history.trailing(version, c -> c.labelled() >= accuracyLabels * pods).map(ReportHistory.Span::counts);
       Optional<DriftReport> drift = drifted.flatMap(c -> history.drift(version, c, thresholds)).or(a::drift);
       Optional<String> problem = a.driftProblem().or(() -> history.problem(version));
       Optional<Histogram> predictions = drifted.filter(c -> c.rows() > 0).map(c -> Histogram.of(c.predictions()))

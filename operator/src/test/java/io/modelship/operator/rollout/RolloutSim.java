@@ -4,7 +4,6 @@ import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.CanarySpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
-import io.modelship.api.v1alpha1.spec.PauseStep;
 import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
@@ -14,6 +13,7 @@ import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.harness.Reports;
+import io.modelship.operator.harness.Steps;
 import io.modelship.operator.reports.ReportHistory;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,17 +80,11 @@ final class RolloutSim {
   }
 
   static CanaryStep weight(int w) {
-    var step = new CanaryStep();
-    step.setSetWeight(w);
-    return step;
+    return Steps.weight(w);
   }
 
   static CanaryStep pause(String duration) {
-    var step = new CanaryStep();
-    var pause = new PauseStep();
-    pause.setDuration(duration);
-    step.setPause(pause);
-    return step;
+    return Steps.pause(duration);
   }
 
   RolloutSim analysis(long minRequests, int failureLimit, Double maxErrorRate, Double maxP99) {
