@@ -154,14 +154,7 @@ public final class DriftMonitor {
         synchronized (lock) {
             snapshot = totals.clone();
         }
-        var features = new ArrayList<Histogram>(featureReferences.size());
-        for (int i = 0; i < featureReferences.size(); i++) {
-            features.add(Histogram.of(java.util.Arrays.copyOfRange(snapshot, binOffsets[i],
-                    binOffsets[i] + featureReferences.get(i).bins())));
-        }
-        int start = binOffsets[rowWidth - 1];
-        var predictions = Histogram.of(java.util.Arrays.copyOfRange(snapshot, start, start + predictionReference.bins()));
-        return new DriftWindow(features, predictions);
+        return split(snapshot);
     }
 
     /** Feature and prediction counts of the current window, taken together. */
@@ -170,12 +163,16 @@ public final class DriftMonitor {
         synchronized (lock) {
             snapshot = counts.clone();
         }
+        return split(java.util.Arrays.stream(snapshot).asLongStream().toArray());
+    }
+
+    /** One snapshot of all bins cut into the features' and the predictions' histograms. */
+    private DriftWindow split(long[] snapshot) {
         var features = new ArrayList<Histogram>(featureReferences.size());
         for (int i = 0; i < featureReferences.size(); i++) {
             features.add(histogram(snapshot, binOffsets[i], featureReferences.get(i).bins()));
         }
-        var predictions = histogram(snapshot, binOffsets[rowWidth - 1], predictionReference.bins());
-        return new DriftWindow(features, predictions);
+        return new DriftWindow(features, histogram(snapshot, binOffsets[rowWidth - 1], predictionReference.bins()));
     }
 
     /** Drift of the current window against the reference distributions. */
@@ -231,11 +228,7 @@ public final class DriftMonitor {
         return ignoredRows.sum();
     }
 
-    private static Histogram histogram(int[] counts, int offset, int bins) {
-        var binCounts = new long[bins];
-        for (int b = 0; b < bins; b++) {
-            binCounts[b] = counts[offset + b];
-        }
-        return new Histogram(binCounts);
+    private static Histogram histogram(long[] counts, int offset, int bins) {
+        return new Histogram(java.util.Arrays.copyOfRange(counts, offset, offset + bins));
     }
 }
