@@ -125,6 +125,7 @@ public final class ReportHistory {
         refs.add(ReportAggregation.reference(e.getKey(), e.getValue()));
       }
       bins.put(r.getVersion(), new Bins(names, refs, ReportAggregation.reference("prediction", r.getPrediction())));
+      problems.remove(r.getVersion());
     } catch (IllegalArgumentException e) {
       problems.put(r.getVersion(), e.getMessage());
     }

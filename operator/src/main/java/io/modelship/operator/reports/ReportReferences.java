@@ -50,7 +50,12 @@ public final class ReportReferences {
         .findFirst();
   }
 
-  private static RuntimeReportSpec completed(RuntimeReportSpec report, RuntimeReportSpec reference) {
+  /**
+   * A copy with the bins completed; the report itself is the informer's cached object and stays
+   * as the pod wrote it (validation compares pods' reports as written).
+   */
+  private static RuntimeReportSpec completed(RuntimeReportSpec written, RuntimeReportSpec reference) {
+    RuntimeReportSpec report = shallowCopy(written);
     if (report.getFeatureCounts() != null && reference.getFeatures() != null
         && report.getFeatureCounts().size() == reference.getFeatures().size()) {
       // Counts come in the reference's feature order; the names are the reference's.
@@ -75,6 +80,22 @@ public final class ReportReferences {
       report.setAccuracyBaseline(reference.getAccuracyBaseline());
     }
     return report;
+  }
+
+  /** Every field of the spec, whatever fields it gains, copied by reference. */
+  static RuntimeReportSpec shallowCopy(RuntimeReportSpec report) {
+    var copy = new RuntimeReportSpec();
+    try {
+      for (var field : RuntimeReportSpec.class.getDeclaredFields()) {
+        if (!java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+          field.setAccessible(true);
+          field.set(copy, field.get(report));
+        }
+      }
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot copy a RuntimeReportSpec", e);
+    }
+    return copy;
   }
 
   private static BinnedCounts completed(BinnedCounts counts, BinnedCounts reference) {

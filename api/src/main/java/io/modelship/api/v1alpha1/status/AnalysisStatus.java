@@ -5,6 +5,8 @@ import java.util.List;
 
 /** Judgements of the new version so far in this rollout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// counters: the cumulative counts earlier operators kept here; still present in statuses they wrote.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"counters"})
 public class AnalysisStatus {
 
   /** Judgements that passed. */
