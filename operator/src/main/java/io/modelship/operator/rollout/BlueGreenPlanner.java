@@ -176,15 +176,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
         return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, message,
             "ScaleDownDelay", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
       }
-      s.setOutcome(RolloutOutcome.Promoted);
       s.setPreviewVersion(null);
-      String message = "Promoted " + target + " over " + stable + " (blue-green)";
-      transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
-      return new RolloutPlan(
-          List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
-          target, in.autoscaled() ? target : null, Phase.Healthy, false, message, "RolloutComplete",
-          Traffic.all(null), s, Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, message, in)),
-          Optional.empty(), transitions);
+      return promoted("Promoted " + target + " over " + stable + " (blue-green)");
     }
 
     RolloutPlan end(RolloutOutcome outcome, Reason why, String message) {

@@ -222,19 +222,13 @@ public final class CanaryPlanner implements RolloutPlanner {
         return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, waiting,
             "Promoting", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
       }
-      s.setOutcome(RolloutOutcome.Promoted);
       s.setActualWeight(100);
       s.setMirrorPercent(null);
       s.setHeaderRoute(null);
       AnalysisStatus a = s.getAnalysis();
       String message = "Promoted " + target + " over " + stable + " after " + steps.size() + " steps"
           + (analysis == null || a == null ? "" : " (" + a.getPassed() + " judgements passed, " + a.getInconclusive() + " inconclusive)");
-      transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
-      return new RolloutPlan(
-          List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
-          target, in.autoscaled() ? target : null, Phase.Healthy, false, message, "RolloutComplete",
-          Traffic.all(null), s, Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, message, in)),
-          Optional.empty(), transitions);
+      return promoted(message);
     }
 
     RolloutPlan running(Phase phase, String reason, String message) {

@@ -63,6 +63,17 @@ abstract class ProgressiveRun {
     return s.getOutcome() == RolloutOutcome.RolledBack || s.getOutcome() == RolloutOutcome.Aborted;
   }
 
+  /** The new version took over: it serves everything at full size, with a Promoted history entry. */
+  RolloutPlan promoted(String message) {
+    s.setOutcome(RolloutOutcome.Promoted);
+    transitions.add(new RolloutTransition(RolloutTransition.Kind.PROMOTED, RolloutTransition.Reason.STEPS, message));
+    return new RolloutPlan(
+        List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
+        target, in.autoscaled() ? target : null, io.modelship.api.v1alpha1.status.Phase.Healthy, false, message,
+        "RolloutComplete", Traffic.all(null), s,
+        Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, message, in)), Optional.empty(), transitions);
+  }
+
   Optional<String> loadErrors() {
     VersionMetrics m = in.metrics().get(target);
     return m == null || m.loadErrors().isEmpty() ? Optional.empty() : Optional.of(String.join("; ", m.loadErrors()));
