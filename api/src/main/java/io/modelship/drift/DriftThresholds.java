@@ -24,6 +24,11 @@ public record DriftThresholds(double warning, double threshold) {
      * training accuracy of 0.9 and a max drop of 0.05, 98.98% of windows read Normal, with 200 99.73%.
      */
     public static final int DEFAULT_ACCURACY_MIN_SAMPLES = 200;
+    /**
+     * Labelled feedbacks the rolling accuracy covers: the runtime's own window, and the trailing span
+     * of feedback {@code status.accuracy} is computed over (at least the accuracy minSamples).
+     */
+    public static final int DEFAULT_ACCURACY_WINDOW_SIZE = 1000;
 
     /** The drift minimum when none is configured: a window smaller than the default gets its verdict once full. */
     public static int defaultDriftMinSamples(int windowSize) {

@@ -1,6 +1,5 @@
 package io.modelship.operator;
 
-import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,36 +12,26 @@ import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.RolloutCluster;
 import io.modelship.operator.harness.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Blue-green against the mock API: preview Service, switch only after readiness, old side kept for the delay. */
 class BlueGreenIT {
 
-  static TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
-  static OperatorHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new OperatorHarness(true, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension
+  static final RolloutCluster cluster = new RolloutCluster();
+  static final TestClock clock = cluster.clock;
 
   static String selectedVersion(String ns, String service) {
-    Service s = harness.client().services().inNamespace(ns).withName(service).get();
+    Service s = cluster.harness().client().services().inNamespace(ns).withName(service).get();
     return s == null ? null : s.getSpec().getSelector().get("modelship.io/version");
   }
 
   static Deployment deployment(String ns, String version) {
-    return harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
+    return cluster.deployment(ns, version);
   }
 
   @Test
@@ -58,34 +47,34 @@ class BlueGreenIT {
     bg.setPreviewReplicas(1);
     rollout.setBlueGreen(bg);
     md.getSpec().setRollout(rollout);
-    harness.client().resource(md).create();
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    cluster.harness().client().resource(md).create();
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
 
-    harness.deployments.hold("2.0.0");
-    harness.editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
+    cluster.harness().deployments.hold("2.0.0");
+    cluster.harness().editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
     await().atMost(Duration.ofSeconds(10)).until(() -> "2.0.0".equals(selectedVersion(ns, "iris-preview")));
     assertThat(selectedVersion(ns, "iris")).isEqualTo("1.0.0");
     assertThat(deployment(ns, "2.0.0").getSpec().getReplicas()).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(120));
-    var status = harness.awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForPreview"));
+    var status = cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForPreview"));
     assertThat(selectedVersion(ns, "iris")).as("not ready: no switch, however long").isEqualTo("1.0.0");
     assertThat(status.getStatus().getRollout().getPreviewVersion()).isEqualTo("2.0.0");
     assertThat(status.getStatus().getRollout().getActiveVersion()).isEqualTo("1.0.0");
 
-    harness.deployments.release("2.0.0");
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    cluster.harness().deployments.release("2.0.0");
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     clock.advance(Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> "2.0.0".equals(selectedVersion(ns, "iris")));
     assertThat(deployment(ns, "2.0.0").getSpec().getReplicas()).as("full size before the switch").isEqualTo(3);
     assertThat(deployment(ns, "1.0.0")).as("old side kept for the delay").isNotNull();
-    harness.awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "ScaleDownDelay"));
+    cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "ScaleDownDelay"));
 
     clock.advance(Duration.ofSeconds(30));
-    var done = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    var done = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
     assertThat(done.getStatus().getStableVersion()).isEqualTo("2.0.0");
     assertThat(done.getStatus().getHistory()).last().extracting(r -> r.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
     await().atMost(Duration.ofSeconds(10)).until(() -> deployment(ns, "1.0.0") == null
-        && harness.client().services().inNamespace(ns).withName("iris-preview").get() == null);
+        && cluster.harness().client().services().inNamespace(ns).withName("iris-preview").get() == null);
   }
 }

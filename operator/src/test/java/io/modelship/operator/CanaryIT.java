@@ -1,37 +1,31 @@
 package io.modelship.operator;
 
-import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static io.modelship.operator.harness.Steps.pause;
+import static io.modelship.operator.harness.Steps.weight;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.AnalysisSpec;
-import io.modelship.api.v1alpha1.spec.CanarySpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
-import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
-import io.modelship.api.v1alpha1.spec.PauseStep;
-import io.modelship.api.v1alpha1.spec.RolloutSpec;
-import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.RolloutCluster;
 import io.modelship.operator.harness.Reports;
 import io.modelship.operator.harness.TestClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,32 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CanaryIT {
 
   static final Duration INTERVAL = Duration.ofSeconds(30);
-  static TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
-  static OperatorHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new OperatorHarness(true, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  static CanaryStep weight(int w) {
-    var step = new CanaryStep();
-    step.setSetWeight(w);
-    return step;
-  }
-
-  static CanaryStep pause(String duration) {
-    var step = new CanaryStep();
-    var pause = new PauseStep();
-    pause.setDuration(duration);
-    step.setPause(pause);
-    return step;
-  }
+  @RegisterExtension
+  static final RolloutCluster cluster = new RolloutCluster();
+  static final TestClock clock = cluster.clock;
 
   static AnalysisSpec analysis(Consumer<AnalysisSpec> limits) {
     var a = new AnalysisSpec();
@@ -81,55 +52,51 @@ class CanaryIT {
 
   /** A ModelDeployment serving 1.0.0 with 10 replicas and a canary rollout spec. */
   static void createStable(String ns, List<CanaryStep> steps, AnalysisSpec analysis) {
-    var md = Manifests.iris(ns, "iris", "1.0.0");
-    md.getSpec().setReplicas(10);
-    var rollout = new RolloutSpec();
-    rollout.setStrategy(RolloutStrategy.Canary);
-    var canary = new CanarySpec();
-    canary.setSteps(steps);
-    rollout.setCanary(canary);
-    rollout.setAnalysis(analysis);
-    md.getSpec().setRollout(rollout);
-    harness.client().resource(md).create();
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy && "1.0.0".equals(m.getStatus().getStableVersion()));
+    var md = RolloutCluster.canary(ns, 10, steps);
+    md.getSpec().getRollout().setAnalysis(analysis);
+    cluster.createHealthy(md);
   }
 
   static void setVersion(String ns, String version) {
-    harness.editSpec(ns, "iris", spec -> {
+    cluster.harness().editSpec(ns, "iris", spec -> {
       spec.getModel().setVersion(version);
       spec.getModel().setUri("https://models.example.com/iris/" + version + ".tar.gz");
     });
   }
 
   static int replicas(String ns, String version) {
-    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
-    return d == null ? 0 : d.getSpec().getReplicas();
+    return cluster.replicas(ns, version);
   }
 
-  /** Cumulative counters per pod, as the runtime keeps them. */
+  /** Cumulative counters per pod since it started, as the runtime keeps them: requests, errors, three drift bins. */
   final Map<String, long[]> counters = new HashMap<>();
 
   /**
-   * Every ready pod of {@code version} adds {@code requests} requests with {@code errors} errors
-   * at this p99; reports carry the time the clock will show after {@link #nextInterval}, so none
-   * looks silent when the clock jumps.
+   * Every ready pod of {@code version} adds {@code requests} requests with {@code errors} errors,
+   * all taking {@code latencyMs}, and bins {@code drift} rows (also its labelled feedback, all but
+   * the last bin correct); reports carry the time the clock will show after {@link #nextInterval},
+   * so none looks silent when the clock jumps.
    */
-  void serve(String ns, String version, long requests, long errors, double p99, long[] drift) {
-    var pods = harness.client().pods().inNamespace(ns).withLabel("modelship.io/version", version).list().getItems();
-    Deployment d = harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
-    int live = d == null ? 0 : d.getSpec().getReplicas();
+  void serve(String ns, String version, long requests, long errors, double latencyMs, long[] drift) {
+    var pods = cluster.harness().client().pods().inNamespace(ns).withLabel("modelship.io/version", version).list().getItems();
+    int live = replicas(ns, version);
     for (var pod : pods) {
       String name = pod.getMetadata().getName();
       int index = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
       if (index >= live) {
         continue;
       }
-      long[] c = counters.computeIfAbsent(name, k -> new long[2]);
+      long[] c = counters.computeIfAbsent(name, k -> new long[5]);
       c[0] += requests;
       c[1] += errors;
-      RuntimeReportSpec report = Reports.report(version, c[0], c[1], drift[0], drift[1], drift[2], clock.instant().plus(INTERVAL));
-      report.setLatencyP99Ms(p99);
-      Reports.write(harness.client(), ns, "iris", name, report);
+      for (int i = 0; i < 3; i++) {
+        c[2 + i] += drift[i];
+      }
+      RuntimeReportSpec report = Reports.report(version, c[0], c[1], c[2], c[3], c[4], clock.instant().plus(INTERVAL));
+      report.setStartTime("2026-03-01T11:00:00Z");
+      Reports.latency(report, c[0], latencyMs);
+      report.setLatencyP99Ms(latencyMs);
+      Reports.write(cluster.harness().client(), ns, "iris", name, report);
     }
     // Let the operator's informer see the reports before the clock makes a judgement due.
     try {
@@ -145,14 +112,14 @@ class CanaryIT {
   static ModelDeployment nextInterval(String ns) {
     clock.advance(INTERVAL);
     String judged = clock.instant().toString().replace(".000", "");
-    return harness.awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null
+    return cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null
         && (m.getStatus().getRollout().getOutcome() != null
             || (m.getStatus().getRollout().getAnalysis() != null
                 && judged.equals(m.getStatus().getRollout().getAnalysis().getLastJudgedAt()))));
   }
 
   static List<String> events(String ns) {
-    return harness.client().v1().events().inNamespace(ns).list().getItems().stream().map(Event::getReason).toList();
+    return cluster.harness().client().v1().events().inNamespace(ns).list().getItems().stream().map(Event::getReason).toList();
   }
 
   @Test
@@ -163,7 +130,7 @@ class CanaryIT {
       a.setMaxLatencyP99Ms(50.0);
     }));
     setVersion(ns, "2.0.0");
-    var md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null
+    var md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null
         && "2.0.0".equals(m.getStatus().getRollout().getVersion()) && Integer.valueOf(10).equals(m.getStatus().getRollout().getActualWeight()));
     assertThat(replicas(ns, "2.0.0")).isEqualTo(1);
     assertThat(replicas(ns, "1.0.0")).isEqualTo(9);
@@ -176,14 +143,14 @@ class CanaryIT {
       serve(ns, "2.0.0", 200, 0, 20, NO_DRIFT);
       serve(ns, "1.0.0", 200, 0, 15, NO_DRIFT);
       md = nextInterval(ns);
-      md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy
+      md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy
           || java.util.Objects.equals(m.getStatus().getRollout().getActualWeight(), m.getStatus().getRollout().getDesiredWeight()));
       if (md.getStatus().getRollout().getDesiredWeight() == 50) {
         assertThat(replicas(ns, "2.0.0")).isEqualTo(5);
         assertThat(replicas(ns, "1.0.0")).isEqualTo(5);
       }
     }
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
     assertThat(weights).containsSubsequence(10, 50, 100);
     assertThat(md.getStatus().getStableVersion()).isEqualTo("2.0.0");
     assertThat(md.getStatus().getCanaryVersion()).isNull();
@@ -201,9 +168,11 @@ class CanaryIT {
 
   static Stream<Arguments> badCanaries() {
     return Stream.of(
-        Arguments.of("slow", 0L, 82.0, NO_DRIFT, "p99 82 ms > 50 ms (2 of 2 failed)"),
+        // p99 is read from the latency buckets: 82 ms traffic reads as 98.4 ms, within its bucket (78.9 to 98.6 ms).
+        Arguments.of("slow", 0L, 82.0, NO_DRIFT, "p99 98.4 ms > 50 ms (2 of 2 failed)"),
         Arguments.of("failing", 20L, 20.0, NO_DRIFT, "error rate 0.1 > 0.01 (2 of 2 failed)"),
-        Arguments.of("drifting", 0L, 20.0, new long[] {100, 0, 0}, "drift score"));
+        // 400 rows an interval: above the default drift minSamples (300), so judged at once.
+        Arguments.of("drifting", 0L, 20.0, new long[] {400, 0, 0}, "drift score"));
   }
 
   @ParameterizedTest(name = "{0} canary")
@@ -215,14 +184,14 @@ class CanaryIT {
       a.setMaxDriftScore(0.25);
     }));
     setVersion(ns, "2.0.0");
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null && Integer.valueOf(10).equals(m.getStatus().getRollout().getActualWeight()));
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null && Integer.valueOf(10).equals(m.getStatus().getRollout().getActualWeight()));
     ModelDeployment md = null;
     for (int i = 0; i < 4 && (md == null || md.getStatus().getPhase() != Phase.Degraded); i++) {
       serve(ns, "2.0.0", 200, errors, p99, drift);
       serve(ns, "1.0.0", 200, 0, 15, NO_DRIFT);
       md = nextInterval(ns);
     }
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Degraded);
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Degraded);
     assertThat(md.getStatus().getRollout().getOutcome()).isEqualTo(RolloutOutcome.RolledBack);
     assertThat(md.getStatus().getRollout().getAbortReason()).startsWith("rolled back 2.0.0 → 1.0.0 at step 1: ").contains(expected);
     assertThat(OperatorHarness.conditionOf(md, "Progressing").orElseThrow().getMessage())
@@ -238,10 +207,10 @@ class CanaryIT {
     String ns = "quiet";
     createStable(ns, List.of(weight(10), weight(100)), analysis(a -> a.setMaxErrorRate(0.01)));
     setVersion(ns, "2.0.0");
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null && Integer.valueOf(10).equals(m.getStatus().getRollout().getActualWeight()));
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getRollout() != null && Integer.valueOf(10).equals(m.getStatus().getRollout().getActualWeight()));
     serve(ns, "2.0.0", 12, 0, 5, NO_DRIFT);
     nextInterval(ns);
-    var md = harness.awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForTraffic"));
+    var md = cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForTraffic"));
     assertThat(OperatorHarness.conditionOf(md, "Progressing").orElseThrow().getMessage())
         .contains("waiting for traffic: 12 of 100 requests in 30s");
     assertThat(md.getStatus().getRollout().getStepIndex()).isZero();
@@ -254,16 +223,16 @@ class CanaryIT {
     String ns = "restart";
     createStable(ns, List.of(weight(10), pause("10m"), weight(100)), null);
     setVersion(ns, "2.0.0");
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     clock.advance(Duration.ofMinutes(4));
-    harness.awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "Paused"));
-    harness.restart();
+    cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "Paused"));
+    cluster.harness().restart();
     clock.advance(Duration.ofSeconds(60));
-    var md = harness.awaitStatus(ns, "iris", m -> OperatorHarness.conditionOf(m, "Progressing")
+    var md = cluster.harness().awaitStatus(ns, "iris", m -> OperatorHarness.conditionOf(m, "Progressing")
         .map(c -> c.getMessage().contains("5m left")).orElse(false));
     assertThat(md.getStatus().getRollout().getStepIndex()).isEqualTo(1);
     clock.advance(Duration.ofMinutes(5));
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
     assertThat(md.getStatus().getStableVersion()).isEqualTo("2.0.0");
   }
 
@@ -272,17 +241,17 @@ class CanaryIT {
     String ns = "manual";
     createStable(ns, List.of(weight(10), pause(null), weight(50), pause(null)), null);
     setVersion(ns, "2.0.0");
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
-    harness.annotate(ns, "iris", "modelship.io/promote", "t1");
-    var md = harness.awaitStatus(ns, "iris", m -> Integer.valueOf(3).equals(m.getStatus().getRollout().getStepIndex()));
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    cluster.harness().annotate(ns, "iris", "modelship.io/promote", "t1");
+    var md = cluster.harness().awaitStatus(ns, "iris", m -> Integer.valueOf(3).equals(m.getStatus().getRollout().getStepIndex()));
     assertThat(md.getStatus().getRollout().getHandledTokens().getPromote()).isEqualTo("t1");
     assertThat(md.getStatus().getPhase()).isEqualTo(Phase.Paused);
-    harness.annotate(ns, "iris", "modelship.io/abort", "a1");
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Degraded);
+    cluster.harness().annotate(ns, "iris", "modelship.io/abort", "a1");
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Degraded);
     assertThat(md.getStatus().getHistory()).last().extracting(r -> r.getOutcome()).isEqualTo(RolloutOutcome.Aborted);
     assertThat(md.getMetadata().getAnnotations()).as("the operator never writes metadata").containsEntry("modelship.io/abort", "a1");
-    harness.annotate(ns, "iris", "modelship.io/retry", "r1");
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    cluster.harness().annotate(ns, "iris", "modelship.io/retry", "r1");
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     assertThat(md.getStatus().getRollout().getStepIndex()).as("retried from the start").isEqualTo(1);
   }
 }

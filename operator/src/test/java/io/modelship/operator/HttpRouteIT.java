@@ -3,80 +3,46 @@ package io.modelship.operator;
 import io.modelship.operator.dependent.ServingNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static io.modelship.operator.harness.Steps.pause;
+import static io.modelship.operator.harness.Steps.weight;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.modelship.api.v1alpha1.spec.CanarySpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
-import io.modelship.api.v1alpha1.spec.PauseStep;
-import io.modelship.api.v1alpha1.spec.RolloutSpec;
-import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.spec.TrafficRouting;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.RolloutCluster;
 import io.modelship.operator.harness.TestClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Canary weights on a Gateway API HTTPRoute, operator-created or the user's own. */
 class HttpRouteIT {
 
-  static TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
-  static OperatorHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new OperatorHarness(true, clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
-
-  static CanaryStep weight(int w) {
-    var step = new CanaryStep();
-    step.setSetWeight(w);
-    return step;
-  }
-
-  static CanaryStep pause(String duration) {
-    var step = new CanaryStep();
-    var pause = new PauseStep();
-    pause.setDuration(duration);
-    step.setPause(pause);
-    return step;
-  }
+  @RegisterExtension
+  static final RolloutCluster cluster = new RolloutCluster();
+  static final TestClock clock = cluster.clock;
 
   static void create(String ns, String route, String gateway, List<CanaryStep> steps) {
-    var md = Manifests.iris(ns, "iris", "1.0.0");
-    md.getSpec().setReplicas(4);
-    var rollout = new RolloutSpec();
-    rollout.setStrategy(RolloutStrategy.Canary);
-    var canary = new CanarySpec();
-    canary.setSteps(steps);
+    var md = RolloutCluster.canary(ns, 4, steps);
     var routing = new TrafficRouting();
     var gatewayApi = new GatewayApiRouting();
     gatewayApi.setHttpRoute(route);
     gatewayApi.setGateway(gateway);
     routing.setGatewayAPI(gatewayApi);
-    canary.setTrafficRouting(routing);
-    rollout.setCanary(canary);
-    md.getSpec().setRollout(rollout);
-    harness.client().resource(md).create();
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    md.getSpec().getRollout().getCanary().setTrafficRouting(routing);
+    cluster.createHealthy(md);
   }
 
   static GenericKubernetesResource route(String ns, String name) {
-    return harness.client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).withName(name).get();
+    return cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).withName(name).get();
   }
 
   @SuppressWarnings("unchecked")
@@ -102,23 +68,23 @@ class HttpRouteIT {
     GenericKubernetesResource route = route(ns, "iris");
     assertThat(route.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
-    assertThat(harness.client().services().inNamespace(ns).withName(ServingNames.versionChildName("iris", "1.0.0")).get()).isNotNull();
+    assertThat(cluster.harness().client().services().inNamespace(ns).withName(ServingNames.versionChildName("iris", "1.0.0")).get()).isNotNull();
 
-    harness.editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
+    cluster.harness().editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
     await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 90), ref(ServingNames.versionChildName("iris", "2.0.0"), 10))));
-    var md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    var md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     assertThat(md.getStatus().getRollout().getActualWeight()).as("measured on the route").isEqualTo(10);
-    assertThat(harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "2.0.0")).get().getSpec().getReplicas())
+    assertThat(cluster.harness().client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", "2.0.0")).get().getSpec().getReplicas())
         .as("ceil(10% of 4)").isEqualTo(1);
-    assertThat(harness.client().services().inNamespace(ns).withName("iris").get().getSpec().getSelector())
+    assertThat(cluster.harness().client().services().inNamespace(ns).withName("iris").get().getSpec().getSelector())
         .containsEntry("modelship.io/version", "1.0.0");
 
     clock.advance(Duration.ofMinutes(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 50), ref(ServingNames.versionChildName("iris", "2.0.0"), 50))));
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
         && Integer.valueOf(3).equals(m.getStatus().getRollout().getStepIndex()));
     clock.advance(Duration.ofMinutes(1));
-    md = harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy && "2.0.0".equals(m.getStatus().getStableVersion()));
+    md = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy && "2.0.0".equals(m.getStatus().getStableVersion()));
     await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "2.0.0"), 100))));
   }
 
@@ -140,10 +106,10 @@ class HttpRouteIT {
     route.setKind("HTTPRoute");
     route.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).withLabels(Map.of("team", "ml")).build());
     route.setAdditionalProperty("spec", spec);
-    harness.client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(route).create();
+    cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(route).create();
 
     create(ns, "shop", null, List.of(weight(30), pause(null)));
-    harness.editSpec(ns, "iris", s -> s.getModel().setVersion("2.0.0"));
+    cluster.harness().editSpec(ns, "iris", s -> s.getModel().setVersion("2.0.0"));
     await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "shop").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 70), ref(ServingNames.versionChildName("iris", "2.0.0"), 30))));
 
     GenericKubernetesResource after = route(ns, "shop");
@@ -155,28 +121,22 @@ class HttpRouteIT {
     assertThat(rules(after).getFirst().get("filters")).isEqualTo(List.of(userFilter));
     assertThat(after.getMetadata().getOwnerReferences()).as("never owned").isNullOrEmpty();
     assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("team", "ml"));
-    harness.awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
+    cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
         && Integer.valueOf(30).equals(m.getStatus().getRollout().getActualWeight()));
   }
 
   @Test
   void aMissingRouteWithoutAGatewayIsAClearProblem() {
     String ns = "no-route";
-    var md = Manifests.iris(ns, "iris", "1.0.0");
-    var rollout = new RolloutSpec();
-    rollout.setStrategy(RolloutStrategy.Canary);
-    var canary = new CanarySpec();
-    canary.setSteps(List.of(weight(10)));
+    var md = RolloutCluster.canary(ns, 2, List.of(weight(10)));
     var routing = new TrafficRouting();
     var gatewayApi = new GatewayApiRouting();
     gatewayApi.setHttpRoute("nowhere");
     routing.setGatewayAPI(gatewayApi);
-    canary.setTrafficRouting(routing);
-    rollout.setCanary(canary);
-    md.getSpec().setRollout(rollout);
-    harness.client().resource(md).create();
-    var status = harness.awaitStatus(ns, "iris", OperatorHarness.condition("Ready", "False", "HTTPRouteNotFound"));
+    md.getSpec().getRollout().getCanary().setTrafficRouting(routing);
+    cluster.harness().client().resource(md).create();
+    var status = cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Ready", "False", "HTTPRouteNotFound"));
     assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage()).contains("HTTPRoute nowhere");
-    assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(cluster.harness().client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
   }
 }

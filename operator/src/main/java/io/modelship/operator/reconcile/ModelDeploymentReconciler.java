@@ -45,6 +45,9 @@ import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
+import io.modelship.operator.reports.ReportHistory;
+import io.modelship.operator.rollout.SampleMinimums;
+import io.modelship.operator.rollout.TrafficHistory;
 import io.modelship.operator.reports.ReportReferences;
 import io.modelship.operator.reports.ReportValidation;
 import io.modelship.operator.rollout.RolloutInputs;
@@ -112,6 +115,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final Clock clock;
   /** Last status write per resource, so figures alone are written at most once per interval. */
   private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
+  /** Each resource's traffic history from its pods' cumulative reports; in memory, so empty after a restart. */
+  private final Map<ResourceID, ReportHistory> histories = new ConcurrentHashMap<>();
+  /** A history not fed for this long belongs to a deleted (or report-less) resource and is dropped. */
+  static final Duration HISTORY_IDLE = Duration.ofHours(1);
   /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
   private final Map<String, String> warned = new ConcurrentHashMap<>();
   private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
@@ -175,8 +182,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     referenceKeeper.keep(md, references, validated.accepted().values(), context.getClient(), now);
     Map<String, RuntimeReportSpec> liveReports =
         ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
-    var aggregates =
-        ReportAggregation.byVersion(liveReports, new DriftThresholds(monitoring.warning(), monitoring.threshold()));
+    var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
+    ReportHistory history = history(md, liveReports, interval, now);
+    var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
+        Math.max(monitoring.accuracyMinSamples(), DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE));
+
 
     Optional<Problem> specProblem = Optional.empty();
     Optional<Problem> refused = Optional.empty();
@@ -192,7 +202,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
             .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
-          RolloutPlan rollout = plan(md, deployments, aggregates, monitoring, podProblem, route, now);
+          RolloutPlan rollout = plan(md, deployments, aggregates,
+              history.view(thresholds, d -> StatusAggregator.drift(d, monitoring).getScore()), monitoring, podProblem,
+              route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
           refused = act(md, rollout, route, context);
@@ -254,8 +266,21 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
   }
 
+  /**
+   * Feeds the live reports into the resource's history (one point per fifth of a report interval
+   * at most) and drops the histories of resources not seen for {@link #HISTORY_IDLE}.
+   */
+  private ReportHistory history(ModelDeployment md, Map<String, RuntimeReportSpec> reports, Duration interval,
+      Instant now) {
+    histories.values().removeIf(h -> h.lastSeen().isBefore(now.minus(HISTORY_IDLE)));
+    ReportHistory history = histories.computeIfAbsent(ResourceID.fromResource(md), id -> new ReportHistory());
+    Duration spacing = interval.dividedBy(5);
+    history.observe(reports, now, spacing.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : spacing);
+    return history;
+  }
+
   private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
-      EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
+      TrafficHistory traffic, EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
     boolean autoscaled = spec.getAutoscaling() != null;
     int replicas =
@@ -271,13 +296,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var previous = Optional.ofNullable(md.getStatus());
     String stable = previous.map(ModelDeploymentStatus::getStableVersion).orElse(null);
     var metrics = new TreeMap<String, VersionMetrics>();
-    aggregates.forEach((version, aggregate) -> metrics.put(version, aggregate.metrics(
-        aggregate.drift().map(d -> StatusAggregator.drift(d, monitoring).getScore()).orElse(null))));
+    aggregates.forEach((version, aggregate) -> metrics.put(version, aggregate.metrics()));
     String target = spec.getModel().getVersion();
     var inputs = new RolloutInputs(
         target, replicas, autoscaled, stable, observed, spec.getRollout(),
         previous.map(ModelDeploymentStatus::getRollout).orElse(null),
-        ManualControl.of(md.getMetadata().getAnnotations()), metrics,
+        ManualControl.of(md.getMetadata().getAnnotations()), metrics, traffic,
+        new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
         podProblem.map(p -> List.of(p.message())).orElse(List.of()),
         route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
         new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getSha256()), now);

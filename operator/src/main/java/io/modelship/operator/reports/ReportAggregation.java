@@ -37,6 +37,33 @@ public final class ReportAggregation {
     return result;
   }
 
+  /**
+   * As {@link #byVersion(Map, DriftThresholds)}, with the drift, predictions and accuracy taken
+   * from the history: drift over the shortest trailing span holding {@code driftRows} rows per
+   * reporting pod (the drift window size: as much traffic as the pods' own windows hold together),
+   * accuracy over the shortest one holding {@code accuracyLabels} labelled feedbacks per pod (the
+   * runtime's accuracy window, at least minSamples); when the history holds fewer, everything the
+   * pods counted since they started.
+   */
+  public static Map<String, VersionAggregate> byVersion(Map<String, RuntimeReportSpec> reports,
+      DriftThresholds thresholds, ReportHistory history, long driftRows, long accuracyLabels) {
+    var result = new TreeMap<String, VersionAggregate>();
+    byVersion(reports, thresholds).forEach((version, a) -> {
+      long pods = Math.max(1, a.pods());
+      var drifted = history.trailing(version, c -> c.rows() >= driftRows * pods).map(ReportHistory.Span::counts);
+      var labelled = history.trailing(version, c -> c.labelled() >= accuracyLabels * pods).map(ReportHistory.Span::counts);
+      Optional<DriftReport> drift = drifted.flatMap(c -> history.drift(version, c, thresholds)).or(a::drift);
+      Optional<String> problem = a.driftProblem().or(() -> history.problem(version));
+      Optional<Histogram> predictions = drifted.filter(c -> c.rows() > 0).map(c -> Histogram.of(c.predictions()))
+          .or(a::predictions);
+      result.put(version, new VersionAggregate(a.version(), a.pods(), a.loadedPods(), a.readyPods(), a.loadErrors(),
+          a.requests(), a.errors(), a.latencyP50Ms(), a.latencyP99Ms(), a.accuracyBaseline(),
+          labelled.map(Counts::labelled).orElse(a.accuracyLabelled()),
+          labelled.map(Counts::correct).orElse(a.accuracyCorrect()), drift, problem, predictions));
+    });
+    return result;
+  }
+
   static VersionAggregate aggregate(
       String version, List<Map.Entry<String, RuntimeReportSpec>> entries, DriftThresholds thresholds) {
     int loaded = 0;
@@ -62,8 +89,8 @@ public final class ReportAggregation {
       }
       requests += orZero(r.getRequestCount());
       errors += orZero(r.getErrorCount());
-      labelled += orZero(r.getAccuracyLabelled());
-      correct += orZero(r.getAccuracyCorrect());
+      labelled += orZero(r.getFeedbackCount());
+      correct += orZero(r.getFeedbackCorrect());
       p50 = max(p50, r.getLatencyP50Ms());
       p99 = max(p99, r.getLatencyP99Ms());
       if (baseline == null) {

@@ -50,8 +50,25 @@ public final class ReportReferences {
         .findFirst();
   }
 
-  private static RuntimeReportSpec completed(RuntimeReportSpec report, RuntimeReportSpec reference) {
-    if (report.getFeatures() != null && reference.getFeatures() != null) {
+  /**
+   * A copy with the bins completed; the report itself is the informer's cached object and stays
+   * as the pod wrote it (validation compares pods' reports as written).
+   */
+  private static RuntimeReportSpec completed(RuntimeReportSpec written, RuntimeReportSpec reference) {
+    RuntimeReportSpec report = shallowCopy(written);
+    if (report.getFeatureCounts() != null && reference.getFeatures() != null
+        && report.getFeatureCounts().size() == reference.getFeatures().size()) {
+      // Counts come in the reference's feature order; the names are the reference's.
+      var features = new LinkedHashMap<String, BinnedCounts>();
+      var counts = report.getFeatureCounts().iterator();
+      reference.getFeatures().forEach((name, bins) -> {
+        var c = new BinnedCounts();
+        c.setCounts(counts.next());
+        features.put(name, completed(c, bins));
+      });
+      report.setFeatures(features);
+      report.setFeatureCounts(null);
+    } else if (report.getFeatures() != null && reference.getFeatures() != null) {
       var features = new LinkedHashMap<String, BinnedCounts>();
       report.getFeatures().forEach((name, bins) -> features.put(name, completed(bins, reference.getFeatures().get(name))));
       report.setFeatures(features);
@@ -63,6 +80,22 @@ public final class ReportReferences {
       report.setAccuracyBaseline(reference.getAccuracyBaseline());
     }
     return report;
+  }
+
+  /** Every field of the spec, whatever fields it gains, copied by reference. */
+  static RuntimeReportSpec shallowCopy(RuntimeReportSpec report) {
+    var copy = new RuntimeReportSpec();
+    try {
+      for (var field : RuntimeReportSpec.class.getDeclaredFields()) {
+        if (!java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+          field.setAccessible(true);
+          field.set(copy, field.get(report));
+        }
+      }
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot copy a RuntimeReportSpec", e);
+    }
+    return copy;
   }
 
   private static BinnedCounts completed(BinnedCounts counts, BinnedCounts reference) {

@@ -113,6 +113,22 @@ public final class ReportValidation {
     if (correct > labelled) {
       return Optional.of("accuracyCorrect " + correct + " exceeds accuracyLabelled " + labelled);
     }
+    long feedback = orZero(spec.getFeedbackCount());
+    long feedbackCorrect = orZero(spec.getFeedbackCorrect());
+    if (feedback < 0 || feedbackCorrect < 0) {
+      return Optional.of("negative count");
+    }
+    if (feedbackCorrect > feedback) {
+      return Optional.of("feedbackCorrect " + feedbackCorrect + " exceeds feedbackCount " + feedback);
+    }
+    var latencyCounts = Objects.requireNonNullElse(spec.getLatencyCounts(), List.<Long>of());
+    if (latencyCounts.size() > io.modelship.api.v1alpha1.report.LatencyBuckets.COUNT) {
+      return Optional.of("latencyCounts has " + latencyCounts.size() + " buckets, at most "
+          + io.modelship.api.v1alpha1.report.LatencyBuckets.COUNT + " are defined");
+    }
+    if (latencyCounts.stream().anyMatch(c -> c == null || c < 0)) {
+      return Optional.of("latencyCounts holds a negative or missing count");
+    }
     for (Double latency : new Double[] {spec.getLatencyP50Ms(), spec.getLatencyP99Ms()}) {
       if (latency != null && (!Double.isFinite(latency) || latency < 0)) {
         return Optional.of("latency " + latency + " is not a finite non-negative number");

@@ -19,11 +19,11 @@ import java.util.Optional;
  * @param latencyP50Ms worst pod's median latency; percentiles of different pods do not add up
  * @param latencyP99Ms worst pod's p99 latency, an upper bound of the version's p99
  * @param accuracyBaseline training accuracy from the package, if reported
- * @param accuracyLabelled labelled predictions summed over pods
- * @param accuracyCorrect correct predictions summed over pods
+ * @param accuracyLabelled labelled feedbacks the accuracy is computed over
+ * @param accuracyCorrect correct predictions among them
  * @param drift drift of the merged histograms, when every pod reported comparable ones
  * @param driftProblem why the histograms could not be merged or scored, if they could not
- * @param predictions predicted classes of the pods' drift windows, merged
+ * @param predictions predicted classes over the span the drift covers, merged
  */
 public record VersionAggregate(
     String version,
@@ -52,9 +52,8 @@ public record VersionAggregate(
         : Optional.of((double) accuracyCorrect / accuracyLabelled);
   }
 
-  /** What the analysis judge reads of this version, with its drift scored as the status scores it. */
-  public VersionMetrics metrics(Double driftScore) {
-    return new VersionMetrics(pods, readyPods, loadErrors, requests, errors, latencyP99Ms, accuracyLabelled,
-        accuracyCorrect, driftScore, drift.map(DriftReport::samples).orElse(0L), predictions);
+  /** What the planners read of this version's health now. */
+  public VersionMetrics metrics() {
+    return new VersionMetrics(pods, readyPods, loadErrors);
   }
 }

@@ -4,18 +4,19 @@ import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.status.AnalysisStatus;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
 import io.modelship.api.v1alpha1.status.Verdict;
-import io.modelship.api.v1alpha1.status.VersionCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * When judgements happen and what they leave in {@code status.rollout.analysis}: none before
- * {@code initialDelay}; then one per {@code interval}, each on the traffic since the previous
- * one (cumulative counters differenced against the ones recorded then).
+ * When judgements happen, on which windows, and what they leave in {@code status.rollout.analysis}:
+ * none before {@code initialDelay}; then one per {@code interval}, error rate and latency on the
+ * traffic since the previous judgement. Drift, prediction shift and accuracy use the same window
+ * when it holds their minimum samples; otherwise the window widens back over earlier points of the
+ * history, never before the step (or the analysis) started, until it does — still short, that
+ * statistic is Inconclusive and says what it waits for.
  */
 final class AnalysisSchedule {
 
@@ -44,7 +45,6 @@ final class AnalysisSchedule {
     }
     if (windowStart.isBefore(delayEnd)) {
       // Warm-up traffic before the initial delay is not judged: the first window starts now.
-      a.setCounters(RolloutState.counters(in, target, stable));
       a.setWindowStartedAt(RolloutState.time(now));
       soon.accept(interval);
       return Optional.empty();
@@ -54,15 +54,11 @@ final class AnalysisSchedule {
       soon.accept(Duration.between(now, due));
       return Optional.empty();
     }
-    Duration window = Duration.between(windowStart, now);
-    Map<String, VersionCounters> counters = a.getCounters() == null ? Map.of() : a.getCounters();
-    VersionMetrics canaryNow = in.metrics().getOrDefault(target, VersionMetrics.traffic(0, 0, null));
-    AnalysisWindow canary = AnalysisWindow.between(counters.get(target), canaryNow);
-    Optional<AnalysisWindow> stableWindow =
-        Optional.ofNullable(in.metrics().get(stable)).map(m -> AnalysisWindow.between(counters.get(stable), m));
-    var judgement = AnalysisJudge.judge(analysis, canary, stableWindow, List.of(), window, now);
+    Instant stepStart = RolloutState.instant(s.getStepStartedAt());
+    Instant floor = stepStart.isAfter(delayEnd) ? stepStart : delayEnd;
+    Evidence evidence = evidence(analysis, in, target, stable, floor, windowStart.isBefore(floor) ? floor : windowStart);
+    var judgement = AnalysisJudge.judge(analysis, evidence, in.minimums(), target, stable, List.of(), now);
 
-    a.setCounters(RolloutState.counters(in, target, stable));
     a.setWindowStartedAt(RolloutState.time(now));
     a.setLastJudgedAt(RolloutState.time(now));
     a.setLastVerdict(judgement.verdict());
@@ -79,6 +75,44 @@ final class AnalysisSchedule {
       return Optional.of(judgement.summary() + " (" + a.getFailed() + " of " + limit + " failed)");
     }
     return Optional.empty();
+  }
+
+  /** The interval's windows, and for each sample-hungry statistic its window widened back to {@code floor} at most. */
+  static Evidence evidence(AnalysisSpec analysis, RolloutInputs in, String target, String stable, Instant floor,
+      Instant from) {
+    TrafficHistory h = in.traffic();
+    Instant now = in.now();
+    boolean withStable = stable != null && in.metrics().containsKey(stable);
+    Pair interval = new Pair(h.window(target, from, now),
+        withStable ? Optional.of(h.window(stable, from, now)) : Optional.empty());
+    long minRequests = AnalysisJudge.minRequests(analysis);
+    SampleMinimums min = in.minimums();
+    Pair drift = widen(h, target, null, floor, interval, now, p -> p.canary().driftSamples() >= min.drift());
+    Pair shift = widen(h, target, withStable ? stable : null, floor, interval, now,
+        p -> p.canary().predicted() >= minRequests && p.stable().map(w -> w.predicted() >= minRequests).orElse(true));
+    Pair accuracy = widen(h, target, withStable ? stable : null, floor, interval, now,
+        p -> p.canary().labelled() >= min.accuracy() && p.stable().map(w -> w.labelled() >= min.accuracy()).orElse(true));
+    return new Evidence(interval.canary(), interval.stable(), drift.canary(), shift.canary(), shift.stable(),
+        accuracy.canary(), accuracy.stable());
+  }
+
+  /** A window of the new version and the stable version's over the same span. */
+  record Pair(AnalysisWindow canary, Optional<AnalysisWindow> stable) {}
+
+  /** The narrowest window from {@code start} back to {@code floor} that is {@code enough}; the widest when none is. */
+  static Pair widen(TrafficHistory h, String target, String stable, Instant floor, Pair start, Instant now,
+      java.util.function.Predicate<Pair> enough) {
+    Pair pair = new Pair(start.canary(), stable == null ? Optional.empty() : start.stable());
+    if (enough.test(pair)) {
+      return pair;
+    }
+    for (Instant from : h.startsBetween(floor, start.canary().from())) {
+      pair = new Pair(h.window(target, from, now), stable == null ? Optional.empty() : Optional.of(h.window(stable, from, now)));
+      if (enough.test(pair)) {
+        return pair;
+      }
+    }
+    return pair;
   }
 
   static int failureLimit(AnalysisSpec analysis) {

@@ -1,54 +1,54 @@
 package io.modelship.operator.rollout;
 
-import io.modelship.api.v1alpha1.status.VersionCounters;
+import io.modelship.api.v1alpha1.report.LatencyBuckets;
 import io.modelship.drift.Histogram;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One version's traffic in the interval being judged: the difference of its cumulative counters
- * from the ones recorded at the previous judgement. A counter that went down means pods restarted
- * or left, so the current count is all that is known of the interval.
+ * One version's traffic between two points in time: the difference of its reset-corrected
+ * cumulative totals, so every figure (error rate, p99 from the latency buckets, drift of the
+ * binned inputs, predicted classes, feedback) describes exactly this span.
  *
- * <p>Latency p99, drift and predicted classes are the runtime's recent-window figures, not
- * differences: percentiles and windows cannot be subtracted.
+ * @param from where the span starts (a recorded point in the history)
+ * @param to where it ends (now)
+ * @param latency requests per {@link LatencyBuckets} bucket
+ * @param driftScore drift of the span's inputs against the package's reference, {@code null} when no rows
+ * @param driftSamples rows the drift score is based on
+ * @param predictions predicted classes (or regression prediction bins) of the span; empty when none
  */
 public record AnalysisWindow(
+    Instant from,
+    Instant to,
     long requests,
     long errors,
-    Double latencyP99Ms,
+    long[] latency,
     long labelled,
     long correct,
     Double driftScore,
     long driftSamples,
     Optional<Histogram> predictions) {
 
-  public static AnalysisWindow between(VersionCounters start, VersionMetrics now) {
-    return new AnalysisWindow(
-        delta(start == null ? null : start.getRequests(), now.requests()),
-        delta(start == null ? null : start.getErrors(), now.errors()),
-        now.latencyP99Ms(),
-        delta(start == null ? null : start.getLabelled(), now.labelled()),
-        delta(start == null ? null : start.getCorrect(), now.correct()),
-        now.driftScore(),
-        now.driftSamples(),
-        now.predictions());
+  public AnalysisWindow {
+    latency = latency.clone();
   }
 
-  /** The counters to keep for the next window. */
-  public static VersionCounters counters(VersionMetrics now) {
-    var counters = new VersionCounters();
-    counters.setRequests(now.requests());
-    counters.setErrors(now.errors());
-    counters.setLabelled(now.labelled());
-    counters.setCorrect(now.correct());
-    return counters;
+  public static AnalysisWindow empty(Instant from, Instant to) {
+    return new AnalysisWindow(from, to, 0, 0, new long[LatencyBuckets.COUNT], 0, 0, null, 0, Optional.empty());
   }
 
-  private static long delta(Long start, long now) {
-    if (start == null || start > now) {
-      return now;
-    }
-    return now - start;
+  public Duration span() {
+    return Duration.between(from, to);
+  }
+
+  /** p99 of the span's requests, interpolated in its latency bucket; {@code null} when none. */
+  public Double latencyP99Ms() {
+    return LatencyBuckets.quantile(latency, 0.99);
+  }
+
+  public long predicted() {
+    return predictions.map(Histogram::total).orElse(0L);
   }
 
   public Optional<Double> errorRate() {

@@ -1,6 +1,5 @@
 package io.modelship.operator.rollout;
 
-import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
@@ -12,7 +11,6 @@ import io.modelship.operator.rollout.RolloutTransition.Kind;
 import io.modelship.operator.rollout.RolloutTransition.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,42 +29,23 @@ public final class BlueGreenPlanner implements RolloutPlanner {
 
   @Override
   public RolloutPlan plan(RolloutInputs in) {
-    String stable = in.stableVersion();
-    if (stable == null || !in.observed().containsKey(stable)) {
-      return Settled.firstVersion(RolloutStrategy.BlueGreen, in);
-    }
-    if (in.targetVersion().equals(stable)) {
-      return Settled.stable(RolloutStrategy.BlueGreen, in);
-    }
-    return new Run(in).plan();
+    return ProgressiveRun.plan(RolloutStrategy.BlueGreen, in, Run::new);
   }
 
-  private static final class Run {
-    final RolloutInputs in;
-    final String target;
-    final String stable;
+  private static final class Run extends ProgressiveRun {
     final BlueGreenSpec blueGreen;
-    final AnalysisSpec analysis;
-    final Instant now;
-    final List<RolloutTransition> transitions = new ArrayList<>();
-    RolloutStatus s;
-    Duration lookAgain;
 
     Run(RolloutInputs in) {
-      this.in = in;
-      this.target = in.targetVersion();
-      this.stable = in.stableVersion();
+      super(in);
       this.blueGreen = in.rollout().getBlueGreen() == null ? new BlueGreenSpec() : in.rollout().getBlueGreen();
-      this.analysis = in.rollout().getAnalysis();
-      this.now = in.now();
     }
 
+    @Override
     RolloutPlan plan() {
       RolloutStatus prev = in.previous();
-      boolean continuing = prev != null && target.equals(prev.getVersion()) && prev.getStrategy() == RolloutStrategy.BlueGreen
-          && prev.getStartedAt() != null && stable.equals(prev.getFromVersion());
+      boolean continuing = continues(prev, RolloutStrategy.BlueGreen);
       s = continuing ? RolloutState.copy(prev) : fresh();
-      if (s.getOutcome() == RolloutOutcome.RolledBack || s.getOutcome() == RolloutOutcome.Aborted) {
+      if (ended()) {
         if (!in.control().isNew(Intent.RETRY, s.getHandledTokens())) {
           s.setHandledTokens(in.control().spent(s.getHandledTokens()));
           return degraded(Optional.empty());
@@ -197,15 +176,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
         return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, message,
             "ScaleDownDelay", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
       }
-      s.setOutcome(RolloutOutcome.Promoted);
       s.setPreviewVersion(null);
-      String message = "Promoted " + target + " over " + stable + " (blue-green)";
-      transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
-      return new RolloutPlan(
-          List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
-          target, in.autoscaled() ? target : null, Phase.Healthy, false, message, "RolloutComplete",
-          Traffic.all(null), s, Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, message, in)),
-          Optional.empty(), transitions);
+      return promoted("Promoted " + target + " over " + stable + " (blue-green)");
     }
 
     RolloutPlan end(RolloutOutcome outcome, Reason why, String message) {
@@ -241,24 +213,11 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       return in.autoscaled() ? Math.max(in.replicas(), stableObs == null ? 0 : stableObs.replicas()) : in.replicas();
     }
 
-    Optional<String> loadErrors() {
-      VersionMetrics m = in.metrics().get(target);
-      return m == null || m.loadErrors().isEmpty() ? Optional.empty() : Optional.of(String.join("; ", m.loadErrors()));
-    }
 
-    Duration deadline() {
-      Integer seconds = in.rollout().getProgressDeadlineSeconds();
-      return seconds == null ? CanaryPlanner.DEFAULT_PROGRESS_DEADLINE : Duration.ofSeconds(seconds);
-    }
 
     static int ready(VersionObservation o) {
       return o == null ? 0 : o.readyReplicas();
     }
 
-    void soon(Duration d) {
-      if (!d.isNegative() && (lookAgain == null || d.compareTo(lookAgain) < 0)) {
-        lookAgain = d;
-      }
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.modelship.operator.rollout;
 
-import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.AnalysisStatus;
@@ -13,7 +12,6 @@ import io.modelship.operator.rollout.RolloutTransition.Kind;
 import io.modelship.operator.rollout.RolloutTransition.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,51 +25,28 @@ import java.util.Optional;
  */
 public final class CanaryPlanner implements RolloutPlanner {
 
-  static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofSeconds(600);
-
   @Override
   public RolloutPlan plan(RolloutInputs in) {
-    String stable = in.stableVersion();
-    if (stable == null || !in.observed().containsKey(stable)) {
-      // Nothing serves yet to compare against: bring the version up as a rolling update would.
-      return Settled.firstVersion(RolloutStrategy.Canary, in);
-    }
-    if (in.targetVersion().equals(stable)) {
-      return Settled.stable(RolloutStrategy.Canary, in);
-    }
-    return new Run(in).plan();
+    return ProgressiveRun.plan(RolloutStrategy.Canary, in, Run::new);
   }
 
   /** One reconcile of a canary of {@code in.targetVersion()} against {@code in.stableVersion()}. */
-  private static final class Run {
-    final RolloutInputs in;
-    final String target;
-    final String stable;
+  private static final class Run extends ProgressiveRun {
     final List<CanaryStep> steps;
-    final AnalysisSpec analysis;
     final TrafficRouter router;
-    final Instant now;
-    final List<RolloutTransition> transitions = new ArrayList<>();
-    RolloutStatus s;
-    Duration lookAgain;
 
     Run(RolloutInputs in) {
-      this.in = in;
-      this.target = in.targetVersion();
-      this.stable = in.stableVersion();
+      super(in);
       var canary = in.rollout().getCanary();
       this.steps = canary == null || canary.getSteps() == null ? List.of() : canary.getSteps();
-      this.analysis = in.rollout().getAnalysis();
       this.router = TrafficRouter.of(canary);
-      this.now = in.now();
     }
 
+    @Override
     RolloutPlan plan() {
       String hash = RolloutState.stepsHash(steps);
       RolloutStatus prev = in.previous();
-      boolean continuing = prev != null && target.equals(prev.getVersion())
-          && prev.getStrategy() == RolloutStrategy.Canary && prev.getStartedAt() != null
-          && stable.equals(prev.getFromVersion());
+      boolean continuing = continues(prev, RolloutStrategy.Canary);
       // Edited steps start over, also after a rollback: the spec changed, so it is worth a new try.
       if (continuing && prev.getOutcome() != RolloutOutcome.Promoted && !hash.equals(prev.getStepsHash())) {
         s = RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
@@ -81,7 +56,7 @@ public final class CanaryPlanner implements RolloutPlanner {
         s = continuing ? RolloutState.copy(prev) : RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
       }
 
-      if (s.getOutcome() == RolloutOutcome.RolledBack || s.getOutcome() == RolloutOutcome.Aborted) {
+      if (ended()) {
         if (!in.control().isNew(Intent.RETRY, s.getHandledTokens())) {
           s.setHandledTokens(in.control().spent(s.getHandledTokens()));
           return degraded(Optional.empty());
@@ -247,19 +222,13 @@ public final class CanaryPlanner implements RolloutPlanner {
         return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, waiting,
             "Promoting", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
       }
-      s.setOutcome(RolloutOutcome.Promoted);
       s.setActualWeight(100);
       s.setMirrorPercent(null);
       s.setHeaderRoute(null);
       AnalysisStatus a = s.getAnalysis();
       String message = "Promoted " + target + " over " + stable + " after " + steps.size() + " steps"
           + (analysis == null || a == null ? "" : " (" + a.getPassed() + " judgements passed, " + a.getInconclusive() + " inconclusive)");
-      transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
-      return new RolloutPlan(
-          List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
-          target, in.autoscaled() ? target : null, Phase.Healthy, false, message, "RolloutComplete",
-          Traffic.all(null), s, Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, message, in)),
-          Optional.empty(), transitions);
+      return promoted(message);
     }
 
     RolloutPlan running(Phase phase, String reason, String message) {
@@ -329,15 +298,7 @@ public final class CanaryPlanner implements RolloutPlanner {
       return (c == null ? 0 : c.readyReplicas()) + "/" + split.canary() + " pods of " + target + " ready";
     }
 
-    Optional<String> loadErrors() {
-      VersionMetrics m = in.metrics().get(target);
-      return m == null || m.loadErrors().isEmpty() ? Optional.empty() : Optional.of(String.join("; ", m.loadErrors()));
-    }
 
-    Duration deadline() {
-      Integer seconds = in.rollout().getProgressDeadlineSeconds();
-      return seconds == null ? DEFAULT_PROGRESS_DEADLINE : Duration.ofSeconds(seconds);
-    }
 
     VersionObservation stableObs() {
       return in.observed().get(stable);
@@ -351,11 +312,6 @@ public final class CanaryPlanner implements RolloutPlanner {
       return Math.min(s.getStepIndex(), Math.max(0, steps.size() - 1)) + 1;
     }
 
-    void soon(Duration d) {
-      if (!d.isNegative() && (lookAgain == null || d.compareTo(lookAgain) < 0)) {
-        lookAgain = d;
-      }
-    }
   }
 
 }

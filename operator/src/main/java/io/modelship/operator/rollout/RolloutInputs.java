@@ -19,7 +19,9 @@ import java.util.Optional;
  * @param rollout {@code spec.rollout}, {@code null} when absent
  * @param previous {@code status.rollout} as last written, {@code null} when none
  * @param control the manual-control annotations
- * @param metrics what each version's pods report, by version
+ * @param metrics what each version's pods report about their health now, by version
+ * @param traffic each version's traffic over time, for the analysis windows
+ * @param minimums samples the analysis judge needs per statistic, from the monitoring settings
  * @param targetProblems why pods of the target version cannot serve (crash loops, pull and load errors)
  * @param route the weighted route as observed, empty when there is none or no route is used
  * @param model uri and sha256 of the target version, for history entries
@@ -35,6 +37,8 @@ public record RolloutInputs(
     RolloutStatus previous,
     ManualControl control,
     Map<String, VersionMetrics> metrics,
+    TrafficHistory traffic,
+    SampleMinimums minimums,
     List<String> targetProblems,
     Optional<RouteObservation> route,
     ModelRef model,
@@ -58,12 +62,14 @@ public record RolloutInputs(
     metrics = Map.copyOf(metrics);
     targetProblems = List.copyOf(targetProblems);
     control = control == null ? ManualControl.NONE : control;
+    traffic = traffic == null ? TrafficHistory.NONE : traffic;
+    minimums = minimums == null ? SampleMinimums.DEFAULTS : minimums;
   }
 
   /** A rolling update's inputs: nothing but versions and sizes. */
   public RolloutInputs(String targetVersion, int replicas, boolean autoscaled, String stableVersion,
       Map<String, VersionObservation> observed) {
     this(targetVersion, replicas, autoscaled, stableVersion, observed, null, null, ManualControl.NONE, Map.of(),
-        List.of(), Optional.empty(), new ModelRef(null, null), Instant.EPOCH);
+        TrafficHistory.NONE, SampleMinimums.DEFAULTS, List.of(), Optional.empty(), new ModelRef(null, null), Instant.EPOCH);
   }
 }

@@ -8,7 +8,6 @@ import io.modelship.api.v1alpha1.status.Measurement;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
-import io.modelship.api.v1alpha1.status.VersionCounters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +33,7 @@ public final class RolloutState {
     return time == null ? null : Instant.parse(time);
   }
 
-  /** A new rollout of {@code version} from {@code from}, starting now with counters as they stand. */
+  /** A new rollout of {@code version} from {@code from}, its analysis window starting now. */
   public static RolloutStatus fresh(RolloutStrategy strategy, String version, String from, String stepsHash,
       RolloutInputs in) {
     var s = new RolloutStatus();
@@ -54,7 +53,6 @@ public final class RolloutState {
     analysis.setFailed(0);
     analysis.setInconclusive(0);
     analysis.setWindowStartedAt(time(in.now()));
-    analysis.setCounters(counters(in, version, from));
     s.setAnalysis(analysis);
     return s;
   }
@@ -72,17 +70,6 @@ public final class RolloutState {
     s.setVersion(version);
     s.setHandledTokens(in.control().spent(prev == null ? null : prev.getHandledTokens()));
     return s;
-  }
-
-  static Map<String, VersionCounters> counters(RolloutInputs in, String... versions) {
-    var counters = new TreeMap<String, VersionCounters>();
-    for (String v : versions) {
-      VersionMetrics m = in.metrics().get(v);
-      if (v != null && m != null) {
-        counters.put(v, AnalysisWindow.counters(m));
-      }
-    }
-    return counters;
   }
 
   public static RolloutStatus copy(RolloutStatus p) {
@@ -118,7 +105,6 @@ public final class RolloutState {
       b.setLastJudgedAt(a.getLastJudgedAt());
       b.setWindowStartedAt(a.getWindowStartedAt());
       b.setMeasurements(a.getMeasurements() == null ? null : new ArrayList<>(a.getMeasurements()));
-      b.setCounters(a.getCounters() == null ? null : new LinkedHashMap<>(a.getCounters()));
       s.setAnalysis(b);
     }
     return s;

@@ -21,7 +21,10 @@ public final class Reports {
 
   private Reports() {}
 
-  /** A report whose two features and predictions each count {@code a + b + c} rows. */
+  /**
+   * A report whose two features and predictions each count {@code a + b + c} rows since the pod
+   * started, {@code a + b + c} labelled feedbacks of which {@code a + b} correct.
+   */
   public static RuntimeReportSpec report(String version, long requests, long errors, long a, long b, long c, Instant time) {
     var report = new RuntimeReportSpec();
     report.setVersion(version);
@@ -34,11 +37,21 @@ public final class Reports {
     report.setAccuracyBaseline(0.95);
     report.setAccuracyLabelled(a + b + c);
     report.setAccuracyCorrect(a + b);
+    report.setFeedbackCount(a + b + c);
+    report.setFeedbackCorrect(a + b);
     report.setFeatures(Map.of(
         "petal_length", bins(EDGES, null, REFERENCE, List.of(a, b, c)),
         "sepal_width", bins(EDGES, null, REFERENCE, List.of(c, b, a))));
     report.setPrediction(bins(List.of(), LABELS, PREDICTION_REFERENCE, List.of(a + b, c)));
     report.setReportTime(time.toString());
+    return report;
+  }
+
+  /** The report's latency buckets count {@code requests} requests that all took {@code ms}. */
+  public static RuntimeReportSpec latency(RuntimeReportSpec report, long requests, double ms) {
+    var counts = new long[io.modelship.api.v1alpha1.report.LatencyBuckets.COUNT];
+    counts[io.modelship.api.v1alpha1.report.LatencyBuckets.bucketOf(ms)] = requests;
+    report.setLatencyCounts(io.modelship.api.v1alpha1.report.LatencyBuckets.trimmed(counts));
     return report;
   }
 

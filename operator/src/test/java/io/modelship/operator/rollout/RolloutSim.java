@@ -4,10 +4,17 @@ import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.CanarySpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
-import io.modelship.api.v1alpha1.spec.PauseStep;
 import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.LatencyBuckets;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
+import io.modelship.drift.DriftReport;
+import io.modelship.drift.DriftThresholds;
+import io.modelship.operator.harness.Reports;
+import io.modelship.operator.harness.Steps;
+import io.modelship.operator.reports.ReportHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Drives a planner the way reconciles do: each {@link #reconcile()} feeds the last plan's
@@ -37,6 +45,10 @@ final class RolloutSim {
   RolloutStatus status;
   Map<String, VersionObservation> observed = new HashMap<>();
   Map<String, VersionMetrics> metrics = new HashMap<>();
+  /** Each simulated pod's cumulative report, as the runtime keeps it; fed to {@link #traffic} on every reconcile. */
+  final Map<String, RuntimeReportSpec> pods = new TreeMap<>();
+  ReportHistory traffic = new ReportHistory();
+  SampleMinimums minimums = SampleMinimums.DEFAULTS;
   Map<String, String> annotations = new HashMap<>();
   Set<String> held = new HashSet<>();
   List<String> targetProblems = new ArrayList<>();
@@ -68,17 +80,11 @@ final class RolloutSim {
   }
 
   static CanaryStep weight(int w) {
-    var step = new CanaryStep();
-    step.setSetWeight(w);
-    return step;
+    return Steps.weight(w);
   }
 
   static CanaryStep pause(String duration) {
-    var step = new CanaryStep();
-    var pause = new PauseStep();
-    pause.setDuration(duration);
-    step.setPause(pause);
-    return step;
+    return Steps.pause(duration);
   }
 
   RolloutSim analysis(long minRequests, int failureLimit, Double maxErrorRate, Double maxP99) {
@@ -93,8 +99,10 @@ final class RolloutSim {
   }
 
   RolloutInputs inputs() {
+    traffic.observe(pods, now, Duration.ofSeconds(1));
     return new RolloutInputs(target, replicas, autoscaled, stable, observed, spec, status,
-        ManualControl.of(annotations), metrics, targetProblems, route, new RolloutInputs.ModelRef(URI, SHA), now);
+        ManualControl.of(annotations), metrics, traffic.view(DriftThresholds.DEFAULT, DriftReport::score), minimums,
+        targetProblems, route, new RolloutInputs.ModelRef(URI, SHA), now);
   }
 
   /** One reconcile: plan, record what it wrote, let the fake cluster converge on its targets. */
@@ -136,11 +144,68 @@ final class RolloutSim {
     return this;
   }
 
-  /** The canary's pods report {@code requests} more requests with {@code errors} errors and this p99. */
-  RolloutSim traffic(String version, long requests, long errors, double p99) {
-    VersionMetrics m = metrics.getOrDefault(version, VersionMetrics.traffic(0, 0, null));
-    metrics.put(version, VersionMetrics.traffic(m.requests() + requests, m.errors() + errors, p99));
+  /** The version's pod counts {@code requests} more requests with {@code errors} errors, all taking {@code latencyMs}. */
+  RolloutSim traffic(String version, long requests, long errors, double latencyMs) {
+    RuntimeReportSpec r = pod(version);
+    r.setRequestCount(r.getRequestCount() + requests);
+    r.setErrorCount(r.getErrorCount() + errors);
+    long[] latency = LatencyBuckets.expanded(r.getLatencyCounts());
+    latency[LatencyBuckets.bucketOf(latencyMs)] += requests;
+    r.setLatencyCounts(LatencyBuckets.trimmed(latency));
     return this;
+  }
+
+  /** The version's pod scores {@code labelled} more feedbacks, {@code correct} of them right. */
+  RolloutSim feedback(String version, long labelled, long correct) {
+    RuntimeReportSpec r = pod(version);
+    r.setFeedbackCount(r.getFeedbackCount() + labelled);
+    r.setFeedbackCorrect(r.getFeedbackCorrect() + correct);
+    return this;
+  }
+
+  /**
+   * The version's pod bins {@code a + b + c} more rows: feature petal_length into its three bins as
+   * a, b, c (the reference is 0.3/0.4/0.3), sepal_width as c, b, a, predictions as a + b and c.
+   */
+  RolloutSim rows(String version, long a, long b, long c) {
+    RuntimeReportSpec r = pod(version);
+    add(r.getFeatures().get("petal_length"), a, b, c);
+    add(r.getFeatures().get("sepal_width"), c, b, a);
+    add(r.getPrediction(), a + b, c);
+    return this;
+  }
+
+  /** The version's pod restarts: every counter starts again from zero. */
+  RolloutSim restart(String version) {
+    pods.remove("pod-" + version);
+    pod(version).setStartTime(now.toString());
+    return this;
+  }
+
+  /** What the judgement reads as p99 of traffic that all took {@code latencyMs} (its bucket, interpolated). */
+  static String measuredP99(double latencyMs) {
+    var counts = new long[LatencyBuckets.COUNT];
+    counts[LatencyBuckets.bucketOf(latencyMs)] = 100;
+    return AnalysisJudge.ms(LatencyBuckets.quantile(counts, 0.99));
+  }
+
+  private RuntimeReportSpec pod(String version) {
+    metrics.putIfAbsent(version, new VersionMetrics(1, 1, List.of()));
+    return pods.computeIfAbsent("pod-" + version, k -> {
+      RuntimeReportSpec r = Reports.report(version, 0, 0, 0, 0, 0, now);
+      r.setStartTime(now.toString());
+      r.setFeedbackCount(0L);
+      r.setFeedbackCorrect(0L);
+      return r;
+    });
+  }
+
+  private static void add(BinnedCounts bins, long... more) {
+    var counts = new ArrayList<>(bins.getCounts());
+    for (int i = 0; i < more.length; i++) {
+      counts.set(i, counts.get(i) + more[i]);
+    }
+    bins.setCounts(counts);
   }
 
   int replicasOf(String version) {

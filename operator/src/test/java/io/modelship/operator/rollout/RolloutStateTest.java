@@ -18,13 +18,22 @@ class RolloutStateTest {
          "handledTokens":{"promote":"t1","promoteFull":"t2","abort":"t3","retry":"t4"},"outcome":"RolledBack",
          "abortReason":"why","analysis":{"passed":3,"failed":1,"inconclusive":1,"lastVerdict":"Fail","message":"p99",
          "lastJudgedAt":"2026-01-01T10:04:00Z","windowStartedAt":"2026-01-01T10:04:00Z",
-         "measurements":[{"metric":"errorRate","value":0.004,"threshold":0.01,"verdict":"Pass","samples":412,"window":"30s","time":"2026-01-01T10:04:00Z"}],
-         "counters":{"1.0.0":{"requests":5,"errors":1,"labelled":2,"correct":1}}}}
+         "measurements":[{"metric":"errorRate","value":0.004,"threshold":0.01,"verdict":"Pass","samples":412,"window":"30s","windowStart":"2026-01-01T10:03:30Z","time":"2026-01-01T10:04:00Z"}]}}
         """;
     var serialization = new KubernetesSerialization();
     RolloutStatus original = serialization.unmarshal(json, RolloutStatus.class);
     RolloutStatus copy = RolloutState.copy(original);
     assertThat(serialization.asJson(copy)).isEqualTo(serialization.asJson(original));
     assertThat(copy).usingRecursiveComparison().isEqualTo(original);
+  }
+
+  @Test
+  void aStatusAnEarlierOperatorWroteWithCountersStillReads() {
+    String json = """
+        {"strategy":"Canary","version":"2.0.0","analysis":{"passed":1,
+         "counters":{"1.0.0":{"requests":5,"errors":1,"labelled":2,"correct":1}}}}
+        """;
+    RolloutStatus read = new KubernetesSerialization().unmarshal(json, RolloutStatus.class);
+    assertThat(read.getAnalysis().getPassed()).isEqualTo(1);
   }
 }

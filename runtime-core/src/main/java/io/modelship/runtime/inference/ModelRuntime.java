@@ -135,6 +135,11 @@ public final class ModelRuntime {
         draining = true;
     }
 
+    /** When this process started serving: the zero of every counter it reports. */
+    public Instant startedAt() {
+        return started;
+    }
+
     public long uptimeSeconds() {
         return Duration.between(started, Instant.now()).toSeconds();
     }

@@ -13,7 +13,7 @@ public final class AccuracyTracker {
 
     public static final double DEFAULT_MAX_DROP = 0.05;
     public static final int DEFAULT_REMEMBERED_PREDICTIONS = 10_000;
-    public static final int DEFAULT_WINDOW_SIZE = 1000;
+    public static final int DEFAULT_WINDOW_SIZE = io.modelship.drift.DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE;
 
     private final double trainingAccuracy;
     private final double maxDrop;

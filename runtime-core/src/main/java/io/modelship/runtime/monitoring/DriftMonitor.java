@@ -35,6 +35,8 @@ public final class DriftMonitor {
      */
     private final int[] ring;
     private final int[] counts;
+    /** Counts per bin since start, never evicted: what the pod reports for the operator to difference. */
+    private final long[] totals;
     private int nextRow;
     private int rowsInWindow;
     private long recordedRows;
@@ -97,6 +99,7 @@ public final class DriftMonitor {
         }
         binOffsets[rowWidth - 1] = offset;
         this.counts = new int[offset + predictionReference.bins()];
+        this.totals = new long[counts.length];
         this.ring = new int[Math.multiplyExact(windowSize, rowWidth)];
     }
 
@@ -138,10 +141,20 @@ public final class DriftMonitor {
             for (int j = 0; j < rowWidth; j++) {
                 ring[start + j] = slots[j];
                 counts[slots[j]]++;
+                totals[slots[j]]++;
             }
             nextRow = nextRow + 1 == windowSize ? 0 : nextRow + 1;
             recordedRows++;
         }
+    }
+
+    /** Feature and prediction counts since start (nothing evicted), taken together. */
+    public DriftWindow cumulative() {
+        long[] snapshot;
+        synchronized (lock) {
+            snapshot = totals.clone();
+        }
+        return split(snapshot);
     }
 
     /** Feature and prediction counts of the current window, taken together. */
@@ -150,12 +163,16 @@ public final class DriftMonitor {
         synchronized (lock) {
             snapshot = counts.clone();
         }
+        return split(java.util.Arrays.stream(snapshot).asLongStream().toArray());
+    }
+
+    /** One snapshot of all bins cut into the features' and the predictions' histograms. */
+    private DriftWindow split(long[] snapshot) {
         var features = new ArrayList<Histogram>(featureReferences.size());
         for (int i = 0; i < featureReferences.size(); i++) {
             features.add(histogram(snapshot, binOffsets[i], featureReferences.get(i).bins()));
         }
-        var predictions = histogram(snapshot, binOffsets[rowWidth - 1], predictionReference.bins());
-        return new DriftWindow(features, predictions);
+        return new DriftWindow(features, histogram(snapshot, binOffsets[rowWidth - 1], predictionReference.bins()));
     }
 
     /** Drift of the current window against the reference distributions. */
@@ -211,11 +228,7 @@ public final class DriftMonitor {
         return ignoredRows.sum();
     }
 
-    private static Histogram histogram(int[] counts, int offset, int bins) {
-        var binCounts = new long[bins];
-        for (int b = 0; b < bins; b++) {
-            binCounts[b] = counts[offset + b];
-        }
-        return new Histogram(binCounts);
+    private static Histogram histogram(long[] counts, int offset, int bins) {
+        return new Histogram(java.util.Arrays.copyOfRange(counts, offset, offset + bins));
     }
 }

@@ -1,6 +1,7 @@
 package io.modelship.runtime.monitoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.modelship.api.v1alpha1.report.LatencyBuckets;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,11 +23,16 @@ public final class RequestMetrics {
     private final LatencyWindow window = new LatencyWindow();
     private final LongAdder total = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    /** Traffic requests per {@link LatencyBuckets} bucket since start. */
+    private final LongAdder[] latencyCounts = new LongAdder[LatencyBuckets.COUNT];
     private final boolean detailed;
 
     /** @param detailed whether to keep Prometheus latency histograms (off with monitoring off) */
     public RequestMetrics(boolean detailed) {
         this.detailed = detailed;
+        for (int i = 0; i < latencyCounts.length; i++) {
+            latencyCounts[i] = new LongAdder();
+        }
     }
 
     public PrometheusMeterRegistry registry() {
@@ -46,6 +52,7 @@ public final class RequestMetrics {
                 errors.increment();
             }
             window.record(nanos);
+            latencyCounts[LatencyBuckets.bucketOf(nanos / 1e6)].increment();
         }
         if (!detailed) {
             return;
@@ -69,6 +76,15 @@ public final class RequestMetrics {
 
     public long errorResponses() {
         return errors.sum();
+    }
+
+    /** Traffic requests per latency bucket since start. */
+    public long[] latencyCounts() {
+        var counts = new long[latencyCounts.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = latencyCounts[i].sum();
+        }
+        return counts;
     }
 
     public LatencyWindow.Percentiles latency() {

@@ -1,6 +1,7 @@
 package io.modelship.runtime.report;
 
 import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.LatencyBuckets;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.Histogram;
 import io.modelship.drift.ReferenceBins;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What this pod writes into its own {@code RuntimeReport}: its readiness, load error,
- * counters, latency, accuracy window and the raw drift-window histograms next to their reference
- * fractions, so the operator can merge all pods' bins and score them.
+ * What this pod writes into its own {@code RuntimeReport}: its readiness, load error, and counts
+ * since start (requests, errors, latency buckets, labelled feedback, feature and prediction bins)
+ * so the operator can difference successive reports into the traffic of any interval and merge
+ * all pods' bins. The runtime's own sliding windows stay behind {@code /drift}, {@code /model_info}
+ * and {@link RuntimeReportSpec#getDriftStatus()}.
  */
 public final class RuntimeReportSnapshot {
 
@@ -33,6 +36,8 @@ public final class RuntimeReportSnapshot {
         report.setLoadError(runtime.loadError());
         report.setRequestCount(runtime.metrics().totalRequests());
         report.setErrorCount(runtime.metrics().errorResponses());
+        report.setStartTime(runtime.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        report.setLatencyCounts(LatencyBuckets.trimmed(runtime.metrics().latencyCounts()));
         LatencyWindow.Percentiles latency = runtime.metrics().latency();
         if (latency.count() > 0) {
             report.setLatencyP50Ms(latency.p50());
@@ -52,16 +57,18 @@ public final class RuntimeReportSnapshot {
             report.setAccuracyLabelled((long) accuracy.windowCount());
             report.setAccuracyCorrect(accuracy.accuracy() == null ? 0L
                     : Math.round(accuracy.accuracy() * accuracy.windowCount()));
+            report.setFeedbackCount(accuracy.totalFeedback());
+            report.setFeedbackCorrect(accuracy.totalCorrect());
         }
         DriftMonitor drift = service.driftMonitor();
         if (drift != null) {
-            DriftWindow window = drift.window();
+            DriftWindow window = drift.cumulative();
             Map<String, BinnedCounts> features = new LinkedHashMap<>();
             for (int j = 0; j < drift.featureNames().size(); j++) {
                 ReferenceBins reference = drift.featureReferences().get(j);
                 features.put(drift.featureNames().get(j),
                         bins(Arrays.stream(reference.edges()).boxed().toList(), null, reference,
-                                window.features().get(j)));
+                                wrapped(window.features().get(j))));
             }
             report.setFeatures(features);
             report.setDriftStatus(String.valueOf(drift.report().status()));
@@ -94,17 +101,29 @@ public final class RuntimeReportSnapshot {
         return java.util.Optional.of(reference);
     }
 
-    /** What a pod's own report carries: counts only, the bins' shape is in the reference object. */
+    /**
+     * What a pod's own report carries: counts only, feature counts as lists in the reference
+     * object's feature order; the bins' shape and the feature names are in the reference object.
+     */
     public static RuntimeReportSpec countsOnly(RuntimeReportSpec full) {
         if (full.getFeatures() != null) {
-            var features = new LinkedHashMap<String, BinnedCounts>();
-            full.getFeatures().forEach((name, bins) -> features.put(name, onlyCounts(bins)));
-            full.setFeatures(features);
+            var counts = new java.util.ArrayList<List<Long>>(full.getFeatures().size());
+            full.getFeatures().forEach((name, bins) -> counts.add(bins.getCounts()));
+            full.setFeatures(null);
+            full.setFeatureCounts(counts);
         }
         if (full.getPrediction() != null) {
             full.setPrediction(onlyCounts(full.getPrediction()));
         }
         return full;
+    }
+
+    private static Histogram wrapped(Histogram cumulative) {
+        long[] counts = cumulative.counts();
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] %= RuntimeReportSpec.FEATURE_COUNT_MODULUS;
+        }
+        return Histogram.of(counts);
     }
 
     private static BinnedCounts withoutCounts(BinnedCounts bins) {

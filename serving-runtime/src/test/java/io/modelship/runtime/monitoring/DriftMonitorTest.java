@@ -95,6 +95,9 @@ class DriftMonitorTest {
         assertThat(monitor.featureHistograms()).containsExactly(Histogram.of(2, 1, 1, 1));
         assertThat(monitor.predictionHistogram()).isEqualTo(Histogram.of(2, 3));
         assertThat(monitor.recordedRows()).isEqualTo(12);
+        // What the pod reports: every row since start, evicted ones included.
+        assertThat(monitor.cumulative().features()).containsExactly(bins.histogramOf(values));
+        assertThat(monitor.cumulative().predictions()).isEqualTo(Histogram.of(5, 7));
     }
 
     @Test

@@ -23,7 +23,7 @@ class ReportSizeTest {
   static final int BINS = 10; // ReferenceProfile.REFERENCE_BINS
   static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  /** A full report as the snapshot builds it: edges, reference and counts of a 1000-row window. */
+  /** A full report as the snapshot builds it, every count at its widest: edges, reference and counts since start. */
   static RuntimeReportSpec wideReport(long seed) {
     var random = new Random(seed);
     var features = new LinkedHashMap<String, BinnedCounts>();
@@ -39,7 +39,8 @@ class ReportSizeTest {
       bins.setReference(java.util.Collections.nCopies(BINS, 1.0 / 3 * 0.3));
       var counts = new ArrayList<Long>();
       for (int i = 0; i < BINS; i++) {
-        counts.add(95L + random.nextInt(10)); // ~1000 rows: three digits per bin, the common worst case
+        // Cumulative counts wrap at FEATURE_COUNT_MODULUS: five digits per bin is the worst case.
+        counts.add(RuntimeReportSpec.FEATURE_COUNT_MODULUS - 1 - random.nextInt(1000));
       }
       bins.setCounts(counts);
       features.put("customer_feature_" + String.format("%03d", f), bins);
@@ -55,6 +56,12 @@ class ReportSizeTest {
     report.setAccuracyBaseline(0.9512345678);
     report.setAccuracyLabelled(1000L);
     report.setAccuracyCorrect(951L);
+    report.setFeedbackCount(Long.MAX_VALUE / 5);
+    report.setFeedbackCorrect(Long.MAX_VALUE / 6);
+    report.setStartTime("2026-12-01T22:00:00.123Z");
+    var latency = new long[io.modelship.api.v1alpha1.report.LatencyBuckets.COUNT];
+    java.util.Arrays.fill(latency, Long.MAX_VALUE / 100); // every bucket used, nineteen digits each
+    report.setLatencyCounts(io.modelship.api.v1alpha1.report.LatencyBuckets.trimmed(latency));
     report.setPackageSha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     report.setDriftStatus("Normal");
     report.setReportTime("2026-12-01T23:00:00.123Z");
@@ -62,7 +69,7 @@ class ReportSizeTest {
     var prediction = new BinnedCounts();
     prediction.setLabels(List.of("a", "b", "c"));
     prediction.setReference(List.of(0.3333333333333333, 0.3333333333333333, 0.3333333333333333));
-    prediction.setCounts(List.of(333L, 333L, 334L));
+    prediction.setCounts(List.of(Long.MAX_VALUE / 3, Long.MAX_VALUE / 3, Long.MAX_VALUE / 3));
     report.setPrediction(prediction);
     return report;
   }

@@ -39,6 +39,9 @@ class RuntimeReportSnapshotTest {
             assertThat(report.getLoadError()).isNull();
             assertThat(report.getAccuracyLabelled()).isEqualTo(1);
             assertThat(report.getAccuracyCorrect()).isIn(0L, 1L);
+            assertThat(report.getFeedbackCount()).as("cumulative labelled feedback").isEqualTo(1);
+            assertThat(report.getFeedbackCorrect()).isEqualTo(report.getAccuracyCorrect());
+            assertThat(report.getStartTime()).isEqualTo(app.runtime().startedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
             assertThat(report.getAccuracyBaseline()).isEqualTo(TestModels.irisManifest().metrics().holdoutAccuracy());
             assertThat(report.getPrediction().getLabels()).containsExactly("setosa", "versicolor", "virginica");
             assertThat(report.getPrediction().getCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(6);

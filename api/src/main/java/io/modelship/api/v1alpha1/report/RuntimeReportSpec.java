@@ -1,14 +1,29 @@
 package io.modelship.api.v1alpha1.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What one serving pod reports about itself, in its own {@code RuntimeReport}; counts are
- * cumulative since the pod started.
+ * What one serving pod reports about itself, in its own {@code RuntimeReport}. Every count is
+ * cumulative since the pod's process started ({@link #startTime}), like a Prometheus counter: the
+ * operator differences successive reports to get the traffic between them, so a missed report
+ * loses nothing. The pod's own recent-window figures (p50/p99, {@link #driftStatus}) are for
+ * people reading the report; the operator does not judge by them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RuntimeReportSpec {
+
+  /**
+   * Feature bin counts wrap at this value ({@code count mod FEATURE_COUNT_MODULUS}), which keeps
+   * every count to five digits so a 200-feature report fits its 16 KiB budget however long the pod
+   * runs. The operator adds the wrapped difference, which is exact while fewer than this many rows
+   * fall into one bin between two reports it reads.
+   */
+  public static final long FEATURE_COUNT_MODULUS = 100_000;
+
+  /** When the pod's process started (RFC 3339); a new value means the counters restarted from zero. */
+  private String startTime;
 
   /** Model version the pod serves. */
   private String version;
@@ -37,16 +52,39 @@ public class RuntimeReportSpec {
   /** Accuracy at training time (A0), from the model package. */
   private Double accuracyBaseline;
 
-  /** Labelled predictions in the accuracy window. */
+  /**
+   * Requests counted per latency bucket since start, buckets as {@link LatencyBuckets} defines
+   * them; trailing empty buckets are left out.
+   */
+  private List<Long> latencyCounts;
+
+  /** Labelled feedbacks scored since start. */
+  private Long feedbackCount;
+
+  /** Correct predictions among them. */
+  private Long feedbackCorrect;
+
+  /** Labelled predictions in the pod's rolling accuracy window (for display; analysis uses {@link #feedbackCount}). */
   private Long accuracyLabelled;
 
   /** Correct predictions among them. */
   private Long accuracyCorrect;
 
-  /** Binned feature values of the drift window, with the reference they are compared with. */
+  /**
+   * Binned feature values by feature name, with the reference they are compared with: the bins
+   * (edges, labels, reference) in a package's reference object; counts since start (wrapped at
+   * {@link #FEATURE_COUNT_MODULUS}) in reports that carry the bins themselves.
+   */
   private Map<String, BinnedCounts> features;
 
-  /** Binned predictions of the drift window, with the reference. */
+  /**
+   * Feature bin counts since start, wrapped at {@link #FEATURE_COUNT_MODULUS}, one list per feature
+   * in the order of the reference object's {@link #features}: a pod's report names no feature, the
+   * names are in the reference once per package.
+   */
+  private List<List<Long>> featureCounts;
+
+  /** Binned predictions since start (counts not wrapped), with the reference. */
   private BinnedCounts prediction;
 
   /** sha256 of the model package the pod loaded; every pod of one version must agree. */
@@ -184,5 +222,45 @@ public class RuntimeReportSpec {
 
   public void setDriftStatus(String driftStatus) {
     this.driftStatus = driftStatus;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public List<Long> getLatencyCounts() {
+    return latencyCounts;
+  }
+
+  public void setLatencyCounts(List<Long> latencyCounts) {
+    this.latencyCounts = latencyCounts;
+  }
+
+  public Long getFeedbackCount() {
+    return feedbackCount;
+  }
+
+  public void setFeedbackCount(Long feedbackCount) {
+    this.feedbackCount = feedbackCount;
+  }
+
+  public Long getFeedbackCorrect() {
+    return feedbackCorrect;
+  }
+
+  public void setFeedbackCorrect(Long feedbackCorrect) {
+    this.feedbackCorrect = feedbackCorrect;
+  }
+
+  public List<List<Long>> getFeatureCounts() {
+    return featureCounts;
+  }
+
+  public void setFeatureCounts(List<List<Long>> featureCounts) {
+    this.featureCounts = featureCounts;
   }
 }

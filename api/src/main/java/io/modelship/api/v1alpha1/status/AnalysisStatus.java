@@ -2,10 +2,11 @@ package io.modelship.api.v1alpha1.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import java.util.Map;
 
 /** Judgements of the new version so far in this rollout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// counters: the cumulative counts earlier operators kept here; still present in statuses they wrote.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({"counters"})
 public class AnalysisStatus {
 
   /** Judgements that passed. */
@@ -32,8 +33,6 @@ public class AnalysisStatus {
   /** Measurements of the latest judgements, oldest first (bounded). */
   private List<Measurement> measurements;
 
-  /** Counters per version at the latest judgement, the start of the next window. */
-  private Map<String, VersionCounters> counters;
 
   public Integer getPassed() {
     return passed;
@@ -83,13 +82,7 @@ public class AnalysisStatus {
     this.measurements = measurements;
   }
 
-  public Map<String, VersionCounters> getCounters() {
-    return counters;
-  }
 
-  public void setCounters(Map<String, VersionCounters> counters) {
-    this.counters = counters;
-  }
 
   public String getWindowStartedAt() {
     return windowStartedAt;

@@ -21,8 +21,14 @@ public class Measurement {
   /** Requests (or labelled predictions, or rows) it is based on. */
   private Long samples;
 
-  /** Traffic window judged, e.g. 30s. */
+  /**
+   * Length of the traffic window judged, e.g. 30s: the interval since the previous judgement, or
+   * longer when the statistic widened its window back to reach its minimum samples.
+   */
   private String window;
+
+  /** Where that window started (RFC 3339); it ends at {@link #time}. */
+  private String windowStart;
 
   /** When it was judged (RFC 3339). */
   private String time;
@@ -81,5 +87,13 @@ public class Measurement {
 
   public void setTime(String time) {
     this.time = time;
+  }
+
+  public String getWindowStart() {
+    return windowStart;
+  }
+
+  public void setWindowStart(String windowStart) {
+    this.windowStart = windowStart;
   }
 }
