@@ -34,6 +34,10 @@ class StatusWritesIT {
     md.getSpec().setReplicas(PODS);
     md.getSpec().setMonitoring(new MonitoringSpec());
     md.getSpec().getMonitoring().setReportIntervalSeconds(INTERVAL_SECONDS);
+    // A window larger than all the rows sent, so status drift covers every row since the pods
+    // started and the expected sample counts below are plain sums.
+    md.getSpec().getMonitoring().setDrift(new io.modelship.api.v1alpha1.spec.DriftSpec());
+    md.getSpec().getMonitoring().getDrift().setWindowSize(1_000_000);
     harness.client().resource(md).create();
     harness.awaitStatus(NS, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == PODS);
     reportRound(30_000, 40_000, 30_000);
@@ -98,6 +102,7 @@ class StatusWritesIT {
   private static io.modelship.api.v1alpha1.report.RuntimeReportSpec report(long a, long b, long c) {
     var report = Reports.report("1.0.0", 10, 0, a, b, c, Instant.now());
     report.setAccuracyCorrect(report.getAccuracyLabelled() * 95 / 100);
+    report.setFeedbackCorrect(report.getFeedbackCount() * 95 / 100);
     return report;
   }
 

@@ -66,6 +66,11 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     return predictions.length > 0;
   }
 
+  /** Whether the feature bins are here: a report not yet joined with its reference has none. */
+  boolean hasFeatures() {
+    return !features.isEmpty();
+  }
+
   /**
    * Whether the counters restarted between {@code before} and this: any counter that cannot wrap
    * went down, or the bins changed shape. Feature bins wrap and say nothing.

@@ -68,6 +68,12 @@ public final class ReportHistory {
       }
       Counts counts = Counts.of(r);
       Pod before = pods.get(entry.getKey());
+      if (before != null && before.version().equals(r.getVersion())
+          && Objects.equals(before.startTime(), r.getStartTime()) && before.last().hasFeatures() && !counts.hasFeatures()) {
+        // Not joined with its reference this time (e.g. the reference is being put back): the pod
+        // did not restart, so it is counted from its last joined report once it can be joined again.
+        continue;
+      }
       Counts increase;
       if (before == null || !before.version().equals(r.getVersion())) {
         increase = counts;

@@ -67,6 +67,22 @@ class ReportHistoryTest {
   }
 
   @Test
+  void aReportThatCouldNotBeJoinedWithItsReferenceIsCountedOnceItCanBe() {
+    pods.put("a", pod(1000, 10, 100, 100, 100, "s1"));
+    observe(0);
+    var unjoined = pod(1100, 10, 120, 120, 110, "s1");
+    unjoined.setFeatures(null); // its reference object is gone for a moment
+    pods.put("a", unjoined);
+    observe(30);
+    pods.put("a", pod(1200, 12, 140, 140, 120, "s1"));
+    observe(60);
+    var w = view().window("1.0.0", T0, T0.plusSeconds(60));
+    assertThat(w.requests()).as("no restart: the pod's counters only went up").isEqualTo(200);
+    assertThat(w.errors()).isEqualTo(2);
+    assertThat(w.driftSamples()).isEqualTo(100);
+  }
+
+  @Test
   void wrappedFeatureCountsAddTheirWrappedDifference() {
     long m = RuntimeReportSpec.FEATURE_COUNT_MODULUS;
     pods.put("a", pod(1000, 0, m - 10, 0, 0, "s1"));
