@@ -54,6 +54,11 @@ public final class ScenarioRunner {
   private TrafficGenerator traffic;
   /** Re-read once a second from what the operator wrote; the generator reads it for every request. */
   private volatile String entryPoint;
+  /**
+   * Each running version's own Service (named like its Deployment), re-read once a second: feedback
+   * goes there, since a runtime refuses labels for another version's request ids.
+   */
+  private volatile Map<String, String> versionUrls = Map.of();
   private String blueGreenViolation;
 
   public ScenarioRunner(LocalCluster cluster, Scenario scenario, double rps, PrintStream out, boolean live,
@@ -90,8 +95,7 @@ public final class ScenarioRunner {
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
     traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
         () -> Optional.ofNullable(entryPoint), rps, 0.5,
-        version -> cluster.router().service(NAMESPACE, NAME + "-" + version.replace('.', '-'))
-            .map(TrafficRouter.Endpoint::url)).start();
+        version -> Optional.ofNullable(versionUrls.get(version))).start();
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
     String edited = scenario.edited(text);
@@ -124,6 +128,29 @@ public final class ScenarioRunner {
       }
     }
     return router.service(NAMESPACE, NAME).map(TrafficRouter.Endpoint::url);
+  }
+
+  private Map<String, String> versionServices() {
+    Map<String, String> urls = new java.util.HashMap<>();
+    for (Deployment d : deploymentObjects()) {
+      String version = d.getMetadata().getLabels().get("modelship.io/version");
+      if (version != null) {
+        cluster.router().service(NAMESPACE, d.getMetadata().getName())
+            .ifPresent(e -> urls.put(version, e.url()));
+      }
+    }
+    return Map.copyOf(urls);
+  }
+
+  /** One line for the end of a run: how many of the clients' requests were lost, and why. */
+  public static String requestSummary(TrafficGenerator.Stats s) {
+    return String.format(Locale.ROOT, "requests: %d sent, %d answered, %d failed%s; %d labels accepted", s.sent(),
+        s.ok(), s.failed(), s.failed() == 0 ? "" : " (" + s.failureSummary() + ")", s.feedback());
+  }
+
+  /** What the traffic generator's clients saw so far; empty before traffic started. */
+  public Optional<TrafficGenerator.Stats> trafficStats() {
+    return Optional.ofNullable(traffic).map(TrafficGenerator::stats);
   }
 
   /** Blue-green must switch the Service only to a version whose pods are all ready. */
@@ -159,6 +186,7 @@ public final class ScenarioRunner {
     while (System.nanoTime() < deadline) {
       JsonNode md = get();
       entryPoint = entryPoint(md).orElse(null);
+      versionUrls = versionServices();
       String frame = frame(md);
       if (live) {
         out.print("\u001b[H\u001b[2J");

@@ -38,8 +38,24 @@ public final class TrafficGenerator implements AutoCloseable {
 
   record Row(ObjectNode features, String label) {}
 
-  /** What the generator has seen: totals and the share of each version in the last ten seconds. */
-  public record Stats(long sent, long ok, long failed, long feedback, Map<String, Double> versionShare) {}
+  /**
+   * What the generator has seen: totals, the share of each version in the last ten seconds, and
+   * how many requests failed for each reason (status code and body, or the connection error).
+   */
+  public record Stats(long sent, long ok, long failed, long feedback, Map<String, Double> versionShare,
+      Map<String, Long> failures) {
+    /** "none", or each reason with its count, most frequent first. */
+    public String failureSummary() {
+      if (failures.isEmpty()) {
+        return "none";
+      }
+      return failures.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> e.getValue() + "× " + e.getKey()).collect(java.util.stream.Collectors.joining("; "));
+    }
+  }
+
+  /** Distinct failure reasons kept; further ones are counted under one "other" entry. */
+  private static final int MAX_REASONS = 20;
 
   private final List<Row> rows;
   private final Supplier<Optional<String>> target;
@@ -56,7 +72,9 @@ public final class TrafficGenerator implements AutoCloseable {
   private final AtomicLong feedback = new AtomicLong();
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final Map<String, Integer> versionIds = new LinkedHashMap<>();
-  private long next;
+  private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Rows are drawn at random (seeded), so every version behind a weighted route sees the same mix. */
+  private final java.util.Random pick = new java.util.Random(7);
 
   /**
    * @param target the base URL to send to, empty while there is none yet
@@ -97,8 +115,6 @@ public final class TrafficGenerator implements AutoCloseable {
       }
       rows.add(new Row(features, cells[label].trim()));
     }
-    // A fixed shuffle, so any stretch of traffic has every class in it, not the file's sorted blocks.
-    java.util.Collections.shuffle(rows, new java.util.Random(7));
     return List.copyOf(rows);
   }
 
@@ -113,7 +129,7 @@ public final class TrafficGenerator implements AutoCloseable {
       send();
     } catch (RuntimeException e) {
       // A failed tick must not end the schedule (an exception would cancel it).
-      failed.incrementAndGet();
+      fail("tick: " + e);
       org.slf4j.LoggerFactory.getLogger(TrafficGenerator.class).warn("traffic tick failed", e);
     }
   }
@@ -123,7 +139,10 @@ public final class TrafficGenerator implements AutoCloseable {
     if (base.isEmpty()) {
       return;
     }
-    Row row = rows.get((int) (next++ % rows.size()));
+    // Drawn at random, not cycled: a weighted round robin in front of the pods sends every n-th
+    // request to the canary, so cycling the rows would show it a fixed subset of them (15 of 150
+    // at 10%), whose classes differ from the stable version's share by construction.
+    Row row = rows.get(pick.nextInt(rows.size()));
     sent.incrementAndGet();
     ObjectNode body = JSON.createObjectNode();
     body.set("features", row.features());
@@ -131,7 +150,7 @@ public final class TrafficGenerator implements AutoCloseable {
       try {
         HttpResponse<String> response = http.send(post(base.get() + "/predict", body), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-          failed.incrementAndGet();
+          fail("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
           return null;
         }
         ok.incrementAndGet();
@@ -150,10 +169,21 @@ public final class TrafficGenerator implements AutoCloseable {
           }
         }
       } catch (IOException e) {
-        failed.incrementAndGet();
+        fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
       }
       return null;
     });
+  }
+
+  private void fail(String reason) {
+    failed.incrementAndGet();
+    String key = failures.size() < MAX_REASONS || failures.containsKey(reason) ? reason : "other";
+    failures.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.replaceAll("\\s+", " ").trim();
+    return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
   }
 
   private static HttpRequest post(String url, JsonNode body) {
@@ -185,7 +215,9 @@ public final class TrafficGenerator implements AutoCloseable {
     int total = recent.size();
     share.replaceAll((k, v) -> v / total);
     share.values().removeIf(v -> v == 0);
-    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), share);
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    failures.forEach((k, v) -> reasons.put(k, v.get()));
+    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), share, reasons);
   }
 
   @Override
