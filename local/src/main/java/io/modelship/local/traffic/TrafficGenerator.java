@@ -63,7 +63,17 @@ public final class TrafficGenerator implements AutoCloseable {
   private final double feedbackShare;
   private final java.util.function.Function<String, Optional<String>> feedbackTarget;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(senders).build();
+  static {
+    ClientConnections.keepIdleBriefly();
+  }
+
+  /**
+   * Generous: on a busy 2-core machine a JVM can stall for seconds, and a client that gives up
+   * then counts a request as lost that the system would have answered.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).executor(senders).build();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic").factory());
   private final AtomicLong sent = new AtomicLong();
@@ -187,7 +197,7 @@ public final class TrafficGenerator implements AutoCloseable {
   }
 
   private static HttpRequest post(String url, JsonNode body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+    return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
   }
