@@ -142,8 +142,9 @@ public final class ScenarioRunner {
 
   /** One line for the end of a run: how many of the clients' requests were lost, and why. */
   public static String requestSummary(TrafficGenerator.Stats s) {
-    return String.format(Locale.ROOT, "requests: %d sent, %d answered, %d failed%s; %d labels accepted", s.sent(),
-        s.ok(), s.failed(), s.failed() == 0 ? "" : " (" + s.failureSummary() + ")", s.feedback());
+    return String.format(Locale.ROOT, "requests: %d sent, %d answered, %d failed%s; labels: %d accepted, %d not",
+        s.sent(), s.ok(), s.failed(), s.failed() == 0 ? "" : " (" + s.failureSummary() + ")", s.feedback(),
+        s.feedbackRefused());
   }
 
   /** What the traffic generator's clients saw so far; empty before traffic started. */
@@ -183,9 +184,16 @@ public final class ScenarioRunner {
     long lastPrint = 0;
     while (System.nanoTime() < deadline) {
       JsonNode md = get();
-      entryPoint = entryPoint(md).orElse(null);
-      versionUrls = versionServices();
-      String frame = frame(md);
+      String frame;
+      try {
+        entryPoint = entryPoint(md).orElse(null);
+        versionUrls = versionServices();
+        frame = frame(md);
+      } catch (KubernetesClientException e) {
+        // A busy machine can make one API call time out; the next second's look is as good.
+        Thread.sleep(1000);
+        continue;
+      }
       if (live) {
         out.print("\u001b[H\u001b[2J");
         out.print(frame);
@@ -200,10 +208,22 @@ public final class ScenarioRunner {
           lastPrint = System.nanoTime();
         }
       }
-      Optional<Verdict> v = judge.test(md);
+      Optional<Verdict> v;
+      try {
+        v = judge.test(md);
+      } catch (KubernetesClientException e) {
+        Thread.sleep(1000);
+        continue;
+      }
       if (v.isPresent()) {
         if (!live) {
-          out.print(frame(get()));
+          String last;
+          try {
+            last = frame(get());
+          } catch (KubernetesClientException e) {
+            last = frame;
+          }
+          out.print(last);
         }
         return v;
       }

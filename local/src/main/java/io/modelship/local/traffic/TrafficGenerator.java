@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * Sends rows of a labelled CSV (header = feature names, one column the label) to {@code /predict}
- * at a steady rate, cycling through the rows, and posts the true label to {@code /feedback} with
+ * at a steady rate, drawing rows at random, and posts the true label to {@code /feedback} with
  * the answer's request_id for a share of them. Counts the answers per model version over the last
  * ten seconds, which is the traffic split clients actually saw.
  */
@@ -42,8 +42,8 @@ public final class TrafficGenerator implements AutoCloseable {
    * What the generator has seen: totals, the share of each version in the last ten seconds, and
    * how many requests failed for each reason (status code and body, or the connection error).
    */
-  public record Stats(long sent, long ok, long failed, long feedback, Map<String, Double> versionShare,
-      Map<String, Long> failures) {
+  public record Stats(long sent, long ok, long failed, long feedback, long feedbackRefused,
+      Map<String, Double> versionShare, Map<String, Long> failures) {
     /** "none", or each reason with its count, most frequent first. */
     public String failureSummary() {
       if (failures.isEmpty()) {
@@ -80,6 +80,7 @@ public final class TrafficGenerator implements AutoCloseable {
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong feedback = new AtomicLong();
+  private final AtomicLong feedbackRefused = new AtomicLong();
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final Map<String, Integer> versionIds = new LinkedHashMap<>();
   private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
@@ -173,9 +174,13 @@ public final class TrafficGenerator implements AutoCloseable {
           // as its own version's accuracy, so through the weighted route half of a bad canary's
           // labels would count against the stable version.
           String to = feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
-          HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            feedback.incrementAndGet();
+          // Not a client's request: a label that does not arrive (the version's Service went away
+          // with its rollback) is counted apart, never as a lost prediction.
+          try {
+            HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
+            (r.statusCode() == 200 ? feedback : feedbackRefused).incrementAndGet();
+          } catch (IOException e) {
+            feedbackRefused.incrementAndGet();
           }
         }
       } catch (IOException e) {
@@ -227,7 +232,7 @@ public final class TrafficGenerator implements AutoCloseable {
     share.values().removeIf(v -> v == 0);
     Map<String, Long> reasons = new LinkedHashMap<>();
     failures.forEach((k, v) -> reasons.put(k, v.get()));
-    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), share, reasons);
+    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), feedbackRefused.get(), share, reasons);
   }
 
   @Override

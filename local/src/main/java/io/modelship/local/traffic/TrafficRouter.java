@@ -256,6 +256,15 @@ public final class TrafficRouter implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // Never a connection closed without an answer: the client would not know what happened.
+        log.warn("{} {}: forwarding failed", endpoint.kind(), endpoint.name(), e);
+        try {
+          reply(ex, 502, ("{\"error\":\"router failed: " + e + "\"}").getBytes(StandardCharsets.UTF_8),
+              "application/json");
+        } catch (IOException | RuntimeException ignored) {
+          // the answer had started
+        }
       }
     }
 
