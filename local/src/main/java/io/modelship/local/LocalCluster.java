@@ -68,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start(Layout layout, int apiPort) throws IOException {
+    io.modelship.local.traffic.ClientConnections.keepIdleBriefly(); // before any HttpClient of this JVM
     for (Path jar : List.of(layout.operatorJar(), layout.runtimeJar())) {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");

@@ -82,6 +82,7 @@ public final class LocalMain implements Callable<Integer> {
     System.out.println();
     System.out.println((verdict.outcome() == Verdict.Outcome.SUCCEEDED ? "scenario " + chosen.cliName() + " ended as it should: "
         : "scenario " + chosen.cliName() + " did NOT end as it should: ") + verdict.message());
+    runner.trafficStats().ifPresent(s -> System.out.println(ScenarioRunner.requestSummary(s)));
     if (keepRunning) {
       printTour(cluster);
       new CountDownLatch(1).await();

@@ -11,13 +11,13 @@ public enum Scenario {
   CANARY("iris-canary.yaml", "2.0.0"),
   /** The new version behind iris-preview, switched once ready; ends Promoted. */
   BLUEGREEN("iris-bluegreen.yaml", "2.0.0"),
-  /** A canary of a model trained on shuffled labels; the analysis rolls it back. */
+  /** A canary of a model trained on mixed-up labels; the analysis rolls it back. */
   ROLLBACK("iris-canary.yaml", "2.1.0"),
   /** The default strategy: the new version next to the old, the old retired once all new pods are ready. */
   ROLLING("iris-rolling.yaml", "2.0.0");
 
   public static final String STABLE_VERSION = "1.0.0";
-  /** The version trained on shuffled labels: plainly worse predictions. */
+  /** The version trained with each class labelled as the next: plainly worse predictions. */
   public static final String BAD_VERSION = "2.1.0";
 
   private final String manifest;

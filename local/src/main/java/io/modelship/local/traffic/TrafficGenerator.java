@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * Sends rows of a labelled CSV (header = feature names, one column the label) to {@code /predict}
- * at a steady rate, cycling through the rows, and posts the true label to {@code /feedback} with
+ * at a steady rate, drawing rows at random, and posts the true label to {@code /feedback} with
  * the answer's request_id for a share of them. Counts the answers per model version over the last
  * ten seconds, which is the traffic split clients actually saw.
  */
@@ -38,8 +38,24 @@ public final class TrafficGenerator implements AutoCloseable {
 
   record Row(ObjectNode features, String label) {}
 
-  /** What the generator has seen: totals and the share of each version in the last ten seconds. */
-  public record Stats(long sent, long ok, long failed, long feedback, Map<String, Double> versionShare) {}
+  /**
+   * What the generator has seen: totals, the share of each version in the last ten seconds, and
+   * how many requests failed for each reason (status code and body, or the connection error).
+   */
+  public record Stats(long sent, long ok, long failed, long feedback, long feedbackRefused,
+      Map<String, Double> versionShare, Map<String, Long> failures) {
+    /** "none", or each reason with its count, most frequent first. */
+    public String failureSummary() {
+      if (failures.isEmpty()) {
+        return "none";
+      }
+      return failures.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> e.getValue() + "× " + e.getKey()).collect(java.util.stream.Collectors.joining("; "));
+    }
+  }
+
+  /** Distinct failure reasons kept; further ones are counted under one "other" entry. */
+  private static final int MAX_REASONS = 20;
 
   private final List<Row> rows;
   private final Supplier<Optional<String>> target;
@@ -47,16 +63,29 @@ public final class TrafficGenerator implements AutoCloseable {
   private final double feedbackShare;
   private final java.util.function.Function<String, Optional<String>> feedbackTarget;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(senders).build();
+  static {
+    ClientConnections.keepIdleBriefly();
+  }
+
+  /**
+   * Generous: on a busy 2-core machine a JVM can stall for seconds, and a client that gives up
+   * then counts a request as lost that the system would have answered.
+   */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).executor(senders).build();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic").factory());
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong feedback = new AtomicLong();
+  private final AtomicLong feedbackRefused = new AtomicLong();
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final Map<String, Integer> versionIds = new LinkedHashMap<>();
-  private long next;
+  private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Rows are drawn at random (seeded), so every version behind a weighted route sees the same mix. */
+  private final java.util.Random pick = new java.util.Random(7);
 
   /**
    * @param target the base URL to send to, empty while there is none yet
@@ -97,8 +126,6 @@ public final class TrafficGenerator implements AutoCloseable {
       }
       rows.add(new Row(features, cells[label].trim()));
     }
-    // A fixed shuffle, so any stretch of traffic has every class in it, not the file's sorted blocks.
-    java.util.Collections.shuffle(rows, new java.util.Random(7));
     return List.copyOf(rows);
   }
 
@@ -113,7 +140,7 @@ public final class TrafficGenerator implements AutoCloseable {
       send();
     } catch (RuntimeException e) {
       // A failed tick must not end the schedule (an exception would cancel it).
-      failed.incrementAndGet();
+      fail("tick: " + e);
       org.slf4j.LoggerFactory.getLogger(TrafficGenerator.class).warn("traffic tick failed", e);
     }
   }
@@ -123,7 +150,10 @@ public final class TrafficGenerator implements AutoCloseable {
     if (base.isEmpty()) {
       return;
     }
-    Row row = rows.get((int) (next++ % rows.size()));
+    // Drawn at random, not cycled: a weighted round robin in front of the pods sends every n-th
+    // request to the canary, so cycling the rows would show it a fixed subset of them (15 of 150
+    // at 10%), whose classes differ from the stable version's share by construction.
+    Row row = rows.get(pick.nextInt(rows.size()));
     sent.incrementAndGet();
     ObjectNode body = JSON.createObjectNode();
     body.set("features", row.features());
@@ -131,7 +161,7 @@ public final class TrafficGenerator implements AutoCloseable {
       try {
         HttpResponse<String> response = http.send(post(base.get() + "/predict", body), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-          failed.incrementAndGet();
+          fail("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
           return null;
         }
         ok.incrementAndGet();
@@ -144,20 +174,35 @@ public final class TrafficGenerator implements AutoCloseable {
           // as its own version's accuracy, so through the weighted route half of a bad canary's
           // labels would count against the stable version.
           String to = feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
-          HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            feedback.incrementAndGet();
+          // Not a client's request: a label that does not arrive (the version's Service went away
+          // with its rollback) is counted apart, never as a lost prediction.
+          try {
+            HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
+            (r.statusCode() == 200 ? feedback : feedbackRefused).incrementAndGet();
+          } catch (IOException e) {
+            feedbackRefused.incrementAndGet();
           }
         }
       } catch (IOException e) {
-        failed.incrementAndGet();
+        fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
       }
       return null;
     });
   }
 
+  private void fail(String reason) {
+    failed.incrementAndGet();
+    String key = failures.size() < MAX_REASONS || failures.containsKey(reason) ? reason : "other";
+    failures.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text.replaceAll("\\s+", " ").trim();
+    return oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine;
+  }
+
   private static HttpRequest post(String url, JsonNode body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+    return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
   }
@@ -185,7 +230,9 @@ public final class TrafficGenerator implements AutoCloseable {
     int total = recent.size();
     share.replaceAll((k, v) -> v / total);
     share.values().removeIf(v -> v == 0);
-    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), share);
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    failures.forEach((k, v) -> reasons.put(k, v.get()));
+    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), feedbackRefused.get(), share, reasons);
   }
 
   @Override

@@ -57,7 +57,12 @@ public final class TrafficRouter implements AutoCloseable {
 
   private final KubernetesClient client;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor)
+  static {
+    ClientConnections.keepIdleBriefly();
+  }
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).executor(executor)
       .build();
   private final ScheduledExecutorService refresh =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic-router").factory());
@@ -251,6 +256,15 @@ public final class TrafficRouter implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // Never a connection closed without an answer: the client would not know what happened.
+        log.warn("{} {}: forwarding failed", endpoint.kind(), endpoint.name(), e);
+        try {
+          reply(ex, 502, ("{\"error\":\"router failed: " + e + "\"}").getBytes(StandardCharsets.UTF_8),
+              "application/json");
+        } catch (IOException | RuntimeException ignored) {
+          // the answer had started
+        }
       }
     }
 

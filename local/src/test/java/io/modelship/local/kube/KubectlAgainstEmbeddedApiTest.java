@@ -172,4 +172,48 @@ class KubectlAgainstEmbeddedApiTest {
     assertThat(missing.exitCode()).isNotZero();
     assertThat(missing.out()).contains("NotFound", "\"nope\" not found");
   }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
+  void createBuiltInKindsFromFilesAndGenerators(Path binary) throws Exception {
+    Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
+    Path configMap = dir.resolve("settings.yaml");
+    Files.writeString(configMap, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: ml}
+        data: {mode: local}
+        """);
+    var created = kubectl.run("create", "-f", configMap.toString());
+    assertThat(created.exitCode()).as(created.out()).isZero();
+    assertThat(created.out()).contains("configmap/settings created");
+    assertThat(client.configMaps().inNamespace("ml").withName("settings").get().getData()).containsEntry("mode", "local");
+    var again = kubectl.run("create", "-f", configMap.toString());
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.out()).contains("AlreadyExists", "configmaps \"settings\" already exists");
+
+    // The generators use kubectl's typed clients, which send protobuf.
+    var deployment = kubectl.run("create", "deployment", "web", "-n", "ml", "--image=runtime:1", "--replicas=2");
+    assertThat(deployment.exitCode()).as(deployment.out()).isZero();
+    assertThat(deployment.out()).contains("deployment.apps/web created");
+    var web = client.apps().deployments().inNamespace("ml").withName("web").get();
+    assertThat(web.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(web.getSpec().getSelector().getMatchLabels()).containsEntry("app", "web");
+    assertThat(web.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("runtime:1");
+    assertThat(web.getSpec().getTemplate().getMetadata().getCreationTimestamp()).as("a zero time is left out").isNull();
+
+    assertThat(kubectl.run("create", "namespace", "other").out()).contains("namespace/other created");
+    assertThat(client.namespaces().withName("other").get()).isNotNull();
+    assertThat(kubectl.run("create", "secret", "generic", "token", "-n", "ml", "--from-literal=key=s3cret").out())
+        .contains("secret/token created");
+    assertThat(client.secrets().inNamespace("ml").withName("token").get().getData())
+        .containsEntry("key", java.util.Base64.getEncoder().encodeToString("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(kubectl.run("create", "service", "clusterip", "web", "-n", "ml", "--tcp=80:8080").out())
+        .contains("service/web created");
+    var port = client.services().inNamespace("ml").withName("web").get().getSpec().getPorts().getFirst();
+    assertThat(port.getPort()).isEqualTo(80);
+    assertThat(port.getTargetPort().getIntVal()).isEqualTo(8080);
+    assertThat(kubectl.run("get", "deploy,svc,cm,secret", "-n", "ml").out())
+        .contains("deployment.apps/web", "service/web", "configmap/settings", "secret/token");
+  }
 }

@@ -239,7 +239,22 @@ public final class CanaryPlanner implements RolloutPlanner {
           new VersionTarget(target, canaryPods, true),
           new VersionTarget(stable, in.autoscaled() ? stableObs().replicas() : split.stable(), false));
       return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, phase, true, message, reason,
-          traffic(), s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+          routable(traffic()), s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+    }
+
+    /**
+     * No route weight or header route to the new version before one of its pods is ready: a
+     * Gateway answers the share sent to a Service without endpoints with 503, so setting the step's
+     * weight first and waiting for the pods after loses that share of the clients' requests (as
+     * Argo Rollouts does, the pods come first). A mirror stays: its answers go to no client.
+     */
+    Traffic routable(Traffic traffic) {
+      VersionObservation canary = canaryObs();
+      if (traffic.canaryVersion() == null || (canary != null && canary.readyReplicas() > 0)) {
+        return traffic;
+      }
+      return new Traffic(traffic.serviceVersion(), traffic.previewVersion(), traffic.stableVersion(),
+          traffic.canaryVersion(), 0, traffic.mirrorPercent(), null);
     }
 
     /** Rolled back or aborted: everything to the stable version now, the new one scaled away. */

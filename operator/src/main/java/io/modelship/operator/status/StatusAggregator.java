@@ -100,7 +100,7 @@ public final class StatusAggregator {
               ready ? "True" : "False",
               ready ? "Serving" : "PodsNotReady",
               ready
-                  ? "Version " + servingVersion + " serves with " + status.getReadyReplicas() + " ready pods"
+                  ? "Version " + servingVersion + " serves with " + readyOf(o, servingVersion) + " ready pods"
                   : plan.message());
         }
       }
@@ -150,6 +150,19 @@ public final class StatusAggregator {
     summary.setStatus(DriftLevel.InsufficientData);
     summary.setSamples(0L);
     return summary;
+  }
+
+  /**
+   * Ready pods of one version: status.readyReplicas sums every version's, so right after a
+   * promotion it still counts the old version's pods (4 ready with 2 replicas).
+   */
+  static int readyOf(Observation o, String version) {
+    return o.deployments().stream()
+        .filter(d -> d.getMetadata() != null && d.getMetadata().getLabels() != null
+            && version.equals(d.getMetadata().getLabels().get(io.modelship.operator.dependent.ServingNames.LABEL_VERSION)))
+        .map(Deployment::getStatus)
+        .mapToInt(s -> count(s, false))
+        .sum();
   }
 
   /** During a handover the old version's ready pods keep the resource serving. */

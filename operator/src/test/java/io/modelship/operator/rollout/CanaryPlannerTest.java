@@ -304,4 +304,26 @@ class CanaryPlannerTest {
     assertThat(sim.status.getHandledTokens().getAbort()).as("the old abort stays spent").isEqualTo("a1");
     assertThat(sim.settle().phase()).isEqualTo(Phase.Paused);
   }
+
+  @Test
+  void theRouteSendsTheNewVersionNothingBeforeOneOfItsPodsIsReady() {
+    var sim = RolloutSim.canary(weight(10), pause(null));
+    var gateway = new io.modelship.api.v1alpha1.spec.GatewayApiRouting();
+    gateway.setHttpRoute("iris");
+    var routing = new io.modelship.api.v1alpha1.spec.TrafficRouting();
+    routing.setGatewayAPI(gateway);
+    sim.spec.getCanary().setTrafficRouting(routing);
+    sim.held.add("2.0.0");
+
+    var plan = sim.reconcile();
+    assertThat(plan.reason()).isEqualTo("WaitingForWeight");
+    assertThat(sim.status.getDesiredWeight()).isEqualTo(10);
+    assertThat(plan.traffic().canaryWeight()).as("a backend without ready pods gets no share of the requests").isZero();
+
+    sim.held.clear();
+    sim.reconcile(); // the simulated cluster starts the pod after this plan
+    plan = sim.reconcile();
+    assertThat(plan.traffic().canaryVersion()).isEqualTo("2.0.0");
+    assertThat(plan.traffic().canaryWeight()).as("its pod is ready: the step's weight goes on the route").isEqualTo(10);
+  }
 }
