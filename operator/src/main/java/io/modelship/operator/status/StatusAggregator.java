@@ -159,7 +159,7 @@ public final class StatusAggregator {
   static int readyOf(Observation o, String version) {
     return o.deployments().stream()
         .filter(d -> d.getMetadata() != null && d.getMetadata().getLabels() != null
-            && version.equals(d.getMetadata().getLabels().get(io.modelship.operator.dependent.ServingNames.LABEL_VERSION)))
+            && version.equals(d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .map(Deployment::getStatus)
         .mapToInt(s -> count(s, false))
         .sum();
