@@ -48,6 +48,7 @@ public final class ReportAggregation {
     Double p50 = null;
     Double p99 = null;
     Double baseline = null;
+    ErrorAggregate regressionError = ErrorAggregate.NONE;
     var loadErrors = new LinkedHashSet<String>();
     for (var entry : entries) {
       RuntimeReportSpec r = entry.getValue();
@@ -69,6 +70,8 @@ public final class ReportAggregation {
       if (baseline == null) {
         baseline = r.getAccuracyBaseline();
       }
+      regressionError = regressionError.plus(r.getErrorFeedbackCount(), r.getAbsoluteErrorSum(),
+          r.getSquaredErrorSum(), r.getErrorBaselineMae(), r.getErrorBaselineRmse());
     }
     Optional<DriftReport> drift = Optional.empty();
     Optional<String> problem = Optional.empty();
@@ -86,7 +89,7 @@ public final class ReportAggregation {
     }
     return new VersionAggregate(
         version, entries.size(), loaded, ready, List.copyOf(loadErrors), requests, errors, p50, p99,
-        baseline, labelled, correct, drift, problem, predictions);
+        baseline, labelled, correct, drift, problem, predictions, regressionError);
   }
 
   /**
