@@ -1,7 +1,5 @@
 package io.modelship.format.onnx;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +16,8 @@ import java.util.Map;
  */
 final class OnnxProto {
 
-    /** One attribute of a node; lists are empty when absent. */
-    record Attribute(String name, List<Long> ints, List<Float> floats, List<String> strings, boolean tensor) {}
+    /** One attribute of a node; arrays are empty when absent (primitive: forests have ~10^5 nodes). */
+    record Attribute(String name, long[] ints, float[] floats, List<String> strings, boolean tensor) {}
 
     record Node(String opType, String domain, List<String> inputs, List<String> outputs,
             Map<String, Attribute> attributes) {}
@@ -29,7 +27,7 @@ final class OnnxProto {
     private OnnxProto() {}
 
     static Graph graph(byte[] model) {
-        Reader r = new Reader(ByteBuffer.wrap(model));
+        Reader r = new Reader(model, 0, model.length);
         Graph graph = null;
         while (r.more()) {
             int tag = r.tag();
@@ -104,8 +102,8 @@ final class OnnxProto {
 
     private static Attribute attribute(Reader r) {
         String name = "";
-        List<Long> ints = new ArrayList<>();
-        List<Float> floats = new ArrayList<>();
+        Longs ints = new Longs();
+        Floats floats = new Floats();
         List<String> strings = new ArrayList<>();
         boolean tensor = false;
         while (r.more()) {
@@ -144,19 +142,58 @@ final class OnnxProto {
                 default -> r.skip(tag);
             }
         }
-        return new Attribute(name, ints, floats, strings, tensor);
+        return new Attribute(name, ints.toArray(), floats.toArray(), strings, tensor);
     }
 
-    /** Protobuf's wire format over a little-endian buffer. */
-    private static final class Reader {
-        private final ByteBuffer buffer;
+    private static final class Longs {
+        private long[] values = new long[8];
+        private int size;
 
-        Reader(ByteBuffer buffer) {
-            this.buffer = buffer.order(ByteOrder.LITTLE_ENDIAN);
+        void add(long v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+
+    private static final class Floats {
+        private float[] values = new float[8];
+        private int size;
+
+        void add(float v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+
+    /**
+     * Protobuf's wire format over a byte array (plain array reads: the model is parsed once, at
+     * startup, mostly in the interpreter, where every call counts).
+     */
+    private static final class Reader {
+        private final byte[] bytes;
+        private int position;
+        private final int end;
+
+        Reader(byte[] bytes, int from, int end) {
+            this.bytes = bytes;
+            this.position = from;
+            this.end = end;
         }
 
         boolean more() {
-            return buffer.hasRemaining();
+            return position < end;
         }
 
         int tag() {
@@ -170,7 +207,10 @@ final class OnnxProto {
         long varint() {
             long value = 0;
             for (int shift = 0; shift < 64; shift += 7) {
-                byte b = buffer.get();
+                if (position >= end) {
+                    throw new IllegalArgumentException("protobuf varint past the end");
+                }
+                byte b = bytes[position++];
                 value |= (long) (b & 0x7f) << shift;
                 if (b >= 0) {
                     return value;
@@ -180,42 +220,52 @@ final class OnnxProto {
         }
 
         float fixed32() {
-            return buffer.getFloat();
+            if (position + 4 > end) {
+                throw new IllegalArgumentException("protobuf fixed32 past the end");
+            }
+            int bits = (bytes[position] & 0xff) | (bytes[position + 1] & 0xff) << 8 | (bytes[position + 2] & 0xff) << 16
+                    | (bytes[position + 3] & 0xff) << 24;
+            position += 4;
+            return Float.intBitsToFloat(bits);
         }
 
         Reader message() {
             int length = length();
-            ByteBuffer slice = buffer.slice(buffer.position(), length);
-            buffer.position(buffer.position() + length);
-            return new Reader(slice);
+            Reader inner = new Reader(bytes, position, position + length);
+            position += length;
+            return inner;
         }
 
         String string() {
             int length = length();
-            byte[] bytes = new byte[length];
-            buffer.get(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
+            String value = new String(bytes, position, length, StandardCharsets.UTF_8);
+            position += length;
+            return value;
         }
 
         private int length() {
             long length = varint();
-            if (length < 0 || length > buffer.remaining()) {
+            if (length < 0 || length > end - position) {
                 throw new IllegalArgumentException("protobuf length " + length + " past the end");
             }
             return (int) length;
         }
 
         void skip(int tag) {
-            switch (tag & 7) {
-                case 0 -> varint();
-                case 1 -> buffer.position(buffer.position() + 8);
-                case 2 -> {
-                    int length = length();
-                    buffer.position(buffer.position() + length);
+            int skip = switch (tag & 7) {
+                case 0 -> {
+                    varint();
+                    yield 0;
                 }
-                case 5 -> buffer.position(buffer.position() + 4);
+                case 1 -> 8;
+                case 2 -> length();
+                case 5 -> 4;
                 default -> throw new IllegalArgumentException("unsupported protobuf wire type " + (tag & 7));
+            };
+            if (skip > end - position) {
+                throw new IllegalArgumentException("protobuf field past the end");
             }
+            position += skip;
         }
     }
 }

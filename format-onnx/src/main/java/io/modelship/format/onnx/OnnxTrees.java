@@ -6,11 +6,9 @@ import io.modelship.runtime.format.Predictions;
 import io.modelship.runtime.format.Task;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An ONNX graph that is a single {@code ai.onnx.ml} {@code TreeEnsembleClassifier} or
@@ -111,11 +109,15 @@ final class OnnxTrees {
             throw new Unsupported("the ensemble's outputs " + node.outputs() + " are not the graph's label and"
                     + " probability tensor");
         }
-        if (!floats(a, "base_values").stream().allMatch(v -> v == 0f)) {
-            throw new Unsupported("base_values are set");
+        for (float v : floats(a, "base_values")) {
+            if (v != 0f) {
+                throw new Unsupported("base_values are set");
+            }
         }
         List<String> classLabels = new ArrayList<>(strings(a, "classlabels_strings"));
-        ints(a, "classlabels_int64s").forEach(v -> classLabels.add(Long.toString(v)));
+        for (long v : ints(a, "classlabels_int64s")) {
+            classLabels.add(Long.toString(v));
+        }
         int c = classLabels.size();
         if (c != spec.labels().size() || c < 2) {
             throw new Unsupported(c + " class labels for " + spec.labels().size() + " package labels");
@@ -127,42 +129,52 @@ final class OnnxTrees {
                 throw new Unsupported("class label '" + classLabels.get(j) + "' is not a package label");
             }
         }
-        List<Long> treeIds = ints(a, "class_treeids");
-        List<Long> nodeIds = ints(a, "class_nodeids");
-        List<Long> classIds = ints(a, "class_ids");
-        List<Float> weights = floats(a, "class_weights");
-        sameSize("class_", treeIds, nodeIds, classIds, weights);
-        boolean binary = c == 2 && classIds.stream().allMatch(id -> id == 0);
-        if (binary && !weights.stream().allMatch(w -> w >= 0f)) {
-            throw new Unsupported("a binary ensemble with negative class weights");
+        long[] treeIds = ints(a, "class_treeids");
+        long[] nodeIds = ints(a, "class_nodeids");
+        long[] classIds = ints(a, "class_ids");
+        float[] weights = floats(a, "class_weights");
+        sameSize("class_", treeIds.length, nodeIds.length, classIds.length, weights.length);
+        boolean binary = c == 2;
+        for (int i = 0; i < classIds.length; i++) {
+            binary &= classIds[i] == 0;
+            if (classIds[i] < 0 || classIds[i] >= c) {
+                throw new Unsupported("class ids outside 0.." + (c - 1));
+            }
         }
-        if (!binary && classIds.stream().anyMatch(id -> id < 0 || id >= c)) {
-            throw new Unsupported("class ids outside 0.." + (c - 1));
-        }
-        if (!binary && c == 2) {
+        if (binary) {
+            for (float w : weights) {
+                if (w < 0f) {
+                    throw new Unsupported("a binary ensemble with negative class weights");
+                }
+            }
+        } else if (c == 2) {
             throw new Unsupported("a two-class ensemble scoring both classes (ONNX Runtime's label rule differs)");
         }
         int width = binary ? 1 : c;
-        Map<Long, Map<Long, double[]>> leaves = new HashMap<>();
-        Map<Long, Map<Long, Set<Long>>> scored = new HashMap<>();
-        for (int i = 0; i < treeIds.size(); i++) {
-            double[] v = leaves.computeIfAbsent(treeIds.get(i), k -> new HashMap<>())
-                    .computeIfAbsent(nodeIds.get(i), k -> new double[width]);
-            int k = binary ? 0 : classIds.get(i).intValue();
-            v[k] += weights.get(i);
-            scored.computeIfAbsent(treeIds.get(i), t -> new HashMap<>())
-                    .computeIfAbsent(nodeIds.get(i), n -> new HashSet<>()).add(classIds.get(i));
+        Nodes nodes = new Nodes(a, signature.features());
+        double[] leafValues = new double[nodes.size() * width];
+        boolean[] scored = new boolean[nodes.size() * width];
+        for (int i = 0; i < treeIds.length; i++) {
+            int at = nodes.position(treeIds[i], nodeIds[i]);
+            int k = binary ? 0 : (int) classIds[i];
+            leafValues[at * width + k] += weights[i];
+            if (!binary && scored[at * width + k]) {
+                throw new Unsupported("tree " + treeIds[i] + " leaf " + nodeIds[i] + " scores class " + k + " twice");
+            }
+            scored[at * width + k] = true;
         }
         if (!binary) {
-            for (Map<Long, Set<Long>> tree : scored.values()) {
-                for (Set<Long> ids : tree.values()) {
-                    if (ids.size() != c) {
-                        throw new Unsupported("a leaf scores " + ids.size() + " of " + c + " classes");
+            for (int at = 0; at < nodes.size(); at++) {
+                if (nodes.leaf(at)) {
+                    for (int k = 0; k < width; k++) {
+                        if (!scored[at * width + k]) {
+                            throw new Unsupported("a leaf does not score class " + k + " of " + c);
+                        }
                     }
                 }
             }
         }
-        FlatForest forest = forest(a, leaves, width, signature.features(), true);
+        FlatForest forest = nodes.forest(leafValues, width);
         return new OnnxTrees(forest, Task.CLASSIFICATION, c, binary, labelOfClass, 1, 0);
     }
 
@@ -171,7 +183,8 @@ final class OnnxTrees {
         if (!node.outputs().equals(List.of(signature.valueOutput()))) {
             throw new Unsupported("the ensemble's outputs " + node.outputs() + " are not the graph's output");
         }
-        long targets = ints(a, "n_targets").isEmpty() ? 1 : ints(a, "n_targets").getFirst();
+        long[] targetCount = ints(a, "n_targets");
+        long targets = targetCount.length == 0 ? 1 : targetCount[0];
         if (targets != 1) {
             throw new Unsupported(targets + " targets");
         }
@@ -179,103 +192,158 @@ final class OnnxTrees {
         if (!aggregate.equals("SUM") && !aggregate.equals("AVERAGE")) {
             throw new Unsupported("aggregate_function " + aggregate + " (SUM and AVERAGE are compiled)");
         }
-        List<Float> baseValues = floats(a, "base_values");
-        if (baseValues.size() > 1) {
-            throw new Unsupported(baseValues.size() + " base_values for one target");
+        float[] baseValues = floats(a, "base_values");
+        if (baseValues.length > 1) {
+            throw new Unsupported(baseValues.length + " base_values for one target");
         }
-        List<Long> treeIds = ints(a, "target_treeids");
-        List<Long> nodeIds = ints(a, "target_nodeids");
-        List<Long> targetIds = ints(a, "target_ids");
-        List<Float> weights = floats(a, "target_weights");
-        sameSize("target_", treeIds, nodeIds, targetIds, weights);
-        if (targetIds.stream().anyMatch(id -> id != 0)) {
-            throw new Unsupported("target ids other than 0");
+        long[] treeIds = ints(a, "target_treeids");
+        long[] nodeIds = ints(a, "target_nodeids");
+        long[] targetIds = ints(a, "target_ids");
+        float[] weights = floats(a, "target_weights");
+        sameSize("target_", treeIds.length, nodeIds.length, targetIds.length, weights.length);
+        Nodes nodes = new Nodes(a, signature.features());
+        double[] leafValues = new double[nodes.size()];
+        for (int i = 0; i < treeIds.length; i++) {
+            if (targetIds[i] != 0) {
+                throw new Unsupported("target ids other than 0");
+            }
+            leafValues[nodes.position(treeIds[i], nodeIds[i])] += weights[i];
         }
-        Map<Long, Map<Long, double[]>> leaves = new HashMap<>();
-        for (int i = 0; i < treeIds.size(); i++) {
-            leaves.computeIfAbsent(treeIds.get(i), k -> new HashMap<>())
-                    .computeIfAbsent(nodeIds.get(i), k -> new double[1])[0] += weights.get(i);
-        }
-        FlatForest forest = forest(a, leaves, 1, signature.features(), false);
+        FlatForest forest = nodes.forest(leafValues, 1);
         double divisor = aggregate.equals("AVERAGE") ? forest.trees() : 1;
-        double base = baseValues.isEmpty() ? 0 : baseValues.getFirst();
+        double base = baseValues.length == 0 ? 0 : baseValues[0];
         return new OnnxTrees(forest, Task.REGRESSION, 0, false, null, divisor, base);
     }
 
-    /** The trees of {@code nodes_*}, in order of their first node, each laid out in pre-order. */
-    private static FlatForest forest(Map<String, OnnxProto.Attribute> a, Map<Long, Map<Long, double[]>> leaves,
-            int width, int features, boolean everyLeafScored) throws Unsupported {
-        List<Long> treeIds = ints(a, "nodes_treeids");
-        List<Long> nodeIds = ints(a, "nodes_nodeids");
-        List<Long> featureIds = ints(a, "nodes_featureids");
-        List<String> modes = strings(a, "nodes_modes");
-        List<Float> values = floats(a, "nodes_values");
-        List<Long> trueIds = ints(a, "nodes_truenodeids");
-        List<Long> falseIds = ints(a, "nodes_falsenodeids");
-        sameSize("nodes_", treeIds, nodeIds, featureIds, modes, values, trueIds, falseIds);
-        if (treeIds.isEmpty()) {
-            throw new Unsupported("no nodes");
-        }
-        Map<Long, Map<Long, Integer>> byTree = new LinkedHashMap<>();
-        for (int i = 0; i < treeIds.size(); i++) {
-            if (byTree.computeIfAbsent(treeIds.get(i), k -> new HashMap<>()).put(nodeIds.get(i), i) != null) {
-                throw new Unsupported("tree " + treeIds.get(i) + " repeats node " + nodeIds.get(i));
+    /**
+     * The {@code nodes_*} attributes with every (tree id, node id) resolved to its position. Exporters
+     * write each tree's node ids 0..k-1 in order, so a position is the tree's first position plus
+     * the node id; anything else goes through a map.
+     */
+    private static final class Nodes {
+        private final long[] treeIds;
+        private final long[] nodeIds;
+        private final long[] featureIds;
+        private final List<String> modes;
+        private final float[] values;
+        private final long[] trueIds;
+        private final long[] falseIds;
+        private final int features;
+        /** Tree id to its first position, in order of appearance. */
+        private final Map<Long, Integer> treeStart = new LinkedHashMap<>();
+        private final Map<Long, Integer> treeSize = new HashMap<>();
+        /** (tree, node) to position, only when some tree's ids are not 0..k-1 in order. */
+        private Map<Long, Map<Long, Integer>> byId;
+
+        Nodes(Map<String, OnnxProto.Attribute> a, int features) throws Unsupported {
+            treeIds = ints(a, "nodes_treeids");
+            nodeIds = ints(a, "nodes_nodeids");
+            featureIds = ints(a, "nodes_featureids");
+            modes = strings(a, "nodes_modes");
+            values = floats(a, "nodes_values");
+            trueIds = ints(a, "nodes_truenodeids");
+            falseIds = ints(a, "nodes_falsenodeids");
+            this.features = features;
+            sameSize("nodes_", treeIds.length, nodeIds.length, featureIds.length, modes.size(), values.length,
+                    trueIds.length, falseIds.length);
+            if (treeIds.length == 0) {
+                throw new Unsupported("no nodes");
             }
-        }
-        FlatForest.Builder builder = new FlatForest.Builder(width);
-        for (Map.Entry<Long, Map<Long, Integer>> tree : byTree.entrySet()) {
-            Set<Long> children = new HashSet<>();
-            for (int i : tree.getValue().values()) {
-                if (!modes.get(i).equals("LEAF")) {
-                    children.add(trueIds.get(i));
-                    children.add(falseIds.get(i));
+            boolean ordered = true;
+            for (int i = 0; i < treeIds.length; i++) {
+                Integer start = treeStart.putIfAbsent(treeIds[i], i);
+                int first = start == null ? i : start;
+                ordered &= nodeIds[i] == i - first && (i == 0 || treeIds[i] == treeIds[i - 1] || start == null);
+                treeSize.merge(treeIds[i], 1, Integer::sum);
+            }
+            if (!ordered) {
+                byId = new HashMap<>();
+                for (int i = 0; i < treeIds.length; i++) {
+                    if (byId.computeIfAbsent(treeIds[i], k -> new HashMap<>()).put(nodeIds[i], i) != null) {
+                        throw new Unsupported("tree " + treeIds[i] + " repeats node " + nodeIds[i]);
+                    }
                 }
             }
-            List<Long> roots = tree.getValue().keySet().stream().filter(id -> !children.contains(id)).toList();
-            if (roots.size() != 1) {
-                throw new Unsupported("tree " + tree.getKey() + " has " + roots.size() + " roots");
-            }
-            Map<Long, double[]> treeLeaves = leaves.getOrDefault(tree.getKey(), Map.of());
-            var walk = new Walk(builder, tree.getKey(), tree.getValue(), treeLeaves, featureIds, modes, values, trueIds,
-                    falseIds, features, everyLeafScored, width);
-            builder.tree(walk.add(roots.getFirst(), 0), 1.0);
         }
-        return builder.build();
-    }
 
-    /** Adds one tree's nodes in pre-order, turning every branch mode into {@code x <= t}. */
-    private record Walk(FlatForest.Builder builder, long tree, Map<Long, Integer> index, Map<Long, double[]> leaves,
-            List<Long> featureIds, List<String> modes, List<Float> values, List<Long> trueIds, List<Long> falseIds,
-            int features, boolean everyLeafScored, int width) {
+        int size() {
+            return treeIds.length;
+        }
+
+        boolean leaf(int at) {
+            return modes.get(at).equals("LEAF");
+        }
+
+        int position(long tree, long node) throws Unsupported {
+            Integer at = null;
+            if (byId != null) {
+                Map<Long, Integer> ids = byId.get(tree);
+                at = ids == null ? null : ids.get(node);
+            } else {
+                Integer start = treeStart.get(tree);
+                if (start != null && node >= 0 && node < treeSize.get(tree)) {
+                    at = start + (int) node;
+                }
+            }
+            if (at == null) {
+                throw new Unsupported("tree " + tree + " refers to a missing node " + node);
+            }
+            return at;
+        }
+
+        /** The trees in order of their first node, each laid out in pre-order. */
+        FlatForest forest(double[] leafValues, int width) throws Unsupported {
+            boolean[] child = new boolean[size()];
+            int[] truePos = new int[size()];
+            int[] falsePos = new int[size()];
+            for (int i = 0; i < size(); i++) {
+                if (!leaf(i)) {
+                    truePos[i] = position(treeIds[i], trueIds[i]);
+                    falsePos[i] = position(treeIds[i], falseIds[i]);
+                    child[truePos[i]] = true;
+                    child[falsePos[i]] = true;
+                }
+            }
+            Map<Long, Integer> roots = new LinkedHashMap<>();
+            for (Long tree : treeStart.keySet()) {
+                roots.put(tree, -1);
+            }
+            for (int i = 0; i < size(); i++) {
+                if (!child[i] && roots.put(treeIds[i], i) != -1) {
+                    throw new Unsupported("tree " + treeIds[i] + " has more than one root");
+                }
+            }
+            FlatForest.Builder builder = new FlatForest.Builder(width);
+            double[] leaf = new double[width];
+            for (Map.Entry<Long, Integer> root : roots.entrySet()) {
+                if (root.getValue() < 0) {
+                    throw new Unsupported("tree " + root.getKey() + " has no root");
+                }
+                builder.tree(add(builder, root.getValue(), 0, truePos, falsePos, leafValues, leaf), 1.0);
+            }
+            return builder.build();
+        }
 
         private static final int MAX_DEPTH = 512;
 
-        int add(long id, int depth) throws Unsupported {
-            Integer i = index.get(id);
-            if (i == null) {
-                throw new Unsupported("tree " + tree + " refers to a missing node " + id);
-            }
+        /** Adds the subtree at position {@code at} in pre-order, turning every branch mode into {@code x <= t}. */
+        private int add(FlatForest.Builder builder, int at, int depth, int[] truePos, int[] falsePos,
+                double[] leafValues, double[] leaf) throws Unsupported {
             if (depth > MAX_DEPTH) {
-                throw new Unsupported("tree " + tree + " is deeper than " + MAX_DEPTH + " (or has a cycle)");
+                throw new Unsupported("tree " + treeIds[at] + " is deeper than " + MAX_DEPTH + " (or has a cycle)");
             }
-            String mode = modes.get(i);
+            String mode = modes.get(at);
             if (mode.equals("LEAF")) {
-                double[] v = leaves.get(id);
-                if (v == null) {
-                    if (everyLeafScored && width > 1) {
-                        throw new Unsupported("tree " + tree + " leaf " + id + " has no class scores");
-                    }
-                    v = new double[width];
-                }
-                return builder.leaf(v);
+                System.arraycopy(leafValues, at * leaf.length, leaf, 0, leaf.length);
+                return builder.leaf(leaf);
             }
-            long feature = featureIds.get(i);
+            long feature = featureIds[at];
             if (feature < 0 || feature >= features) {
-                throw new Unsupported("tree " + tree + " splits on feature " + feature + " of " + features);
+                throw new Unsupported("tree " + treeIds[at] + " splits on feature " + feature + " of " + features);
             }
-            float t = values.get(i);
+            float t = values[at];
             if (Float.isNaN(t)) {
-                throw new Unsupported("tree " + tree + " has a NaN threshold");
+                throw new Unsupported("tree " + treeIds[at] + " has a NaN threshold");
             }
             boolean trueGoesLeft;
             float leq;
@@ -299,12 +367,12 @@ final class OnnxTrees {
                 default -> throw new Unsupported("branch mode " + mode);
             }
             int node = builder.branch((int) feature, leq);
-            long left = trueGoesLeft ? trueIds.get(i) : falseIds.get(i);
-            long right = trueGoesLeft ? falseIds.get(i) : trueIds.get(i);
-            if (add(left, depth + 1) != node + 1) {
+            int left = trueGoesLeft ? truePos[at] : falsePos[at];
+            int right = trueGoesLeft ? falsePos[at] : truePos[at];
+            if (add(builder, left, depth + 1, truePos, falsePos, leafValues, leaf) != node + 1) {
                 throw new IllegalStateException("left child not laid out next to its parent");
             }
-            builder.right(node, add(right, depth + 1));
+            builder.right(node, add(builder, right, depth + 1, truePos, falsePos, leafValues, leaf));
             return node;
         }
     }
@@ -389,45 +457,45 @@ final class OnnxTrees {
     }
 
     private static float[][] splits(Map<String, OnnxProto.Attribute> a, int features) {
-        List<List<Float>> byFeature = new ArrayList<>();
-        for (int j = 0; j < features; j++) {
-            byFeature.add(new ArrayList<>());
-        }
         List<String> modes = strings(a, "nodes_modes");
-        List<Long> featureIds = ints(a, "nodes_featureids");
-        List<Float> values = floats(a, "nodes_values");
+        long[] featureIds = ints(a, "nodes_featureids");
+        float[] values = floats(a, "nodes_values");
+        int[] count = new int[features];
         for (int i = 0; i < modes.size(); i++) {
-            if (!modes.get(i).equals("LEAF")) {
-                byFeature.get(featureIds.get(i).intValue()).add(values.get(i));
+            if (!modes.get(i).equals("LEAF") && featureIds[i] >= 0 && featureIds[i] < features) {
+                count[(int) featureIds[i]]++;
             }
         }
         float[][] out = new float[features][];
         for (int j = 0; j < features; j++) {
-            List<Float> t = byFeature.get(j);
-            out[j] = new float[t.size()];
-            for (int k = 0; k < t.size(); k++) {
-                out[j][k] = t.get(k);
+            out[j] = new float[count[j]];
+            count[j] = 0;
+        }
+        for (int i = 0; i < modes.size(); i++) {
+            if (!modes.get(i).equals("LEAF") && featureIds[i] >= 0 && featureIds[i] < features) {
+                int j = (int) featureIds[i];
+                out[j][count[j]++] = values[i];
             }
         }
         return out;
     }
 
-    private static void sameSize(String prefix, List<?>... lists) throws Unsupported {
-        for (List<?> list : lists) {
-            if (list.size() != lists[0].size()) {
+    private static void sameSize(String prefix, int... lengths) throws Unsupported {
+        for (int length : lengths) {
+            if (length != lengths[0]) {
                 throw new Unsupported("the " + prefix + "* attributes have different lengths");
             }
         }
     }
 
-    private static List<Long> ints(Map<String, OnnxProto.Attribute> a, String name) {
+    private static long[] ints(Map<String, OnnxProto.Attribute> a, String name) {
         OnnxProto.Attribute attribute = a.get(name);
-        return attribute == null ? List.of() : attribute.ints();
+        return attribute == null ? new long[0] : attribute.ints();
     }
 
-    private static List<Float> floats(Map<String, OnnxProto.Attribute> a, String name) {
+    private static float[] floats(Map<String, OnnxProto.Attribute> a, String name) {
         OnnxProto.Attribute attribute = a.get(name);
-        return attribute == null ? List.of() : attribute.floats();
+        return attribute == null ? new float[0] : attribute.floats();
     }
 
     private static List<String> strings(Map<String, OnnxProto.Attribute> a, String name) {
