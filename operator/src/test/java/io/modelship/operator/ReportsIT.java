@@ -167,4 +167,66 @@ class ReportsIT {
     }
     harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 400).equals(m.getStatus().getDrift().getSamples()));
   }
+
+  @Test
+  void aRegressorsErrorFromAllPodsIsInTheStatusWithItsBaseline() {
+    String ns = "regression";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(3);
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(md).create();
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 3);
+    String pod = ServingNames.versionChildName("iris", "1.0.0") + "-pod-";
+    int minSamples = DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES;
+
+    // 3 pods x 40 feedbacks: below minSamples, so figures but no verdict. |error| 2, 3, 4 per pod.
+    for (int i = 0; i < 3; i++) {
+      Reports.write(harness.client(), ns, "iris", pod + i, regression(40, 40 * (2.0 + i), 40 * (2.0 + i) * (2.0 + i)));
+    }
+    var status = harness.awaitStatus(ns, "iris", m -> m.getStatus().getRegressionError() != null
+        && m.getStatus().getRegressionError().getSamples() == 120).getStatus();
+    var error = status.getRegressionError();
+    assertThat(error.getMae()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(error.getRmse()).isCloseTo(Math.sqrt((4.0 + 9 + 16) / 3), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(error.getBaselineMae()).isEqualTo(3.0);
+    assertThat(error.getBaselineRmse()).isEqualTo(3.5);
+    assertThat(error.getChange()).isEqualTo(0.0);
+    assertThat(error.getMinSamples()).isEqualTo(minSamples);
+    assertThat(error.getStatus()).isEqualTo(DriftLevel.InsufficientData);
+    assertThat(status.getAccuracy()).as("a regressor has no accuracy").isNull();
+
+    // Cumulative counts grow: pod 2 now has 200 feedbacks at |error| 6, the MAE doubles: Alert and Drifted.
+    Reports.write(harness.client(), ns, "iris", pod + 2, regression(200, 200 * 6.0, 200 * 36.0));
+    status = harness.awaitStatus(ns, "iris", m -> m.getStatus().getRegressionError() != null
+        && m.getStatus().getRegressionError().getSamples() == 280).getStatus();
+    error = status.getRegressionError();
+    double mae = (40 * 2.0 + 40 * 3.0 + 200 * 6.0) / 280;
+    assertThat(error.getMae()).isCloseTo(mae, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(error.getChange()).isCloseTo((mae - 3.0) / 3.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(error.getStatus()).isEqualTo(DriftLevel.Alert);
+    assertThat(status.getConditions()).anySatisfy(cond -> {
+      assertThat(cond.getType()).isEqualTo("Drifted");
+      assertThat(cond.getStatus()).isEqualTo("True");
+      assertThat(cond.getReason()).isEqualTo("ErrorChange");
+      assertThat(cond.getMessage()).contains("Live MAE 5").contains("away from the training MAE 3");
+    });
+  }
+
+  /** A regressor's report: drift counts as for any model, no accuracy, cumulative error sums. */
+  private static io.modelship.api.v1alpha1.report.RuntimeReportSpec regression(long count, double absolute,
+      double squared) {
+    var report = Reports.report("1.0.0", 100, 0, 1, 2, 3, Instant.now());
+    report.setAccuracyBaseline(null);
+    report.setAccuracyLabelled(null);
+    report.setAccuracyCorrect(null);
+    report.setFeedbackCount(null);
+    report.setFeedbackCorrect(null);
+    report.setErrorBaselineMae(3.0);
+    report.setErrorBaselineRmse(3.5);
+    report.setErrorFeedbackCount(count);
+    report.setAbsoluteErrorSum(absolute);
+    report.setSquaredErrorSum(squared);
+    return report;
+  }
 }

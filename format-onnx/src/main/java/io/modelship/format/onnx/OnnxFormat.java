@@ -7,12 +7,22 @@ import io.modelship.runtime.format.LoadedModel;
 import io.modelship.runtime.format.ModelFormat;
 import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.format.ModelSpec;
+import io.modelship.runtime.format.Predictions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code onnx} format: {@code model.onnx} run with ONNX Runtime — the export path of
  * scikit-learn, XGBoost, LightGBM and PyTorch models. What it serves is checked at load
  * ({@link OnnxSignature}); anything else is refused naming what was found.
+ *
+ * <p>A graph that is a lone tree ensemble ({@code TreeEnsembleClassifier}/{@code Regressor}, what
+ * scikit-learn's forests export to) is compiled into Java arrays ({@link OnnxTrees}) and served
+ * without ONNX Runtime once it agrees with ONNX Runtime on rows probing its splits; otherwise, or
+ * with {@value #COMPILE_TREES_ENV}{@code =0}, ONNX Runtime serves it and the log says why.
  *
  * <p>Threads: requests run on a single-threaded session ({@code intra_op} 1, {@code inter_op} 1,
  * sequential execution, no spinning): Jetty's request threads already run one request per core, so
@@ -24,6 +34,13 @@ public final class OnnxFormat implements ModelFormat {
 
     public static final String NAME = "onnx";
     public static final String ARTIFACT_FILE = "model.onnx";
+    /** {@code 0} serves tree ensembles with ONNX Runtime even where they compile. */
+    public static final String COMPILE_TREES_ENV = "ONNX_COMPILE_TREES";
+    /** Rows the compiled trees are checked on against ONNX Runtime at load. */
+    static final int PROBE_ROWS = 512;
+    /** How closely the compiled trees must agree with ONNX Runtime. */
+    static final double TOLERANCE = 1e-5;
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxFormat.class);
     /** Intra-op threads of the batch session (default: available processors; 1: no batch session). */
     public static final String INTRA_OP_THREADS_ENV = "ONNX_INTRA_OP_THREADS";
 
@@ -45,9 +62,17 @@ public final class OnnxFormat implements ModelFormat {
         OrtSession batchSession = null;
         try {
             OnnxSignature signature = OnnxSignature.of(session, spec);
-            batchSession = batchThreads > 1 ? session(env, artifact, batchThreads) : null;
-            OnnxModel model = new OnnxModel(env, session, batchSession, signature, spec);
+            OnnxModel model = new OnnxModel(env, session, signature, spec);
             model.checkLabels();
+            String reason = compile(model, artifact, signature, spec);
+            if (reason == null) {
+                LOG.info("{}: {}", artifact.getFileName(), model.describe());
+                return model;
+            }
+            model.servedByOnnxRuntimeBecause(reason);
+            LOG.info("{}: {}", artifact.getFileName(), model.describe());
+            batchSession = batchThreads > 1 ? session(env, artifact, batchThreads) : null;
+            model.useBatchSession(batchSession);
             return model;
         } catch (RuntimeException e) {
             closeQuietly(session);
@@ -56,6 +81,68 @@ public final class OnnxFormat implements ModelFormat {
             }
             throw e;
         }
+    }
+
+    /**
+     * Compiles a lone tree ensemble ({@link OnnxTrees}) and keeps it only when it agrees with ONNX
+     * Runtime on {@value #PROBE_ROWS} rows that probe its splits. Returns null when the compiled
+     * trees serve, else why ONNX Runtime does.
+     */
+    private static String compile(OnnxModel model, Path artifact, OnnxSignature signature, ModelSpec spec) {
+        if ("0".equals(System.getenv(COMPILE_TREES_ENV))) {
+            return COMPILE_TREES_ENV + "=0";
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(artifact);
+        } catch (IOException e) {
+            return "cannot read " + artifact.getFileName() + ": " + e.getMessage();
+        }
+        long start = System.nanoTime();
+        OnnxTrees.Compiled compiled = OnnxTrees.compile(bytes, signature, spec);
+        if (compiled.trees() == null) {
+            return compiled.reason();
+        }
+        long compiledAt = System.nanoTime();
+        double[][] probe = compiled.trees().probeRows(PROBE_ROWS, 20261202L);
+        String disagreement = disagreement(model.predictWithOnnxRuntime(probe), compiled.trees().predict(probe));
+        if (disagreement != null) {
+            return "it disagrees with ONNX Runtime: " + disagreement;
+        }
+        LOG.info("{}: compiled in {} ms, checked against ONNX Runtime on {} rows in {} ms", artifact.getFileName(),
+                (compiledAt - start) / 1_000_000, PROBE_ROWS, (System.nanoTime() - compiledAt) / 1_000_000);
+        model.useCompiled(compiled.trees());
+        return null;
+    }
+
+    /**
+     * Where two answers to the same rows differ by more than {@value #TOLERANCE} (relative to the
+     * reference for values above 1), or null when they agree: labels exactly, probabilities and
+     * values to the tolerance.
+     */
+    static String disagreement(Predictions reference, Predictions compiled) {
+        for (int r = 0; r < reference.size(); r++) {
+            if (reference.values() != null) {
+                double e = reference.values()[r];
+                double a = compiled.values()[r];
+                if (!(Math.abs(a - e) <= TOLERANCE * Math.max(1, Math.abs(e)))) {
+                    return "row " + r + ": value " + a + " against " + e;
+                }
+                continue;
+            }
+            if (reference.classIndex()[r] != compiled.classIndex()[r]) {
+                return "row " + r + ": label index " + compiled.classIndex()[r] + " against "
+                        + reference.classIndex()[r];
+            }
+            double[] e = reference.probabilities()[r];
+            double[] a = compiled.probabilities()[r];
+            for (int k = 0; k < e.length; k++) {
+                if (!(Math.abs(a[k] - e[k]) <= TOLERANCE)) {
+                    return "row " + r + ": probability " + k + " " + a[k] + " against " + e[k];
+                }
+            }
+        }
+        return null;
     }
 
     private static OrtSession session(OrtEnvironment env, Path artifact, int intraOpThreads) {

@@ -37,7 +37,12 @@ final class OnnxModel implements LoadedModel {
     static final int BATCH_ROWS = 64;
 
     private final OrtSession session;
-    private final OrtSession batchSession;
+    /** Set at load, before the model is handed out: the batch session, or null. */
+    private OrtSession batchSession;
+    /** Set at load when the graph compiled and agreed with ONNX Runtime: serves every request. */
+    private OnnxTrees trees;
+    /** Why the model is served by ONNX Runtime rather than compiled, for {@link #describe}. */
+    private String servedBy = "ONNX Runtime";
     private final OnnxSignature signature;
     private final List<String> labels;
     private final Set<String> outputs;
@@ -46,11 +51,9 @@ final class OnnxModel implements LoadedModel {
     /** ZipMap key of each label, in label order. */
     private final Object[] zipMapKeys;
 
-    OnnxModel(OrtEnvironment env, OrtSession session, OrtSession batchSession, OnnxSignature signature,
-            ModelSpec spec) {
+    OnnxModel(OrtEnvironment env, OrtSession session, OnnxSignature signature, ModelSpec spec) {
         this.env = env;
         this.session = session;
-        this.batchSession = batchSession;
         this.signature = signature;
         this.labels = spec.labels();
         this.outputs = signature.valueOutput() != null ? Set.of(signature.valueOutput())
@@ -80,7 +83,29 @@ final class OnnxModel implements LoadedModel {
 
     @Override
     public String describe() {
-        return "ONNX " + signature.summary();
+        return "ONNX " + signature.summary() + ", served by " + servedBy;
+    }
+
+    void useBatchSession(OrtSession batch) {
+        this.batchSession = batch;
+    }
+
+    void useCompiled(OnnxTrees compiled) {
+        this.trees = compiled;
+        this.servedBy = "the compiled tree ensemble (" + compiled + ")";
+    }
+
+    void servedByOnnxRuntimeBecause(String reason) {
+        this.servedBy = "ONNX Runtime (not compiled: " + reason + ")";
+    }
+
+    boolean compiled() {
+        return trees != null;
+    }
+
+    /** ONNX Runtime's answer, whichever path serves requests: the reference the compiled path is checked against. */
+    Predictions predictWithOnnxRuntime(double[][] rows) {
+        return run(session, rows);
     }
 
     /**
@@ -122,7 +147,13 @@ final class OnnxModel implements LoadedModel {
 
     @Override
     public Predictions predict(double[][] rows) {
-        OrtSession runner = batchSession != null && rows.length >= BATCH_ROWS ? batchSession : session;
+        if (trees != null) {
+            return trees.predict(rows);
+        }
+        return run(batchSession != null && rows.length >= BATCH_ROWS ? batchSession : session, rows);
+    }
+
+    private Predictions run(OrtSession runner, double[][] rows) {
         try (OnnxTensor input = tensor(rows);
                 OrtSession.Result result = runner.run(Map.of(signature.input(), input), outputs)) {
             if (signature.valueOutput() != null) {

@@ -1,6 +1,7 @@
 package io.modelship.format.smile;
 
 import io.modelship.runtime.cli.ContributedCommand;
+import io.modelship.runtime.cli.WarmupPackages;
 import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
 import io.modelship.runtime.training.LabeledTable;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
@@ -24,7 +26,8 @@ import picocli.CommandLine.Command;
  * {@code warmup}: runs what a serving pod runs — load a package, answer every endpoint, good and
  * bad requests — once, on loopback. The build runs it under {@code -XX:AOTCacheOutput} so the JVM
  * records an AOT cache ({@code serving-runtime.aot}) that makes {@code serve} start faster; it
- * doubles as a smoke test of the packaged jar.
+ * doubles as a smoke test of the packaged jar. Format modules add their own sample packages
+ * ({@link WarmupPackages}), served and exercised the same way.
  */
 @Command(name = "warmup", hidden = true, mixinStandardHelpOptions = true,
         description = "Exercise training, loading and every endpoint once (used by the build to record an AOT cache).")
@@ -41,19 +44,15 @@ public final class WarmupCommand implements ContributedCommand {
             Path pkg = dir.resolve("warmup-1.0.0.tar.gz");
             SmileFormat.writePackage(new Trainer().train(new Trainer.Request(LabeledTable.read(csv, "label", null),
                     null, "warmup", "1.0.0", Algorithm.RANDOM_FOREST, 100, 10, 1)), pkg);
-            Map<String, String> env = new HashMap<>();
-            env.put("MODEL_URI", pkg.toString());
-            env.put("HOST", "127.0.0.1");
-            env.put("PORT", "0");
-            env.put("MODEL_WORK_DIR", dir.resolve("work").toString());
-            ServingApp app = new ServingApp(ServeConfig.fromEnvironment(env).validate()).startReady();
-            try {
-                int failures = exercise("http://127.0.0.1:" + app.port());
-                System.out.println("warmup: exercised the runtime, " + failures + " unexpected answers");
-                return failures == 0 ? 0 : 1;
-            } finally {
-                app.close();
+            int failures = serveAndExercise(new WarmupPackages.Sample(pkg, "warmup", FEATURES, "1"), dir, 300);
+            // Other formats' samples (ONNX: a compiled forest and an ONNX Runtime graph), so they start from the cache too.
+            for (WarmupPackages contributed : ServiceLoader.load(WarmupPackages.class)) {
+                for (WarmupPackages.Sample sample : contributed.write(Files.createDirectories(dir.resolve("samples")))) {
+                    failures += serveAndExercise(sample, dir, 100);
+                }
             }
+            System.out.println("warmup: exercised the runtime, " + failures + " unexpected answers");
+            return failures == 0 ? 0 : 1;
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -61,32 +60,51 @@ public final class WarmupCommand implements ContributedCommand {
         }
     }
 
-    private static int exercise(String base) throws IOException, InterruptedException {
+    private static int serveAndExercise(WarmupPackages.Sample sample, Path dir, int rounds) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("MODEL_URI", sample.pkg().toString());
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", "0");
+        env.put("MODEL_WORK_DIR", dir.resolve("work-" + sample.name()).toString());
+        ServingApp app = new ServingApp(ServeConfig.fromEnvironment(env).validate()).startReady();
+        try {
+            int failures = exercise("http://127.0.0.1:" + app.port(), sample, rounds);
+            System.out.println("warmup: " + sample.name() + ", " + failures + " unexpected answers");
+            return failures;
+        } finally {
+            app.close();
+        }
+    }
+
+    private static int exercise(String base, WarmupPackages.Sample sample, int rounds)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         Random random = new Random(1);
+        int features = sample.features();
+        String name = sample.name();
         int failures = 0;
-        for (int i = 0; i < 300; i++) {
-            String row = row(random);
+        for (int i = 0; i < rounds; i++) {
+            String row = row(random, features);
             String predicted = send(http, base + "/predict", "{\"features\": " + row + "}", 200);
             failures += predicted == null ? 1 : 0;
             if (i % 10 == 0) {
                 StringBuilder batch = new StringBuilder("{\"instances\": [").append(row);
                 for (int r = 1; r < 50; r++) {
-                    batch.append(',').append(row(random));
+                    batch.append(',').append(row(random, features));
                 }
                 failures += send(http, base + "/predict_batch", batch.append("]}").toString(), 200) == null ? 1 : 0;
-                failures += send(http, base + "/v1/models/warmup:predict", "{\"instances\": [" + row + "]}", 200)
+                failures += send(http, base + "/v1/models/" + name + ":predict", "{\"instances\": [" + row + "]}", 200)
                         == null ? 1 : 0;
-                failures += send(http, base + "/v2/models/warmup/infer", "{\"inputs\": [{\"name\": \"input-0\","
-                        + " \"shape\": [1, " + FEATURES + "], \"datatype\": \"FP64\", \"data\": " + row + "}]}", 200)
+                failures += send(http, base + "/v2/models/" + name + "/infer", "{\"inputs\": [{\"name\": \"input-0\","
+                        + " \"shape\": [1, " + features + "], \"datatype\": \"FP64\", \"data\": " + row + "}]}", 200)
                         == null ? 1 : 0;
                 String id = predicted == null ? "none" : predicted.replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
-                failures += send(http, base + "/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"1\"}", 200)
+                failures += send(http, base + "/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"" + sample.label() + "\"}", 200)
                         == null ? 1 : 0;
                 failures += send(http, base + "/predict", "{\"features\": [1, 2", 400) == null ? 1 : 0;
                 failures += send(http, base + "/predict", "{\"features\": [1, 2]}", 400) == null ? 1 : 0;
                 for (String path : new String[] {"/health", "/ready", "/model_info", "/drift", "/metrics", "/",
-                        "/v2/models/warmup", "/v2/health/ready"}) {
+                        "/v2/models/" + name, "/v2/health/ready"}) {
                     failures += send(http, base + path, null, 200) == null ? 1 : 0;
                 }
             }
@@ -94,9 +112,9 @@ public final class WarmupCommand implements ContributedCommand {
         return failures;
     }
 
-    private static String row(Random random) {
+    private static String row(Random random, int features) {
         StringBuilder b = new StringBuilder("[");
-        for (int j = 0; j < FEATURES; j++) {
+        for (int j = 0; j < features; j++) {
             b.append(j > 0 ? "," : "").append(String.format(Locale.ROOT, "%.3f", random.nextGaussian() * 2));
         }
         return b.append(']').toString();

@@ -16,12 +16,30 @@ import java.util.TreeMap;
  *
  * @param features bin counts per feature, in {@link #names} order; empty when no bins are known
  * @param predictions prediction bin counts; empty array when none
+ * @param regression a regressor's scored feedback and error sums
  */
 public record Counts(long requests, long errors, long labelled, long correct, long[] latency, List<String> names,
-    List<long[]> features, long[] predictions) {
+    List<long[]> features, long[] predictions, ErrorSums regression) {
 
   public static final Counts ZERO = new Counts(0, 0, 0, 0, new long[LatencyBuckets.COUNT], List.of(), List.of(),
-      new long[0]);
+      new long[0], ErrorSums.ZERO);
+
+  /**
+   * A regressor's feedback with a true value, and the sums of its absolute and squared errors:
+   * additive over pods and time, where MAE and RMSE are not.
+   */
+  public record ErrorSums(long count, double absolute, double squared) {
+    static final ErrorSums ZERO = new ErrorSums(0, 0, 0);
+
+    ErrorSums plus(ErrorSums o) {
+      return new ErrorSums(count + o.count, absolute + o.absolute, squared + o.squared);
+    }
+
+    ErrorSums minus(ErrorSums o) {
+      return new ErrorSums(Math.max(0, count - o.count), Math.max(0, absolute - o.absolute),
+          Math.max(0, squared - o.squared));
+    }
+  }
 
   public Counts {
     latency = latency.clone();
@@ -42,7 +60,9 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     });
     long[] predictions = r.getPrediction() == null ? new long[0] : longs(r.getPrediction().getCounts());
     return new Counts(orZero(r.getRequestCount()), orZero(r.getErrorCount()), orZero(r.getFeedbackCount()),
-        orZero(r.getFeedbackCorrect()), LatencyBuckets.expanded(r.getLatencyCounts()), names, features, predictions);
+        orZero(r.getFeedbackCorrect()), LatencyBuckets.expanded(r.getLatencyCounts()), names, features, predictions,
+        new ErrorSums(orZero(r.getErrorFeedbackCount()), orZero(r.getAbsoluteErrorSum()),
+            orZero(r.getSquaredErrorSum())));
   }
 
   /** Rows the feature and prediction bins count (the prediction bins' total). */
@@ -77,7 +97,8 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
    */
   boolean restartedSince(Counts before) {
     if (requests < before.requests || errors < before.errors || labelled < before.labelled
-        || correct < before.correct || (before.hasBins() && !sameShape(before))) {
+        || correct < before.correct || regression.count < before.regression.count
+        || (before.hasBins() && !sameShape(before))) {
       return true;
     }
     for (int i = 0; i < latency.length; i++) {
@@ -107,7 +128,8 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     }
     long[] preds = before.hasBins() ? minus(predictions, before.predictions) : predictions;
     return new Counts(requests - before.requests, errors - before.errors, labelled - before.labelled,
-        correct - before.correct, minus(latency, before.latency), names, feats, preds);
+        correct - before.correct, minus(latency, before.latency), names, feats, preds,
+        regression.minus(before.regression));
   }
 
   /** This plus {@code other}; bins of a different shape than this one's are left out. */
@@ -127,21 +149,23 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
       preds = plus(predictions, other.predictions);
     }
     return new Counts(requests + other.requests, errors + other.errors, labelled + other.labelled,
-        correct + other.correct, plus(latency, other.latency), n, feats, preds);
+        correct + other.correct, plus(latency, other.latency), n, feats, preds, regression.plus(other.regression));
   }
 
   /** This minus an earlier value of the same monotonic totals; bins only when both have them alike. */
   public Counts minus(Counts earlier) {
     if (!earlier.hasBins() || !sameShape(earlier)) {
       return new Counts(requests - earlier.requests, errors - earlier.errors, labelled - earlier.labelled,
-          correct - earlier.correct, minus(latency, earlier.latency), names, features, predictions);
+          correct - earlier.correct, minus(latency, earlier.latency), names, features, predictions,
+          regression.minus(earlier.regression));
     }
     var feats = new ArrayList<long[]>();
     for (int f = 0; f < features.size(); f++) {
       feats.add(minus(features.get(f), earlier.features.get(f)));
     }
     return new Counts(requests - earlier.requests, errors - earlier.errors, labelled - earlier.labelled,
-        correct - earlier.correct, minus(latency, earlier.latency), names, feats, minus(predictions, earlier.predictions));
+        correct - earlier.correct, minus(latency, earlier.latency), names, feats, minus(predictions, earlier.predictions),
+        regression.minus(earlier.regression));
   }
 
   private static long[] plus(long[] a, long[] b) {
@@ -168,11 +192,16 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     return value == null ? 0 : value;
   }
 
+  private static double orZero(Double value) {
+    return value == null ? 0 : value;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Counts c && requests == c.requests && errors == c.errors && labelled == c.labelled
         && correct == c.correct && Arrays.equals(latency, c.latency) && names.equals(c.names)
-        && Arrays.deepEquals(features.toArray(), c.features.toArray()) && Arrays.equals(predictions, c.predictions);
+        && Arrays.deepEquals(features.toArray(), c.features.toArray()) && Arrays.equals(predictions, c.predictions)
+        && regression.equals(c.regression);
   }
 
   @Override

@@ -42,8 +42,9 @@ public final class ReportAggregation {
    * from the history: drift over the shortest trailing span holding {@code driftRows} rows per
    * reporting pod (the drift window size: as much traffic as the pods' own windows hold together),
    * accuracy over the shortest one holding {@code accuracyLabels} labelled feedbacks per pod (the
-   * runtime's accuracy window, at least minSamples); when the history holds fewer, everything the
-   * pods counted since they started.
+   * runtime's accuracy window, at least minSamples), a regressor's error over the shortest one
+   * holding as many scored feedbacks; when the history holds fewer, everything the pods counted
+   * since they started.
    */
   public static Map<String, VersionAggregate> byVersion(Map<String, RuntimeReportSpec> reports,
       DriftThresholds thresholds, ReportHistory history, long driftRows, long accuracyLabels) {
@@ -52,6 +53,11 @@ public final class ReportAggregation {
       long pods = Math.max(1, a.pods());
       var drifted = history.trailing(version, c -> c.rows() >= driftRows * pods).map(ReportHistory.Span::counts);
       var labelled = history.trailing(version, c -> c.labelled() >= accuracyLabels * pods).map(ReportHistory.Span::counts);
+      var scored = history.trailing(version, c -> c.regression().count() >= accuracyLabels * pods)
+          .map(span -> span.counts().regression());
+      ErrorAggregate regressionError = a.regressionError().count() == 0 ? a.regressionError()
+          : scored.map(e -> new ErrorAggregate(e.count(), e.absolute(), e.squared(), a.regressionError().baselineMae(),
+              a.regressionError().baselineRmse())).orElse(a.regressionError());
       Optional<DriftReport> drift = drifted.flatMap(c -> history.drift(version, c, thresholds)).or(a::drift);
       Optional<String> problem = a.driftProblem().or(() -> history.problem(version));
       Optional<Histogram> predictions = drifted.filter(c -> c.rows() > 0).map(c -> Histogram.of(c.predictions()))
@@ -59,7 +65,8 @@ public final class ReportAggregation {
       result.put(version, new VersionAggregate(a.version(), a.pods(), a.loadedPods(), a.readyPods(), a.loadErrors(),
           a.requests(), a.errors(), a.latencyP50Ms(), a.latencyP99Ms(), a.accuracyBaseline(),
           labelled.map(Counts::labelled).orElse(a.accuracyLabelled()),
-          labelled.map(Counts::correct).orElse(a.accuracyCorrect()), drift, problem, predictions));
+          labelled.map(Counts::correct).orElse(a.accuracyCorrect()), drift, problem, predictions,
+          regressionError));
     });
     return result;
   }
@@ -75,6 +82,7 @@ public final class ReportAggregation {
     Double p50 = null;
     Double p99 = null;
     Double baseline = null;
+    ErrorAggregate regressionError = ErrorAggregate.NONE;
     var loadErrors = new LinkedHashSet<String>();
     for (var entry : entries) {
       RuntimeReportSpec r = entry.getValue();
@@ -96,6 +104,8 @@ public final class ReportAggregation {
       if (baseline == null) {
         baseline = r.getAccuracyBaseline();
       }
+      regressionError = regressionError.plus(r.getErrorFeedbackCount(), r.getAbsoluteErrorSum(),
+          r.getSquaredErrorSum(), r.getErrorBaselineMae(), r.getErrorBaselineRmse());
     }
     Optional<DriftReport> drift = Optional.empty();
     Optional<String> problem = Optional.empty();
@@ -113,7 +123,7 @@ public final class ReportAggregation {
     }
     return new VersionAggregate(
         version, entries.size(), loaded, ready, List.copyOf(loadErrors), requests, errors, p50, p99,
-        baseline, labelled, correct, drift, problem, predictions);
+        baseline, labelled, correct, drift, problem, predictions, regressionError);
   }
 
   /**

@@ -129,6 +129,15 @@ public final class ReportValidation {
     if (latencyCounts.stream().anyMatch(c -> c == null || c < 0)) {
       return Optional.of("latencyCounts holds a negative or missing count");
     }
+    if (orZero(spec.getErrorFeedbackCount()) < 0) {
+      return Optional.of("negative count");
+    }
+    for (Double sum : new Double[] {spec.getAbsoluteErrorSum(), spec.getSquaredErrorSum(),
+        spec.getErrorBaselineMae(), spec.getErrorBaselineRmse()}) {
+      if (sum != null && (!Double.isFinite(sum) || sum < 0)) {
+        return Optional.of("regression error " + sum + " is not a finite non-negative number");
+      }
+    }
     for (Double latency : new Double[] {spec.getLatencyP50Ms(), spec.getLatencyP99Ms()}) {
       if (latency != null && (!Double.isFinite(latency) || latency < 0)) {
         return Optional.of("latency " + latency + " is not a finite non-negative number");

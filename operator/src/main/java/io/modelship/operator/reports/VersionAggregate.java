@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param drift drift of the merged histograms, when every pod reported comparable ones
  * @param driftProblem why the histograms could not be merged or scored, if they could not
  * @param predictions predicted classes over the span the drift covers, merged
+ * @param regressionError a regressor's error sums over pods ({@link ErrorAggregate#NONE} for a classifier)
  */
 public record VersionAggregate(
     String version,
@@ -40,10 +41,12 @@ public record VersionAggregate(
     long accuracyCorrect,
     Optional<DriftReport> drift,
     Optional<String> driftProblem,
-    Optional<Histogram> predictions) {
+    Optional<Histogram> predictions,
+    ErrorAggregate regressionError) {
 
   public VersionAggregate {
     loadErrors = List.copyOf(loadErrors);
+    regressionError = regressionError == null ? ErrorAggregate.NONE : regressionError;
   }
 
   public Optional<Double> accuracy() {

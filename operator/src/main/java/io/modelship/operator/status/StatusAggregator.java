@@ -6,6 +6,7 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.AccuracySummary;
 import io.modelship.api.v1alpha1.status.DriftLevel;
 import io.modelship.api.v1alpha1.status.DriftSummary;
+import io.modelship.api.v1alpha1.status.ErrorSummary;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
@@ -17,6 +18,7 @@ import io.modelship.drift.DriftThresholds;
 import io.modelship.drift.FeatureDrift;
 import io.modelship.operator.dependent.EffectiveMonitoring;
 import io.modelship.operator.dependent.ServingNames;
+import io.modelship.operator.reports.ErrorAggregate;
 import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.RolloutPlan;
 import java.util.ArrayList;
@@ -110,7 +112,8 @@ public final class StatusAggregator {
     DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring()))
         .orElseGet(() -> noDrift(o.monitoring()));
     AccuracySummary accuracy = servingReports.flatMap(r -> accuracy(r, o.monitoring())).orElse(null);
-    drifted(conditions, drift, accuracy, servingReports);
+    ErrorSummary regressionError = servingReports.flatMap(r -> regressionError(r, o.monitoring())).orElse(null);
+    drifted(conditions, drift, accuracy, regressionError, servingReports);
     unverified(md).ifPresent(message ->
         conditions.set(Conditions.UNVERIFIED_MODEL, "True", "PlainHttpWithoutSha256", message));
 
@@ -118,6 +121,7 @@ public final class StatusAggregator {
     status.setConditions(conditions.build());
     status.setDrift(drift);
     status.setAccuracy(accuracy);
+    status.setRegressionError(regressionError);
     return status;
   }
 
@@ -205,7 +209,8 @@ public final class StatusAggregator {
   }
 
   private static void drifted(
-      Conditions conditions, DriftSummary drift, AccuracySummary accuracy, Optional<VersionAggregate> reports) {
+      Conditions conditions, DriftSummary drift, AccuracySummary accuracy, ErrorSummary regressionError,
+      Optional<VersionAggregate> reports) {
     boolean noDriftData = drift == null || drift.getSamples() == null || drift.getSamples() == 0;
     if (drift != null && drift.getStatus() == DriftLevel.Alert) {
       conditions.set(Conditions.DRIFTED, "True", "DriftAlert", driftMessage(drift));
@@ -214,6 +219,11 @@ public final class StatusAggregator {
           Conditions.DRIFTED, "True", "AccuracyDrop",
           String.format("Live accuracy %.4f is %.4f away from the training accuracy %.4f",
               accuracy.getCurrent(), Math.abs(accuracy.getDrop()), accuracy.getBaseline()));
+    } else if (regressionError != null && regressionError.getStatus() == DriftLevel.Alert) {
+      conditions.set(
+          Conditions.DRIFTED, "True", "ErrorChange",
+          String.format("Live MAE %.6g is %.1f%% away from the training MAE %.6g", regressionError.getMae(),
+              100 * Math.abs(regressionError.getChange()), regressionError.getBaselineMae()));
     } else if (!noDriftData && drift.getStatus() == DriftLevel.InsufficientData) {
       conditions.set(Conditions.DRIFTED, "Unknown", "InsufficientData", insufficientMessage(drift, accuracy));
     } else if (!noDriftData) {
@@ -289,6 +299,36 @@ public final class StatusAggregator {
     }
     summary.setMinSamples(monitoring.accuracyMinSamples());
     if (reports.accuracyLabelled() < monitoring.accuracyMinSamples()) {
+      summary.setStatus(DriftLevel.InsufficientData);
+    }
+    return Optional.of(summary);
+  }
+
+  /**
+   * A regressor's MAE and RMSE over every pod's feedback, against the package's; the runtime's rule
+   * made version-wide: |MAE - E0| / E0 > maxDrop alerts, below minSamples feedbacks it is
+   * InsufficientData. Empty before any feedback.
+   */
+  static Optional<ErrorSummary> regressionError(VersionAggregate reports, EffectiveMonitoring monitoring) {
+    ErrorAggregate errors = reports.regressionError();
+    if (errors.mae().isEmpty()) {
+      return Optional.empty();
+    }
+    double mae = errors.mae().get();
+    var summary = new ErrorSummary();
+    summary.setMae(round(mae));
+    summary.setRmse(round(errors.rmse().get()));
+    summary.setSamples(errors.count());
+    summary.setBaselineMae(errors.baselineMae());
+    summary.setBaselineRmse(errors.baselineRmse());
+    summary.setStatus(DriftLevel.Normal);
+    if (errors.baselineMae() != null && errors.baselineMae() > 0) {
+      double change = (mae - errors.baselineMae()) / errors.baselineMae();
+      summary.setChange(round(change));
+      summary.setStatus(Math.abs(change) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+    }
+    summary.setMinSamples(monitoring.accuracyMinSamples());
+    if (errors.count() < monitoring.accuracyMinSamples()) {
       summary.setStatus(DriftLevel.InsufficientData);
     }
     return Optional.of(summary);

@@ -83,6 +83,29 @@ class ReportHistoryTest {
   }
 
   @Test
+  void aRegressorsErrorSumsAreDifferencedLikeTheCounters() {
+    var first = pod(100, 0, 10, 10, 10, "s1");
+    first.setErrorFeedbackCount(100L);
+    first.setAbsoluteErrorSum(200.0);
+    first.setSquaredErrorSum(400.0);
+    pods.put("a", first);
+    observe(0);
+    var later = pod(200, 0, 20, 20, 20, "s1");
+    later.setErrorFeedbackCount(150L);
+    later.setAbsoluteErrorSum(350.0);
+    later.setSquaredErrorSum(1000.0);
+    pods.put("a", later);
+    observe(30);
+    var recent = history.trailing("1.0.0", c -> c.regression().count() >= 50).orElseThrow();
+    assertThat(recent.from()).isEqualTo(T0);
+    assertThat(recent.counts().regression()).as("the last 50 feedbacks: MAE 3, not the lifetime's 2.33")
+        .isEqualTo(new Counts.ErrorSums(50, 150.0, 600.0));
+    var all = history.trailing("1.0.0", c -> c.regression().count() >= 1000).orElseThrow();
+    assertThat(all.from()).as("more than the history holds: since the pod started").isNull();
+    assertThat(all.counts().regression()).isEqualTo(new Counts.ErrorSums(150, 350.0, 1000.0));
+  }
+
+  @Test
   void wrappedFeatureCountsAddTheirWrappedDifference() {
     long m = RuntimeReportSpec.FEATURE_COUNT_MODULUS;
     pods.put("a", pod(1000, 0, m - 10, 0, 0, "s1"));

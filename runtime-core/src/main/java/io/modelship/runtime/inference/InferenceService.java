@@ -13,6 +13,7 @@ import io.modelship.runtime.monitoring.AccuracyTracker;
 import io.modelship.runtime.monitoring.DriftMonitor;
 import io.modelship.runtime.monitoring.DriftWindow;
 import io.modelship.runtime.monitoring.ErrorSnapshot;
+import io.modelship.runtime.monitoring.ErrorTotals;
 import io.modelship.runtime.monitoring.ErrorTracker;
 import io.modelship.runtime.monitoring.FeedbackResult;
 import io.modelship.runtime.monitoring.ValueFeedback;
@@ -296,6 +297,11 @@ public final class InferenceService implements AutoCloseable {
 
     public ErrorSnapshot errors() {
         return errors == null ? null : errors.snapshot();
+    }
+
+    /** A regressor's error summed since start, or null without monitoring or for a classifier. */
+    public ErrorTotals errorTotals() {
+        return errors == null ? null : errors.totals();
     }
 
     public AccuracySnapshot accuracy() {

@@ -27,6 +27,8 @@ public final class ErrorTracker {
     private double absoluteSum;
     private double squaredSum;
     private long totalFeedback;
+    private double totalAbsolute;
+    private double totalSquared;
     private long unknownFeedback;
     private long duplicateFeedback;
 
@@ -141,6 +143,15 @@ public final class ErrorTracker {
                 maxChange, alert, total, unknown, duplicates, status, minSamples);
     }
 
+    /** The error summed over every feedback since start, for the pod's report. */
+    public ErrorTotals totals() {
+        synchronized (lock) {
+            return new ErrorTotals(totalFeedback, totalAbsolute, totalSquared,
+                    Double.isFinite(baselineMae) ? baselineMae : null,
+                    Double.isFinite(baselineRmse) ? baselineRmse : null);
+        }
+    }
+
     private void add(double error) {
         double abs = Math.abs(error);
         if (windowCount == windowSize) {
@@ -154,6 +165,8 @@ public final class ErrorTracker {
         absoluteSum += abs;
         squaredSum += abs * abs;
         totalFeedback++;
+        totalAbsolute += abs;
+        totalSquared += abs * abs;
         next = next + 1 == windowSize ? 0 : next + 1;
     }
 }

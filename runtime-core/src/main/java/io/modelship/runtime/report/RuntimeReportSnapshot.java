@@ -10,6 +10,7 @@ import io.modelship.runtime.inference.ModelRuntime;
 import io.modelship.runtime.monitoring.AccuracySnapshot;
 import io.modelship.runtime.monitoring.DriftMonitor;
 import io.modelship.runtime.monitoring.DriftWindow;
+import io.modelship.runtime.monitoring.ErrorTotals;
 import io.modelship.runtime.monitoring.LatencyWindow;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,6 +60,14 @@ public final class RuntimeReportSnapshot {
                     : Math.round(accuracy.accuracy() * accuracy.windowCount()));
             report.setFeedbackCount(accuracy.totalFeedback());
             report.setFeedbackCorrect(accuracy.totalCorrect());
+        }
+        ErrorTotals errors = service.errorTotals();
+        if (errors != null) {
+            report.setErrorBaselineMae(errors.baselineMae());
+            report.setErrorBaselineRmse(errors.baselineRmse());
+            report.setErrorFeedbackCount(errors.count());
+            report.setAbsoluteErrorSum(errors.absoluteErrorSum());
+            report.setSquaredErrorSum(errors.squaredErrorSum());
         }
         DriftMonitor drift = service.driftMonitor();
         if (drift != null) {

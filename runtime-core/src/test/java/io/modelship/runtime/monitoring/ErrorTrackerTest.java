@@ -85,4 +85,24 @@ class ErrorTrackerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ErrorTracker(1.0, 1.0, 0.25, 10, 10, 11))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minSamples");
     }
+
+    @Test
+    void totalsSumEveryFeedbackSinceStartBeyondTheWindowForThePodsReport() {
+        ErrorTracker tracker = new ErrorTracker(2.0, 2.5, 0.25, 100, 2, 1);
+        for (long s = 1; s <= 4; s++) {
+            tracker.remember(s, 10.0);
+        }
+        tracker.feedback(1, 9.0);  // |e| 1
+        tracker.feedback(2, 13.0); // |e| 3
+        tracker.feedback(3, 5.0);  // |e| 5, evicts 1 from the window of 2
+        tracker.feedback(3, 5.0);  // duplicate: not counted
+        tracker.feedback(99, 5.0); // unknown: not counted
+        ErrorTotals totals = tracker.totals();
+        assertThat(totals.count()).isEqualTo(3);
+        assertThat(totals.absoluteErrorSum()).isEqualTo(9.0);
+        assertThat(totals.squaredErrorSum()).isEqualTo(35.0);
+        assertThat(totals.baselineMae()).isEqualTo(2.0);
+        assertThat(totals.baselineRmse()).isEqualTo(2.5);
+        assertThat(tracker.snapshot().mae()).as("the window still rolls").isEqualTo(4.0);
+    }
 }

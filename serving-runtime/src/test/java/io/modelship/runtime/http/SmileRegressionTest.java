@@ -59,6 +59,13 @@ class SmileRegressionTest extends ServingAppTest {
             assertError(post(app, "/feedback", "{\"request_id\": \"" + one.json().path("request_id").asText()
                     + "\", \"value\": \"ten\"}", "application/json"), 400, "'value'", "finite number");
             assertThat(get(app, "/metrics").body()).contains("modelship_error_mae");
+            // What the pod reports for the operator: cumulative sums, which add up across pods.
+            var report = io.modelship.runtime.report.RuntimeReportSnapshot.of(app.runtime());
+            assertThat(report.getErrorFeedbackCount()).isEqualTo(1);
+            assertThat(report.getAbsoluteErrorSum()).isCloseTo(10, within(1e-9));
+            assertThat(report.getSquaredErrorSum()).isCloseTo(100, within(1e-7));
+            assertThat(report.getErrorBaselineMae()).isEqualTo(manifest.metrics().mae());
+            assertThat(report.getAccuracyLabelled()).as("a regressor has no accuracy").isNull();
         } finally {
             app.close();
         }

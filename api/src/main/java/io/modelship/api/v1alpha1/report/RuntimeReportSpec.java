@@ -263,4 +263,61 @@ public class RuntimeReportSpec {
   public void setFeatureCounts(List<List<Long>> featureCounts) {
     this.featureCounts = featureCounts;
   }
+
+  // --- regression error (issue 8): cumulative since the pod started, so pods add up ---
+
+  /** Regression: MAE measured when the package was made (E0). */
+  private Double errorBaselineMae;
+
+  /** Regression: RMSE measured when the package was made. */
+  private Double errorBaselineRmse;
+
+  /** Regression: feedbacks with a true value scored since start. */
+  private Long errorFeedbackCount;
+
+  /** Regression: sum of |predicted - true| over those feedbacks. */
+  private Double absoluteErrorSum;
+
+  /** Regression: sum of (predicted - true)^2 over those feedbacks. */
+  private Double squaredErrorSum;
+
+  public Double getErrorBaselineMae() {
+    return errorBaselineMae;
+  }
+
+  public void setErrorBaselineMae(Double errorBaselineMae) {
+    this.errorBaselineMae = errorBaselineMae;
+  }
+
+  public Double getErrorBaselineRmse() {
+    return errorBaselineRmse;
+  }
+
+  public void setErrorBaselineRmse(Double errorBaselineRmse) {
+    this.errorBaselineRmse = errorBaselineRmse;
+  }
+
+  public Long getErrorFeedbackCount() {
+    return errorFeedbackCount;
+  }
+
+  public void setErrorFeedbackCount(Long errorFeedbackCount) {
+    this.errorFeedbackCount = errorFeedbackCount;
+  }
+
+  public Double getAbsoluteErrorSum() {
+    return absoluteErrorSum;
+  }
+
+  public void setAbsoluteErrorSum(Double absoluteErrorSum) {
+    this.absoluteErrorSum = absoluteErrorSum;
+  }
+
+  public Double getSquaredErrorSum() {
+    return squaredErrorSum;
+  }
+
+  public void setSquaredErrorSum(Double squaredErrorSum) {
+    this.squaredErrorSum = squaredErrorSum;
+  }
 }

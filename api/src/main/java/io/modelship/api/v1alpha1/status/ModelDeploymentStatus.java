@@ -53,6 +53,9 @@ public class ModelDeploymentStatus {
   /** Accuracy over all pods' labelled feedback of the stable version. */
   private AccuracySummary accuracy;
 
+  /** A regressor's error (MAE, RMSE) over all pods' feedback of the stable version. */
+  private ErrorSummary regressionError;
+
   /** Last versions and how their rollouts ended. */
   private List<RolloutRecord> history;
 
@@ -177,6 +180,14 @@ public class ModelDeploymentStatus {
 
   public void setAccuracy(AccuracySummary accuracy) {
     this.accuracy = accuracy;
+  }
+
+  public ErrorSummary getRegressionError() {
+    return regressionError;
+  }
+
+  public void setRegressionError(ErrorSummary regressionError) {
+    this.regressionError = regressionError;
   }
 
   public List<RolloutRecord> getHistory() {
