@@ -58,7 +58,10 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
       names.add(name);
       features.add(longs(b.getCounts()));
     });
-    long[] predictions = r.getPrediction() == null ? new long[0] : longs(r.getPrediction().getCounts());
+    // Without its features the report was not joined with its package reference (yet): its bins are
+    // left out whole, so a version's totals never take the shape of a report that has only predictions.
+    long[] predictions = r.getPrediction() == null || names.isEmpty() ? new long[0]
+        : longs(r.getPrediction().getCounts());
     return new Counts(orZero(r.getRequestCount()), orZero(r.getErrorCount()), orZero(r.getFeedbackCount()),
         orZero(r.getFeedbackCorrect()), LatencyBuckets.expanded(r.getLatencyCounts()), names, features, predictions,
         new ErrorSums(orZero(r.getErrorFeedbackCount()), orZero(r.getAbsoluteErrorSum()),

@@ -121,6 +121,9 @@ public final class ReportHistory {
     }
     try {
       var features = new TreeMap<String, BinnedCounts>(Objects.requireNonNullElse(r.getFeatures(), Map.of()));
+      if (features.isEmpty()) {
+        return; // not joined with its reference object yet: learn the bins from a report that is
+      }
       var names = new ArrayList<String>();
       var refs = new ArrayList<ReferenceBins>();
       for (var e : features.entrySet()) {

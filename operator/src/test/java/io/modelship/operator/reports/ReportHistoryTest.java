@@ -83,6 +83,20 @@ class ReportHistoryTest {
   }
 
   @Test
+  void aNewPodsFirstReportBeforeItsReferenceIsJoinedDoesNotFixTheBinsOfItsVersion() {
+    var first = pod(0, 0, 0, 0, 0, "s1");
+    first.setFeatures(null); // written at start, before the package's reference object existed
+    pods.put("a", first);
+    observe(0);
+    pods.put("a", pod(40, 0, 10, 20, 10, "s1"));
+    observe(30);
+    var w = view().window("1.0.0", T0, T0.plusSeconds(30));
+    assertThat(w.requests()).isEqualTo(40);
+    assertThat(w.predictions()).as("the joined report's predictions count").isPresent();
+    assertThat(w.driftSamples()).isEqualTo(40);
+  }
+
+  @Test
   void aRegressorsErrorSumsAreDifferencedLikeTheCounters() {
     var first = pod(100, 0, 10, 10, 10, "s1");
     first.setErrorFeedbackCount(100L);
