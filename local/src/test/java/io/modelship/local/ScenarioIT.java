@@ -62,11 +62,7 @@ class ScenarioIT {
     // 2-core machine may cause a handful (at most 0.2% of the requests).
     String requests = ScenarioRunner.requestSummary(traffic);
     assertThat(traffic.ok()).as(requests).isGreaterThan(500);
-    // Open (issue 9): at the blue-green switch the router has once answered 2 of 819 requests with
-    // 503 "no ready pod behind service iris"; until that is found, blue-green may lose at most the
-    // same 0.2% to it. The canary and rollback scenarios must answer every request.
-    assertThat(traffic.failures().keySet()).as(requests).noneMatch(reason -> reason.startsWith("HTTP ")
-        && !(scenario == Scenario.BLUEGREEN && reason.contains("503") && reason.contains("no ready pod")));
+    assertThat(traffic.failures().keySet()).as(requests).noneMatch(reason -> reason.startsWith("HTTP "));
     assertThat(traffic.failed()).as(requests).isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
     String last = shown.substring(shown.lastIndexOf("Name:     ml/iris"));
     String serving = scenario == Scenario.ROLLBACK ? Scenario.STABLE_VERSION : scenario.newVersion();

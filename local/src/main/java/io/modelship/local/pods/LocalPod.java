@@ -12,6 +12,7 @@ final class LocalPod {
   final String deployment;
   final String templateHash;
   final Instant created = Instant.now();
+  final Readiness readiness;
   Process process;
   int port;
   State state = State.STARTING;
@@ -22,11 +23,18 @@ final class LocalPod {
   Instant startedAt;
   Instant restartAt;
 
-  LocalPod(String namespace, String name, String deployment, String templateHash) {
+  LocalPod(String namespace, String name, String deployment, String templateHash, Readiness readiness) {
+    this.readiness = readiness;
     this.namespace = namespace;
     this.name = name;
     this.deployment = deployment;
     this.templateHash = templateHash;
+  }
+
+  /** Stopped, stopping or restarted: out of its Services at once, readiness probed afresh. */
+  void notReady() {
+    ready = false;
+    readiness.reset();
   }
 
   String key() {

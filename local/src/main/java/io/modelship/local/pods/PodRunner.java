@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * Plays the Deployment controller and the kubelet on this machine. For each replica a Deployment
  * asks for, it creates a Pod object and runs a real {@code serving-runtime serve} process with the
  * pod's environment (the model URI mapped by the {@link ModelStore}, a free port, the kubeconfig so
- * the runtime reports through the API as in a cluster). Pod readiness comes from {@code /ready};
+ * the runtime reports through the API as in a cluster). Pod readiness comes from {@code /ready}
+ * under the template's readiness probe ({@link Readiness});
  * the Deployment's status (replicas, ready, updated, available, observedGeneration) is kept true;
  * a template change rolls with maxUnavailable 0; scale-down and deletion stop the processes; a
  * process that exits is restarted with back-off and shown as a restarting Pod.
@@ -188,8 +189,9 @@ public final class PodRunner implements AutoCloseable {
   private LocalPod create(Deployment d, String hash) {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
     String name = d.getMetadata().getName() + "-" + hash.substring(0, 9) + "-" + suffix;
-    LocalPod pod = new LocalPod(d.getMetadata().getNamespace(), name, d.getMetadata().getName(), hash);
     var template = d.getSpec().getTemplate();
+    LocalPod pod = new LocalPod(d.getMetadata().getNamespace(), name, d.getMetadata().getName(), hash,
+        new Readiness(Readiness.Spec.of(template.getSpec().getContainers().getFirst().getReadinessProbe())));
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
@@ -229,7 +231,7 @@ public final class PodRunner implements AutoCloseable {
       pod.process = processes.start(command, env, logs.resolve(pod.name + ".log"));
       pod.state = LocalPod.State.RUNNING;
       pod.startedAt = Instant.now();
-      pod.ready = false;
+      pod.notReady();
       log.info("pod {} started: pid {}, port {}, model {}", pod.key(), pod.process.pid(), pod.port,
           env.get("MODEL_URI"));
     } catch (IOException e) {
@@ -274,15 +276,15 @@ public final class PodRunner implements AutoCloseable {
       pod.lastExitCode = pod.process.exitValue();
       pod.lastFinishedAt = now;
       pod.restarts++;
-      pod.ready = false;
+      pod.notReady();
       pod.state = LocalPod.State.BACKOFF;
       pod.restartAt = now.plus(backoff(pod.restarts - 1));
       log.warn("pod {} exited with {}; restart {} in {}", pod.key(), pod.lastExitCode, pod.restarts,
           Duration.between(now, pod.restartAt));
     } else if (pod.state == LocalPod.State.BACKOFF && !now.isBefore(pod.restartAt)) {
       launch(pod, d);
-    } else if (pod.state == LocalPod.State.RUNNING) {
-      pod.ready = probe(pod);
+    } else if (pod.state == LocalPod.State.RUNNING && pod.readiness.due(now)) {
+      pod.ready = pod.readiness.record(now, probe(pod));
     }
     writeStatus(pod, d);
   }
@@ -291,7 +293,7 @@ public final class PodRunner implements AutoCloseable {
     try {
       HttpResponse<Void> response = http.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port + "/ready"))
-              .timeout(Duration.ofMillis(800)).GET().build(),
+              .timeout(pod.readiness.spec().timeout()).GET().build(),
           HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
@@ -372,7 +374,7 @@ public final class PodRunner implements AutoCloseable {
    */
   private void stop(LocalPod pod, boolean deleteObject) {
     pod.state = LocalPod.State.STOPPING;
-    pod.ready = false;
+    pod.notReady();
     pods.remove(pod.key());
     if (deleteObject) {
       try {

@@ -96,7 +96,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       if (s.getDesiredWeight() < 100 && previewReady && s.getPauseStartedAt() == null) {
         s.setPauseStartedAt(RolloutState.time(now));
         transitions.add(new RolloutTransition(Kind.PAUSED, Reason.STEPS,
-            "Preview of " + target + " ready with " + preview + " pods; waiting for promotion"));
+            "Preview of " + target + " ready with " + io.modelship.operator.status.Plural.pods(preview) + "; waiting for promotion"));
       }
       if (s.getDesiredWeight() < 100 && promotedBy == null && previewReady) {
         Instant readySince = RolloutState.instant(s.getPauseStartedAt());

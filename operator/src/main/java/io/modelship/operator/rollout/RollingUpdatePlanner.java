@@ -36,7 +36,7 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
       Integer settled = in.autoscaled() ? null : in.replicas();
       String message = handover
           ? "Version " + target + " is ready; retiring " + versions(others)
-          : "Version " + target + " is ready with " + current.readyReplicas() + " pods";
+          : "Version " + target + " is ready with " + io.modelship.operator.status.Plural.pods(current.readyReplicas());
       Optional<RolloutRecord> outcome = Optional.empty();
       List<RolloutTransition> transitions = List.of();
       if (!target.equals(in.stableVersion())) {

@@ -48,7 +48,7 @@ final class Settled {
     boolean ready = current != null && current.readyReplicas() >= in.replicas()
         && current.updatedReplicas() >= in.replicas();
     String message = ready
-        ? "Version " + target + " is ready with " + current.readyReplicas() + " pods"
+        ? "Version " + target + " is ready with " + io.modelship.operator.status.Plural.pods(current.readyReplicas())
         : "Version " + target + ": " + (current == null ? 0 : current.readyReplicas()) + "/" + in.replicas() + " pods ready";
     return new RolloutPlan(
         List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),

@@ -102,7 +102,7 @@ public final class StatusAggregator {
               ready ? "True" : "False",
               ready ? "Serving" : "PodsNotReady",
               ready
-                  ? "Version " + servingVersion + " serves with " + readyOf(o, servingVersion) + " ready pods"
+                  ? "Version " + servingVersion + " serves with " + Plural.count(readyOf(o, servingVersion), "ready pod")
                   : plan.message());
         }
       }
@@ -201,7 +201,7 @@ public final class StatusAggregator {
     if (!r.loadErrors().isEmpty()) {
       conditions.set(Conditions.MODEL_LOADED, "False", "ModelLoadFailed", String.join("; ", r.loadErrors()));
     } else if (r.loadedPods() == r.pods()) {
-      conditions.set(Conditions.MODEL_LOADED, "True", "ModelLoaded", r.loadedPods() + " pods loaded version " + target);
+      conditions.set(Conditions.MODEL_LOADED, "True", "ModelLoaded", Plural.pods(r.loadedPods()) + " loaded version " + target);
     } else {
       conditions.set(
           Conditions.MODEL_LOADED, "False", "Loading", r.loadedPods() + "/" + r.pods() + " pods loaded version " + target);

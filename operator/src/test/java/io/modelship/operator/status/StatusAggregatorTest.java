@@ -52,7 +52,8 @@ class StatusAggregatorTest {
   }
 
   static Deployment deployment(int replicas, int ready) {
-    return new DeploymentBuilder().withNewMetadata().withName("iris-1-0-0").endMetadata()
+    return new DeploymentBuilder().withNewMetadata().withName("iris-1-0-0")
+        .addToLabels(io.modelship.operator.dependent.ServingNames.LABEL_VERSION, "1.0.0").endMetadata()
         .withNewStatus().withReplicas(replicas).withReadyReplicas(ready).endStatus().build();
   }
 
@@ -85,6 +86,8 @@ class StatusAggregatorTest {
     });
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(status, "ModelLoaded").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Ready").getMessage()).isEqualTo("Version 1.0.0 serves with 2 ready pods");
+    assertThat(condition(status, "ModelLoaded").getMessage()).as("one pod reports").isEqualTo("1 pod loaded version 1.0.0");
     // Features match the reference exactly; predictions are 70/30 against 50/50:
     // PSI = 0.2 ln(1.4) + 0.2 ln(5/3) = 0.1694596, stored to six decimals.
     assertThat(status.getDrift().getFeatures()).containsExactly(Map.entry("petal_length", 0.0), Map.entry("sepal_width", 0.0));
