@@ -81,6 +81,33 @@ class LocalModeIT {
       List<Long> stablePids = cluster.client().pods().inNamespace("ml").list().getItems().stream()
           .map(LocalModeIT::pid).toList();
 
+      // Both runtimes stall for 5.5 s at once (a GC pause, a starved CPU): they miss at most two
+      // readiness probes of the three the probe allows, so they stay in the Service and a request
+      // sent meanwhile waits and is answered instead of getting 503 "no ready pod".
+      var stalledAnswer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          Thread.sleep(1_000);
+          return predictedVersion(cluster);
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      boolean everUnready = false;
+      signal("STOP", stablePids);
+      try {
+        long until = System.nanoTime() + Duration.ofMillis(5_500).toNanos();
+        while (System.nanoTime() < until) {
+          everUnready |= cluster.client().pods().inNamespace("ml").list().getItems().stream()
+              .anyMatch(p -> p.getStatus().getConditions().stream()
+                  .anyMatch(c -> c.getType().equals("Ready") && !c.getStatus().equals("True")));
+          Thread.sleep(200);
+        }
+      } finally {
+        signal("CONT", stablePids);
+      }
+      assertThat(everUnready).as("a pod was taken out of the Service while it stalled").isFalse();
+      assertThat(stalledAnswer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("1.0.0");
+
       Path edited = work.resolve("iris-2.0.0.yaml");
       Files.writeString(edited, Files.readString(manifest).replace("\"1.0.0\"", "\"2.0.0\"")
           .replace("/1.0.0.tar.gz", "/2.0.0.tar.gz"));
@@ -115,6 +142,12 @@ class LocalModeIT {
         throw new AssertionError("port " + port + " is still bound", e);
       }
     }
+  }
+
+  private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
   }
 
   private static long pid(Pod pod) {
