@@ -35,14 +35,29 @@ public final class PackageWriter {
         String name = out.getFileName().toString();
         try {
             if (name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".zip")) {
-                Path staging = Files.createTempDirectory("modelship-package-");
-                ModelManifest written = writeDirectory(manifest, artifactFile, artifact, staging);
-                archive(staging, out);
-                return written;
+                // Staged beside the archive, not in /tmp, and removed afterwards whatever happens.
+                Path parent = out.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                Path staging = Files.createTempDirectory(parent, "." + name + ".staging-");
+                try {
+                    ModelManifest written = writeDirectory(manifest, artifactFile, artifact, staging);
+                    archive(staging, out);
+                    return written;
+                } finally {
+                    deleteTree(staging);
+                }
             }
             return writeDirectory(manifest, artifactFile, artifact, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model package to " + out, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
