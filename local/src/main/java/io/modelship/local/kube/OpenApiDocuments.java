@@ -23,6 +23,32 @@ final class OpenApiDocuments {
     this.catalog = catalog;
   }
 
+  /**
+   * {@code GET /openapi/v2}, which kubectl before 1.27 asks for in protobuf only: a valid OpenAPI v2 {@code Document} (gnostic's {@code
+   * openapi.v2.Document}: swagger, info, empty paths and definitions) with no schemas. kubectl
+   * before 1.27 refuses {@code apply} without one; with it, it skips client-side validation of the
+   * kinds it has no schema for, as for a CRD without one, and leaves validation to the server.
+   */
+  static byte[] v2() {
+    try {
+      java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
+      com.google.protobuf.CodedOutputStream i = com.google.protobuf.CodedOutputStream.newInstance(info);
+      i.writeString(1, "Kubernetes");
+      i.writeString(2, EmbeddedApiServer.KUBERNETES_VERSION);
+      i.flush();
+      java.io.ByteArrayOutputStream doc = new java.io.ByteArrayOutputStream();
+      com.google.protobuf.CodedOutputStream d = com.google.protobuf.CodedOutputStream.newInstance(doc);
+      d.writeString(1, "2.0");
+      d.writeByteArray(2, info.toByteArray());
+      d.writeByteArray(8, new byte[0]); // paths
+      d.writeByteArray(9, new byte[0]); // definitions
+      d.flush();
+      return doc.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** {@code GET /openapi/v3}. */
   ObjectNode index() {
     ObjectNode root = JSON.createObjectNode();
