@@ -11,6 +11,7 @@ import io.modelship.runtime.format.Predictions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +55,31 @@ public final class OnnxFormat implements ModelFormat {
         return ARTIFACT_FILE;
     }
 
+    /** Loads ONNX Runtime's native library and environment, the slowest part of its start, without any model. */
+    @Override
+    public void prepare() {
+        try {
+            NativeLibraries.preferExtracted();
+            OrtEnvironment.getEnvironment();
+        } catch (RuntimeException | LinkageError e) {
+            // load() meets the same failure and reports it with the package
+        }
+    }
+
     @Override
     public LoadedModel load(Path artifact, ModelSpec spec) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        // The tree ensemble is read and built while ONNX Runtime loads its native library and builds
+        // its session, which the compiled trees are then checked against: on a cold start each takes
+        // a few hundred milliseconds.
+        CompletableFuture<Built> built = "0".equals(System.getenv(COMPILE_TREES_ENV)) ? null
+                : CompletableFuture.supplyAsync(() -> Built.of(artifact, spec),
+                        task -> Thread.ofPlatform().daemon().name("onnx-compile").start(task));
+        long start = System.nanoTime();
+        Path natives = NativeLibraries.preferExtracted();
+        OrtEnvironment env = OrtEnvironment.getEnvironment(); // usually ready already: see prepare()
+        if (natives != null) {
+            LOG.info("ONNX Runtime's native libraries from {}", natives);
+        }
         int batchThreads = intraOpThreads(System.getenv(INTRA_OP_THREADS_ENV));
         OrtSession session = session(env, artifact, 1);
         OrtSession batchSession = null;
@@ -64,7 +87,10 @@ public final class OnnxFormat implements ModelFormat {
             OnnxSignature signature = OnnxSignature.of(session, spec);
             OnnxModel model = new OnnxModel(env, session, signature, spec);
             model.checkLabels();
-            String reason = compile(model, artifact, signature, spec);
+            long ortReady = System.nanoTime();
+            String reason = built == null ? COMPILE_TREES_ENV + "=0"
+                    : check(model, artifact, built.join(), signature, (ortReady - start) / 1_000_000,
+                            (System.nanoTime() - ortReady) / 1_000_000);
             if (reason == null) {
                 LOG.info("{}: {}", artifact.getFileName(), model.describe());
                 return model;
@@ -83,35 +109,49 @@ public final class OnnxFormat implements ModelFormat {
         }
     }
 
-    /**
-     * Compiles a lone tree ensemble ({@link OnnxTrees}) and keeps it only when it agrees with ONNX
-     * Runtime on {@value #PROBE_ROWS} rows that probe its splits. Returns null when the compiled
-     * trees serve, else why ONNX Runtime does.
-     */
-    private static String compile(OnnxModel model, Path artifact, OnnxSignature signature, ModelSpec spec) {
-        if ("0".equals(System.getenv(COMPILE_TREES_ENV))) {
-            return COMPILE_TREES_ENV + "=0";
+    /** The compiled trees of the artifact (or why there are none) and how long reading and building took. */
+    private record Built(OnnxTrees.Compiled compiled, long nanos) {
+        static Built of(Path artifact, ModelSpec spec) {
+            long start = System.nanoTime();
+            OnnxTrees.Compiled compiled;
+            try {
+                compiled = OnnxTrees.build(OnnxProto.graph(Files.readAllBytes(artifact)), spec);
+            } catch (IOException e) {
+                compiled = new OnnxTrees.Compiled(null, "cannot read " + artifact.getFileName() + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                compiled = new OnnxTrees.Compiled(null, "cannot read its graph: " + e);
+            }
+            return new Built(compiled, System.nanoTime() - start);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(artifact);
-        } catch (IOException e) {
-            return "cannot read " + artifact.getFileName() + ": " + e.getMessage();
+    }
+
+    /**
+     * Keeps the compiled tree ensemble ({@link OnnxTrees}) only when it reads and writes what ONNX
+     * Runtime says the graph does and agrees with ONNX Runtime on {@value #PROBE_ROWS} rows that
+     * probe its splits. Returns null when the compiled trees serve (and ONNX Runtime's session is
+     * closed), else why ONNX Runtime does.
+     */
+    private static String check(OnnxModel model, Path artifact, Built built, OnnxSignature signature, long ortMillis,
+            long waitedMillis) {
+        OnnxTrees trees = built.compiled().trees();
+        if (trees == null) {
+            return built.compiled().reason();
+        }
+        String mismatch = trees.mismatch(signature);
+        if (mismatch != null) {
+            return mismatch;
         }
         long start = System.nanoTime();
-        OnnxTrees.Compiled compiled = OnnxTrees.compile(bytes, signature, spec);
-        if (compiled.trees() == null) {
-            return compiled.reason();
-        }
-        long compiledAt = System.nanoTime();
-        double[][] probe = compiled.trees().probeRows(PROBE_ROWS, 20261202L);
-        String disagreement = disagreement(model.predictWithOnnxRuntime(probe), compiled.trees().predict(probe));
+        double[][] probe = trees.probeRows(PROBE_ROWS, 20261202L);
+        String disagreement = disagreement(model.predictWithOnnxRuntime(probe), trees.predict(probe));
         if (disagreement != null) {
             return "it disagrees with ONNX Runtime: " + disagreement;
         }
-        LOG.info("{}: compiled in {} ms, checked against ONNX Runtime on {} rows in {} ms", artifact.getFileName(),
-                (compiledAt - start) / 1_000_000, PROBE_ROWS, (System.nanoTime() - compiledAt) / 1_000_000);
-        model.useCompiled(compiled.trees());
+        LOG.info("{}: compiled in {} ms beside ONNX Runtime's start ({} ms to a session whose labels are checked;"
+                + " then {} ms waiting for the compiled trees), checked against ONNX Runtime on {} rows in {} ms",
+                artifact.getFileName(), built.nanos() / 1_000_000, ortMillis, waitedMillis, PROBE_ROWS,
+                (System.nanoTime() - start) / 1_000_000);
+        model.useCompiled(trees);
         return null;
     }
 

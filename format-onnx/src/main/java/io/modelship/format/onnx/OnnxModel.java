@@ -37,6 +37,8 @@ final class OnnxModel implements LoadedModel {
     static final int BATCH_ROWS = 64;
 
     private final OrtSession session;
+    /** Closed once the compiled trees serve: nothing runs on it after the load's check. */
+    private boolean sessionClosed;
     /** Set at load, before the model is handed out: the batch session, or null. */
     private OrtSession batchSession;
     /** Set at load when the graph compiled and agreed with ONNX Runtime: serves every request. */
@@ -90,9 +92,31 @@ final class OnnxModel implements LoadedModel {
         this.batchSession = batch;
     }
 
+    /**
+     * Serves every request with {@code compiled}, already checked against ONNX Runtime, and closes
+     * ONNX Runtime's session: its copy of the graph and its arenas (tens of MiB) would only count
+     * against the pod's memory limit.
+     */
     void useCompiled(OnnxTrees compiled) {
         this.trees = compiled;
-        this.servedBy = "the compiled tree ensemble (" + compiled + ")";
+        this.servedBy = "the compiled tree ensemble (" + compiled + "; ONNX Runtime's session closed after the check)";
+        closeSession();
+    }
+
+    /** Whether ONNX Runtime's session is still open (it is, unless the compiled trees serve). */
+    boolean sessionOpen() {
+        return !sessionClosed;
+    }
+
+    private void closeSession() {
+        if (!sessionClosed) {
+            sessionClosed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // nothing runs on it any more; its memory is ONNX Runtime's to free
+            }
+        }
     }
 
     void servedByOnnxRuntimeBecause(String reason) {
@@ -270,8 +294,8 @@ final class OnnxModel implements LoadedModel {
 
     @Override
     public void close() {
+        closeSession();
         try {
-            session.close();
             if (batchSession != null) {
                 batchSession.close();
             }

@@ -42,6 +42,9 @@ final class OnnxTrees {
     private final double base;
     /** Per feature, the thresholds the trees split it on. */
     private float[][] splits;
+    /** The ensemble node's input and outputs, which must be the graph's as ONNX Runtime reads it. */
+    private List<String> reads;
+    private List<String> writes;
 
     private OnnxTrees(FlatForest forest, Task task, int classes, boolean binary, int[] labelOfClass, double divisor,
             double base) {
@@ -58,10 +61,26 @@ final class OnnxTrees {
     record Compiled(OnnxTrees trees, String reason) {}
 
     static Compiled compile(byte[] model, OnnxSignature signature, ModelSpec spec) {
+        OnnxProto.Graph graph;
         try {
-            OnnxProto.Graph graph = OnnxProto.graph(model);
-            OnnxTrees trees = compile(graph, signature, spec);
-            trees.splits = splits(graph.nodes().getFirst().attributes(), signature.features());
+            graph = OnnxProto.graph(model);
+        } catch (RuntimeException e) {
+            return new Compiled(null, "cannot read its graph: " + e);
+        }
+        Compiled built = build(graph, spec);
+        String mismatch = built.trees() == null ? built.reason() : built.trees().mismatch(signature);
+        return mismatch == null ? built : new Compiled(null, mismatch);
+    }
+
+    /**
+     * The ensemble of a graph, built from the graph and the package alone, so that it can be built
+     * while ONNX Runtime starts; {@link #mismatch} then holds it to ONNX Runtime's reading of the
+     * graph's input and outputs.
+     */
+    static Compiled build(OnnxProto.Graph graph, ModelSpec spec) {
+        try {
+            OnnxTrees trees = ensemble(graph, spec);
+            trees.splits = splits(graph.nodes().getFirst().attributes(), spec.featureCount());
             return new Compiled(trees, null);
         } catch (Unsupported e) {
             return new Compiled(null, e.getMessage());
@@ -70,8 +89,19 @@ final class OnnxTrees {
         }
     }
 
-    private static OnnxTrees compile(OnnxProto.Graph graph, OnnxSignature signature, ModelSpec spec)
-            throws Unsupported {
+    /** Why these trees do not read and write what ONNX Runtime says the graph does, or null when they do. */
+    String mismatch(OnnxSignature signature) {
+        if (!reads.equals(List.of(signature.input()))) {
+            return "the tree ensemble reads " + reads + ", not the graph input";
+        }
+        boolean outputs = task == Task.CLASSIFICATION
+                ? writes.equals(List.of(signature.labelOutput(), signature.probabilityOutput())) && !signature.zipMap()
+                : writes.equals(List.of(signature.valueOutput()));
+        return outputs ? null : "the ensemble's outputs " + writes + (task == Task.CLASSIFICATION
+                ? " are not the graph's label and probability tensor" : " are not the graph's output");
+    }
+
+    private static OnnxTrees ensemble(OnnxProto.Graph graph, ModelSpec spec) throws Unsupported {
         if (graph.nodes().size() != 1) {
             throw new Unsupported("the graph has " + graph.nodes().size() + " nodes ("
                     + graph.nodes().stream().map(OnnxProto.Node::opType).toList()
@@ -86,9 +116,6 @@ final class OnnxTrees {
         if (classifier != (spec.task() == Task.CLASSIFICATION)) {
             throw new Unsupported(node.opType() + " for a " + spec.task() + " package");
         }
-        if (!node.inputs().equals(List.of(signature.input()))) {
-            throw new Unsupported("the tree ensemble reads " + node.inputs() + ", not the graph input");
-        }
         Map<String, OnnxProto.Attribute> a = node.attributes();
         for (OnnxProto.Attribute attribute : a.values()) {
             if (attribute.tensor()) {
@@ -99,16 +126,13 @@ final class OnnxTrees {
         if (!transform.equals("NONE")) {
             throw new Unsupported("post_transform " + transform + " (only NONE is compiled)");
         }
-        return classifier ? classifier(a, node, signature, spec) : regressor(a, node, signature, spec);
+        OnnxTrees trees = classifier ? classifier(a, spec) : regressor(a, spec);
+        trees.reads = List.copyOf(node.inputs());
+        trees.writes = List.copyOf(node.outputs());
+        return trees;
     }
 
-    private static OnnxTrees classifier(Map<String, OnnxProto.Attribute> a, OnnxProto.Node node,
-            OnnxSignature signature, ModelSpec spec) throws Unsupported {
-        if (node.outputs().size() != 2 || !node.outputs().get(0).equals(signature.labelOutput())
-                || !node.outputs().get(1).equals(signature.probabilityOutput()) || signature.zipMap()) {
-            throw new Unsupported("the ensemble's outputs " + node.outputs() + " are not the graph's label and"
-                    + " probability tensor");
-        }
+    private static OnnxTrees classifier(Map<String, OnnxProto.Attribute> a, ModelSpec spec) throws Unsupported {
         for (float v : floats(a, "base_values")) {
             if (v != 0f) {
                 throw new Unsupported("base_values are set");
@@ -151,7 +175,7 @@ final class OnnxTrees {
             throw new Unsupported("a two-class ensemble scoring both classes (ONNX Runtime's label rule differs)");
         }
         int width = binary ? 1 : c;
-        Nodes nodes = new Nodes(a, signature.features());
+        Nodes nodes = new Nodes(a, spec.featureCount());
         double[] leafValues = new double[nodes.size() * width];
         boolean[] scored = new boolean[nodes.size() * width];
         for (int i = 0; i < treeIds.length; i++) {
@@ -178,11 +202,7 @@ final class OnnxTrees {
         return new OnnxTrees(forest, Task.CLASSIFICATION, c, binary, labelOfClass, 1, 0);
     }
 
-    private static OnnxTrees regressor(Map<String, OnnxProto.Attribute> a, OnnxProto.Node node,
-            OnnxSignature signature, ModelSpec spec) throws Unsupported {
-        if (!node.outputs().equals(List.of(signature.valueOutput()))) {
-            throw new Unsupported("the ensemble's outputs " + node.outputs() + " are not the graph's output");
-        }
+    private static OnnxTrees regressor(Map<String, OnnxProto.Attribute> a, ModelSpec spec) throws Unsupported {
         long[] targetCount = ints(a, "n_targets");
         long targets = targetCount.length == 0 ? 1 : targetCount[0];
         if (targets != 1) {
@@ -201,7 +221,7 @@ final class OnnxTrees {
         long[] targetIds = ints(a, "target_ids");
         float[] weights = floats(a, "target_weights");
         sameSize("target_", treeIds.length, nodeIds.length, targetIds.length, weights.length);
-        Nodes nodes = new Nodes(a, signature.features());
+        Nodes nodes = new Nodes(a, spec.featureCount());
         double[] leafValues = new double[nodes.size()];
         for (int i = 0; i < treeIds.length; i++) {
             if (targetIds[i] != 0) {

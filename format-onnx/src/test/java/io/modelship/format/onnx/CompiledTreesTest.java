@@ -32,7 +32,9 @@ class CompiledTreesTest {
     void forestsAreCompiledAndPredictWhatScikitLearnPredicted(OnnxExamples example) {
         example.packageInto(tmp.resolve(example.model));
         try (ModelPackage pkg = load(tmp.resolve(example.model))) {
-            assertThat(pkg.model().describe()).contains("served by the compiled tree ensemble (20 trees");
+            assertThat(pkg.model().describe()).contains("served by the compiled tree ensemble (20 trees")
+                    .contains("ONNX Runtime's session closed after the check");
+            assertThat(((OnnxModel) pkg.model()).sessionOpen()).as("ONNX Runtime's session, no longer needed").isFalse();
             assertMatchesScikitLearn(pkg, example.csv(), example.target, example.expected(), example.task);
         }
     }
@@ -44,6 +46,8 @@ class CompiledTreesTest {
         try (ModelPackage pkg = load(tmp.resolve(example.model))) {
             assertThat(pkg.model().describe()).contains("served by ONNX Runtime (not compiled: the graph has")
                     .contains("nodes ([Scaler, LinearClassifier");
+            assertThat(((OnnxModel) pkg.model()).sessionOpen()).as("the session that serves").isTrue();
+            assertMatchesScikitLearn(pkg, example.csv(), example.target, example.expected(), example.task);
         }
     }
 

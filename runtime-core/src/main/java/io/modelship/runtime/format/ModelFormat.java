@@ -17,6 +17,14 @@ public interface ModelFormat {
     String artifactFile();
 
     /**
+     * Starts what the format needs before any artifact (a native library, a runtime environment).
+     * Called on a background thread as soon as a manifest names the format, while the artifact's
+     * sha256 is checked, so it must not read any artifact; failures are left for {@link #load} to
+     * report. Default: nothing.
+     */
+    default void prepare() {}
+
+    /**
      * Loads a verified artifact and checks it agrees with what the package says.
      *
      * @throws io.modelship.runtime.format.ModelPackageException naming what was found and what is supported

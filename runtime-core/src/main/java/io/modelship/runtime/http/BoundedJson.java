@@ -30,7 +30,7 @@ final class BoundedJson {
     private final InFlight.Lease lease;
     private long values;
 
-    private BoundedJson(JsonParser parser, JsonLimits limits, InFlight.Lease lease) {
+    BoundedJson(JsonParser parser, JsonLimits limits, InFlight.Lease lease) {
         this.parser = parser;
         this.limits = limits;
         this.lease = lease;
@@ -44,14 +44,20 @@ final class BoundedJson {
         }
         BoundedJson reader = new BoundedJson(parser, limits, lease);
         JsonNode root = reader.value(first, 1);
+        reader.refuseTrailingContent();
+        return root;
+    }
+
+    /** Refuses anything after the body's one value. */
+    void refuseTrailingContent() throws IOException {
         if (parser.nextToken() != null) {
             throw HttpError.badRequest("malformed JSON at line " + parser.currentLocation().getLineNr() + ", column "
                     + parser.currentLocation().getColumnNr() + ": trailing content after the JSON value");
         }
-        return root;
     }
 
-    private JsonNode value(JsonToken token, int depth) throws IOException {
+    /** The value starting at {@code token} as a tree, counted (the token itself included). */
+    JsonNode value(JsonToken token, int depth) throws IOException {
         count();
         return switch (token) {
             case START_OBJECT -> object(depth);
@@ -90,13 +96,15 @@ final class BoundedJson {
         return node;
     }
 
-    private void nested(int depth) {
+    /** Refuses a list or object that opens at {@code depth}. */
+    void nested(int depth) {
         if (depth > limits.maxDepth()) {
             throw HttpError.badRequest("request body nests deeper than " + limits.maxDepth() + " levels");
         }
     }
 
-    private void count() {
+    /** Counts one value (a number, string, list, object or object member) against the limits. */
+    void count() {
         values++;
         if (values > limits.maxValues()) {
             throw new HttpError(413, "request body holds more than " + limits.maxValues() + " JSON values; this endpoint"

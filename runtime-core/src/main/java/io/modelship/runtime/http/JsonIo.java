@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.modelship.runtime.inference.FeatureRows;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,33 @@ public final class JsonIo {
      * whole: only the tree, which the limits bound. Call {@link #release} when the request is done.
      */
     public static JsonNode body(Context ctx, long maxBytes, JsonLimits limits) {
+        JsonNode node = parse(ctx, maxBytes, (parser, lease) -> BoundedJson.read(parser, limits, lease));
+        if (!node.isObject() && !node.isArray()) {
+            throw HttpError.badRequest("request body must be a JSON object");
+        }
+        return node;
+    }
+
+    /**
+     * A batch body, checked like {@link #body}, with the rows of its {@code field} (or of the body
+     * itself when {@code bareList} and it is a list) read straight into arrays.
+     */
+    static BatchBody batchBody(Context ctx, long maxBytes, FeatureRows features, String field, boolean bareList) {
+        JsonLimits limits = JsonLimits.forRows(features);
+        return parse(ctx, maxBytes, (parser, lease) -> BatchBody.read(parser, new BoundedJson(parser, limits, lease),
+                features, field, bareList));
+    }
+
+    private interface BodyReader<T> {
+        /** The body's value, or null when the body is empty. */
+        T read(JsonParser parser, BoundedJson.InFlight.Lease lease) throws IOException;
+    }
+
+    /**
+     * The checks every body gets (content type, declared size, empty) and the parse itself, with the
+     * request's share of the in-flight budget held until {@link #release}.
+     */
+    private static <T> T parse(Context ctx, long maxBytes, BodyReader<T> reader) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
             throw new HttpError(415, "Content-Type must be application/json, got "
@@ -76,14 +104,11 @@ public final class JsonIo {
         ctx.attribute(LEASE, lease);
         try (JsonParser parser = REQUESTS.createParser(new CappedInput(ctx.req().getInputStream(),
                 length < 0 ? maxBytes : length, length < 0))) {
-            JsonNode node = BoundedJson.read(parser, limits, lease);
-            if (node == null) {
+            T value = reader.read(parser, lease);
+            if (value == null) {
                 throw HttpError.badRequest("request body is empty; expected a JSON object");
             }
-            if (!node.isObject() && !node.isArray()) {
-                throw HttpError.badRequest("request body must be a JSON object");
-            }
-            return node;
+            return value;
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -174,9 +199,19 @@ public final class JsonIo {
     static final String BEFORE_ANSWER = "modelship.beforeAnswer";
 
     public static void write(Context ctx, int status, Object value) {
+        byte[] body;
+        try {
+            body = MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write the response", e);
+        }
+        send(ctx, status, body);
+    }
+
+    /** Writes an answer already serialised, like {@link #write}. */
+    static void send(Context ctx, int status, byte[] body) {
         ctx.status(status).contentType(JSON);
         try {
-            byte[] body = MAPPER.writeValueAsBytes(value);
             // With Content-Length set the client has the answer as soon as the last byte is written,
             // so the request is counted first: a client never sees statistics without its own request.
             Runnable beforeAnswer = ctx.attribute(BEFORE_ANSWER);

@@ -1,6 +1,5 @@
 package io.modelship.runtime.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.inference.ModelRuntime;
@@ -28,13 +27,12 @@ public final class KServeV1Controller {
             throw RequestException.notFound("unknown KServe V1 verb in '" + target + "'; use /v1/models/{name}:predict");
         }
         InferenceService service = named(target.substring(0, target.length() - ":predict".length()));
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRows(service.rows()));
-        if (!body.isObject()) {
+        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), service.rows(), "instances", false);
+        if (body.root() != BatchBody.Root.OBJECT) {
             throw RequestException.badInput("request body must be an object like {\"instances\": [[...]]}");
         }
-        InferenceService.Prediction[] predictions = service.predict(service.rows().rows(body.get("instances"),
-                "'instances'"));
-        JsonIo.ok(ctx, PredictionJson.batchAnswer(service, predictions));
+        InferenceService.Prediction[] predictions = service.predict(body.rows(service.rows(), "'instances'"));
+        JsonIo.send(ctx, 200, PredictionJson.batchAnswer(service, predictions, false));
     }
 
     private InferenceService named(String name) {

@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.inference.ModelRuntime;
 import io.modelship.runtime.inference.RequestException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,14 +41,8 @@ public final class PredictController {
     /** Accepts {@code {"instances": [...]}} or a bare list of rows. */
     public void predictBatch(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRows(service.rows()));
-        JsonNode instances = body.isArray() ? body : body.get("instances");
-        double[][] rows = service.rows().rows(instances, "'instances'");
-        InferenceService.Prediction[] predictions = service.predict(rows);
-        Map<String, Object> out = PredictionJson.batchAnswer(service, predictions);
-        out.put("model", service.manifest().name());
-        out.put("version", service.manifest().version());
-        out.put("request_ids", Arrays.stream(predictions).map(InferenceService.Prediction::requestId).toList());
-        JsonIo.ok(ctx, out);
+        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), service.rows(), "instances", true);
+        InferenceService.Prediction[] predictions = service.predict(body.rows(service.rows(), "'instances'"));
+        JsonIo.send(ctx, 200, PredictionJson.batchAnswer(service, predictions, true));
     }
 }

@@ -1,10 +1,13 @@
 package io.modelship.runtime.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.FeatureDrift;
 import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.inference.PredictionCounts;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,27 +19,49 @@ final class PredictionJson {
 
     /**
      * The batch answer both the seed API and KServe V1 give: labels and probabilities by label, or
-     * for a regressor the predicted values.
+     * for a regressor the predicted values; with {@code envelope}, also the model, its version and
+     * the request ids. Written straight to bytes with a streaming generator: the maps and boxed
+     * numbers a tree of 1000 rows needs cost as much as the writing.
      */
-    static Map<String, Object> batchAnswer(InferenceService service, InferenceService.Prediction[] predictions) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (service.regression()) {
-            List<Double> values = new ArrayList<>(predictions.length);
+    static byte[] batchAnswer(InferenceService service, InferenceService.Prediction[] predictions, boolean envelope) {
+        List<String> labels = service.labels();
+        ByteArrayBuilder bytes = new ByteArrayBuilder(predictions.length * (40 + 32 * Math.max(1, labels.size())));
+        try (JsonGenerator out = JsonIo.MAPPER.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("predictions");
             for (InferenceService.Prediction p : predictions) {
-                values.add(p.value());
+                if (service.regression()) {
+                    out.writeNumber(p.value());
+                } else {
+                    out.writeString(labels.get(p.classIndex()));
+                }
             }
-            out.put("predictions", values);
-            return out;
+            out.writeEndArray();
+            if (!service.regression()) {
+                out.writeArrayFieldStart("probabilities");
+                for (InferenceService.Prediction p : predictions) {
+                    out.writeStartObject();
+                    for (int k = 0; k < labels.size(); k++) {
+                        out.writeNumberField(labels.get(k), p.probabilities()[k]);
+                    }
+                    out.writeEndObject();
+                }
+                out.writeEndArray();
+            }
+            if (envelope) {
+                out.writeStringField("model", service.manifest().name());
+                out.writeStringField("version", service.manifest().version());
+                out.writeArrayFieldStart("request_ids");
+                for (InferenceService.Prediction p : predictions) {
+                    out.writeString(p.requestId());
+                }
+                out.writeEndArray();
+            }
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the answer", e); // into memory: does not happen
         }
-        List<String> predicted = new ArrayList<>(predictions.length);
-        List<Map<String, Double>> probabilities = new ArrayList<>(predictions.length);
-        for (InferenceService.Prediction p : predictions) {
-            predicted.add(service.labels().get(p.classIndex()));
-            probabilities.add(probabilitiesByLabel(service.labels(), p.probabilities()));
-        }
-        out.put("predictions", predicted);
-        out.put("probabilities", probabilities);
-        return out;
+        return bytes.toByteArray();
     }
 
     /** Probabilities keyed by label, in label order. */

@@ -80,8 +80,7 @@ public final class FeatureRows {
 
     private double[] fromArray(JsonNode node, String where) {
         if (node.size() != width()) {
-            throw RequestException.badInput(where + " has " + node.size() + " features but the model expects " + width()
-                    + " (" + String.join(", ", names) + ")");
+            throw wrongWidth(where, node.size());
         }
         double[] row = new double[width()];
         for (int j = 0; j < row.length; j++) {
@@ -122,14 +121,29 @@ public final class FeatureRows {
 
     private double number(JsonNode value, String where, int j) {
         if (value == null || !value.isNumber()) {
-            throw RequestException.badInput(where + ": feature '" + names.get(j) + "' must be a number, got "
-                    + kind(value));
+            throw notANumber(where, j, value);
         }
         double d = value.doubleValue();
         if (!Double.isFinite(d)) { // the message is built only when needed: this runs for every number
-            finite(d, where + ": feature '" + names.get(j) + "'");
+            throw notFinite(where, j, d);
         }
         return d;
+    }
+
+    /** A list row of {@code size} values where the model takes {@link #width()}. */
+    public RequestException wrongWidth(String where, int size) {
+        return RequestException.badInput(where + " has " + size + " features but the model expects " + width()
+                + " (" + String.join(", ", names) + ")");
+    }
+
+    /** Feature {@code j} of a row is not a number. */
+    public RequestException notANumber(String where, int j, JsonNode value) {
+        return RequestException.badInput(where + ": feature '" + names.get(j) + "' must be a number, got " + kind(value));
+    }
+
+    /** Feature {@code j} of a row is NaN or infinite (a number too large for a double). */
+    public RequestException notFinite(String where, int j, double value) {
+        return RequestException.badInput(where + ": feature '" + names.get(j) + "' must be a finite number, got " + value);
     }
 
     /** Refuses NaN and infinities, which trees would silently route down one branch. */

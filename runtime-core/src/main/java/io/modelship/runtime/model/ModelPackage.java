@@ -75,6 +75,8 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
         dir = packageRoot(dir);
         ModelManifest manifest = readManifest(dir);
         ModelFormat format = ModelFormats.named(manifest.format());
+        // The format starts (ONNX Runtime: its native library) while the artifact is checked below.
+        Thread.ofPlatform().daemon().name("format-prepare").start(format::prepare);
         Path artifact = dir.resolve(manifest.artifact().file()).normalize();
         if (!artifact.startsWith(dir.normalize()) || !Files.isRegularFile(artifact)) {
             throw new ModelPackageException("artifact '" + manifest.artifact().file() + "' named in model.json"
