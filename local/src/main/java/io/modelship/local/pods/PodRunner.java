@@ -67,6 +67,11 @@ public final class PodRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
   /** The port the Pod's runtime listens on, for the traffic router. */
   public static final String PORT_ANNOTATION = "local.modelship.io/port";
+  /**
+   * Holds a deleted Pod object, Terminating, until its process has stopped: what a kubelet's
+   * graceful termination does in a cluster (the mock API has no grace periods, but honours finalizers).
+   */
+  public static final String FINALIZER = "local.modelship.io/process";
   static final String NODE = "localhost";
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
 
@@ -117,11 +122,12 @@ public final class PodRunner implements AutoCloseable {
   synchronized void reconcile() {
     List<Deployment> deployments = client.apps().deployments().inAnyNamespace().list().getItems();
     Set<String> podObjects = client.pods().inAnyNamespace().list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
     // A pod deleted through the API (kubectl delete pod) stops; its Deployment gets a new one.
     for (LocalPod pod : List.copyOf(pods.values())) {
       if (!podObjects.contains(pod.key()) && pod.state != LocalPod.State.STARTING) {
-        stop(pod, false);
+        stop(pod, true);
       }
     }
     Set<String> live = new java.util.HashSet<>();
@@ -203,6 +209,7 @@ public final class PodRunner implements AutoCloseable {
         .withUid(java.util.UUID.randomUUID().toString())
         .withLabels(template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels())
         .withAnnotations(annotations)
+        .withFinalizers(FINALIZER)
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
             .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).withController(true)
             .withBlockOwnerDeletion(true).build())
@@ -368,9 +375,11 @@ public final class PodRunner implements AutoCloseable {
   }
 
   /**
-   * Stops a pod as a kubelet terminates one: not ready at once (so the router drops it), then the
-   * process gets SIGTERM and its shutdown delay and drain, then the Pod object goes. In the
-   * background, so one slow shutdown does not hold up the other pods.
+   * Stops a pod as Kubernetes terminates one: the Pod object is deleted at once and, held by
+   * {@link #FINALIZER}, shows Terminating (out of its Services' ready endpoints; like kube-proxy,
+   * the router still uses a terminating pod that is Ready when a Service has no other), then the
+   * process gets SIGTERM and its shutdown delay and drain, then the finalizer goes and so does the
+   * object. In the background, so one slow shutdown does not hold up the other pods.
    */
   private void stop(LocalPod pod, boolean deleteObject) {
     pod.state = LocalPod.State.STOPPING;
@@ -378,17 +387,7 @@ public final class PodRunner implements AutoCloseable {
     pods.remove(pod.key());
     if (deleteObject) {
       try {
-        client.pods().inNamespace(pod.namespace).withName(pod.name).editStatus(p -> {
-          if (p.getStatus() != null && p.getStatus().getConditions() != null) {
-            p.getStatus().getConditions().forEach(c -> {
-              if (c.getType().equals("Ready") || c.getType().equals("ContainersReady")) {
-                c.setStatus("False");
-              }
-            });
-            p.getStatus().getContainerStatuses().forEach(c -> c.setReady(false));
-          }
-          return p;
-        });
+        client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
       } catch (KubernetesClientException e) {
         log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
       }
@@ -398,12 +397,17 @@ public final class PodRunner implements AutoCloseable {
         log.info("pod {} stopping (pid {})", pod.key(), pod.process.pid());
         processes.stop(pod.process, Duration.ofSeconds(15));
       }
-      if (deleteObject) {
-        try {
-          client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
-        } catch (KubernetesClientException e) {
-          log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
-        }
+      if (!deleteObject) {
+        return; // shutting down: the objects go with the API
+      }
+      try {
+        client.pods().inNamespace(pod.namespace).withName(pod.name).edit(p -> {
+          p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream()
+              .filter(f -> !f.equals(FINALIZER)).toList());
+          return p;
+        });
+      } catch (KubernetesClientException e) {
+        log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
       }
     });
   }

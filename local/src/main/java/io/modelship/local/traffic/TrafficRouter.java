@@ -107,21 +107,27 @@ public final class TrafficRouter implements AutoCloseable {
     List<Service> svcs = client.services().inAnyNamespace().list().getItems();
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
     Map<String, Service> byKey = new HashMap<>();
-    Map<String, List<Integer>> ready = new HashMap<>();
+    Map<String, List<Integer>> readyPorts = new HashMap<>();
     for (Service s : svcs) {
       String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
       byKey.put(key, s);
       Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
-      ready.put(key, pods.stream()
+      List<Pod> selected = pods.stream()
           .filter(p -> p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
           .filter(p -> selector != null && !selector.isEmpty() && p.getMetadata().getLabels() != null
               && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-          .filter(TrafficRouter::ready)
+          .filter(TrafficRouter::serving)
+          .toList();
+      // As kube-proxy does (ProxyTerminatingEndpoints, GA in 1.28): terminating pods that still
+      // serve only when the Service has no ready pod, e.g. for a route not yet re-read after the
+      // operator took a retired version's weight away and scaled it down in the same reconcile.
+      List<Pod> ready = selected.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+      readyPorts.put(key, (ready.isEmpty() ? selected : ready).stream()
           .map(p -> p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))
           .filter(java.util.Objects::nonNull).map(Integer::parseInt).sorted().toList());
     }
     services = byKey;
-    readyPorts = ready;
+    this.readyPorts = readyPorts;
     Map<String, JsonNode> routes = new HashMap<>();
     for (GenericKubernetesResource r : client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list()
         .getItems()) {
@@ -145,9 +151,9 @@ public final class TrafficRouter implements AutoCloseable {
     }
   }
 
-  private static boolean ready(Pod p) {
+  /** Ready, terminating or not: an EndpointSlice's {@code serving}. */
+  private static boolean serving(Pod p) {
     return p.getStatus() != null && p.getStatus().getConditions() != null
-        && p.getMetadata().getDeletionTimestamp() == null
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         && p.getMetadata().getAnnotations() != null;
   }
