@@ -221,7 +221,14 @@ public final class JsonIo {
             ctx.res().setContentLength(body.length);
             ctx.res().getOutputStream().write(body);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the response", e);
+            throw new ClientGone(e);
+        }
+    }
+
+    /** The client closed the connection before its answer was written: nothing to answer, nothing broken. */
+    static final class ClientGone extends UncheckedIOException {
+        ClientGone(IOException cause) {
+            super("the client closed the connection before the answer was written", cause);
         }
     }
 

@@ -127,6 +127,8 @@ public final class ServingApp implements AutoCloseable {
             JsonIo.error(ctx, e.getStatus(), e.getMessage());
             runtime.metrics().record("unmatched", e.getStatus(), 0, false);
         });
+        routes.exception(JsonIo.ClientGone.class, (e, ctx) ->
+                LOG.debug("{} {}: {} ({})", ctx.method(), ctx.path(), e.getMessage(), e.getCause().toString()));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
