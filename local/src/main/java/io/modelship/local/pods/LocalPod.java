@@ -16,7 +16,6 @@ final class LocalPod {
   Process process;
   int port;
   State state = State.STARTING;
-  boolean ready;
   int restarts;
   Integer lastExitCode;
   Instant lastFinishedAt;
@@ -31,9 +30,12 @@ final class LocalPod {
     this.templateHash = templateHash;
   }
 
+  boolean ready() {
+    return readiness.ready();
+  }
+
   /** Stopped, stopping or restarted: out of its Services at once, readiness probed afresh. */
   void notReady() {
-    ready = false;
     readiness.reset();
   }
 

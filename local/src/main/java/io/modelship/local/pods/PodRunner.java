@@ -159,7 +159,7 @@ public final class PodRunner implements AutoCloseable {
     for (LocalPod pod : current) {
       tend(pod, d);
     }
-    long readyNew = current.stream().filter(p -> p.ready).count();
+    long readyNew = current.stream().filter(LocalPod::ready).count();
     if (!old.isEmpty() && readyNew >= want) {
       old.forEach(p -> stop(p, true));
       old = List.of();
@@ -168,7 +168,7 @@ public final class PodRunner implements AutoCloseable {
     }
     List<LocalPod> all = new ArrayList<>(current);
     all.addAll(old);
-    int ready = (int) all.stream().filter(p -> p.ready).count();
+    int ready = (int) all.stream().filter(LocalPod::ready).count();
     long generation = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
     DeploymentStatus status = new DeploymentStatusBuilder()
         .withObservedGeneration(generation)
@@ -291,7 +291,7 @@ public final class PodRunner implements AutoCloseable {
     } else if (pod.state == LocalPod.State.BACKOFF && !now.isBefore(pod.restartAt)) {
       launch(pod, d);
     } else if (pod.state == LocalPod.State.RUNNING && pod.readiness.due(now)) {
-      pod.ready = pod.readiness.record(now, probe(pod));
+      pod.readiness.record(now, probe(pod));
     }
     writeStatus(pod, d);
   }
@@ -316,7 +316,7 @@ public final class PodRunner implements AutoCloseable {
     ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container.getName())
         .withImage(container.getImage()).withImageID("local://" + runtimeJar.getFileName())
         .withContainerID(pod.process == null ? null : "process://" + pod.process.pid())
-        .withReady(pod.ready).withStarted(pod.state == LocalPod.State.RUNNING).withRestartCount(pod.restarts);
+        .withReady(pod.ready()).withStarted(pod.state == LocalPod.State.RUNNING).withRestartCount(pod.restarts);
     if (pod.state == LocalPod.State.RUNNING) {
       cs.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(ts(pod.startedAt)).endRunning().build());
     } else {
@@ -331,7 +331,7 @@ public final class PodRunner implements AutoCloseable {
           .endTerminated().build());
     }
     ContainerStatus containerStatus = cs.build();
-    String ready = pod.ready ? "True" : "False";
+    String ready = pod.ready() ? "True" : "False";
     List<PodCondition> conditions = List.of(
         condition("PodScheduled", "True"), condition("Initialized", "True"),
         condition("ContainersReady", ready), condition("Ready", ready));
