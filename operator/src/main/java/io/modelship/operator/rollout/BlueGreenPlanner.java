@@ -1,5 +1,6 @@
 package io.modelship.operator.rollout;
 
+import io.modelship.operator.status.Plural;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
@@ -96,7 +97,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       if (s.getDesiredWeight() < 100 && previewReady && s.getPauseStartedAt() == null) {
         s.setPauseStartedAt(RolloutState.time(now));
         transitions.add(new RolloutTransition(Kind.PAUSED, Reason.STEPS,
-            "Preview of " + target + " ready with " + io.modelship.operator.status.Plural.pods(preview) + "; waiting for promotion"));
+            "Preview of " + target + " ready with " + Plural.pods(preview) + "; waiting for promotion"));
       }
       if (s.getDesiredWeight() < 100 && promotedBy == null && previewReady) {
         Instant readySince = RolloutState.instant(s.getPauseStartedAt());

@@ -1,5 +1,6 @@
 package io.modelship.operator.rollout;
 
+import io.modelship.operator.status.Plural;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
@@ -36,7 +37,7 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
       Integer settled = in.autoscaled() ? null : in.replicas();
       String message = handover
           ? "Version " + target + " is ready; retiring " + versions(others)
-          : "Version " + target + " is ready with " + io.modelship.operator.status.Plural.pods(current.readyReplicas());
+          : "Version " + target + " is ready with " + Plural.pods(current.readyReplicas());
       Optional<RolloutRecord> outcome = Optional.empty();
       List<RolloutTransition> transitions = List.of();
       if (!target.equals(in.stableVersion())) {

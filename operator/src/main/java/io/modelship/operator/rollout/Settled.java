@@ -1,5 +1,6 @@
 package io.modelship.operator.rollout;
 
+import io.modelship.operator.status.Plural;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
@@ -48,7 +49,7 @@ final class Settled {
     boolean ready = current != null && current.readyReplicas() >= in.replicas()
         && current.updatedReplicas() >= in.replicas();
     String message = ready
-        ? "Version " + target + " is ready with " + io.modelship.operator.status.Plural.pods(current.readyReplicas())
+        ? "Version " + target + " is ready with " + Plural.pods(current.readyReplicas())
         : "Version " + target + ": " + (current == null ? 0 : current.readyReplicas()) + "/" + in.replicas() + " pods ready";
     return new RolloutPlan(
         List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),

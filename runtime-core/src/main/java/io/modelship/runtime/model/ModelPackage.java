@@ -151,11 +151,7 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
                 String name = entry.getFileName().toString();
                 if (name.startsWith("model-") && Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                         || name.startsWith("package-") && name.endsWith(PackageSource.DOWNLOAD_SUFFIX)) {
-                    try (Stream<Path> tree = Files.walk(entry)) {
-                        for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
-                    }
+                    deleteTree(entry);
                     removed++;
                 }
             }
@@ -163,6 +159,15 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
             throw new UncheckedIOException("cannot clear leftovers in the scratch folder " + workDir, e);
         }
         return removed;
+    }
+
+    /** Deletes a file or a folder with everything in it. */
+    public static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static void deleteQuietly(Path file) {

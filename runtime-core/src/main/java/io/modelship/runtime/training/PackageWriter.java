@@ -44,20 +44,12 @@ public final class PackageWriter {
                     archive(staging, out);
                     return written;
                 } finally {
-                    deleteTree(staging);
+                    ModelPackage.deleteTree(staging);
                 }
             }
             return writeDirectory(manifest, artifactFile, artifact, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model package to " + out, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
