@@ -90,6 +90,12 @@ public final class ScenarioRunner {
       return new Verdict(Verdict.Outcome.FAILED, "iris " + Scenario.STABLE_VERSION + " did not become Healthy in 4 minutes: "
           + summary(get()));
     }
+    // As a client that checks its Service's endpoints before it sends: the router follows pods by
+    // watch, so this is a few milliseconds after the operator has called the pods ready.
+    long endpointsBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cluster.router().podsBehind(NAMESPACE, NAME) == 0 && System.nanoTime() < endpointsBy) {
+      Thread.sleep(20);
+    }
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
     traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
         () -> Optional.ofNullable(entryPoint), rps, 0.5,

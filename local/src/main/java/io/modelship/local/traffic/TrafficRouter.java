@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.modelship.local.pods.PodRunner;
 import java.io.IOException;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code <name>}, {@code <name>-preview} and per-version Service the operator creates), forwarding
  * each request round robin to a ready pod the Service selects; and one port per HTTPRoute, which
  * applies the route's rules — header matches, weighted backendRefs, RequestMirror — before the
- * chosen Service's round robin. What the operator writes is re-read every half second.
+ * chosen Service's round robin. What the operator and the pod runner write is re-read as it
+ * changes (by watch) and every half second.
  */
 public final class TrafficRouter implements AutoCloseable {
 
@@ -69,14 +73,79 @@ public final class TrafficRouter implements AutoCloseable {
   private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
   private volatile Map<String, List<Integer>> readyPorts = Map.of();
   private volatile Map<String, Service> services = Map.of();
+  /** For a Service with no pod to send to: which pods its selector picked, and why none serves. */
+  private volatile Map<String, String> noPodReasons = Map.of();
+  private final List<Watch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean watchesOpen = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean closed;
+
+  private final Duration resync;
 
   public TrafficRouter(KubernetesClient client) {
+    this(client, Duration.ofMillis(500));
+  }
+
+  /** {@code resync}: how often everything is re-read besides the watches' changes. */
+  TrafficRouter(KubernetesClient client, Duration resync) {
     this.client = client;
+    this.resync = resync;
   }
 
   public TrafficRouter start() {
-    refresh.scheduleWithFixedDelay(this::refreshSafely, 0, 500, TimeUnit.MILLISECONDS);
+    refresh.scheduleWithFixedDelay(this::refreshSafely, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /**
+   * As kube-proxy follows EndpointSlices by watch: a change to a Pod, Service or HTTPRoute is
+   * re-read at once, not at the next half-second look, so a pod that has just turned Ready (and
+   * that the operator and its clients may already count) gets requests within milliseconds. The
+   * half-second look stays as the resync, and as the fallback while a watch is being re-opened.
+   */
+  private void watch() {
+    if (closed) {
+      return;
+    }
+    List<Watch> opened = new java.util.ArrayList<>();
+    try {
+      opened.add(client.pods().inAnyNamespace().watch(new Changes<>()));
+      opened.add(client.services().inAnyNamespace().watch(new Changes<>()));
+      opened.add(client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().watch(new Changes<>()));
+      watches.addAll(opened);
+    } catch (KubernetesClientException e) {
+      log.debug("router watch: {}", e.getMessage());
+      opened.forEach(Watch::close);
+      watchesOpen.set(false);
+    }
+  }
+
+  private void refreshSoon() {
+    if (refreshPending.compareAndSet(false, true) && !closed) {
+      try {
+        refresh.execute(() -> {
+          refreshPending.set(false);
+          refreshSafely();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private final class Changes<T> implements Watcher<T> {
+    @Override
+    public void eventReceived(Action action, T resource) {
+      refreshSoon();
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      // Open them all again at the next look; meanwhile the half-second look serves.
+      watches.forEach(Watch::close);
+      watches.clear();
+      watchesOpen.set(false);
+    }
   }
 
   /** The ports open now. */
@@ -89,12 +158,20 @@ public final class TrafficRouter implements AutoCloseable {
     return Optional.ofNullable(listeners.get("Service/" + namespace + "/" + name)).map(l -> l.endpoint);
   }
 
+  /** How many pods the Service sends to now (as its EndpointSlices would list them). */
+  public int podsBehind(String namespace, String service) {
+    return readyPorts.getOrDefault(namespace + "/" + service, List.of()).size();
+  }
+
   public Optional<Endpoint> route(String namespace, String name) {
     return Optional.ofNullable(listeners.get("HTTPRoute/" + namespace + "/" + name)).map(l -> l.endpoint);
   }
 
   private void refreshSafely() {
     try {
+      if (watchesOpen.compareAndSet(false, true)) {
+        watch();
+      }
       refresh();
     } catch (KubernetesClientException e) {
       log.debug("router refresh: {}", e.getMessage());
@@ -108,26 +185,36 @@ public final class TrafficRouter implements AutoCloseable {
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
     Map<String, Service> byKey = new HashMap<>();
     Map<String, List<Integer>> readyPorts = new HashMap<>();
+    Map<String, String> noPodReasons = new HashMap<>();
     for (Service s : svcs) {
       String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
       byKey.put(key, s);
       Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
-      List<Pod> selected = pods.stream()
+      List<Pod> picked = pods.stream()
           .filter(p -> p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
           .filter(p -> selector != null && !selector.isEmpty() && p.getMetadata().getLabels() != null
               && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-          .filter(TrafficRouter::serving)
           .toList();
+      List<Pod> selected = picked.stream().filter(TrafficRouter::serving).toList();
       // As kube-proxy does (ProxyTerminatingEndpoints, GA in 1.28): terminating pods that still
       // serve only when the Service has no ready pod, e.g. for a route not yet re-read after the
       // operator took a retired version's weight away and scaled it down in the same reconcile.
       List<Pod> ready = selected.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-      readyPorts.put(key, (ready.isEmpty() ? selected : ready).stream()
-          .map(p -> p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))
-          .filter(java.util.Objects::nonNull).map(Integer::parseInt).sorted().toList());
+      List<Integer> ports = (ready.isEmpty() ? selected : ready).stream()
+          .map(p -> Integer.parseInt(p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))).sorted().toList();
+      readyPorts.put(key, ports);
+      if (ports.isEmpty()) {
+        noPodReasons.put(key, noPodReason(selector, picked));
+      }
     }
     services = byKey;
     this.readyPorts = readyPorts;
+    noPodReasons.forEach((key, why) -> {
+      if (!why.equals(this.noPodReasons.get(key)) && listeners.containsKey("Service/" + key)) {
+        log.info("Service {} has no pod to send to: {}", key, why);
+      }
+    });
+    this.noPodReasons = noPodReasons;
     Map<String, JsonNode> routes = new HashMap<>();
     for (GenericKubernetesResource r : client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list()
         .getItems()) {
@@ -151,11 +238,28 @@ public final class TrafficRouter implements AutoCloseable {
     }
   }
 
+  private static String noPodReason(Map<String, String> selector, List<Pod> picked) {
+    if (selector == null || selector.isEmpty()) {
+      return "it has no selector";
+    }
+    if (picked.isEmpty()) {
+      return "its selector " + selectorText(selector) + " matches no pod";
+    }
+    return picked.stream().sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName())).map(p -> p.getMetadata().getName() + " (" + (serving(p) ? "" : "not Ready")
+        + (p.getMetadata().getDeletionTimestamp() == null ? "" : (serving(p) ? "" : ", ") + "terminating") + ")")
+        .collect(java.util.stream.Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
+  }
+
+  private static String selectorText(Map<String, String> selector) {
+    return new java.util.TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** Ready, terminating or not: an EndpointSlice's {@code serving}. */
   private static boolean serving(Pod p) {
     return p.getStatus() != null && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-        && p.getMetadata().getAnnotations() != null;
+        && p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION) != null;
   }
 
   private Listener open(String kind, String key) {
@@ -247,7 +351,8 @@ public final class TrafficRouter implements AutoCloseable {
         }));
         Optional<HttpResponse<byte[]>> response = toService(endpoint.namespace(), service, ex, body);
         if (response.isEmpty()) {
-          reply(ex, 503, ("{\"error\":\"no ready pod behind service " + service + "\"}").getBytes(StandardCharsets.UTF_8),
+          String why = noPodReasons.getOrDefault(endpoint.namespace() + "/" + service, "it is not known here");
+          reply(ex, 503, JSON.writeValueAsBytes(Map.of("error", "no ready pod behind service " + service + ": " + why)),
               "application/json");
           return;
         }
@@ -290,6 +395,9 @@ public final class TrafficRouter implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    watches.forEach(Watch::close);
+    watches.clear();
     refresh.shutdownNow();
     listeners.values().forEach(Listener::close);
     listeners.clear();

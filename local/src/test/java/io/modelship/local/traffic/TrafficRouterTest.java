@@ -78,7 +78,30 @@ class TrafficRouterTest {
   void aPodThatIsNotReadyGetsNothingEvenWhenItIsTheLastOne() throws Exception {
     pod("only", false);
     Thread.sleep(1_500);
-    assertThat(answer()).startsWith("503 ").contains("no ready pod behind service iris");
+    // The answer says why, as `kubectl get endpoints` and `describe pod` would.
+    assertThat(answer()).startsWith("503 ")
+        .contains("no ready pod behind service iris: its selector app=iris matches only (not Ready)");
+  }
+
+  @Test
+  void aServiceWhoseSelectorMatchesNoPodSaysSo() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> answer().startsWith("503 "));
+    assertThat(answer()).contains("no ready pod behind service iris: its selector app=iris matches no pod");
+  }
+
+  @Test
+  void aPodThatTurnsReadyIsSentToAtOnceNotAtTheNextResync() throws Exception {
+    router.close();
+    // A resync too slow to matter: only the router's watches can bring the change in time.
+    router = new TrafficRouter(client, Duration.ofMinutes(10)).start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> answer().startsWith("503 "));
+    pod("late", false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> answer().contains("late (not Ready)"));
+    client.pods().inNamespace("ml").withName("late").editStatus(p -> {
+      p.getStatus().getConditions().getFirst().setStatus("True");
+      return p;
+    });
+    until(200, "late");
   }
 
   private void until(int code, String who) {
