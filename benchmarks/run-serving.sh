@@ -136,9 +136,12 @@ EOF
 # start_runtime NAME [ENV=VALUE…]: starts `serve` in the background with $JVM_FLAGS and $EXTRA_FLAGS;
 # sets SERVER_PID. Listens on $RUNTIME_PORT, default $PORT.
 EXTRA_FLAGS=
+# The runtime runs with the environment the operator gives its pods: MALLOC_ARENA_MAX=2
+# (RuntimeEnvironment.MALLOC_ARENAS; glibc would otherwise keep up to 16 arenas on 2 cores).
+RUNTIME_ENV=(MALLOC_ARENA_MAX="${RUNTIME_MALLOC_ARENA_MAX:-2}")
 start_runtime() {
   local name=$1; shift
-  env "$@" "$JAVA" $JVM_FLAGS $EXTRA_FLAGS -jar "$JAR" serve --model "$MODEL" --port "${RUNTIME_PORT:-$PORT}" \
+  env "${RUNTIME_ENV[@]}" "$@" "$JAVA" $JVM_FLAGS $EXTRA_FLAGS -jar "$JAR" serve --model "$MODEL" --port "${RUNTIME_PORT:-$PORT}" \
     >"$WORK/serve-$name.log" 2>&1 &
   SERVER_PID=$!
 }

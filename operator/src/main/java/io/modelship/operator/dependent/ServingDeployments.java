@@ -283,6 +283,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     // its 20 s drain stays inside the default 30 s termination grace period.
     env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
     env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
+    env.add(value(RuntimeEnvironment.MALLOC_ARENA_MAX, RuntimeEnvironment.MALLOC_ARENAS));
     env.add(new EnvVarBuilder()
         .withName(RuntimeEnvironment.FEEDBACK_SIGNING_KEY)
         .withNewValueFrom()

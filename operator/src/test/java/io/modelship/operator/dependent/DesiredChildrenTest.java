@@ -107,7 +107,8 @@ class DesiredChildrenTest {
         Map.entry("PORT", "8080"),
         Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
         Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
-        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError")));
+        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError"),
+        Map.entry("MALLOC_ARENA_MAX", "2")));
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
         .singleElement().satisfies(e -> {
           assertThat(e.getName()).isEqualTo("FEEDBACK_SIGNING_KEY");

@@ -18,7 +18,7 @@ class RuntimeEnvValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PORT", "MODEL_URI", "MODEL_SHA256", "DRIFT_MIN_SAMPLES", "FEEDBACK_SIGNING_KEY", "JAVA_TOOL_OPTIONS"})
+  @ValueSource(strings = {"PORT", "MODEL_URI", "MODEL_SHA256", "DRIFT_MIN_SAMPLES", "FEEDBACK_SIGNING_KEY", "JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX"})
   void anOperatorOwnedVariableIsRefusedByName(String name) {
     var problem = RuntimeEnvValidation.problem(env("LOG_LEVEL", name)).orElseThrow();
     assertThat(problem.reason()).isEqualTo("OperatorOwnedEnv");
