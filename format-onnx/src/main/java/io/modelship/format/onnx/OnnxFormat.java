@@ -39,6 +39,8 @@ public final class OnnxFormat implements ModelFormat {
     public static final String COMPILE_TREES_ENV = "ONNX_COMPILE_TREES";
     /** Rows the compiled trees are checked on against ONNX Runtime at load. */
     static final int PROBE_ROWS = 512;
+    /** Seed of the probe rows: the same rows at every load, so a check {@code package} made holds at serve. */
+    static final long PROBE_SEED = 20261202L;
     /** How closely the compiled trees must agree with ONNX Runtime. */
     static final double TOLERANCE = 1e-5;
     private static final Logger LOG = LoggerFactory.getLogger(OnnxFormat.class);
@@ -55,9 +57,16 @@ public final class OnnxFormat implements ModelFormat {
         return ARTIFACT_FILE;
     }
 
-    /** Loads ONNX Runtime's native library and environment, the slowest part of its start, without any model. */
+    /**
+     * Loads ONNX Runtime's native library and environment, the slowest part of its start, without
+     * any model; not when {@code package} recorded a check the load can rely on, which then needs no
+     * ONNX Runtime at all.
+     */
     @Override
-    public void prepare() {
+    public void prepare(ModelSpec spec) {
+        if (compiling() && PackagedCheck.recorded(spec)) {
+            return;
+        }
         try {
             NativeLibraries.preferExtracted();
             OrtEnvironment.getEnvironment();
@@ -71,7 +80,21 @@ public final class OnnxFormat implements ModelFormat {
         // The tree ensemble is read and built while ONNX Runtime loads its native library and builds
         // its session, which the compiled trees are then checked against: on a cold start each takes
         // a few hundred milliseconds.
-        CompletableFuture<Built> built = "0".equals(System.getenv(COMPILE_TREES_ENV)) ? null
+        if (compiling() && PackagedCheck.recorded(spec)) {
+            Built packaged = Built.of(artifact, spec);
+            if (packaged.compiled().trees() != null && PackagedCheck.holds(packaged.bytes(), spec)) {
+                LOG.info("{}: compiled in {} ms; served without ONNX Runtime, which these trees agreed with when"
+                        + " the package was made ({} in model.json)", artifact.getFileName(),
+                        packaged.nanos() / 1_000_000, PackagedCheck.KEY);
+                CompiledOnnxModel model = new CompiledOnnxModel(packaged.compiled().trees(), spec,
+                        spec.checks().get(PackagedCheck.KEY));
+                LOG.info("{}: {}", artifact.getFileName(), model.describe());
+                return model;
+            }
+            LOG.info("{}: the check recorded in model.json ({}) does not hold for this artifact, package and runtime;"
+                    + " checking against ONNX Runtime", artifact.getFileName(), PackagedCheck.KEY);
+        }
+        CompletableFuture<Built> built = !compiling() ? null
                 : CompletableFuture.supplyAsync(() -> Built.of(artifact, spec),
                         task -> Thread.ofPlatform().daemon().name("onnx-compile").start(task));
         long start = System.nanoTime();
@@ -90,7 +113,7 @@ public final class OnnxFormat implements ModelFormat {
             long ortReady = System.nanoTime();
             String reason = built == null ? COMPILE_TREES_ENV + "=0"
                     : check(model, artifact, built.join(), signature, (ortReady - start) / 1_000_000,
-                            (System.nanoTime() - ortReady) / 1_000_000);
+                            (System.nanoTime() - ortReady) / 1_000_000, spec);
             if (reason == null) {
                 LOG.info("{}: {}", artifact.getFileName(), model.describe());
                 return model;
@@ -109,19 +132,28 @@ public final class OnnxFormat implements ModelFormat {
         }
     }
 
-    /** The compiled trees of the artifact (or why there are none) and how long reading and building took. */
-    private record Built(OnnxTrees.Compiled compiled, long nanos) {
+    private static boolean compiling() {
+        return !"0".equals(System.getenv(COMPILE_TREES_ENV));
+    }
+
+    /**
+     * The compiled trees of the artifact (or why there are none), the bytes they were built from
+     * (null when unreadable) and how long reading and building took.
+     */
+    private record Built(OnnxTrees.Compiled compiled, byte[] bytes, long nanos) {
         static Built of(Path artifact, ModelSpec spec) {
             long start = System.nanoTime();
             OnnxTrees.Compiled compiled;
+            byte[] bytes = null;
             try {
-                compiled = OnnxTrees.build(OnnxProto.graph(Files.readAllBytes(artifact)), spec);
+                bytes = Files.readAllBytes(artifact);
+                compiled = OnnxTrees.build(OnnxProto.graph(bytes), spec);
             } catch (IOException e) {
                 compiled = new OnnxTrees.Compiled(null, "cannot read " + artifact.getFileName() + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 compiled = new OnnxTrees.Compiled(null, "cannot read its graph: " + e);
             }
-            return new Built(compiled, System.nanoTime() - start);
+            return new Built(compiled, bytes, System.nanoTime() - start);
         }
     }
 
@@ -132,7 +164,7 @@ public final class OnnxFormat implements ModelFormat {
      * closed), else why ONNX Runtime does.
      */
     private static String check(OnnxModel model, Path artifact, Built built, OnnxSignature signature, long ortMillis,
-            long waitedMillis) {
+            long waitedMillis, ModelSpec spec) {
         OnnxTrees trees = built.compiled().trees();
         if (trees == null) {
             return built.compiled().reason();
@@ -142,7 +174,7 @@ public final class OnnxFormat implements ModelFormat {
             return mismatch;
         }
         long start = System.nanoTime();
-        double[][] probe = trees.probeRows(PROBE_ROWS, 20261202L);
+        double[][] probe = trees.probeRows(PROBE_ROWS, PROBE_SEED);
         String disagreement = disagreement(model.predictWithOnnxRuntime(probe), trees.predict(probe));
         if (disagreement != null) {
             return "it disagrees with ONNX Runtime: " + disagreement;
@@ -151,7 +183,7 @@ public final class OnnxFormat implements ModelFormat {
                 + " then {} ms waiting for the compiled trees), checked against ONNX Runtime on {} rows in {} ms",
                 artifact.getFileName(), built.nanos() / 1_000_000, ortMillis, waitedMillis, PROBE_ROWS,
                 (System.nanoTime() - start) / 1_000_000);
-        model.useCompiled(trees);
+        model.useCompiled(trees, PackagedCheck.record(built.bytes(), spec));
         return null;
     }
 

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -45,6 +46,7 @@ final class OnnxModel implements LoadedModel {
     private OnnxTrees trees;
     /** Why the model is served by ONNX Runtime rather than compiled, for {@link #describe}. */
     private String servedBy = "ONNX Runtime";
+    private Map<String, String> checks = Map.of();
     private final OnnxSignature signature;
     private final List<String> labels;
     private final Set<String> outputs;
@@ -97,10 +99,17 @@ final class OnnxModel implements LoadedModel {
      * ONNX Runtime's session: its copy of the graph and its arenas (tens of MiB) would only count
      * against the pod's memory limit.
      */
-    void useCompiled(OnnxTrees compiled) {
+    void useCompiled(OnnxTrees compiled, Optional<String> check) {
         this.trees = compiled;
+        this.checks = check.map(c -> Map.of(PackagedCheck.KEY, c)).orElse(Map.of());
         this.servedBy = "the compiled tree ensemble (" + compiled + "; ONNX Runtime's session closed after the check)";
         closeSession();
+    }
+
+    /** The check {@code package} records: these compiled trees agree with ONNX Runtime. */
+    @Override
+    public Map<String, String> checks() {
+        return checks;
     }
 
     /** Whether ONNX Runtime's session is still open (it is, unless the compiled trees serve). */

@@ -476,6 +476,11 @@ final class OnnxTrees {
         return forest.toString();
     }
 
+    /** What the ensemble reads and writes, as the graph names them: {@code 'input' float[N, 4] -> 'label', 'probabilities'}. */
+    String summary(int features) {
+        return "'" + String.join("', '", reads) + "' float[N, " + features + "] -> '" + String.join("', '", writes) + "'";
+    }
+
     private static float[][] splits(Map<String, OnnxProto.Attribute> a, int features) {
         List<String> modes = strings(a, "nodes_modes");
         long[] featureIds = ints(a, "nodes_featureids");

@@ -3,9 +3,11 @@ package io.modelship.format.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelship.runtime.format.ModelFormats;
 import io.modelship.runtime.format.Predictions;
 import io.modelship.runtime.format.Task;
+import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.model.ModelPackage;
 import io.modelship.runtime.training.ArtifactPackager;
 import io.modelship.runtime.training.LabeledTable;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tree ensembles served by the compiled path must give scikit-learn's answers to 1e-5 — one row
@@ -30,12 +33,53 @@ class CompiledTreesTest {
     @EnumSource(value = OnnxExamples.class, names = {"IRIS_FOREST", "BREAST_CANCER_FOREST_INT64",
         "DIABETES_FOREST_REGRESSOR"})
     void forestsAreCompiledAndPredictWhatScikitLearnPredicted(OnnxExamples example) {
-        example.packageInto(tmp.resolve(example.model));
+        ModelManifest packaged = example.packageInto(tmp.resolve(example.model));
+        // `package` checked the compiled trees against ONNX Runtime and says so in model.json ...
+        assertThat(packaged.artifact().checks()).containsOnlyKeys(PackagedCheck.KEY);
+        assertThat(packaged.artifact().checks().get(PackagedCheck.KEY))
+                .matches("agree with ONNX Runtime 1\\.23\\.2 on 512 probe rows; key [0-9a-f]{64}");
+        // ... so serving them needs no ONNX Runtime at all.
         try (ModelPackage pkg = load(tmp.resolve(example.model))) {
+            assertThat(pkg.model()).isInstanceOf(CompiledOnnxModel.class);
+            assertThat(pkg.model().describe()).contains("served by the compiled tree ensemble (20 trees")
+                    .contains("ONNX Runtime not started: these trees agreed with it when the package was made");
+            assertMatchesScikitLearn(pkg, example.csv(), example.target, example.expected(), example.task);
+        }
+    }
+
+    /**
+     * A package without the record (made before it existed), or whose record does not hold — edited,
+     * for another artifact or spec, or from a runtime with another compiler or ONNX Runtime — is
+     * checked against ONNX Runtime again, as every load once was.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "edited key", "other ONNX Runtime", "renamed feature"})
+    void withoutARecordThatHoldsTheTreesAreCheckedAgainstOnnxRuntimeAtLoad(String record) throws Exception {
+        OnnxExamples example = OnnxExamples.IRIS_FOREST;
+        Path dir = tmp.resolve(example.model);
+        example.packageInto(dir);
+        ObjectNode json = (ObjectNode) ModelPackage.json().readTree(dir.resolve(ModelPackage.MANIFEST_FILE).toFile());
+        ObjectNode checks = (ObjectNode) json.path("artifact").path("checks");
+        String recorded = checks.path(PackagedCheck.KEY).asText();
+        switch (record) {
+            case "none" -> ((ObjectNode) json.path("artifact")).remove("checks");
+            case "edited key" -> checks.put(PackagedCheck.KEY, recorded.substring(0, recorded.length() - 1)
+                    + (recorded.endsWith("0") ? "1" : "0"));
+            case "other ONNX Runtime" -> checks.put(PackagedCheck.KEY, recorded.replace("1.23.2", "1.22.0"));
+            default -> ((ObjectNode) json.path("features").get(0)).put("name", "sepal_len");
+        }
+        ModelPackage.json().writeValue(dir.resolve(ModelPackage.MANIFEST_FILE).toFile(), json);
+        try (ModelPackage pkg = load(dir)) {
+            assertThat(pkg.model()).isInstanceOf(OnnxModel.class);
             assertThat(pkg.model().describe()).contains("served by the compiled tree ensemble (20 trees")
                     .contains("ONNX Runtime's session closed after the check");
             assertThat(((OnnxModel) pkg.model()).sessionOpen()).as("ONNX Runtime's session, no longer needed").isFalse();
-            assertMatchesScikitLearn(pkg, example.csv(), example.target, example.expected(), example.task);
+            // The load vouches again, for the next package made from it (for the spec it was given).
+            assertThat(pkg.model().checks()).containsKey(PackagedCheck.KEY);
+            assertThat(pkg.model().checks().get(PackagedCheck.KEY).equals(recorded))
+                    .isEqualTo(!record.equals("renamed feature"));
+            double[][] rows = LabeledTable.read(example.csv(), example.target, null).rows();
+            assertMatchesScikitLearnRows(pkg, rows, example.expected());
         }
     }
 
@@ -93,6 +137,14 @@ class CompiledTreesTest {
         assertThat(OnnxFormat.disagreement(values, Predictions.values(new double[] {150.001}))).isNull();
         assertThat(OnnxFormat.disagreement(values, Predictions.values(new double[] {150.01})))
                 .isEqualTo("row 0: value 150.01 against 150.0");
+    }
+
+    /** The CSV's rows in its own column order (a renamed feature cannot be looked up by name). */
+    private static void assertMatchesScikitLearnRows(ModelPackage pkg, double[][] rows, List<String[]> expected) {
+        Predictions all = pkg.model().predict(rows);
+        for (int i = 0; i < rows.length; i++) {
+            assertRow(pkg, all, i, expected.get(i), Task.CLASSIFICATION, i);
+        }
     }
 
     /** Every row alone, all rows as one batch, and the rows four times over (past the parallel split). */

@@ -16,6 +16,18 @@ public interface LoadedModel extends AutoCloseable {
      */
     Predictions predict(double[][] rows);
 
+    /**
+     * What this load verified about the artifact that a later load of the same artifact by the same
+     * code may rely on instead of doing again (ONNX: that the compiled trees agree with ONNX
+     * Runtime). {@code package} records it in {@code model.json} ({@code artifact.checks}) and the
+     * runtime hands it back in {@link ModelSpec#checks()}. A format binds each entry to the artifact's
+     * bytes, to the spec and to its own code, and ignores an entry that does not match, so a stale or
+     * edited record costs time, never correctness. Default: nothing.
+     */
+    default java.util.Map<String, String> checks() {
+        return java.util.Map.of();
+    }
+
     /** Frees native resources; the default has none. */
     @Override
     default void close() {}

@@ -20,9 +20,10 @@ public interface ModelFormat {
      * Starts what the format needs before any artifact (a native library, a runtime environment).
      * Called on a background thread as soon as a manifest names the format, while the artifact's
      * sha256 is checked, so it must not read any artifact; failures are left for {@link #load} to
-     * report. Default: nothing.
+     * report. {@code spec} is what the manifest says, including what {@code package} recorded, so a
+     * format can leave unstarted what the load will not need. Default: nothing.
      */
-    default void prepare() {}
+    default void prepare(ModelSpec spec) {}
 
     /**
      * Loads a verified artifact and checks it agrees with what the package says.

@@ -29,8 +29,16 @@ public record ModelManifest(
         String createdAt) {
 
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Artifact(String file, String sha256) {}
+    /**
+     * The artifact file, its sha256 and what {@code package} verified about it that a load may rely
+     * on ({@link io.modelship.runtime.format.LoadedModel#checks()}; absent when nothing was).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Artifact(String file, String sha256, Map<String, String> checks) {
+        public Artifact(String file, String sha256) {
+            this(file, sha256, null);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Feature(String name, String type, Double min, Double max) {}

@@ -76,7 +76,8 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
         ModelManifest manifest = readManifest(dir);
         ModelFormat format = ModelFormats.named(manifest.format());
         // The format starts (ONNX Runtime: its native library) while the artifact is checked below.
-        Thread.ofPlatform().daemon().name("format-prepare").start(format::prepare);
+        ModelSpec spec = spec(manifest);
+        Thread.ofPlatform().daemon().name("format-prepare").start(() -> format.prepare(spec));
         Path artifact = dir.resolve(manifest.artifact().file()).normalize();
         if (!artifact.startsWith(dir.normalize()) || !Files.isRegularFile(artifact)) {
             throw new ModelPackageException("artifact '" + manifest.artifact().file() + "' named in model.json"
@@ -91,13 +92,14 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
                     + manifest.artifact().sha256() + " but the file has " + actual
                     + "; refusing to load a tampered artifact");
         }
-        LoadedModel model = format.load(artifact, spec(manifest));
+        LoadedModel model = format.load(artifact, spec);
         return new ModelPackage(manifest, model, local, sha != null ? sha : manifest.artifact().sha256());
     }
 
     /** What the manifest says the artifact must be. */
     public static ModelSpec spec(ModelManifest manifest) {
-        return new ModelSpec(manifest.featureNames(), manifest.taskOrDefault(), manifest.labels(), manifest.target());
+        return new ModelSpec(manifest.featureNames(), manifest.taskOrDefault(), manifest.labels(), manifest.target(),
+                manifest.artifact() == null ? null : manifest.artifact().checks());
     }
 
     public static ModelManifest readManifest(Path dir) {

@@ -35,7 +35,10 @@ public final class ArtifactPackager {
                 file -> Files.copy(request.artifact(), file), out);
     }
 
-    /** The manifest of the wrapped model (without the artifact entry, which the writer fills in). */
+    /**
+     * The manifest of the wrapped model. Its artifact entry holds only what the load verified
+     * ({@link LoadedModel#checks()}); the writer fills in the file and its sha256.
+     */
     public ModelManifest describe(Request request) {
         LabeledTable table = request.data();
         boolean regression = request.task() == Task.REGRESSION;
@@ -47,8 +50,10 @@ public final class ArtifactPackager {
         double[] targets = regression ? table.numericTargets() : null;
         ModelSpec spec = new ModelSpec(table.featureNames(), request.task(), labels, table.target());
         Predictions predictions;
+        Map<String, String> checks;
         try (LoadedModel model = request.format().load(request.artifact(), spec)) {
             predictions = model.predict(table.rows());
+            checks = model.checks();
         }
         String holdout = "package data " + request.data().size() + " rows";
         ModelManifest.TrainingMetrics metrics;
@@ -67,7 +72,8 @@ public final class ArtifactPackager {
             reference = ReferenceProfile.classification(table, predicted, labels);
         }
         return new ModelManifest(request.name(), request.version(), request.format().name(), request.task(),
-                request.algorithm(), null, table.target(), ReferenceProfile.features(table),
+                request.algorithm(), checks.isEmpty() ? null : new ModelManifest.Artifact(null, null, checks),
+                table.target(), ReferenceProfile.features(table),
                 regression ? null : labels, Map.of(), metrics, reference,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }

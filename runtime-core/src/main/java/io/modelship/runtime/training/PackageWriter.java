@@ -59,7 +59,8 @@ public final class PackageWriter {
         Path artifact = dir.resolve(artifactFile);
         writer.write(artifact);
         ModelManifest manifest = new ModelManifest(m.name(), m.version(), m.format(), m.task(), m.algorithm(),
-                new ModelManifest.Artifact(artifactFile, Checksums.sha256(artifact)), m.target(), m.features(),
+                new ModelManifest.Artifact(artifactFile, Checksums.sha256(artifact),
+                        m.artifact() == null ? null : m.artifact().checks()), m.target(), m.features(),
                 m.labels(), m.hyperparameters(), m.metrics(), m.reference(), m.createdAt());
         ModelPackage.json().writerWithDefaultPrettyPrinter()
                 .writeValue(dir.resolve(ModelPackage.MANIFEST_FILE).toFile(), manifest);
