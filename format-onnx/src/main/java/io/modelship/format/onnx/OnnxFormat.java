@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * scikit-learn's forests export to) is compiled into Java arrays ({@link OnnxTrees}) and served
  * without ONNX Runtime once it agrees with ONNX Runtime on rows probing its splits; otherwise, or
  * with {@value #COMPILE_TREES_ENV}{@code =0}, ONNX Runtime serves it and the log says why.
+ * {@code package} records that agreement in {@code model.json} ({@link PackagedCheck}); where the
+ * record holds, the load compiles the trees and never starts ONNX Runtime.
  *
  * <p>Threads: requests run on a single-threaded session ({@code intra_op} 1, {@code inter_op} 1,
  * sequential execution, no spinning): Jetty's request threads already run one request per core, so
@@ -77,9 +79,8 @@ public final class OnnxFormat implements ModelFormat {
 
     @Override
     public LoadedModel load(Path artifact, ModelSpec spec) {
-        // The tree ensemble is read and built while ONNX Runtime loads its native library and builds
-        // its session, which the compiled trees are then checked against: on a cold start each takes
-        // a few hundred milliseconds.
+        // A check package recorded that holds for these bytes, this spec and this code: the compiled
+        // trees serve and ONNX Runtime is never started.
         if (compiling() && PackagedCheck.recorded(spec)) {
             Built packaged = Built.of(artifact, spec);
             if (packaged.compiled().trees() != null && PackagedCheck.holds(packaged.bytes(), spec)) {
@@ -94,6 +95,9 @@ public final class OnnxFormat implements ModelFormat {
             LOG.info("{}: the check recorded in model.json ({}) does not hold for this artifact, package and runtime;"
                     + " checking against ONNX Runtime", artifact.getFileName(), PackagedCheck.KEY);
         }
+        // The tree ensemble is read and built while ONNX Runtime loads its native library and builds
+        // its session, which the compiled trees are then checked against: on a cold start each takes
+        // a few hundred milliseconds.
         CompletableFuture<Built> built = !compiling() ? null
                 : CompletableFuture.supplyAsync(() -> Built.of(artifact, spec),
                         task -> Thread.ofPlatform().daemon().name("onnx-compile").start(task));

@@ -1,11 +1,14 @@
 package io.modelship.format.onnx;
 
+import io.modelship.runtime.forest.FlatForest;
 import io.modelship.runtime.format.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -30,9 +33,9 @@ final class PackagedCheck {
     static final String KEY = "onnx.compiledTrees";
     private static final String PREFIX = "agree with ONNX Runtime ";
     /** The code whose output the check vouches for: the graph reader, the compiler and the evaluator. */
-    private static final Class<?>[] COMPILER = {OnnxProto.class, OnnxTrees.class,
-        io.modelship.runtime.forest.FlatForest.class};
-    private static final Pattern RECORD = Pattern.compile(Pattern.quote(PREFIX) + "(\\S+) on (\\d+) probe rows; key ([0-9a-f]{64})");
+    private static final Class<?>[] COMPILER = {OnnxProto.class, OnnxTrees.class, FlatForest.class};
+    private static final Pattern RECORD =
+            Pattern.compile(Pattern.quote(PREFIX) + "(\\S+) on (\\d+) probe rows; key ([0-9a-f]{64})");
 
     private static volatile String compilerDigest;
 
@@ -102,7 +105,7 @@ final class PackagedCheck {
             MessageDigest sha = sha256();
             for (Class<?> top : COMPILER) {
                 Class<?>[] nest = top.getNestMembers();
-                java.util.Arrays.sort(nest, java.util.Comparator.comparing(Class::getName));
+                Arrays.sort(nest, Comparator.comparing(Class::getName));
                 for (Class<?> c : nest) {
                     String resource = "/" + c.getName().replace('.', '/') + ".class";
                     try (InputStream in = c.getResourceAsStream(resource)) {

@@ -23,16 +23,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +82,9 @@ public final class TrafficRouter implements AutoCloseable {
   private volatile Map<String, Service> services = Map.of();
   /** For a Service with no pod to send to: which pods its selector picked, and why none serves. */
   private volatile Map<String, String> noPodReasons = Map.of();
-  private final List<Watch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicBoolean watchesOpen = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicBoolean refreshPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean watchesOpen = new AtomicBoolean();
+  private final AtomicBoolean refreshPending = new AtomicBoolean();
   private volatile boolean closed;
 
   private final Duration resync;
@@ -107,7 +114,7 @@ public final class TrafficRouter implements AutoCloseable {
     if (closed) {
       return;
     }
-    List<Watch> opened = new java.util.ArrayList<>();
+    List<Watch> opened = new ArrayList<>();
     try {
       opened.add(client.pods().inAnyNamespace().watch(new Changes<>()));
       opened.add(client.services().inAnyNamespace().watch(new Changes<>()));
@@ -127,7 +134,7 @@ public final class TrafficRouter implements AutoCloseable {
           refreshPending.set(false);
           refreshSafely();
         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         // closing
       }
     }
@@ -150,7 +157,7 @@ public final class TrafficRouter implements AutoCloseable {
 
   /** The ports open now. */
   public List<Endpoint> endpoints() {
-    return listeners.values().stream().map(l -> l.endpoint).sorted(java.util.Comparator.comparing(Endpoint::name))
+    return listeners.values().stream().map(l -> l.endpoint).sorted(Comparator.comparing(Endpoint::name))
         .toList();
   }
 
@@ -245,21 +252,23 @@ public final class TrafficRouter implements AutoCloseable {
     if (picked.isEmpty()) {
       return "its selector " + selectorText(selector) + " matches no pod";
     }
-    return picked.stream().sorted(java.util.Comparator.comparing((Pod p) -> p.getMetadata().getName())).map(p -> p.getMetadata().getName() + " (" + (serving(p) ? "" : "not Ready")
-        + (p.getMetadata().getDeletionTimestamp() == null ? "" : (serving(p) ? "" : ", ") + "terminating") + ")")
-        .collect(java.util.stream.Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
+    return picked.stream().sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+        .map(p -> p.getMetadata().getName() + " (" + (serving(p) ? "" : "not Ready")
+            + (p.getMetadata().getDeletionTimestamp() == null ? "" : (serving(p) ? "" : ", ") + "terminating") + ")")
+        .collect(Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
   }
 
   private static String selectorText(Map<String, String> selector) {
-    return new java.util.TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(java.util.stream.Collectors.joining(","));
+    return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 
   /** Ready, terminating or not: an EndpointSlice's {@code serving}. */
   private static boolean serving(Pod p) {
     return p.getStatus() != null && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-        && p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION) != null;
+        && p.getMetadata().getAnnotations() != null
+        && p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION) != null;
   }
 
   private Listener open(String kind, String key) {
