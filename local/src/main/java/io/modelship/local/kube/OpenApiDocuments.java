@@ -2,6 +2,10 @@ package io.modelship.local.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,22 +34,29 @@ final class OpenApiDocuments {
    * kinds it has no schema for, as for a CRD without one, and leaves validation to the server.
    */
   static byte[] v2() {
+    return V2.clone();
+  }
+
+  /** The same bytes for every request: nothing in it depends on what is installed. */
+  private static final byte[] V2 = v2Document();
+
+  private static byte[] v2Document() {
     try {
-      java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
-      com.google.protobuf.CodedOutputStream i = com.google.protobuf.CodedOutputStream.newInstance(info);
+      ByteArrayOutputStream info = new ByteArrayOutputStream();
+      CodedOutputStream i = CodedOutputStream.newInstance(info);
       i.writeString(1, "Kubernetes");
       i.writeString(2, EmbeddedApiServer.KUBERNETES_VERSION);
       i.flush();
-      java.io.ByteArrayOutputStream doc = new java.io.ByteArrayOutputStream();
-      com.google.protobuf.CodedOutputStream d = com.google.protobuf.CodedOutputStream.newInstance(doc);
+      ByteArrayOutputStream doc = new ByteArrayOutputStream();
+      CodedOutputStream d = CodedOutputStream.newInstance(doc);
       d.writeString(1, "2.0");
       d.writeByteArray(2, info.toByteArray());
       d.writeByteArray(8, new byte[0]); // paths
       d.writeByteArray(9, new byte[0]); // definitions
       d.flush();
       return doc.toByteArray();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,8 +255,9 @@ public final class TrafficRouter implements AutoCloseable {
       return "its selector " + selectorText(selector) + " matches no pod";
     }
     return picked.stream().sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
-        .map(p -> p.getMetadata().getName() + " (" + (serving(p) ? "" : "not Ready")
-            + (p.getMetadata().getDeletionTimestamp() == null ? "" : (serving(p) ? "" : ", ") + "terminating") + ")")
+        .map(p -> p.getMetadata().getName() + " (" + String.join(", ", Stream.of(
+                serving(p) ? null : "not Ready", p.getMetadata().getDeletionTimestamp() == null ? null : "terminating")
+            .filter(Objects::nonNull).toList()) + ")")
         .collect(Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
   }
 

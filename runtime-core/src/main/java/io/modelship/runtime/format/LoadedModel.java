@@ -1,5 +1,7 @@
 package io.modelship.runtime.format;
 
+import java.util.Map;
+
 /**
  * A model ready to predict. Implementations are thread-safe: request threads call
  * {@link #predict} concurrently.
@@ -24,8 +26,8 @@ public interface LoadedModel extends AutoCloseable {
      * bytes, to the spec and to its own code, and ignores an entry that does not match, so a stale or
      * edited record costs time, never correctness. Default: nothing.
      */
-    default java.util.Map<String, String> checks() {
-        return java.util.Map.of();
+    default Map<String, String> checks() {
+        return Map.of();
     }
 
     /** Frees native resources; the default has none. */
