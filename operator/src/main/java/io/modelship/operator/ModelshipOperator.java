@@ -2,7 +2,7 @@ package io.modelship.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.operator.reconcile.ModelDeploymentReconciler;
@@ -13,18 +13,22 @@ import java.util.Optional;
 public final class ModelshipOperator implements AutoCloseable {
 
   private final Operator operator;
+  private final KubernetesClient client;
+  private final Optional<LeaderLease> lease;
   /** Set once start() returned: asking JOSDK while it starts blocks until the caches sync. */
   private volatile boolean started;
 
   /**
-   * @param lease namespace and name of the leader-election Lease; empty runs without election
+   * @param lease the leader-election Lease; empty runs without election
    */
   public ModelshipOperator(
       KubernetesClient client,
       OperatorSettings settings,
       MeterRegistry registry,
-      Optional<LeaderElectionConfiguration> lease,
+      Optional<LeaderLease> lease,
       Clock clock) {
+    this.client = client;
+    this.lease = lease;
     operator =
         new Operator(
             o -> {
@@ -36,7 +40,7 @@ public final class ModelshipOperator implements AutoCloseable {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
                   .withStopOnInformerErrorDuringStartup(false);
-              lease.ifPresent(o::withLeaderElectionConfiguration);
+              lease.map(LeaderLease::configuration).ifPresent(o::withLeaderElectionConfiguration);
             });
     var reconciler = new ModelDeploymentReconciler(settings, new OperatorMetrics(registry), clock);
     operator.register(
@@ -61,15 +65,23 @@ public final class ModelshipOperator implements AutoCloseable {
       return false;
     }
     try {
-      return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+      return runtimeInfo().allEventSourcesAreHealthy();
     } catch (RuntimeException e) {
       return false;
     }
   }
 
 
+  /** The controllers registered and their event sources, as JOSDK reports them. */
+  public RuntimeInfo runtimeInfo() {
+    return operator.getRuntimeInfo();
+  }
+
+  /** Stops reconciling, then hands the Lease back if this replica held it. */
   @Override
   public void close() {
+    lease.ifPresent(LeaderLease::shuttingDown);
     operator.stop();
+    lease.ifPresent(l -> l.release(client));
   }
 }

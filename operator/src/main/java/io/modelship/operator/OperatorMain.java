@@ -2,7 +2,6 @@ package io.modelship.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -62,8 +62,20 @@ public final class OperatorMain implements Callable<Integer> {
   String leaseName;
 
   @Option(names = "--lease-namespace", defaultValue = "${env:LEASE_NAMESPACE:-}",
-      description = "Namespace of the Lease; defaults to the operator's own.")
+      description = "Namespace of the Lease; defaults to the operator's own (env LEASE_NAMESPACE).")
   String leaseNamespace;
+
+  @Option(names = "--runtime-image-pull-secrets", split = ",", defaultValue = "${env:RUNTIME_IMAGE_PULL_SECRETS:-}",
+      description = "Secrets the serving pods pull their image with, comma-separated; each must exist in the"
+          + " ModelDeployment's namespace (env RUNTIME_IMAGE_PULL_SECRETS).")
+  List<String> runtimeImagePullSecrets = List.of();
+
+  @Option(names = "--log-level", defaultValue = "${env:LOG_LEVEL:-info}",
+      description = "trace, debug, info, warn or error (env LOG_LEVEL).")
+  LogLevel logLevel;
+
+  /** The levels slf4j-simple knows. */
+  enum LogLevel { trace, debug, info, warn, error }
 
   @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8081}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
@@ -75,14 +87,18 @@ public final class OperatorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Before the first logger exists: slf4j-simple reads its level once, and a system property
+    // wins over simplelogger.properties.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel.name());
     var settings =
         new OperatorSettings(
             Set.copyOf(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList()),
             defaultImage, cpuRequest, memoryRequest, memoryLimit, reportIntervalSeconds,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            runtimeImagePullSecrets.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    var operator = new ModelshipOperator(client, settings, registry, lease(), Clock.systemUTC());
+    var operator = new ModelshipOperator(client, settings, registry, lease(client), Clock.systemUTC());
     var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -96,7 +112,7 @@ public final class OperatorMain implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<LeaderElectionConfiguration> lease() {
+  private Optional<LeaderLease> lease(KubernetesClient client) {
     boolean enabled = switch (leaderElection.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -105,8 +121,10 @@ public final class OperatorMain implements Callable<Integer> {
     if (!enabled) {
       return Optional.empty();
     }
-    return Optional.of(leaseNamespace.isBlank()
-        ? new LeaderElectionConfiguration(leaseName)
-        : new LeaderElectionConfiguration(leaseName, leaseNamespace));
+    // In a pod HOSTNAME is the pod's name: unique per replica and readable in the Lease.
+    String identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
+        .orElseGet(() -> UUID.randomUUID().toString());
+    return Optional.of(new LeaderLease(leaseName,
+        leaseNamespace.isBlank() ? client.getConfiguration().getNamespace() : leaseNamespace, identity));
   }
 }

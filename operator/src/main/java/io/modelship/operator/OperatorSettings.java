@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Set;
  * @param defaultMemoryLimit memory limit when {@code spec.runtime.resources} is absent
  * @param reportIntervalSeconds how often pods report when the spec does not say
  * @param retryAfter delay before looking again at a resource that waits on something outside it
+ * @param imagePullSecrets Secrets (in the ModelDeployment's namespace) the serving pods pull their
+ *     image with
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -24,17 +27,24 @@ public record OperatorSettings(
     String defaultMemoryRequest,
     String defaultMemoryLimit,
     int reportIntervalSeconds,
-    Duration retryAfter) {
+    Duration retryAfter,
+    List<String> imagePullSecrets) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/modelship/serving-runtime:0.1.0";
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(
-        Set.of(), DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 15, Duration.ofSeconds(30));
+        Set.of(), DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 15, Duration.ofSeconds(30), List.of());
   }
 
   public OperatorSettings {
     namespaces = Set.copyOf(namespaces);
+    imagePullSecrets = List.copyOf(imagePullSecrets);
+  }
+
+  public OperatorSettings withImagePullSecrets(List<String> secrets) {
+    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
+        reportIntervalSeconds, retryAfter, secrets);
   }
 
 

@@ -4,7 +4,6 @@ import static io.modelship.operator.harness.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
 import java.time.Duration;
@@ -16,10 +15,7 @@ class LeaderElectionIT {
 
   @Test
   void reconcilesAsTheLeaseHolder() {
-    // In production losing the Lease ends the process; here the test stops the operator itself.
-    var lease = new LeaderElectionConfiguration("modelship-operator", "modelship-system",
-        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "test-operator", null, false);
+    var lease = new LeaderLease("modelship-operator", "modelship-system", "test-operator");
     try (var harness = new OperatorHarness(false, Optional.of(lease))) {
       var leases = harness.client().leases().inNamespace("modelship-system");
       await().atMost(Duration.ofSeconds(20)).until(() -> leases.withName("modelship-operator").get() != null);
@@ -27,6 +23,12 @@ class LeaderElectionIT {
 
       harness.client().resource(Manifests.iris("elected", "iris", "1.0.0")).create();
       harness.awaitStatus("elected", "iris", condition("Ready", "True", "Serving"));
+
+      // Stopping hands the Lease back at once, so the next replica need not wait for it to expire.
+      harness.operator().close();
+      var released = leases.withName("modelship-operator").get().getSpec();
+      assertThat(released.getHolderIdentity()).isNull();
+      assertThat(released.getLeaseDurationSeconds()).isEqualTo(1);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -170,6 +171,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(ServingNames.runtimeAccount(md))
+        .withImagePullSecrets(pullSecrets(plan))
         .withAutomountServiceAccountToken(true)
         .withRestartPolicy("Always")
         .withTerminationGracePeriodSeconds(30L)
@@ -351,6 +353,12 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
                         .withReadOnly(true)
                         .build()));
     return mounts;
+  }
+
+  /** The operator's pull secrets, or none at all (null: the server keeps no empty list to compare with). */
+  static List<LocalObjectReference> pullSecrets(ServingPlan plan) {
+    List<String> names = plan.settings().imagePullSecrets();
+    return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
   }
 
   /** Kubernetes' own default, written out so GitOps tools see no server-made difference. */

@@ -42,6 +42,20 @@ class DesiredChildrenTest {
   }
 
   @Test
+  void servingPodsPullWithTheOperatorsPullSecretsAndNoneWhenUnset() {
+    var md = md();
+    var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
+    var rollout = new RolloutPlan(List.of(new VersionTarget("2.0.0", 2, true)), "2.0.0", null, Phase.Healthy, false, "ok");
+    var withSecrets = new ServingPlan(SETTINGS.withImagePullSecrets(List.of("registry-a", "registry-b")), rollout, location);
+
+    var pod = ServingDeployments.desired(md, "2.0.0", 2, withSecrets).getSpec().getTemplate().getSpec();
+    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-a", "registry-b");
+    // No empty list the API server would drop and the update matcher then see as a difference.
+    assertThat(ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", location)).getSpec().getTemplate().getSpec()
+        .getImagePullSecrets()).isNullOrEmpty();
+  }
+
+  @Test
   void deploymentCarriesLabelsProbesSecurityAndEnv() {
     var md = md();
     Deployment d = ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty())));

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.operator.LeaderLease;
 import io.modelship.operator.ModelshipOperator;
 import io.modelship.operator.OperatorSettings;
 import java.time.Clock;
@@ -21,7 +21,7 @@ public final class OperatorHarness implements AutoCloseable {
   public final MockCluster cluster;
   public final FakeDeploymentController deployments;
   public final OperatorSettings settings;
-  private final Optional<LeaderElectionConfiguration> lease;
+  private final Optional<LeaderLease> lease;
   private final Clock clock;
   private ModelshipOperator operator;
 
@@ -29,7 +29,7 @@ public final class OperatorHarness implements AutoCloseable {
     this(createPods, Optional.empty());
   }
 
-  public OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease) {
+  public OperatorHarness(boolean createPods, Optional<LeaderLease> lease) {
     this(createPods, lease, Clock.systemUTC());
   }
 
@@ -38,14 +38,15 @@ public final class OperatorHarness implements AutoCloseable {
     this(createPods, Optional.empty(), clock);
   }
 
-  private OperatorHarness(boolean createPods, Optional<LeaderElectionConfiguration> lease, Clock clock) {
+  private OperatorHarness(boolean createPods, Optional<LeaderLease> lease, Clock clock) {
     this.lease = lease;
     this.clock = clock;
     cluster = new MockCluster();
     deployments = new FakeDeploymentController(cluster.newClient(), createPods);
     settings =
         new OperatorSettings(
-            java.util.Set.of(), OperatorSettings.DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 1, Duration.ofSeconds(1));
+            java.util.Set.of(), OperatorSettings.DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 1, Duration.ofSeconds(1),
+            java.util.List.of());
     operator = start();
   }
 

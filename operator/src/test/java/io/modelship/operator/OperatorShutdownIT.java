@@ -1,0 +1,89 @@
+package io.modelship.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.modelship.operator.harness.MockCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A leading operator process, sent SIGTERM as the kubelet does on a rollout, ends well inside the
+ * pod's 30 s grace period and hands its Lease back, so the next replica leads at its next retry
+ * rather than after the lease expires. (JOSDK's own exit on losing leadership used to block the
+ * shutdown hook forever.)
+ */
+class OperatorShutdownIT {
+
+  static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
+
+  @Test
+  void sigtermEndsALeadingOperatorPromptlyAndReleasesTheLease() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "operator-shutdown-it"));
+    try (var cluster = new MockCluster()) {
+      var lease = cluster.client().leases().inNamespace("modelship-system").withName("modelship-operator");
+      Process operator = start(kubeconfig(work, cluster.client().getConfiguration().getMasterUrl()),
+          work.resolve("operator.log"));
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          assertThat(operator.isAlive()).as("operator process (see %s)", work.resolve("operator.log")).isTrue();
+          var current = lease.get();
+          return current != null && "operator-0".equals(current.getSpec().getHolderIdentity());
+        });
+
+        long sent = System.nanoTime();
+        operator.destroy(); // SIGTERM
+        boolean ended = operator.waitFor(GRACE_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+
+        assertThat(ended).as("the operator still runs %s after SIGTERM (see %s)", GRACE_PERIOD,
+            work.resolve("operator.log")).isTrue();
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        assertThat(operator.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
+        LeaseSpec released = lease.get().getSpec();
+        assertThat(released.getHolderIdentity()).as("holder after shutdown").isNull();
+        assertThat(released.getLeaseDurationSeconds()).isEqualTo(1);
+      } finally {
+        operator.destroyForcibly();
+      }
+    }
+  }
+
+  /** The operator as its jar runs it (the test classpath holds the same classes), leader election on. */
+  private static Process start(Path kubeconfig, Path log) throws IOException {
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    var command = List.of(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName(),
+        "--leader-election", "true", "--lease-namespace", "modelship-system", "--http-port", "0");
+    var builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    builder.environment().put("HOSTNAME", "operator-0");
+    return builder.start();
+  }
+
+  private static Path kubeconfig(Path dir, String server) throws IOException {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s"}
+        users:
+        - name: mock
+          user: {}
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: mock, namespace: default}
+        current-context: mock
+        """.formatted(server));
+    return file;
+  }
+}
