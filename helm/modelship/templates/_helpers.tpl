@@ -1,0 +1,162 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "modelship.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The full name of every resource: fullnameOverride, or <release>-<name> unless the release already says it. */}}
+{{- define "modelship.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := include "modelship.name" . }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels that select the operator's pods; never changed by an upgrade. */}}
+{{- define "modelship.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "modelship.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/* Labels on every object the chart renders (CRDs excepted: they stay as crds/ has them). */}}
+{{- define "modelship.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "modelship.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: modelship
+{{- end }}
+
+{{- define "modelship.serviceAccountName" -}}
+{{- default (include "modelship.fullname" .) .Values.serviceAccount.name }}
+{{- end }}
+
+{{/* The Secret holding the signing master key: the user's, or the one the chart generates. */}}
+{{- define "modelship.signingKeySecret" -}}
+{{- default (printf "%s-signing-key" (include "modelship.fullname" .)) .Values.signingKey.existingSecret }}
+{{- end }}
+
+{{/*
+An image reference from {registry, repository, tag, digest}: the digest wins over the tag, and an
+empty tag is the chart's appVersion. Call with (dict "image" .Values.image "context" $).
+*/}}
+{{- define "modelship.image" -}}
+{{- $image := .image }}
+{{- $name := printf "%s/%s" $image.registry $image.repository }}
+{{- if $image.digest }}
+{{- printf "%s@%s" $name $image.digest }}
+{{- else }}
+{{- printf "%s:%s" $name (default .context.Chart.AppVersion $image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The restricted Pod Security profile for a container: nothing here is a value, so no values file
+can make the operator's pod fail restricted admission.
+*/}}
+{{- define "modelship.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/*
+The rules the operator needs in every namespace it reconciles. One list serves both modes: a
+ClusterRole (watchNamespaces empty) or a Role per watched namespace. Each rule names the code
+that needs it; RbacCoversTheOperatorTest checks every kind the operator registers is here.
+*/}}
+{{- define "modelship.namespacedRules" -}}
+# ModelDeploymentReconciler: the primary resource's informer (JOSDK ControllerEventSource).
+- apiGroups: ["modelship.io"]
+  resources: ["modeldeployments"]
+  verbs: ["list", "watch"]
+# ModelDeploymentReconciler.write: the status, as a JSON merge patch of what changed.
+- apiGroups: ["modelship.io"]
+  resources: ["modeldeployments/status"]
+  verbs: ["patch"]
+# list/watch: the "runtime-reports" informer (ModelDeploymentReconciler.prepareEventSources);
+# create: ReferenceKeeper puts back a deleted package reference; delete: removeUnusedReferences;
+# get/patch: RuntimeRole grants the serving pods create/get/patch, and a Role may only grant what
+# its creator holds (escalation prevention), so the operator holds them too.
+- apiGroups: ["modelship.io"]
+  resources: ["runtimereports"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# ServingDeployments: informer, create, update; delete for versions the rollout no longer keeps (bulk).
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# ServingService, PreviewService, VersionServices: one informer, create, update; delete when blue-green
+# or Gateway API routing ends (reconcile preconditions) and for versions gone (bulk).
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# ServingAutoscaler: informer, create, update; delete when spec.autoscaling is removed (precondition).
+- apiGroups: ["autoscaling"]
+  resources: ["horizontalpodautoscalers"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# ServingDisruptionBudget: informer, create, update.
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["list", "watch", "create", "update"]
+# RuntimeServiceAccount: the serving pods' identity; informer, create, update.
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["list", "watch", "create", "update"]
+# RuntimeRole, RuntimeRoleBinding: the serving pods' rights (runtimereports only); informer, create,
+# update. No bind or escalate: the operator holds every right RuntimeRole grants (see runtimereports).
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
+  verbs: ["list", "watch", "create", "update"]
+# The "pods" informer (ModelDeploymentReconciler.prepareEventSources): readiness, crash loops, report owners.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "watch"]
+# ModelDeploymentReconciler.missingClaim: does the claim a pvc:// URI names exist.
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get"]
+# ModelDeploymentReconciler.record: rollout, drift and ignored-report Events.
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+# ServingRoute.read/apply: the Gateway API route of a canary; created (and then updated) when the
+# operator owns it, JSON-patched (backendRefs and filters only) when the user does.
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes"]
+  verbs: ["get", "create", "update", "patch"]
+# The serving pods' signing keys: each ModelDeployment's Secret is created once from the master key
+# and never read back, so no get, list or watch on any Secret.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["create"]
+{{- end }}
+
+{{/*
+Leader election, in the release namespace: Fabric8's LeaderElector (under JOSDK's
+LeaderElectionManager) reads the Lease (get), creates it when absent, renews it (a JSON merge
+patch); LeaderLease.release hands it back (update), and JOSDK refuses to start without create,
+get and update. get/patch/update only on the operator's own Lease; create cannot be limited by
+name (the authorizer does not know the name of an object being created).
+*/}}
+{{- define "modelship.leaseRules" -}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["create"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  resourceNames: [{{ include "modelship.fullname" . | quote }}]
+  verbs: ["get", "update", "patch"]
+{{- end }}
