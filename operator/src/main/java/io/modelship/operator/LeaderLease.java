@@ -33,13 +33,14 @@ public final class LeaderLease {
   private volatile boolean shuttingDown;
 
   /**
+   * @param namespace the Lease's namespace; null when neither set nor known from the client's
+   *     configuration, which the caller must refuse before starting
    * @param identity the holder identity this replica writes (the pod name in a cluster); unique
    *     per replica
    */
   public LeaderLease(String name, String namespace, String identity) {
     this.name = Objects.requireNonNull(name);
-    this.namespace = Objects.requireNonNull(namespace,
-        "the Lease namespace is neither set nor known from the client's configuration");
+    this.namespace = namespace;
     this.identity = Objects.requireNonNull(identity);
   }
 

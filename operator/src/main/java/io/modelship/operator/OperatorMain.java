@@ -98,7 +98,14 @@ public final class OperatorMain implements Callable<Integer> {
             runtimeImagePullSecrets.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    var operator = new ModelshipOperator(client, settings, registry, lease(client), Clock.systemUTC());
+    Optional<LeaderLease> lease = lease(client);
+    if (lease.isPresent() && lease.get().namespace() == null) {
+      System.err.println("modelship-operator: leader election needs the Lease's namespace: set --lease-namespace"
+          + " (env LEASE_NAMESPACE); the client's configuration names none");
+      client.close();
+      return 2;
+    }
+    var operator = new ModelshipOperator(client, settings, registry, lease, Clock.systemUTC());
     var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
