@@ -34,7 +34,9 @@ class OperatorShutdownIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
           assertThat(operator.isAlive()).as("operator process (see %s)", work.resolve("operator.log")).isTrue();
           var current = lease.get();
-          return current != null && "operator-0".equals(current.getSpec().getHolderIdentity());
+          // Holding the Lease, and past JOSDK's start-leading callback (event processing on).
+          return current != null && "operator-0".equals(current.getSpec().getHolderIdentity())
+              && Files.readString(work.resolve("operator.log")).contains("Leading as operator-0");
         });
 
         long sent = System.nanoTime();
@@ -49,13 +51,15 @@ class OperatorShutdownIT {
         LeaseSpec released = lease.get().getSpec();
         assertThat(released.getHolderIdentity()).as("holder after shutdown").isNull();
         assertThat(released.getLeaseDurationSeconds()).isEqualTo(1);
+        // LOG_LEVEL, as the Helm chart sets it, reaches the logger.
+        assertThat(Files.readString(work.resolve("operator.log"))).contains(" DEBUG ");
       } finally {
         operator.destroyForcibly();
       }
     }
   }
 
-  /** The operator as its jar runs it (the test classpath holds the same classes), leader election on. */
+  /** The operator as its jar runs it (the test classpath holds the same classes), leader election on, env as the chart sets it. */
   private static Process start(Path kubeconfig, Path log) throws IOException {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -65,6 +69,7 @@ class OperatorShutdownIT {
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     builder.environment().put("HOSTNAME", "operator-0");
+    builder.environment().put("LOG_LEVEL", "debug");
     return builder.start();
   }
 
