@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.operator.reconcile.ModelDeploymentReconciler;
+import io.modelship.operator.signing.SigningKeys;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ public final class ModelshipOperator implements AutoCloseable {
   public ModelshipOperator(
       KubernetesClient client,
       OperatorSettings settings,
+      SigningKeys keys,
       MeterRegistry registry,
       Optional<LeaderElectionConfiguration> lease,
       Clock clock) {
@@ -38,7 +40,7 @@ public final class ModelshipOperator implements AutoCloseable {
                   .withStopOnInformerErrorDuringStartup(false);
               lease.ifPresent(o::withLeaderElectionConfiguration);
             });
-    var reconciler = new ModelDeploymentReconciler(settings, new OperatorMetrics(registry), clock);
+    var reconciler = new ModelDeploymentReconciler(settings, keys, new OperatorMetrics(registry), clock);
     operator.register(
         reconciler,
         c -> {

@@ -92,16 +92,22 @@ class OperatorIT {
           assertThat(o.getBlockOwnerDeletion()).isTrue();
         }));
     assertThat(harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get()).isNotNull();
-    var signing = harness.client().secrets().inNamespace(ns).withName("iris-feedback-signing");
+    var signing = harness.client().secrets().inNamespace(ns).withName("iris-signing");
     await().atMost(Duration.ofSeconds(10)).until(() -> signing.get() != null);
-    String key = signing.get().getData().get("key");
-    assertThat(new String(java.util.Base64.getDecoder().decode(key), java.nio.charset.StandardCharsets.US_ASCII))
-        .as("a 256-bit random key as 64 hex digits, so it can be an environment variable").matches("[0-9a-f]{64}");
+    java.util.function.Function<String, String> key = name -> new String(
+        java.util.Base64.getDecoder().decode(signing.get().getData().get(name)), java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(key.apply("feedback-key")).as("256 bits as 64 hex digits, so it can be an environment variable")
+        .matches("[0-9a-f]{64}");
+    assertThat(key.apply("report-key")).matches("[0-9a-f]{64}").isNotEqualTo(key.apply("feedback-key"));
+    assertThat(key.apply("report-key")).as("derived from the master key and the resource's UID")
+        .isEqualTo(java.util.HexFormat.of().formatHex(OperatorHarness.KEYS.reportKey(created)));
+    assertThat(signing.get().getImmutable()).isTrue();
     assertThat(signing.get().getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
+    String feedback = key.apply("feedback-key");
     harness.editSpec(ns, "iris", spec -> spec.setReplicas(3));
     harness.awaitStatus(ns, "iris", m -> m.getStatus().getObservedGeneration() == m.getMetadata().getGeneration());
-    assertThat(signing.get().getData().get("key")).as("never rotated by a reconcile").isEqualTo(key);
+    assertThat(key.apply("feedback-key")).as("never rotated by a reconcile").isEqualTo(feedback);
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
         .containsExactly("runtimereports");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();

@@ -29,7 +29,6 @@ import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
-import io.modelship.operator.dependent.FeedbackSigningKey;
 import io.modelship.operator.dependent.RuntimeRole;
 import io.modelship.operator.dependent.RuntimeRoleBinding;
 import io.modelship.operator.dependent.RuntimeServiceAccount;
@@ -62,6 +61,8 @@ import io.modelship.operator.rollout.VersionObservation;
 import io.modelship.operator.status.Observation;
 import io.modelship.operator.status.Problem;
 import io.modelship.operator.status.StatusAggregator;
+import io.modelship.operator.signing.SigningKeys;
+import io.modelship.operator.validation.ModelIntegrity;
 import io.modelship.operator.validation.ModelLocation;
 import io.modelship.operator.validation.RolloutValidation;
 import io.modelship.operator.validation.RuntimeEnvValidation;
@@ -94,7 +95,6 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
       @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
-      @Dependent(name = "feedback-signing-key", type = FeedbackSigningKey.class),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
@@ -111,6 +111,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   static final Set<String> FIGURES = Set.of("drift", "accuracy");
 
   private final OperatorSettings settings;
+  private final SigningKeys keys;
+  private final SigningSecretKeeper signingSecrets;
   private final OperatorMetrics metrics;
   private final Clock clock;
   /** Last status write per resource, so figures alone are written at most once per interval. */
@@ -123,8 +125,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final Map<String, String> warned = new ConcurrentHashMap<>();
   private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
 
-  public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+  public ModelDeploymentReconciler(OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
+    this.keys = keys;
+    this.signingSecrets = new SigningSecretKeeper(keys);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -174,14 +178,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     // Observe once: the reports feed both the rollout's judgement and the status.
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
     var all = reports(md, context);
-    var references = all.stream().filter(ReportReferences::isReference).toList();
-    var validated = ReportValidation.validate(md.getMetadata().getName(),
+    byte[] reportKey = keys.reportKey(md);
+    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey,
+        all.stream().filter(ReportReferences::isReference).toList());
+    var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
         all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
-    warnIgnored(md, validated.rejected(), context.getClient());
-    removeUnusedReferences(md, references, pods, context.getClient());
-    referenceKeeper.keep(md, references, validated.accepted().values(), context.getClient(), now);
+    var ignored = new java.util.ArrayList<>(validated.rejected());
+    ignored.addAll(references.rejected());
+    warnIgnored(md, ignored, context.getClient());
+    removeUnusedReferences(md, references.accepted(), pods, context.getClient());
+    referenceKeeper.keep(md, references.accepted(), validated.accepted().values(), context.getClient(), now);
     Map<String, RuntimeReportSpec> liveReports =
-        ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
+        ReportReferences.attach(validated.accepted(), references.accepted(), md.getMetadata().getUid());
     var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
     ReportHistory history = history(md, liveReports, interval, now);
     var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
@@ -192,7 +200,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Optional<Problem> refused = Optional.empty();
     Optional<RolloutPlan> plan = Optional.empty();
     Optional<Problem> podProblem = PodProblems.of(pods, spec.getModel().getVersion());
-    switch (ModelLocation.parse(spec.getModel().getUri())) {
+    switch (ModelLocation.of(spec.getModel())) {
       case ModelLocation.Result.Invalid invalid ->
           specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
       case ModelLocation.Result.Valid valid -> {
@@ -200,6 +208,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         specProblem = missingClaim(md, valid.location(), context.getClient())
             .or(() -> RolloutValidation.problem(spec.getRollout()))
             .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
+            .or(() -> settings.allowedImages().problem(spec.getRuntime()))
+            .or(() -> ModelIntegrity.problem(spec.getModel(), settings.requireSha256ForHttp()))
             .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
           RolloutPlan rollout = plan(md, deployments, aggregates,
@@ -234,7 +244,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
-    boolean reporting = all.size() > references.size();
+    boolean reporting = all.stream().anyMatch(r -> !ReportReferences.isReference(r));
     if (reporting || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
       // New counts in a report wake nobody (ReportChange) and silent pods produce no event:
       // re-aggregating once per interval is what sees both. A pause ending or a judgement falling
@@ -253,6 +263,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
       Context<ModelDeployment> context) {
     try {
+      // Pods refer to the signing Secret; it exists before their Deployment does.
+      signingSecrets.ensure(md, context.getClient(), clock.instant());
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       ServingRoute.apply(md, rollout, route, context.getClient());
       return Optional.empty();
