@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.api.testing.MergePatchCrudDispatcher;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.runtime.server.ServeConfig;
 import java.nio.file.Files;
@@ -129,6 +130,47 @@ class RuntimeReporterTest {
       assertThat(owner.getUid()).isEqualTo("md-uid");
     });
     assertThat(written.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
+  }
+
+  /** What the operator checks: the signature over what it reads back, after create and after each patch. */
+  @Test
+  void reportsAndTheReferenceAreSignedWithTheDeploymentsReportKey() {
+    String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    byte[] key = java.util.HexFormat.of().parseHex(hexKey);
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    var requests = new AtomicLong(1);
+    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
+            () -> report(requests.get(), null)).orElseThrow()
+        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(reporter.reportOnce()).isTrue();
+        RuntimeReport written = read("pod-a");
+        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+            "ml", "iris", "pod-a", written.getSpec())).as("report %d", i).isTrue();
+        written.getSpec().setRequestCount(written.getSpec().getRequestCount() + 1);
+        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+            "ml", "iris", "pod-a", written.getSpec())).as("altered").isFalse();
+        requests.set(50);
+      }
+    }
+    RuntimeReport ref = read("iris-ref-0123456789ab");
+    assertThat(ReportSignature.verify(key, ref.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+        "ml", "iris", "iris-ref-0123456789ab", ref.getSpec())).isTrue();
+  }
+
+  @Test
+  void withoutAKeyReportsStillGoOutUnsigned() {
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    try (var reporter = RuntimeReporter.forDeployment(inside, null, () -> server.createClient(),
+        () -> report(1, null)).orElseThrow()) {
+      assertThat(reporter.reportOnce()).isTrue();
+    }
+    var annotations = read("pod-a").getMetadata().getAnnotations();
+    assertThat(annotations == null ? Map.<String, String>of() : annotations).doesNotContainKey(ReportSignature.ANNOTATION);
   }
 
   @Test
