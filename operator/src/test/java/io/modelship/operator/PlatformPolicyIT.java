@@ -100,7 +100,11 @@ class PlatformPolicyIT {
       assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("iris-model");
       assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("uri");
     });
-    String written = Serialization.asJson(deployment) + Serialization.asJson(ready.getStatus())
+    var history = harness.awaitStatus(ns, "iris", m -> m.getStatus().getHistory() != null
+        && !m.getStatus().getHistory().isEmpty()).getStatus().getHistory().getLast();
+    assertThat(history.getUri()).isNull();
+    assertThat(history.getUriFrom().getSecretKeyRef().getName()).as("undo can restore it").isEqualTo("iris-model");
+        String written = Serialization.asJson(deployment) + Serialization.asJson(ready.getStatus())
         + Serialization.asJson(harness.client().v1().events().inNamespace(ns).list());
     assertThat(written).doesNotContain("t0psecret").doesNotContain("models.example.com");
     // Served above because a sha256 is set: the operator cannot see the scheme, so without one it refuses.

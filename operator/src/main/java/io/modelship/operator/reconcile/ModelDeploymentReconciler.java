@@ -317,7 +317,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
         podProblem.map(p -> List.of(p.message())).orElse(List.of()),
         route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
-        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getSha256()), now);
+        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getUriFrom(), spec.getModel().getSha256()), now);
     return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
 
