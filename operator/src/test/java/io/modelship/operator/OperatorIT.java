@@ -114,7 +114,25 @@ class OperatorIT {
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting("reason").contains("Created");
   }
 
+  /**
+   * A ClusterRole granting get/list/watch on Secrets could read every Secret of the cluster; the
+   * operator needs only create: from start to a served model it never reads a Secret.
+   */
   @Test
+  void theOperatorOnlyCreatesSecretsAndNeverReadsOne() {
+    try (var fresh = new OperatorHarness(true)) {
+      fresh.client().resource(Manifests.iris("keys", "iris", "1.0.0")).create();
+      fresh.awaitStatus("keys", "iris", condition("Ready", "True", null));
+      var secretRequests = fresh.cluster.drainRequests().stream()
+          .filter(r -> r.getPath().matches(".*/secrets([/?].*)?"))
+          .map(r -> r.getMethod() + " " + r.getPath())
+          .toList();
+      assertThat(secretRequests).as("what the operator asked of Secrets").isNotEmpty()
+          .allSatisfy(r -> assertThat(r).isEqualTo("POST /api/v1/namespaces/keys/secrets"));
+    }
+  }
+
+    @Test
   void readyOnceStartedWithHealthyInformers() {
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.operator().ready());
   }

@@ -23,8 +23,8 @@ public final class OperatorHarness implements AutoCloseable {
   public final MockCluster cluster;
   public final FakeDeploymentController deployments;
   /** The master key the operator under test derives every ModelDeployment's signing keys from. */
-  public static final SigningKeys KEYS =
-      new SigningKeys("test-master-key-of-at-least-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  public static final String MASTER_KEY = "test-master-key-of-at-least-32-bytes";
+  public static final SigningKeys KEYS = new SigningKeys(MASTER_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   public final OperatorSettings settings;
   private final Optional<LeaderElectionConfiguration> lease;
