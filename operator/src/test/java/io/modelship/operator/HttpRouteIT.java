@@ -177,6 +177,16 @@ class HttpRouteIT {
     assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("team", "ml"));
     cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
         && Integer.valueOf(30).equals(m.getStatus().getRollout().getActualWeight()));
+
+    // The route's owner withdraws the opt-in: a promotion no longer reaches the route.
+    var withdrawn = route(ns, "shop");
+    withdrawn.getMetadata().setAnnotations(Map.of());
+    cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(withdrawn).update();
+    cluster.harness().annotate(ns, "iris", "modelship.io/promote", "after-withdrawal");
+    cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+    org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+        refs(ns, "shop").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 70),
+            ref(ServingNames.versionChildName("iris", "2.0.0"), 30))));
   }
 
   @Test

@@ -70,6 +70,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -183,7 +184,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         all.stream().filter(ReportReferences::isReference).toList());
     var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
         all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
-    var ignored = new java.util.ArrayList<>(validated.rejected());
+    var ignored = new ArrayList<>(validated.rejected());
     ignored.addAll(references.rejected());
     warnIgnored(md, ignored, context.getClient());
     removeUnusedReferences(md, references.accepted(), pods, context.getClient());
