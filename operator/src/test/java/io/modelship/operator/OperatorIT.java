@@ -132,6 +132,27 @@ class OperatorIT {
     }
   }
 
+    /** Nothing watches the Secret; a pod that cannot start without it is what brings it back, with the same keys. */
+  @Test
+  void aDeletedSigningSecretIsCreatedAgainWhenAPodCannotStartWithoutIt() {
+    String ns = "lost-key";
+    harness.client().resource(Manifests.iris(ns, "iris", "1.0.0")).create();
+    harness.awaitStatus(ns, "iris", condition("Ready", "True", null));
+    var secret = harness.client().secrets().inNamespace(ns).withName("iris-signing");
+    var keys = secret.get().getData();
+    secret.delete();
+    await().atMost(Duration.ofSeconds(5)).until(() -> secret.get() == null);
+
+    var pod = harness.client().pods().inNamespace(ns).list().getItems().getFirst();
+    pod.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+        .withName("serving").withReady(false).withNewState().withNewWaiting().withReason("CreateContainerConfigError")
+        .withMessage("secret \"iris-signing\" not found").endWaiting().endState().build()));
+    harness.client().pods().inNamespace(ns).resource(pod).update();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> secret.get() != null);
+    assertThat(secret.get().getData()).as("derived keys: the same as before").isEqualTo(keys);
+  }
+
     @Test
   void readyOnceStartedWithHealthyInformers() {
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.operator().ready());

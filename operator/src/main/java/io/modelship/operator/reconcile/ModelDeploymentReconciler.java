@@ -218,7 +218,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
-          refused = act(md, rollout, route, context);
+          refused = act(md, rollout, route, !deployments.isEmpty(), pods, context);
         }
       }
     }
@@ -262,10 +262,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
    * the status (with the server's message); anything else is rethrown for JOSDK's retry.
    */
   private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
-      Context<ModelDeployment> context) {
+      boolean servingDeploymentsExist, Set<Pod> pods, Context<ModelDeployment> context) {
     try {
       // Pods refer to the signing Secret; it exists before their Deployment does.
-      signingSecrets.ensure(md, context.getClient(), clock.instant());
+      signingSecrets.ensure(md, servingDeploymentsExist, pods, context.getClient());
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       ServingRoute.apply(md, rollout, route, context.getClient());
       return Optional.empty();

@@ -1,40 +1,55 @@
 package io.modelship.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.dependent.SigningSecret;
 import io.modelship.operator.signing.SigningKeys;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Creates each ModelDeployment's {@link SigningSecret} before its pods need it. Without an informer
- * on Secrets the operator cannot see one disappear, so it sends the create again now and then (an
- * existing Secret answers 409, which costs nothing); between times it remembers it did.
+ * Creates each ModelDeployment's {@link SigningSecret} before its pods need it, without ever
+ * reading a Secret: it sends the create before the first serving Deployment exists (once per
+ * process and resource), and again whenever a pod cannot start because the Secret is missing
+ * (someone deleted it; the keys come back the same, being derived). A Secret that exists answers
+ * 409, which is fine. Serving Deployments that exist were created after their Secret, so a
+ * restarted operator sends nothing for them.
  */
 final class SigningSecretKeeper {
 
-  static final Duration RECHECK = Duration.ofMinutes(10);
+  /** What the kubelet reports for a container whose secretKeyRef it cannot resolve. */
+  static final String CONFIG_ERROR = "CreateContainerConfigError";
 
   private final SigningKeys keys;
-  /** When the create was last sent, by ModelDeployment UID. */
-  private final Map<String, Instant> created = new ConcurrentHashMap<>();
+  /** ModelDeployment UIDs whose Secret this process has created. */
+  private final Set<String> created = ConcurrentHashMap.newKeySet();
 
   SigningSecretKeeper(SigningKeys keys) {
     this.keys = keys;
   }
 
-  void ensure(ModelDeployment md, KubernetesClient client, Instant now) {
-    created.values().removeIf(t -> t.isBefore(now.minus(RECHECK)));
-    String uid = md.getMetadata().getUid();
-    if (uid != null && created.containsKey(uid)) {
+  void ensure(ModelDeployment md, boolean servingDeploymentsExist, Collection<Pod> pods, KubernetesClient client) {
+    boolean missing = missingFor(md, pods);
+    if (!missing && (servingDeploymentsExist || created.contains(md.getMetadata().getUid()))) {
       return;
     }
     SigningSecret.create(md, keys, client);
-    if (uid != null) {
-      created.put(uid, now);
-    }
+    created.add(md.getMetadata().getUid());
+  }
+
+  /** Whether a pod of {@code md} waits because its signing Secret does not exist. */
+  static boolean missingFor(ModelDeployment md, Collection<Pod> pods) {
+    String secret = "\"" + SigningSecret.name(md) + "\"";
+    return pods.stream()
+        .filter(p -> p.getStatus() != null)
+        .flatMap(p -> Objects.requireNonNullElse(p.getStatus().getContainerStatuses(), List.<ContainerStatus>of()).stream())
+        .map(c -> c.getState() == null ? null : c.getState().getWaiting())
+        .filter(Objects::nonNull)
+        .anyMatch(w -> CONFIG_ERROR.equals(w.getReason()) && w.getMessage() != null && w.getMessage().contains(secret));
   }
 }
