@@ -221,7 +221,40 @@ class ReportsIT {
     harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 400).equals(m.getStatus().getDrift().getSamples()));
   }
 
+  /** Another deployment's pod rewrites the package's bins: the operator drops the altered object and puts back the signed one. */
   @Test
+  void anAlteredPackageReferenceIsReplacedByTheLastSignedCopy() {
+    String ns = "altered-reference";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(2);
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(md).create();
+    var created = harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
+    io.modelship.operator.harness.WideReports.writeReference(harness.client(), created, "1.0.0", 3);
+    String name = io.modelship.api.v1alpha1.RuntimeReport.referenceName("iris", io.modelship.operator.harness.WideReports.SHA256);
+    var references = harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns);
+    for (int i = 0; i < 2; i++) {
+      Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
+          io.modelship.operator.harness.WideReports.counts("1.0.0", 3, 30, 100, Instant.now()));
+    }
+    harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 300).equals(m.getStatus().getDrift().getSamples()));
+    var original = references.withName(name).get();
+
+    references.withName(name).edit(r -> {
+      r.getSpec().getPrediction().setReference(List.of(0.98, 0.01, 0.01));
+      return r;
+    });
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      var back = references.withName(name).get();
+      assertThat(back).isNotNull();
+      assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(back.getSpec()))
+          .as("the signed copy, not the altered bins")
+          .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(original.getSpec()));
+    });
+  }
+
+    @Test
   void aRegressorsErrorFromAllPodsIsInTheStatusWithItsBaseline() {
     String ns = "regression";
     var md = Manifests.iris(ns, "iris", "1.0.0");

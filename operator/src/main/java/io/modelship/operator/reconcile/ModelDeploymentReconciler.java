@@ -180,13 +180,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
     var all = reports(md, context);
     byte[] reportKey = keys.reportKey(md);
-    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey,
-        all.stream().filter(ReportReferences::isReference).toList());
+    var allReferences = all.stream().filter(ReportReferences::isReference).toList();
+    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
     var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
         all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
     var ignored = new ArrayList<>(validated.rejected());
     ignored.addAll(references.rejected());
     warnIgnored(md, ignored, context.getClient());
+    removeUnsigned(md, allReferences, references.accepted(), context.getClient());
     removeUnusedReferences(md, references.accepted(), pods, context.getClient());
     referenceKeeper.keep(md, references.accepted(), validated.accepted().values(), context.getClient(), now);
     Map<String, RuntimeReportSpec> liveReports =
@@ -365,6 +366,28 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
             p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .toList();
+  }
+
+  /**
+   * Deletes reference objects not signed by this ModelDeployment's pods (best effort): one planted
+   * or altered by another deployment's pod, or left unsigned by an older runtime. A pod of ours
+   * then creates it again, signed, or {@link ReferenceKeeper} puts back the last signed copy.
+   */
+  private static void removeUnsigned(ModelDeployment md, List<RuntimeReport> references, List<RuntimeReport> signed,
+      KubernetesClient client) {
+    for (RuntimeReport reference : references) {
+      if (signed.contains(reference)) {
+        continue;
+      }
+      try {
+        // Only the object we judged: one rewritten meanwhile (by a pod of ours, signed) stays.
+        client.resource(reference).lockResourceVersion().delete();
+        log.info("Deleted reference {} of {}: not signed by its pods", reference.getMetadata().getName(),
+            md.getMetadata().getName());
+      } catch (KubernetesClientException e) {
+        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+      }
+    }
   }
 
   /**

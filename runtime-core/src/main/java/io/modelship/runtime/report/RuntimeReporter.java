@@ -231,12 +231,19 @@ public final class RuntimeReporter implements AutoCloseable {
         .withAnnotations(signature(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()), spec.get()))
         .build());
     object.setSpec(spec.get());
+    var references = client.resources(RuntimeReport.class).inNamespace(namespace);
     try {
-      client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).create();
+      references.resource(object).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      // Every pod of this package writes the same reference, so writing ours over an existing one
+      // changes nothing when it is genuine and repairs it when it is unsigned (an older runtime's)
+      // or was planted by another deployment's pod, which the operator would not use.
+      references.withName(object.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), body(object.getMetadata().getName(), spec.get(), labels,
+              object.getMetadata().getOwnerReferences()));
     }
     referenceWritten = true;
   }
@@ -275,6 +282,12 @@ public final class RuntimeReporter implements AutoCloseable {
 
   /** The merge patch: labels and the whole spec, with absent fields as null so stale values go. */
   String body(RuntimeReportSpec report) {
+    return body(pod, report, labels(report), null);
+  }
+
+  /** As above for the object {@code name}; {@code owners}, when given, replace its ownerReferences. */
+  private String body(String name, RuntimeReportSpec report, Map<String, String> objectLabels,
+      java.util.List<io.fabric8.kubernetes.api.model.OwnerReference> owners) {
     ObjectNode spec = client.getKubernetesSerialization().convertValue(report, ObjectNode.class);
     for (Field field : RuntimeReportSpec.class.getDeclaredFields()) {
       if (!Modifier.isStatic(field.getModifiers()) && !spec.has(field.getName())) {
@@ -284,9 +297,13 @@ public final class RuntimeReporter implements AutoCloseable {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
     ObjectNode metadata = patch.putObject("metadata");
     ObjectNode labels = metadata.putObject("labels");
-    labels(report).forEach(labels::put);
-    String signature = signature(pod, report).get(ReportSignature.ANNOTATION);
+    objectLabels.forEach(labels::put);
+    String signature = signature(name, report).get(ReportSignature.ANNOTATION);
     metadata.putObject("annotations").put(ReportSignature.ANNOTATION, signature);
+    if (owners != null) {
+      metadata.set("ownerReferences", client.getKubernetesSerialization().convertValue(owners,
+          com.fasterxml.jackson.databind.node.ArrayNode.class));
+    }
     patch.set("spec", spec);
     return patch.toString();
   }

@@ -161,7 +161,41 @@ class RuntimeReporterTest {
         "ml", "iris", "iris-ref-0123456789ab", ref.getSpec())).isTrue();
   }
 
+  /** Another deployment's pod got there first with bins of its choosing: ours writes the genuine reference over it. */
   @Test
+  void aPlantedReferenceIsWrittenOverWithTheSignedOne() {
+    String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    var planted = new RuntimeReport();
+    planted.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("iris-ref-0123456789ab")
+        .withNamespace("ml").withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true", RuntimeReport.LABEL_DEPLOYMENT, "iris"))
+        .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("ModelDeployment")
+            .withApiVersion("modelship.io/v1alpha1").withName("recommender").withUid("attacker-uid").build())
+        .build());
+    var bogus = report(0, null);
+    bogus.setPackageSha256("0123456789abcdef0123");
+    bogus.getPrediction().setReference(List.of(0.99, 0.01));
+    planted.setSpec(bogus);
+    client.resources(RuntimeReport.class).inNamespace("ml").resource(planted).create();
+
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
+            () -> report(1, null)).orElseThrow()
+        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+      assertThat(reporter.reportOnce()).isTrue();
+    }
+    RuntimeReport repaired = read("iris-ref-0123456789ab");
+    assertThat(repaired.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
+    assertThat(repaired.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo("md-uid"));
+    assertThat(ReportSignature.verify(java.util.HexFormat.of().parseHex(hexKey),
+        repaired.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION), "ml", "iris",
+        "iris-ref-0123456789ab", repaired.getSpec())).isTrue();
+  }
+
+    @Test
   void withoutAKeyReportsStillGoOutUnsigned() {
     var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
         "MODELDEPLOYMENT_NAME", "iris")).reporting();
