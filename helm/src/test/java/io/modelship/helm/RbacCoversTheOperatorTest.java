@@ -25,6 +25,8 @@ import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.ModelSpec;
 import io.modelship.operator.ModelshipOperator;
 import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.signing.SigningKeys;
+import java.nio.charset.StandardCharsets;
 import io.modelship.operator.dependent.RuntimeRole;
 import java.time.Clock;
 import java.util.List;
@@ -61,15 +63,8 @@ class RbacCoversTheOperatorTest {
       "/events", Set.of("create"),
       // ServingRoute.read (get), apply (create, update of an owned route; JSON patch of a user's).
       "gateway.networking.k8s.io/httproutes", Set.of("get", "create", "update", "patch"),
-      // The signing Secrets, created once from the master key and never read (sec-operator's SigningSecret).
+      // The signing Secrets, created once from the master key and never read (SigningSecret).
       "/secrets", Set.of("create"));
-
-  /**
-   * Until the sec-operator branch is merged the operator still holds an informer on its signing
-   * Secrets (FeedbackSigningKey); the chart already grants what the merged operator needs, create
-   * only. {@link #theSecretExceptionIsStillNeeded} fails once the merge makes this obsolete.
-   */
-  static final Map<String, Set<String>> NOT_GRANTED_UNTIL_SIGNING_MERGE = Map.of("/secrets", Set.of("list", "watch"));
 
   private KubernetesClient client;
   private ModelshipOperator operator;
@@ -79,7 +74,9 @@ class RbacCoversTheOperatorTest {
     // Registering builds the controller, its dependents and informers; nothing connects.
     client = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withNamespace("default").build()).build();
-    operator = new ModelshipOperator(client, OperatorSettings.defaults(), new SimpleMeterRegistry(), Optional.empty(),
+    operator = new ModelshipOperator(client, OperatorSettings.defaults(),
+        new SigningKeys("a-test-master-key-of-at-least-32-bytes".getBytes(StandardCharsets.US_ASCII)),
+        new SimpleMeterRegistry(), Optional.empty(),
         Clock.systemUTC());
   }
 
@@ -127,7 +124,6 @@ class RbacCoversTheOperatorTest {
         }
       }
     }
-    NOT_GRANTED_UNTIL_SIGNING_MERGE.forEach((key, verbs) -> needed.getOrDefault(key, new TreeSet<>()).removeAll(verbs));
     return needed;
   }
 
@@ -176,20 +172,6 @@ class RbacCoversTheOperatorTest {
       assertThat(r.getResourceNames()).containsExactly("modelship");
     });
     assertThat(lease.getRules()).allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"));
-  }
-
-  @Test
-  void theSecretExceptionIsStillNeeded() throws ReflectiveOperationException {
-    var informed = new TreeSet<String>();
-    for (var registered : operator.runtimeInfo().getRegisteredControllers()) {
-      for (var source : ((Controller<?>) registered).getEventSourceManager().allEventSources()) {
-        if (source instanceof ManagedInformerEventSource<?, ?, ?> informer) {
-          informed.add(key(informer.resourceType()));
-        }
-      }
-    }
-    assertThat(informed).as("the operator no longer informs on Secrets: delete NOT_GRANTED_UNTIL_SIGNING_MERGE")
-        .containsAll(NOT_GRANTED_UNTIL_SIGNING_MERGE.keySet());
   }
 
   static String key(Class<? extends HasMetadata> kind) {

@@ -67,11 +67,17 @@ final class Cluster implements AutoCloseable {
     mergePatch(name, patch);
   }
 
-  /** Merge patch of spec.model (version, uri, sha256; a null sha256 removes a stale one), guarded by resourceVersion. */
-  void setModel(String name, String resourceVersion, String version, String uri, String sha256) {
+  /**
+   * Merge patch of spec.model (version, uri or uriFrom, sha256; null removes a stale one: the
+   * schema allows exactly one of uri and uriFrom), guarded by resourceVersion.
+   */
+  void setModel(String name, String resourceVersion, String version, String uri,
+      io.modelship.kubectl.view.ModelDeploymentView.UriFrom uriFrom, String sha256) {
     var model = new LinkedHashMap<String, Object>();
     model.put("version", version);
     model.put("uri", uri);
+    model.put("uriFrom", uriFrom == null ? null
+        : Map.of("secretKeyRef", Map.of("name", uriFrom.secret(), "key", uriFrom.key())));
     model.put("sha256", sha256);
     var metadata = resourceVersion == null ? Map.<String, Object>of() : Map.<String, Object>of("resourceVersion", resourceVersion);
     mergePatch(name, Map.of("metadata", metadata, "spec", Map.of("model", model)));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "undo", description = "Restore an earlier model version (version, uri, sha256 from status.history) into spec.model.")
+@Command(name = "undo", description = "Restore an earlier model version (version, uri or uriFrom, sha256 from status.history) into spec.model.")
 final class UndoCommand implements Callable<Integer> {
 
   @ParentCommand
@@ -40,9 +40,9 @@ final class UndoCommand implements Callable<Integer> {
       }
       String resourceVersion = resource.get("metadata") instanceof Map<?, ?> meta
           && meta.get("resourceVersion") != null ? meta.get("resourceVersion").toString() : null;
-      cluster.setModel(name, resourceVersion, target.version(), target.uri(), target.sha256());
+      cluster.setModel(name, resourceVersion, target.version(), target.uri(), target.uriFrom(), target.sha256());
       spec.commandLine().getOut().println(md.ref() + ": spec.model set back from " + md.specVersion() + " to "
-          + target.version() + " (" + target.uri() + ")");
+          + target.version() + " (" + target.source() + ")");
       spec.commandLine().getErr().println("warning: " + gitOpsWarning(md, target.version()));
     }
     return ExitCode.OK.code();

@@ -188,6 +188,26 @@ class CommandsTest {
         "name", "iris", "version", "0.9.0", "uri", "file:///models/iris-0.9.0"));
   }
 
+  /** A version whose URI was kept in a Secret comes back as uriFrom, and the current uri goes (exactly one of the two). */
+  @Test
+  void undoToAVersionWhoseUriCameFromASecretRestoresUriFrom() {
+    api.with("canary-progressing.yaml");
+    api.client().genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace("ml").withName("iris")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"history\":[{\"version\":\"0.9.0\","
+            + "\"uriFrom\":{\"secretKeyRef\":{\"name\":\"iris-model\",\"key\":\"uri\"}},\"sha256\":\"cc33\","
+            + "\"outcome\":\"Promoted\"}]}}");
+
+    var history = api.run("history", "iris");
+    assertThat(history.out()).contains("secretKeyRef iris-model/uri");
+    var run = api.run("undo", "iris", "--to-version", "0.9.0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("(secretKeyRef iris-model/uri)");
+    assertThat(model(api.get("ml", "iris"))).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "name", "iris", "version", "0.9.0", "sha256", "cc33",
+        "uriFrom", Map.of("secretKeyRef", Map.of("name", "iris-model", "key", "uri"))));
+  }
+
   @Test
   void undoNamesAnArgoCdManagedResource() {
     api.with("bluegreen-preview.yaml");

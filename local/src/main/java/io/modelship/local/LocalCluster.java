@@ -53,6 +53,11 @@ public final class LocalCluster implements AutoCloseable {
     public Path logs() {
       return workDir.resolve("logs");
     }
+
+    /** The operator's signing master key, made fresh for each local cluster. */
+    public Path signingKey() {
+      return workDir.resolve("signing-key");
+    }
   }
 
   private final Layout layout;
@@ -86,15 +91,31 @@ public final class LocalCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * 48 random bytes as base64, readable by this user only. A fresh key per run is fine: the
+   * embedded API forgets its objects when it stops, so no Secret made with an older key survives.
+   */
+  static void writeSigningKey(Path file) throws IOException {
+    byte[] key = new byte[48];
+    new java.security.SecureRandom().nextBytes(key);
+    Files.deleteIfExists(file);
+    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+  }
+
   private void startParts(int apiPort) throws IOException {
     api = EmbeddedApiServer.start(apiPort, layout.kubeconfig(), layout.home().resolve("crds"));
     client = api.client();
     log.info("Kubernetes API on {} (kubeconfig {})", api.uri(), layout.kubeconfig());
     int operatorPort = freePort();
+    writeSigningKey(layout.signingKey());
     operator = processes.start(List.of(Java.launcher(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
             layout.operatorJar().toString(), "--leader-election", "false", "--http-port",
             Integer.toString(operatorPort)),
-        Map.of("KUBECONFIG", layout.kubeconfig().toString()), layout.logs().resolve("operator.log"));
+        Map.of("KUBECONFIG", layout.kubeconfig().toString(),
+            "MODELSHIP_SIGNING_KEY_FILE", layout.signingKey().toString()),
+        layout.logs().resolve("operator.log"));
     awaitHttp(URI.create("http://127.0.0.1:" + operatorPort + "/readyz"), Duration.ofSeconds(90), "the operator");
     log.info("operator running (pid {}), log {}", operator.pid(), layout.logs().resolve("operator.log"));
     // Small heaps and C1 only: several runtimes share a laptop's cores with the operator.

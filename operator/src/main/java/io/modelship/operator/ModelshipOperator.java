@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.operator.reconcile.ModelDeploymentReconciler;
+import io.modelship.operator.signing.SigningKeys;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -24,6 +25,7 @@ public final class ModelshipOperator implements AutoCloseable {
   public ModelshipOperator(
       KubernetesClient client,
       OperatorSettings settings,
+      SigningKeys keys,
       MeterRegistry registry,
       Optional<LeaderLease> lease,
       Clock clock) {
@@ -42,7 +44,7 @@ public final class ModelshipOperator implements AutoCloseable {
                   .withStopOnInformerErrorDuringStartup(false);
               lease.map(LeaderLease::configuration).ifPresent(o::withLeaderElectionConfiguration);
             });
-    var reconciler = new ModelDeploymentReconciler(settings, new OperatorMetrics(registry), clock);
+    var reconciler = new ModelDeploymentReconciler(settings, keys, new OperatorMetrics(registry), clock);
     operator.register(
         reconciler,
         c -> {

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelship.operator.signing.SigningKeys;
+import io.modelship.operator.validation.ImageRegistries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,6 +79,24 @@ public final class OperatorMain implements Callable<Integer> {
   /** The levels slf4j-simple knows. */
   enum LogLevel { trace, debug, info, warn, error }
 
+  @Option(names = "--allowed-image-registries",
+      defaultValue = "${env:" + OperatorSettings.ALLOWED_IMAGE_REGISTRIES_ENV + ":-}",
+      description = "Registries (host[/path], comma-separated) spec.runtime.image may name; empty allows any"
+          + " (env " + OperatorSettings.ALLOWED_IMAGE_REGISTRIES_ENV + ").")
+  String allowedImageRegistries;
+
+  @Option(names = "--require-sha256-for-http",
+      defaultValue = "${env:" + OperatorSettings.REQUIRE_SHA256_FOR_HTTP_ENV + ":-false}",
+      description = "Refuse packages over plain http:// without spec.model.sha256 instead of warning"
+          + " (env " + OperatorSettings.REQUIRE_SHA256_FOR_HTTP_ENV + ").")
+  boolean requireSha256ForHttp;
+
+  @Option(names = "--signing-key-file",
+      defaultValue = "${env:" + SigningKeys.FILE_ENV + ":-" + SigningKeys.DEFAULT_FILE + "}",
+      description = "File with the master key the ModelDeployments' signing keys derive from, at least 32 bytes"
+          + " (env " + SigningKeys.FILE_ENV + ").")
+  Path signingKeyFile;
+
   @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8081}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
   int httpPort;
@@ -90,11 +110,19 @@ public final class OperatorMain implements Callable<Integer> {
     // Before the first logger exists: slf4j-simple reads its level once, and a system property
     // wins over simplelogger.properties.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel.name());
+    SigningKeys keys;
+    try {
+      keys = SigningKeys.fromFile(signingKeyFile);
+    } catch (IllegalStateException e) {
+      // Without the master key no pod could be given a key and no report verified: refuse to start.
+      System.err.println("modelship-operator: " + e.getMessage());
+      return 2;
+    }
     var settings =
         new OperatorSettings(
             Set.copyOf(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList()),
             defaultImage, cpuRequest, memoryRequest, memoryLimit, reportIntervalSeconds,
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(30), ImageRegistries.parse(allowedImageRegistries), requireSha256ForHttp,
             runtimeImagePullSecrets.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();
@@ -105,7 +133,7 @@ public final class OperatorMain implements Callable<Integer> {
       client.close();
       return 2;
     }
-    var operator = new ModelshipOperator(client, settings, registry, lease, Clock.systemUTC());
+    var operator = new ModelshipOperator(client, settings, keys, registry, lease, Clock.systemUTC());
     var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,7 @@ package io.modelship.operator;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.modelship.operator.validation.ImageRegistries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,10 @@ import java.util.Set;
  * @param defaultMemoryLimit memory limit when {@code spec.runtime.resources} is absent
  * @param reportIntervalSeconds how often pods report when the spec does not say
  * @param retryAfter delay before looking again at a resource that waits on something outside it
+ * @param allowedImages registries {@code spec.runtime.image} may come from (env
+ *     {@code MODELSHIP_ALLOWED_IMAGE_REGISTRIES}); empty allows any
+ * @param requireSha256ForHttp refuse packages over plain http:// without {@code spec.model.sha256}
+ *     (env {@code MODELSHIP_REQUIRE_SHA256_FOR_HTTP}) instead of warning
  * @param imagePullSecrets Secrets (in the ModelDeployment's namespace) the serving pods pull their
  *     image with
  */
@@ -28,13 +33,18 @@ public record OperatorSettings(
     String defaultMemoryLimit,
     int reportIntervalSeconds,
     Duration retryAfter,
+    ImageRegistries allowedImages,
+    boolean requireSha256ForHttp,
     List<String> imagePullSecrets) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/modelship/serving-runtime:0.1.0";
+  public static final String ALLOWED_IMAGE_REGISTRIES_ENV = "MODELSHIP_ALLOWED_IMAGE_REGISTRIES";
+  public static final String REQUIRE_SHA256_FOR_HTTP_ENV = "MODELSHIP_REQUIRE_SHA256_FOR_HTTP";
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(
-        Set.of(), DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 15, Duration.ofSeconds(30), List.of());
+        Set.of(), DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 15, Duration.ofSeconds(30), ImageRegistries.any(), false,
+        List.of());
   }
 
   public OperatorSettings {
@@ -44,9 +54,18 @@ public record OperatorSettings(
 
   public OperatorSettings withImagePullSecrets(List<String> secrets) {
     return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        reportIntervalSeconds, retryAfter, secrets);
+        reportIntervalSeconds, retryAfter, allowedImages, requireSha256ForHttp, secrets);
   }
 
+  public OperatorSettings withAllowedImages(ImageRegistries allowed) {
+    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
+        reportIntervalSeconds, retryAfter, allowed, requireSha256ForHttp, imagePullSecrets);
+  }
+
+  public OperatorSettings withRequireSha256ForHttp(boolean require) {
+    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
+        reportIntervalSeconds, retryAfter, allowedImages, require, imagePullSecrets);
+  }
 
   public ResourceRequirements defaultResources() {
     return new ResourceRequirementsBuilder()

@@ -35,4 +35,33 @@ class ExampleManifestTest {
               ? io.modelship.operator.rollout.CanaryPlanner.class : io.modelship.operator.rollout.BlueGreenPlanner.class);
     }
   }
+
+  static java.util.List<String> documents(String file) throws Exception {
+    return java.util.Arrays.stream(Files.readString(Path.of("../examples/" + file)).split("(?m)^---$"))
+        .filter(d -> d.contains("kind:")).toList();
+  }
+
+  @Test
+  void theUserRouteExampleOptsInForTheModelDeploymentThatNamesIt() throws Exception {
+    var docs = documents("iris-canary-user-route.yaml");
+    var route = Serialization.unmarshal(docs.get(0), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    var md = Serialization.unmarshal(docs.get(1), ModelDeployment.class);
+    assertThat(io.modelship.operator.dependent.ServingRoute.routeName(md)).contains(route.getMetadata().getName());
+    assertThat(io.modelship.operator.dependent.ServingRoute.problem(md,
+        java.util.Optional.of(new io.modelship.operator.dependent.ServingRoute.Observed(route, false)))).isEmpty();
+    assertThat(io.modelship.operator.validation.RolloutValidation.problem(md.getSpec().getRollout())).isEmpty();
+  }
+
+  @Test
+  void theUriFromExampleKeepsTheUriInTheSecret() throws Exception {
+    var docs = documents("iris-model-uri-secret.yaml");
+    var secret = Serialization.unmarshal(docs.get(0), io.fabric8.kubernetes.api.model.Secret.class);
+    var md = Serialization.unmarshal(docs.get(1), ModelDeployment.class);
+    var ref = md.getSpec().getModel().getUriFrom().getSecretKeyRef();
+    assertThat(secret.getMetadata().getName()).isEqualTo(ref.getName());
+    assertThat(secret.getStringData()).containsKey(ref.getKey());
+    assertThat(md.getSpec().getModel().getUri()).isNull();
+    assertThat(ModelLocation.of(md.getSpec().getModel())).isInstanceOf(ModelLocation.Result.Valid.class);
+    assertThat(io.modelship.operator.validation.ModelIntegrity.problem(md.getSpec().getModel(), true)).isEmpty();
+  }
 }

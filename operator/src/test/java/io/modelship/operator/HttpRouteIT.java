@@ -31,6 +31,10 @@ class HttpRouteIT {
   static final TestClock clock = cluster.clock;
 
   static void create(String ns, String route, String gateway, List<CanaryStep> steps) {
+    cluster.createHealthy(routed(ns, route, gateway, steps));
+  }
+
+  static io.modelship.api.v1alpha1.ModelDeployment routed(String ns, String route, String gateway, List<CanaryStep> steps) {
     var md = RolloutCluster.canary(ns, 4, steps);
     var routing = new TrafficRouting();
     var gatewayApi = new GatewayApiRouting();
@@ -38,7 +42,7 @@ class HttpRouteIT {
     gatewayApi.setGateway(gateway);
     routing.setGatewayAPI(gatewayApi);
     md.getSpec().getRollout().getCanary().setTrafficRouting(routing);
-    cluster.createHealthy(md);
+    return md;
   }
 
   static GenericKubernetesResource route(String ns, String name) {
@@ -88,6 +92,55 @@ class HttpRouteIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> refs(ns, "iris").equals(List.of(ref(ServingNames.versionChildName("iris", "2.0.0"), 100))));
   }
 
+  /** A route of the user's, as another app's team would have it: parents, hostnames, a filter of theirs. */
+  static Map<String, Object> userRoute(String ns, String name, Map<String, String> annotations) {
+    var rule = Map.<String, Object>of(
+        "matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/shop"))),
+        "backendRefs", List.of(Map.of("name", "shop-frontend", "port", 80)));
+    var spec = Map.<String, Object>of(
+        "parentRefs", List.of(Map.of("name", "shared-gateway", "namespace", "infra")),
+        "hostnames", List.of("shop.example.com"),
+        "rules", List.of(rule));
+    var route = new GenericKubernetesResource();
+    route.setApiVersion("gateway.networking.k8s.io/v1");
+    route.setKind("HTTPRoute");
+    route.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withAnnotations(annotations).build());
+    route.setAdditionalProperty("spec", spec);
+    cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(route).create();
+    return spec;
+  }
+
+  @Test
+  void aUserRouteThatDoesNotOptInIsLeftUntouchedAndTheConditionSaysWhatToAdd() {
+    String ns = "foreign-route";
+    var spec = userRoute(ns, "shop", Map.of());
+    cluster.harness().client().resource(routed(ns, "shop", null, List.of(weight(30), pause(null)))).create();
+
+    var status = cluster.harness().awaitStatus(ns, "iris",
+        OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+    assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage())
+        .contains("HTTPRoute shop").contains("modelship.io/model-deployment=iris");
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.harness().client().v1().events().inNamespace(ns).list()
+        .getItems().stream().anyMatch(e -> "Warning".equals(e.getType()) && ServingRoute.NOT_OPTED_IN.equals(e.getReason())
+            && e.getMessage().contains("modelship.io/model-deployment")));
+    assertThat(route(ns, "shop").getAdditionalProperties().get("spec")).as("untouched").isEqualTo(spec);
+    assertThat(cluster.harness().client().apps().deployments().inNamespace(ns).list().getItems())
+        .as("nothing runs until the route opts in").isEmpty();
+  }
+
+  @Test
+  void aUserRouteThatOptsInForAnotherModelDeploymentIsLeftUntouched() {
+    String ns = "other-opt-in";
+    var spec = userRoute(ns, "shop", Map.of(ServingRoute.OPT_IN_ANNOTATION, "recommender"));
+    cluster.harness().client().resource(routed(ns, "shop", null, List.of(weight(30), pause(null)))).create();
+
+    var status = cluster.harness().awaitStatus(ns, "iris",
+        OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+    assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage())
+        .contains("opts in for ModelDeployment recommender, not iris");
+    assertThat(route(ns, "shop").getAdditionalProperties().get("spec")).isEqualTo(spec);
+  }
+
   @Test
   void aUserOwnedRouteKeepsEverythingButItsBackendRefsAndFilters() {
     String ns = "user-route";
@@ -104,7 +157,8 @@ class HttpRouteIT {
     var route = new GenericKubernetesResource();
     route.setApiVersion("gateway.networking.k8s.io/v1");
     route.setKind("HTTPRoute");
-    route.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).withLabels(Map.of("team", "ml")).build());
+    route.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).withLabels(Map.of("team", "ml"))
+        .withAnnotations(Map.of(ServingRoute.OPT_IN_ANNOTATION, "iris")).build());
     route.setAdditionalProperty("spec", spec);
     cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(route).create();
 
@@ -123,6 +177,16 @@ class HttpRouteIT {
     assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("team", "ml"));
     cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused
         && Integer.valueOf(30).equals(m.getStatus().getRollout().getActualWeight()));
+
+    // The route's owner withdraws the opt-in: a promotion no longer reaches the route.
+    var withdrawn = route(ns, "shop");
+    withdrawn.getMetadata().setAnnotations(Map.of());
+    cluster.harness().client().genericKubernetesResources(ServingRoute.HTTP_ROUTE).inNamespace(ns).resource(withdrawn).update();
+    cluster.harness().annotate(ns, "iris", "modelship.io/promote", "after-withdrawal");
+    cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+    org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+        refs(ns, "shop").equals(List.of(ref(ServingNames.versionChildName("iris", "1.0.0"), 70),
+            ref(ServingNames.versionChildName("iris", "2.0.0"), 30))));
   }
 
   @Test

@@ -92,23 +92,68 @@ class OperatorIT {
           assertThat(o.getBlockOwnerDeletion()).isTrue();
         }));
     assertThat(harness.client().serviceAccounts().inNamespace(ns).withName("iris-runtime").get()).isNotNull();
-    var signing = harness.client().secrets().inNamespace(ns).withName("iris-feedback-signing");
+    var signing = harness.client().secrets().inNamespace(ns).withName("iris-signing");
     await().atMost(Duration.ofSeconds(10)).until(() -> signing.get() != null);
-    String key = signing.get().getData().get("key");
-    assertThat(new String(java.util.Base64.getDecoder().decode(key), java.nio.charset.StandardCharsets.US_ASCII))
-        .as("a 256-bit random key as 64 hex digits, so it can be an environment variable").matches("[0-9a-f]{64}");
+    java.util.function.Function<String, String> key = name -> new String(
+        java.util.Base64.getDecoder().decode(signing.get().getData().get(name)), java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(key.apply("feedback-key")).as("256 bits as 64 hex digits, so it can be an environment variable")
+        .matches("[0-9a-f]{64}");
+    assertThat(key.apply("report-key")).matches("[0-9a-f]{64}").isNotEqualTo(key.apply("feedback-key"));
+    assertThat(key.apply("report-key")).as("derived from the master key and the resource's UID")
+        .isEqualTo(java.util.HexFormat.of().formatHex(OperatorHarness.KEYS.reportKey(created)));
+    assertThat(signing.get().getImmutable()).isTrue();
     assertThat(signing.get().getMetadata().getOwnerReferences()).singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
+    String feedback = key.apply("feedback-key");
     harness.editSpec(ns, "iris", spec -> spec.setReplicas(3));
     harness.awaitStatus(ns, "iris", m -> m.getStatus().getObservedGeneration() == m.getMetadata().getGeneration());
-    assertThat(signing.get().getData().get("key")).as("never rotated by a reconcile").isEqualTo(key);
+    assertThat(key.apply("feedback-key")).as("never rotated by a reconcile").isEqualTo(feedback);
     assertThat(harness.client().rbac().roles().inNamespace(ns).withName("iris-runtime").get().getRules().getFirst().getResources())
         .containsExactly("runtimereports");
     assertThat(harness.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("iris").get()).isNull();
     assertThat(harness.client().v1().events().inNamespace(ns).list().getItems()).extracting("reason").contains("Created");
   }
 
+  /**
+   * A ClusterRole granting get/list/watch on Secrets could read every Secret of the cluster; the
+   * operator needs only create: from start to a served model it never reads a Secret.
+   */
   @Test
+  void theOperatorOnlyCreatesSecretsAndNeverReadsOne() {
+    try (var fresh = new OperatorHarness(true)) {
+      fresh.client().resource(Manifests.iris("keys", "iris", "1.0.0")).create();
+      fresh.awaitStatus("keys", "iris", condition("Ready", "True", null));
+      var secretRequests = fresh.cluster.drainRequests().stream()
+          .filter(r -> r.getPath().matches(".*/secrets([/?].*)?"))
+          .map(r -> r.getMethod() + " " + r.getPath())
+          .toList();
+      assertThat(secretRequests).as("what the operator asked of Secrets").isNotEmpty()
+          .allSatisfy(r -> assertThat(r).isEqualTo("POST /api/v1/namespaces/keys/secrets"));
+    }
+  }
+
+    /** Nothing watches the Secret; a pod that cannot start without it is what brings it back, with the same keys. */
+  @Test
+  void aDeletedSigningSecretIsCreatedAgainWhenAPodCannotStartWithoutIt() {
+    String ns = "lost-key";
+    harness.client().resource(Manifests.iris(ns, "iris", "1.0.0")).create();
+    harness.awaitStatus(ns, "iris", condition("Ready", "True", null));
+    var secret = harness.client().secrets().inNamespace(ns).withName("iris-signing");
+    var keys = secret.get().getData();
+    secret.delete();
+    await().atMost(Duration.ofSeconds(5)).until(() -> secret.get() == null);
+
+    var pod = harness.client().pods().inNamespace(ns).list().getItems().getFirst();
+    pod.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+        .withName("serving").withReady(false).withNewState().withNewWaiting().withReason("CreateContainerConfigError")
+        .withMessage("secret \"iris-signing\" not found").endWaiting().endState().build()));
+    harness.client().pods().inNamespace(ns).resource(pod).update();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> secret.get() != null);
+    assertThat(secret.get().getData()).as("derived keys: the same as before").isEqualTo(keys);
+  }
+
+    @Test
   void readyOnceStartedWithHealthyInformers() {
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.operator().ready());
   }

@@ -187,6 +187,10 @@ class OperatorProcessBenchmark {
     var builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    Path key = log.resolveSibling("signing-key");
+    // The key the harness's Reports sign with, so the process believes the simulated pods.
+    Files.writeString(key, io.modelship.operator.harness.OperatorHarness.MASTER_KEY);
+    builder.environment().put("MODELSHIP_SIGNING_KEY_FILE", key.toAbsolutePath().toString());
     return builder.start();
   }
 

@@ -130,6 +130,59 @@ class ReportsIT {
     assertThat(ready.getStatus()).as("ignored reports never fail the reconcile").isEqualTo("True");
   }
 
+  /**
+   * Any serving pod may patch any report of its namespace (RBAC cannot say "only your own"), but
+   * only the pods of a ModelDeployment hold its report key: what a pod of another deployment
+   * writes, or alters, in this one's reports is ignored with a Warning Event.
+   */
+  @Test
+  void aPodOfAnotherDeploymentCannotForgeOrAlterThisDeploymentsReports() {
+    String ns = "forgery";
+    var victim = Manifests.iris(ns, "iris", "1.0.0");
+    victim.getSpec().setReplicas(3);
+    victim.getSpec().setMonitoring(new MonitoringSpec());
+    victim.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(victim).create();
+    harness.client().resource(Manifests.iris(ns, "recommender", "1.0.0")).create();
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 3);
+    harness.awaitStatus(ns, "recommender", m -> m.getStatus().getReadyReplicas() != null);
+    String pod = ServingNames.versionChildName("iris", "1.0.0") + "-pod-";
+    byte[] attackerKey = Reports.key(harness.client(), ns, "recommender");
+    Instant now = Instant.now();
+
+    var honest = Reports.report("1.0.0", 10, 0, 1, 2, 3, now);
+    Reports.write(harness.client(), ns, "iris", pod + "0", honest);
+    Reports.write(harness.client(), ns, "iris", pod + "2", Reports.report("1.0.0", 10, 0, 1, 2, 3, now));
+    // The attacker signs what it writes into iris's report with the only key it has: its own.
+    var forged = Reports.report("1.0.0", 1000, 900, 100, 100, 100, now);
+    var owner = harness.client().pods().inNamespace(ns).withName(pod + "1").get();
+    Reports.write(harness.client(), ns, "iris", pod + "1", owner.getMetadata().getUid(), forged, attackerKey);
+    harness.awaitStatus(ns, "iris", m -> m.getStatus().getDrift() != null
+        && Long.valueOf(2 * (1 + 2 + 3)).equals(m.getStatus().getDrift().getSamples()));
+    // ...and alters an honest report in place, keeping the signature it cannot recompute.
+    harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns).withName(pod + "0")
+        .edit(r -> {
+          r.getSpec().setErrorCount(10L);
+          r.getSpec().setFeatures(Reports.report("1.0.0", 10, 10, 100, 100, 100, now).getFeatures());
+          return r;
+        });
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+      var messages = harness.client().v1().events().inNamespace(ns).list().getItems().stream()
+          .filter(e -> "RuntimeReportIgnored".equals(e.getReason()) && "iris".equals(e.getInvolvedObject().getName()))
+          .peek(e -> assertThat(e.getType()).isEqualTo("Warning"))
+          .map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
+      assertThat(messages).anySatisfy(m -> assertThat(m).contains("pod " + pod + "1").contains("signature does not match"));
+      assertThat(messages).anySatisfy(m -> assertThat(m).contains("pod " + pod + "0").contains("signature does not match"));
+    });
+    // What pod-0 honestly reported before stays counted; the forged and altered rows (300 each) never are.
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(8))
+        .until(() -> harness.md(ns, "iris").get().getStatus().getDrift().getSamples() <= 2 * (1 + 2 + 3));
+    assertThat(harness.md(ns, "iris").get().getStatus().getConditions())
+        .filteredOn(c -> "Ready".equals(c.getType())).singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+  }
+
   @Test
   void aDeletedPackageReferenceIsPutBackWhilePodsReportIt() {
     String ns = "reference";
@@ -168,7 +221,40 @@ class ReportsIT {
     harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 400).equals(m.getStatus().getDrift().getSamples()));
   }
 
+  /** Another deployment's pod rewrites the package's bins: the operator drops the altered object and puts back the signed one. */
   @Test
+  void anAlteredPackageReferenceIsReplacedByTheLastSignedCopy() {
+    String ns = "altered-reference";
+    var md = Manifests.iris(ns, "iris", "1.0.0");
+    md.getSpec().setReplicas(2);
+    md.getSpec().setMonitoring(new MonitoringSpec());
+    md.getSpec().getMonitoring().setReportIntervalSeconds(1);
+    harness.client().resource(md).create();
+    var created = harness.awaitStatus(ns, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
+    io.modelship.operator.harness.WideReports.writeReference(harness.client(), created, "1.0.0", 3);
+    String name = io.modelship.api.v1alpha1.RuntimeReport.referenceName("iris", io.modelship.operator.harness.WideReports.SHA256);
+    var references = harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns);
+    for (int i = 0; i < 2; i++) {
+      Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
+          io.modelship.operator.harness.WideReports.counts("1.0.0", 3, 30, 100, Instant.now()));
+    }
+    harness.awaitStatus(ns, "iris", m -> Long.valueOf(2 * 300).equals(m.getStatus().getDrift().getSamples()));
+    var original = references.withName(name).get();
+
+    references.withName(name).edit(r -> {
+      r.getSpec().getPrediction().setReference(List.of(0.98, 0.01, 0.01));
+      return r;
+    });
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+      var back = references.withName(name).get();
+      assertThat(back).isNotNull();
+      assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(back.getSpec()))
+          .as("the signed copy, not the altered bins")
+          .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(original.getSpec()));
+    });
+  }
+
+    @Test
   void aRegressorsErrorFromAllPodsIsInTheStatusWithItsBaseline() {
     String ns = "regression";
     var md = Manifests.iris(ns, "iris", "1.0.0");

@@ -31,6 +31,11 @@ public final class RuntimeEnvironment {
   public static final String MODEL_WORK_DIR = "MODEL_WORK_DIR";
   public static final String MODEL_MAX_DOWNLOAD_BYTES = "MODEL_MAX_DOWNLOAD_BYTES";
   public static final String FEEDBACK_SIGNING_KEY = "FEEDBACK_SIGNING_KEY";
+  /**
+   * The ModelDeployment's key for signing its pods' RuntimeReports (hex), from the same Secret as
+   * {@link #FEEDBACK_SIGNING_KEY} but a different key: one purpose per key.
+   */
+  public static final String REPORT_SIGNING_KEY = "REPORT_SIGNING_KEY";
   public static final String MODEL_LOAD_TIMEOUT = "MODEL_LOAD_TIMEOUT";
   /** Read by the JVM itself; the operator puts the pod's JVM flags here. */
   public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
@@ -77,7 +82,25 @@ public final class RuntimeEnvironment {
       MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME, MODELDEPLOYMENT_UID,
       REPORT_INTERVAL_SECONDS, DRIFT_METHOD, DRIFT_WARNING, DRIFT_THRESHOLD, DRIFT_WINDOW_SIZE, DRIFT_MIN_SAMPLES,
       ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
-      FEEDBACK_SIGNING_KEY, JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX);
+      FEEDBACK_SIGNING_KEY, REPORT_SIGNING_KEY, JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX);
+
+  /**
+   * What the JVM's launcher, the JVM itself or the dynamic loader read when the process starts.
+   * Set from {@code spec.runtime.env} they would undo what the operator decided for the pod:
+   * {@code JDK_JAVA_OPTIONS} and {@code _JAVA_OPTIONS} are read after {@link #JAVA_TOOL_OPTIONS}
+   * and win over it (e.g. {@code -XX:-ExitOnOutOfMemoryError}, or a {@code -javaagent} from a
+   * mounted volume), and {@code LD_PRELOAD}, {@code LD_LIBRARY_PATH}, {@code CLASSPATH} or
+   * {@code PATH} change which code runs. The JDK's {@code java} man page is the source; a test
+   * reads it and checks every variable it documents is here.
+   */
+  public static final Set<String> PROCESS_START = Set.of(
+      "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JDK_AOT_VM_OPTIONS", "CLASSPATH", "PATH", "LD_PRELOAD",
+      "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "TMP", "TEMP");
+
+  /** Names {@code spec.runtime.env} may not set: the operator's own and those the process reads at start. */
+  public static boolean reserved(String name) {
+    return OPERATOR_OWNED.contains(name) || PROCESS_START.contains(name);
+  }
 
   private RuntimeEnvironment() {}
 }

@@ -15,7 +15,7 @@ public final class HistoryView {
     var table = new TextTable("", "#", "VERSION", "OUTCOME", "AGE", "TIME", "URI", "MESSAGE");
     int i = 1;
     for (HistoryEntry h : md.history()) {
-      table.row(i++, h.version(), h.outcome(), Format.age(h.time(), now), h.time(), h.uri(), h.message());
+      table.row(i++, h.version(), h.outcome(), Format.age(h.time(), now), h.time(), h.source(), h.message());
     }
     var out = new StringBuilder();
     table.appendTo(out);

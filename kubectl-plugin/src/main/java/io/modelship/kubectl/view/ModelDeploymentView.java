@@ -75,7 +75,21 @@ public record ModelDeploymentView(
 
   public record Condition(String type, String status, String reason, String message, Instant lastTransitionTime) {}
 
-  public record HistoryEntry(String version, String uri, String sha256, String outcome, Instant time, String message) {}
+  /**
+   * A past version: its package at {@code uri}, or at the URI kept in a Secret ({@code uriFrom},
+   * when the spec used {@code spec.model.uriFrom}).
+   */
+  public record HistoryEntry(String version, String uri, UriFrom uriFrom, String sha256, String outcome, Instant time,
+      String message) {
+
+    /** Where the package was, as a person reads it: the URI, or the Secret key holding it. */
+    public String source() {
+      return uri != null ? uri : uriFrom == null ? null : "secretKeyRef " + uriFrom.secret() + "/" + uriFrom.key();
+    }
+  }
+
+  /** {@code spec.model.uriFrom.secretKeyRef}: a Secret's name and key. */
+  public record UriFrom(String secret, String key) {}
 
   public record Drift(String method, Double score, String status, Map<String, Double> features, Double prediction,
       Long samples) {}
@@ -134,7 +148,12 @@ public record ModelDeploymentView(
                 c.get("message").string(), c.get("lastTransitionTime").instant()))
             .toList(),
         status.get("history").list().stream()
-            .map(h -> new HistoryEntry(h.get("version").string(), h.get("uri").string(), h.get("sha256").string(),
+            .map(h -> new HistoryEntry(h.get("version").string(), h.get("uri").string(),
+                h.get("uriFrom").get("secretKeyRef").present()
+                    ? new UriFrom(h.get("uriFrom").get("secretKeyRef").get("name").string(),
+                        h.get("uriFrom").get("secretKeyRef").get("key").string())
+                    : null,
+                h.get("sha256").string(),
                 h.get("outcome").string(), h.get("time").instant(), h.get("message").string()))
             .toList(),
         rollout(status.get("rollout")));

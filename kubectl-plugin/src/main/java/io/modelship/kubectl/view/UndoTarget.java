@@ -36,7 +36,7 @@ public final class UndoTarget {
     if (found.version().equals(md.specVersion())) {
       throw new IllegalArgumentException(md.ref() + " already asks for version " + found.version());
     }
-    if (found.uri() == null) {
+    if (found.uri() == null && found.uriFrom() == null) {
       throw new IllegalArgumentException("the history entry of " + found.version() + " in " + md.ref()
           + " has no uri (written by an operator that did not record it); set spec.model by hand");
     }

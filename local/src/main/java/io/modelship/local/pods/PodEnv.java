@@ -2,6 +2,7 @@ package io.modelship.local.pods;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,6 +30,20 @@ public final class PodEnv {
   public interface Lookup extends BiFunction<String, String, Optional<Map<String, String>>> {}
 
   private PodEnv() {}
+
+  /**
+   * A Secret's data as a kubelet sees it: a real API server folds {@code stringData} into
+   * {@code data} on write (stringData winning), the embedded one does not, so it is done here —
+   * a Secret applied from YAML with stringData (a model URI for {@code spec.model.uriFrom}) resolves.
+   */
+  public static Map<String, String> secretData(Secret secret) {
+    var data = new LinkedHashMap<String, String>(secret.getData() == null ? Map.of() : secret.getData());
+    if (secret.getStringData() != null) {
+      secret.getStringData().forEach((k, v) ->
+          data.put(k, Base64.getEncoder().encodeToString((v == null ? "" : v).getBytes(StandardCharsets.UTF_8))));
+    }
+    return data;
+  }
 
   public static Map<String, String> resolve(Pod pod, List<EnvVar> vars, Lookup secrets, Lookup configMaps) {
     Map<String, String> env = new LinkedHashMap<>();

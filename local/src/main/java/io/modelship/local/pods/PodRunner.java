@@ -259,7 +259,7 @@ public final class PodRunner implements AutoCloseable {
     try {
       env = new HashMap<>(PodEnv.resolve(object, container.getEnv(),
           (ns, name) -> Optional.ofNullable(client.secrets().inNamespace(ns).withName(name).get())
-              .map(s -> s.getData() == null ? Map.<String, String>of() : s.getData()),
+              .map(PodEnv::secretData),
           (ns, name) -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get())
               .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData())));
     } catch (IllegalArgumentException e) {

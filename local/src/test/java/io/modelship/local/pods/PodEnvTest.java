@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,21 @@ class PodEnvTest {
     assertThatThrownBy(() -> PodEnv.resolve(pod, List.of(secret("KEY", "iris-feedback", "other", null)), secrets,
         configMaps)).hasMessageContaining("key other not found in Secret ml/iris-feedback");
     assertThat(PodEnv.resolve(pod, List.of(secret("KEY", "absent", "key", true)), secrets, configMaps)).isEmpty();
+  }
+
+  /** spec.model.uriFrom: the pod reads MODEL_URI from a Secret applied with stringData, as from a real API server. */
+  @Test
+  void aModelUriFromASecretWrittenWithStringDataResolves() {
+    var secret = new SecretBuilder().withNewMetadata().withName("model-uri").withNamespace("ml").endMetadata()
+        .withStringData(Map.of("uri", "https://user:t0ken@models.example.com/iris.tar.gz"))
+        .withData(Map.of("other", Base64.getEncoder().encodeToString("x".getBytes())))
+        .build();
+    PodEnv.Lookup fromApi = (ns, name) -> ns.equals("ml") && name.equals("model-uri")
+        ? Optional.of(PodEnv.secretData(secret)) : Optional.empty();
+    Map<String, String> env = PodEnv.resolve(pod, List.of(secret("MODEL_URI", "model-uri", "uri", false),
+        secret("OTHER", "model-uri", "other", false)), fromApi, configMaps);
+    assertThat(env).containsEntry("MODEL_URI", "https://user:t0ken@models.example.com/iris.tar.gz")
+        .containsEntry("OTHER", "x");
   }
 
   @Test

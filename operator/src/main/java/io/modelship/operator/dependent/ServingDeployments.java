@@ -259,7 +259,10 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   static List<EnvVar> env(ModelDeployment md, String version, ServingPlan plan) {
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
-    env.add(value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri()));
+    // A URI from a Secret reaches only the container: the pod spec names the Secret, not the URI.
+    env.add(plan.location().secret()
+        .map(ref -> secretKey(RuntimeEnvironment.MODEL_URI, ref.getName(), ref.getKey()))
+        .orElseGet(() -> value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri())));
     // Lets a pod that cannot load its model still say which version failed in its report.
     env.add(value(RuntimeEnvironment.MODEL_VERSION, version));
     String sha256 = md.getSpec().getModel().getSha256();
@@ -286,16 +289,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
     env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
     env.add(value(RuntimeEnvironment.MALLOC_ARENA_MAX, RuntimeEnvironment.MALLOC_ARENAS));
-    env.add(new EnvVarBuilder()
-        .withName(RuntimeEnvironment.FEEDBACK_SIGNING_KEY)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(FeedbackSigningKey.name(md))
-        .withKey(FeedbackSigningKey.KEY)
-        .withOptional(false)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build());
+    env.add(secretKey(RuntimeEnvironment.FEEDBACK_SIGNING_KEY, SigningSecret.name(md), SigningSecret.FEEDBACK_KEY));
+    env.add(secretKey(RuntimeEnvironment.REPORT_SIGNING_KEY, SigningSecret.name(md), SigningSecret.REPORT_KEY));
     // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)
@@ -305,6 +300,19 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
 
   private static EnvVar value(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secretKey(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 
   private static EnvVar field(String name, String path) {

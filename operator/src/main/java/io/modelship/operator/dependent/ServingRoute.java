@@ -31,7 +31,10 @@ import java.util.Optional;
  * weighted backendRefs to the per-version Services. A route the operator created (because none
  * existed and {@code gatewayAPI.gateway} names its parent) is owned and fully written; a route
  * the user created is never owned and only its rules' {@code backendRefs} and {@code filters}
- * are patched (RFC 6902), so its parents, hostnames, matches and metadata stay the user's.
+ * are patched (RFC 6902), so its parents, hostnames, matches and metadata stay the user's — and
+ * only when the route opts in with the annotation {@value #OPT_IN_ANNOTATION} naming this
+ * ModelDeployment. Without it, whoever may edit a ModelDeployment could point it at another app's
+ * route and have the operator, with its own rights, rewrite that app's traffic.
  * Defaults are written out: {@code group}, {@code kind}, {@code port}, {@code weight}.
  */
 public final class ServingRoute {
@@ -40,6 +43,9 @@ public final class ServingRoute {
       .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("HTTPRoute").withPlural("httproutes")
       .withNamespaced(true).build();
   static final int SERVICE_PORT = 80;
+  /** On a user's HTTPRoute: the ModelDeployment (same namespace) allowed to set its backendRefs. */
+  public static final String OPT_IN_ANNOTATION = "modelship.io/model-deployment";
+  public static final String NOT_OPTED_IN = "HTTPRouteNotOptedIn";
 
   private ServingRoute() {}
 
@@ -76,6 +82,16 @@ public final class ServingRoute {
       return Optional.of(new Problem("HTTPRouteNotFound", "HTTPRoute " + name + " named in spec.rollout.canary.trafficRouting"
           + " does not exist in namespace " + md.getMetadata().getNamespace()
           + "; create it, or set gatewayAPI.gateway so the operator creates it"));
+    }
+    if (observed.isPresent() && !observed.get().owned()) {
+      String allowed = optIn(observed.get().route());
+      String self = md.getMetadata().getName();
+      if (!self.equals(allowed)) {
+        return Optional.of(new Problem(NOT_OPTED_IN, "HTTPRoute " + name + " is not the operator's and "
+            + (allowed == null ? "does not opt in" : "opts in for ModelDeployment " + allowed + ", not " + self)
+            + ", so it is left untouched; to let " + self + " set its backendRefs, annotate it: kubectl annotate"
+            + " httproute " + name + " " + OPT_IN_ANNOTATION + "=" + self + (allowed == null ? "" : " --overwrite")));
+      }
     }
     boolean headerSteps = md.getSpec().getRollout().getCanary().getSteps() != null
         && md.getSpec().getRollout().getCanary().getSteps().stream().map(CanaryStep::getSetHeaderRoute).anyMatch(Objects::nonNull);
@@ -148,8 +164,18 @@ public final class ServingRoute {
       return;
     }
     GenericKubernetesResource current = observed.get().route();
+    if (!md.getMetadata().getName().equals(optIn(current))) {
+      return; // problem() has said why; never write a route that did not opt in
+    }
     List<Map<String, Object>> patch = userPatch(md, current, traffic, stable);
     if (!patch.isEmpty()) {
+      // Applied only while the route still opts in: the server checks it in the same write.
+      var optIn = new LinkedHashMap<String, Object>();
+      optIn.put("op", "test");
+      optIn.put("path", "/metadata/annotations/" + OPT_IN_ANNOTATION.replace("~", "~0").replace("/", "~1"));
+      optIn.put("value", md.getMetadata().getName());
+      patch = new ArrayList<>(patch);
+      patch.addFirst(optIn);
       ns.withName(current.getMetadata().getName())
           .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
     }
@@ -288,6 +314,11 @@ public final class ServingRoute {
     op.put("path", path);
     op.put("value", value);
     return op;
+  }
+
+  private static String optIn(GenericKubernetesResource route) {
+    var annotations = route.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(OPT_IN_ANNOTATION);
   }
 
   private static boolean ownedBy(GenericKubernetesResource route, ModelDeployment md) {

@@ -29,7 +29,6 @@ import io.modelship.operator.OperatorMetrics;
 import io.modelship.operator.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
-import io.modelship.operator.dependent.FeedbackSigningKey;
 import io.modelship.operator.dependent.RuntimeRole;
 import io.modelship.operator.dependent.RuntimeRoleBinding;
 import io.modelship.operator.dependent.RuntimeServiceAccount;
@@ -62,6 +61,8 @@ import io.modelship.operator.rollout.VersionObservation;
 import io.modelship.operator.status.Observation;
 import io.modelship.operator.status.Problem;
 import io.modelship.operator.status.StatusAggregator;
+import io.modelship.operator.signing.SigningKeys;
+import io.modelship.operator.validation.ModelIntegrity;
 import io.modelship.operator.validation.ModelLocation;
 import io.modelship.operator.validation.RolloutValidation;
 import io.modelship.operator.validation.RuntimeEnvValidation;
@@ -69,6 +70,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -94,7 +96,6 @@ import org.slf4j.LoggerFactory;
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
       @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
-      @Dependent(name = "feedback-signing-key", type = FeedbackSigningKey.class),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
@@ -111,6 +112,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   static final Set<String> FIGURES = Set.of("drift", "accuracy");
 
   private final OperatorSettings settings;
+  private final SigningKeys keys;
+  private final SigningSecretKeeper signingSecrets;
   private final OperatorMetrics metrics;
   private final Clock clock;
   /** Last status write per resource, so figures alone are written at most once per interval. */
@@ -123,8 +126,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final Map<String, String> warned = new ConcurrentHashMap<>();
   private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
 
-  public ModelDeploymentReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+  public ModelDeploymentReconciler(OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
+    this.keys = keys;
+    this.signingSecrets = new SigningSecretKeeper(keys);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -174,14 +179,19 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     // Observe once: the reports feed both the rollout's judgement and the status.
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
     var all = reports(md, context);
-    var references = all.stream().filter(ReportReferences::isReference).toList();
-    var validated = ReportValidation.validate(md.getMetadata().getName(),
+    byte[] reportKey = keys.reportKey(md);
+    var allReferences = all.stream().filter(ReportReferences::isReference).toList();
+    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
+    var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
         all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
-    warnIgnored(md, validated.rejected(), context.getClient());
-    removeUnusedReferences(md, references, pods, context.getClient());
-    referenceKeeper.keep(md, references, validated.accepted().values(), context.getClient(), now);
+    var ignored = new ArrayList<>(validated.rejected());
+    ignored.addAll(references.rejected());
+    warnIgnored(md, ignored, context.getClient());
+    removeUnsigned(md, allReferences, references.accepted(), context.getClient());
+    removeUnusedReferences(md, references.accepted(), pods, context.getClient());
+    referenceKeeper.keep(md, references.accepted(), validated.accepted().values(), context.getClient(), now);
     Map<String, RuntimeReportSpec> liveReports =
-        ReportReferences.attach(validated.accepted(), references, md.getMetadata().getUid());
+        ReportReferences.attach(validated.accepted(), references.accepted(), md.getMetadata().getUid());
     var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
     ReportHistory history = history(md, liveReports, interval, now);
     var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
@@ -192,7 +202,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Optional<Problem> refused = Optional.empty();
     Optional<RolloutPlan> plan = Optional.empty();
     Optional<Problem> podProblem = PodProblems.of(pods, spec.getModel().getVersion());
-    switch (ModelLocation.parse(spec.getModel().getUri())) {
+    switch (ModelLocation.of(spec.getModel())) {
       case ModelLocation.Result.Invalid invalid ->
           specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
       case ModelLocation.Result.Valid valid -> {
@@ -200,6 +210,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         specProblem = missingClaim(md, valid.location(), context.getClient())
             .or(() -> RolloutValidation.problem(spec.getRollout()))
             .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
+            .or(() -> settings.allowedImages().problem(spec.getRuntime()))
+            .or(() -> ModelIntegrity.problem(spec.getModel(), settings.requireSha256ForHttp()))
             .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
           RolloutPlan rollout = plan(md, deployments, aggregates,
@@ -207,7 +219,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               route, now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
-          refused = act(md, rollout, route, context);
+          refused = act(md, rollout, route, !deployments.isEmpty(), pods, context);
         }
       }
     }
@@ -234,7 +246,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
-    boolean reporting = all.size() > references.size();
+    boolean reporting = all.stream().anyMatch(r -> !ReportReferences.isReference(r));
     if (reporting || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
       // New counts in a report wake nobody (ReportChange) and silent pods produce no event:
       // re-aggregating once per interval is what sees both. A pause ending or a judgement falling
@@ -251,8 +263,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
    * the status (with the server's message); anything else is rethrown for JOSDK's retry.
    */
   private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
-      Context<ModelDeployment> context) {
+      boolean servingDeploymentsExist, Set<Pod> pods, Context<ModelDeployment> context) {
     try {
+      // Pods refer to the signing Secret; it exists before their Deployment does.
+      signingSecrets.ensure(md, servingDeploymentsExist, pods, context.getClient());
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       ServingRoute.apply(md, rollout, route, context.getClient());
       return Optional.empty();
@@ -305,7 +319,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
         podProblem.map(p -> List.of(p.message())).orElse(List.of()),
         route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
-        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getSha256()), now);
+        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getUriFrom(), spec.getModel().getSha256()), now);
     return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
 
@@ -352,6 +366,28 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
             p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .toList();
+  }
+
+  /**
+   * Deletes reference objects not signed by this ModelDeployment's pods (best effort): one planted
+   * or altered by another deployment's pod, or left unsigned by an older runtime. A pod of ours
+   * then creates it again, signed, or {@link ReferenceKeeper} puts back the last signed copy.
+   */
+  private static void removeUnsigned(ModelDeployment md, List<RuntimeReport> references, List<RuntimeReport> signed,
+      KubernetesClient client) {
+    for (RuntimeReport reference : references) {
+      if (signed.contains(reference)) {
+        continue;
+      }
+      try {
+        // Only the object we judged: one rewritten meanwhile (by a pod of ours, signed) stays.
+        client.resource(reference).lockResourceVersion().delete();
+        log.info("Deleted reference {} of {}: not signed by its pods", reference.getMetadata().getName(),
+            md.getMetadata().getName());
+      } catch (KubernetesClientException e) {
+        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+      }
+    }
   }
 
   /**

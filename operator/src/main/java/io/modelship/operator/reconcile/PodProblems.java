@@ -9,7 +9,11 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads from pod statuses what keeps a version from starting: image pulls and crash loops. */
+/**
+ * Reads from pod statuses what keeps a version from starting: image pulls, crash loops, and a
+ * container the kubelet cannot configure (a Secret named in {@code spec.model.uriFrom} or
+ * {@code spec.runtime.env} that does not exist; its message names the Secret and key, never a value).
+ */
 public final class PodProblems {
 
   static final Set<String> IMAGE_PULL =
@@ -38,6 +42,10 @@ public final class PodProblems {
       if (IMAGE_PULL.contains(waiting.getReason())) {
         return Optional.of(new Problem("ImagePullFailed",
             "Pod " + pod.getMetadata().getName() + " cannot pull " + container.getImage() + " (" + waiting.getReason() + detail + ")"));
+      }
+      if (SigningSecretKeeper.CONFIG_ERROR.equals(waiting.getReason())) {
+        return Optional.of(new Problem(SigningSecretKeeper.CONFIG_ERROR,
+            "Pod " + pod.getMetadata().getName() + " cannot start" + detail));
       }
       if ("CrashLoopBackOff".equals(waiting.getReason())) {
         return Optional.of(new Problem("CrashLoopBackOff",

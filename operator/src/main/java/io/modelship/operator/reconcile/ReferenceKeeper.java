@@ -88,13 +88,15 @@ final class ReferenceKeeper {
         .anyMatch(o -> "ModelDeployment".equals(o.getKind()) && uid.equals(o.getUid()));
   }
 
-  /** The same name, labels, owner and spec; none of the server's bookkeeping. */
+  /** The same name, labels, signature, owner and spec; none of the server's bookkeeping. */
   private static RuntimeReport copy(RuntimeReport last) {
     var copy = new RuntimeReport();
     copy.setMetadata(new ObjectMetaBuilder()
         .withName(last.getMetadata().getName())
         .withNamespace(last.getMetadata().getNamespace())
         .withLabels(last.getMetadata().getLabels())
+        // The pod's signature covers name, namespace and spec, all unchanged: the copy stays believed.
+        .withAnnotations(last.getMetadata().getAnnotations())
         .withOwnerReferences(last.getMetadata().getOwnerReferences())
         .build());
     copy.setSpec(last.getSpec());

@@ -1,6 +1,8 @@
 package io.modelship.operator.reports;
 
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.util.ArrayList;
@@ -16,10 +18,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Which RuntimeReports the operator believes. Pods may create any report in their namespace (RBAC
- * cannot limit {@code create} by name), so a report counts only when it is owned by a live pod of
- * this ModelDeployment, carries that pod's version in its labels and spec, has sane values, and
- * agrees with the other pods of its version on the package sha256 and the shape of its bins.
+ * Which RuntimeReports the operator believes. Pods may create and patch any report in their
+ * namespace (RBAC cannot limit {@code create} by name), so a report counts only when it is owned by
+ * a live pod of this ModelDeployment, carries that pod's version in its labels and spec, is signed
+ * with this ModelDeployment's report key ({@link ReportSignature}: a pod of another deployment can
+ * neither forge nor alter it), has sane values, and agrees with the other pods of its version on
+ * the package sha256 and the shape of its bins.
  * Everything else is rejected with a reason naming the pod; nothing here throws.
  */
 public final class ReportValidation {
@@ -33,9 +37,29 @@ public final class ReportValidation {
   /** Believed reports by pod name, and the rejected ones. */
   public record Result(Map<String, RuntimeReportSpec> accepted, List<Rejection> rejected) {}
 
+  /** Package reference objects signed by a pod of this ModelDeployment, and the others. */
+  public record References(List<RuntimeReport> accepted, List<Rejection> rejected) {}
+
   private ReportValidation() {}
 
-  public static Result validate(String deployment, Collection<RuntimeReport> reports, Collection<LivePod> pods) {
+  /**
+   * The reference objects a pod of this ModelDeployment signed (as its reports, under the object's
+   * own name): another deployment's pod could otherwise plant bins for a package before ours does.
+   */
+  public static References signedReferences(String deployment, byte[] reportKey, Collection<RuntimeReport> references) {
+    var accepted = new ArrayList<RuntimeReport>();
+    var rejected = new ArrayList<Rejection>();
+    for (RuntimeReport reference : references) {
+      signature(deployment, reportKey, reference).ifPresentOrElse(
+          reason -> rejected.add(new Rejection(reference.getMetadata().getName(), reason)),
+          () -> accepted.add(reference));
+    }
+    return new References(List.copyOf(accepted), List.copyOf(rejected));
+  }
+
+  /** @param reportKey the ModelDeployment's report key, with which its pods sign */
+  public static Result validate(String deployment, byte[] reportKey, Collection<RuntimeReport> reports,
+      Collection<LivePod> pods) {
     Map<String, LivePod> byUid = pods.stream()
         .filter(p -> p.uid() != null)
         .collect(Collectors.toMap(LivePod::uid, Function.identity(), (a, b) -> a));
@@ -43,7 +67,9 @@ public final class ReportValidation {
     var candidates = new TreeMap<String, RuntimeReportSpec>();
     for (RuntimeReport report : reports) {
       String name = report.getMetadata().getName();
-      Optional<String> problem = ownership(deployment, report, byUid).or(() -> values(report.getSpec()));
+      Optional<String> problem = ownership(deployment, report, byUid)
+          .or(() -> signature(deployment, reportKey, report))
+          .or(() -> values(report.getSpec()));
       if (problem.isPresent()) {
         rejected.add(new Rejection(name, problem.get()));
       } else {
@@ -96,6 +122,20 @@ public final class ReportValidation {
           + " but the pod serves " + version);
     }
     return Optional.empty();
+  }
+
+  /** Whether the report carries this ModelDeployment's signature over exactly what it says. */
+  static Optional<String> signature(String deployment, byte[] reportKey, RuntimeReport report) {
+    var annotations = Objects.requireNonNullElse(report.getMetadata().getAnnotations(), Map.<String, String>of());
+    String signature = annotations.get(ReportSignature.ANNOTATION);
+    if (signature == null) {
+      return Optional.of("not signed (no annotation " + ReportSignature.ANNOTATION + "); a runtime that signs its"
+          + " reports reads the key from " + RuntimeEnvironment.REPORT_SIGNING_KEY);
+    }
+    boolean valid = ReportSignature.verify(reportKey, signature, report.getMetadata().getNamespace(), deployment,
+        report.getMetadata().getName(), report.getSpec());
+    return valid ? Optional.empty()
+        : Optional.of("signature does not match: not written by a pod of " + deployment + ", or altered since");
   }
 
   /** Sane values: no negative or overflowing counts, parts within wholes, bins that fit their edges. */

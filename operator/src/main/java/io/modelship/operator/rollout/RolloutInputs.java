@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param minimums samples the analysis judge needs per statistic, from the monitoring settings
  * @param targetProblems why pods of the target version cannot serve (crash loops, pull and load errors)
  * @param route the weighted route as observed, empty when there is none or no route is used
- * @param model uri and sha256 of the target version, for history entries
+ * @param model uri (or uriFrom) and sha256 of the target version, for history entries
  * @param now time of this reconcile
  */
 public record RolloutInputs(
@@ -45,7 +45,7 @@ public record RolloutInputs(
     Instant now) {
 
   /** The package of the version being rolled out. */
-  public record ModelRef(String uri, String sha256) {}
+  public record ModelRef(String uri, io.modelship.api.v1alpha1.spec.ModelUriSource uriFrom, String sha256) {}
 
   /**
    * The weighted route as read.
@@ -70,6 +70,6 @@ public record RolloutInputs(
   public RolloutInputs(String targetVersion, int replicas, boolean autoscaled, String stableVersion,
       Map<String, VersionObservation> observed) {
     this(targetVersion, replicas, autoscaled, stableVersion, observed, null, null, ManualControl.NONE, Map.of(),
-        TrafficHistory.NONE, SampleMinimums.DEFAULTS, List.of(), Optional.empty(), new ModelRef(null, null), Instant.EPOCH);
+        TrafficHistory.NONE, SampleMinimums.DEFAULTS, List.of(), Optional.empty(), new ModelRef(null, null, null), Instant.EPOCH);
   }
 }

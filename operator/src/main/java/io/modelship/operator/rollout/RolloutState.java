@@ -160,6 +160,7 @@ public final class RolloutState {
     var r = new RolloutRecord();
     r.setVersion(version);
     r.setUri(in.model().uri());
+    r.setUriFrom(in.model().uriFrom());
     r.setSha256(in.model().sha256());
     r.setOutcome(outcome);
     r.setTime(time(in.now()));

@@ -125,18 +125,9 @@ public final class StatusAggregator {
     return status;
   }
 
-  /**
-   * A package over plain http:// can be altered on the way; without a sha256 nothing notices.
-   * Served anyway (it may be a trusted in-cluster server), but said loudly.
-   */
+  /** A package over plain http:// without a sha256: served (unless refused by the operator's setting), but said loudly. */
   static Optional<String> unverified(ModelDeployment md) {
-    var model = md.getSpec().getModel();
-    boolean http = model.getUri() != null && model.getUri().trim().toLowerCase(java.util.Locale.ROOT).startsWith("http://");
-    boolean sha = model.getSha256() != null && !model.getSha256().isBlank();
-    return http && !sha
-        ? Optional.of("spec.model.uri " + model.getUri() + " is plain http:// and spec.model.sha256 is not set, so a"
-            + " package altered in transit would be served; set spec.model.sha256 or use https://")
-        : Optional.empty();
+    return io.modelship.operator.validation.ModelIntegrity.unverified(md.getSpec().getModel());
   }
 
   /** The share of traffic on {@code target}, so the WEIGHT column always says something. */

@@ -1,6 +1,8 @@
 package io.modelship.operator.validation;
 
 import io.modelship.api.runtime.UriRedaction;
+import io.modelship.api.v1alpha1.spec.ModelSpec;
+import io.modelship.api.v1alpha1.spec.ModelUriSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -11,12 +13,36 @@ import java.util.Optional;
  * {@code pvc://CLAIM/PATH} location is mounted read-only at {@link #PVC_MOUNT} and handed to the
  * runtime as a {@code file://} URI, because the runtime cannot reach a claim by itself.
  *
- * @param runtimeUri the URI the runtime receives in {@code MODEL_URI}
+ * <p>A URI kept in a Secret ({@code spec.model.uriFrom}) is never read by the operator: the pod
+ * receives it through a secretKeyRef, and so it cannot be a {@code pvc://} location (the operator
+ * would have to know the claim to mount it).
+ *
+ * @param runtimeUri the URI the runtime receives in {@code MODEL_URI}; null when it comes from a Secret
  * @param claim the PersistentVolumeClaim to mount, if any
+ * @param secret the Secret key the pod reads {@code MODEL_URI} from, if any
  */
-public record ModelLocation(String runtimeUri, Optional<String> claim) {
+public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<ModelUriSource.SecretKeyRef> secret) {
 
   public static final String PVC_MOUNT = "/mnt/models";
+
+  public ModelLocation(String runtimeUri, Optional<String> claim) {
+    this(runtimeUri, claim, Optional.empty());
+  }
+
+  /** The location {@code spec.model} names, by {@code uri} or {@code uriFrom}, or why it cannot be served. */
+  public static Result of(ModelSpec model) {
+    if (model.getUriFrom() == null) {
+      return parse(model.getUri());
+    }
+    if (model.getUri() != null) {
+      return new Result.Invalid("UnsupportedModelUri", "spec.model sets both uri and uriFrom; set exactly one");
+    }
+    var ref = model.getUriFrom().getSecretKeyRef();
+    if (ref == null || ref.getName() == null || ref.getName().isBlank() || ref.getKey() == null || ref.getKey().isBlank()) {
+      return new Result.Invalid("UnsupportedModelUri", "spec.model.uriFrom.secretKeyRef needs a name and a key");
+    }
+    return new Result.Valid(new ModelLocation(null, Optional.empty(), Optional.of(ref)));
+  }
 
   /** Parses {@code spec.model.uri} or says in one sentence why it cannot be served. */
   public static Result parse(String uri) {

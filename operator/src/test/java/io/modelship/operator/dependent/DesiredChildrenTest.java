@@ -124,11 +124,9 @@ class DesiredChildrenTest {
         Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError"),
         Map.entry("MALLOC_ARENA_MAX", "2")));
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-        .singleElement().satisfies(e -> {
-          assertThat(e.getName()).isEqualTo("FEEDBACK_SIGNING_KEY");
-          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("iris-feedback-signing");
-          assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("key");
-        });
+        .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
+            + e.getValueFrom().getSecretKeyRef().getKey())
+        .containsExactly("FEEDBACK_SIGNING_KEY=iris-signing/feedback-key", "REPORT_SIGNING_KEY=iris-signing/report-key");
     assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly("POD_NAME=metadata.name", "POD_UID=metadata.uid", "POD_NAMESPACE=metadata.namespace");

@@ -10,6 +10,8 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.LeaderLease;
 import io.modelship.operator.ModelshipOperator;
 import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.signing.SigningKeys;
+import io.modelship.operator.validation.ImageRegistries;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +22,10 @@ public final class OperatorHarness implements AutoCloseable {
 
   public final MockCluster cluster;
   public final FakeDeploymentController deployments;
+  /** The master key the operator under test derives every ModelDeployment's signing keys from. */
+  public static final String MASTER_KEY = "test-master-key-of-at-least-32-bytes";
+  public static final SigningKeys KEYS = new SigningKeys(MASTER_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
   public final OperatorSettings settings;
   private final Optional<LeaderLease> lease;
   private final Clock clock;
@@ -38,20 +44,30 @@ public final class OperatorHarness implements AutoCloseable {
     this(createPods, Optional.empty(), clock);
   }
 
+  /** With operator settings changed from the harness's, e.g. an image allow-list. */
+  public OperatorHarness(boolean createPods, java.util.function.UnaryOperator<OperatorSettings> settings) {
+    this(createPods, Optional.empty(), Clock.systemUTC(), settings);
+  }
+
   private OperatorHarness(boolean createPods, Optional<LeaderLease> lease, Clock clock) {
+    this(createPods, lease, clock, s -> s);
+  }
+
+  private OperatorHarness(boolean createPods, Optional<LeaderLease> lease, Clock clock,
+      java.util.function.UnaryOperator<OperatorSettings> adjust) {
     this.lease = lease;
     this.clock = clock;
     cluster = new MockCluster();
     deployments = new FakeDeploymentController(cluster.newClient(), createPods);
-    settings =
+    settings = adjust.apply(
         new OperatorSettings(
             java.util.Set.of(), OperatorSettings.DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 1, Duration.ofSeconds(1),
-            java.util.List.of());
+            ImageRegistries.any(), false, java.util.List.of()));
     operator = start();
   }
 
   public ModelshipOperator start() {
-    var started = new ModelshipOperator(cluster.client(), settings, new SimpleMeterRegistry(), lease, clock);
+    var started = new ModelshipOperator(cluster.client(), settings, KEYS, new SimpleMeterRegistry(), lease, clock);
     started.start();
     return started;
   }

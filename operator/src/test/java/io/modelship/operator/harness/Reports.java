@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.time.Instant;
@@ -75,9 +77,24 @@ public final class Reports {
     write(client, namespace, name, pod, owner.getMetadata().getUid(), report);
   }
 
-  /** As {@link #write(KubernetesClient, String, String, String, RuntimeReportSpec)}, with any owner UID. */
+  /**
+   * As {@link #write(KubernetesClient, String, String, String, RuntimeReportSpec)}, with any owner
+   * UID, signed as a pod of {@code name} signs (with the key the harness's operator derives).
+   */
   public static void write(KubernetesClient client, String namespace, String name, String pod, String ownerUid,
       RuntimeReportSpec report) {
+    ModelDeployment md = client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get();
+    write(client, namespace, name, pod, ownerUid, report, OperatorHarness.KEYS.reportKey(md));
+  }
+
+  /** The key a pod of {@code name} signs its reports with. */
+  public static byte[] key(KubernetesClient client, String namespace, String name) {
+    return OperatorHarness.KEYS.reportKey(client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /** Written as a pod holding {@code key} would write it; null writes it unsigned. */
+  public static void write(KubernetesClient client, String namespace, String name, String pod, String ownerUid,
+      RuntimeReportSpec report, byte[] key) {
     var object = new RuntimeReport();
     object.setMetadata(new ObjectMetaBuilder()
         .withName(pod)
@@ -86,6 +103,10 @@ public final class Reports {
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod)
             .withUid(ownerUid).build())
         .build());
+    if (key != null) {
+      object.getMetadata().setAnnotations(Map.of(ReportSignature.ANNOTATION,
+          ReportSignature.sign(key, namespace, name, pod, report)));
+    }
     object.setSpec(report);
     client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).createOr(r -> r.update());
   }

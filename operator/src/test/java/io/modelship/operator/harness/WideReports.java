@@ -59,6 +59,9 @@ public final class WideReports {
             RuntimeReport.LABEL_REFERENCE, "true"))
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(md.getApiVersion()).withKind(md.getKind())
             .withName(name).withUid(md.getMetadata().getUid()).build())
+        .withAnnotations(Map.of(io.modelship.api.v1alpha1.report.ReportSignature.ANNOTATION,
+            io.modelship.api.v1alpha1.report.ReportSignature.sign(OperatorHarness.KEYS.reportKey(md),
+                md.getMetadata().getNamespace(), name, RuntimeReport.referenceName(name, SHA256), spec)))
         .build());
     object.setSpec(spec);
     client.resources(RuntimeReport.class).inNamespace(md.getMetadata().getNamespace()).resource(object).create();

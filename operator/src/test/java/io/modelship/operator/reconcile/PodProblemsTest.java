@@ -35,4 +35,14 @@ class PodProblemsTest {
     assertThat(PodProblems.of(pods.subList(1, 3), "2")).map(Problem::reason).hasValue("CrashLoopBackOff");
     assertThat(PodProblems.of(List.of(pod("a", "2", null, null), pod("d", "2", "ContainerCreating", null)), "2")).isEmpty();
   }
+
+  /** spec.model.uriFrom naming a Secret that does not exist: the status says which, as the kubelet does. */
+  @Test
+  void aMissingSecretIsNamed() {
+    var pods = List.of(pod("a", "2", "CreateContainerConfigError", "secret \"iris-model\" not found"));
+    assertThat(PodProblems.of(pods, "2")).hasValueSatisfying(p -> {
+      assertThat(p.reason()).isEqualTo("CreateContainerConfigError");
+      assertThat(p.message()).contains("Pod a cannot start").contains("secret \"iris-model\" not found");
+    });
+  }
 }

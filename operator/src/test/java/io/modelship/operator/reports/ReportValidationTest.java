@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.operator.harness.Reports;
 import java.time.Instant;
@@ -20,6 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each way a report can be untrustworthy, against two good pods of the same version. */
 class ReportValidationTest {
 
+  static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] OTHER_KEY = "fedcba9876543210fedcba9876543210".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   static final List<ReportValidation.LivePod> PODS = List.of(
       new ReportValidation.LivePod("pod-0", "uid-0", "1.0.0"),
       new ReportValidation.LivePod("pod-1", "uid-1", "1.0.0"),
@@ -31,12 +35,27 @@ class ReportValidationTest {
     spec.setPackageSha256("aaaa");
     change.accept(spec);
     var object = new RuntimeReport();
-    object.setMetadata(new ObjectMetaBuilder().withName(name)
+    object.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ml")
         .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, deploymentLabel, RuntimeReport.LABEL_VERSION, versionLabel))
+        .withAnnotations(Map.of(ReportSignature.ANNOTATION, ReportSignature.sign(KEY, "ml", "iris", name, spec)))
         .withOwnerReferences(new OwnerReferenceBuilder().withKind("Pod").withName(name).withUid(ownerUid).build())
         .build());
     object.setSpec(spec);
     return object;
+  }
+
+  /** Signed as a pod of iris signs, then changed by someone without the key. */
+  static RuntimeReport altered(Consumer<RuntimeReportSpec> change) {
+    RuntimeReport report = third(s -> {});
+    change.accept(report.getSpec());
+    return report;
+  }
+
+  static RuntimeReport signedWith(byte[] key) {
+    RuntimeReport report = third(s -> {});
+    report.getMetadata().setAnnotations(Map.of(ReportSignature.ANNOTATION,
+        ReportSignature.sign(key, "ml", "iris", "pod-2", report.getSpec())));
+    return report;
   }
 
   static RuntimeReport third(Consumer<RuntimeReportSpec> change) {
@@ -59,7 +78,17 @@ class ReportValidationTest {
         Arguments.of("counts that miss the edges", third(s -> s.getFeatures().get("petal_length")
             .setCounts(List.of(1L, 2L))), "2 counts for 3 bins"),
         Arguments.of("bins unlike the other pods'", third(s -> { var f = new java.util.HashMap<>(s.getFeatures()); f.remove("sepal_width"); s.setFeatures(f); }), "do not line up"),
-        Arguments.of("another package", third(s -> s.setPackageSha256("bbbb")), "package sha256 bbbb differs"));
+        Arguments.of("another package", third(s -> s.setPackageSha256("bbbb")), "package sha256 bbbb differs"),
+        Arguments.of("unsigned", unsigned(), "not signed"),
+        Arguments.of("signed with another deployment's key", signedWith(OTHER_KEY), "signature does not match"),
+        Arguments.of("counts altered after signing", altered(s -> s.setErrorCount(9L)), "signature does not match"),
+        Arguments.of("version altered after signing", altered(s -> s.setPackageSha256("aaab")), "signature does not match"));
+  }
+
+  static RuntimeReport unsigned() {
+    RuntimeReport report = third(s -> {});
+    report.getMetadata().setAnnotations(null);
+    return report;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,7 +98,7 @@ class ReportValidationTest {
     reports.add(report("pod-0", "uid-0", "iris", "1.0.0", s -> {}));
     reports.add(report("pod-1", "uid-1", "iris", "1.0.0", s -> {}));
     reports.add(bad);
-    var result = ReportValidation.validate("iris", reports, PODS);
+    var result = ReportValidation.validate("iris", KEY, reports, PODS);
     assertThat(result.accepted()).containsOnlyKeys("pod-0", "pod-1");
     assertThat(result.rejected()).singleElement().satisfies(r -> {
       assertThat(r.pod()).isEqualTo(bad.getMetadata().getName());

@@ -102,7 +102,7 @@ final class RolloutSim {
     traffic.observe(pods, now, Duration.ofSeconds(1));
     return new RolloutInputs(target, replicas, autoscaled, stable, observed, spec, status,
         ManualControl.of(annotations), metrics, traffic.view(DriftThresholds.DEFAULT, DriftReport::score), minimums,
-        targetProblems, route, new RolloutInputs.ModelRef(URI, SHA), now);
+        targetProblems, route, new RolloutInputs.ModelRef(URI, null, SHA), now);
   }
 
   /** One reconcile: plan, record what it wrote, let the fake cluster converge on its targets. */

@@ -25,6 +25,14 @@ class RuntimeEnvValidationTest {
     assertThat(problem.message()).contains("spec.runtime.env").contains(name).doesNotContain("LOG_LEVEL");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "LD_PRELOAD", "CLASSPATH"})
+  void aVariableTheJvmReadsAtStartIsRefused(String name) {
+    var problem = RuntimeEnvValidation.problem(env("LOG_LEVEL", name)).orElseThrow();
+    assertThat(problem.reason()).isEqualTo("OperatorOwnedEnv");
+    assertThat(problem.message()).contains(name).contains("JAVA_TOOL_OPTIONS").doesNotContain("LOG_LEVEL");
+  }
+
   @Test
   void ownVariablesAreFine() {
     assertThat(RuntimeEnvValidation.problem(env("LOG_LEVEL", "RATE_LIMIT_RPS"))).isEmpty();

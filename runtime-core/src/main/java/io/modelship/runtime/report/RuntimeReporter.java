@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.runtime.server.ServeConfig;
 import java.lang.reflect.Field;
@@ -36,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * ModelDeployment and version, owned by its Pod so Kubernetes deletes it with the pod) every report
  * interval. A JSON merge patch of the whole spec, with absent fields as null, updates it; a create
  * makes it the first time. That needs only create/get/patch on runtimereports in its namespace,
- * and nothing on the ModelDeployment. Failures are logged and retried with back-off; nothing is
- * ever thrown into the serving runtime, and no Throwable of one run stops the next.
+ * and nothing on the ModelDeployment. Every report and reference object carries a signature
+ * ({@link ReportSignature}) made with the ModelDeployment's report key ({@code REPORT_SIGNING_KEY}),
+ * without which the operator ignores it: RBAC lets any pod of the namespace patch any report, the
+ * key lets only this deployment's pods write one the operator believes. Failures are logged and
+ * retried with back-off; nothing is ever thrown into the serving runtime, and no Throwable of one
+ * run stops the next.
  */
 public final class RuntimeReporter implements AutoCloseable {
 
@@ -58,6 +64,7 @@ public final class RuntimeReporter implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final AtomicInteger failures = new AtomicInteger();
+  private volatile byte[] signingKey;
   private volatile String modelDeploymentUid;
   private volatile Supplier<Optional<RuntimeReportSpec>> reference = Optional::empty;
   private volatile boolean referenceWritten;
@@ -95,12 +102,33 @@ public final class RuntimeReporter implements AutoCloseable {
    */
   public static Optional<RuntimeReporter> forDeployment(
       ServeConfig.Reporting settings, Supplier<KubernetesClient> client, Supplier<RuntimeReportSpec> supplier) {
+    return forDeployment(settings, System.getenv(RuntimeEnvironment.REPORT_SIGNING_KEY), client, supplier);
+  }
+
+  /** As above, with the report key ({@code REPORT_SIGNING_KEY}, hex) given; without one reports go unsigned. */
+  public static Optional<RuntimeReporter> forDeployment(ServeConfig.Reporting settings, String reportSigningKey,
+      Supplier<KubernetesClient> client, Supplier<RuntimeReportSpec> supplier) {
     if (!settings.enabled()) {
       return Optional.empty();
     }
     Duration interval = settings.interval().isPositive() ? settings.interval() : Duration.ofSeconds(1);
-    return Optional.of(new RuntimeReporter(client.get(), supplier, settings.podName(), settings.podUid(),
-        settings.namespace(), settings.modelDeployment(), interval, Clock.systemUTC()));
+    var reporter = new RuntimeReporter(client.get(), supplier, settings.podName(), settings.podUid(),
+        settings.namespace(), settings.modelDeployment(), interval, Clock.systemUTC());
+    Optional<byte[]> key = ReportSignature.parseKey(reportSigningKey);
+    if (key.isPresent()) {
+      reporter.signedWith(key.get());
+    } else {
+      log.warn("{} is {}: reports go unsigned and the operator will ignore them",
+          RuntimeEnvironment.REPORT_SIGNING_KEY, reportSigningKey == null || reportSigningKey.isBlank()
+              ? "not set" : "not a hex key of at least 16 bytes");
+    }
+    return Optional.of(reporter);
+  }
+
+  /** Signs every report and reference object with {@code key}, the ModelDeployment's report key. */
+  public RuntimeReporter signedWith(byte[] key) {
+    this.signingKey = key.clone();
+    return this;
   }
 
   /**
@@ -200,14 +228,22 @@ public final class RuntimeReporter implements AutoCloseable {
             .withName(modelDeployment)
             .withUid(modelDeploymentUid)
             .build())
+        .withAnnotations(signature(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()), spec.get()))
         .build());
     object.setSpec(spec.get());
+    var references = client.resources(RuntimeReport.class).inNamespace(namespace);
     try {
-      client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).create();
+      references.resource(object).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      // Every pod of this package writes the same reference, so writing ours over an existing one
+      // changes nothing when it is genuine and repairs it when it is unsigned (an older runtime's)
+      // or was planted by another deployment's pod, which the operator would not use.
+      references.withName(object.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), body(object.getMetadata().getName(), spec.get(), labels,
+              object.getMetadata().getOwnerReferences()));
     }
     referenceWritten = true;
   }
@@ -225,6 +261,7 @@ public final class RuntimeReporter implements AutoCloseable {
             .withName(pod)
             .withUid(podUid)
             .build())
+        .withAnnotations(signature(pod, report))
         .build());
     object.setSpec(report);
     return object;
@@ -236,8 +273,21 @@ public final class RuntimeReporter implements AutoCloseable {
         : Map.of(RuntimeReport.LABEL_DEPLOYMENT, modelDeployment, RuntimeReport.LABEL_VERSION, report.getVersion());
   }
 
+  /** The signature annotation of the object {@code name} holding {@code spec}; empty without a key. */
+  private Map<String, String> signature(String name, RuntimeReportSpec spec) {
+    byte[] key = signingKey;
+    return key == null ? Map.of()
+        : Map.of(ReportSignature.ANNOTATION, ReportSignature.sign(key, namespace, modelDeployment, name, spec));
+  }
+
   /** The merge patch: labels and the whole spec, with absent fields as null so stale values go. */
   String body(RuntimeReportSpec report) {
+    return body(pod, report, labels(report), null);
+  }
+
+  /** As above for the object {@code name}; {@code owners}, when given, replace its ownerReferences. */
+  private String body(String name, RuntimeReportSpec report, Map<String, String> objectLabels,
+      java.util.List<io.fabric8.kubernetes.api.model.OwnerReference> owners) {
     ObjectNode spec = client.getKubernetesSerialization().convertValue(report, ObjectNode.class);
     for (Field field : RuntimeReportSpec.class.getDeclaredFields()) {
       if (!Modifier.isStatic(field.getModifiers()) && !spec.has(field.getName())) {
@@ -245,8 +295,15 @@ public final class RuntimeReporter implements AutoCloseable {
       }
     }
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
-    ObjectNode labels = patch.putObject("metadata").putObject("labels");
-    labels(report).forEach(labels::put);
+    ObjectNode metadata = patch.putObject("metadata");
+    ObjectNode labels = metadata.putObject("labels");
+    objectLabels.forEach(labels::put);
+    String signature = signature(name, report).get(ReportSignature.ANNOTATION);
+    metadata.putObject("annotations").put(ReportSignature.ANNOTATION, signature);
+    if (owners != null) {
+      metadata.set("ownerReferences", client.getKubernetesSerialization().convertValue(owners,
+          com.fasterxml.jackson.databind.node.ArrayNode.class));
+    }
     patch.set("spec", spec);
     return patch.toString();
   }

@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.api.testing.MergePatchCrudDispatcher;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.runtime.server.ServeConfig;
 import java.nio.file.Files;
@@ -129,6 +130,81 @@ class RuntimeReporterTest {
       assertThat(owner.getUid()).isEqualTo("md-uid");
     });
     assertThat(written.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
+  }
+
+  /** What the operator checks: the signature over what it reads back, after create and after each patch. */
+  @Test
+  void reportsAndTheReferenceAreSignedWithTheDeploymentsReportKey() {
+    String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    byte[] key = java.util.HexFormat.of().parseHex(hexKey);
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    var requests = new AtomicLong(1);
+    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
+            () -> report(requests.get(), null)).orElseThrow()
+        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(reporter.reportOnce()).isTrue();
+        RuntimeReport written = read("pod-a");
+        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+            "ml", "iris", "pod-a", written.getSpec())).as("report %d", i).isTrue();
+        written.getSpec().setRequestCount(written.getSpec().getRequestCount() + 1);
+        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+            "ml", "iris", "pod-a", written.getSpec())).as("altered").isFalse();
+        requests.set(50);
+      }
+    }
+    RuntimeReport ref = read("iris-ref-0123456789ab");
+    assertThat(ReportSignature.verify(key, ref.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+        "ml", "iris", "iris-ref-0123456789ab", ref.getSpec())).isTrue();
+  }
+
+  /** Another deployment's pod got there first with bins of its choosing: ours writes the genuine reference over it. */
+  @Test
+  void aPlantedReferenceIsWrittenOverWithTheSignedOne() {
+    String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    var planted = new RuntimeReport();
+    planted.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("iris-ref-0123456789ab")
+        .withNamespace("ml").withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true", RuntimeReport.LABEL_DEPLOYMENT, "iris"))
+        .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("ModelDeployment")
+            .withApiVersion("modelship.io/v1alpha1").withName("recommender").withUid("attacker-uid").build())
+        .build());
+    var bogus = report(0, null);
+    bogus.setPackageSha256("0123456789abcdef0123");
+    bogus.getPrediction().setReference(List.of(0.99, 0.01));
+    planted.setSpec(bogus);
+    client.resources(RuntimeReport.class).inNamespace("ml").resource(planted).create();
+
+    var reference = report(0, null);
+    reference.setPackageSha256("0123456789abcdef0123");
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
+            () -> report(1, null)).orElseThrow()
+        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+      assertThat(reporter.reportOnce()).isTrue();
+    }
+    RuntimeReport repaired = read("iris-ref-0123456789ab");
+    assertThat(repaired.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
+    assertThat(repaired.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo("md-uid"));
+    assertThat(ReportSignature.verify(java.util.HexFormat.of().parseHex(hexKey),
+        repaired.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION), "ml", "iris",
+        "iris-ref-0123456789ab", repaired.getSpec())).isTrue();
+  }
+
+    @Test
+  void withoutAKeyReportsStillGoOutUnsigned() {
+    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
+        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    try (var reporter = RuntimeReporter.forDeployment(inside, null, () -> server.createClient(),
+        () -> report(1, null)).orElseThrow()) {
+      assertThat(reporter.reportOnce()).isTrue();
+    }
+    var annotations = read("pod-a").getMetadata().getAnnotations();
+    assertThat(annotations == null ? Map.<String, String>of() : annotations).doesNotContainKey(ReportSignature.ANNOTATION);
   }
 
   @Test

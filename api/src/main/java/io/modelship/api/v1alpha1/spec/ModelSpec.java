@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.uri) != has(self.uriFrom)", message = "set exactly one of uri and uriFrom")
 public class ModelSpec {
 
   /** Model name; defaults to metadata.name. */
@@ -18,10 +20,15 @@ public class ModelSpec {
   @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
   private String version;
 
-  /** Package location: file://, http(s):// or pvc://CLAIM/PATH. */
-  @Required
+  /** Package location: file://, http(s):// or pvc://CLAIM/PATH. Exactly one of uri and uriFrom. */
   @Size(min = 1)
   private String uri;
+
+  /**
+   * The package location read from a Secret, for URIs that carry credentials (file:// or
+   * http(s)://). Exactly one of uri and uriFrom.
+   */
+  private ModelUriSource uriFrom;
 
   /** Expected sha256 of the package; the runtime refuses an artifact that does not match. */
   @Pattern("^[a-f0-9]{64}$")
@@ -57,5 +64,13 @@ public class ModelSpec {
 
   public void setSha256(String sha256) {
     this.sha256 = sha256;
+  }
+
+  public ModelUriSource getUriFrom() {
+    return uriFrom;
+  }
+
+  public void setUriFrom(ModelUriSource uriFrom) {
+    this.uriFrom = uriFrom;
   }
 }

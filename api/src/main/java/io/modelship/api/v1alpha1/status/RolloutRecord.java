@@ -17,11 +17,22 @@ public class RolloutRecord {
   /** Why it ended that way. */
   private String message;
 
-  /** Where that version's model package lives, so it can be restored. */
+  /** Where that version's model package lives, so it can be restored (absent when it came from uriFrom). */
   private String uri;
 
   /** The package's SHA-256, when the spec named one. */
   private String sha256;
+
+  /** Where the package's URI was kept instead, when the spec used spec.model.uriFrom. */
+  private io.modelship.api.v1alpha1.spec.ModelUriSource uriFrom;
+
+  public io.modelship.api.v1alpha1.spec.ModelUriSource getUriFrom() {
+    return uriFrom;
+  }
+
+  public void setUriFrom(io.modelship.api.v1alpha1.spec.ModelUriSource uriFrom) {
+    this.uriFrom = uriFrom;
+  }
 
   public String getVersion() {
     return version;
