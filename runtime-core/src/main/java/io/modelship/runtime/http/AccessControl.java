@@ -34,6 +34,15 @@ final class AccessControl {
         return token != null || ratePerSecond > 0;
     }
 
+    /** Whether a request to {@code path} with this {@code Authorization} header would be refused with 401. */
+    boolean refusesToken(String path, String authorization) {
+        if (token == null || OPEN_PATHS.contains(path) || DASHBOARD.equals(path)) {
+            return false;
+        }
+        byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
+        return !MessageDigest.isEqual(token, given);
+    }
+
     void check(Context ctx) {
         if (OPEN_PATHS.contains(ctx.path())) {
             return;

@@ -19,9 +19,11 @@ final class FrontHandlers {
      * The handlers for a server whose platform pool has {@code maxThreads} threads (Javalin's servlet
      * goes inside). Requests to any path but the probes may hold at most {@code maxThreads} -
      * {@link #PROBE_THREADS} threads; more wait, without a thread, and get 503 after the body timeout.
+     * Requests that will be refused for their token skip the wait, so slow clients with the token
+     * never delay a refusal.
      * On virtual threads there is no pool to exhaust and nothing is held back.
      */
-    static Handler.Wrapper forServer(ServeConfig serve, int maxThreads) {
+    static Handler.Wrapper forServer(ServeConfig serve, int maxThreads, AccessControl access) {
         if (serve.virtualThreads()) {
             return new SecurityHeaders(null);
         }
@@ -30,6 +32,9 @@ final class FrontHandlers {
         reserve.setMaxSuspend(serve.bodyTiming().timeout());
         reserve.setRejectStatusCode(503);
         AccessControl.OPEN_PATHS.forEach(reserve::excludePath);
+        // A request without the right token is answered at once (401, no body read): it never waits here.
+        reserve.exclude(request -> access.refusesToken(request.getHttpURI().getPath(),
+                request.getHeaders().get("Authorization")));
         return new SecurityHeaders(reserve);
     }
 

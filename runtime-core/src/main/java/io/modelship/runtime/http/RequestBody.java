@@ -35,7 +35,10 @@ final class RequestBody {
         long start = System.nanoTime();
         EndPoint endPoint = endPoint(ctx);
         long idle = endPoint == null ? 0 : endPoint.getIdleTimeout();
-        byte[] buffer = new byte[(int) (declared >= 0 ? declared : Math.min(STEP, maxBytes))];
+        // The buffer grows with what has arrived, never with what is declared: a client that declares
+        // 8 MiB and sends a byte a second holds 64 KiB.
+        long limit = declared >= 0 ? declared : maxBytes;
+        byte[] buffer = new byte[(int) Math.min(STEP, limit)];
         int n = 0;
         try {
             InputStream in = ctx.req().getInputStream();
@@ -49,14 +52,11 @@ final class RequestBody {
                     endPoint.setIdleTimeout(idle > 0 ? Math.min(idle, wait) : wait);
                 }
                 if (n == buffer.length) {
-                    if (declared >= 0) {
+                    if (buffer.length < limit) {
+                        buffer = Arrays.copyOf(buffer, (int) Math.min(limit, 2L * buffer.length));
+                    } else if (declared >= 0 || in.read() < 0) {
                         break;
-                    }
-                    if (buffer.length < maxBytes) { // a chunked body: grow up to the limit
-                        buffer = Arrays.copyOf(buffer, (int) Math.min(maxBytes, 2L * buffer.length));
-                    } else if (in.read() < 0) {
-                        break;
-                    } else {
+                    } else { // a chunked body over the limit
                         throw new HttpError(413, "request body is larger than the limit of " + maxBytes + " bytes");
                     }
                     continue;

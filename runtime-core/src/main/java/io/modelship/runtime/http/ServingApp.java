@@ -101,7 +101,7 @@ public final class ServingApp implements AutoCloseable {
             pool.setName("JettyServerThreadPool");
             config.jetty.threadPool = pool;
         }
-        config.jetty.modifyServer(server -> server.setHandler(FrontHandlers.forServer(serve, MAX_THREADS)));
+        config.jetty.modifyServer(server -> server.setHandler(FrontHandlers.forServer(serve, MAX_THREADS, access)));
         config.http.maxRequestSize = serve.maxBodyBytes();
         config.http.generateEtags = false;
         config.http.prefer405over404 = true;
