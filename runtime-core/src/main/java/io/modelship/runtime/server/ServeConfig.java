@@ -182,7 +182,7 @@ public record ServeConfig(
     }
 
     /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a plain number of seconds, or ISO-8601 ({@code PT5M}). */
-    static Duration parseDuration(String value, Duration fallback, String name) {
+    public static Duration parseDuration(String value, Duration fallback, String name) {
         if (value == null) {
             return fallback;
         }
