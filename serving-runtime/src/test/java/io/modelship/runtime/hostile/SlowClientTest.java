@@ -88,7 +88,7 @@ class SlowClientTest {
                 "REQUEST_BODY_TIMEOUT", "120s"))) {
             List<Socket> stalled = new ArrayList<>();
             try {
-                for (int i = 0; i < 24; i++) { // 24 batches sent to 95% and stopped there
+                for (int i = 0; i < 48; i++) { // 48 batches sent to 95% and stopped there
                     Socket s = new Socket("127.0.0.1", serve.port);
                     OutputStream out = s.getOutputStream();
                     out.write(head("/predict_batch", null, batch.length));
