@@ -11,6 +11,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.modelship.local.kube.auth.AuditLog;
+import io.modelship.local.kube.auth.Rbac;
+import io.modelship.local.kube.auth.RequestAttributes;
+import io.modelship.local.kube.auth.Tls;
+import io.modelship.local.kube.auth.Tokens;
+import io.modelship.local.kube.auth.UserInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * server in CRUD mode (RFC 7386 merge patches) stores the objects, on a loopback port of its own;
  * in front of it, this server answers what the mock does not — {@code /version}, API discovery,
  * server-side tables, HTTP watches, field selectors, Status bodies for errors — and forwards the
- * rest. It listens on the loopback interface only and, like a kind cluster's admin kubeconfig
- * without TLS, asks for no credentials: kubectl sends bearer tokens over TLS only.
+ * rest. It listens on the loopback interface only, over TLS with a certificate of its own, and
+ * authenticates bearer tokens: the kubeconfig it writes carries the admin token (cluster-admin, in
+ * {@code system:masters}); {@link #issueToken} and the TokenRequest API issue ServiceAccount tokens.
+ * Every request is authorized by RBAC as kube-apiserver authorizes it and written to the audit log.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -67,15 +75,30 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final OpenApiDocuments openApi;
   private final TableConverter tables = new TableConverter(Clock.systemUTC());
   private final Path kubeconfig;
+  private final Clock clock = Clock.systemUTC();
+  private final Tokens tokens = new Tokens(clock);
+  private final Tls tls;
+  private final AuditLog audit;
+  private final Path auditFile;
+  private volatile Rbac.Policy policy;
 
   private EmbeddedApiServer(int port, Path kubeconfig) throws IOException {
+    Path home = kubeconfig.toAbsolutePath().getParent();
+    tls = Tls.generate(home.resolve("pki"));
+    auditFile = home.resolve("logs").resolve("audit.log");
+    audit = new AuditLog(auditFile, clock);
+    hub.onChange(change -> {
+      if (change.group().equals("rbac.authorization.k8s.io")) {
+        policy = null;
+      }
+    });
     mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
         new LocalApiDispatcher(hub), false);
     mock.init(InetAddress.getLoopbackAddress(), 0);
     mockUri = URI.create("http://127.0.0.1:" + mock.getPort());
     catalog = new ApiCatalog(() -> backendJson("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
     openApi = new OpenApiDocuments(catalog);
-    front = new VertxFront("127.0.0.1", port, executor, this::handle);
+    front = new VertxFront("127.0.0.1", port, tls, executor, this::handle);
     this.kubeconfig = kubeconfig;
     writeKubeconfig();
   }
@@ -89,6 +112,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
     try (KubernetesClient client = server.client()) {
       client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
           .withNewMetadata().withName("default").endMetadata().build()).create();
+      try (InputStream in = EmbeddedApiServer.class.getResourceAsStream("bootstrap-rbac.yaml")) {
+        client.load(in).create();
+      }
       if (crdDirectory != null) {
         try (Stream<Path> files = Files.list(crdDirectory)) {
           for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml$")).sorted().toList()) {
@@ -106,7 +132,49 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + front.port());
+    return URI.create("https://127.0.0.1:" + front.port());
+  }
+
+  /**
+   * A token for ServiceAccount {@code namespace/name}, as the TokenRequest API issues one (and as a
+   * kubelet projects one into a pod), valid for {@code ttl} (at least 10 minutes). The requests it
+   * makes are authorized by the RBAC objects bound to that ServiceAccount.
+   */
+  public Tokens.Issued issueToken(String namespace, String name, Duration ttl) {
+    return tokens.issue(namespace, name, ttl);
+  }
+
+  /** The PEM of the certificate the API serves, for a client's trust (a pod's {@code ca.crt}). */
+  public String certificateAuthority() {
+    return tls.certificatePem();
+  }
+
+  /** The audit log: one JSON line per request, next to the kubeconfig in {@code logs/audit.log}. */
+  public Path auditLog() {
+    return auditFile;
+  }
+
+  /** Writes a kubeconfig for this API that authenticates with {@code token}. */
+  public void writeKubeconfig(Path file, String token) throws IOException {
+    ObjectNode config = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Config");
+    config.putArray("clusters").addObject().put("name", CONTEXT).putObject("cluster")
+        .put("server", uri().toString()).put("certificate-authority-data",
+            java.util.Base64.getEncoder().encodeToString(tls.certificatePem().getBytes(StandardCharsets.US_ASCII)));
+    config.putArray("users").addObject().put("name", CONTEXT).putObject("user").put("token", token);
+    config.putArray("contexts").addObject().put("name", CONTEXT).putObject("context")
+        .put("cluster", CONTEXT).put("user", CONTEXT).put("namespace", "default");
+    config.put("current-context", CONTEXT);
+    config.putObject("preferences");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, new YAMLMapper().writeValueAsString(config));
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   public int port() {
@@ -124,24 +192,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   private void writeKubeconfig() throws IOException {
-    ObjectNode config = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Config");
-    config.putArray("clusters").addObject().put("name", CONTEXT).putObject("cluster")
-        .put("server", uri().toString());
-    config.putArray("users").addObject().put("name", CONTEXT).putObject("user");
-    config.putArray("contexts").addObject().put("name", CONTEXT).putObject("context")
-        .put("cluster", CONTEXT).put("user", CONTEXT).put("namespace", "default");
-    config.put("current-context", CONTEXT);
-    config.putObject("preferences");
-    Files.createDirectories(kubeconfig.toAbsolutePath().getParent());
-    Path tmp = kubeconfig.resolveSibling(kubeconfig.getFileName() + ".tmp");
-    Files.writeString(tmp, new YAMLMapper().writeValueAsString(config));
-    try {
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system
-    }
-    Files.move(tmp, kubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    writeKubeconfig(kubeconfig, tokens.adminToken());
   }
 
   /** An exchange whose protobuf body was read into JSON. */
@@ -167,6 +218,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     @Override
+    public void warn(String text) {
+      delegate.warn(text);
+    }
+
+    @Override
     public void respond(int code, String contentType, byte[] body) throws IOException {
       delegate.respond(code, contentType, body);
     }
@@ -177,7 +233,110 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
+  /** An exchange that remembers the code it answered, for the audit log. */
+  private static final class Recorded implements Exchange {
+    private final Exchange delegate;
+    private int code;
+
+    Recorded(Exchange delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String method() {
+      return delegate.method();
+    }
+
+    @Override
+    public URI uri() {
+      return delegate.uri();
+    }
+
+    @Override
+    public String header(String name) {
+      return delegate.header(name);
+    }
+
+    @Override
+    public byte[] body() {
+      return delegate.body();
+    }
+
+    @Override
+    public void warn(String text) {
+      delegate.warn(text);
+    }
+
+    @Override
+    public void respond(int code, String contentType, byte[] body) throws IOException {
+      this.code = code;
+      delegate.respond(code, contentType, body);
+    }
+
+    @Override
+    public EventStream stream() throws IOException {
+      code = 200;
+      return delegate.stream();
+    }
+  }
+
   private void handle(Exchange exchange) {
+    Recorded recorded = new Recorded(exchange);
+    URI requestUri = exchange.uri();
+    Map<String, String> requestQuery = Selectors.query(requestUri.getRawQuery());
+    RequestAttributes attributes = RequestAttributes.parse(exchange.method(), requestUri.getRawPath(), requestQuery);
+    UserInfo user = UserInfo.ANONYMOUS;
+    try {
+      switch (tokens.authenticate(exchange.header("Authorization"))) {
+        case Tokens.Rejected r -> {
+          sendStatus(recorded, 401, "Unauthorized", "Unauthorized");
+          return;
+        }
+        case Tokens.Authenticated a -> user = a.user();
+        case Tokens.Anonymous a -> user = UserInfo.ANONYMOUS;
+      }
+      if (!Rbac.allows(user, attributes, currentPolicy())) {
+        sendForbidden(recorded, attributes, Rbac.forbiddenMessage(user, attributes));
+        return;
+      }
+      handle(recorded, user, attributes);
+    } catch (IOException e) {
+      log.debug("request {} ended: {}", requestUri, e.getMessage());
+    } finally {
+      audit.record(user, attributes, requestUri.toString(), recorded.code == 0 ? 500 : recorded.code);
+    }
+  }
+
+  private Rbac.Policy currentPolicy() {
+    Rbac.Policy p = policy;
+    if (p == null) {
+      String rbac = "/apis/rbac.authorization.k8s.io/v1/";
+      p = new Rbac.Policy(items(backendJson(rbac + "roles")), items(backendJson(rbac + "clusterroles")),
+          items(backendJson(rbac + "rolebindings")), items(backendJson(rbac + "clusterrolebindings")));
+      policy = p;
+    }
+    return p;
+  }
+
+  private static List<JsonNode> items(JsonNode list) {
+    List<JsonNode> out = new ArrayList<>();
+    list.path("items").forEach(out::add);
+    return out;
+  }
+
+  private static void sendForbidden(Exchange ex, RequestAttributes request, String message) throws IOException {
+    ObjectNode status = status(403, "Forbidden", message);
+    if (request.resourceRequest()) {
+      ObjectNode details = status.putObject("details");
+      if (!request.name().isEmpty()) {
+        details.put("name", request.name());
+      }
+      details.put("group", request.apiGroup()).put("kind", request.resource());
+    }
+    sendJson(ex, 403, status);
+  }
+
+  private void handle(Exchange exchange, UserInfo user, RequestAttributes attributes) {
     Exchange ex = exchange;
     try {
       URI uri = ex.uri();
@@ -208,6 +367,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
         watch(ex, resourcePath.get(), query);
         return;
       }
+      if (resourcePath.isPresent() && method.equals("POST") && resourcePath.get().group().isEmpty()
+          && "serviceaccounts".equals(resourcePath.get().resource()) && "token".equals(resourcePath.get().subresource())) {
+        tokenRequest(ex, resourcePath.get());
+        return;
+      }
+      if (resourcePath.isPresent() && RBAC_GROUP.equals(resourcePath.get().group())
+          && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+        String refusal = escalation(ex, user, resourcePath.get());
+        if (refusal != null) {
+          sendForbidden(ex, attributes, refusal);
+          return;
+        }
+      }
       forward(ex, resourcePath.orElse(null), query);
     } catch (IOException e) {
       log.debug("request {} ended: {}", ex.uri(), e.getMessage());
@@ -219,6 +391,120 @@ public final class EmbeddedApiServer implements AutoCloseable {
         // the response had started
       }
     }
+  }
+
+  private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+
+  /** {@code POST .../serviceaccounts/NAME/token}: a TokenRequest answered with a new token. */
+  private void tokenRequest(Exchange ex, ResourcePath where) throws IOException {
+    JsonNode account = backendJson("/api/v1/namespaces/" + where.namespace() + "/serviceaccounts/" + where.name());
+    if (!account.path("metadata").has("name")) {
+      sendStatus(ex, 404, "NotFound", "serviceaccounts \"" + where.name() + "\" not found");
+      return;
+    }
+    JsonNode request = ex.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(ex.body());
+    long seconds = request.path("spec").path("expirationSeconds").asLong(Tokens.DEFAULT_TTL.toSeconds());
+    if (seconds < Tokens.MIN_TTL.toSeconds()) {
+      ObjectNode status = status(422, "Invalid", "TokenRequest.authentication.k8s.io \"" + where.name()
+          + "\" is invalid: spec.expirationSeconds: Invalid value: " + seconds
+          + ": may not specify a duration less than 10 minutes");
+      sendJson(ex, 422, status);
+      return;
+    }
+    Tokens.Issued issued = tokens.issue(where.namespace(), where.name(), Duration.ofSeconds(seconds));
+    ObjectNode answer = JSON.createObjectNode().put("kind", "TokenRequest").put("apiVersion", "authentication.k8s.io/v1");
+    answer.putObject("metadata").put("name", where.name()).put("namespace", where.namespace())
+        .put("creationTimestamp", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    ObjectNode spec = answer.putObject("spec");
+    spec.set("audiences", request.path("spec").path("audiences").isArray()
+        ? request.path("spec").path("audiences") : JSON.createArrayNode().add("https://kubernetes.default.svc"));
+    spec.put("expirationSeconds", seconds);
+    answer.putObject("status").put("token", issued.token())
+        .put("expirationTimestamp", issued.expiration().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    sendJson(ex, 201, answer);
+  }
+
+  /**
+   * RBAC's escalation prevention, as the RBAC storage applies it on create and update: a Role or
+   * ClusterRole may grant only what its writer holds (in the Role's namespace) unless the writer
+   * may {@code escalate} it; a binding may bind only a role whose rules the writer holds unless it
+   * may {@code bind} that role. Null when allowed, else the Forbidden message.
+   */
+  private String escalation(Exchange ex, UserInfo user, ResourcePath where) throws IOException {
+    if (user.inGroup(UserInfo.MASTERS) || where.subresource() != null) {
+      return null;
+    }
+    JsonNode object = newObject(ex, where).orElse(null);
+    if (object == null) {
+      return null;
+    }
+    String name = object.path("metadata").path("name").asText(where.name() == null ? "" : where.name());
+    String namespace = where.namespace() == null ? "" : where.namespace();
+    Rbac.Policy current = currentPolicy();
+    String what = where.resource() + "." + RBAC_GROUP + " \"" + name + "\" is forbidden: ";
+    switch (where.resource()) {
+      case "roles", "clusterroles" -> {
+        if (Rbac.allows(user, new RequestAttributes("escalate", true, RBAC_GROUP, "v1", where.resource(), "",
+            namespace, name, ""), current)) {
+          return null;
+        }
+        List<Rbac.Rule> granted = new ArrayList<>();
+        object.path("rules").forEach(r -> granted.add(Rbac.Rule.of(r)));
+        List<Rbac.Rule> missing = Rbac.uncovered(Rbac.rulesFor(user, namespace, current), granted);
+        return missing.isEmpty() ? null : what + Rbac.escalationMessage(user, missing);
+      }
+      case "rolebindings", "clusterrolebindings" -> {
+        JsonNode roleRef = object.path("roleRef");
+        String roleResource = "ClusterRole".equals(roleRef.path("kind").asText()) ? "clusterroles" : "roles";
+        if (Rbac.allows(user, new RequestAttributes("bind", true, RBAC_GROUP, "v1", roleResource, "",
+            namespace, roleRef.path("name").asText(), ""), current)) {
+          return null;
+        }
+        Optional<JsonNode> role = Rbac.roleOf(current, roleRef, namespace);
+        if (role.isEmpty()) {
+          return what + roleResource + "." + RBAC_GROUP + " \"" + roleRef.path("name").asText() + "\" not found";
+        }
+        List<Rbac.Rule> granted = new ArrayList<>();
+        role.get().path("rules").forEach(r -> granted.add(Rbac.Rule.of(r)));
+        List<Rbac.Rule> missing = Rbac.uncovered(Rbac.rulesFor(user, namespace, current), granted);
+        return missing.isEmpty() ? null : what + Rbac.escalationMessage(user, missing);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * The object a write would store: the body of a create or update, or the stored object with the
+   * patch applied (JSON patch, or merge patch for merge and strategic merge patches). Empty when
+   * there is nothing to read or the patched object does not exist.
+   */
+  private Optional<JsonNode> newObject(Exchange ex, ResourcePath where) throws IOException {
+    if (ex.body().length == 0) {
+      return Optional.empty();
+    }
+    JsonNode body = JSON.readTree(ex.body());
+    if (!ex.method().equals("PATCH")) {
+      return Optional.of(body);
+    }
+    JsonNode current = currentObject(where).orElse(null);
+    if (current == null) {
+      return Optional.empty();
+    }
+    String type = String.valueOf(ex.header("Content-Type"));
+    if (type.contains("json-patch")) {
+      return Optional.of(io.fabric8.zjsonpatch.JsonPatch.apply(body, current));
+    }
+    return Optional.of(io.modelship.api.testing.MergePatchCrudDispatcher.apply(current.deepCopy(), body));
+  }
+
+  private Optional<JsonNode> currentObject(ResourcePath where) {
+    if (where.name() == null) {
+      return Optional.empty();
+    }
+    JsonNode current = backendJson(collectionPath(where) + "/" + where.name());
+    return current.path("metadata").has("name") ? Optional.of(current) : Optional.empty();
   }
 
   /** Discovery, version and health; false when the path is not one of them. */

@@ -27,7 +27,15 @@ public final class WatchHub {
   private long evictedUpTo;
   private volatile boolean closed;
 
+  private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+
+  /** Calls {@code listener} with every change as it is published (on the writer's thread). */
+  public void onChange(java.util.function.Consumer<Change> listener) {
+    listeners.add(listener);
+  }
+
   public synchronized void publish(Change change) {
+    listeners.forEach(l -> l.accept(change));
     history.addLast(change);
     if (history.size() > HISTORY) {
       evictedUpTo = history.removeFirst().resourceVersion();
