@@ -216,7 +216,9 @@ public final class Rbac {
     if (!resourceCovered) {
       return false;
     }
-    return owner.resourceNames().isEmpty() || owner.resourceNames().containsAll(atom.resourceNames());
+    // A rule on every object of a resource is covered only by one on every object.
+    return owner.resourceNames().isEmpty()
+        || !atom.resourceNames().isEmpty() && owner.resourceNames().containsAll(atom.resourceNames());
   }
 
   /** kube-apiserver's 403 message for a denied request, after {@code <resource>.<group> "<name>" is forbidden: }. */
