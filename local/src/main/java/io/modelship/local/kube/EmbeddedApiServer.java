@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.modelship.local.kube.admission.CelRules;
+import io.modelship.local.kube.admission.FieldError;
+import io.modelship.local.kube.admission.SchemaValidation;
 import io.modelship.local.kube.auth.AuditLog;
 import io.modelship.local.kube.auth.Rbac;
 import io.modelship.local.kube.auth.RequestAttributes;
@@ -81,6 +84,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final AuditLog audit;
   private final Path auditFile;
   private volatile Rbac.Policy policy;
+  private final CelRules celRules = new CelRules();
 
   private EmbeddedApiServer(int port, Path kubeconfig) throws IOException {
     Path home = kubeconfig.toAbsolutePath().getParent();
@@ -383,7 +387,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
       forward(ex, resourcePath.orElse(null), query);
     } catch (IOException e) {
       log.debug("request {} ended: {}", ex.uri(), e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       log.warn("request {} {} failed", ex.method(), ex.uri(), e);
       try {
         sendStatus(ex, 500, "InternalError", String.valueOf(e.getMessage()));
@@ -507,6 +511,110 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return current.path("metadata").has("name") ? Optional.of(current) : Optional.empty();
   }
 
+  /**
+   * Admission of a custom resource, as kube-apiserver admits it: unknown fields pruned and answered
+   * per {@code fieldValidation} (Strict: 400; Warn, the server's default: a Warning header; Ignore),
+   * defaults applied, and the object the write would store (with the status subresource's
+   * semantics: a write of the main resource keeps the stored status, a write of {@code /status}
+   * keeps everything else) validated against the schema and its CEL rules, transition rules
+   * against the stored object. Returns the body to store, or null once a refusal was sent.
+   */
+  private byte[] admitCustomResource(Exchange ex, ResourcePath where, ApiResource target, Map<String, String> query)
+      throws IOException {
+    JsonNode schema = target.schema();
+    String method = ex.method();
+    boolean jsonPatch = String.valueOf(ex.header("Content-Type")).contains("json-patch");
+    JsonNode body = JSON.readTree(ex.body());
+    List<String> unknown = jsonPatch ? List.of() : SchemaPruning.prune(body, schema);
+    if (!jsonPatch && !method.equals("PATCH")) {
+      SchemaValidation.applyDefaults(body, schema);
+    }
+    JsonNode old = method.equals("POST") ? null : currentObject(where).orElse(null);
+    JsonNode updated;
+    if (method.equals("PATCH")) {
+      if (old == null) {
+        return JSON.writeValueAsBytes(body);
+      }
+      updated = jsonPatch ? io.fabric8.zjsonpatch.JsonPatch.apply(body, old)
+          : io.modelship.api.testing.MergePatchCrudDispatcher.apply(old.deepCopy(), JSON.readTree(ex.body()));
+      // Unknown fields are those of the patched object, as kube-apiserver decodes it: a merge
+      // patch's null for a field the object never had (kubectl apply removing it) is none.
+      unknown = SchemaPruning.prune(updated, schema);
+      SchemaValidation.applyDefaults(updated, schema);
+    } else {
+      updated = body.deepCopy();
+    }
+    String fieldValidation = query.getOrDefault("fieldValidation", "Warn");
+    if (!unknown.isEmpty() && fieldValidation.equalsIgnoreCase("Strict")) {
+      String fields = unknown.stream().map(f -> "unknown field \"" + f + "\"").collect(Collectors.joining(", "));
+      sendStatus(ex, 400, "BadRequest", target.kind() + " in version \"" + target.version()
+          + "\" cannot be handled as a " + target.kind() + ": strict decoding error: " + fields);
+      return null;
+    }
+    if (fieldValidation.equalsIgnoreCase("Warn")) {
+      unknown.forEach(f -> ex.warn("unknown field \"" + f + "\""));
+    }
+    if (updated instanceof ObjectNode object && target.subresources().contains("status") && old != null) {
+      if ("status".equals(where.subresource())) {
+        ObjectNode kept = old.deepCopy();
+        if (object.has("status")) {
+          kept.set("status", object.get("status"));
+        } else {
+          kept.remove("status");
+        }
+        updated = kept;
+      } else if (where.subresource() == null) {
+        if (old.has("status")) {
+          object.set("status", old.get("status"));
+        } else {
+          object.remove("status");
+        }
+      }
+    } else if (updated instanceof ObjectNode object && target.subresources().contains("status")
+        && method.equals("POST")) {
+      object.remove("status");
+    }
+    List<FieldError> errors = new ArrayList<>(SchemaValidation.validate(updated, schema));
+    errors.addAll(celRules.validate(updated, old, schema));
+    if (!errors.isEmpty()) {
+      String name = updated.path("metadata").path("name").asText(where.name() == null ? "" : where.name());
+      sendInvalid(ex, target.kind() + "." + target.group(), target.group(), target.kind(), name, errors);
+      return null;
+    }
+    return JSON.writeValueAsBytes(body);
+  }
+
+  /** A CRD whose CEL rules do not compile is refused with the compiler's errors, as kube-apiserver refuses it. */
+  private boolean admitDefinition(Exchange ex) throws IOException {
+    JsonNode crd = JSON.readTree(ex.body());
+    List<FieldError> errors = new ArrayList<>();
+    JsonNode versions = crd.path("spec").path("versions");
+    for (int i = 0; i < versions.size(); i++) {
+      JsonNode schema = versions.get(i).path("schema").path("openAPIV3Schema");
+      if (schema.isObject()) {
+        errors.addAll(celRules.compileErrors(schema, "spec.versions[" + i + "].schema.openAPIV3Schema"));
+      }
+    }
+    if (errors.isEmpty()) {
+      return true;
+    }
+    sendInvalid(ex, "CustomResourceDefinition.apiextensions.k8s.io", "apiextensions.k8s.io",
+        "CustomResourceDefinition", crd.path("metadata").path("name").asText(), errors);
+    return false;
+  }
+
+  /** kube-apiserver's 422 Invalid Status, with a cause per field error. */
+  private static void sendInvalid(Exchange ex, String qualifiedKind, String group, String kind, String name,
+      List<FieldError> errors) throws IOException {
+    String all = errors.size() == 1 ? errors.getFirst().text()
+        : errors.stream().map(FieldError::text).collect(Collectors.joining(", ", "[", "]"));
+    ObjectNode status = status(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + all);
+    ObjectNode details = status.putObject("details").put("name", name).put("group", group).put("kind", kind);
+    ArrayNode causes = details.putArray("causes");
+    errors.forEach(e -> causes.addObject().put("reason", e.reason()).put("message", e.body()).put("field", e.field()));
+    sendJson(ex, 422, status);
+  }
+
   /** Discovery, version and health; false when the path is not one of them. */
   private boolean serveNonResource(Exchange ex, String path) throws IOException {
     String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
@@ -571,13 +679,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
     byte[] requestBody = ex.body();
     String requestType = ex.header("Content-Type");
-    if (where != null && requestBody.length > 0 && (method.equals("POST") || method.equals("PUT")
-        || method.equals("PATCH")) && requestType != null && !requestType.contains("json-patch")) {
+    boolean write = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    if (where != null && requestBody.length > 0 && write && requestType != null) {
       ApiResource target = catalog.find(where.group(), where.version(), where.resource()).orElse(null);
       if (target != null && target.schema() != null) {
-        JsonNode object = JSON.readTree(requestBody);
-        SchemaPruning.prune(object, target.schema());
-        requestBody = JSON.writeValueAsBytes(object);
+        requestBody = admitCustomResource(ex, where, target, query);
+        if (requestBody == null) {
+          return;
+        }
+      } else if (where.group().equals("apiextensions.k8s.io") && where.resource().equals("customresourcedefinitions")
+          && where.subresource() == null && !method.equals("PATCH")) {
+        if (!admitDefinition(ex)) {
+          return;
+        }
       }
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(
