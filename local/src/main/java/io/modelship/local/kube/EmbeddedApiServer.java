@@ -13,6 +13,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.local.kube.admission.CelRules;
 import io.modelship.local.kube.admission.FieldError;
+import io.modelship.local.kube.admission.PodSecurity;
+import io.modelship.local.kube.gc.GarbageCollector;
 import io.modelship.local.kube.admission.SchemaValidation;
 import io.modelship.local.kube.auth.AuditLog;
 import io.modelship.local.kube.auth.Rbac;
@@ -85,6 +87,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final Path auditFile;
   private volatile Rbac.Policy policy;
   private final CelRules celRules = new CelRules();
+  private final GarbageCollector gc;
 
   private EmbeddedApiServer(int port, Path kubeconfig) throws IOException {
     Path home = kubeconfig.toAbsolutePath().getParent();
@@ -96,6 +99,24 @@ public final class EmbeddedApiServer implements AutoCloseable {
         policy = null;
       }
     });
+    gc = new GarbageCollector(new GarbageCollector.Store() {
+      @Override
+      public Optional<JsonNode> get(String path) {
+        JsonNode object = backendJson(path);
+        return object.path("metadata").has("name") ? Optional.of(object) : Optional.empty();
+      }
+
+      @Override
+      public void delete(String path) {
+        backendSend("DELETE", path, null, null);
+      }
+
+      @Override
+      public void mergePatch(String path, JsonNode patch) {
+        backendSend("PATCH", path, "application/merge-patch+json", patch);
+      }
+    });
+    hub.onChange(gc::observe);
     mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
         new LocalApiDispatcher(hub), false);
     mock.init(InetAddress.getLoopbackAddress(), 0);
@@ -384,6 +405,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
           return;
         }
       }
+      if (resourcePath.isPresent() && method.equals("DELETE") && resourcePath.get().name() != null
+          && resourcePath.get().subresource() == null && deleteWithPropagation(ex, resourcePath.get(), query)) {
+        return;
+      }
+      if (resourcePath.isPresent() && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
+          && resourcePath.get().subresource() == null && resourcePath.get().namespace() != null
+          && !podSecurity(ex, resourcePath.get())) {
+        return;
+      }
       forward(ex, resourcePath.orElse(null), query);
     } catch (IOException e) {
       log.debug("request {} ended: {}", ex.uri(), e.getMessage());
@@ -615,6 +645,129 @@ public final class EmbeddedApiServer implements AutoCloseable {
     sendJson(ex, 422, status);
   }
 
+  /**
+   * A DELETE with {@code propagationPolicy} {@code Orphan} (or {@code orphanDependents=true}) or
+   * {@code Foreground}, from the query or the DeleteOptions body; false for the default
+   * (background: the collector deletes the dependents once it sees the owner gone), which the
+   * caller forwards as usual.
+   */
+  private boolean deleteWithPropagation(Exchange ex, ResourcePath where, Map<String, String> query) throws IOException {
+    String propagation = query.get("propagationPolicy");
+    JsonNode options = ex.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(ex.body());
+    if (propagation == null) {
+      propagation = options.path("propagationPolicy").asText(null);
+    }
+    if (propagation == null && ("true".equals(query.get("orphanDependents"))
+        || options.path("orphanDependents").asBoolean(false))) {
+      propagation = "Orphan";
+    }
+    if (propagation == null || propagation.equals("Background")) {
+      return false;
+    }
+    JsonNode current = currentObject(where).orElse(null);
+    if (current == null) {
+      return false;
+    }
+    String uid = current.path("metadata").path("uid").asText();
+    switch (propagation) {
+      case "Orphan" -> {
+        gc.orphan(uid);
+        return false;
+      }
+      case "Foreground" -> {
+        ArrayNode finalizers = JSON.createArrayNode();
+        current.path("metadata").path("finalizers").forEach(finalizers::add);
+        if (finalizers.valueStream().noneMatch(f -> f.asText().equals(GarbageCollector.FOREGROUND))) {
+          finalizers.add(GarbageCollector.FOREGROUND);
+        }
+        ObjectNode patch = JSON.createObjectNode();
+        patch.putObject("metadata").set("finalizers", finalizers);
+        String path = collectionPath(where) + "/" + where.name();
+        backendSend("PATCH", path, "application/merge-patch+json", patch);
+        forward(ex, where, query);
+        gc.deleteInForeground(path, uid, Duration.ofMinutes(2));
+        return true;
+      }
+      default -> {
+        sendStatus(ex, 400, "BadRequest", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: "
+            + "Unsupported value: \"" + propagation + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Pod Security admission: a Pod that breaks its namespace's {@code enforce} level is refused
+   * with kube-apiserver's reasons, one that breaks its {@code warn} level is warned about; a
+   * workload object (Deployment, Job, …) whose pod template breaks either level is warned about,
+   * as kube-apiserver warns, and stored. True when the request may go on.
+   */
+  private boolean podSecurity(Exchange ex, ResourcePath where) throws IOException {
+    boolean pod = where.group().isEmpty() && where.resource().equals("pods");
+    if (!pod && PodSecurity.template(where.group(), where.resource(), JSON.createObjectNode()) == null) {
+      return true;
+    }
+    if (pod && ex.method().equals("PATCH") && String.valueOf(ex.header("Content-Type")).contains("strategic")) {
+      return true; // a strategic merge of containers is not computed here; creates and updates are checked
+    }
+    JsonNode labels = backendJson("/api/v1/namespaces/" + where.namespace()).path("metadata").path("labels");
+    String enforce = labels.path(PodSecurity.ENFORCE).asText("privileged");
+    String warn = labels.path(PodSecurity.WARN).asText("privileged");
+    if (enforce.equals("privileged") && warn.equals("privileged")) {
+      return true;
+    }
+    JsonNode object = newObject(ex, where).orElse(null);
+    if (object == null) {
+      return true;
+    }
+    JsonNode spec = pod ? object.path("spec") : PodSecurity.template(where.group(), where.resource(), object);
+    if (pod && !ex.method().equals("POST")) {
+      JsonNode old = currentObject(where).orElse(null);
+      if (old != null && old.path("spec").equals(spec)) {
+        return true; // an update that leaves the spec alone is not evaluated
+      }
+    }
+    String enforcePolicy = PodSecurity.policy(enforce, labels.path(PodSecurity.ENFORCE + "-version").asText(null));
+    List<String> enforced = PodSecurity.violations(spec, enforce);
+    if (pod && !enforced.isEmpty()) {
+      String name = object.path("metadata").path("name").asText(where.name() == null ? "" : where.name());
+      ObjectNode status = status(403, "Forbidden", "pods \"" + name + "\" is forbidden: violates PodSecurity \""
+          + enforcePolicy + "\": " + String.join(", ", enforced));
+      status.putObject("details").put("name", name).put("kind", "pods");
+      sendJson(ex, 403, status);
+      return false;
+    }
+    java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
+    if (!enforced.isEmpty()) {
+      warnings.add("would violate PodSecurity \"" + enforcePolicy + "\": " + String.join(", ", enforced));
+    }
+    List<String> warned = PodSecurity.violations(spec, warn);
+    if (!warned.isEmpty()) {
+      warnings.add("would violate PodSecurity \"" + PodSecurity.policy(warn,
+          labels.path(PodSecurity.WARN + "-version").asText(null)) + "\": " + String.join(", ", warned));
+    }
+    warnings.forEach(ex::warn);
+    return true;
+  }
+
+  private void backendSend(String method, String path, String contentType, JsonNode body) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(mockUri.resolve(path)).timeout(Duration.ofSeconds(30))
+          .header("Accept", "application/json")
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      if (contentType != null) {
+        request.header("Content-Type", contentType);
+      }
+      backend.send(request.build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Discovery, version and health; false when the path is not one of them. */
   private boolean serveNonResource(Exchange ex, String path) throws IOException {
     String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
@@ -724,6 +877,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
           .put("group", where.group());
       sendJson(ex, 409, status);
       return;
+    }
+    if (code < 300 && body.length == 0 && where != null && where.name() != null
+        && (method.equals("PATCH") || method.equals("PUT"))) {
+      // The write removed the last finalizer of an object being deleted, so the mock deleted it
+      // and answered nothing; an API server answers with the object as it was last stored.
+      Optional<JsonNode> gone = hub.lastDeleted(where.group(), where.resource(), where.namespace(), where.name());
+      if (gone.isPresent()) {
+        sendJson(ex, 200, gone.get());
+        return;
+      }
     }
     if (code >= 400 && (body.length == 0 || body[0] != '{')) {
       sendStatus(ex, code, reason(code), message(code, where));
@@ -909,9 +1072,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    gc.close();
     hub.close();
     front.close();
     executor.shutdownNow();
     mock.destroy();
+    audit.close();
   }
 }

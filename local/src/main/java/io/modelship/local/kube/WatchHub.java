@@ -63,6 +63,21 @@ public final class WatchHub {
     return s;
   }
 
+  /** The object as it was deleted, if its deletion is among the changes kept. */
+  public synchronized java.util.Optional<JsonNode> lastDeleted(String group, String resource, String namespace,
+      String name) {
+    var it = history.descendingIterator();
+    while (it.hasNext()) {
+      Change c = it.next();
+      if (c.newObject() == null && c.oldObject() != null && c.group().equals(group) && c.resource().equals(resource)
+          && name.equals(c.oldObject().path("metadata").path("name").asText())
+          && (namespace == null || namespace.equals(c.oldObject().path("metadata").path("namespace").asText()))) {
+        return java.util.Optional.of(c.oldObject());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Ends every open watch. */
   public void close() {
     closed = true;

@@ -196,8 +196,8 @@ public final class CelRules {
     return environments.computeIfAbsent(self.toString(), k -> CelFactory.standardCelBuilder()
         .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-        .addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS), CelExtensions.optional())
-        .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS), CelExtensions.optional())
+        .addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(), CelExtensions.optional())
+        .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(), CelExtensions.optional())
         .addVar("self", self)
         .addVar("oldSelf", self)
         .build());
