@@ -134,7 +134,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
    */
   public static EmbeddedApiServer start(int port, Path kubeconfig, Path crdDirectory) throws IOException {
     EmbeddedApiServer server = new EmbeddedApiServer(port, kubeconfig);
-    try (KubernetesClient client = server.client()) {
+    Config config = Config.fromKubeconfig(kubeconfig.toFile());
+    // The first CRD's CEL rules are compiled with the CEL classes still loading: on a busy machine
+    // that takes longer than a client's usual 10 s.
+    config.setRequestTimeout(120_000);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
           .withNewMetadata().withName("default").endMetadata().build()).create();
       try (InputStream in = EmbeddedApiServer.class.getResourceAsStream("bootstrap-rbac.yaml")) {

@@ -37,8 +37,9 @@ public final class CelRules {
   private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");
   private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
       .enableOptionalSyntax(true).build();
-  private final Map<String, Cel> environments = new ConcurrentHashMap<>();
-  private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
+  // Shared by every server in the JVM: building an environment and compiling rules is what costs.
+  private static final Map<String, Cel> environments = new ConcurrentHashMap<>();
+  private static final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
 
   /** The CEL compile errors of every rule in {@code schema}, as the CRD's field errors. */
   public List<FieldError> compileErrors(JsonNode schema, String path) {
