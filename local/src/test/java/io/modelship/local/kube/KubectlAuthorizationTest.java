@@ -37,6 +37,44 @@ class KubectlAuthorizationTest {
     api.close();
   }
 
+  /**
+   * No token: kube-apiserver's anonymous user, authorized by RBAC like any other (the bootstrap
+   * roles let it read the version and health only). kubectl itself prompts for a password when
+   * its kubeconfig user has no credentials, so this client is the JDK's, trusting the API's CA.
+   */
+  @org.junit.jupiter.api.Test
+  void withoutATokenARequestIsAnonymousAndMaySeeOnlyTheVersionAndHealth() throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("api", java.security.cert.CertificateFactory.getInstance("X.509")
+        .generateCertificate(new java.io.ByteArrayInputStream(api.certificateAuthority().getBytes())));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+        try {
+          return http.send(java.net.http.HttpRequest.newBuilder(api.uri().resolve(path)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      assertThat(get.apply("/version").statusCode()).isEqualTo(200);
+      assertThat(get.apply("/healthz").statusCode()).isEqualTo(200);
+      var pods = get.apply("/api/v1/namespaces/default/pods");
+      assertThat(pods.statusCode()).isEqualTo(403);
+      assertThat(pods.body()).contains("\"reason\":\"Forbidden\"", "pods is forbidden: User \\\"system:anonymous\\\" "
+          + "cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"default\\\"");
+      assertThat(get.apply("/apis").statusCode()).isEqualTo(403);
+      var bad = http.send(java.net.http.HttpRequest.newBuilder(api.uri().resolve("/version"))
+          .header("Authorization", "Bearer forged").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(401);
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("kubectls")
   void aServiceAccountMayDoWhatItsRoleAllowsAndNothingElse(Path binary) throws Exception {
