@@ -26,7 +26,7 @@ import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".spec.ready", type = AdditionalPrinterColumn.Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "REQUESTS", jsonPath = ".spec.requestCount", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "ERRORS", jsonPath = ".spec.errorCount", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "P99", jsonPath = ".spec.latencyP99Ms", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "P99-MS", jsonPath = ".spec.latencyP99Ms", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "DRIFT", jsonPath = ".spec.driftStatus", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class RuntimeReport extends CustomResource<RuntimeReportSpec, Void> implements Namespaced {

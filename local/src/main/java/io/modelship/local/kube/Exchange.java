@@ -17,6 +17,9 @@ interface Exchange {
 
   void respond(int code, String contentType, byte[] body) throws IOException;
 
+  /** Adds a {@code Warning: 299 - "text"} header to the answer, as kube-apiserver warns clients. */
+  void warn(String text);
+
   /**
    * Starts a 200 streamed answer (chunked HTTP, or WebSocket text frames when the client asked to
    * upgrade) and sends its head at once, so the client sees the watch start.

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The part of Kubernetes JSONPath that CRD printer columns use: {@code .a.b}, {@code [n]},
+ * The part of Kubernetes JSONPath that CRD printer columns use: {@code .a.b}, {@code .a\\.b} (an
+ * escaped dot inside a field name, as in a label key), {@code [n]},
  * {@code [*]} and filters {@code [?(@.type=="Ready")]} (also {@code !=}, with a path inside the
  * filter). Evaluates to every match, in document order.
  */
@@ -45,13 +46,19 @@ public final class PrinterJsonPath {
     while (i < e.length()) {
       char c = e.charAt(i);
       if (c == '.') {
+        // A backslash escapes the next character, as in client-go's JSONPath: the label key in
+        // `.metadata.labels.modelship\.io/deployment` is one field name with a dot in it.
+        StringBuilder name = new StringBuilder();
         int end = i + 1;
         while (end < e.length() && e.charAt(end) != '.' && e.charAt(end) != '[') {
+          if (e.charAt(end) == '\\' && end + 1 < e.length()) {
+            end++;
+          }
+          name.append(e.charAt(end));
           end++;
         }
-        String name = e.substring(i + 1, end);
         if (!name.isEmpty()) {
-          steps.add(name.equals("*") ? new Wildcard() : new Field(name));
+          steps.add(name.toString().equals("*") ? new Wildcard() : new Field(name.toString()));
         }
         i = end;
       } else if (c == '[') {

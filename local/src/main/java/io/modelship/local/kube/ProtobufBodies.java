@@ -188,7 +188,8 @@ final class ProtobufBodies {
         io.kubernetes.client.proto.V1Rbac.getDescriptor(), io.kubernetes.client.proto.V1Policy.getDescriptor(),
         io.kubernetes.client.proto.V1Networking.getDescriptor(), io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
         io.kubernetes.client.proto.V1Autoscaling.getDescriptor(), io.kubernetes.client.proto.V1Storage.getDescriptor(),
-        io.kubernetes.client.proto.V1Certificates.getDescriptor());
+        io.kubernetes.client.proto.V1Certificates.getDescriptor(),
+        io.kubernetes.client.proto.V1Authentication.getDescriptor());
     Map<String, List<Descriptor>> byKind = new HashMap<>();
     for (FileDescriptor file : files) {
       String pkg = file.getPackage();

@@ -12,7 +12,8 @@ import java.util.Set;
  * schema does not declare are dropped (unless the schema says
  * {@code x-kubernetes-preserve-unknown-fields}). Applied to full objects and to JSON merge patches
  * alike, since a merge patch has the object's shape. Without it, a manifest written for a newer
- * CRD would reach the operator with fields its types refuse.
+ * CRD would reach the operator with fields its types refuse. The dropped fields' paths are what
+ * {@code fieldValidation=Strict} refuses and {@code Warn} warns about.
  */
 final class SchemaPruning {
 
@@ -20,10 +21,15 @@ final class SchemaPruning {
 
   private SchemaPruning() {}
 
-  /** Prunes {@code object} in place against the CRD version's openAPIV3Schema. */
-  static void prune(JsonNode object, JsonNode schema) {
+  /**
+   * Prunes {@code object} in place against the CRD version's openAPIV3Schema; returns the paths
+   * of the fields dropped, as kube-apiserver names them ({@code spec.modle},
+   * {@code spec.steps[0].pause.x}).
+   */
+  static List<String> prune(JsonNode object, JsonNode schema) {
+    List<String> dropped = new ArrayList<>();
     if (!(object instanceof ObjectNode root) || schema == null || schema.isMissingNode()) {
-      return;
+      return dropped;
     }
     List<String> names = new ArrayList<>();
     root.fieldNames().forEachRemaining(names::add);
@@ -33,14 +39,16 @@ final class SchemaPruning {
         continue;
       }
       if (properties.has(name)) {
-        pruneValue(root.get(name), properties.get(name));
+        pruneValue(root.get(name), properties.get(name), name, dropped);
       } else if (!schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
         root.remove(name);
+        dropped.add(name);
       }
     }
+    return dropped;
   }
 
-  private static void pruneValue(JsonNode value, JsonNode schema) {
+  private static void pruneValue(JsonNode value, JsonNode schema, String path, List<String> dropped) {
     if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
       return;
     }
@@ -51,15 +59,18 @@ final class SchemaPruning {
       object.fieldNames().forEachRemaining(names::add);
       for (String name : names) {
         if (properties.has(name)) {
-          pruneValue(object.get(name), properties.get(name));
+          pruneValue(object.get(name), properties.get(name), path + "." + name, dropped);
         } else if (additional.isObject()) {
-          pruneValue(object.get(name), additional);
+          pruneValue(object.get(name), additional, path + "." + name, dropped);
         } else if (!additional.asBoolean(false) && !schema.has("anyOf") && !schema.has("x-kubernetes-int-or-string")) {
           object.remove(name);
+          dropped.add(path + "." + name);
         }
       }
     } else if (value instanceof ArrayNode array && schema.has("items")) {
-      array.forEach(item -> pruneValue(item, schema.path("items")));
+      for (int i = 0; i < array.size(); i++) {
+        pruneValue(array.get(i), schema.path("items"), path + "[" + i + "]", dropped);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.modelship.local.kube;
 
+import io.modelship.local.kube.auth.Tls;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.PfxOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The embedded API's listener: Vert.x, because the Fabric8 clients watch over WebSocket (kubectl
+ * The embedded API's listener, over TLS: Vert.x, because the Fabric8 clients watch over WebSocket (kubectl
  * over chunked HTTP) and both must be served on the one address the kubeconfig names. Each request
  * is handled on a virtual thread, so a watch may block waiting for changes.
  */
@@ -24,8 +26,9 @@ final class VertxFront implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
   private final HttpServer server;
 
-  VertxFront(String host, int port, ExecutorService executor, Consumer<Exchange> handler) throws IOException {
+  VertxFront(String host, int port, Tls tls, ExecutorService executor, Consumer<Exchange> handler) throws IOException {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        .setSsl(true).setKeyCertOptions(new PfxOptions().setPath(tls.keyStore().toString()).setPassword(tls.password()))
         .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024));
     server.requestHandler(request -> {
       boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
@@ -89,6 +92,11 @@ final class VertxFront implements AutoCloseable {
     @Override
     public byte[] body() {
       return body;
+    }
+
+    @Override
+    public void warn(String text) {
+      request.response().headers().add("Warning", "299 - \"" + text.replace("\"", "\\\"") + "\"");
     }
 
     @Override

@@ -27,7 +27,15 @@ public final class WatchHub {
   private long evictedUpTo;
   private volatile boolean closed;
 
+  private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+
+  /** Calls {@code listener} with every change as it is published (on the writer's thread). */
+  public void onChange(java.util.function.Consumer<Change> listener) {
+    listeners.add(listener);
+  }
+
   public synchronized void publish(Change change) {
+    listeners.forEach(l -> l.accept(change));
     history.addLast(change);
     if (history.size() > HISTORY) {
       evictedUpTo = history.removeFirst().resourceVersion();
@@ -53,6 +61,21 @@ public final class WatchHub {
     }
     subscriptions.add(s);
     return s;
+  }
+
+  /** The object as it was deleted, if its deletion is among the changes kept. */
+  public synchronized java.util.Optional<JsonNode> lastDeleted(String group, String resource, String namespace,
+      String name) {
+    var it = history.descendingIterator();
+    while (it.hasNext()) {
+      Change c = it.next();
+      if (c.newObject() == null && c.oldObject() != null && c.group().equals(group) && c.resource().equals(resource)
+          && name.equals(c.oldObject().path("metadata").path("name").asText())
+          && (namespace == null || namespace.equals(c.oldObject().path("metadata").path("namespace").asText()))) {
+        return java.util.Optional.of(c.oldObject());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Ends every open watch. */

@@ -72,8 +72,10 @@ public final class ScenarioRunner {
   public Verdict run() throws IOException, InterruptedException {
     KubernetesClient client = cluster.client();
     if (client.namespaces().withName(NAMESPACE).get() == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .create();
+      // Restricted Pod Security, as a platform team labels an application namespace: every pod the
+      // operator makes must pass it.
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+          .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
     }
     if (scenario == Scenario.ROLLBACK) {
       trainBadModel();

@@ -103,6 +103,28 @@ class KubectlAgainstEmbeddedApiTest {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void runtimeReportsShowTheirDeploymentVersionAndP99InMilliseconds(Path binary) throws Exception {
+    Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
+    Path report = dir.resolve("report.yaml");
+    Files.writeString(report, """
+        apiVersion: modelship.io/v1alpha1
+        kind: RuntimeReport
+        metadata:
+          name: iris-abc
+          namespace: ml
+          labels: {modelship.io/deployment: iris, modelship.io/version: 1.0.0}
+        spec: {ready: true, requestCount: 120, errorCount: 1, latencyP99Ms: 4.5, driftStatus: Normal}
+        """);
+    Kubectl.Result applied = kubectl.run("apply", "-f", report.toString());
+    assertThat(applied.exitCode()).as(applied.out()).isZero();
+    var get = kubectl.run("get", "runtimereports", "-n", "ml");
+    assertThat(get.out().lines().findFirst().orElseThrow())
+        .containsSubsequence("NAME", "DEPLOYMENT", "VERSION", "READY", "REQUESTS", "ERRORS", "P99-MS", "DRIFT", "AGE");
+    assertThat(get.out()).containsPattern("iris-abc\\s+iris\\s+1\\.0\\.0\\s+true\\s+120\\s+1\\s+4\\.5\\s+Normal");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void waitAndWatchSeeTheStatusChange(Path binary) throws Exception {
     Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
     kubectl.run("apply", "-f", HOME.resolve("examples/iris-modeldeployment.yaml").toString());

@@ -15,7 +15,7 @@ class PrinterJsonPathTest {
   static {
     try {
       MD = new ObjectMapper().readTree("""
-          {"spec":{"model":{"version":"2.0.0"},"rollout":{"canary":{"steps":[{"setWeight":10},{"pause":{}}]}}},
+          {"metadata":{"labels":{"modelship.io/deployment":"iris","modelship.io":"no"}},"spec":{"model":{"version":"2.0.0"},"rollout":{"canary":{"steps":[{"setWeight":10},{"pause":{}}]}}},
            "status":{"canaryWeight":10,"conditions":[{"type":"Progressing","status":"True"},
                                                     {"type":"Ready","status":"False"}]}}""");
     } catch (Exception e) {
@@ -26,6 +26,8 @@ class PrinterJsonPathTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       ".spec.model.version | 2.0.0",
+      ".metadata.labels.modelship\\.io/deployment | iris",
+      "{.metadata.labels['modelship.io/deployment']} | iris",
       "{.status.canaryWeight} | 10",
       ".status.conditions[?(@.type==\"Ready\")].status | False",
       ".status.conditions[?(@.type!=\"Ready\")].type | Progressing",
