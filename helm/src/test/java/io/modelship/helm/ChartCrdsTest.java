@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * installs a chart's crds/ folder once and never upgrades it. Each template is crds/ plus two
  * switches and nothing else; it is generated from crds/ ({@code -Dchart.update=true} rewrites it).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChartCrdsTest {
 
   static final Path TEMPLATES = Chart.DIR.resolve("templates").resolve("crds");
@@ -77,6 +81,8 @@ class ChartCrdsTest {
     return out.append("{{- end }}\n").toString();
   }
 
+  // First, so that with -Dchart.update=true the render below reads the refreshed templates.
+  @Order(1)
   @ParameterizedTest
   @MethodSource("crds")
   void eachTemplateIsGeneratedFromCrds(Path crd) throws IOException {
