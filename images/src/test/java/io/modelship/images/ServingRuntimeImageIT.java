@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServingRuntimeImageIT {
 
-  /** The operator's default memory limit (OperatorSettings.DEFAULTS). */
-  static final String DEFAULT_MEMORY_LIMIT = "512m";
+  /** The operator's default memory limit (OperatorSettings.DEFAULT_MEMORY_LIMIT, 384Mi). */
+  static final String DEFAULT_MEMORY_LIMIT = "384m";
   static final Path IRIS = Podman.HOME.resolve("examples/models/iris-1.0.0.tar.gz");
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
