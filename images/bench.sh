@@ -120,7 +120,7 @@ for mode in aot noaot; do
   for ((i = 1; i <= STARTS; i++)); do
     start=$(date +%s%N)
     extra=(); [[ $mode == aot && -f $AOT ]] && extra=(-XX:AOTCache="$AOT")
-    MALLOC_ARENA_MAX=2 MODEL_URI=$MODEL PORT=$PORT "$JAVA" $PROCESS_FLAGS "${extra[@]}" -jar "$JAR" serve >"$WORK/process.log" 2>&1 &
+    MALLOC_ARENA_MAX=2 MODEL_WORK_DIR=$WORK/process-work MODEL_URI=$MODEL PORT=$PORT "$JAVA" $PROCESS_FLAGS "${extra[@]}" -jar "$JAR" serve >"$WORK/process.log" 2>&1 &
     PID=$!
     wait_ready "$PORT" || die "process did not become ready; see $WORK/process.log"
     times+=("$(ms_since "$start")")
@@ -154,7 +154,7 @@ for memory in "$MEMORY" 256m; do
 done
 
 echo "== process mode ($PROCESS_FLAGS, AOT cache), VmHWM"
-MALLOC_ARENA_MAX=2 MODEL_URI=$MODEL PORT=$PORT "$JAVA" $PROCESS_FLAGS -XX:AOTCache="$AOT" -jar "$JAR" serve >"$WORK/process.log" 2>&1 &
+MALLOC_ARENA_MAX=2 MODEL_WORK_DIR=$WORK/process-work MODEL_URI=$MODEL PORT=$PORT "$JAVA" $PROCESS_FLAGS -XX:AOTCache="$AOT" -jar "$JAR" serve >"$WORK/process.log" 2>&1 &
 PID=$!
 wait_ready "$PORT" || die "process did not become ready"
 echo "/predict load ${DURATION}s: $(load); VmHWM $(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' /proc/$PID/status) MiB"
