@@ -52,14 +52,22 @@ class OperatorImageIT {
         PodRunner pods = new PodRunner(client, processes, Path.of(runtimeJar), kubeconfig,
             new ModelStore(List.of(Podman.HOME.resolve("examples/models"))), work,
             List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")).start()) {
-      // The container's user (65532) reads the mounted kubeconfig.
+      // The master key the operator derives its ModelDeployments' signing keys from (the chart mounts
+      // it from a Secret; an operator without the signing change ignores the variable).
+      Path signingKey = kubeconfigDir.resolve("signing-key");
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      Files.write(signingKey, key);
+      // The container's user (65532) reads the mounted kubeconfig and key.
       Files.setPosixFilePermissions(kubeconfigDir, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(signingKey, PosixFilePermissions.fromString("rw-r--r--"));
       int httpPort = ServingRuntimeImageIT.freePort();
       List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "host",
           "--user", "65532:65532", "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp:rw,size=64m,mode=1777",
           "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--memory", "256m", "--memory-swap", "256m",
-          "-v", kubeconfigDir + ":/kube:ro", "-e", "KUBECONFIG=/kube/config"));
+          "-v", kubeconfigDir + ":/kube:ro", "-e", "KUBECONFIG=/kube/config",
+          "-e", "MODELSHIP_SIGNING_KEY_FILE=/kube/signing-key"));
       args.addAll(Podman.ULIMITS);
       args.addAll(List.of(Podman.OPERATOR_IMAGE, "--leader-election", "false", "--http-port", Integer.toString(httpPort)));
       Podman.run(Duration.ofMinutes(1), args).ok();
