@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Floods of hostile bodies against a real {@code serve} process on a heap smaller than a pod's
- * default (a 1Gi container gives the JVM 256 MiB): 16 of each kind, 48 bodies of three kinds in
+ * default (the image gives the JVM 40% of the limit: 154 MiB at the default 384Mi): 16 of each kind, 48 bodies of three kinds in
  * flight at any moment.
  * Every one gets a 4xx naming the problem, the process never runs out of memory (it would exit:
  * {@code -XX:+ExitOnOutOfMemoryError}, as in the pod), and afterwards it answers correctly with
