@@ -135,7 +135,12 @@ public final class PodmanContainers implements Containers {
     Path cidFile = dir.resolve("container-id");
     Files.deleteIfExists(cidFile);
     Map<String, String> env = new java.util.LinkedHashMap<>(podEnv);
-    List<String> mounts = new ArrayList<>(List.of("--volume", kubeconfig.toAbsolutePath() + ":" + MOUNTS + "/kubeconfig:ro"));
+    // A copy of the pod's own, owned by the container's user (podman's U), as a kubelet makes a
+    // pod's ServiceAccount token readable by its user; the host's copy stays private.
+    Path podKubeconfig = dir.resolve("kubeconfig");
+    Files.copy(kubeconfig, podKubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    List<String> mounts = new ArrayList<>(List.of("--volume", podKubeconfig.toAbsolutePath() + ":" + MOUNTS
+        + "/kubeconfig:ro,U"));
     env.put("KUBECONFIG", MOUNTS + "/kubeconfig");
     String uri = env.get("MODEL_URI");
     Optional<Path> pkg = uri == null || uri.startsWith("file:") || uri.startsWith("pvc:") ? Optional.empty() : models.local(uri);
