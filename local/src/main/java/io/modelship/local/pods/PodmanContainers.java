@@ -161,7 +161,9 @@ public final class PodmanContainers implements Containers {
     command.addAll(options);
     log.debug("pod {}: {}", podKey, command);
     Process process = processes.start(command, env, logFile);
-    return new PodmanContainer(name, cidFile, process);
+    PodmanContainer started = new PodmanContainer(name, cidFile, process);
+    Thread.ofVirtual().name("oom-watch-" + name).start(started::watchForOom);
+    return started;
   }
 
   /**
@@ -319,6 +321,7 @@ public final class PodmanContainers implements Containers {
     private final String name;
     private final Path cidFile;
     private final Process process;
+    private volatile boolean oomKilled;
     private Exit exit;
 
     PodmanContainer(String name, Path cidFile, Process process) {
@@ -356,7 +359,7 @@ public final class PodmanContainers implements Containers {
         String[] parts = state.output().strip().split("\\|");
         if (state.code() == 0 && parts.length == 3 && !parts[2].strip().equals("created")) {
           int code = Integer.parseInt(parts[1].strip());
-          exit = Boolean.parseBoolean(parts[0].strip()) ? new Exit(code, "OOMKilled") : Exit.of(code);
+          exit = Boolean.parseBoolean(parts[0].strip()) || oomKilled ? new Exit(code, "OOMKilled") : Exit.of(code);
         } else {
           // podman could not create or start it (its own error is in the pod's log), as containerd's StartError
           exit = new Exit(128, "StartError");
@@ -364,6 +367,49 @@ public final class PodmanContainers implements Containers {
         run(concat(podman, "rm", "--force", "--ignore", name), Duration.ofSeconds(30));
       }
       return exit;
+    }
+
+    /**
+     * Watches the container's memory cgroup for the kernel's OOM kills while it runs: podman's own
+     * {@code OOMKilled} stays false on hosts with cgroup v1 or a hybrid layout (its conmon does not
+     * see the event there), and the cgroup is gone soon after the container has exited, so it is
+     * read while it exists ({@code oom_kill} of {@code memory.oom_control} on v1, of
+     * {@code memory.events} on v2), every 50 ms.
+     */
+    void watchForOom() {
+      Path events = null;
+      try {
+        while (process.isAlive() && events == null) {
+          Thread.sleep(100);
+          if (id() != null) {
+            Result path = run(concat(podman, "inspect", "--type", "container", "--format", "{{.State.CgroupPath}}", name),
+                Duration.ofSeconds(10));
+            String cgroup = path.output().strip();
+            if (path.code() == 0 && cgroup.startsWith("/")) {
+              for (Path candidate : List.of(Path.of("/sys/fs/cgroup/memory" + cgroup, "memory.oom_control"),
+                  Path.of("/sys/fs/cgroup" + cgroup, "memory.events"))) {
+                if (Files.isReadable(candidate)) {
+                  events = candidate;
+                }
+              }
+              if (events == null) {
+                return; // no memory cgroup of its own to watch: podman's OOMKilled alone tells
+              }
+            }
+          }
+        }
+        while (process.isAlive() && !oomKilled) {
+          try {
+            oomKilled = Files.readAllLines(events).stream().map(String::strip)
+                .anyMatch(l -> l.startsWith("oom_kill ") && !l.equals("oom_kill 0"));
+          } catch (IOException e) {
+            return; // the cgroup is gone
+          }
+          Thread.sleep(50);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override
