@@ -65,6 +65,7 @@ public final class PodmanContainers implements Containers {
   private final String runId;
   private final List<String> ulimits;
   private final Thread hook = new Thread(this::removeAll, "remove-local-containers");
+  private volatile boolean closed;
 
   public PodmanContainers(ChildProcesses processes, Path kubeconfig, ModelStore models, Path workDir) {
     this.podman = command();
@@ -75,6 +76,7 @@ public final class PodmanContainers implements Containers {
     this.runId = "modelship-local-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
     this.ulimits = ulimits();
     Runtime.getRuntime().addShutdownHook(hook);
+    log.info("containers of this run: {}-<pod name>, label {}={}", runId, RUN_LABEL, runId);
   }
 
   /**
@@ -119,6 +121,9 @@ public final class PodmanContainers implements Containers {
   @Override
   public Running start(Pod pod, Container container, Map<String, String> podEnv, Path logFile)
       throws StartFailure, IOException {
+    if (closed) {
+      throw new IOException("local mode is stopping");
+    }
     String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     String image = container.getImage();
     Result inspect = run(concat(podman, "image", "inspect", "--format", "{{.Id}}|{{.Config.User}}", image),
@@ -291,17 +296,32 @@ public final class PodmanContainers implements Containers {
     return r.code() == 0 ? "sha256:" + r.output().strip() : null;
   }
 
-  /** Removes every container of this run, running or not. */
+  /**
+   * Removes every container of this run, running or not, and starts no more: again until none is
+   * listed, as one may have been in the middle of its start at the first look.
+   */
   private void removeAll() {
-    Result ids = run(concat(podman, "ps", "--all", "--quiet", "--filter", "label=" + RUN_LABEL + "=" + runId),
-        Duration.ofSeconds(30));
-    List<String> left = ids.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
-    if (!left.isEmpty()) {
-      List<String> rm = concat(podman, "rm", "--force", "--ignore", "--time", "2");
-      rm.addAll(left);
-      Result r = run(rm, Duration.ofSeconds(60));
-      if (r.code() != 0) {
-        log.warn("could not remove the containers of run {}: {}", runId, r.output().strip());
+    closed = true;
+    for (int pass = 0; pass < 5; pass++) {
+      Result ids = run(concat(podman, "ps", "--all", "--quiet", "--filter", "label=" + RUN_LABEL + "=" + runId),
+          Duration.ofSeconds(30));
+      List<String> left = ids.output().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+      if (ids.code() == 0 && left.isEmpty()) {
+        return;
+      }
+      if (!left.isEmpty()) {
+        List<String> rm = concat(podman, "rm", "--force", "--ignore", "--time", "2");
+        rm.addAll(left);
+        Result r = run(rm, Duration.ofSeconds(60));
+        if (r.code() != 0) {
+          log.warn("could not remove the containers of run {}: {}", runId, r.output().strip());
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
