@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code modelship-local}: the whole system on this machine, running one rollout scenario. */
 @Command(name = "modelship-local", mixinStandardHelpOptions = true,
     description = "Runs Modelship on this machine without a cluster: an embedded Kubernetes API, the operator, "
-        + "serving-runtime processes as pods, a traffic router and a traffic generator; applies iris 1.0.0, "
+        + "pods (containers of their image, or serving-runtime processes), a traffic router and a traffic "
+        + "generator; applies iris 1.0.0, "
         + "rolls out a new version and shows the rollout live. A local simulation of a cluster, not a cluster.")
 public final class LocalMain implements Callable<Integer> {
 
@@ -165,6 +166,10 @@ public final class LocalMain implements Callable<Integer> {
     System.out.println("  kubectl modelship get iris -n ml --watch");
     System.out.println("  kubectl annotate md/iris -n ml modelship.io/promote=$(date +%s)");
     System.out.println("  kubectl get md iris -n ml -o yaml");
+    if (cluster.containers() instanceof PodmanContainers podman) {
+      System.out.println("  kubectl describe pods -n ml                      # probes, restarts, last state");
+      System.out.println("  podman ps --filter label=" + PodmanContainers.RUN_LABEL + "=" + podman.runId());
+    }
     System.out.println("Endpoints on this machine:");
     for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
       System.out.println("  " + e.kind() + " " + e.namespace() + "/" + e.name() + "  " + e.url());

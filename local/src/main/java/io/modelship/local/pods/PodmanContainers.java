@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.modelship.local.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -239,7 +238,6 @@ public final class PodmanContainers implements Containers {
 
     var resources = container.getResources();
     Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
-    Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
     if (limits.containsKey("memory")) {
       String bytes = Quantity.getAmountInBytes(limits.get("memory")).setScale(0, RoundingMode.UP).toPlainString();
       o.addAll(List.of("--memory", bytes, "--memory-swap", bytes)); // no swap, as on a node
@@ -247,11 +245,8 @@ public final class PodmanContainers implements Containers {
     if (limits.containsKey("cpu")) {
       o.addAll(List.of("--cpus", Quantity.getAmountInBytes(limits.get("cpu")).stripTrailingZeros().toPlainString()));
     }
-    Quantity cpuRequest = requests.getOrDefault("cpu", limits.get("cpu"));
-    if (cpuRequest != null) {
-      BigDecimal shares = Quantity.getAmountInBytes(cpuRequest).multiply(BigDecimal.valueOf(1024)).setScale(0, RoundingMode.DOWN);
-      o.addAll(List.of("--cpu-shares", shares.max(BigDecimal.TWO).toPlainString()));
-    }
+    // Requests are not CPU shares here: beside the host's processes (1024 shares each) a 250m
+    // request (256) would get a quarter of an ordinary process's CPU, which no node gives a pod.
 
     Map<String, Volume> volumes = Optional.ofNullable(pod.getSpec().getVolumes()).orElse(List.of()).stream()
         .collect(Collectors.toMap(Volume::getName, Function.identity(), (a, b) -> a));

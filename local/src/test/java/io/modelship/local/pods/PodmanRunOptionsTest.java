@@ -44,10 +44,11 @@ class PodmanRunOptionsTest {
     List<String> o = PodmanContainers.runOptions(pod(serving(), true), serving(), "65532:65532");
     assertThat(String.join(" ", o)).contains(
         "--user 65532:65532", "--group-add 65532", "--read-only --read-only-tmpfs=false", "--cap-drop ALL",
-        "--security-opt no-new-privileges", "--memory 1073741824 --memory-swap 1073741824", "--cpu-shares 256",
+        "--security-opt no-new-privileges", "--memory 1073741824 --memory-swap 1073741824",
         "--tmpfs /tmp:rw,nosuid,nodev,mode=1777,size=" + 10304L * 1024 * 1024);
     assertThat(o).as("RuntimeDefault is podman's default profile").doesNotContain("seccomp=unconfined");
     assertThat(o).as("no CPU limit in the operator's default resources").doesNotContain("--cpus");
+    assertThat(o).as("a request is not CPU shares beside the host's processes").doesNotContain("--cpu-shares");
     assertThat(o.getLast()).isEqualTo(IMAGE);
   }
 
