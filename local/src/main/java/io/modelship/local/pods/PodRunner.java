@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -344,7 +345,7 @@ public final class PodRunner implements AutoCloseable {
     pod.notReady();
     log.warn("pod {}: {}; killing its container", pod.key(), why);
     event(pod, "Warning", "Unhealthy", why);
-    event(pod, "Normal", "Killing", "Container " + container.getName() + " " + why.toLowerCase(java.util.Locale.ROOT)
+    event(pod, "Normal", "Killing", "Container " + container.getName() + " " + why.toLowerCase(Locale.ROOT)
         + ", will be restarted");
     Containers.Running running = pod.container;
     Duration grace = grace(d);

@@ -10,17 +10,20 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.modelship.local.ChildProcesses;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -123,26 +126,24 @@ public final class PodmanContainers implements Containers {
     if (closed) {
       throw new IOException("local mode is stopping");
     }
-    String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     String image = container.getImage();
-    Result inspect = run(concat(podman, "image", "inspect", "--format", "{{.Id}}|{{.Config.User}}", image),
+    Result inspect = run(concat(podman, "image", "inspect", "--format", "{{.Config.User}}", image),
         Duration.ofSeconds(30));
     if (image == null || image.isBlank() || inspect.code() != 0) {
       throw new StartFailure("ErrImagePull", "image \"" + image + "\" is not in podman's local image store "
           + "(local mode never pulls; build the images with images/build.sh)");
     }
-    String imageUser = inspect.output().strip().substring(inspect.output().strip().indexOf('|') + 1);
-    List<String> options = runOptions(pod, container, imageUser);
+    List<String> options = runOptions(pod, container, inspect.output().strip());
 
     String name = runId + "-" + pod.getMetadata().getName();
     Path dir = Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
     Path cidFile = dir.resolve("container-id");
     Files.deleteIfExists(cidFile);
-    Map<String, String> env = new java.util.LinkedHashMap<>(podEnv);
+    Map<String, String> env = new LinkedHashMap<>(podEnv);
     // A copy of the pod's own, owned by the container's user (podman's U), as a kubelet makes a
     // pod's ServiceAccount token readable by its user; the host's copy stays private.
     Path podKubeconfig = dir.resolve("kubeconfig");
-    Files.copy(kubeconfig, podKubeconfig, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(kubeconfig, podKubeconfig, StandardCopyOption.REPLACE_EXISTING);
     List<String> mounts = new ArrayList<>(List.of("--volume", podKubeconfig.toAbsolutePath() + ":" + MOUNTS
         + "/kubeconfig:ro,U"));
     env.put("KUBECONFIG", MOUNTS + "/kubeconfig");
@@ -163,7 +164,7 @@ public final class PodmanContainers implements Containers {
     // By name only: podman takes the values from its own environment, so no secret is on a command line.
     env.keySet().forEach(k -> command.addAll(List.of("--env", k)));
     command.addAll(options);
-    log.debug("pod {}: {}", podKey, command);
+    log.debug("pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), command);
     Process process = processes.start(command, env, logFile);
     PodmanContainer started = new PodmanContainer(name, cidFile, process);
     Thread.ofVirtual().name("oom-watch-" + name).start(started::watchForOom);
@@ -496,7 +497,7 @@ public final class PodmanContainers implements Containers {
 
   private static boolean onPath(String executable) {
     return Optional.ofNullable(System.getenv("PATH")).stream()
-        .flatMap(p -> java.util.Arrays.stream(p.split(java.io.File.pathSeparator)))
+        .flatMap(p -> Arrays.stream(p.split(File.pathSeparator)))
         .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, executable)));
   }
 
