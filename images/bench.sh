@@ -8,8 +8,8 @@
 #   images/bench.sh                    # 5 starts each, 20 s load
 #   BENCH_STARTS=3 BENCH_DURATION=10 images/bench.sh
 #
-# Environment: BENCH_STARTS, BENCH_DURATION (s), BENCH_MEMORY (the container's memory limit for the
-# load runs, default 512m: the operator's default), BENCH_WORK (scratch, default images/target/bench),
+# Environment: REGISTRY, IMAGE_TAG (as for build.sh), BENCH_STARTS, BENCH_DURATION (s), BENCH_MEMORY (the container's memory limit for the
+# load runs, default 384m: the operator's default), BENCH_WORK (scratch, default images/target/bench),
 # JAVA (a JDK 25 java for process mode), PODMAN_OPTS.
 set -euo pipefail
 
@@ -17,9 +17,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${BENCH_WORK:-$ROOT/images/target/bench}
 STARTS=${BENCH_STARTS:-5}
 DURATION=${BENCH_DURATION:-20}
-MEMORY=${BENCH_MEMORY:-512m}
-RUNTIME=ghcr.io/modelship/serving-runtime:0.1.0
-OPERATOR=ghcr.io/modelship/operator:0.1.0
+MEMORY=${BENCH_MEMORY:-384m}
+RUNTIME=${REGISTRY:-ghcr.io/modelship}/serving-runtime:${IMAGE_TAG:-0.1.0}
+OPERATOR=${REGISTRY:-ghcr.io/modelship}/operator:${IMAGE_TAG:-0.1.0}
 MODEL=$ROOT/examples/models/iris-1.0.0.tar.gz
 JAR=$ROOT/serving-runtime/target/serving-runtime.jar
 AOT=$ROOT/serving-runtime/target/serving-runtime.aot

@@ -16,7 +16,8 @@
 #                                public ones; default: the real ones when present or pullable, else
 #                                the stand-ins (say which, at the start)
 #   --maven                      (re)build the jars with Maven first even if they exist
-# Environment: VERSION (default 0.1.0), REGISTRY (default ghcr.io/modelship), JDK_IMAGE, BASE_IMAGE
+# Environment: VERSION (default 0.1.0), REGISTRY (default ghcr.io/modelship), IMAGE_TAG (default
+# VERSION; the tests use their own, as other builds on the same machine share podman's store), JDK_IMAGE, BASE_IMAGE
 # (override the FROM images), PODMAN_OPTS (global podman options; on a host with cgroup v1 or a hybrid
 # layout it defaults to "--runtime runc --cgroup-manager cgroupfs", which such hosts need).
 set -euo pipefail
@@ -24,6 +25,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VERSION=${VERSION:-0.1.0}
 REGISTRY=${REGISTRY:-ghcr.io/modelship}
+IMAGE_TAG=${IMAGE_TAG:-$VERSION}
 REAL_JDK=docker.io/library/eclipse-temurin:25-jdk
 REAL_BASE=gcr.io/distroless/cc-debian12:nonroot
 
@@ -147,12 +149,12 @@ for target in "${targets[@]}"; do
   case $target in
     runtime)
       if $apache; then
-        build "$REGISTRY/serving-runtime:$VERSION-apache" images/serving-runtime/Containerfile \
+        build "$REGISTRY/serving-runtime:$IMAGE_TAG-apache" images/serving-runtime/Containerfile \
           --build-arg LICENSE=Apache-2.0 --build-arg AOT_CACHE=false
       else
-        build "$REGISTRY/serving-runtime:$VERSION" images/serving-runtime/Containerfile
+        build "$REGISTRY/serving-runtime:$IMAGE_TAG" images/serving-runtime/Containerfile
       fi ;;
     operator)
-      build "$REGISTRY/operator:$VERSION" images/operator/Containerfile ;;
+      build "$REGISTRY/operator:$IMAGE_TAG" images/operator/Containerfile ;;
   esac
 done

@@ -83,7 +83,7 @@ class OperatorImageIT {
       }
       assertThat(client.apps().deployments().inNamespace("ml").list().getItems())
           .singleElement().satisfies(d -> assertThat(d.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
-              .isEqualTo(Podman.RUNTIME_IMAGE));
+              .isEqualTo(Podman.DEFAULT_RUNTIME_IMAGE));
       assertThat(ServingRuntimeImageIT.get("http://127.0.0.1:" + httpPort + "/metrics", 200))
           .contains("modelship_operator_reconciles_total");
       assertThat(Podman.inspect(name, "{{.State.Running}} {{.State.OOMKilled}}")).isEqualTo("true false");

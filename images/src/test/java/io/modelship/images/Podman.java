@@ -20,8 +20,17 @@ import org.junit.jupiter.api.Assumptions;
 final class Podman {
 
   static final Path HOME = Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
-  static final String RUNTIME_IMAGE = "ghcr.io/modelship/serving-runtime:0.1.0";
-  static final String OPERATOR_IMAGE = "ghcr.io/modelship/operator:0.1.0";
+  /**
+   * The tests build and run images under a name of their own for this checkout: podman's store is
+   * shared by every build on the machine, and another checkout's build of the release names would
+   * otherwise swap the image under a running test.
+   */
+  static final String REGISTRY = "localhost/modelship-it";
+  static final String TAG = "0.1.0-" + Integer.toHexString(HOME.toString().hashCode());
+  static final String RUNTIME_IMAGE = REGISTRY + "/serving-runtime:" + TAG;
+  static final String OPERATOR_IMAGE = REGISTRY + "/operator:" + TAG;
+  /** The serving runtime image the operator's Deployments name by default. */
+  static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/modelship/serving-runtime:0.1.0";
   /** At or below this machine's limits; nproc counts every process of the UID on the host. */
   static final List<String> ULIMITS = List.of("--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096");
 
@@ -68,8 +77,11 @@ final class Podman {
     }
     Path log = HOME.resolve("images/target/build.log");
     Files.createDirectories(log.getParent());
-    Process p = new ProcessBuilder("bash", HOME.resolve("images/build.sh").toString())
-        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    var builder = new ProcessBuilder("bash", HOME.resolve("images/build.sh").toString())
+        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("REGISTRY", REGISTRY);
+    builder.environment().put("IMAGE_TAG", TAG);
+    Process p = builder.start();
     if (!p.waitFor(20, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       fail("images/build.sh took over 20 minutes; see " + log);

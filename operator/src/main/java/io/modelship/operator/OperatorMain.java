@@ -37,15 +37,15 @@ public final class OperatorMain implements Callable<Integer> {
       description = "Serving runtime image when the spec names none (env DEFAULT_RUNTIME_IMAGE).")
   String defaultImage;
 
-  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-250m}",
+  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-" + OperatorSettings.DEFAULT_CPU_REQUEST + "}",
       description = "CPU request when the spec sets no resources (env DEFAULT_CPU_REQUEST).")
   String cpuRequest;
 
-  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-512Mi}",
+  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-" + OperatorSettings.DEFAULT_MEMORY_REQUEST + "}",
       description = "Memory request when the spec sets no resources (env DEFAULT_MEMORY_REQUEST).")
   String memoryRequest;
 
-  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-1Gi}",
+  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-" + OperatorSettings.DEFAULT_MEMORY_LIMIT + "}",
       description = "Memory limit when the spec sets no resources (env DEFAULT_MEMORY_LIMIT).")
   String memoryLimit;
 

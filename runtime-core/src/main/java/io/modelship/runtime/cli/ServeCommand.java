@@ -55,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeConfig config = ServeConfig.fromEnvironment(environment()).validate();
-        ServingApp app = new ServingApp(config).start(() -> new KubernetesClientBuilder().build());
+        ServingApp app = new ServingApp(config).handleStopSignals().start(() -> new KubernetesClientBuilder().build());
         System.out.println("serving " + io.modelship.runtime.model.UriRedaction.redact(config.modelUri()) + " on http://" + config.host() + ":" + app.port());
         app.awaitShutdown();
         return 0;

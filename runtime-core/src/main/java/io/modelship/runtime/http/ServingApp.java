@@ -18,10 +18,12 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The serving runtime's HTTP server: every route declared here, each wrapped so that it is timed,
@@ -35,6 +37,7 @@ public final class ServingApp implements AutoCloseable {
     private final ModelRuntime runtime;
     private final AccessControl access;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final byte[] dashboard;
     private Javalin app;
     private RuntimeReporter reporter;
@@ -193,14 +196,45 @@ public final class ServingApp implements AutoCloseable {
         };
     }
 
-    /** Blocks until SIGTERM or Ctrl-C, then stops gracefully (see {@link #close()}). */
+    /**
+     * From now on SIGTERM and Ctrl-C ask this app to stop, and {@link #awaitShutdown()} stops it
+     * gracefully and returns, so the command ends with status 0: a JVM ended by the signal itself
+     * exits 143 (130), which a kubelet records as the container's failure. Called before
+     * {@link #start}, so a signal that comes while the server starts (building the Kubernetes client
+     * takes seconds on a small CPU share) is not lost either.
+     */
+    public ServingApp handleStopSignals() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> stopRequested.countDown());
+            } catch (IllegalArgumentException e) {
+                LOG.debug("SIG{} is not ours to handle ({}); the shutdown hook stops the server", name, e.getMessage());
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Blocks until SIGTERM or Ctrl-C (see {@link #handleStopSignals()}), then stops gracefully (see
+     * {@link #close()}). Any other exit of the JVM still stops the server through a shutdown hook.
+     */
     public void awaitShutdown() throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                close();
+            }
+        };
+        Thread hook = new Thread(stop, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        handleStopSignals();
+        stopRequested.await();
+        stop.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting already; the hook finds the server closed
+        }
     }
 
     /**
