@@ -360,10 +360,11 @@ public final class PodRunner implements AutoCloseable {
   /**
    * One probe: {@code httpGet} (2xx/3xx succeeds) or {@code tcpSocket} against the pod on
    * 127.0.0.1. The probe's port names the container's port, which on this machine is the pod's own
-   * {@code PORT}; no probe at all succeeds, as a kubelet counts it.
+   * {@code PORT}; no probe at all succeeds, as a kubelet counts it. An {@code exec} or
+   * {@code grpc} probe is not run here and counts as succeeding (local/README.md says so).
    */
   private boolean probe(LocalPod pod, Probe probe, Readiness.Spec spec) {
-    if (probe == null) {
+    if (probe == null || (probe.getHttpGet() == null && probe.getTcpSocket() == null)) {
       return true;
     }
     try {
@@ -373,7 +374,7 @@ public final class PodRunner implements AutoCloseable {
           return true;
         }
       }
-      String path = probe.getHttpGet() == null || probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();
+      String path = probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();
       HttpResponse<Void> response = http.send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port + (path.startsWith("/") ? path : "/" + path)))
               .timeout(spec.timeout()).GET().build(),
