@@ -2,7 +2,10 @@ package io.modelship.local;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.local.kube.EmbeddedApiServer;
+import io.modelship.local.pods.Containers;
 import io.modelship.local.pods.ModelStore;
+import io.modelship.local.pods.PodmanContainers;
+import io.modelship.local.pods.ProcessContainers;
 import io.modelship.local.pods.PodRunner;
 import io.modelship.local.traffic.TrafficRouter;
 import java.io.IOException;
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on this machine: the embedded API, the operator jar as a child process, the
- * pod runner (serving-runtime processes) and the traffic router. Closing it stops every process it
- * started and every port it opened.
+ * pod runner (serving-runtime processes, or containers of the pods' images) and the traffic
+ * router. Closing it stops every process and container it started and every port it opened.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -60,19 +63,32 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** How pods run: {@code --pods processes} or {@code --pods containers}. */
+  public enum Pods {
+    PROCESSES, CONTAINERS
+  }
+
   private final Layout layout;
+  private final Pods podMode;
   private final ChildProcesses processes = new ChildProcesses();
   private EmbeddedApiServer api;
   private KubernetesClient client;
   private Process operator;
+  private Containers containers;
   private PodRunner pods;
   private TrafficRouter router;
 
-  private LocalCluster(Layout layout) {
+  private LocalCluster(Layout layout, Pods podMode) {
     this.layout = layout;
+    this.podMode = podMode;
   }
 
+  /** With pods as processes. */
   public static LocalCluster start(Layout layout, int apiPort) throws IOException {
+    return start(layout, apiPort, Pods.PROCESSES);
+  }
+
+  public static LocalCluster start(Layout layout, int apiPort, Pods podMode) throws IOException {
     io.modelship.local.traffic.ClientConnections.keepIdleBriefly(); // before any HttpClient of this JVM
     for (Path jar : List.of(layout.operatorJar(), layout.runtimeJar())) {
       if (!Files.isRegularFile(jar)) {
@@ -81,7 +97,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     Files.createDirectories(layout.logs());
     Files.createDirectories(layout.models());
-    LocalCluster cluster = new LocalCluster(layout);
+    LocalCluster cluster = new LocalCluster(layout, podMode);
     try {
       cluster.startParts(apiPort);
     } catch (IOException | RuntimeException e) {
@@ -118,15 +134,21 @@ public final class LocalCluster implements AutoCloseable {
         layout.logs().resolve("operator.log"));
     awaitHttp(URI.create("http://127.0.0.1:" + operatorPort + "/readyz"), Duration.ofSeconds(90), "the operator");
     log.info("operator running (pid {}), log {}", operator.pid(), layout.logs().resolve("operator.log"));
-    // Small heaps and C1 only: several runtimes share a laptop's cores with the operator.
-    List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
-    if (Files.isRegularFile(layout.runtimeAotCache())) {
-      // The build's AOT cache halves start-up; a JVM that cannot use it says nothing and starts normally.
-      jvm.addAll(List.of("-XX:AOTCache=" + layout.runtimeAotCache(), "-Xlog:aot=off", "-Xlog:cds=off"));
+    ModelStore models = new ModelStore(List.of(layout.models(), layout.home().resolve("examples/models")));
+    if (podMode == Pods.CONTAINERS) {
+      // The image's own JVM flags apply, with the heap sized from the pod's memory limit.
+      containers = new PodmanContainers(processes, layout.kubeconfig(), models, layout.workDir());
+    } else {
+      // Small heaps and C1 only: several runtimes share a laptop's cores with the operator.
+      List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
+      if (Files.isRegularFile(layout.runtimeAotCache())) {
+        // The build's AOT cache halves start-up; a JVM that cannot use it says nothing and starts normally.
+        jvm.addAll(List.of("-XX:AOTCache=" + layout.runtimeAotCache(), "-Xlog:aot=off", "-Xlog:cds=off"));
+      }
+      containers = new ProcessContainers(processes, layout.runtimeJar(), layout.kubeconfig(), models,
+          layout.workDir(), jvm);
     }
-    pods = new PodRunner(client, processes, layout.runtimeJar(), layout.kubeconfig(),
-        new ModelStore(List.of(layout.models(), layout.home().resolve("examples/models"))), layout.workDir(), jvm)
-        .start();
+    pods = new PodRunner(client, containers, layout.workDir()).start();
     router = new TrafficRouter(client).start();
   }
 
@@ -186,6 +208,15 @@ public final class LocalCluster implements AutoCloseable {
     return processes;
   }
 
+  public Pods podMode() {
+    return podMode;
+  }
+
+  /** What runs the pods' containers. */
+  public Containers containers() {
+    return containers;
+  }
+
   @Override
   public void close() {
     if (router != null) {
@@ -193,6 +224,9 @@ public final class LocalCluster implements AutoCloseable {
     }
     if (pods != null) {
       pods.close();
+    }
+    if (containers != null) {
+      containers.close();
     }
     if (operator != null) {
       processes.stop(operator, Duration.ofSeconds(10));

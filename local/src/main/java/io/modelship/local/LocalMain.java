@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.scenario.Scenario;
 import io.modelship.local.scenario.ScenarioRunner;
 import io.modelship.local.scenario.Verdict;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code modelship-local}: the whole system on this machine, running one rollout scenario. */
 @Command(name = "modelship-local", mixinStandardHelpOptions = true,
     description = "Runs Modelship on this machine without a cluster: an embedded Kubernetes API, the operator, "
-        + "serving-runtime processes as pods, a traffic router and a traffic generator; applies iris 1.0.0, "
+        + "pods (containers of their image, or serving-runtime processes), a traffic router and a traffic "
+        + "generator; applies iris 1.0.0, "
         + "rolls out a new version and shows the rollout live. A local simulation of a cluster, not a cluster.")
 public final class LocalMain implements Callable<Integer> {
 
@@ -26,6 +28,12 @@ public final class LocalMain implements Callable<Integer> {
 
   @Option(names = "--keep-running", description = "stay up after the scenario for kubectl; Ctrl-C stops everything")
   boolean keepRunning;
+
+  @Option(names = "--pods", defaultValue = "auto", description = "how pods run: containers (of the image each pod "
+      + "names, with its security context, limits, probes and emptyDir volumes; needs podman and the images), "
+      + "processes (serving-runtime.jar on this JDK), or auto: containers when podman and the runtime image are "
+      + "here, else processes (default: ${DEFAULT-VALUE})")
+  String podsOption;
 
   @Option(names = "--rps", defaultValue = "20", description = "requests per second the traffic generator sends")
   double rps;
@@ -67,9 +75,13 @@ public final class LocalMain implements Callable<Integer> {
       return 2;
     }
     Path work = (workDir == null ? root.resolve("local/target/run") : workDir).toAbsolutePath().normalize();
+    LocalCluster.Pods podMode = podMode(podsOption);
+    if (podMode == null) {
+      return 2;
+    }
     LocalCluster.Layout layout = new LocalCluster.Layout(root, work);
     System.out.println("starting the local cluster (logs in " + layout.logs() + ")");
-    LocalCluster cluster = LocalCluster.start(layout, apiPort);
+    LocalCluster cluster = LocalCluster.start(layout, apiPort, podMode);
     Thread hook = new Thread(cluster::close, "stop-local-cluster");
     Runtime.getRuntime().addShutdownHook(hook);
     ScenarioRunner runner = new ScenarioRunner(cluster, chosen, rps, System.out, System.console() != null, limit);
@@ -93,6 +105,54 @@ public final class LocalMain implements Callable<Integer> {
     return verdict.outcome() == Verdict.Outcome.SUCCEEDED ? 0 : 1;
   }
 
+  /** The runtime image the operator puts in a pod when a ModelDeployment names none (its own default). */
+  static String runtimeImage() {
+    String image = System.getenv("DEFAULT_RUNTIME_IMAGE");
+    return image == null || image.isBlank() ? "ghcr.io/modelship/serving-runtime:0.1.0" : image;
+  }
+
+  /** {@code --pods} resolved, said at start with the reason; null (exit 2) when containers cannot run. */
+  private static LocalCluster.Pods podMode(String option) {
+    String image = runtimeImage();
+    switch (option.toLowerCase(java.util.Locale.ROOT)) {
+      case "processes" -> {
+        System.out.println("pods run as processes (serving-runtime.jar on this JDK)");
+        return LocalCluster.Pods.PROCESSES;
+      }
+      case "containers" -> {
+        var unavailable = PodmanContainers.unavailable();
+        if (unavailable.isPresent()) {
+          System.err.println("--pods containers needs podman: " + unavailable.get());
+          return null;
+        }
+        System.out.println("pods run as containers of their images (podman)");
+        if (!PodmanContainers.hasImage(image)) {
+          System.out.println("  " + image + " is not in podman's local image store: its pods will show ErrImagePull "
+              + "until you build it with images/build.sh");
+        }
+        return LocalCluster.Pods.CONTAINERS;
+      }
+      case "auto" -> {
+        var unavailable = PodmanContainers.unavailable();
+        if (unavailable.isPresent()) {
+          System.out.println("pods run as processes: " + unavailable.get() + " (--pods containers needs it)");
+          return LocalCluster.Pods.PROCESSES;
+        }
+        if (!PodmanContainers.hasImage(image)) {
+          System.out.println("pods run as processes: " + image + " is not in podman's local image store "
+              + "(build the images with images/build.sh and pods run as containers)");
+          return LocalCluster.Pods.PROCESSES;
+        }
+        System.out.println("pods run as containers of " + image + " (podman; --pods processes runs them as processes)");
+        return LocalCluster.Pods.CONTAINERS;
+      }
+      default -> {
+        System.err.println("unknown --pods " + option + "; one of auto, containers, processes");
+        return null;
+      }
+    }
+  }
+
   private static void printTour(LocalCluster cluster) {
     Path kubeconfig = cluster.layout().kubeconfig().toAbsolutePath();
     System.out.println();
@@ -106,6 +166,10 @@ public final class LocalMain implements Callable<Integer> {
     System.out.println("  kubectl modelship get iris -n ml --watch");
     System.out.println("  kubectl annotate md/iris -n ml modelship.io/promote=$(date +%s)");
     System.out.println("  kubectl get md iris -n ml -o yaml");
+    if (cluster.containers() instanceof PodmanContainers podman) {
+      System.out.println("  kubectl describe pods -n ml                      # probes, restarts, last state");
+      System.out.println("  podman ps --filter label=" + PodmanContainers.RUN_LABEL + "=" + podman.runId());
+    }
     System.out.println("Endpoints on this machine:");
     for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
       System.out.println("  " + e.kind() + " " + e.namespace() + "/" + e.name() + "  " + e.url());

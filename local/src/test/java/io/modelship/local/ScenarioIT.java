@@ -2,6 +2,8 @@ package io.modelship.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelship.local.pods.ContainerImages;
+import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.scenario.Scenario;
 import io.modelship.local.scenario.ScenarioRunner;
 import io.modelship.local.scenario.Verdict;
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The scenarios of {@code modelship-local --scenario …}, headless, against the real operator: each
  * on its own cluster (its own API, operator and pods), so one scenario's leftovers cannot decide
  * another's outcome. The rolling update is {@link LocalModeIT}'s (same manifest, driven by kubectl).
+ * The canary runs twice: with pods as processes, and as containers of the runtime image
+ * ({@code --pods containers}, built by {@code images/build.sh} when missing; on CI it must run).
  */
 class ScenarioIT {
 
@@ -38,11 +42,29 @@ class ScenarioIT {
     run(Scenario.ROLLBACK);
   }
 
+  /** The canary with every pod a container of the runtime image; afterwards no container of the run is left. */
+  @Test
+  void canaryInContainers() throws Exception {
+    ContainerImages.requireRuntimeImage(HOME);
+    String prefix = run(Scenario.CANARY, LocalCluster.Pods.CONTAINERS);
+    assertThat(ContainerImages.containersNamed(prefix)).as("containers of run " + prefix + " left behind").isEmpty();
+  }
+
   private void run(Scenario scenario) throws Exception {
+    run(scenario, LocalCluster.Pods.PROCESSES);
+  }
+
+  /** Runs {@code scenario} and checks its ending; returns the run's container name prefix (containers only). */
+  private String run(Scenario scenario, LocalCluster.Pods pods) throws Exception {
     ByteArrayOutputStream view = new ByteArrayOutputStream();
     Verdict verdict;
     TrafficGenerator.Stats traffic;
-    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0)) {
+    String prefix = null;
+    long started = System.nanoTime();
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, pods)) {
+      if (cluster.containers() instanceof PodmanContainers podman) {
+        prefix = podman.runId();
+      }
       ScenarioRunner runner = new ScenarioRunner(cluster, scenario, 20, new PrintStream(view, true,
           StandardCharsets.UTF_8), false, Duration.ofMinutes(6));
       try {
@@ -52,6 +74,8 @@ class ScenarioIT {
         runner.close();
       }
     }
+    System.out.printf("scenario %s with pods as %s: %d s, %s%n", scenario.cliName(), pods.name().toLowerCase(),
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(), ScenarioRunner.requestSummary(traffic));
     String shown = view.toString(StandardCharsets.UTF_8);
     assertThat(verdict.outcome()).as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
         .isEqualTo(Verdict.Outcome.SUCCEEDED);
@@ -74,5 +98,6 @@ class ScenarioIT {
       case CANARY -> assertThat(shown).contains("Analysis: ", "✓ 1  setWeight 10");
       default -> assertThat(verdict.message()).contains("2.0.0");
     }
+    return prefix;
   }
 }

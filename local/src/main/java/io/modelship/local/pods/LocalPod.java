@@ -1,11 +1,12 @@
 package io.modelship.local.pods;
 
+import java.time.Duration;
 import java.time.Instant;
 
-/** What the pod runner knows of one pod it runs: its process, port and container state. */
+/** What the pod runner knows of one pod it runs: its container, port and container state. */
 final class LocalPod {
 
-  enum State { STARTING, RUNNING, BACKOFF, STOPPING }
+  enum State { STARTING, RUNNING, KILLING, BACKOFF, STOPPING }
 
   final String namespace;
   final String name;
@@ -13,17 +14,29 @@ final class LocalPod {
   final String templateHash;
   final Instant created = Instant.now();
   final Readiness readiness;
-  Process process;
+  final Liveness liveness;
+  Containers.Running container;
   int port;
   State state = State.STARTING;
   int restarts;
-  Integer lastExitCode;
+  Containers.Exit lastExit;
+  Instant lastStartedAt;
   Instant lastFinishedAt;
   Instant startedAt;
   Instant restartAt;
+  /** Why the container is not running when it could not be started (kubelet's waiting reason), and since when. */
+  String waitingReason;
+  String waitingMessage;
+  Instant waitingSince;
+  int startFailures;
+  String imageId;
+  /** terminationGracePeriodSeconds: how long a stopping container may drain before SIGKILL. */
+  Duration grace = Duration.ofSeconds(30);
 
-  LocalPod(String namespace, String name, String deployment, String templateHash, Readiness readiness) {
+  LocalPod(String namespace, String name, String deployment, String templateHash, Readiness readiness,
+      Liveness liveness) {
     this.readiness = readiness;
+    this.liveness = liveness;
     this.namespace = namespace;
     this.name = name;
     this.deployment = deployment;

@@ -1,9 +1,10 @@
 package io.modelship.local.pods;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -11,16 +12,17 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.modelship.local.ChildProcesses;
-import io.modelship.local.Java;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +41,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,13 +57,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plays the Deployment controller and the kubelet on this machine. For each replica a Deployment
- * asks for, it creates a Pod object and runs a real {@code serving-runtime serve} process with the
- * pod's environment (the model URI mapped by the {@link ModelStore}, a free port, the kubeconfig so
- * the runtime reports through the API as in a cluster). Pod readiness comes from {@code /ready}
- * under the template's readiness probe ({@link Readiness});
+ * asks for, it creates a Pod object and starts its container through {@link Containers} (a real
+ * {@code serving-runtime serve} process, or a podman container of the pod's image) with the pod's
+ * environment (the model URI mapped by the {@link ModelStore}, a free port, the kubeconfig so the
+ * runtime reports through the API as in a cluster). Startup and liveness probes as a kubelet runs
+ * them ({@link Liveness}: a failing container is killed and restarted), readiness from the
+ * template's readiness probe ({@link Readiness});
  * the Deployment's status (replicas, ready, updated, available, observedGeneration) is kept true;
- * a template change rolls with maxUnavailable 0; scale-down and deletion stop the processes; a
- * process that exits is restarted with back-off and shown as a restarting Pod.
+ * a template change rolls with maxUnavailable 0; scale-down and deletion stop the containers; a
+ * container that exits is restarted with back-off and shown as a restarting Pod, its last state
+ * ({@code OOMKilled}, {@code Error}) and a start that failed ({@code ErrImagePull},
+ * {@code CreateContainerConfigError}) as a kubelet shows them.
  */
 public final class PodRunner implements AutoCloseable {
 
@@ -68,35 +75,28 @@ public final class PodRunner implements AutoCloseable {
   /** The port the Pod's runtime listens on, for the traffic router. */
   public static final String PORT_ANNOTATION = "local.modelship.io/port";
   /**
-   * Holds a deleted Pod object, Terminating, until its process has stopped: what a kubelet's
+   * Holds a deleted Pod object, Terminating, until its container has stopped: what a kubelet's
    * graceful termination does in a cluster (the mock API has no grace periods, but honours finalizers).
    */
   public static final String FINALIZER = "local.modelship.io/process";
   static final String NODE = "localhost";
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
+  /** How long a failed image pull shows {@code ErrImagePull} before {@code ImagePullBackOff}, as a kubelet's next sync. */
+  private static final Duration PULL_ERROR_SHOWN = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
-  private final ChildProcesses processes;
-  private final Path runtimeJar;
-  private final Path kubeconfig;
-  private final ModelStore models;
+  private final Containers containers;
   private final Path workDir;
-  private final List<String> jvmOptions;
   private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   private final java.util.concurrent.ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pod-runner").factory());
 
-  public PodRunner(KubernetesClient client, ChildProcesses processes, Path runtimeJar, Path kubeconfig,
-      ModelStore models, Path workDir, List<String> jvmOptions) {
+  public PodRunner(KubernetesClient client, Containers containers, Path workDir) {
     this.client = client;
-    this.processes = processes;
-    this.runtimeJar = runtimeJar;
-    this.kubeconfig = kubeconfig;
-    this.models = models;
+    this.containers = containers;
     this.workDir = workDir;
-    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   public PodRunner start() {
@@ -104,9 +104,10 @@ public final class PodRunner implements AutoCloseable {
     return this;
   }
 
-  /** The processes of pods currently running. */
+  /** The local processes of the containers currently running (the runtimes' JVMs, or their {@code podman run}). */
   public List<Process> processes() {
-    return pods.values().stream().map(p -> p.process).filter(Objects::nonNull).toList();
+    return pods.values().stream().map(p -> p.container).filter(Objects::nonNull).map(Containers.Running::process)
+        .toList();
   }
 
   private void reconcileSafely() {
@@ -196,8 +197,11 @@ public final class PodRunner implements AutoCloseable {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
     String name = d.getMetadata().getName() + "-" + hash.substring(0, 9) + "-" + suffix;
     var template = d.getSpec().getTemplate();
+    var container = template.getSpec().getContainers().getFirst();
     LocalPod pod = new LocalPod(d.getMetadata().getNamespace(), name, d.getMetadata().getName(), hash,
-        new Readiness(Readiness.Spec.of(template.getSpec().getContainers().getFirst().getReadinessProbe())));
+        new Readiness(Readiness.Spec.of(container.getReadinessProbe())),
+        new Liveness(container.getStartupProbe(), container.getLivenessProbe()));
+    pod.grace = grace(d);
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
@@ -225,36 +229,53 @@ public final class PodRunner implements AutoCloseable {
   }
 
   private void launch(LocalPod pod, Deployment d) {
+    var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
     try {
       pod.port = freePort();
-      Map<String, String> env = environment(pod, d);
+      Pod object = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
+      if (object == null) {
+        throw new IOException("pod object " + pod.key() + " is gone");
+      }
+      Map<String, String> env = environment(object, container, pod.port);
       Path logs = Files.createDirectories(workDir.resolve("logs"));
-      List<String> command = new ArrayList<>();
-      command.add(Java.launcher());
-      command.addAll(jvmOptions);
-      command.add("-jar");
-      command.add(runtimeJar.toString());
-      command.add("serve");
-      pod.process = processes.start(command, env, logs.resolve(pod.name + ".log"));
+      pod.container = containers.start(object, container, env, logs.resolve(pod.name + ".log"));
+      if (pod.imageId == null) {
+        pod.imageId = containers.imageId(container);
+      }
       pod.state = LocalPod.State.RUNNING;
       pod.startedAt = Instant.now();
       pod.notReady();
-      log.info("pod {} started: pid {}, port {}, model {}", pod.key(), pod.process.pid(), pod.port,
-          env.get("MODEL_URI"));
+      pod.liveness.started(pod.startedAt);
+      pod.waitingReason = null;
+      pod.waitingMessage = null;
+      pod.startFailures = 0;
+      log.info("pod {} started as {}: port {}, model {}", pod.key(), containers.mode().replaceAll("e?s$", ""),
+          pod.port, env.get("MODEL_URI"));
+    } catch (Containers.StartFailure e) {
+      failedStart(pod, container.getName(), e.reason(), e.getMessage());
     } catch (IOException e) {
-      log.warn("pod {} could not start: {}", pod.key(), e.getMessage());
-      pod.state = LocalPod.State.BACKOFF;
-      pod.restartAt = Instant.now().plus(backoff(pod.restarts));
+      failedStart(pod, container.getName(), "RunContainerError", e.getMessage());
     }
   }
 
-  /** The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this machine needs. */
-  private Map<String, String> environment(LocalPod pod, Deployment d) throws IOException {
-    var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    Pod object = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
-    if (object == null) {
-      throw new IOException("pod object " + pod.key() + " is gone");
-    }
+  /** A container that could not be started waits with the kubelet's reason and is tried again with back-off. */
+  private void failedStart(LocalPod pod, String container, String reason, String message) {
+    Instant now = Instant.now();
+    pod.container = null;
+    pod.state = LocalPod.State.BACKOFF;
+    pod.waitingReason = reason;
+    pod.waitingMessage = message;
+    pod.waitingSince = now;
+    pod.restartAt = now.plus(backoff(pod.startFailures++));
+    log.warn("pod {} could not start: {}: {}", pod.key(), reason, message);
+    event(pod, "Warning", "Failed", "Error: " + reason + ": " + message);
+  }
+
+  /**
+   * The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this
+   * machine needs: every pod shares 127.0.0.1, so each listens there on a port of its own.
+   */
+  private Map<String, String> environment(Pod object, Container container, int port) throws Containers.StartFailure {
     Map<String, String> env;
     try {
       env = new HashMap<>(PodEnv.resolve(object, container.getEnv(),
@@ -263,46 +284,102 @@ public final class PodRunner implements AutoCloseable {
           (ns, name) -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get())
               .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData())));
     } catch (IllegalArgumentException e) {
-      throw new IOException("CreateContainerConfigError: " + e.getMessage(), e);
+      throw new Containers.StartFailure("CreateContainerConfigError", e.getMessage());
     }
-    env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
     env.put("HOST", "127.0.0.1");
-    env.put("PORT", Integer.toString(pod.port));
-    env.put("KUBECONFIG", kubeconfig.toString());
-    Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.name));
-    env.put("MODEL_WORK_DIR", scratch.toString());
-    env.putIfAbsent("POD_NAME", pod.name);
-    env.putIfAbsent("POD_NAMESPACE", pod.namespace);
+    env.put("PORT", Integer.toString(port));
+    env.putIfAbsent("POD_NAME", object.getMetadata().getName());
+    env.putIfAbsent("POD_NAMESPACE", object.getMetadata().getNamespace());
     return env;
   }
 
   /** Probes, restarts and status of one pod. */
   private void tend(LocalPod pod, Deployment d) {
     Instant now = Instant.now();
-    if (pod.state == LocalPod.State.RUNNING && !pod.process.isAlive()) {
-      pod.lastExitCode = pod.process.exitValue();
-      pod.lastFinishedAt = now;
-      pod.restarts++;
-      pod.notReady();
-      pod.state = LocalPod.State.BACKOFF;
-      pod.restartAt = now.plus(backoff(pod.restarts - 1));
-      log.warn("pod {} exited with {}; restart {} in {}", pod.key(), pod.lastExitCode, pod.restarts,
-          Duration.between(now, pod.restartAt));
+    var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    if ((pod.state == LocalPod.State.RUNNING || pod.state == LocalPod.State.KILLING) && !pod.container.alive()) {
+      ended(pod, container.getName(), now);
     } else if (pod.state == LocalPod.State.BACKOFF && !now.isBefore(pod.restartAt)) {
       launch(pod, d);
-    } else if (pod.state == LocalPod.State.RUNNING && pod.readiness.due(now)) {
-      pod.readiness.record(now, probe(pod));
+    } else if (pod.state == LocalPod.State.RUNNING) {
+      Liveness live = pod.liveness;
+      if (live.startupDue(now)) {
+        if (live.recordStartup(now, probe(pod, live.startupProbe(), live.startupSpec()))) {
+          kill(pod, d, "Startup probe failed: no success within its failureThreshold × periodSeconds");
+        }
+      } else if (live.livenessDue(now) && live.recordLiveness(now, probe(pod, live.livenessProbe(), live.livenessSpec()))) {
+        kill(pod, d, "Liveness probe failed " + live.livenessSpec().failureThreshold() + " times in a row");
+      }
+      if (pod.state == LocalPod.State.RUNNING && live.hasStarted() && pod.readiness.due(now)) {
+        pod.readiness.record(now, probe(pod, container.getReadinessProbe(), pod.readiness.spec()));
+      }
     }
     writeStatus(pod, d);
   }
 
-  private boolean probe(LocalPod pod) {
+  /** The container has exited (by itself, killed for memory, or by a failed probe): restart with back-off. */
+  private void ended(LocalPod pod, String container, Instant now) {
+    pod.lastExit = pod.container.exit();
+    pod.lastStartedAt = pod.startedAt;
+    pod.lastFinishedAt = now;
+    pod.restarts++;
+    pod.notReady();
+    pod.state = LocalPod.State.BACKOFF;
+    pod.restartAt = now.plus(backoff(pod.restarts - 1));
+    pod.waitingReason = "CrashLoopBackOff";
+    pod.waitingMessage = "back-off " + Duration.between(now, pod.restartAt).toSeconds() + "s restarting failed container="
+        + container + " pod=" + pod.name + "_" + pod.namespace;
+    pod.waitingSince = now;
+    log.warn("pod {} exited with {} ({}); restart {} in {}", pod.key(), pod.lastExit.code(), pod.lastExit.reason(),
+        pod.restarts, Duration.between(now, pod.restartAt));
+    if ("OOMKilled".equals(pod.lastExit.reason())) {
+      event(pod, "Warning", "OOMKilled", "Container " + container + " was killed for exceeding its memory limit");
+    }
+    event(pod, "Warning", "BackOff", "Back-off restarting failed container " + container);
+  }
+
+  /** A failed startup or liveness probe: the container is stopped in its grace period, then restarted. */
+  private void kill(LocalPod pod, Deployment d, String why) {
+    var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    pod.state = LocalPod.State.KILLING;
+    pod.notReady();
+    log.warn("pod {}: {}; killing its container", pod.key(), why);
+    event(pod, "Warning", "Unhealthy", why);
+    event(pod, "Normal", "Killing", "Container " + container.getName() + " " + why.toLowerCase(Locale.ROOT)
+        + ", will be restarted");
+    Containers.Running running = pod.container;
+    Duration grace = grace(d);
+    stopping.submit(() -> running.stop(grace));
+  }
+
+  private static Duration grace(Deployment d) {
+    Long seconds = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+    return Duration.ofSeconds(seconds == null ? 30 : Math.max(1, seconds));
+  }
+
+  /**
+   * One probe: {@code httpGet} (2xx/3xx succeeds) or {@code tcpSocket} against the pod on
+   * 127.0.0.1. The probe's port names the container's port, which on this machine is the pod's own
+   * {@code PORT}; no probe at all succeeds, as a kubelet counts it. An {@code exec} or
+   * {@code grpc} probe is not run here and counts as succeeding (local/README.md says so).
+   */
+  private boolean probe(LocalPod pod, Probe probe, Readiness.Spec spec) {
+    if (probe == null || (probe.getHttpGet() == null && probe.getTcpSocket() == null)) {
+      return true;
+    }
     try {
+      if (probe.getTcpSocket() != null) {
+        try (Socket socket = new Socket()) {
+          socket.connect(new InetSocketAddress("127.0.0.1", pod.port), (int) spec.timeout().toMillis());
+          return true;
+        }
+      }
+      String path = probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();
       HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port + "/ready"))
-              .timeout(pod.readiness.spec().timeout()).GET().build(),
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port + (path.startsWith("/") ? path : "/" + path)))
+              .timeout(spec.timeout()).GET().build(),
           HttpResponse.BodyHandlers.discarding());
-      return response.statusCode() == 200;
+      return response.statusCode() >= 200 && response.statusCode() < 400;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -311,23 +388,46 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
+  /** An Event about the pod, as the kubelet writes them; {@code kubectl describe pod} lists them. */
+  private void event(LocalPod pod, String type, String reason, String message) {
+    try {
+      Instant now = Instant.now();
+      client.v1().events().inNamespace(pod.namespace).resource(new EventBuilder()
+          .withNewMetadata().withNamespace(pod.namespace)
+          .withName(pod.name + "." + Long.toHexString(System.nanoTime())).endMetadata()
+          .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(pod.namespace).withName(pod.name)
+          .withFieldPath("spec.containers{serving}").endInvolvedObject()
+          .withType(type).withReason(reason).withMessage(message).withCount(1)
+          .withFirstTimestamp(ts(now)).withLastTimestamp(ts(now))
+          .withNewSource().withComponent("kubelet").withHost(NODE).endSource()
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      log.debug("event for pod {} not written: {}", pod.key(), e.getMessage());
+    }
+  }
+
   private void writeStatus(LocalPod pod, Deployment d) {
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    boolean running = pod.state == LocalPod.State.RUNNING || pod.state == LocalPod.State.KILLING;
     ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container.getName())
-        .withImage(container.getImage()).withImageID("local://" + runtimeJar.getFileName())
-        .withContainerID(pod.process == null ? null : "process://" + pod.process.pid())
-        .withReady(pod.ready()).withStarted(pod.state == LocalPod.State.RUNNING).withRestartCount(pod.restarts);
-    if (pod.state == LocalPod.State.RUNNING) {
+        .withImage(container.getImage()).withImageID(pod.imageId)
+        .withContainerID(pod.container == null ? null : pod.container.id())
+        .withReady(pod.ready()).withStarted(running && pod.liveness.hasStarted()).withRestartCount(pod.restarts);
+    if (running) {
       cs.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(ts(pod.startedAt)).endRunning().build());
     } else {
-      cs.withState(new ContainerStateBuilder().withNewWaiting()
-          .withReason(pod.restarts > 0 ? "CrashLoopBackOff" : "ContainerCreating")
-          .withMessage(pod.restarts > 0 ? "back-off restarting failed container " + container.getName() : null)
+      String reason = pod.waitingReason == null ? "ContainerCreating" : pod.waitingReason;
+      String message = pod.waitingMessage;
+      if (reason.equals("ErrImagePull") && Instant.now().isAfter(pod.waitingSince.plus(PULL_ERROR_SHOWN))) {
+        reason = "ImagePullBackOff";
+        message = "Back-off pulling image \"" + container.getImage() + "\": " + pod.waitingMessage;
+      }
+      cs.withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
           .endWaiting().build());
     }
-    if (pod.lastExitCode != null) {
-      cs.withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(pod.lastExitCode)
-          .withReason(pod.lastExitCode == 0 ? "Completed" : "Error").withFinishedAt(ts(pod.lastFinishedAt))
+    if (pod.lastExit != null) {
+      cs.withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(pod.lastExit.code())
+          .withReason(pod.lastExit.reason()).withStartedAt(ts(pod.lastStartedAt)).withFinishedAt(ts(pod.lastFinishedAt))
           .endTerminated().build());
     }
     ContainerStatus containerStatus = cs.build();
@@ -336,7 +436,7 @@ public final class PodRunner implements AutoCloseable {
         condition("PodScheduled", "True"), condition("Initialized", "True"),
         condition("ContainersReady", ready), condition("Ready", ready));
     PodStatus status = new PodStatusBuilder()
-        .withPhase(pod.state == LocalPod.State.RUNNING || pod.restarts > 0 ? "Running" : "Pending")
+        .withPhase(running || pod.restarts > 0 ? "Running" : "Pending")
         .withPodIP("127.0.0.1").withHostIP("127.0.0.1").withStartTime(ts(pod.created))
         .withConditions(conditions).withContainerStatuses(containerStatus).build();
     Pod existing = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
@@ -378,8 +478,9 @@ public final class PodRunner implements AutoCloseable {
    * Stops a pod as Kubernetes terminates one: the Pod object is deleted at once and, held by
    * {@link #FINALIZER}, shows Terminating (out of its Services' ready endpoints; like kube-proxy,
    * the router still uses a terminating pod that is Ready when a Service has no other), then the
-   * process gets SIGTERM and its shutdown delay and drain, then the finalizer goes and so does the
-   * object. In the background, so one slow shutdown does not hold up the other pods.
+   * container gets SIGTERM and its shutdown delay and drain (SIGKILL after the grace period), then
+   * the finalizer goes and so does the object. In the background, so one slow shutdown does not
+   * hold up the other pods.
    */
   private void stop(LocalPod pod, boolean deleteObject) {
     pod.state = LocalPod.State.STOPPING;
@@ -393,9 +494,10 @@ public final class PodRunner implements AutoCloseable {
       }
     }
     stopping.submit(() -> {
-      if (pod.process != null) {
-        log.info("pod {} stopping (pid {})", pod.key(), pod.process.pid());
-        processes.stop(pod.process, Duration.ofSeconds(15));
+      Containers.Running running = pod.container;
+      if (running != null) {
+        log.info("pod {} stopping ({})", pod.key(), running.id());
+        running.stop(pod.grace);
       }
       if (!deleteObject) {
         return; // shutting down: the objects go with the API

@@ -1,0 +1,96 @@
+package io.modelship.local.pods;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.modelship.local.ChildProcesses;
+import io.modelship.local.Java;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a pod's container as a {@code serving-runtime.jar serve} process on the host JDK: the
+ * image, resources, security context and volumes are not applied (see {@link PodmanContainers}
+ * for a runner that applies them). The model URI is mapped onto the package's host path.
+ */
+public final class ProcessContainers implements Containers {
+
+  private final ChildProcesses processes;
+  private final Path runtimeJar;
+  private final Path kubeconfig;
+  private final ModelStore models;
+  private final Path workDir;
+  private final List<String> jvmOptions;
+
+  public ProcessContainers(ChildProcesses processes, Path runtimeJar, Path kubeconfig, ModelStore models,
+      Path workDir, List<String> jvmOptions) {
+    this.processes = processes;
+    this.runtimeJar = runtimeJar;
+    this.kubeconfig = kubeconfig;
+    this.models = models;
+    this.workDir = workDir;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  @Override
+  public String mode() {
+    return "processes";
+  }
+
+  @Override
+  public Running start(Pod pod, Container container, Map<String, String> podEnv, Path logFile) throws IOException {
+    Map<String, String> env = new HashMap<>(podEnv);
+    env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
+    env.put("KUBECONFIG", kubeconfig.toString());
+    Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
+    env.put("MODEL_WORK_DIR", scratch.toString());
+    List<String> command = new ArrayList<>();
+    command.add(Java.launcher());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(runtimeJar.toString());
+    command.add("serve");
+    Process process = processes.start(command, env, logFile);
+    return new Running() {
+      @Override
+      public String id() {
+        return "process://" + process.pid();
+      }
+
+      @Override
+      public Process process() {
+        return process;
+      }
+
+      @Override
+      public boolean alive() {
+        return process.isAlive();
+      }
+
+      @Override
+      public Exit exit() {
+        return Exit.of(process.exitValue());
+      }
+
+      @Override
+      public void stop(Duration grace) {
+        processes.stop(process, grace);
+      }
+    };
+  }
+
+  @Override
+  public String imageId(Container container) {
+    return "local://" + runtimeJar.getFileName();
+  }
+
+  @Override
+  public void close() {
+    // the processes are ChildProcesses', which stops whatever is left
+  }
+}
