@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -23,6 +24,11 @@ public final class ArtifactCodec {
     /**
      * Smile's model classes plus the JDK value types they are made of; everything else is refused.
      * Arrays are checked by their element type; primitive arrays are allowed by the JDK filter.
+     * The JDK collections are only those a model of every algorithm {@code train} offers holds
+     * ({@code ArrayList}, {@code HashMap}; ArtifactCodecTest lists them): {@code HashSet},
+     * {@code Hashtable}, {@code LinkedHashMap} and the immutable and wrapped collections hash their
+     * elements while being read, which a few hundred bytes of shared nested sets turn into years of
+     * CPU, so they are refused outright, and {@link Reader} refuses a collection inside a collection.
      */
     static final String ALLOW_LIST = String.join(";",
             "smile.**",
@@ -31,10 +37,7 @@ public final class ArtifactCodec {
             "java.lang.Number", "java.lang.String", "java.lang.Enum", "java.lang.Record",
             // Only as array element types (Object[] backs collections); Object itself is not Serializable.
             "java.lang.Object", "java.util.Map$Entry",
-            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap",
-            "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.BitSet",
-            "java.util.Properties", "java.util.Hashtable", "java.util.Arrays$ArrayList",
-            "java.util.Collections$*", "java.util.ImmutableCollections$*", "java.util.CollSer",
+            "java.util.ArrayList", "java.util.HashMap",
             "!*");
 
     private static final ObjectInputFilter CLASSES = ObjectInputFilter.Config.createFilter(ALLOW_LIST);
@@ -65,6 +68,43 @@ public final class ArtifactCodec {
 
     private ArtifactCodec() {}
 
+    /**
+     * Refuses a list or map that holds a list or map. A hash map hashes its keys as it is read, and a
+     * list's hash is its elements' hashes: lists of lists sharing their elements make a few hundred
+     * bytes whose hash takes 2^depth steps. Each list and map is checked once, as it is read and before
+     * anything can hash it, so the check costs one pass over the elements. No Smile model nests them.
+     */
+    private static final class Reader extends ObjectInputStream {
+        Reader(InputStream in) throws IOException {
+            super(in);
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Object resolveObject(Object obj) throws IOException {
+            Iterable<?> members = obj instanceof java.util.Collection<?> c ? c
+                    : obj instanceof java.util.Map<?, ?> m ? concat(m) : null;
+            if (members != null) {
+                for (Object member : members) {
+                    if (member instanceof java.util.Collection<?> || member instanceof java.util.Map<?, ?>) {
+                        throw new InvalidObjectException("a " + obj.getClass().getName() + " holds a "
+                                + member.getClass().getName() + " (collections inside collections are refused)");
+                    }
+                }
+            }
+            return obj;
+        }
+
+        private static Iterable<?> concat(java.util.Map<?, ?> map) {
+            java.util.List<Object> all = new java.util.ArrayList<>(2 * map.size());
+            map.forEach((k, v) -> {
+                all.add(k);
+                all.add(v);
+            });
+            return all;
+        }
+    }
+
     public static void write(Serializable model, Path file) throws IOException {
         try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeObject(model);
@@ -74,10 +114,10 @@ public final class ArtifactCodec {
     /** Deserialises {@code file}, which the package loader has already checked against its sha256. */
     public static Object read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-                ObjectInputStream objects = new ObjectInputStream(in)) {
+                ObjectInputStream objects = new Reader(in)) {
             objects.setObjectInputFilter(filterFor(Files.size(file)));
             return objects.readObject();
-        } catch (InvalidClassException e) {
+        } catch (InvalidClassException | InvalidObjectException e) {
             throw new ModelPackageException("artifact " + file.getFileName()
                     + " is refused by the deserialisation filter (a class outside the allow-list, or an array, depth"
                     + " or reference count beyond what the artifact's size allows: " + e.getMessage()

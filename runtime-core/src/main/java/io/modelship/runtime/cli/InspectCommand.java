@@ -2,9 +2,17 @@ package io.modelship.runtime.cli;
 
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.model.ModelPackage;
+import io.modelship.runtime.model.UriRedaction;
+import io.modelship.runtime.server.ServeConfig;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code inspect}: verifies a package and prints its manifest summary. */
@@ -15,9 +23,36 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Package: folder, .tar.gz or .zip (path or URI).")
     String uri;
 
+    @Option(names = "--timeout", description = "Give up (exit status 1) when checking the package takes longer"
+            + " (default 5m, like MODEL_LOAD_TIMEOUT).")
+    String timeout;
+
     @Override
-    public Integer call() {
-        ModelPackage pkg = ModelPackage.load(uri, null, LocalPackages.options());
+    public Integer call() throws Exception {
+        Duration limit = ServeConfig.parseDuration(timeout, ServeConfig.DEFAULT_MODEL_LOAD_TIMEOUT, "--timeout");
+        // A crafted artifact can make deserialisation run for ever and ignore interrupts: load on a
+        // daemon thread and give up at the deadline (Main exits with the status, which ends the thread).
+        CompletableFuture<ModelPackage> loading = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("inspect-load").start(() -> {
+            try {
+                loading.complete(ModelPackage.load(uri, null, LocalPackages.options()));
+            } catch (Throwable e) {
+                loading.completeExceptionally(e);
+            }
+        });
+        ModelPackage pkg;
+        try {
+            pkg = loading.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            System.err.println("inspect: checking " + UriRedaction.redact(uri) + " took longer than " + limit.toSeconds()
+                    + " s; gave up");
+            return 1;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
         ModelManifest m = pkg.manifest();
         System.out.printf("name:        %s%n", m.name());
         System.out.printf("version:     %s%n", m.version());

@@ -43,6 +43,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--auth-token-file", description = "Require 'Authorization: Bearer <token>' read from this file.")
     Path authTokenFile;
 
+    @Option(names = "--body-timeout", description = "A request body must arrive within this (default 30s).")
+    String bodyTimeout;
+
+    @Option(names = "--body-min-rate", description = "Bytes per second a request body must arrive at after its first"
+            + " second (default 8192; 0 = no minimum).")
+    Long bodyMinRate;
+
     @Option(names = "--rate-limit", description = "Requests per second allowed in total (0 = unlimited).")
     Double rateLimit;
 
@@ -71,10 +78,17 @@ public final class ServeCommand implements Callable<Integer> {
         put(env, "MAX_BODY_BYTES", maxBodyBytes);
         put(env, "MONITORING_ENABLED", monitoring);
         put(env, "RATE_LIMIT_RPS", rateLimit);
+        put(env, "REQUEST_BODY_TIMEOUT", bodyTimeout);
+        put(env, "REQUEST_BODY_MIN_RATE", bodyMinRate);
         put(env, "PREDICTION_CACHE_SIZE", cacheSize);
         put(env, "PREDICTION_LOG", predictionLog);
         if (authTokenFile != null) {
-            env.put("AUTH_TOKEN", Files.readString(authTokenFile).trim());
+            String token = Files.readString(authTokenFile).trim();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("--auth-token-file " + authTokenFile + " is empty; put the token in it,"
+                        + " or leave the flag out to serve without auth");
+            }
+            env.put("AUTH_TOKEN", token);
         }
         return env;
     }

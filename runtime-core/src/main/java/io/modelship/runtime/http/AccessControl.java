@@ -6,12 +6,18 @@ import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Optional bearer-token auth and a global request rate limit (token bucket). Health and readiness
- * stay open so kubelet probes never need the token.
+ * Optional bearer-token auth and a global request rate limit (token bucket), for every method of
+ * every route. Health and readiness stay open so kubelet probes never need the token; the
+ * dashboard page needs none either (see {@link #DASHBOARD}).
  */
 final class AccessControl {
 
     static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/v2/health/live", "/v2/health/ready");
+    /**
+     * The dashboard page: it holds no data and asks for the token itself (kept in the page's memory,
+     * sent with its fetches), so a browser can open it; what it shows still needs the token.
+     */
+    static final String DASHBOARD = "/";
 
     private final byte[] token;
     private final double ratePerSecond;
@@ -28,11 +34,20 @@ final class AccessControl {
         return token != null || ratePerSecond > 0;
     }
 
+    /** Whether a request to {@code path} with this {@code Authorization} header would be refused with 401. */
+    boolean refusesToken(String path, String authorization) {
+        if (token == null || OPEN_PATHS.contains(path) || DASHBOARD.equals(path)) {
+            return false;
+        }
+        byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
+        return !MessageDigest.isEqual(token, given);
+    }
+
     void check(Context ctx) {
         if (OPEN_PATHS.contains(ctx.path())) {
             return;
         }
-        if (token != null) {
+        if (token != null && !DASHBOARD.equals(ctx.path())) {
             String header = ctx.header("Authorization");
             byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(token, given)) {

@@ -77,7 +77,7 @@ final class BatchBody {
                     json.nested(2);
                     streamed = new Rows(parser, json, features).read(3);
                     instances = null;
-                } else { // a repeated member replaces the earlier one, as in a tree
+                } else { // not a list: kept as a tree for the error message
                     instances = json.value(value, 2);
                     streamed = null;
                 }

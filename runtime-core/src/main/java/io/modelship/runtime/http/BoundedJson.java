@@ -146,7 +146,19 @@ final class BoundedJson {
 
         /** What one request holds; released when the request is done with its tree. */
         final class Lease implements AutoCloseable {
+            /** Raw body bytes a chunk covers: as many as the values it stands for would cost. */
+            private static final long CHUNK_BYTES = (long) CHUNK * BYTES_PER_VALUE;
             private int held;
+            /** Raw body bytes already covered (the first chunk's worth is free, like a body's first values). */
+            private long bytesCovered = CHUNK_BYTES;
+
+            /** Covers a body's raw bytes as they arrive ({@code total} so far), a chunk at a time. */
+            void takeBytes(long total) {
+                while (total > bytesCovered) {
+                    take();
+                    bytesCovered += CHUNK_BYTES;
+                }
+            }
 
             void take() {
                 try {

@@ -13,9 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.modelship.runtime.inference.FeatureRows;
-import java.io.FilterInputStream;
+import io.modelship.runtime.server.ServeConfig.BodyTiming;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +41,8 @@ public final class JsonIo {
     private static final JsonFactory REQUESTS = JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // {"inputs": …, "inputs": …}: which one counts is a guess, so neither does (400 naming the key)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(64 * 1024)
                     .maxNameLength(1024)
@@ -60,8 +61,8 @@ public final class JsonIo {
      * over {@code maxBytes} (413), empty bodies and malformed JSON. The body's bytes are never held
      * whole: only the tree, which the limits bound. Call {@link #release} when the request is done.
      */
-    public static JsonNode body(Context ctx, long maxBytes, JsonLimits limits) {
-        JsonNode node = parse(ctx, maxBytes, (parser, lease) -> BoundedJson.read(parser, limits, lease));
+    public static JsonNode body(Context ctx, long maxBytes, BodyTiming timing, JsonLimits limits) {
+        JsonNode node = parse(ctx, maxBytes, timing, (parser, lease) -> BoundedJson.read(parser, limits, lease));
         if (!node.isObject() && !node.isArray()) {
             throw HttpError.badRequest("request body must be a JSON object");
         }
@@ -72,10 +73,11 @@ public final class JsonIo {
      * A batch body, checked like {@link #body}, with the rows of its {@code field} (or of the body
      * itself when {@code bareList} and it is a list) read straight into arrays.
      */
-    static BatchBody batchBody(Context ctx, long maxBytes, FeatureRows features, String field, boolean bareList) {
+    static BatchBody batchBody(Context ctx, long maxBytes, BodyTiming timing, FeatureRows features, String field,
+            boolean bareList) {
         JsonLimits limits = JsonLimits.forRows(features);
-        return parse(ctx, maxBytes, (parser, lease) -> BatchBody.read(parser, new BoundedJson(parser, limits, lease),
-                features, field, bareList));
+        return parse(ctx, maxBytes, timing, (parser, lease) -> BatchBody.read(parser,
+                new BoundedJson(parser, limits, lease), features, field, bareList));
     }
 
     private interface BodyReader<T> {
@@ -84,10 +86,11 @@ public final class JsonIo {
     }
 
     /**
-     * The checks every body gets (content type, declared size, empty) and the parse itself, with the
-     * request's share of the in-flight budget held until {@link #release}.
+     * The checks every body gets (content type, declared size, empty), then the body read whole
+     * within {@code timing} ({@link RequestBody}), then the parse, with the request's share of the
+     * in-flight budget held until {@link #release}.
      */
-    private static <T> T parse(Context ctx, long maxBytes, BodyReader<T> reader) {
+    private static <T> T parse(Context ctx, long maxBytes, BodyTiming timing, BodyReader<T> reader) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
             throw new HttpError(415, "Content-Type must be application/json, got "
@@ -95,15 +98,16 @@ public final class JsonIo {
         }
         long length = ctx.req().getContentLengthLong();
         if (length > maxBytes) {
-            refuseOversize(ctx, length, maxBytes);
+            throw new HttpError(413, "request body is larger than the limit of " + maxBytes + " bytes");
         }
         if (length == 0) {
+            ctx.attribute(RequestBody.COMPLETE, Boolean.TRUE);
             throw HttpError.badRequest("request body is empty; expected a JSON object");
         }
         BoundedJson.InFlight.Lease lease = IN_FLIGHT.lease();
         ctx.attribute(LEASE, lease);
-        try (JsonParser parser = REQUESTS.createParser(new CappedInput(ctx.req().getInputStream(),
-                length < 0 ? maxBytes : length, length < 0))) {
+        byte[] body = RequestBody.read(ctx, length, maxBytes, timing, lease);
+        try (JsonParser parser = REQUESTS.createParser(body)) {
             T value = reader.read(parser, lease);
             if (value == null) {
                 throw HttpError.badRequest("request body is empty; expected a JSON object");
@@ -128,66 +132,16 @@ public final class JsonIo {
         }
     }
 
-    /** Reads at most the declared length; a chunked body over the limit is refused with 413. */
-    private static final class CappedInput extends FilterInputStream {
-        private final boolean chunked;
-        private final long limit;
-        private long left;
-
-        CappedInput(InputStream in, long limit, boolean chunked) {
-            super(in);
-            this.limit = limit;
-            this.left = limit;
-            this.chunked = chunked;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                if (chunked && in.read() >= 0) {
-                    throw new HttpError(413, "request body is larger than the limit of " + limit + " bytes");
-                }
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-    }
-
     /**
-     * Reads and drops what is left of a request body (up to {@code limit} bytes) before an early error
-     * answer (401, 415, 429, 503…), so the connection stays usable for the client's next request.
+     * Whether the request's body has been read to its end: only then can the connection carry the
+     * client's next request. An answer given before (a refusal, or an error in the middle of the
+     * body) closes the connection instead of reading what is left, which a slow client could make
+     * last for minutes.
      */
-    public static void discardUnreadBody(Context ctx, long limit) {
+    static boolean bodyUnread(Context ctx) {
         long length = ctx.req().getContentLengthLong();
-        if (length > 0 && length <= limit) {
-            try {
-                ctx.req().getInputStream().skip(length);
-            } catch (IOException | IllegalStateException e) {
-                // already read, or the client went away
-            }
-        }
-    }
-
-    /**
-     * Answers 413. The route wrapper reads and drops a body up to 4x the limit first, so a client
-     * still uploading gets the answer rather than a reset; beyond that the connection is closed,
-     * and said so.
-     */
-    private static void refuseOversize(Context ctx, long length, long maxBytes) {
-        if (length > 4 * maxBytes) {
-            ctx.header("Connection", "close");
-        }
-        throw new HttpError(413, "request body is larger than the limit of " + maxBytes + " bytes");
+        boolean hasBody = length > 0 || (length < 0 && ctx.header("Transfer-Encoding") != null);
+        return hasBody && ctx.attribute(RequestBody.COMPLETE) == null;
     }
 
     /**

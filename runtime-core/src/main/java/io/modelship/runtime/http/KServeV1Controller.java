@@ -27,7 +27,7 @@ public final class KServeV1Controller {
             throw RequestException.notFound("unknown KServe V1 verb in '" + target + "'; use /v1/models/{name}:predict");
         }
         InferenceService service = named(target.substring(0, target.length() - ":predict".length()));
-        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), service.rows(), "instances", false);
+        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), service.rows(), "instances", false);
         if (body.root() != BatchBody.Root.OBJECT) {
             throw RequestException.badInput("request body must be an object like {\"instances\": [[...]]}");
         }

@@ -68,7 +68,7 @@ public final class MonitoringController {
      */
     public void feedback(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.SMALL);
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), JsonLimits.SMALL);
         String id = text(body, "request_id");
         if (service.regression()) {
             feedbackValue(ctx, service, id, body.get("value"));

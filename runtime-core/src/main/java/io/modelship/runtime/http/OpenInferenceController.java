@@ -79,7 +79,7 @@ public final class OpenInferenceController {
 
     public void infer(Context ctx) {
         InferenceService service = resolve(ctx);
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRows(service.rows()));
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), JsonLimits.forRows(service.rows()));
         if (!body.isObject()) {
             throw RequestException.badInput("infer request must be an object with 'inputs'");
         }

@@ -19,7 +19,7 @@ public final class PredictController {
 
     public void predict(Context ctx) {
         InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), JsonLimits.forRow(service.rows()));
+        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), JsonLimits.forRow(service.rows()));
         if (!body.isObject()) {
             throw RequestException.badInput("request body must be an object like {\"features\": [...]}");
         }
@@ -41,7 +41,7 @@ public final class PredictController {
     /** Accepts {@code {"instances": [...]}} or a bare list of rows. */
     public void predictBatch(Context ctx) {
         InferenceService service = runtime.require();
-        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), service.rows(), "instances", true);
+        BatchBody body = JsonIo.batchBody(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), service.rows(), "instances", true);
         InferenceService.Prediction[] predictions = service.predict(body.rows(service.rows(), "'instances'"));
         JsonIo.send(ctx, 200, PredictionJson.batchAnswer(service, predictions, true));
     }

@@ -3,6 +3,7 @@ package io.modelship.runtime.http;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
@@ -13,13 +14,17 @@ import io.modelship.runtime.report.RuntimeReportSnapshot;
 import io.modelship.runtime.report.RuntimeReporter;
 import io.modelship.runtime.server.ServeConfig;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +40,17 @@ public final class ServingApp implements AutoCloseable {
     private final ModelRuntime runtime;
     private final AccessControl access;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final byte[] dashboard;
+    /** Jetty's request threads (Javalin's default); {@link FrontHandlers} keeps some for the probes. */
+    private static final int MAX_THREADS = 250;
+
+    private final Dashboard dashboard;
     private Javalin app;
     private RuntimeReporter reporter;
 
     public ServingApp(ServeConfig config) {
         this.runtime = new ModelRuntime(config, new RequestMetrics(config.monitoring()));
         this.access = new AccessControl(config.authToken(), config.rateLimitPerSecond());
-        this.dashboard = resource("/io/modelship/runtime/dashboard.html");
+        this.dashboard = Dashboard.fromResource();
     }
 
     /**
@@ -88,6 +96,12 @@ public final class ServingApp implements AutoCloseable {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.concurrency.useVirtualThreads = serve.virtualThreads();
+        if (!serve.virtualThreads()) {
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+            pool.setName("JettyServerThreadPool");
+            config.jetty.threadPool = pool;
+        }
+        config.jetty.modifyServer(server -> server.setHandler(FrontHandlers.forServer(serve, MAX_THREADS, access)));
         config.http.maxRequestSize = serve.maxBodyBytes();
         config.http.generateEtags = false;
         config.http.prefer405over404 = true;
@@ -98,7 +112,7 @@ public final class ServingApp implements AutoCloseable {
         OpenInferenceController oip = new OpenInferenceController(runtime, VERSION);
         MonitoringController monitoring = new MonitoringController(runtime);
 
-        var routes = config.routes;
+        Routes routes = new Routes(config.routes);
         routes.get("/health", route("health", ctx -> JsonIo.ok(ctx, Map.of("status", "UP"))));
         routes.get("/ready", route("ready", this::ready));
         routes.post("/predict", inference("predict", predict::predict));
@@ -107,7 +121,7 @@ public final class ServingApp implements AutoCloseable {
         routes.post("/feedback", route("feedback", monitoring::feedback));
         routes.get("/drift", route("drift", monitoring::drift));
         routes.get("/metrics", route("metrics", monitoring::metrics));
-        routes.get("/", route("dashboard", ctx -> ctx.contentType("text/html; charset=utf-8").result(dashboard)));
+        routes.get("/", route("dashboard", dashboard::serve));
 
         routes.get("/v1/models/{name}", route("v1_model", kserve::status));
         routes.post("/v1/models/{target}", inference("v1_predict", kserve::predict));
@@ -121,18 +135,63 @@ public final class ServingApp implements AutoCloseable {
         routes.get("/v2/models/{name}/versions/{version}/ready", route("v2_model_ready", oip::modelReady));
         routes.post("/v2/models/{name}/infer", inference("v2_infer", oip::infer));
         routes.post("/v2/models/{name}/versions/{version}/infer", inference("v2_infer", oip::infer));
+        routes.declareOptions((path, name) -> route(name, ctx -> ctx.status(204)));
 
         // Requests that match no route (404, 405) still get a JSON error and are counted.
-        routes.exception(HttpResponseException.class, (e, ctx) -> {
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            closeIfBodyUnread(ctx);
             JsonIo.error(ctx, e.getStatus(), e.getMessage());
             runtime.metrics().record("unmatched", e.getStatus(), 0, false);
         });
-        routes.exception(JsonIo.ClientGone.class, (e, ctx) ->
+        config.routes.exception(JsonIo.ClientGone.class, (e, ctx) ->
                 LOG.debug("{} {}: {} ({})", ctx.method(), ctx.path(), e.getMessage(), e.getCause().toString()));
-        routes.exception(Exception.class, (e, ctx) -> {
+        config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            closeIfBodyUnread(ctx);
             JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
         });
+    }
+
+    /**
+     * Declares routes: a GET route also answers HEAD, and every path answers OPTIONS, each through the
+     * same wrapper as the route (auth, rate limit, metrics) instead of Javalin's built-in answers.
+     */
+    private static final class Routes {
+        private final RoutesConfig routes;
+        /** Path → the route name of its first route and the methods it allows. */
+        private final Map<String, Map.Entry<String, Set<String>>> allowed = new LinkedHashMap<>();
+
+        Routes(RoutesConfig routes) {
+            this.routes = routes;
+        }
+
+        void get(String path, Handler handler) {
+            routes.get(path, handler);
+            routes.head(path, handler);
+            allow(path, handler, "GET", "HEAD");
+        }
+
+        void post(String path, Handler handler) {
+            routes.post(path, handler);
+            allow(path, handler, "POST");
+        }
+
+        private void allow(String path, Handler handler, String... methods) {
+            allowed.computeIfAbsent(path, p -> Map.entry(((Wrapped) handler).name(), new TreeSet<>()))
+                    .getValue().addAll(List.of(methods));
+        }
+
+        /** OPTIONS on each path: 204 with {@code Allow}, after the same checks as its other methods. */
+        void declareOptions(BiFunction<String, String, Handler> answer) {
+            allowed.forEach((path, route) -> {
+                String allow = String.join(", ", route.getValue()) + ", OPTIONS";
+                Handler inner = answer.apply(path, route.getKey());
+                routes.options(path, ctx -> {
+                    ctx.header("Allow", allow);
+                    inner.handle(ctx);
+                });
+            });
+        }
     }
 
     private void ready(Context ctx) {
@@ -155,7 +214,7 @@ public final class ServingApp implements AutoCloseable {
 
     /** Times and counts a handler; any failure becomes {@code {"error": …}} with the right status. */
     private Handler wrap(String name, boolean traffic, Handler handler) {
-        return ctx -> {
+        return new Wrapped(name, ctx -> {
             long start = System.nanoTime();
             inFlight.incrementAndGet();
             boolean[] recorded = {false};
@@ -171,26 +230,48 @@ public final class ServingApp implements AutoCloseable {
                 }
                 handler.handle(ctx);
             } catch (RequestException e) {
-                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
+                closeIfBodyUnread(ctx);
                 JsonIo.error(ctx, HttpError.statusOf(e.reason()), e.getMessage());
             } catch (HttpError e) {
-                JsonIo.discardUnreadBody(ctx, 4 * runtime.config().maxBodyBytes());
+                closeIfBodyUnread(ctx);
                 JsonIo.error(ctx, e.status(), e.getMessage());
             } catch (HttpResponseException e) {
+                closeIfBodyUnread(ctx);
                 JsonIo.error(ctx, e.getStatus(), e.getStatus() == 413
                         ? "request body is larger than the limit of " + runtime.config().maxBodyBytes() + " bytes"
                         : e.getMessage());
+            } catch (JsonIo.ClientGone e) {
+                throw e;
             } catch (RuntimeException e) {
                 LOG.error("error serving {} {}", ctx.method(), ctx.path(), e);
+                closeIfBodyUnread(ctx);
                 JsonIo.error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             } finally {
                 JsonIo.release(ctx);
                 inFlight.decrementAndGet();
-                if (!recorded[0]) { // answers not written by JsonIo (dashboard, metrics text)
+                if (!recorded[0]) { // answers not written by JsonIo (dashboard, metrics text, OPTIONS)
                     runtime.metrics().record(name, ctx.statusCode(), System.nanoTime() - start, traffic);
                 }
             }
-        };
+        });
+    }
+
+    /** A route's handler as wrapped, with the route's name (the metrics' endpoint label). */
+    private record Wrapped(String name, Handler handler) implements Handler {
+        @Override
+        public void handle(Context ctx) throws Exception {
+            handler.handle(ctx);
+        }
+    }
+
+    /**
+     * An answer given before the request's body was read to its end closes the connection at once:
+     * reading the rest first (to keep the connection) would let a slow client hold this thread.
+     */
+    private static void closeIfBodyUnread(Context ctx) {
+        if (JsonIo.bodyUnread(ctx)) {
+            ctx.header("Connection", "close");
+        }
     }
 
     /** Blocks until SIGTERM or Ctrl-C, then stops gracefully (see {@link #close()}). */
@@ -242,14 +323,6 @@ public final class ServingApp implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static byte[] resource(String path) {
-        try (InputStream in = ServingApp.class.getResourceAsStream(path)) {
-            return in == null ? "<!doctype html><p>Modelship serving runtime</p>".getBytes() : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -20,6 +20,11 @@ public final class ModelRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
+    /** How long a timed-out load may take to stop once interrupted. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** The exit status of a process whose timed-out model load would not stop. */
+    public static final int EXIT_LOAD_STUCK = 70;
+
     private final ServeConfig config;
     private final RequestMetrics metrics;
     private final Instant started = Instant.now();
@@ -47,6 +52,13 @@ public final class ModelRuntime {
                 LOG.error("cannot load model from {}: {}", UriRedaction.redact(config.modelUri()), loadError);
                 timedOut = true;
                 loader.interrupt();
+                if (!loader.join(STOP_GRACE)) {
+                    // Deserialisation does not heed interrupts: a load that keeps burning a core after
+                    // its deadline ends the process, so the pod restarts with the reason in its log.
+                    LOG.error("the model load is still running {} s after MODEL_LOAD_TIMEOUT and cannot be stopped;"
+                            + " exiting", STOP_GRACE.toSeconds());
+                    System.exit(EXIT_LOAD_STUCK);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,11 +42,23 @@ public record ServeConfig(
         long maxDownloadBytes,
         Duration shutdownDelay,
         Duration drainTimeout,
+        BodyTiming bodyTiming,
         Reporting reporting) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
     /** How long download, checks and model load may take before {@code /ready} says it failed. */
     public static final Duration DEFAULT_MODEL_LOAD_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The default of {@link BodyTiming#timeout()}: a whole 8 MiB body at the minimum rate takes ~17 min, so this bounds it. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+    /** The default of {@link BodyTiming#minBytesPerSecond()}: a phone on a bad link sends more than this. */
+    public static final long DEFAULT_BODY_MIN_RATE = 8 * 1024;
+
+    /**
+     * How slowly a request body may arrive: all of it within {@code timeout}, and after the first
+     * second at least {@code minBytesPerSecond} on average; otherwise 408 and the connection is closed.
+     */
+    public record BodyTiming(Duration timeout, long minBytesPerSecond) {}
 
     /** Where this pod reports its statistics on the ModelDeployment; absent outside a cluster. */
     public record Reporting(String podName, String podUid, String namespace, String modelDeployment,
@@ -85,7 +97,7 @@ public record ServeConfig(
                 parseDouble(get.apply(RuntimeEnvironment.DRIFT_THRESHOLD), RuntimeEnvironment.DEFAULT_DRIFT_THRESHOLD, RuntimeEnvironment.DRIFT_THRESHOLD),
                 parseDouble(get.apply(RuntimeEnvironment.ACCURACY_MAX_DROP), RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP, RuntimeEnvironment.ACCURACY_MAX_DROP),
                 parseInt(get.apply("FEEDBACK_REMEMBERED_PREDICTIONS"), 10_000, "FEEDBACK_REMEMBERED_PREDICTIONS"),
-                get.apply("AUTH_TOKEN"),
+                authToken(env),
                 get.apply(RuntimeEnvironment.FEEDBACK_SIGNING_KEY),
                 parseDouble(get.apply("RATE_LIMIT_RPS"), 0, "RATE_LIMIT_RPS"),
                 parseInt(get.apply("PREDICTION_CACHE_SIZE"), 0, "PREDICTION_CACHE_SIZE"),
@@ -97,11 +109,30 @@ public record ServeConfig(
                 parseLong(get.apply(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES), RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES, RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES),
                 Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS), 0, RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS)),
                 Duration.ofSeconds(parseInt(get.apply("DRAIN_TIMEOUT_SECONDS"), 20, "DRAIN_TIMEOUT_SECONDS")),
+                new BodyTiming(parseDuration(get.apply("REQUEST_BODY_TIMEOUT"), DEFAULT_BODY_TIMEOUT, "REQUEST_BODY_TIMEOUT"),
+                        parseLong(get.apply("REQUEST_BODY_MIN_RATE"), DEFAULT_BODY_MIN_RATE, "REQUEST_BODY_MIN_RATE")),
                 new Reporting(get.apply(RuntimeEnvironment.POD_NAME), get.apply(RuntimeEnvironment.POD_UID),
                         get.apply(RuntimeEnvironment.POD_NAMESPACE), get.apply(RuntimeEnvironment.MODELDEPLOYMENT_NAME),
                         get.apply(RuntimeEnvironment.MODELDEPLOYMENT_UID),
                         Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.REPORT_INTERVAL_SECONDS),
                                 RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS, RuntimeEnvironment.REPORT_INTERVAL_SECONDS))));
+    }
+
+    /**
+     * The bearer token, or null when {@code AUTH_TOKEN} is not set at all. A token that is set but
+     * empty (an empty Secret key, an empty token file) is refused: treating it as "no auth" would
+     * leave the pod open because of a mistake nobody sees.
+     */
+    private static String authToken(Map<String, String> env) {
+        String token = env.get("AUTH_TOKEN");
+        if (token == null) {
+            return null;
+        }
+        if (token.isBlank()) {
+            throw new IllegalArgumentException("AUTH_TOKEN is set but empty (an empty Secret key or token file?); set a"
+                    + " token, or leave AUTH_TOKEN unset to serve without auth");
+        }
+        return token.trim();
     }
 
     /** Checks ranges so a typo fails at start with the name of the setting. */
@@ -121,6 +152,8 @@ public record ServeConfig(
                 "rate limit must be 0 (off) or at least 1 request per second, got " + rateLimitPerSecond);
         check(feedbackSigningKey == null || feedbackSigningKey.length() >= 16,
                 "FEEDBACK_SIGNING_KEY must be at least 16 characters (it signs request ids)");
+        check(bodyTiming.minBytesPerSecond() >= 0, "REQUEST_BODY_MIN_RATE must not be negative (0 = no minimum), got "
+                + bodyTiming.minBytesPerSecond());
         check(cacheSize >= 0, "prediction cache size must not be negative");
         check(predictionLogSampleRate >= 0 && predictionLogSampleRate <= 1, "prediction log sample rate must be 0..1");
         return this;
@@ -149,7 +182,7 @@ public record ServeConfig(
     }
 
     /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a plain number of seconds, or ISO-8601 ({@code PT5M}). */
-    static Duration parseDuration(String value, Duration fallback, String name) {
+    public static Duration parseDuration(String value, Duration fallback, String name) {
         if (value == null) {
             return fallback;
         }

@@ -37,6 +37,81 @@ class OptionalFeaturesTest extends ServingAppTest {
     }
 
     @Test
+    void anEmptyTokenStopsTheStartInsteadOfSwitchingAuthOff() {
+        for (String empty : List.of("", "  ", "\n")) {
+            assertThatThrownBy(() -> ServeConfig.fromEnvironment(Map.of("AUTH_TOKEN", empty)))
+                    .hasMessageContaining("AUTH_TOKEN is set but empty");
+        }
+        assertThat(ServeConfig.fromEnvironment(Map.of()).authToken()).as("unset: no auth").isNull();
+    }
+
+    @Test
+    void headAndOptionsGoThroughTheTokenAndAreCounted() {
+        ServingApp secured = start(Map.of("AUTH_TOKEN", "s3cret"));
+        try {
+            for (String path : List.of("/model_info", "/metrics", "/drift", "/predict", "/v2/models/iris")) {
+                for (String method : path.equals("/predict") ? List.of("OPTIONS") : List.of("HEAD", "OPTIONS")) {
+                    Reply refused = send(secured, HttpRequest.newBuilder(uri(secured, path))
+                            .method(method, HttpRequest.BodyPublishers.noBody()).build());
+                    assertThat(refused.status()).as(method + " " + path).isEqualTo(401);
+                }
+            }
+            Reply head = send(secured, HttpRequest.newBuilder(uri(secured, "/model_info"))
+                    .header("Authorization", "Bearer s3cret").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            Reply options = send(secured, HttpRequest.newBuilder(uri(secured, "/predict"))
+                    .header("Authorization", "Bearer s3cret").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(options.status()).isEqualTo(204);
+            assertThat(options.raw().headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+            String metrics = send(secured, HttpRequest.newBuilder(uri(secured, "/metrics"))
+                    .header("Authorization", "Bearer s3cret").build()).body();
+            assertThat(metrics).contains("modelship_requests_total{endpoint=\"model_info\",status=\"401\"} 2.0",
+                    "modelship_requests_total{endpoint=\"model_info\",status=\"200\"} 1.0",
+                    "modelship_requests_total{endpoint=\"predict\",status=\"204\"} 1.0");
+        } finally {
+            secured.close();
+        }
+    }
+
+    @Test
+    void theDashboardOpensWithAuthOnUnderAStrictPolicyAndItsDataStillNeedsTheToken() throws Exception {
+        ServingApp secured = start(Map.of("AUTH_TOKEN", "s3cret"));
+        try {
+            Reply page = get(secured, "/");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>Modelship dashboard</title>").doesNotContain("sessionStorage",
+                    "localStorage", "document.cookie");
+            var headers = page.raw().headers();
+            assertThat(headers.firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(headers.firstValue("X-Frame-Options")).hasValue("DENY");
+            String policy = headers.firstValue("Content-Security-Policy").orElseThrow();
+            assertThat(policy).contains("default-src 'none'", "connect-src 'self'", "frame-ancestors 'none'")
+                    .doesNotContain("http", "*", "'unsafe-eval'").doesNotContainPattern("script-src[^;]*unsafe-inline");
+            // every inline script and style element of the page is allowed by its hash, nothing else is loaded
+            var inline = java.util.regex.Pattern.compile("<(script|style)>(.*?)</\\1>", java.util.regex.Pattern.DOTALL)
+                    .matcher(page.body());
+            int elements = 0;
+            while (inline.find()) {
+                elements++;
+                String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                        .getInstance("SHA-256").digest(inline.group(2).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertThat(policy).contains("'sha256-" + hash + "'");
+            }
+            assertThat(elements).isEqualTo(2);
+            assertThat(page.body()).doesNotContainPattern("<script[^>]+src=|<link[^>]+href=|<img[^>]+src=");
+            // what the page shows still needs the token, and every answer says nosniff
+            Reply data = get(secured, "/model_info");
+            assertThat(data.status()).isEqualTo(401);
+            assertThat(data.raw().headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(get(secured, "/no-such-path").raw().headers().firstValue("X-Content-Type-Options"))
+                    .hasValue("nosniff");
+        } finally {
+            secured.close();
+        }
+    }
+
+    @Test
     void rateLimitAnswers429() {
         ServingApp limited = start(Map.of("RATE_LIMIT_RPS", "5"));
         try {
