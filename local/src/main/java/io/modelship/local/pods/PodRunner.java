@@ -268,6 +268,9 @@ public final class PodRunner implements AutoCloseable {
     env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
     env.put("HOST", "127.0.0.1");
     env.put("PORT", Integer.toString(pod.port));
+    // Every local pod shares this machine: the operator's GRPC_PORT (8081) would clash between
+    // pods, so each takes a free port for its gRPC server (not routed through the Service port).
+    env.put("GRPC_PORT", "0");
     env.put("KUBECONFIG", kubeconfig.toString());
     Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.name));
     env.put("MODEL_WORK_DIR", scratch.toString());
