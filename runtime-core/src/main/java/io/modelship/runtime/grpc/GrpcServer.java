@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * message accepted is {@code MAX_BODY_BYTES}).
  *
  * <p>Calls run on Netty's event-loop threads (a direct executor): a message is whole before its
- * handler runs and a prediction is CPU work of microseconds to a few milliseconds, so a hand-off
- * to another pool would only add a context switch per call.
+ * handler runs and a small prediction is CPU work of microseconds, which a hand-off to another
+ * pool would double. Batches of {@value InferenceGrpcService#POOLED_ROWS} rows or more go to a pool
+ * of call threads instead (as many as cores × 4, at least 8), so that milliseconds of batch work
+ * neither hold up the small calls sharing its event loop nor cap concurrent batches at the number
+ * of event loops.
  */
 public final class GrpcServer implements AutoCloseable {
 
@@ -39,9 +42,23 @@ public final class GrpcServer implements AutoCloseable {
     private final Server server;
     private final ServingApp app;
 
-    private GrpcServer(Server server, ServingApp app) {
+    private final java.util.concurrent.ExecutorService executor;
+
+    private GrpcServer(Server server, ServingApp app, java.util.concurrent.ExecutorService executor) {
         this.server = server;
         this.app = app;
+        this.executor = executor;
+    }
+
+    /** Call threads: as many as the HTTP server would run requests on at once, created as needed, idle ones dropped. */
+    private static java.util.concurrent.ExecutorService executor() {
+        int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30,
+                TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                r -> Thread.ofPlatform().daemon().name("grpc-call-" + n.incrementAndGet()).unstarted(r));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The port from the environment: {@code GRPC_PORT}, else 0 when {@code PORT} is 0, else the default. */
@@ -66,7 +83,9 @@ public final class GrpcServer implements AutoCloseable {
     /** Listens on {@code host:port} for the model {@code app} serves; stops with {@code app}. */
     public static GrpcServer start(ServingApp app, String host, int port) {
         var config = app.runtime().config();
-        InferenceGrpcService service = new InferenceGrpcService(app.runtime(), app.accessGate(), app.inFlight());
+        java.util.concurrent.ExecutorService executor = executor();
+        InferenceGrpcService service = new InferenceGrpcService(app.runtime(), app.accessGate(), app.inFlight(),
+                executor);
         ServerInterceptor authorization = new ServerInterceptor() {
             @Override
             public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
@@ -87,7 +106,7 @@ public final class GrpcServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + " (" + e.getMessage()
                     + "); set " + RuntimeEnvironment.GRPC_PORT + " to a free port (0 picks one)", e);
         }
-        GrpcServer grpc = new GrpcServer(server, app);
+        GrpcServer grpc = new GrpcServer(server, app, executor);
         app.stopAlongside(grpc);
         LOG.info("Open Inference Protocol over gRPC on {}:{}", host, grpc.port());
         return grpc;
@@ -108,6 +127,8 @@ public final class GrpcServer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            executor.shutdownNow();
         }
     }
 

@@ -53,12 +53,18 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     private final ModelRuntime runtime;
     private final AccessGate access;
-    private final AtomicInteger inFlight;
+    /** Rows from which a ModelInfer runs on the pool of call threads rather than on its event loop. */
+    static final int POOLED_ROWS = 64;
 
-    InferenceGrpcService(ModelRuntime runtime, AccessGate access, AtomicInteger inFlight) {
+    private final AtomicInteger inFlight;
+    private final java.util.concurrent.Executor batches;
+
+    InferenceGrpcService(ModelRuntime runtime, AccessGate access, AtomicInteger inFlight,
+            java.util.concurrent.Executor batches) {
         this.runtime = runtime;
         this.access = access;
         this.inFlight = inFlight;
+        this.batches = batches;
     }
 
     @Override
@@ -107,7 +113,35 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
-        call("grpc_model_infer", true, true, out, () -> infer(request));
+        if (elements(request) >= POOLED_ROWS * Math.max(1, widthOrZero())) {
+            batches.execute(() -> call("grpc_model_infer", true, true, out, () -> infer(request)));
+        } else {
+            call("grpc_model_infer", true, true, out, () -> infer(request));
+        }
+    }
+
+    /** How many values the request's input tensors declare (0 when a shape is unreadable). */
+    private static long elements(ModelInferRequest request) {
+        long total = 0;
+        for (ModelInferRequest.InferInputTensor input : request.getInputsList()) {
+            long n = 1;
+            for (long d : input.getShapeList()) {
+                if (d < 0 || d > Integer.MAX_VALUE) {
+                    return 0;
+                }
+                n *= d;
+                if (n > Integer.MAX_VALUE) {
+                    return Integer.MAX_VALUE;
+                }
+            }
+            total += Math.min(n, Integer.MAX_VALUE);
+        }
+        return total;
+    }
+
+    private int widthOrZero() {
+        InferenceService service = runtime.serviceOrNull();
+        return service == null ? 0 : service.rows().width();
     }
 
     private ModelInferResponse infer(ModelInferRequest request) {

@@ -108,6 +108,14 @@ class GrpcInferenceTest extends ServingAppTest {
             perFeature.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(names[j]).setDatatype("FP32")
                     .addShape(1).setContents(InferTensorContents.newBuilder().addFp32Contents((float) VIRGINICA[j])));
         }
+        // A batch large enough to run on the pool of call threads rather than an event loop.
+        double[][] hundred = new double[100][];
+        for (int i = 0; i < hundred.length; i++) {
+            hundred[i] = i % 2 == 0 ? SETOSA : VIRGINICA;
+        }
+        ModelInferResponse batch = stub().modelInfer(fp64(List.of(hundred)).build());
+        assertThat(batch.getOutputs(0).getContents().getBytesContentsCount()).isEqualTo(100);
+        assertThat(batch.getOutputs(0).getContents().getBytesContents(99).toStringUtf8()).isEqualTo("virginica");
         ModelInferResponse labelOnly = stub().modelInfer(perFeature.build());
         assertThat(labelOnly.getOutputsCount()).isEqualTo(1);
         assertThat(labelOnly.getOutputs(0).getContents().getBytesContents(0).toStringUtf8()).isEqualTo("virginica");
