@@ -12,7 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code inspect}: verifies a package and prints its manifest summary. */
@@ -22,6 +24,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "Package: folder, .tar.gz or .zip (path or URI).")
     String uri;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--timeout", description = "Give up (exit status 1) when checking the package takes longer"
             + " (default 5m, like MODEL_LOAD_TIMEOUT).")
@@ -44,8 +49,8 @@ public final class InspectCommand implements Callable<Integer> {
         try {
             pkg = loading.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            System.err.println("inspect: checking " + UriRedaction.redact(uri) + " took longer than " + limit.toSeconds()
-                    + " s; gave up");
+            spec.commandLine().getErr().println("error: checking " + UriRedaction.redact(uri) + " took longer than "
+                    + limit.toSeconds() + " s; gave up");
             return 1;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {

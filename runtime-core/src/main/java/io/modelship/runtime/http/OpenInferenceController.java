@@ -6,6 +6,7 @@ import io.modelship.runtime.inference.FeatureRows;
 import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.inference.ModelRuntime;
 import io.modelship.runtime.inference.RequestException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -224,6 +225,31 @@ public final class OpenInferenceController {
         return rows;
     }
 
+    /** Integer datatypes and their ranges: a value outside its declared type is refused, not converted. */
+    private static final Map<String, BigInteger[]> INTEGER_RANGES = Map.of(
+            "INT8", range(Byte.MIN_VALUE, Byte.MAX_VALUE), "INT16", range(Short.MIN_VALUE, Short.MAX_VALUE),
+            "INT32", range(Integer.MIN_VALUE, Integer.MAX_VALUE), "INT64", range(Long.MIN_VALUE, Long.MAX_VALUE),
+            "UINT8", range(0, 255), "UINT16", range(0, 65_535), "UINT32", range(0, 4_294_967_295L),
+            "UINT64", new BigInteger[] {BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)});
+
+    private static BigInteger[] range(long min, long max) {
+        return new BigInteger[] {BigInteger.valueOf(min), BigInteger.valueOf(max)};
+    }
+
+    /** Refuses a value its input's datatype cannot hold (INT8 1000, UINT64 -1, INT32 1.5, FP32 1e300). */
+    static void checkRange(JsonNode v, String datatype, String name, int index) {
+        BigInteger[] range = INTEGER_RANGES.get(datatype);
+        if (range != null) {
+            BigInteger value = v.isIntegralNumber() ? v.bigIntegerValue() : null;
+            if (value == null || value.compareTo(range[0]) < 0 || value.compareTo(range[1]) > 0) {
+                throw RequestException.badInput("input '" + name + "' value " + index + " (" + v + ") is not a " + datatype
+                        + " (" + (value == null ? "not a whole number" : "outside " + range[0] + ".." + range[1]) + ")");
+            }
+        } else if ("FP32".equals(datatype) && Math.abs(v.doubleValue()) > Float.MAX_VALUE) {
+            throw RequestException.badInput("input '" + name + "' value " + index + " (" + v + ") is outside the FP32 range");
+        }
+    }
+
     /** A numeric input tensor, its data flattened row-major and checked against its shape. */
     record Tensor(String name, long[] shape, double[] values) {
 
@@ -256,7 +282,7 @@ public final class OpenInferenceController {
                 }
             }
             List<Double> flat = new ArrayList<>();
-            flatten(input.get("data"), name, flat);
+            flatten(input.get("data"), name, datatype, flat);
             if (flat.size() != expected) {
                 throw RequestException.badInput("input '" + name + "' has shape " + shapeNode + " (" + expected
                         + " values) but its data holds " + flat.size());
@@ -264,14 +290,15 @@ public final class OpenInferenceController {
             return new Tensor(name, shape, flat.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
-        private static void flatten(JsonNode data, String name, List<Double> out) {
+        private static void flatten(JsonNode data, String name, String datatype, List<Double> out) {
             if (data == null || !data.isArray()) {
                 throw RequestException.badInput("input '" + name + "' needs a 'data' list");
             }
             for (JsonNode v : data) {
                 if (v.isArray()) {
-                    flatten(v, name, out);
+                    flatten(v, name, datatype, out);
                 } else if (v.isNumber()) {
+                    checkRange(v, datatype, name, out.size());
                     double d = v.doubleValue();
                     if (!Double.isFinite(d)) {
                         FeatureRows.finite(d, "input '" + name + "' value " + out.size());

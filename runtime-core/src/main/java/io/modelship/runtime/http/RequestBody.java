@@ -79,7 +79,13 @@ final class RequestBody {
                     break;
                 }
                 n += r;
-                lease.takeBytes(n);
+                try {
+                    lease.takeBytes(n);
+                } catch (HttpError busy) { // 429: the body is arriving at a good pace, so the answer waits for it
+                    drain(in, endPoint, idle, timing, start, n, declared);
+                    ctx.attribute(COMPLETE, Boolean.TRUE);
+                    throw busy;
+                }
             }
         } catch (IOException e) {
             throw new JsonIo.ClientGone(e);
@@ -90,6 +96,30 @@ final class RequestBody {
         }
         ctx.attribute(COMPLETE, Boolean.TRUE);
         return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
+    }
+
+    /**
+     * Reads and drops the rest of a body already {@code n} bytes in, at the same deadline and rate,
+     * so a client uploading at a good pace gets its answer instead of a reset connection.
+     */
+    private static void drain(InputStream in, EndPoint endPoint, long idle, BodyTiming timing, long start, long n,
+            long declared) throws IOException {
+        byte[] scratch = new byte[STEP];
+        for (long read = n; declared < 0 || read < declared; ) {
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            long wait = allowedWaitMillis(timing, read, elapsedMillis);
+            if (wait <= 0) {
+                throw tooSlow(timing, read, declared, elapsedMillis);
+            }
+            if (endPoint != null) {
+                endPoint.setIdleTimeout(idle > 0 ? Math.min(idle, wait) : wait);
+            }
+            int r = in.read(scratch);
+            if (r < 0) {
+                return;
+            }
+            read += r;
+        }
     }
 
     /**

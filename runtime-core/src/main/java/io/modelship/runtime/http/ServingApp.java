@@ -22,7 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -152,7 +152,7 @@ public final class ServingApp implements AutoCloseable {
         routes.get("/v2/models/{name}/versions/{version}/ready", route("v2_model_ready", oip::modelReady));
         routes.post("/v2/models/{name}/infer", inference("v2_infer", oip::infer));
         routes.post("/v2/models/{name}/versions/{version}/infer", inference("v2_infer", oip::infer));
-        routes.declareOptions((path, name) -> route(name, ctx -> ctx.status(204)));
+        routes.declareOptions(name -> route(name, ctx -> ctx.status(204)));
 
         // Requests that match no route (404, 405) still get a JSON error and are counted.
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
@@ -175,8 +175,10 @@ public final class ServingApp implements AutoCloseable {
      */
     private static final class Routes {
         private final RoutesConfig routes;
-        /** Path → the route name of its first route and the methods it allows. */
-        private final Map<String, Map.Entry<String, Set<String>>> allowed = new LinkedHashMap<>();
+        /** Path pattern (parameters unnamed) → its first path, the first route's name, the methods allowed. */
+        private final Map<String, Allowed> allowed = new LinkedHashMap<>();
+
+        private record Allowed(String path, String name, Set<String> methods) {}
 
         Routes(RoutesConfig routes) {
             this.routes = routes;
@@ -194,16 +196,17 @@ public final class ServingApp implements AutoCloseable {
         }
 
         private void allow(String path, Handler handler, String... methods) {
-            allowed.computeIfAbsent(path, p -> Map.entry(((Wrapped) handler).name(), new TreeSet<>()))
-                    .getValue().addAll(List.of(methods));
+            allowed.computeIfAbsent(path.replaceAll("\\{[^}]*}", "{}"),
+                    pattern -> new Allowed(path, ((Wrapped) handler).name(), new TreeSet<>()))
+                    .methods().addAll(List.of(methods));
         }
 
         /** OPTIONS on each path: 204 with {@code Allow}, after the same checks as its other methods. */
-        void declareOptions(BiFunction<String, String, Handler> answer) {
-            allowed.forEach((path, route) -> {
-                String allow = String.join(", ", route.getValue()) + ", OPTIONS";
-                Handler inner = answer.apply(path, route.getKey());
-                routes.options(path, ctx -> {
+        void declareOptions(Function<String, Handler> answer) {
+            allowed.values().forEach(route -> {
+                String allow = String.join(", ", route.methods()) + ", OPTIONS";
+                Handler inner = answer.apply(route.name());
+                routes.options(route.path(), ctx -> {
                     ctx.header("Allow", allow);
                     inner.handle(ctx);
                 });

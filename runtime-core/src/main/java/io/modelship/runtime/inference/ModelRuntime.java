@@ -75,7 +75,8 @@ public final class ModelRuntime {
                 LOG.info("removed {} leftover(s) of earlier runs from {}", removed, config.workDir());
             }
             ModelPackage model = ModelPackage.load(config.modelUri(), config.modelSha256(),
-                    ModelPackage.LoadOptions.of(config.pvcRoot(), config.workDir(), config.maxDownloadBytes()));
+                    ModelPackage.LoadOptions.of(config.pvcRoot(), config.workDir(), config.maxDownloadBytes(),
+                            config.crossHostRedirects()));
             InferenceService loaded = new InferenceService(model, config, metrics.registry());
             if (timedOut) { // too late: /ready already says why, and stays so
                 try {

@@ -43,7 +43,13 @@ public record ModelPackage(ModelManifest manifest, LoadedModel model, Path locat
 
         /** Three download attempts with 30 s timeouts; archives may unpack to at most 4x the download limit. */
         public static LoadOptions of(Path pvcRoot, Path workDir, long maxDownloadBytes) {
-            return new LoadOptions(new PackageSource(pvcRoot, workDir, maxDownloadBytes, 3, Duration.ofSeconds(30)),
+            return of(pvcRoot, workDir, maxDownloadBytes, false);
+        }
+
+        /** As above; {@code crossHostRedirects}: whether a download may follow a redirect to another host. */
+        public static LoadOptions of(Path pvcRoot, Path workDir, long maxDownloadBytes, boolean crossHostRedirects) {
+            return new LoadOptions(new PackageSource(pvcRoot, workDir, maxDownloadBytes, 3, Duration.ofSeconds(30))
+                    .withCrossHostRedirects(crossHostRedirects),
                     new PackageArchive(maxDownloadBytes * io.modelship.api.runtime.RuntimeEnvironment.UNPACK_RATIO, 1000), workDir);
         }
     }

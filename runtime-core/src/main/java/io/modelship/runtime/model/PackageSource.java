@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.net.http.HttpClient;
@@ -27,14 +29,33 @@ public final class PackageSource {
     private final long maxDownloadBytes;
     private final int attempts;
     private final Duration timeout;
+    private final boolean crossHostRedirects;
 
     public PackageSource(Path pvcRoot, Path workDir, long maxDownloadBytes, int attempts, Duration timeout) {
+        this(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, false);
+    }
+
+    private PackageSource(Path pvcRoot, Path workDir, long maxDownloadBytes, int attempts, Duration timeout,
+            boolean crossHostRedirects) {
         this.pvcRoot = pvcRoot;
         this.workDir = workDir;
         this.maxDownloadBytes = maxDownloadBytes;
         this.attempts = attempts;
         this.timeout = timeout;
+        this.crossHostRedirects = crossHostRedirects;
     }
+
+    /**
+     * This source, following redirects to other hosts too ({@code MODEL_ALLOW_CROSS_HOST_REDIRECTS}).
+     * By default a redirect may only change the path: the URI's owner chose the host, and a redirect
+     * elsewhere (a compromised or misconfigured server) would fetch a model from someone else.
+     */
+    public PackageSource withCrossHostRedirects(boolean allowed) {
+        return new PackageSource(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, allowed);
+    }
+
+    /** Redirects followed at most, like a browser's lower bound. */
+    static final int MAX_REDIRECTS = 5;
 
     static final String DOWNLOAD_SUFFIX = ".download";
 
@@ -81,17 +102,21 @@ public final class PackageSource {
         return path;
     }
 
-    private Path download(URI uri) {
+    private Path download(URI given) {
+        // The JDK client drops user-info silently; it is sent as basic auth instead, and the URI
+        // requested carries none of it (so it reaches no log or header but Authorization).
+        String authorization = basicAuth(given);
+        URI uri = withoutUserInfo(given);
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // followed here, so each hop is checked
                 .build();
         ModelPackageException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                return downloadOnce(client, uri);
+                return downloadOnce(client, uri, given, authorization);
             } catch (RetryableDownloadException e) {
-                last = new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " failed after " + attempt
+                last = new ModelPackageException("download of " + UriRedaction.redact(given.toString()) + " failed after " + attempt
                         + " attempt(s): " + e.getMessage(), e);
                 if (attempt < attempts) {
                     sleepBeforeRetry(attempt);
@@ -101,42 +126,116 @@ public final class PackageSource {
         throw last;
     }
 
-    private Path downloadOnce(HttpClient client, URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                int status = response.statusCode();
-                if (status >= 500 || status == 429) {
-                    throw new RetryableDownloadException("HTTP " + status);
-                }
-                if (status != 200) {
-                    throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " failed: HTTP " + status);
-                }
-                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (declared > maxDownloadBytes) {
-                    throw new ModelPackageException("model package at " + UriRedaction.redact(uri.toString()) + " is " + declared
-                            + " bytes, over the limit of " + maxDownloadBytes);
-                }
-                Files.createDirectories(workDir);
-                Path file = Files.createTempFile(workDir, "package-", DOWNLOAD_SUFFIX);
-                try {
-                    long copied = copyBounded(body, file, uri);
-                    if (declared >= 0 && copied != declared) {
-                        throw new RetryableDownloadException("connection closed after " + copied + " of "
-                                + declared + " bytes");
-                    }
-                    return file;
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(file); // a pod's /tmp is a small emptyDir: never keep partial downloads
-                    throw e;
-                }
+    /** {@code Basic …} from the URI's {@code user:password@}, or null when it has none. */
+    static String basicAuth(URI uri) {
+        String userInfo = uri.getUserInfo(); // decoded: user%40corp:p%3Ass → user@corp:p:ss
+        if (userInfo == null) {
+            return null;
+        }
+        if (!userInfo.contains(":")) {
+            throw new ModelPackageException("model URI " + UriRedaction.redact(uri.toString()) + " has a user but no"
+                    + " password (user:password@host); give both, or put a token in a signed URL");
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        String raw = uri.toString();
+        return URI.create(raw.replaceFirst("//[^/@]*@", "//"));
+    }
+
+    /**
+     * Follows up to {@link #MAX_REDIRECTS} redirects: to the same host (scheme, host and port), or
+     * elsewhere only when allowed, and never from https to http; credentials go to the URI's own
+     * host only.
+     */
+    private Path downloadOnce(HttpClient client, URI start, URI given, String authorization) {
+        URI uri = start;
+        for (int hop = 0; ; hop++) {
+            boolean sameHost = sameOrigin(start, uri);
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            if (authorization != null && sameHost) {
+                request.header("Authorization", authorization);
             }
-        } catch (IOException e) {
-            throw new RetryableDownloadException(e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " interrupted", e);
+            try {
+                HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                    response.body().close();
+                    URI next = uri.resolve(response.headers().firstValue("Location").orElseThrow(() ->
+                            new ModelPackageException("download of " + UriRedaction.redact(start.toString()) + ": HTTP "
+                                    + status + " without a Location")));
+                    checkRedirect(given, uri, next, hop);
+                    uri = next;
+                    continue;
+                }
+                return save(response, uri.equals(start) ? given : uri); // named as given (redacted) where it is
+            } catch (IOException e) {
+                throw new RetryableDownloadException(e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " interrupted", e);
+            }
+        }
+    }
+
+    private void checkRedirect(URI start, URI from, URI to, int hop) {
+        String what = "download of " + UriRedaction.redact(start.toString()) + " was redirected to "
+                + UriRedaction.redact(to.toString());
+        if (hop + 1 > MAX_REDIRECTS) {
+            throw new ModelPackageException(what + " after " + MAX_REDIRECTS + " redirects already; refusing to follow more");
+        }
+        if (!"http".equalsIgnoreCase(to.getScheme()) && !"https".equalsIgnoreCase(to.getScheme())) {
+            throw new ModelPackageException(what + ", which is not http(s); refusing to follow it");
+        }
+        if ("https".equalsIgnoreCase(from.getScheme()) && "http".equalsIgnoreCase(to.getScheme())) {
+            throw new ModelPackageException(what + ", from https to plain http; refusing to follow it");
+        }
+        if (!sameOrigin(withoutUserInfo(start), to) && !crossHostRedirects) {
+            throw new ModelPackageException(what + ", another host; refusing to follow it (set"
+                    + " MODEL_ALLOW_CROSS_HOST_REDIRECTS=true to allow redirects to other hosts)");
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private Path save(HttpResponse<InputStream> response, URI uri) throws IOException {
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status >= 500 || status == 429) {
+                throw new RetryableDownloadException("HTTP " + status);
+            }
+            if (status != 200) {
+                throw new ModelPackageException("download of " + UriRedaction.redact(uri.toString()) + " failed: HTTP " + status);
+            }
+            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > maxDownloadBytes) {
+                throw new ModelPackageException("model package at " + UriRedaction.redact(uri.toString()) + " is " + declared
+                        + " bytes, over the limit of " + maxDownloadBytes);
+            }
+            Files.createDirectories(workDir);
+            Path file = Files.createTempFile(workDir, "package-", DOWNLOAD_SUFFIX);
+            try {
+                long copied = copyBounded(body, file, uri);
+                if (declared >= 0 && copied != declared) {
+                    throw new RetryableDownloadException("connection closed after " + copied + " of "
+                            + declared + " bytes");
+                }
+                return file;
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file); // a pod's /tmp is a small emptyDir: never keep partial downloads
+                throw e;
+            }
         }
     }
 

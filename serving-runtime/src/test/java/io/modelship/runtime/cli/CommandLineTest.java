@@ -74,9 +74,32 @@ class CommandLineTest {
         assertThat(badPackage.exit()).isEqualTo(2);
         assertThat(badPackage.err()).contains("no model.json");
 
+        Run emptyToken = run("serve", "--model", tmp.toString(), "--auth-token-file", write("token", "\n").toString());
+        assertThat(emptyToken.exit()).isEqualTo(2);
+        assertThat(emptyToken.err()).contains("--auth-token-file", "is empty");
+
         Run unknownFlag = run("serve", "--modle", "x");
         assertThat(unknownFlag.exit()).isEqualTo(2);
         assertThat(unknownFlag.err()).contains("Unknown option").contains("'--modle'");
+    }
+
+    private Path write(String name, String text) {
+        try {
+            return Files.writeString(tmp.resolve(name), text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void inspectGivesUpAtItsTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            Run hung = run("inspect", "--timeout", "1s", "http://127.0.0.1:" + silent.getLocalPort() + "/iris.tar.gz");
+            assertThat(hung.exit()).isEqualTo(1);
+            assertThat(hung.err()).contains("took longer than 1 s; gave up");
+            assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        }
     }
 
     @Test

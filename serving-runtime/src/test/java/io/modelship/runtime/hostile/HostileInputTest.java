@@ -154,7 +154,18 @@ class HostileInputTest {
         Map<String, Integer> seen = new TreeMap<>();
         for (int i = 0; i < answers.size(); i++) {
             Flood flood = sent.get(i);
-            HttpResponse<String> answer = answers.get(i).get();
+            HttpResponse<String> answer;
+            try {
+                answer = answers.get(i).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // A body declared over the limit is refused at once, unread, and its connection closed:
+                // a client still uploading may see the close before the 413 (the server counted a 413).
+                if (flood.status() == 413 && flood.body().length > LIMIT && e.getCause() instanceof java.io.IOException) {
+                    seen.merge(endpoint(flood.path()) + "|413", 1, Integer::sum);
+                    continue;
+                }
+                throw new AssertionError(flood.name() + ": " + e.getCause(), e);
+            }
             String error = JSON.readTree(answer.body()).path("error").asText();
             seen.merge(endpoint(flood.path()) + "|" + answer.statusCode(), 1, Integer::sum);
             if (answer.statusCode() == 429) { // all requests at once share the parsing budget

@@ -35,10 +35,24 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve} with {@code env} added to this JVM's environment and waits until it is ready. */
     static ServeProcess start(Path dir, Map<String, String> env) throws Exception {
+        ServeProcess serve = listening(dir, env);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (serve.get("/ready", Duration.ofSeconds(10)).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("model loads").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return serve;
+    }
+
+    /** Starts {@code serve} with {@code env} (MODEL_URI wins over the iris package) and waits until it listens. */
+    static ServeProcess listening(Path dir, Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, HEAP, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), "io.modelship.runtime.cli.Main", "serve",
-                "--model", TestModels.irisDirectory().toString(), "--host", "127.0.0.1", "--port", "0"));
+                "--host", "127.0.0.1", "--port", "0"));
+        if (!env.containsKey("MODEL_URI")) {
+            command.addAll(List.of("--model", TestModels.irisDirectory().toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         Path log = Files.createTempFile(dir, "serve", ".log");
@@ -57,12 +71,7 @@ final class ServeProcess implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        ServeProcess serve = new ServeProcess(process, log, port);
-        while (serve.get("/ready", Duration.ofSeconds(10)).statusCode() != 200) {
-            assertThat(System.nanoTime()).as("model loads").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-        return serve;
+        return new ServeProcess(process, log, port);
     }
 
     HttpResponse<String> get(String path, Duration timeout) throws Exception {

@@ -88,7 +88,7 @@ class SlowClientTest {
                 "REQUEST_BODY_TIMEOUT", "120s"))) {
             List<Socket> stalled = new ArrayList<>();
             try {
-                for (int i = 0; i < 24; i++) { // 24 batches sent to 95% and stopped there
+                for (int i = 0; i < 48; i++) { // 48 batches sent to 95% and stopped there
                     Socket s = new Socket("127.0.0.1", serve.port);
                     OutputStream out = s.getOutputStream();
                     out.write(head("/predict_batch", null, batch.length));
@@ -127,7 +127,7 @@ class SlowClientTest {
     static byte[] head(String path, String token, long length) {
         return ("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-                + "Content-Length: " + length + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII);
+                + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Connections that each sent a request's head and the body's first byte, and send one more byte when asked. */
@@ -137,6 +137,7 @@ class SlowClientTest {
             for (int i = 0; i < count; i++) {
                 Socket s = connect(serve);
                 s.getOutputStream().write(head(path, token, length));
+                s.getOutputStream().write('{');
                 s.getOutputStream().flush();
                 sockets.add(s);
             }

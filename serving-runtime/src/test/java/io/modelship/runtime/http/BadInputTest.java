@@ -44,6 +44,20 @@ class BadInputTest extends ServingAppTest {
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
                         + " \"datatype\": \"BYTES\", \"data\": [\"a\", \"b\", \"c\", \"d\"]}]}", json, 400,
                         "unsupported datatype 'BYTES'"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"INT8\", \"data\": [1, 2, 3, 1000]}]}", json, 400, "input 'input-0' value 3 (1000) is not a INT8 (outside -128..127)"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"UINT64\", \"data\": [1, 2, 3, -1]}]}", json, 400, "input 'input-0' value 3 (-1) is not a UINT64 (outside 0..18446744073709551615)"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"UINT8\", \"data\": [1, 2, 3, 256]}]}", json, 400, "input 'input-0' value 3 (256) is not a UINT8 (outside 0..255)"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"INT32\", \"data\": [1, 2, 3, 1.5]}]}", json, 400, "input 'input-0' value 3 (1.5) is not a INT32 (not a whole number)"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"FP32\", \"data\": [1, 2, 3, 1e300]}]}", json, 400, "input 'input-0' value 3 (1.0E300) is outside the FP32 range"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [1, 4],"
+                        + " \"datatype\": \"FP16\", \"data\": [1, 2, 3, 70000]}]}", json, 400, "unsupported datatype 'FP16'"),
+                Arguments.of("/v2/models/iris/infer", "{\"inputs\": [], \"inputs\": []}", json, 400,
+                        "Duplicate field 'inputs'"),
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\": [2, 4],"
                         + " \"datatype\": \"FP64\", \"data\": [1, 2, 3, 4]}]}", json, 400, "(8 values) but its data holds 4"),
                 Arguments.of("/v2/models/iris/infer", "{\"inputs\": [{\"name\": \"input-0\", \"shape\":"

@@ -64,6 +64,9 @@ class OptionalFeaturesTest extends ServingAppTest {
                     .header("Authorization", "Bearer s3cret").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
             assertThat(options.status()).isEqualTo(204);
             assertThat(options.raw().headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+            Reply both = send(secured, HttpRequest.newBuilder(uri(secured, "/v1/models/iris"))
+                    .header("Authorization", "Bearer s3cret").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(both.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, POST, OPTIONS");
             String metrics = send(secured, HttpRequest.newBuilder(uri(secured, "/metrics"))
                     .header("Authorization", "Bearer s3cret").build()).body();
             assertThat(metrics).contains("modelship_requests_total{endpoint=\"model_info\",status=\"401\"} 2.0",

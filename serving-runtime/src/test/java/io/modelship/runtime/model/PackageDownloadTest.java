@@ -27,6 +27,7 @@ class PackageDownloadTest {
     HttpServer server;
     byte[] archive;
     final AtomicInteger requests = new AtomicInteger();
+    final java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void serve() throws IOException {
@@ -60,6 +61,35 @@ class PackageDownloadTest {
                 Thread.sleep(30_000); // the headers and 100 bytes came; the rest never does
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.createContext("/private/iris.tar.gz", exchange -> {
+            requests.incrementAndGet();
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            if (!("Basic " + java.util.Base64.getEncoder().encodeToString("reader@corp:p:ss/w".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8))).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+            } else {
+                exchange.sendResponseHeaders(200, archive.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(archive);
+                }
+            }
+            exchange.close();
+        });
+        server.createContext("/moved", exchange -> { // ?to=URL: a redirect there
+            requests.incrementAndGet();
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.getResponseHeaders().add("Location", exchange.getRequestURI().getQuery().substring("to=".length()));
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/public/iris.tar.gz", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.sendResponseHeaders(200, archive.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(archive);
             }
             exchange.close();
         });
@@ -112,6 +142,41 @@ class PackageDownloadTest {
         try (var left = Files.list(work)) {
             assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("keep.txt");
         }
+    }
+
+    private String at(String host, String path) {
+        return "http://" + host + ":" + server.getAddress().getPort() + path;
+    }
+
+    @Test
+    void credentialsInTheUriAreSentAsBasicAuthAndNeverShown() {
+        PackageSource source = new PackageSource(tmp, tmp.resolve("downloads"), 10_000_000, 1, Duration.ofSeconds(5));
+        // user "reader@corp", password "p:ss/w", percent-encoded as a URI must carry them
+        Path got = source.resolve(at("reader%40corp:p%3Ass%2Fw@127.0.0.1", "/private/iris.tar.gz"));
+        assertThat(got).exists();
+        assertThatThrownBy(() -> source.resolve(at("reader%40corp:wrong@127.0.0.1", "/private/iris.tar.gz")))
+                .isInstanceOf(ModelPackageException.class).hasMessageContaining("HTTP 401")
+                .hasMessageNotContaining("wrong").hasMessageNotContaining("reader");
+        assertThatThrownBy(() -> source.resolve(at("justauser@127.0.0.1", "/private/iris.tar.gz")))
+                .hasMessageContaining("has a user but no password");
+    }
+
+    @Test
+    void aRedirectToAnotherHostIsRefusedUnlessAllowedAndNeverGetsTheCredentials() {
+        PackageSource source = new PackageSource(tmp, tmp.resolve("downloads"), 10_000_000, 1, Duration.ofSeconds(5));
+        String elsewhere = at("localhost", "/public/iris.tar.gz"); // same server, another host name
+        assertThatThrownBy(() -> source.resolve(at("127.0.0.1", "/moved?to=" + elsewhere)))
+                .isInstanceOf(ModelPackageException.class)
+                .hasMessageContaining("was redirected to " + elsewhere + ", another host; refusing to follow it")
+                .hasMessageContaining("MODEL_ALLOW_CROSS_HOST_REDIRECTS=true");
+        assertThat(source.resolve(at("127.0.0.1", "/moved?to=/public/iris.tar.gz"))).as("same host").exists();
+
+        authorizations.clear();
+        Path got = source.withCrossHostRedirects(true).resolve(at("u:secret@127.0.0.1", "/moved?to=" + elsewhere));
+        assertThat(got).exists();
+        assertThat(authorizations).as("credentials go to the URI's own host only").hasSize(2);
+        assertThat(authorizations.get(0)).startsWith("Basic ");
+        assertThat(authorizations.get(1)).isEqualTo("null");
     }
 
     @Test
