@@ -138,7 +138,8 @@ EOF
 EXTRA_FLAGS=
 # The runtime runs with the environment the operator gives its pods: MALLOC_ARENA_MAX=2
 # (RuntimeEnvironment.MALLOC_ARENAS; glibc would otherwise keep up to 16 arenas on 2 cores).
-RUNTIME_ENV=(MALLOC_ARENA_MAX="${RUNTIME_MALLOC_ARENA_MAX:-2}")
+# GRPC_PORT=0: its gRPC server takes a free port, so runtimes started here never clash on 8081.
+RUNTIME_ENV=(MALLOC_ARENA_MAX="${RUNTIME_MALLOC_ARENA_MAX:-2}" GRPC_PORT=0)
 start_runtime() {
   local name=$1; shift
   env "${RUNTIME_ENV[@]}" "$@" "$JAVA" $JVM_FLAGS $EXTRA_FLAGS -jar "$JAR" serve --model "$MODEL" --port "${RUNTIME_PORT:-$PORT}" \

@@ -11,6 +11,7 @@ import io.modelship.local.ChildProcesses;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.ModelStore;
 import io.modelship.local.pods.PodRunner;
+import io.modelship.local.pods.ProcessContainers;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +50,9 @@ class OperatorImageIT {
     try (EmbeddedApiServer api = EmbeddedApiServer.start(0, kubeconfig, Podman.HOME.resolve("crds"));
         KubernetesClient client = api.client();
         ChildProcesses processes = new ChildProcesses();
-        PodRunner pods = new PodRunner(client, processes, Path.of(runtimeJar), kubeconfig,
+        PodRunner pods = new PodRunner(client, new ProcessContainers(processes, Path.of(runtimeJar), kubeconfig,
             new ModelStore(List.of(Podman.HOME.resolve("examples/models"))), work,
-            List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")).start()) {
+            List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")), work).start()) {
       // The master key the operator derives its ModelDeployments' signing keys from (the chart mounts
       // it from a Secret; an operator without the signing change ignores the variable).
       Path signingKey = kubeconfigDir.resolve("signing-key");

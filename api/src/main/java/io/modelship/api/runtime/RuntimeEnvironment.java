@@ -27,6 +27,8 @@ public final class RuntimeEnvironment {
   public static final String ACCURACY_MAX_DROP = "ACCURACY_MAX_DROP";
   public static final String ACCURACY_MIN_SAMPLES = "ACCURACY_MIN_SAMPLES";
   public static final String PORT = "PORT";
+  /** The Open Inference Protocol over gRPC's port (the container port and Service port named {@code grpc}). */
+  public static final String GRPC_PORT = "GRPC_PORT";
   public static final String SHUTDOWN_DELAY_SECONDS = "SHUTDOWN_DELAY_SECONDS";
   public static final String MODEL_WORK_DIR = "MODEL_WORK_DIR";
   public static final String MODEL_MAX_DOWNLOAD_BYTES = "MODEL_MAX_DOWNLOAD_BYTES";
@@ -43,6 +45,7 @@ public final class RuntimeEnvironment {
   public static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
   public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_GRPC_PORT = 8081;
   public static final int DEFAULT_REPORT_INTERVAL_SECONDS = 15;
   public static final String DEFAULT_DRIFT_METHOD = "psi";
   public static final double DEFAULT_DRIFT_WARNING = 0.1;
@@ -81,7 +84,7 @@ public final class RuntimeEnvironment {
   public static final Set<String> OPERATOR_OWNED = Set.of(
       MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME, MODELDEPLOYMENT_UID,
       REPORT_INTERVAL_SECONDS, DRIFT_METHOD, DRIFT_WARNING, DRIFT_THRESHOLD, DRIFT_WINDOW_SIZE, DRIFT_MIN_SAMPLES,
-      ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
+      ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, GRPC_PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
       FEEDBACK_SIGNING_KEY, REPORT_SIGNING_KEY, JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX);
 
   /**

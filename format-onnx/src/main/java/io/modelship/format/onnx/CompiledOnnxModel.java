@@ -19,7 +19,9 @@ final class CompiledOnnxModel implements LoadedModel {
         this.trees = trees;
         this.describe = "ONNX " + trees.summary(spec.featureCount()) + ", served by the compiled tree ensemble (" + trees
                 + "; ONNX Runtime not started: these trees agreed with it when the package was made)";
-        this.checks = Map.of(PackagedCheck.KEY, check);
+        String labels = spec.checks().get(BinaryLabels.KEY);
+        this.checks = labels == null || !BinaryLabels.recorded(spec) ? Map.of(PackagedCheck.KEY, check)
+                : Map.of(PackagedCheck.KEY, check, BinaryLabels.KEY, labels);
     }
 
     @Override

@@ -89,6 +89,10 @@ public final class OnnxFormat implements ModelFormat {
                         packaged.nanos() / 1_000_000, PackagedCheck.KEY);
                 CompiledOnnxModel model = new CompiledOnnxModel(packaged.compiled().trees(), spec,
                         spec.checks().get(PackagedCheck.KEY));
+                if (BinaryLabels.recorded(spec)) {
+                    LOG.info("{}: label = {} (as recorded in model.json, {})", artifact.getFileName(),
+                            spec.checks().get(BinaryLabels.KEY), BinaryLabels.KEY);
+                }
                 LOG.info("{}: {}", artifact.getFileName(), model.describe());
                 return model;
             }
@@ -114,6 +118,8 @@ public final class OnnxFormat implements ModelFormat {
             OnnxSignature signature = OnnxSignature.of(session, spec);
             OnnxModel model = new OnnxModel(env, session, signature, spec);
             model.checkLabels();
+            binaryLabels(model, artifact, built != null ? built.join().graph() : Built.of(artifact, spec).graph(),
+                    signature, spec);
             long ortReady = System.nanoTime();
             String reason = built == null ? COMPILE_TREES_ENV + "=0"
                     : check(model, artifact, built.join(), signature, (ortReady - start) / 1_000_000,
@@ -144,20 +150,41 @@ public final class OnnxFormat implements ModelFormat {
      * The compiled trees of the artifact (or why there are none), the bytes they were built from
      * (null when unreadable) and how long reading and building took.
      */
-    private record Built(OnnxTrees.Compiled compiled, byte[] bytes, long nanos) {
+    private record Built(OnnxTrees.Compiled compiled, byte[] bytes, OnnxProto.Graph graph, long nanos) {
         static Built of(Path artifact, ModelSpec spec) {
             long start = System.nanoTime();
             OnnxTrees.Compiled compiled;
             byte[] bytes = null;
+            OnnxProto.Graph graph = null;
             try {
                 bytes = Files.readAllBytes(artifact);
-                compiled = OnnxTrees.build(OnnxProto.graph(bytes), spec);
+                graph = OnnxProto.graph(bytes);
+                compiled = OnnxTrees.build(graph, spec);
             } catch (IOException e) {
                 compiled = new OnnxTrees.Compiled(null, "cannot read " + artifact.getFileName() + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 compiled = new OnnxTrees.Compiled(null, "cannot read its graph: " + e);
             }
-            return new Built(compiled, bytes, System.nanoTime() - start);
+            return new Built(compiled, bytes, graph, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * A binary tree ensemble whose label output ONNX Runtime computes by its own rule rather than
+     * from its probabilities ({@link BinaryLabels}): counts the probe rows on which the two
+     * disagree and, where any do, serves the class of the highest probability and says so.
+     */
+    private static void binaryLabels(OnnxModel model, Path artifact, OnnxProto.Graph graph, OnnxSignature signature,
+            ModelSpec spec) {
+        var ensemble = BinaryLabels.ensemble(graph, signature, spec);
+        if (ensemble == null) {
+            return;
+        }
+        double[][] probe = OnnxTrees.probeRows(ensemble, signature.features(), PROBE_ROWS, PROBE_SEED);
+        int disagreed = model.labelDisagreements(probe);
+        if (disagreed > 0) {
+            LOG.info(BinaryLabels.line(artifact.getFileName().toString(), disagreed, PROBE_ROWS));
+            model.labelByHighestProbability(BinaryLabels.record(disagreed, PROBE_ROWS));
         }
     }
 

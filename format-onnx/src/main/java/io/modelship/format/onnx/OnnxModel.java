@@ -46,7 +46,10 @@ final class OnnxModel implements LoadedModel {
     private OnnxTrees trees;
     /** Why the model is served by ONNX Runtime rather than compiled, for {@link #describe}. */
     private String servedBy = "ONNX Runtime";
-    private Map<String, String> checks = Map.of();
+    /** What {@code package} records: the compiled trees' agreement ({@link PackagedCheck}), the label rule ({@link BinaryLabels}). */
+    private final Map<String, String> checks = new java.util.TreeMap<>();
+    /** Set at load for a binary tree ensemble whose label output disagrees with its probabilities ({@link BinaryLabels}). */
+    private boolean labelByProbability;
     private final OnnxSignature signature;
     private final List<String> labels;
     private final Set<String> outputs;
@@ -101,7 +104,7 @@ final class OnnxModel implements LoadedModel {
      */
     void useCompiled(OnnxTrees compiled, Optional<String> check) {
         this.trees = compiled;
-        this.checks = check.map(c -> Map.of(PackagedCheck.KEY, c)).orElse(Map.of());
+        check.ifPresent(c -> checks.put(PackagedCheck.KEY, c));
         this.servedBy = "the compiled tree ensemble (" + compiled + "; ONNX Runtime's session closed after the check)";
         closeSession();
     }
@@ -109,7 +112,41 @@ final class OnnxModel implements LoadedModel {
     /** The check {@code package} records: these compiled trees agree with ONNX Runtime. */
     @Override
     public Map<String, String> checks() {
-        return checks;
+        return Map.copyOf(checks);
+    }
+
+    /**
+     * On how many of these rows ONNX Runtime's label output is not the class of its own highest
+     * probability (rows whose two highest probabilities are within 1e-6 of each other do not count).
+     */
+    int labelDisagreements(double[][] rows) {
+        Predictions p = run(session, rows);
+        int disagreed = 0;
+        for (int r = 0; r < p.size(); r++) {
+            double[] probabilities = p.probabilities()[r];
+            int top = highest(probabilities);
+            if (probabilities[p.classIndex()[r]] < probabilities[top] - 1e-6) {
+                disagreed++;
+            }
+        }
+        return disagreed;
+    }
+
+    /** Serves the class of the highest probability as the label, ignoring ONNX Runtime's label output ({@link BinaryLabels}). */
+    void labelByHighestProbability(String record) {
+        labelByProbability = true;
+        checks.put(BinaryLabels.KEY, record);
+    }
+
+    /** The first index of the highest value, as numpy's argmax (and so scikit-learn's predict) takes it. */
+    static int highest(double[] p) {
+        int top = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[top]) {
+                top = k;
+            }
+        }
+        return top;
     }
 
     /** Whether ONNX Runtime's session is still open (it is, unless the compiled trees serve). */
@@ -193,11 +230,19 @@ final class OnnxModel implements LoadedModel {
                 return Predictions.values(values((OnnxTensor) result.get(signature.valueOutput()).orElseThrow(),
                         rows.length));
             }
-            int[] classes = labelIndices(result, rows.length);
             double[][] probabilities = signature.zipMap()
                     ? zipMapProbabilities((OnnxSequence) result.get(signature.probabilityOutput()).orElseThrow())
                     : tensorProbabilities((OnnxTensor) result.get(signature.probabilityOutput()).orElseThrow(),
                             rows.length);
+            int[] classes;
+            if (labelByProbability) {
+                classes = new int[rows.length];
+                for (int r = 0; r < rows.length; r++) {
+                    classes[r] = highest(probabilities[r]);
+                }
+            } else {
+                classes = labelIndices(result, rows.length);
+            }
             return Predictions.classes(classes, probabilities);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to predict: " + e.getMessage(), e);

@@ -20,9 +20,10 @@ import java.util.Map;
  * {@code BRANCH_GT} (the input is float, so {@code x < t} is {@code x <= nextDown(t)}; GT and GTE
  * swap the children); {@code post_transform} {@code NONE}; no base values for a classifier, one
  * for a regressor; one target, {@code SUM} or {@code AVERAGE}; for a classifier either one score
- * per class at every leaf (three or more classes: label = first highest score) or scikit-learn's
- * binary form (one non-negative score, class 1's probability p: probabilities [1 - p, p], label
- * 1 when p &gt; 0.5), as ONNX Runtime computes them. Anything else — other modes, transforms,
+ * per class at every leaf (label = first highest score; for two classes that is scikit-learn's
+ * label, which ONNX Runtime's differs from: see {@link BinaryLabels}) or scikit-learn's binary
+ * form (one non-negative score, class 1's probability p: probabilities [1 - p, p], label 1 when
+ * p &gt; 0.5), as ONNX Runtime computes them. Anything else — other modes, transforms,
  * {@code *_as_tensor} attributes, more nodes in the graph (a ZipMap, a scaler) — stays with ONNX
  * Runtime, and {@link #compile} says why. Rows are rounded to float first, as ONNX Runtime's float
  * input is; scores are summed in double (ONNX Runtime sums in float, scikit-learn in double).
@@ -171,8 +172,6 @@ final class OnnxTrees {
                     throw new Unsupported("a binary ensemble with negative class weights");
                 }
             }
-        } else if (c == 2) {
-            throw new Unsupported("a two-class ensemble scoring both classes (ONNX Runtime's label rule differs)");
         }
         int width = binary ? 1 : c;
         Nodes nodes = new Nodes(a, spec.featureCount());
@@ -451,6 +450,15 @@ final class OnnxTrees {
      * tree splits on, a random value. Deterministic for a given seed.
      */
     double[][] probeRows(int n, long seed) {
+        return probeRows(splits, n, seed);
+    }
+
+    /** {@link #probeRows(int, long)} for an ensemble node that is not compiled (one feeding a ZipMap, say). */
+    static double[][] probeRows(Map<String, OnnxProto.Attribute> ensemble, int features, int n, long seed) {
+        return probeRows(splits(ensemble, features), n, seed);
+    }
+
+    private static double[][] probeRows(float[][] splits, int n, long seed) {
         java.util.Random random = new java.util.Random(seed);
         double[][] rows = new double[n][splits.length];
         for (double[] row : rows) {

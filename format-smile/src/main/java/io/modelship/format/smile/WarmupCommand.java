@@ -2,6 +2,7 @@ package io.modelship.format.smile;
 
 import io.modelship.runtime.cli.ContributedCommand;
 import io.modelship.runtime.cli.WarmupPackages;
+import io.modelship.runtime.grpc.GrpcServer;
 import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
 import io.modelship.runtime.training.LabeledTable;
@@ -67,6 +68,8 @@ public final class WarmupCommand implements ContributedCommand {
         env.put("PORT", "0");
         env.put("MODEL_WORK_DIR", dir.resolve("work-" + sample.name()).toString());
         ServingApp app = new ServingApp(ServeConfig.fromEnvironment(env).validate()).startReady();
+        // serve starts the gRPC server too: its start (Netty's classes) goes into the AOT cache.
+        GrpcServer.start(app, "127.0.0.1", 0);
         try {
             int failures = exercise("http://127.0.0.1:" + app.port(), sample, rounds);
             System.out.println("warmup: " + sample.name() + ", " + failures + " unexpected answers");

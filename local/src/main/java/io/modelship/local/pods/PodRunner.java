@@ -288,6 +288,9 @@ public final class PodRunner implements AutoCloseable {
     }
     env.put("HOST", "127.0.0.1");
     env.put("PORT", Integer.toString(port));
+    // Every local pod shares this machine's network: the operator's GRPC_PORT (8081) would clash
+    // between pods, so each takes a free port for its gRPC server (not routed through the Service port).
+    env.put("GRPC_PORT", "0");
     env.putIfAbsent("POD_NAME", object.getMetadata().getName());
     env.putIfAbsent("POD_NAMESPACE", object.getMetadata().getNamespace());
     return env;

@@ -50,6 +50,8 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
 
   public static final String CONTAINER = "serving";
   public static final int PORT = RuntimeEnvironment.DEFAULT_PORT;
+  /** The runtime's Open Inference Protocol over gRPC (h2c), named {@code grpc} on the container and Services. */
+  public static final int GRPC_PORT = RuntimeEnvironment.DEFAULT_GRPC_PORT;
   static final String TMP_VOLUME = "tmp";
   static final String MODEL_VOLUME = "model";
   static final long RUNTIME_UID = 65532L;
@@ -205,6 +207,11 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .withContainerPort(PORT)
         .withProtocol("TCP")
         .endPort()
+        .addNewPort()
+        .withName("grpc")
+        .withContainerPort(GRPC_PORT)
+        .withProtocol("TCP")
+        .endPort()
         .withEnv(env(md, version, plan))
         .withResources(resources)
         .withStartupProbe(probe("/health", 5, 60))
@@ -283,6 +290,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
     env.add(value(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, String.valueOf(monitoring.accuracyMinSamples())));
     env.add(value(RuntimeEnvironment.PORT, String.valueOf(PORT)));
+    env.add(value(RuntimeEnvironment.GRPC_PORT, String.valueOf(GRPC_PORT)));
     env.add(value(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES, String.valueOf(MAX_PACKAGE_BYTES)));
     // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
     // its 20 s drain stays inside the default 30 s termination grace period.

@@ -48,6 +48,15 @@ public class ServingService extends CRUDKubernetesDependentResource<Service, Mod
         .withTargetPort(new IntOrString(ServingDeployments.PORT))
         .withProtocol("TCP")
         .endPort()
+        // The Open Inference Protocol over gRPC, cleartext HTTP/2: a Gateway's GRPCRoute or a mesh
+        // routes it by this name and appProtocol.
+        .addNewPort()
+        .withName("grpc")
+        .withPort(ServingDeployments.GRPC_PORT)
+        .withTargetPort(new IntOrString(ServingDeployments.GRPC_PORT))
+        .withProtocol("TCP")
+        .withAppProtocol("kubernetes.io/h2c")
+        .endPort()
         .withSessionAffinity("None")
         .withInternalTrafficPolicy("Cluster")
         .endSpec()

@@ -86,6 +86,9 @@ class DesiredChildrenTest {
     assertThat(c.getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(c.getPorts().getFirst().getContainerPort()).isEqualTo(8080);
     assertThat(c.getPorts().getFirst().getProtocol()).isEqualTo("TCP");
+    // The Open Inference Protocol over gRPC on its own port, which the runtime is told by GRPC_PORT.
+    assertThat(c.getPorts().get(1).getName()).isEqualTo("grpc");
+    assertThat(c.getPorts().get(1).getContainerPort()).isEqualTo(8081);
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
@@ -119,6 +122,7 @@ class DesiredChildrenTest {
         Map.entry("ACCURACY_MAX_DROP", "0.05"),
         Map.entry("ACCURACY_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES)),
         Map.entry("PORT", "8080"),
+        Map.entry("GRPC_PORT", "8081"),
         Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
         Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
         Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError"),
@@ -213,6 +217,11 @@ class DesiredChildrenTest {
     assertThat(port.getPort()).isEqualTo(80);
     assertThat(port.getTargetPort().getIntVal()).isEqualTo(8080);
     assertThat(port.getProtocol()).isEqualTo("TCP");
+    var grpc = service.getSpec().getPorts().get(1);
+    assertThat(grpc.getName()).isEqualTo("grpc");
+    assertThat(grpc.getPort()).isEqualTo(8081);
+    assertThat(grpc.getTargetPort().getIntVal()).isEqualTo(8081);
+    assertThat(grpc.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(service.getSpec().getSessionAffinity()).isEqualTo("None");
   }

@@ -56,6 +56,9 @@ class RuntimeEnvContractTest {
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
 
     ServeConfig config = ServeConfig.fromEnvironment(resolved(ServingDeployments.env(md, "2.0.0", plan(location)))).validate();
+    // The gRPC server listens where the container's and the Services' port named grpc point.
+    assertThat(io.modelship.runtime.grpc.GrpcServer.port(resolved(ServingDeployments.env(md, "2.0.0", plan(location)))))
+        .isEqualTo(ServingDeployments.GRPC_PORT);
 
     assertThat(config.modelUri()).isEqualTo(md.getSpec().getModel().getUri());
     assertThat(config.modelSha256()).isEqualTo(Manifests.SHA);

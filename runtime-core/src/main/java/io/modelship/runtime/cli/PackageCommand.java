@@ -64,6 +64,10 @@ public final class PackageCommand implements Callable<Integer> {
         } else {
             System.out.printf(Locale.ROOT, "labels %s; baseline accuracy %.4f%n", manifest.labels(), m.holdoutAccuracy());
         }
+        if (manifest.artifact().checks() != null) {
+            // What the format verified or decided about the artifact, recorded in model.json.
+            manifest.artifact().checks().forEach((key, value) -> System.out.println("recorded " + key + ": " + value));
+        }
         System.out.println("wrote " + out + " (artifact sha256 " + manifest.artifact().sha256() + ")");
         return 0;
     }

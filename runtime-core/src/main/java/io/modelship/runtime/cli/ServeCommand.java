@@ -1,6 +1,7 @@
 package io.modelship.runtime.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelship.runtime.grpc.GrpcServer;
 import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
 import java.io.IOException;
@@ -29,6 +30,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "HTTP port (default 8080; 0 picks a free one).")
     Integer port;
+
+    @Option(names = "--grpc-port", description = "Open Inference Protocol gRPC port (default 8081; 0 picks a free"
+            + " one, as it does when --port is 0 and this is not given).")
+    Integer grpcPort;
 
     @Option(names = "--host", description = "Address to bind (default 0.0.0.0).")
     String host;
@@ -61,9 +66,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServeConfig config = ServeConfig.fromEnvironment(environment()).validate();
+        Map<String, String> env = environment();
+        ServeConfig config = ServeConfig.fromEnvironment(env).validate();
+        int grpcPort = GrpcServer.port(env);
         ServingApp app = new ServingApp(config).handleStopSignals().start(() -> new KubernetesClientBuilder().build());
-        System.out.println("serving " + io.modelship.runtime.model.UriRedaction.redact(config.modelUri()) + " on http://" + config.host() + ":" + app.port());
+        GrpcServer grpc = GrpcServer.start(app, config.host(), grpcPort);
+        System.out.println("serving " + io.modelship.runtime.model.UriRedaction.redact(config.modelUri()) + " on http://" + config.host() + ":" + app.port()
+                + " (Open Inference Protocol over gRPC on port " + grpc.port() + ")");
         app.awaitShutdown();
         return 0;
     }
@@ -74,6 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
         put(env, "MODEL_URI", model);
         put(env, "MODEL_SHA256", sha256);
         put(env, "PORT", port);
+        put(env, "GRPC_PORT", grpcPort);
         put(env, "HOST", host);
         put(env, "MAX_BODY_BYTES", maxBodyBytes);
         put(env, "MONITORING_ENABLED", monitoring);

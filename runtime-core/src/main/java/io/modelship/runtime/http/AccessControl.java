@@ -62,6 +62,15 @@ final class AccessControl {
         }
     }
 
+    /** Whether the rate limit (if any) admits one more request now; takes its token when it does. */
+    boolean admitsRate() {
+        return ratePerSecond <= 0 || acquire();
+    }
+
+    String rateLimitMessage() {
+        return "rate limit of " + ratePerSecond + " requests per second exceeded";
+    }
+
     private synchronized boolean acquire() {
         long now = System.nanoTime();
         tokens = Math.min(ratePerSecond, tokens + (now - lastRefill) / 1e9 * ratePerSecond);

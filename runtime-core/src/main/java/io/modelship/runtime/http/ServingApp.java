@@ -49,6 +49,8 @@ public final class ServingApp implements AutoCloseable {
     private final Dashboard dashboard;
     private Javalin app;
     private RuntimeReporter reporter;
+    /** Servers beside the HTTP one (gRPC), stopped with it after the drain. */
+    private final java.util.List<AutoCloseable> alongside = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ServingApp(ServeConfig config) {
         this.runtime = new ModelRuntime(config, new RequestMetrics(config.monitoring()));
@@ -92,6 +94,21 @@ public final class ServingApp implements AutoCloseable {
 
     public ModelRuntime runtime() {
         return runtime;
+    }
+
+    /** The same token check and rate limit as the HTTP routes, for another transport (gRPC). */
+    public AccessGate accessGate() {
+        return new AccessGate(access);
+    }
+
+    /** Stops {@code server} with this one: after the shutdown delay and the drain, before the HTTP server stops. */
+    public void stopAlongside(AutoCloseable server) {
+        alongside.add(server);
+    }
+
+    /** Whether any request is in flight on the HTTP server or a server beside it. */
+    public AtomicInteger inFlight() {
+        return inFlight;
     }
 
     private void configure(JavalinConfig config) {
@@ -337,6 +354,13 @@ public final class ServingApp implements AutoCloseable {
         long deadline = System.nanoTime() + runtime.config().drainTimeout().toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             sleep(20);
+        }
+        for (AutoCloseable server : alongside) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", server, e.toString());
+            }
         }
         if (app != null) {
             app.stop();
