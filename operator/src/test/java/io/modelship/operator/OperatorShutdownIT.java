@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.modelship.operator.harness.MockCluster;
+import io.modelship.operator.harness.OperatorHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,10 @@ class OperatorShutdownIT {
     builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     builder.environment().put("HOSTNAME", "operator-0");
     builder.environment().put("LOG_LEVEL", "debug");
+    // The master key the chart mounts from its Secret; without it the operator refuses to start.
+    Path key = log.resolveSibling("signing-key");
+    Files.writeString(key, OperatorHarness.MASTER_KEY);
+    builder.environment().put("MODELSHIP_SIGNING_KEY_FILE", key.toAbsolutePath().toString());
     return builder.start();
   }
 
