@@ -4,13 +4,13 @@ import com.google.protobuf.ByteString;
 import io.modelship.runtime.grpc.v2.InferTensorContents;
 import io.modelship.runtime.grpc.v2.ModelInferRequest;
 import io.modelship.runtime.inference.FeatureRows;
+import io.modelship.runtime.inference.InputTensors;
+import io.modelship.runtime.inference.InputTensors.Tensor;
 import io.modelship.runtime.inference.RequestException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -45,64 +45,15 @@ final class GrpcTensors {
                 throw RequestException.badInput("input '" + input.getName() + "' has contents but the request also has"
                         + " raw_input_contents; use one or the other");
             }
-            tensors[i] = Tensor.read(input, raw > 0 ? request.getRawInputContents(i) : null);
+            tensors[i] = TensorProto.read(input, raw > 0 ? request.getRawInputContents(i) : null);
         }
-        if (inputs == 1 && !features.names().contains(tensors[0].name())) {
-            Tensor t = tensors[0];
-            int width = features.width();
-            int n;
-            if (t.shape().length == 1 && t.shape()[0] == width) {
-                n = 1;
-            } else if (t.shape().length == 2 && t.shape()[1] == width) {
-                n = (int) t.shape()[0];
-            } else {
-                throw RequestException.badInput("input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
-                        + " but the model takes [rows, " + width + "]");
-            }
-            features.checkBatchSize(n, "input '" + t.name() + "'");
-            double[][] rows = new double[n][width];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(t.values(), i * width, rows[i], 0, width);
-            }
-            return rows;
-        }
-        return perFeature(features, tensors);
+        return InputTensors.rows(features, Arrays.asList(tensors));
     }
 
-    private static double[][] perFeature(FeatureRows features, Tensor[] tensors) {
-        Map<String, Tensor> byName = new LinkedHashMap<>();
-        for (Tensor t : tensors) {
-            if (!features.names().contains(t.name())) {
-                throw RequestException.badInput("input '" + t.name() + "' is not a feature of this model; send one tensor"
-                        + " [rows, " + features.width() + "] or one tensor per feature " + features.names());
-            }
-            if (t.shape().length > 2 || t.shape().length == 2 && t.shape()[1] != 1) {
-                throw RequestException.badInput("per-feature input '" + t.name() + "' must have shape [rows] or [rows, 1]");
-            }
-            byName.put(t.name(), t);
-        }
-        List<String> missing = features.names().stream().filter(n -> !byName.containsKey(n)).toList();
-        if (!missing.isEmpty()) {
-            throw RequestException.badInput("inputs are missing feature(s) " + missing);
-        }
-        int n = byName.values().iterator().next().values().length;
-        features.checkBatchSize(n, "inputs");
-        double[][] rows = new double[n][features.width()];
-        for (int j = 0; j < features.width(); j++) {
-            Tensor t = byName.get(features.names().get(j));
-            if (t.values().length != n) {
-                throw RequestException.badInput("input '" + t.name() + "' has " + t.values().length + " rows but others have "
-                        + n);
-            }
-            for (int i = 0; i < n; i++) {
-                rows[i][j] = t.values()[i];
-            }
-        }
-        return rows;
-    }
+    /** A numeric input tensor read from its protobuf, its data flattened row-major and checked against its shape. */
+    private static final class TensorProto {
 
-    /** A numeric input tensor, its data flattened row-major and checked against its shape. */
-    record Tensor(String name, long[] shape, double[] values) {
+        private TensorProto() {}
 
         static Tensor read(ModelInferRequest.InferInputTensor input, ByteString raw) {
             String name = input.getName().isEmpty() ? "input-0" : input.getName();

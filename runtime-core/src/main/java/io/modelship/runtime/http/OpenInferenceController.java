@@ -3,12 +3,12 @@ package io.modelship.runtime.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.modelship.runtime.inference.FeatureRows;
+import io.modelship.runtime.inference.InputTensors;
 import io.modelship.runtime.inference.InferenceService;
 import io.modelship.runtime.inference.ModelRuntime;
 import io.modelship.runtime.inference.RequestException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,58 +171,11 @@ public final class OpenInferenceController {
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             throw RequestException.badInput("'inputs' must be a non-empty list of tensors");
         }
-        if (inputs.size() == 1 && !features.names().contains(inputs.get(0).path("name").asText())) {
-            Tensor t = Tensor.read(inputs.get(0));
-            int n;
-            if (t.shape().length == 1 && t.shape()[0] == features.width()) {
-                n = 1;
-            } else if (t.shape().length == 2 && t.shape()[1] == features.width()) {
-                n = (int) t.shape()[0];
-            } else {
-                throw RequestException.badInput("input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
-                        + " but the model takes [rows, " + features.width() + "]");
-            }
-            features.checkBatchSize(n, "input '" + t.name() + "'");
-            double[][] rows = new double[n][features.width()];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(t.values(), i * features.width(), rows[i], 0, features.width());
-            }
-            return rows;
-        }
-        return perFeature(features, inputs);
-    }
-
-    private static double[][] perFeature(FeatureRows features, JsonNode inputs) {
-        Map<String, Tensor> byName = new LinkedHashMap<>();
+        List<InputTensors.Tensor> tensors = new ArrayList<>(inputs.size());
         for (JsonNode input : inputs) {
-            Tensor t = Tensor.read(input);
-            if (!features.names().contains(t.name())) {
-                throw RequestException.badInput("input '" + t.name() + "' is not a feature of this model; send one tensor"
-                        + " [rows, " + features.width() + "] or one tensor per feature " + features.names());
-            }
-            if (t.shape().length > 2 || t.shape().length == 2 && t.shape()[1] != 1) {
-                throw RequestException.badInput("per-feature input '" + t.name() + "' must have shape [rows] or [rows, 1]");
-            }
-            byName.put(t.name(), t);
+            tensors.add(TensorJson.read(input));
         }
-        List<String> missing = features.names().stream().filter(n -> !byName.containsKey(n)).toList();
-        if (!missing.isEmpty()) {
-            throw RequestException.badInput("inputs are missing feature(s) " + missing);
-        }
-        int n = byName.values().iterator().next().values().length;
-        features.checkBatchSize(n, "inputs");
-        double[][] rows = new double[n][features.width()];
-        for (int j = 0; j < features.width(); j++) {
-            Tensor t = byName.get(features.names().get(j));
-            if (t.values().length != n) {
-                throw RequestException.badInput("input '" + t.name() + "' has " + t.values().length + " rows but others have "
-                        + n);
-            }
-            for (int i = 0; i < n; i++) {
-                rows[i][j] = t.values()[i];
-            }
-        }
-        return rows;
+        return InputTensors.rows(features, tensors);
     }
 
     /** Integer datatypes and their ranges: a value outside its declared type is refused, not converted. */
@@ -250,10 +203,12 @@ public final class OpenInferenceController {
         }
     }
 
-    /** A numeric input tensor, its data flattened row-major and checked against its shape. */
-    record Tensor(String name, long[] shape, double[] values) {
+    /** A numeric input tensor read from its JSON, its data flattened row-major and checked against its shape. */
+    private static final class TensorJson {
 
-        static Tensor read(JsonNode input) {
+        private TensorJson() {}
+
+        static InputTensors.Tensor read(JsonNode input) {
             if (input == null || !input.isObject()) {
                 throw RequestException.badInput("each input must be an object with name, shape, datatype and data");
             }
@@ -287,7 +242,7 @@ public final class OpenInferenceController {
                 throw RequestException.badInput("input '" + name + "' has shape " + shapeNode + " (" + expected
                         + " values) but its data holds " + flat.size());
             }
-            return new Tensor(name, shape, flat.stream().mapToDouble(Double::doubleValue).toArray());
+            return new InputTensors.Tensor(name, shape, flat.stream().mapToDouble(Double::doubleValue).toArray());
         }
 
         private static void flatten(JsonNode data, String name, String datatype, List<Double> out) {
