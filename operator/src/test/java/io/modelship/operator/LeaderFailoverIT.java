@@ -18,6 +18,7 @@ import io.modelship.operator.harness.MockCluster;
 import io.modelship.operator.harness.OperatorHarness;
 import io.modelship.operator.harness.Reports;
 import io.modelship.operator.harness.RolloutCluster;
+import io.modelship.operator.harness.OperatorProcess;
 import io.modelship.operator.dependent.ServingNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class LeaderFailoverIT {
         var deployments = new FakeDeploymentController(cluster.newClient(), true)) {
       KubernetesClient client = cluster.client();
       var lease = client.leases().inNamespace("modelship-system").withName("modelship-operator");
-      Path kubeconfig = kubeconfig(work, client.getConfiguration().getMasterUrl());
+      Path kubeconfig = OperatorProcess.kubeconfig(work, client.getConfiguration().getMasterUrl());
       Path log0 = work.resolve("operator-0.log");
       Path log1 = work.resolve("operator-1.log");
       Process first = start(kubeconfig, keyFile, "operator-0", log0);
@@ -290,34 +291,10 @@ class LeaderFailoverIT {
 
   /** The operator as its jar runs it, leader election on, named as the pod {@code identity}. */
   private static Process start(Path kubeconfig, Path keyFile, String identity, Path log) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    var command = List.of(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        OperatorMain.class.getName(), "--leader-election", "true", "--lease-namespace", "modelship-system",
-        "--http-port", "0", "--signing-key-file", keyFile.toAbsolutePath().toString());
-    var builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
+    var builder = OperatorProcess.builder(kubeconfig, log, List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"),
+        "--leader-election", "true", "--lease-namespace", "modelship-system", "--http-port", "0",
+        "--signing-key-file", keyFile.toAbsolutePath().toString());
     builder.environment().put("HOSTNAME", identity);
     return builder.start();
-  }
-
-  private static Path kubeconfig(Path dir, String server) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        users:
-        - name: mock
-          user: {}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: default}
-        current-context: mock
-        """.formatted(server));
-    return file;
   }
 }

@@ -10,6 +10,7 @@ import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.MockCluster;
 import io.modelship.operator.harness.Reports;
 import io.modelship.operator.harness.WideReports;
+import io.modelship.operator.harness.OperatorProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class OperatorProcessBenchmark {
     Path work = Files.createDirectories(Path.of("target", "operator-process-benchmark"));
     try (var cluster = new MockCluster();
         var deployments = new FakeDeploymentController(cluster.newClient(), true)) {
-      Path kubeconfig = kubeconfig(work, cluster.client().getConfiguration().getMasterUrl());
+      Path kubeconfig = OperatorProcess.kubeconfig(work, cluster.client().getConfiguration().getMasterUrl());
       int port;
       try (var socket = new java.net.ServerSocket(0)) {
         port = socket.getLocalPort();
@@ -175,42 +176,13 @@ class OperatorProcessBenchmark {
 
   /** The operator as its jar runs it, from this test's classpath, with {@code -Xmx256m}. */
   private static Process startOperator(Path kubeconfig, Path log, int port) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    var command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    var jvm = new ArrayList<>(List.of("-Xmx256m"));
     String flags = System.getProperty("benchmark.operatorJvmFlags", "");
     if (!flags.isBlank()) {
-      command.addAll(List.of(flags.trim().split("\\s+")));
+      jvm.addAll(List.of(flags.trim().split("\\s+")));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorMain.class.getName(),
-        "--leader-election", "false", "--http-port", Integer.toString(port)));
-    var builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-    Path key = log.resolveSibling("signing-key");
-    // The key the harness's Reports sign with, so the process believes the simulated pods.
-    Files.writeString(key, io.modelship.operator.harness.OperatorHarness.MASTER_KEY);
-    builder.environment().put("MODELSHIP_SIGNING_KEY_FILE", key.toAbsolutePath().toString());
-    return builder.start();
-  }
-
-  private static Path kubeconfig(Path dir, String server) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        users:
-        - name: mock
-          user: {}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: default}
-        current-context: mock
-        """.formatted(server));
-    return file;
+    return OperatorProcess.builder(kubeconfig, log, jvm, "--leader-election", "false", "--http-port",
+        Integer.toString(port)).start();
   }
 
   /** The operator's own count of reconciles run, from its /metrics. */

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.modelship.operator.harness.MockCluster;
-import io.modelship.operator.harness.OperatorHarness;
+import io.modelship.operator.harness.OperatorProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class OperatorShutdownIT {
     Path work = Files.createDirectories(Path.of("target", "operator-shutdown-it"));
     try (var cluster = new MockCluster()) {
       var lease = cluster.client().leases().inNamespace("modelship-system").withName("modelship-operator");
-      Process operator = start(kubeconfig(work, cluster.client().getConfiguration().getMasterUrl()),
+      Process operator = start(OperatorProcess.kubeconfig(work, cluster.client().getConfiguration().getMasterUrl()),
           work.resolve("operator.log"));
       try {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -62,38 +62,10 @@ class OperatorShutdownIT {
 
   /** The operator as its jar runs it (the test classpath holds the same classes), leader election on, env as the chart sets it. */
   private static Process start(Path kubeconfig, Path log) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    var command = List.of(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName(),
+    var builder = OperatorProcess.builder(kubeconfig, log, List.of("-Xmx192m"),
         "--leader-election", "true", "--lease-namespace", "modelship-system", "--http-port", "0");
-    var builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
     builder.environment().put("HOSTNAME", "operator-0");
     builder.environment().put("LOG_LEVEL", "debug");
-    // The master key the chart mounts from its Secret; without it the operator refuses to start.
-    Path key = log.resolveSibling("signing-key");
-    Files.writeString(key, OperatorHarness.MASTER_KEY);
-    builder.environment().put("MODELSHIP_SIGNING_KEY_FILE", key.toAbsolutePath().toString());
     return builder.start();
-  }
-
-  private static Path kubeconfig(Path dir, String server) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        users:
-        - name: mock
-          user: {}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: default}
-        current-context: mock
-        """.formatted(server));
-    return file;
   }
 }
