@@ -300,7 +300,8 @@ public final class HeadlessChromium implements AutoCloseable {
       requests.add(params.path("request").path("url").asText());
     } else if (method.equals("Log.entryAdded")) {
       JsonNode entry = params.path("entry");
-      console.add(entry.path("level").asText() + ": " + entry.path("text").asText());
+      console.add(entry.path("level").asText() + ": " + entry.path("text").asText()
+          + (entry.hasNonNull("url") ? " (" + entry.path("url").asText() + ")" : ""));
     }
   }
 
