@@ -31,23 +31,14 @@ final class DashboardCommand implements Callable<Integer> {
       throw new UserError("--port must be between 0 and 65535, not " + port);
     }
     var out = spec.commandLine().getOut();
-    try (Cluster cluster = root.connect()) {
-      String namespace = root.namespace; // only an explicit -n narrows the fleet
-      FleetServer[] server = new FleetServer[1];
-      try (var watch = new FleetWatch(cluster.client(), namespace, () -> {
-        if (server[0] != null) {
-          server[0].changed();
-        }
-      })) {
-        try (var fleet = new FleetServer(port, () -> watch.json(watch.snapshot()))) {
-          server[0] = fleet;
-          out.println("Fleet view of " + (namespace == null ? "all namespaces" : "namespace " + namespace)
-              + " at " + cluster.client().getMasterUrl() + ": " + fleet.url());
-          out.println("Open it in a browser; Ctrl-C stops it.");
-          out.flush();
-          new CountDownLatch(1).await(); // until interrupted (Ctrl-C ends the JVM)
-        }
-      }
+    String namespace = root.namespace; // only an explicit -n narrows the fleet
+    try (Cluster cluster = root.connect();
+        FleetView view = FleetView.start(cluster.client(), namespace, port)) {
+      out.println("Fleet view of " + (namespace == null ? "all namespaces" : "namespace " + namespace)
+          + " at " + cluster.client().getMasterUrl() + ": " + view.url());
+      out.println("Open it in a browser; Ctrl-C stops it.");
+      out.flush();
+      new CountDownLatch(1).await(); // until interrupted (Ctrl-C ends the JVM)
     } catch (java.net.BindException e) {
       throw new UserError("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); choose another --port");
     }

@@ -189,7 +189,8 @@ final class FleetServer implements AutoCloseable {
   /**
    * Nothing by default; the page's own inline script and style elements by their hashes (the script
    * sets sizes and colours through the CSSOM, which a policy does not restrict, so no style
-   * attributes are allowed); connections to this server only; no forms, base URI or framing.
+   * attributes are allowed); connections to this server only; the empty data: icon that keeps the
+   * browser from asking for /favicon.ico; no forms, base URI or framing.
    */
   static String policyFor(String page) {
     List<String> scripts = new ArrayList<>();
@@ -200,7 +201,7 @@ final class FleetServer implements AutoCloseable {
     }
     return "default-src 'none'; script-src " + (scripts.isEmpty() ? "'none'" : String.join(" ", scripts))
         + "; style-src " + (styles.isEmpty() ? "'none'" : String.join(" ", styles))
-        + "; connect-src 'self'; img-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none';"
+        + "; connect-src 'self'; img-src data:; font-src 'none'; base-uri 'none'; form-action 'none';"
         + " frame-ancestors 'none'";
   }
 
