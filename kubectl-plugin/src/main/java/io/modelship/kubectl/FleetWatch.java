@@ -81,8 +81,14 @@ final class FleetWatch implements AutoCloseable {
       java.util.function.Supplier<SharedIndexInformer<T>> start) {
     try {
       return start.get();
-    } catch (KubernetesClientException e) {
-      missing.add(what + ": " + (e.getCode() == 403 ? "forbidden" : e.getCode() == 404 ? "not served" : e.getMessage()));
+    } catch (RuntimeException e) {
+      // An informer's failed first list may arrive wrapped; the API's answer is in the cause chain.
+      Throwable cause = e;
+      while (cause != null && !(cause instanceof KubernetesClientException)) {
+        cause = cause.getCause();
+      }
+      int code = cause instanceof KubernetesClientException k ? k.getCode() : -1;
+      missing.add(what + ": " + (code == 403 ? "forbidden" : code == 404 ? "not served" : String.valueOf(e.getMessage())));
       return null;
     }
   }
