@@ -95,6 +95,15 @@ final class Cluster implements AutoCloseable {
   }
 
   private <T> T call(java.util.function.Supplier<T> request) {
+    return call(client, namespace, request);
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** Runs one request; API errors become a {@link UserError} saying what to check. */
+  static <T> T call(KubernetesClient client, String namespace, java.util.function.Supplier<T> request) {
     try {
       return request.get();
     } catch (KubernetesClientException e) {

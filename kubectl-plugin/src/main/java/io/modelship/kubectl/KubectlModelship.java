@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       UndoCommand.class,
       StatusCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

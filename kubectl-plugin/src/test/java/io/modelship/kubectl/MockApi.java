@@ -87,7 +87,15 @@ final class MockApi implements AutoCloseable {
    * the sample's relation to the spec generation (current or behind).
    */
   MockApi with(String sample) {
+    return with(sample, null);
+  }
+
+  /** The sample, moved to another namespace when one is given (several samples share a name). */
+  MockApi with(String sample, String namespace) {
     var resource = Serialization.unmarshal(Samples.text(sample), GenericKubernetesResource.class);
+    if (namespace != null) {
+      resource.getMetadata().setNamespace(namespace);
+    }
     var ops = client.genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace(resource.getMetadata().getNamespace());
     var created = ops.resource(resource).create();
     if (resource.get("status") instanceof Map<?, ?> status && status.get("observedGeneration") instanceof Number observed) {

@@ -96,8 +96,15 @@ public final class LocalMain implements Callable<Integer> {
         : "scenario " + chosen.cliName() + " did NOT end as it should: ") + verdict.message());
     runner.trafficStats().ifPresent(s -> System.out.println(ScenarioRunner.requestSummary(s)));
     if (keepRunning) {
-      printTour(cluster);
-      new CountDownLatch(1).await();
+      // The fleet view (kubectl modelship dashboard) beside the cluster, with the user's kubeconfig.
+      try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(cluster.layout().kubeconfig().toFile()))
+              .build();
+          var fleet = io.modelship.kubectl.FleetView.start(client, null, 0)) {
+        printTour(cluster);
+        System.out.println("Fleet view (kubectl modelship dashboard): " + fleet.url());
+        new CountDownLatch(1).await();
+      }
     }
     runner.close();
     Runtime.getRuntime().removeShutdownHook(hook);

@@ -3,6 +3,7 @@ package io.modelship.format.smile;
 import io.modelship.runtime.format.Task;
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.training.LabeledTable;
+import io.modelship.runtime.training.PermutationImportance;
 import io.modelship.runtime.training.ReferenceProfile;
 import java.io.Serializable;
 import java.time.Instant;
@@ -86,7 +87,9 @@ public final class Trainer {
                 request.name(), request.version(), SmileFormat.NAME, Task.CLASSIFICATION,
                 request.algorithm().cliName(), null, all.target(),
                 ReferenceProfile.features(train), labels, hyperparameters(request),
-                ModelManifest.TrainingMetrics.classification(accuracy, f1, train.size(), test.size(), holdout),
+                ModelManifest.TrainingMetrics.classification(accuracy, f1, train.size(), test.size(), holdout)
+                        .withFeatureImportance(PermutationImportance.standard().classification(test.featureNames(),
+                                test.rows(), testY, rows -> predictAll(predictor, rows, labels.size()))),
                 ReferenceProfile.classification(train, predictAll(predictor, train.rows(), labels.size()), labels),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return new Result(model, manifest);
@@ -130,7 +133,9 @@ public final class Trainer {
                 request.algorithm().cliName(), null, all.target(),
                 ReferenceProfile.features(train), null, hyperparameters(request),
                 ModelManifest.TrainingMetrics.regression(ReferenceProfile.mae(testY, testPredicted),
-                        ReferenceProfile.rmse(testY, testPredicted), train.size(), test.size(), holdout),
+                        ReferenceProfile.rmse(testY, testPredicted), train.size(), test.size(), holdout)
+                        .withFeatureImportance(PermutationImportance.standard().regression(test.featureNames(),
+                                test.rows(), testY, regressor::predictAll)),
                 ReferenceProfile.regression(train, regressor.predictAll(train.rows())),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return new Result(model, manifest);

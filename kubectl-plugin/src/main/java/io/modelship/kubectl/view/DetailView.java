@@ -173,7 +173,7 @@ public final class DetailView {
     table.appendTo(out);
   }
 
-  private static String role(ModelDeploymentView md, String version) {
+  static String role(ModelDeploymentView md, String version) {
     boolean blueGreen = ModelDeploymentView.BLUE_GREEN.equals(md.strategy());
     if (version.equals(md.stableVersion())) {
       return blueGreen ? "active" : "stable";

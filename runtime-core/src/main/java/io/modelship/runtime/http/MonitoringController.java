@@ -32,6 +32,7 @@ public final class MonitoringController {
         stats.put("requests", metrics.totalRequests());
         stats.put("errors", metrics.errorResponses());
         stats.put("latencyMs", metrics.latency());
+        stats.put("latencyHistogram", latencyHistogram(metrics.latencyCounts()));
         stats.putAll(PredictionJson.statistics(service));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", service.manifest().withoutReference());
@@ -120,6 +121,34 @@ public final class MonitoringController {
             service.driftReport();
         }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(runtime.metrics().scrape());
+    }
+
+    /**
+     * Prediction requests since start per latency bucket (the buckets the reports use), from the
+     * first to the last non-empty one: {@code upperMs} is each bucket's upper bound (null for the
+     * open-ended last), {@code counts} the requests in it.
+     */
+    static Map<String, Object> latencyHistogram(long[] counts) {
+        int first = 0;
+        while (first < counts.length && counts[first] == 0) {
+            first++;
+        }
+        int last = counts.length - 1;
+        while (last >= first && counts[last] == 0) {
+            last--;
+        }
+        var upper = new java.util.ArrayList<Double>();
+        var kept = new java.util.ArrayList<Long>();
+        for (int i = first; i <= last; i++) {
+            double bound = io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(i);
+            upper.add(Double.isInfinite(bound) ? null : bound);
+            kept.add(counts[i]);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lowerMs", first == 0 || first > last ? 0.0 : io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(first - 1));
+        out.put("upperMs", upper);
+        out.put("counts", kept);
+        return out;
     }
 
     private static String text(JsonNode body, String field) {

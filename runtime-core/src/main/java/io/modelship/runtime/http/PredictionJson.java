@@ -91,6 +91,16 @@ final class PredictionJson {
         stats.put("confidence", Map.of("bins", bins, "counts", counts.perConfidenceBin()));
         stats.put("cacheHitRatio", service.cacheHitRatio());
         stats.put("accuracy", service.accuracy());
+        long[][] confusion = service.confusion();
+        if (confusion != null) {
+            // Square over the model's labels, rows the true class, columns the predicted one.
+            int n = service.labels().size();
+            long[][] matrix = new long[n][n];
+            for (int t = 0; t < Math.min(n, confusion.length); t++) {
+                System.arraycopy(confusion[t], 0, matrix[t], 0, Math.min(n, confusion[t].length));
+            }
+            stats.put("confusion", Map.of("labels", service.labels(), "counts", matrix));
+        }
         if (service.regression()) {
             stats.put("error", service.errors());
         }

@@ -308,6 +308,11 @@ public final class InferenceService implements AutoCloseable {
         return accuracy == null ? null : accuracy.snapshot();
     }
 
+    /** A classifier's labelled feedback by true and predicted class, or null without monitoring. */
+    public long[][] confusion() {
+        return accuracy == null ? null : accuracy.confusion();
+    }
+
     public PredictionCounts counts() {
         return counts;
     }

@@ -46,7 +46,21 @@ public record ModelManifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TrainingMetrics(
             Double holdoutAccuracy, Double f1, Double mae, Double rmse, Integer trainRows, Integer testRows,
-            String holdout) {
+            String holdout, Map<String, Double> featureImportance) {
+
+        /** Without feature importance (packages made before it was measured read as this). */
+        public TrainingMetrics(Double holdoutAccuracy, Double f1, Double mae, Double rmse, Integer trainRows,
+                Integer testRows, String holdout) {
+            this(holdoutAccuracy, f1, mae, rmse, trainRows, testRows, holdout, null);
+        }
+
+        /**
+         * The same metrics with permutation importance per feature: how much the holdout accuracy
+         * falls (a regressor: how much its MAE grows) when that feature's column is shuffled.
+         */
+        public TrainingMetrics withFeatureImportance(Map<String, Double> importance) {
+            return new TrainingMetrics(holdoutAccuracy, f1, mae, rmse, trainRows, testRows, holdout, importance);
+        }
 
         public static TrainingMetrics classification(double accuracy, Double f1, int trainRows, int testRows,
                 String holdout) {

@@ -38,6 +38,12 @@ public final class AccuracyTracker {
     private long unknownFeedback;
     private long duplicateFeedback;
     private final int minSamples;
+    /**
+     * Feedback since start by true class (row) and predicted class (column), for the dashboard's
+     * confusion matrix; grown to the classes seen, at most {@link #CONFUSION_MAX_CLASSES} square.
+     */
+    private long[][] confusion = new long[0][0];
+    public static final int CONFUSION_MAX_CLASSES = 64;
 
     /** A tracker with the default limits: alert beyond a drop of 0.05, 10,000 remembered predictions, window of 1000. */
     public AccuracyTracker(double trainingAccuracy) {
@@ -118,6 +124,7 @@ public final class AccuracyTracker {
             answered[slot] = true;
             boolean correct = predicted == trueClass;
             addOutcome(correct);
+            countConfusion(trueClass, predicted);
             return FeedbackResult.recorded(predicted, correct);
         }
     }
@@ -132,6 +139,7 @@ public final class AccuracyTracker {
         boolean correct = predictedClass == trueClass;
         synchronized (lock) {
             addOutcome(correct);
+            countConfusion(trueClass, predictedClass);
         }
         return FeedbackResult.recorded(predictedClass, correct);
     }
@@ -177,6 +185,35 @@ public final class AccuracyTracker {
                 : alert ? DriftStatus.Alert : DriftStatus.Normal;
         return new AccuracySnapshot(count, accuracy, training, drop, maxDrop, alert, total, totalRight, unknown,
                 duplicates, status, minSamples);
+    }
+
+    /**
+     * Labelled feedback since start: {@code [trueClass][predictedClass]} counts, square over the
+     * highest class index seen (classes beyond {@link #CONFUSION_MAX_CLASSES} are left out).
+     */
+    public long[][] confusion() {
+        synchronized (lock) {
+            long[][] copy = new long[confusion.length][];
+            for (int i = 0; i < confusion.length; i++) {
+                copy[i] = confusion[i].clone();
+            }
+            return copy;
+        }
+    }
+
+    private void countConfusion(int trueClass, int predictedClass) {
+        int needed = Math.max(trueClass, predictedClass) + 1;
+        if (needed > CONFUSION_MAX_CLASSES) {
+            return;
+        }
+        if (needed > confusion.length) {
+            long[][] grown = new long[needed][needed];
+            for (int i = 0; i < confusion.length; i++) {
+                System.arraycopy(confusion[i], 0, grown[i], 0, confusion.length);
+            }
+            confusion = grown;
+        }
+        confusion[trueClass][predictedClass]++;
     }
 
     public int windowSize() {

@@ -51,9 +51,17 @@ public final class ArtifactPackager {
         ModelSpec spec = new ModelSpec(table.featureNames(), request.task(), labels, table.target());
         Predictions predictions;
         Map<String, String> checks;
+        Map<String, Double> importance;
         try (LoadedModel model = request.format().load(request.artifact(), spec)) {
             predictions = model.predict(table.rows());
             checks = model.checks();
+            // Measured on the same rows as the baseline accuracy or error, through the loaded model:
+            // any format has it, whatever importance its own library could (or could not) report.
+            var permutation = PermutationImportance.standard();
+            importance = regression
+                    ? permutation.regression(table.featureNames(), table.rows(), targets, rows -> model.predict(rows).values())
+                    : permutation.classification(table.featureNames(), table.rows(), table.encode(labels),
+                            rows -> model.predict(rows).classIndex());
         }
         String holdout = "package data " + request.data().size() + " rows";
         ModelManifest.TrainingMetrics metrics;
@@ -74,7 +82,7 @@ public final class ArtifactPackager {
         return new ModelManifest(request.name(), request.version(), request.format().name(), request.task(),
                 request.algorithm(), checks.isEmpty() ? null : new ModelManifest.Artifact(null, null, checks),
                 table.target(), ReferenceProfile.features(table),
-                regression ? null : labels, Map.of(), metrics, reference,
+                regression ? null : labels, Map.of(), metrics.withFeatureImportance(importance), reference,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }
 

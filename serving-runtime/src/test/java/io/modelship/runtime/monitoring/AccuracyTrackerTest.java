@@ -198,4 +198,21 @@ class AccuracyTrackerTest {
             tracker.feedback(id, c ? 0 : 1);
         }
     }
+
+    @Test
+    void theConfusionMatrixCountsFeedbackByTrueAndPredictedClassSinceStartNotOnlyInTheWindow() {
+        var tracker = new AccuracyTracker(0.9, 0.05, 100, 2);
+        tracker.remember(1, 0);
+        tracker.remember(2, 0);
+        tracker.remember(3, 2);
+        tracker.feedback(1, 0);
+        tracker.feedback(2, 1); // predicted 0, truly 1
+        tracker.feedback(2, 1); // a repeat changes nothing
+        tracker.feedback(3, 2);
+        tracker.feedback(99, 1); // unknown request: nothing either
+        tracker.feedbackFromElsewhere(1, 1);
+
+        assertThat(tracker.confusion()).isEqualTo(new long[][] {{1, 0, 0}, {1, 1, 0}, {0, 0, 1}});
+        assertThat(tracker.snapshot().windowCount()).isEqualTo(2);
+    }
 }
