@@ -131,7 +131,12 @@ public final class ScenarioRunner {
    * its minimum; succeeds once both happened, each shown live with the HPA's own status.
    */
   private Verdict autoscale(int minReplicas) throws InterruptedException {
-    ramp = new AutoscaleRamp(rps, Math.max(1, rps / 2), 6 * rps, HOLD, minReplicas);
+    // A quarter of --rps to begin with, raised by as much every 30 s: with the default 20 that is
+    // 5, 10, 15 requests/s against the example's target of 10 per pod, so one pod scales out at 15
+    // and two at 5 scale back in; light enough for a busy 2-core machine to answer every request.
+    double low = rps / 4;
+    ramp = new AutoscaleRamp(low, low, 6 * low, HOLD, minReplicas);
+    traffic.setRate(low);
     Optional<Verdict> verdict = watchUntil(timeout, md -> {
       Optional<Deployment> d = deploymentObjects().stream().findFirst();
       int replicas = d.map(x -> x.getSpec().getReplicas()).orElse(0);
