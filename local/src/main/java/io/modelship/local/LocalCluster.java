@@ -1,6 +1,8 @@
 package io.modelship.local;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
+import io.modelship.local.autoscale.PodMetrics;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.Containers;
 import io.modelship.local.pods.ModelStore;
@@ -70,6 +72,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Layout layout;
   private final Pods podMode;
+  private final HorizontalPodAutoscalerController.Settings hpaSettings;
   private final ChildProcesses processes = new ChildProcesses();
   private EmbeddedApiServer api;
   private KubernetesClient client;
@@ -77,10 +80,12 @@ public final class LocalCluster implements AutoCloseable {
   private Containers containers;
   private PodRunner pods;
   private TrafficRouter router;
+  private HorizontalPodAutoscalerController autoscaler;
 
-  private LocalCluster(Layout layout, Pods podMode) {
+  private LocalCluster(Layout layout, Pods podMode, HorizontalPodAutoscalerController.Settings hpaSettings) {
     this.layout = layout;
     this.podMode = podMode;
+    this.hpaSettings = hpaSettings;
   }
 
   /** With pods as processes. */
@@ -89,6 +94,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start(Layout layout, int apiPort, Pods podMode) throws IOException {
+    return start(layout, apiPort, podMode, HorizontalPodAutoscalerController.Settings.defaults());
+  }
+
+  /** With the HPA controller's flags ({@code --horizontal-pod-autoscaler-*} of kube-controller-manager). */
+  public static LocalCluster start(Layout layout, int apiPort, Pods podMode,
+      HorizontalPodAutoscalerController.Settings hpaSettings) throws IOException {
     io.modelship.local.traffic.ClientConnections.keepIdleBriefly(); // before any HttpClient of this JVM
     for (Path jar : List.of(layout.operatorJar(), layout.runtimeJar())) {
       if (!Files.isRegularFile(jar)) {
@@ -97,7 +108,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     Files.createDirectories(layout.logs());
     Files.createDirectories(layout.models());
-    LocalCluster cluster = new LocalCluster(layout, podMode);
+    LocalCluster cluster = new LocalCluster(layout, podMode, hpaSettings);
     try {
       cluster.startParts(apiPort);
     } catch (IOException | RuntimeException e) {
@@ -150,6 +161,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     pods = new PodRunner(client, containers, layout.workDir()).start();
     router = new TrafficRouter(client).start();
+    autoscaler = new HorizontalPodAutoscalerController(client, new PodMetrics(pods), hpaSettings).start();
   }
 
   private void awaitHttp(URI uri, Duration timeout, String what) throws IOException {
@@ -212,6 +224,11 @@ public final class LocalCluster implements AutoCloseable {
     return podMode;
   }
 
+  /** The HorizontalPodAutoscaler controller. */
+  public HorizontalPodAutoscalerController autoscaler() {
+    return autoscaler;
+  }
+
   /** What runs the pods' containers. */
   public Containers containers() {
     return containers;
@@ -219,6 +236,9 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (autoscaler != null) {
+      autoscaler.close();
+    }
     if (router != null) {
       router.close();
     }

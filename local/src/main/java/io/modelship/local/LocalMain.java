@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
 import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.scenario.Scenario;
 import io.modelship.local.scenario.ScenarioRunner;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class LocalMain implements Callable<Integer> {
 
   @Option(names = "--scenario", defaultValue = "canary",
-      description = "canary | bluegreen | rollback | rolling (default: ${DEFAULT-VALUE})")
+      description = "canary | bluegreen | rollback | rolling | autoscale (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(names = "--keep-running", description = "stay up after the scenario for kubectl; Ctrl-C stops everything")
@@ -37,6 +38,15 @@ public final class LocalMain implements Callable<Integer> {
 
   @Option(names = "--rps", defaultValue = "20", description = "requests per second the traffic generator sends")
   double rps;
+
+  @Option(names = "--hpa-sync-period", defaultValue = "15s", description = "how often the HPA controller "
+      + "syncs, as kube-controller-manager's --horizontal-pod-autoscaler-sync-period (default: ${DEFAULT-VALUE})")
+  String hpaSyncPeriod;
+
+  @Option(names = "--hpa-downscale-stabilization", description = "the HPA controller's scale-down stabilization "
+      + "window for HPAs whose behavior sets none, as kube-controller-manager's "
+      + "--horizontal-pod-autoscaler-downscale-stabilization (default: 5m; 30s with --scenario autoscale)")
+  String hpaDownscaleStabilization;
 
   @Option(names = "--home", defaultValue = ".", description = "the Modelship checkout (crds/, examples/, the jars)")
   Path home;
@@ -61,14 +71,25 @@ public final class LocalMain implements Callable<Integer> {
     try {
       chosen = Scenario.valueOf(scenario.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      System.err.println("unknown --scenario " + scenario + "; one of canary, bluegreen, rollback, rolling");
+      System.err.println("unknown --scenario " + scenario + "; one of canary, bluegreen, rollback, rolling, autoscale");
       return 2;
     }
     if (rps <= 0 || rps > 10_000) {
       System.err.println("--rps must be in (0, 10000], got " + rps);
       return 2;
     }
-    Duration limit = parseDuration(timeout);
+    Duration limit = parseDuration(timeout, "--timeout");
+    var hpa = HorizontalPodAutoscalerController.Settings.defaults()
+        .withSyncPeriod(parseDuration(hpaSyncPeriod, "--hpa-sync-period"));
+    if (hpaDownscaleStabilization != null) {
+      hpa = hpa.withDownscaleStabilization(parseDuration(hpaDownscaleStabilization, "--hpa-downscale-stabilization"));
+    } else if (chosen == Scenario.AUTOSCALE) {
+      hpa = hpa.withDownscaleStabilization(AUTOSCALE_STABILIZATION);
+    }
+    if (hpa.syncPeriod().isZero() || hpa.syncPeriod().isNegative()) {
+      System.err.println("--hpa-sync-period must be positive, got " + hpaSyncPeriod);
+      return 2;
+    }
     Path root = home.toAbsolutePath().normalize();
     if (!Files.isDirectory(root.resolve("crds")) || !Files.isDirectory(root.resolve("examples/local"))) {
       System.err.println(root + " is not a Modelship checkout (no crds/ or examples/local/); use --home");
@@ -81,7 +102,9 @@ public final class LocalMain implements Callable<Integer> {
     }
     LocalCluster.Layout layout = new LocalCluster.Layout(root, work);
     System.out.println("starting the local cluster (logs in " + layout.logs() + ")");
-    LocalCluster cluster = LocalCluster.start(layout, apiPort, podMode);
+    System.out.println("HPA controller: sync every " + hpa.syncPeriod().toSeconds() + " s, scale-down stabilization "
+        + hpa.downscaleStabilization().toSeconds() + " s (a cluster's default is 300 s)");
+    LocalCluster cluster = LocalCluster.start(layout, apiPort, podMode, hpa);
     Thread hook = new Thread(cluster::close, "stop-local-cluster");
     Runtime.getRuntime().addShutdownHook(hook);
     ScenarioRunner runner = new ScenarioRunner(cluster, chosen, rps, System.out, System.console() != null, limit);
@@ -169,6 +192,7 @@ public final class LocalMain implements Callable<Integer> {
     System.out.println("  kubectl get md iris -n ml -w");
     System.out.println("  kubectl describe md iris -n ml");
     System.out.println("  kubectl get deploy,pods,svc,hpa,pdb,httproute -n ml");
+    System.out.println("  kubectl describe hpa iris -n ml                  # metrics, conditions, rescale events");
     System.out.println("  kubectl wait --for=condition=Ready md/iris -n ml");
     System.out.println("  kubectl modelship get iris -n ml --watch");
     System.out.println("  kubectl annotate md/iris -n ml modelship.io/promote=$(date +%s)");
@@ -186,7 +210,17 @@ public final class LocalMain implements Callable<Integer> {
             + "-d '{\"features\":{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}}'"));
   }
 
+  /**
+   * The scale-down stabilization of {@code --scenario autoscale}: a cluster's 5 minutes would make
+   * the scale-in wait that long; a platform team sets it on kube-controller-manager the same way.
+   */
+  static final Duration AUTOSCALE_STABILIZATION = Duration.ofSeconds(30);
+
   static Duration parseDuration(String text) {
+    return parseDuration(text, "--timeout");
+  }
+
+  static Duration parseDuration(String text, String option) {
     String t = text.trim().toLowerCase(java.util.Locale.ROOT);
     try {
       if (t.endsWith("ms")) {
@@ -201,7 +235,7 @@ public final class LocalMain implements Callable<Integer> {
       };
     } catch (RuntimeException e) {
       throw new CommandLine.ParameterException(new CommandLine(new LocalMain()),
-          "--timeout must look like 300s, 8m or 1h, got " + text);
+          option + " must look like 300s, 8m or 1h, got " + text);
     }
   }
 }

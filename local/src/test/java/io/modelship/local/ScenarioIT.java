@@ -2,6 +2,8 @@ package io.modelship.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
 import io.modelship.local.pods.ContainerImages;
 import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.scenario.Scenario;
@@ -13,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +51,58 @@ class ScenarioIT {
     ContainerImages.requireRuntimeImage(HOME);
     String prefix = run(Scenario.CANARY, LocalCluster.Pods.CONTAINERS);
     assertThat(ContainerImages.containersNamed(prefix)).as("containers of run " + prefix + " left behind").isEmpty();
+  }
+
+  /**
+   * {@code --scenario autoscale}: the HPA the operator wrote is scaled out by local mode's
+   * controller when the traffic rises and back in when it falls (30 s scale-down stabilization, as
+   * the scenario runs it), with the HPA's status and Events saying so, and no request lost.
+   */
+  @Test
+  void autoscaleScalesOutAndBackIn() throws Exception {
+    ByteArrayOutputStream view = new ByteArrayOutputStream();
+    Verdict verdict;
+    TrafficGenerator.Stats traffic;
+    List<String> rescales;
+    HorizontalPodAutoscaler hpa;
+    long started = System.nanoTime();
+    var settings = HorizontalPodAutoscalerController.Settings.defaults().withDownscaleStabilization(Duration.ofSeconds(30));
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES,
+        settings)) {
+      ScenarioRunner runner = new ScenarioRunner(cluster, Scenario.AUTOSCALE, 20, new PrintStream(view, true,
+          StandardCharsets.UTF_8), false, Duration.ofMinutes(6));
+      try {
+        verdict = runner.run();
+        traffic = runner.trafficStats().orElseThrow();
+      } finally {
+        runner.close();
+      }
+      hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("ml").withName("iris").get();
+      rescales = cluster.client().v1().events().inNamespace("ml").list().getItems().stream()
+          .filter(e -> "HorizontalPodAutoscaler".equals(e.getInvolvedObject().getKind()))
+          .filter(e -> "SuccessfulRescale".equals(e.getReason())).map(e -> e.getMessage()).toList();
+    }
+    System.out.printf("scenario autoscale: %d s, %s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        ScenarioRunner.requestSummary(traffic));
+    String shown = view.toString(StandardCharsets.UTF_8);
+    assertThat(verdict.outcome()).as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
+        .isEqualTo(Verdict.Outcome.SUCCEEDED);
+    assertThat(verdict.message()).contains("scaled iris out from 1 to").endsWith("back to 1 as it fell");
+    // The HPA's own record: scaled out because requests per second rose, back in because all metrics fell.
+    assertThat(rescales).as(String.valueOf(rescales)).anyMatch(m -> m.matches(
+        "New size: [23]; reason: pods metric modelship_requests_per_second above target"));
+    assertThat(rescales).anyMatch(m -> m.equals("New size: 1; reason: All metrics below target"));
+    // currentReplicas is what the last sync saw before it scaled (2 right after the scale-in), as in a cluster
+    assertThat(hpa.getStatus().getDesiredReplicas()).isEqualTo(1);
+    assertThat(hpa.getStatus().getCurrentMetrics()).extracting(m -> m.getType()).contains("Pods", "Resource");
+    assertThat(hpa.getStatus().getConditions()).anyMatch(c -> c.getType().equals("ScalingActive")
+        && c.getStatus().equals("True") && c.getReason().equals("ValidMetricFound"));
+    // Shown live: the HPA's line with its metrics against their targets.
+    assertThat(shown).containsPattern(
+        "Autoscaler: iris-[0-9a-z-]+ 1 → [23] pods \\(min 1, max 3\\), cpu [0-9?]+%?/80%, modelship_requests_per_second [0-9m]+/10");
+    String requests = ScenarioRunner.requestSummary(traffic);
+    assertThat(traffic.failures().keySet()).as(requests).noneMatch(reason -> reason.startsWith("HTTP "));
+    assertThat(traffic.failed()).as(requests).isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
   }
 
   private void run(Scenario scenario) throws Exception {

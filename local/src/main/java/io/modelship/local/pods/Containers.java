@@ -48,6 +48,14 @@ public interface Containers extends AutoCloseable {
 
     /** SIGTERM, SIGKILL after {@code grace}; returns once it has stopped. */
     void stop(Duration grace);
+
+    /**
+     * CPU time the container has used since it started, in nanoseconds (what metrics-server reads
+     * from the kubelet's cgroup stats); empty when it cannot be read.
+     */
+    default java.util.OptionalLong cpuNanos() {
+      return java.util.OptionalLong.empty();
+    }
   }
 
   /** How a container ended: its exit code and kubelet's reason (Completed, Error, OOMKilled). */

@@ -110,6 +110,16 @@ public final class PodRunner implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * CPU time the running container of pod {@code namespace/name} has used, in nanoseconds: what a
+   * kubelet's summary API gives metrics-server. Empty when the pod has no running container here.
+   */
+  public java.util.OptionalLong cpuNanos(String namespace, String name) {
+    LocalPod pod = pods.get(namespace + "/" + name);
+    Containers.Running container = pod == null ? null : pod.container;
+    return container == null || !container.alive() ? java.util.OptionalLong.empty() : container.cpuNanos();
+  }
+
   private void reconcileSafely() {
     try {
       reconcile();

@@ -339,6 +339,8 @@ public final class PodmanContainers implements Containers {
     private final Process process;
     private volatile boolean oomKilled;
     private Exit exit;
+    /** The container's CPU accounting file, found on first use. */
+    private volatile Path cpuUsage;
 
     PodmanContainer(String name, Path cidFile, Process process) {
       this.name = name;
@@ -425,6 +427,41 @@ public final class PodmanContainers implements Containers {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+
+    /**
+     * From the container's cgroup: {@code cpuacct.usage} (v1, nanoseconds) or {@code usage_usec}
+     * of {@code cpu.stat} (v2), as the kubelet's stats that metrics-server reads.
+     */
+    @Override
+    public java.util.OptionalLong cpuNanos() {
+      try {
+        if (cpuUsage == null && process.isAlive() && id() != null) {
+          Result path = run(concat(podman, "inspect", "--type", "container", "--format", "{{.State.CgroupPath}}", name),
+              Duration.ofSeconds(10));
+          String cgroup = path.output().strip();
+          if (path.code() == 0 && cgroup.startsWith("/")) {
+            for (Path candidate : List.of(Path.of("/sys/fs/cgroup/cpuacct" + cgroup, "cpuacct.usage"),
+                Path.of("/sys/fs/cgroup/cpu,cpuacct" + cgroup, "cpuacct.usage"),
+                Path.of("/sys/fs/cgroup" + cgroup, "cpu.stat"))) {
+              if (cpuUsage == null && Files.isReadable(candidate)) {
+                cpuUsage = candidate;
+              }
+            }
+          }
+        }
+        if (cpuUsage == null) {
+          return java.util.OptionalLong.empty();
+        }
+        List<String> lines = Files.readAllLines(cpuUsage);
+        if (cpuUsage.getFileName().toString().equals("cpuacct.usage")) {
+          return java.util.OptionalLong.of(Long.parseLong(lines.getFirst().strip()));
+        }
+        return lines.stream().map(String::strip).filter(l -> l.startsWith("usage_usec "))
+            .mapToLong(l -> Long.parseLong(l.substring("usage_usec ".length()).strip()) * 1000).findFirst();
+      } catch (IOException | RuntimeException e) {
+        return java.util.OptionalLong.empty(); // the cgroup is gone with the container
       }
     }
 

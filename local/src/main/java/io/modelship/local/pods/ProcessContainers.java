@@ -81,6 +81,21 @@ public final class ProcessContainers implements Containers {
       public void stop(Duration grace) {
         processes.stop(process, grace);
       }
+
+      /** From {@code /proc/<pid>/stat} (utime + stime) of the runtime's JVM and anything it started. */
+      @Override
+      public java.util.OptionalLong cpuNanos() {
+        ProcessHandle handle = process.toHandle();
+        var own = handle.info().totalCpuDuration();
+        if (own.isEmpty()) {
+          return java.util.OptionalLong.empty();
+        }
+        long nanos = own.get().toNanos();
+        for (ProcessHandle child : handle.descendants().toList()) {
+          nanos += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+        return java.util.OptionalLong.of(nanos);
+      }
     };
   }
 

@@ -14,7 +14,12 @@ public enum Scenario {
   /** A canary of a model trained on mixed-up labels; the analysis rolls it back. */
   ROLLBACK("iris-canary.yaml", "2.1.0"),
   /** The default strategy: the new version next to the old, the old retired once all new pods are ready. */
-  ROLLING("iris-rolling.yaml", "2.0.0");
+  ROLLING("iris-rolling.yaml", "2.0.0"),
+  /**
+   * No version change: the traffic rises until the HPA the operator wrote scales iris out and falls
+   * until it scales back in (local mode's HPA controller, on requests per second and CPU).
+   */
+  AUTOSCALE("iris-autoscale.yaml", "1.0.0");
 
   public static final String STABLE_VERSION = "1.0.0";
   /** The version trained with each class labelled as the next: plainly worse predictions. */

@@ -50,6 +50,7 @@ public final class ScenarioRunner {
   private final boolean live;
   private final Duration timeout;
   private TrafficGenerator traffic;
+  private AutoscaleRamp ramp;
   /** Re-read once a second from what the operator wrote; the generator reads it for every request. */
   private volatile String entryPoint;
   /**
@@ -102,6 +103,9 @@ public final class ScenarioRunner {
     traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
         () -> Optional.ofNullable(entryPoint), rps, 0.5,
         version -> Optional.ofNullable(versionUrls.get(version))).start();
+    if (scenario == Scenario.AUTOSCALE) {
+      return autoscale(new YAMLMapper().readTree(text).path("spec").path("autoscaling").path("minReplicas").asInt(1));
+    }
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
     String edited = scenario.edited(text);
@@ -120,6 +124,87 @@ public final class ScenarioRunner {
     });
     return verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED,
         "the " + scenario.cliName() + " rollout did not end within " + timeout + ": " + summary(get())));
+  }
+
+  /**
+   * Raises the traffic until the HPA scales iris out, then lowers it until it scales back in to
+   * its minimum; succeeds once both happened, each shown live with the HPA's own status.
+   */
+  private Verdict autoscale(int minReplicas) throws InterruptedException {
+    // A quarter of --rps to begin with, raised by as much every 30 s: with the default 20 that is
+    // 5, 10, 15 requests/s against the example's target of 10 per pod, so one pod scales out at 15
+    // and two at 5 scale back in; light enough for a busy 2-core machine to answer every request.
+    double low = rps / 4;
+    ramp = new AutoscaleRamp(low, low, 6 * low, HOLD, minReplicas);
+    traffic.setRate(low);
+    Optional<Verdict> verdict = watchUntil(timeout, md -> {
+      Optional<Deployment> d = deploymentObjects().stream().findFirst();
+      int replicas = d.map(x -> x.getSpec().getReplicas()).orElse(0);
+      int ready = d.map(x -> x.getStatus() == null || x.getStatus().getReadyReplicas() == null ? 0
+          : x.getStatus().getReadyReplicas()).orElse(0);
+      AutoscaleRamp.Stage before = ramp.stage();
+      double rate = ramp.next(Instant.now(), replicas, ready);
+      if (rate != traffic.rate()) {
+        traffic.setRate(rate);
+      }
+      if (ramp.stage() != before && !live) {
+        out.println("autoscale: " + ramp.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " at "
+            + replicas + " replicas; sending " + rate + " requests/s");
+      }
+      return ramp.stage() == AutoscaleRamp.Stage.DONE
+          ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "the HPA scaled iris out from " + minReplicas + " to "
+              + ramp.peak() + " pods as the traffic rose and back to " + replicas + " as it fell"))
+          : Optional.empty();
+    });
+    return verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED, "the HPA did not "
+        + (ramp.stage() == AutoscaleRamp.Stage.RAISING ? "scale iris out" : "scale iris back in") + " within "
+        + timeout + " (at " + ramp.rate() + " requests/s): " + autoscalerLine().orElse("no HPA iris")));
+  }
+
+  /** How long each rate is held while raising: two sync periods, as a rate needs two readings. */
+  private static final Duration HOLD = Duration.ofSeconds(30);
+
+  /**
+   * One line of the HPA's status as {@code kubectl get hpa} and {@code describe} show it: target,
+   * replicas, each metric against its target, and the AbleToScale reason.
+   */
+  private Optional<String> autoscalerLine() {
+    var hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).withName(NAME).get();
+    if (hpa == null) {
+      return Optional.empty();
+    }
+    StringBuilder line = new StringBuilder("Autoscaler: ").append(hpa.getSpec().getScaleTargetRef().getName());
+    var status = hpa.getStatus();
+    line.append(String.format(Locale.ROOT, " %s → %s pods (min %d, max %d)",
+        status == null || status.getCurrentReplicas() == null ? "-" : status.getCurrentReplicas(),
+        status == null || status.getDesiredReplicas() == null ? "-" : status.getDesiredReplicas(),
+        hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas(), hpa.getSpec().getMaxReplicas()));
+    for (var m : hpa.getSpec().getMetrics()) {
+      String current = "?";
+      if (status != null && status.getCurrentMetrics() != null) {
+        for (var c : status.getCurrentMetrics()) {
+          if ("Pods".equals(m.getType()) && "Pods".equals(c.getType())) {
+            current = c.getPods().getCurrent().getAverageValue().toString();
+          } else if ("Resource".equals(m.getType()) && "Resource".equals(c.getType())) {
+            current = c.getResource().getCurrent().getAverageUtilization() + "%";
+          }
+        }
+      }
+      if ("Pods".equals(m.getType())) {
+        line.append(", ").append(m.getPods().getMetric().getName()).append(' ').append(current).append('/')
+            .append(m.getPods().getTarget().getAverageValue());
+      } else if ("Resource".equals(m.getType())) {
+        line.append(", ").append(m.getResource().getName()).append(' ').append(current).append('/')
+            .append(m.getResource().getTarget().getAverageUtilization()).append('%');
+      }
+    }
+    if (status != null && status.getConditions() != null) {
+      status.getConditions().stream().filter(c -> c.getType().equals("AbleToScale")).findFirst()
+          .ifPresent(c -> line.append("; ").append(c.getReason()));
+      status.getConditions().stream().filter(c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"))
+          .findFirst().ifPresent(c -> line.append("; ").append(c.getReason()).append(": ").append(c.getMessage()));
+    }
+    return Optional.of(line.toString());
   }
 
   /** Where clients send requests: the HTTPRoute's port when Gateway API routing is set, else the Service's. */
@@ -250,13 +335,16 @@ public final class ScenarioRunner {
     @SuppressWarnings("unchecked")
     Map<String, Object> resource = JSON.convertValue(md, Map.class);
     StringBuilder frame = new StringBuilder(DetailView.render(resource, deploymentObjects(), Instant.now()));
+    if (scenario == Scenario.AUTOSCALE) {
+      autoscalerLine().ifPresent(line -> frame.append('\n').append(line).append('\n'));
+    }
     if (traffic != null) {
       TrafficGenerator.Stats stats = traffic.stats();
       frame.append('\n').append(TRAFFIC);
       stats.versionShare().forEach((version, share) ->
           frame.append(String.format(Locale.ROOT, " %s %.0f%%", version, 100 * share)));
-      frame.append(String.format(Locale.ROOT, "; sent %d, ok %d, failed %d, feedback %d%n", stats.sent(), stats.ok(),
-          stats.failed(), stats.feedback()));
+      frame.append(String.format(Locale.ROOT, "; sending %.0f/s; sent %d, ok %d, failed %d, feedback %d%n",
+          traffic.rate(), stats.sent(), stats.ok(), stats.failed(), stats.feedback()));
     }
     return frame.toString();
   }

@@ -63,6 +63,7 @@ public record Verdict(Outcome outcome, String message) {
             : new Verdict(Outcome.FAILED, target + " promoted without analysis measurements in status");
       }
       case ROLLBACK -> throw new IllegalStateException("handled above");
+      case AUTOSCALE -> throw new IllegalStateException("the autoscale scenario changes no version; AutoscaleRamp judges it");
     };
   }
 

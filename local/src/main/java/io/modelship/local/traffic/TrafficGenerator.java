@@ -59,7 +59,8 @@ public final class TrafficGenerator implements AutoCloseable {
 
   private final List<Row> rows;
   private final Supplier<Optional<String>> target;
-  private final double rps;
+  private volatile double rps;
+  private java.util.concurrent.ScheduledFuture<?> schedule;
   private final double feedbackShare;
   private final java.util.function.Function<String, Optional<String>> feedbackTarget;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
@@ -95,9 +96,7 @@ public final class TrafficGenerator implements AutoCloseable {
    */
   public TrafficGenerator(Path csv, String labelColumn, Supplier<Optional<String>> target, double rps,
       double feedbackShare, java.util.function.Function<String, Optional<String>> feedbackTarget) throws IOException {
-    if (rps <= 0 || rps > 10_000) {
-      throw new IllegalArgumentException("--rps must be in (0, 10000], got " + rps);
-    }
+    checkRate(rps);
     this.rows = read(csv, labelColumn);
     this.target = target;
     this.rps = rps;
@@ -129,10 +128,32 @@ public final class TrafficGenerator implements AutoCloseable {
     return List.copyOf(rows);
   }
 
-  public TrafficGenerator start() {
+  private static void checkRate(double rps) {
+    if (rps <= 0 || rps > 10_000) {
+      throw new IllegalArgumentException("--rps must be in (0, 10000], got " + rps);
+    }
+  }
+
+  public synchronized TrafficGenerator start() {
     long periodMicros = Math.max(100, (long) (1_000_000 / rps));
-    ticker.scheduleAtFixedRate(this::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
+    schedule = ticker.scheduleAtFixedRate(this::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
     return this;
+  }
+
+  /** Sends {@code rps} requests per second from now on (the autoscale scenario raises and lowers it). */
+  public synchronized void setRate(double rps) {
+    checkRate(rps);
+    this.rps = rps;
+    if (schedule != null) {
+      schedule.cancel(false);
+      long periodMicros = Math.max(100, (long) (1_000_000 / rps));
+      schedule = ticker.scheduleAtFixedRate(this::sendOne, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+    }
+  }
+
+  /** The requests per second it sends now. */
+  public double rate() {
+    return rps;
   }
 
   private void sendOne() {
