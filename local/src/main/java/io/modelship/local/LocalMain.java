@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class LocalMain implements Callable<Integer> {
 
   @Option(names = "--scenario", defaultValue = "canary",
-      description = "canary | bluegreen | rollback | rolling (default: ${DEFAULT-VALUE})")
+      description = "canary | bluegreen | rollback | rolling | s3 (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(names = "--keep-running", description = "stay up after the scenario for kubectl; Ctrl-C stops everything")

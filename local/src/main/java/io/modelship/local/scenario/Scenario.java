@@ -14,7 +14,9 @@ public enum Scenario {
   /** A canary of a model trained on mixed-up labels; the analysis rolls it back. */
   ROLLBACK("iris-canary.yaml", "2.1.0"),
   /** The default strategy: the new version next to the old, the old retired once all new pods are ready. */
-  ROLLING("iris-rolling.yaml", "2.0.0");
+  ROLLING("iris-rolling.yaml", "2.0.0"),
+  /** A rolling update with both packages read from the embedded S3 store, labelled rows kept there. */
+  S3("iris-s3.yaml", "2.0.0");
 
   public static final String STABLE_VERSION = "1.0.0";
   /** The version trained with each class labelled as the next: plainly worse predictions. */
