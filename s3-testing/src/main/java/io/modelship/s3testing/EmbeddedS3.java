@@ -125,10 +125,13 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
     }
 
-    /** S3Proxy's jars (written at build time) and this module's own classes, for S3ProxyBoot. */
+    /**
+     * S3Proxy's jars (written at build time), then this module's own classes for S3ProxyBoot. Own
+     * classes last: in a shaded jar (local mode's) they sit beside other versions of Guava and the
+     * like, which must not shadow S3Proxy's.
+     */
     private static URL[] classPath() throws IOException {
         List<URL> urls = new ArrayList<>();
-        urls.add(EmbeddedS3.class.getProtectionDomain().getCodeSource().getLocation());
         try (InputStream in = EmbeddedS3.class.getResourceAsStream("s3proxy.classpath")) {
             if (in == null) {
                 throw new IOException("s3proxy.classpath is missing from modelship-s3-testing (built without Maven?)");
@@ -139,6 +142,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 }
             }
         }
+        urls.add(EmbeddedS3.class.getProtectionDomain().getCodeSource().getLocation());
         return urls.toArray(URL[]::new);
     }
 
