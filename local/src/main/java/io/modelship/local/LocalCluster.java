@@ -81,6 +81,7 @@ public final class LocalCluster implements AutoCloseable {
   private PodRunner pods;
   private TrafficRouter router;
   private HorizontalPodAutoscalerController autoscaler;
+  private io.modelship.local.pods.LocalS3 s3;
 
   private LocalCluster(Layout layout, Pods podMode, HorizontalPodAutoscalerController.Settings hpaSettings) {
     this.layout = layout;
@@ -145,7 +146,11 @@ public final class LocalCluster implements AutoCloseable {
         layout.logs().resolve("operator.log"));
     awaitHttp(URI.create("http://127.0.0.1:" + operatorPort + "/readyz"), Duration.ofSeconds(90), "the operator");
     log.info("operator running (pid {}), log {}", operator.pid(), layout.logs().resolve("operator.log"));
-    ModelStore models = new ModelStore(List.of(layout.models(), layout.home().resolve("examples/models")));
+    List<Path> modelDirs = List.of(layout.models(), layout.home().resolve("examples/models"));
+    s3 = io.modelship.local.pods.LocalS3.start(layout.workDir().resolve("s3"), modelDirs);
+    log.info("S3-compatible store (S3Proxy) on {} as {}, bucket {} with the example packages", s3.endpoint(),
+        io.modelship.local.pods.LocalS3.ENDPOINT, io.modelship.local.pods.LocalS3.BUCKET);
+    ModelStore models = new ModelStore(modelDirs, s3.endpoint());
     if (podMode == Pods.CONTAINERS) {
       // The image's own JVM flags apply, with the heap sized from the pod's memory limit.
       containers = new PodmanContainers(processes, layout.kubeconfig(), models, layout.workDir());
@@ -258,5 +263,13 @@ public final class LocalCluster implements AutoCloseable {
     if (api != null) {
       api.close();
     }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  /** The embedded S3-compatible store. */
+  public io.modelship.local.pods.LocalS3 s3() {
+    return s3;
   }
 }

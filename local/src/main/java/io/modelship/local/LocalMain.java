@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 public final class LocalMain implements Callable<Integer> {
 
   @Option(names = "--scenario", defaultValue = "canary",
-      description = "canary | bluegreen | rollback | rolling | autoscale (default: ${DEFAULT-VALUE})")
+      description = "canary | bluegreen | rollback | rolling | autoscale | s3 (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(names = "--keep-running", description = "stay up after the scenario for kubectl; Ctrl-C stops everything")

@@ -35,7 +35,7 @@ class ScenarioIT {
   @TempDir Path work;
 
   @ParameterizedTest
-  @EnumSource(value = Scenario.class, names = {"CANARY", "BLUEGREEN"})
+  @EnumSource(value = Scenario.class, names = {"CANARY", "BLUEGREEN", "S3"})
   void endsAsItShould(Scenario scenario) throws Exception {
     run(scenario);
   }
@@ -151,6 +151,9 @@ class ScenarioIT {
       case ROLLBACK -> assertThat(verdict.message()).contains("rolled back to 1.0.0")
           .containsPattern("\\d\\.\\d+ [a-z ]*> \\d"); // the measured value against its threshold
       case CANARY -> assertThat(shown).contains("Analysis: ", "✓ 1  setWeight 10");
+      // both versions' packages came from the embedded S3 store, through the Secret's credentials
+      case S3 -> assertThat(shown).contains("s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded",
+          "labelled rows kept in s3://models/iris/labelled/");
       default -> assertThat(verdict.message()).contains("2.0.0");
     }
     return prefix;

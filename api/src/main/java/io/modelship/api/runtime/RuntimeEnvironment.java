@@ -39,6 +39,21 @@ public final class RuntimeEnvironment {
    */
   public static final String REPORT_SIGNING_KEY = "REPORT_SIGNING_KEY";
   public static final String MODEL_LOAD_TIMEOUT = "MODEL_LOAD_TIMEOUT";
+  /** {@code spec.model.storage.endpoint}: an S3-compatible store's URL (MinIO, Ceph); absent: AWS. */
+  public static final String S3_ENDPOINT = "S3_ENDPOINT";
+  /** {@code spec.model.storage.region}. */
+  public static final String S3_REGION = "S3_REGION";
+  /** {@code spec.model.storage.pathStyle}: {@code true} for {@code http://host/bucket/key} addressing. */
+  public static final String S3_PATH_STYLE = "S3_PATH_STYLE";
+  /**
+   * The AWS SDK's own names, which its default credential chain reads: the operator sets them from
+   * {@code spec.model.storage.secretRef} (keys of the same names), through secretKeyRefs only.
+   */
+  public static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+  public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+  public static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
+  /** {@code spec.retraining.data.sink}: where each pod appends the rows that received labelled feedback. */
+  public static final String RETRAINING_SINK = "RETRAINING_SINK";
   /** Read by the JVM itself; the operator puts the pod's JVM flags here. */
   public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
   /** Read by glibc's malloc at process start: how many arenas its threads' allocations spread over. */
@@ -85,7 +100,8 @@ public final class RuntimeEnvironment {
       MODEL_URI, MODEL_VERSION, MODEL_SHA256, POD_NAME, POD_NAMESPACE, POD_UID, MODELDEPLOYMENT_NAME, MODELDEPLOYMENT_UID,
       REPORT_INTERVAL_SECONDS, DRIFT_METHOD, DRIFT_WARNING, DRIFT_THRESHOLD, DRIFT_WINDOW_SIZE, DRIFT_MIN_SAMPLES,
       ACCURACY_MAX_DROP, ACCURACY_MIN_SAMPLES, PORT, GRPC_PORT, SHUTDOWN_DELAY_SECONDS, MODEL_WORK_DIR, MODEL_MAX_DOWNLOAD_BYTES,
-      FEEDBACK_SIGNING_KEY, REPORT_SIGNING_KEY, JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX);
+      FEEDBACK_SIGNING_KEY, REPORT_SIGNING_KEY, JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX, S3_ENDPOINT, S3_REGION, S3_PATH_STYLE,
+      RETRAINING_SINK);
 
   /**
    * What the JVM's launcher, the JVM itself or the dynamic loader read when the process starts.

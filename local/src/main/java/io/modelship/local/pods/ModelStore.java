@@ -22,16 +22,32 @@ public final class ModelStore {
       Pattern.compile(".*/([A-Za-z0-9._-]+?)-([0-9][A-Za-z0-9._-]*?)(\\.tar\\.gz|\\.tgz|\\.zip)$");
 
   private final List<Path> directories;
+  /** The embedded S3 store's real address, stood in for by {@link LocalS3#ENDPOINT}; null without one. */
+  private final URI s3Endpoint;
 
   public ModelStore(List<Path> directories) {
-    this.directories = List.copyOf(directories);
+    this(directories, null);
   }
 
+  public ModelStore(List<Path> directories, URI s3Endpoint) {
+    this.directories = List.copyOf(directories);
+    this.s3Endpoint = s3Endpoint;
+  }
+
+  /** s3:// URIs are left as they are: the runtime reads them from the embedded S3 store, as in a cluster. */
   public String resolve(String uri) {
-    if (uri == null || uri.startsWith("file:") || uri.startsWith("pvc:")) {
+    if (uri == null || uri.startsWith("file:") || uri.startsWith("pvc:") || uri.startsWith("s3:")) {
       return uri;
     }
     return local(uri).map(p -> p.toUri().toString()).orElse(uri);
+  }
+
+  /**
+   * An {@code S3_ENDPOINT} as the pod would reach it: {@link LocalS3#ENDPOINT}, the store's name in
+   * the examples (as a cluster's DNS name), is the embedded store's port on this machine.
+   */
+  public String resolveS3Endpoint(String endpoint) {
+    return s3Endpoint != null && LocalS3.ENDPOINT.equals(endpoint) ? s3Endpoint.toString() : endpoint;
   }
 
   Optional<Path> local(String uri) {

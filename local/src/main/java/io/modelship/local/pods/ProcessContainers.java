@@ -46,6 +46,9 @@ public final class ProcessContainers implements Containers {
   public Running start(Pod pod, Container container, Map<String, String> podEnv, Path logFile) throws IOException {
     Map<String, String> env = new HashMap<>(podEnv);
     env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
+    if (env.containsKey("S3_ENDPOINT")) {
+      env.put("S3_ENDPOINT", models.resolveS3Endpoint(env.get("S3_ENDPOINT")));
+    }
     env.put("KUBECONFIG", kubeconfig.toString());
     Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
     env.put("MODEL_WORK_DIR", scratch.toString());

@@ -19,7 +19,9 @@ public enum Scenario {
    * No version change: the traffic rises until the HPA the operator wrote scales iris out and falls
    * until it scales back in (local mode's HPA controller, on requests per second and CPU).
    */
-  AUTOSCALE("iris-autoscale.yaml", "1.0.0");
+  AUTOSCALE("iris-autoscale.yaml", "1.0.0"),
+  /** A rolling update with both packages read from the embedded S3 store, labelled rows kept there. */
+  S3("iris-s3.yaml", "2.0.0");
 
   public static final String STABLE_VERSION = "1.0.0";
   /** The version trained with each class labelled as the next: plainly worse predictions. */

@@ -81,6 +81,16 @@ public final class ScenarioRunner {
     if (scenario == Scenario.ROLLBACK) {
       trainBadModel();
     }
+    if (scenario == Scenario.S3) {
+      // What a user creates before applying: the store's keys, which the pods get by secretKeyRef.
+      client.secrets().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+          .withNewMetadata().withName("s3-creds").withNamespace(NAMESPACE).endMetadata()
+          .addToStringData("AWS_ACCESS_KEY_ID", io.modelship.local.pods.LocalS3.ACCESS_KEY)
+          .addToStringData("AWS_SECRET_ACCESS_KEY", io.modelship.local.pods.LocalS3.SECRET_KEY)
+          .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+      out.println("S3 store " + cluster.s3().endpoint() + " (as " + io.modelship.local.pods.LocalS3.ENDPOINT
+          + "): s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded; Secret s3-creds created");
+    }
     Path manifest = cluster.layout().home().resolve("examples/local").resolve(scenario.manifest());
     String text = Files.readString(manifest);
     out.println("applying " + cluster.layout().home().relativize(manifest) + " (iris " + Scenario.STABLE_VERSION + ")");
@@ -122,8 +132,25 @@ public final class ScenarioRunner {
       }
       return v.outcome() == Verdict.Outcome.RUNNING ? Optional.empty() : Optional.of(v);
     });
-    return verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED,
+    Verdict result = verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED,
         "the " + scenario.cliName() + " rollout did not end within " + timeout + ": " + summary(get())));
+    if (scenario == Scenario.S3) {
+      out.println("labelled rows kept in s3://models/iris/labelled/: " + labelledChunks() + " CSV chunk(s) so far"
+          + " (each pod writes a chunk a minute, and its open chunk when it stops)");
+    }
+    return result;
+  }
+
+  private long labelledChunks() {
+    Path prefix = cluster.s3().object("iris/labelled");
+    if (!Files.isDirectory(prefix)) {
+      return 0;
+    }
+    try (var files = Files.walk(prefix)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".csv")).count();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /**

@@ -48,7 +48,7 @@ public record Verdict(Outcome outcome, String message) {
       return new Verdict(Outcome.RUNNING, phase);
     }
     return switch (scenario) {
-      case ROLLING -> new Verdict(Outcome.SUCCEEDED, target + " rolled out: " + message);
+      case ROLLING, S3 -> new Verdict(Outcome.SUCCEEDED, target + " rolled out: " + message);
       case BLUEGREEN -> lastOutcome.equals("Promoted") && lastVersion.equals(target)
           ? new Verdict(Outcome.SUCCEEDED, target + " promoted by blue-green: " + message)
           : new Verdict(Outcome.FAILED, target + " is stable but history does not record it Promoted");

@@ -299,6 +299,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(value(RuntimeEnvironment.MALLOC_ARENA_MAX, RuntimeEnvironment.MALLOC_ARENAS));
     env.add(secretKey(RuntimeEnvironment.FEEDBACK_SIGNING_KEY, SigningSecret.name(md), SigningSecret.FEEDBACK_KEY));
     env.add(secretKey(RuntimeEnvironment.REPORT_SIGNING_KEY, SigningSecret.name(md), SigningSecret.REPORT_KEY));
+    env.addAll(StorageEnvironment.of(md.getSpec()));
     // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
     Optional.ofNullable(md.getSpec().getRuntime())
         .map(RuntimeSpec::getEnv)

@@ -66,10 +66,11 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
               ? new Result.Invalid("UnsupportedModelUri", "spec.model.uri " + uri + " has no path")
               : new Result.Valid(new ModelLocation(uri.trim(), Optional.empty()));
       case "pvc" -> pvc(uri, parsed);
+      case "s3" -> s3(uri, parsed);
       default ->
           new Result.Invalid(
               "UnsupportedModelUri",
-              "spec.model.uri scheme '" + scheme + "' is not supported; use file://, http://, https:// or pvc://CLAIM/PATH");
+              "spec.model.uri scheme '" + scheme + "' is not supported; use file://, http://, https://, pvc://CLAIM/PATH or s3://BUCKET/KEY");
     };
   }
 
@@ -81,6 +82,18 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
           "UnsupportedModelUri", "spec.model.uri " + uri + " must look like pvc://CLAIM/PATH");
     }
     return new Result.Valid(new ModelLocation("file://" + PVC_MOUNT + path, Optional.of(claim)));
+  }
+
+  /** {@code s3://BUCKET/KEY}: the runtime reads it itself, with spec.model.storage's settings. */
+  private static Result s3(String uri, URI parsed) {
+    String bucket = parsed.getAuthority();
+    String key = parsed.getPath() == null ? "" : parsed.getPath();
+    if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || key.length() <= 1 || key.endsWith("/")) {
+      return new Result.Invalid(
+          "UnsupportedModelUri", "spec.model.uri " + uri + " must look like s3://BUCKET/KEY (a lower-case bucket name"
+              + " and the key of a .tar.gz or .zip)");
+    }
+    return new Result.Valid(new ModelLocation(uri.trim(), Optional.empty()));
   }
 
   /** A parsed location, or the reason and message for a Ready=False condition. */

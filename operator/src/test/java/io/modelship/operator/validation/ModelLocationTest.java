@@ -17,6 +17,7 @@ class ModelLocationTest {
     "http://models/iris.zip, http://models/iris.zip,",
     "file:///models/iris, file:///models/iris,",
     "pvc://models/iris/2.0.0, file:///mnt/models/iris/2.0.0, models",
+    "s3://models/iris/2.0.0.tar.gz, s3://models/iris/2.0.0.tar.gz,",
   })
   void accepts(String uri, String runtimeUri, String claim) {
     var result = ModelLocation.parse(uri);
@@ -24,7 +25,7 @@ class ModelLocationTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"s3://bucket/key", "gs://bucket/key", "pvc://models", "pvc:///path", "https:///nohost", "not a uri", "models/iris"})
+  @CsvSource({"s3://bucket/prefix/", "s3://b/key", "gs://bucket/key", "pvc://models", "pvc:///path", "https:///nohost", "not a uri", "models/iris"})
   void rejectsWithAReason(String uri) {
     assertThat(ModelLocation.parse(uri)).isInstanceOfSatisfying(ModelLocation.Result.Invalid.class, invalid -> {
       assertThat(invalid.reason()).isEqualTo("UnsupportedModelUri");

@@ -48,6 +48,9 @@ public final class InferenceService implements AutoCloseable {
     private final PredictionLog log;
     private final PredictionCounts counts;
     private final RequestIds ids;
+    /** With spec.retraining.data.sink: the rows' features until their feedback comes, and where labelled rows go. */
+    private final io.modelship.runtime.sink.FeatureMemory features;
+    private final io.modelship.runtime.sink.LabelledRowSink sink;
     private volatile DriftReport lastDrift;
 
     public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
@@ -77,6 +80,19 @@ public final class InferenceService implements AutoCloseable {
         this.counts = new PredictionCounts(labels, manifest.name(), manifest.version(), registry,
                 config.monitoring());
         ServiceGauges.register(this, registry);
+        if (config.retrainingSink() != null && config.monitoring()) {
+            this.features = new io.modelship.runtime.sink.FeatureMemory(model.featureNames().size(), config.rememberedPredictions());
+            this.sink = io.modelship.runtime.sink.LabelledRowSink.open(config.retrainingSink(), model.featureNames(),
+                    manifest.version(), config.reporting().podName()).register(registry);
+        } else {
+            this.features = null;
+            this.sink = null;
+        }
+    }
+
+    /** The retraining sink, or null when spec.retraining.data.sink is unset. */
+    public io.modelship.runtime.sink.LabelledRowSink sink() {
+        return sink;
     }
 
     private static DriftMonitor driftMonitor(ModelManifest manifest, ServeConfig config) {
@@ -189,6 +205,9 @@ public final class InferenceService implements AutoCloseable {
         if (errors != null) {
             errors.remember(sequence, value);
         }
+        if (features != null) {
+            features.remember(sequence, row);
+        }
         if (log != null) {
             log.maybeLog(id, row, value, null);
         }
@@ -205,6 +224,9 @@ public final class InferenceService implements AutoCloseable {
         }
         if (accuracy != null) {
             accuracy.remember(sequence, k);
+        }
+        if (features != null) {
+            features.remember(sequence, row);
         }
         if (log != null) {
             log.maybeLog(id, row, labels.get(k), top);
@@ -254,7 +276,11 @@ public final class InferenceService implements AutoCloseable {
             return accuracy.unknownRequest();
         }
         if (id.local()) {
-            return accuracy.feedback(id.sequence(), trueClass);
+            FeedbackResult result = accuracy.feedback(id.sequence(), trueClass);
+            if (result.outcome() == FeedbackResult.Outcome.Recorded) {
+                keep(id.sequence(), labels.get(result.predictedClass()), label);
+            }
+            return result;
         }
         return ids.firstFeedbackFor(requestId) ? accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass)
                 : accuracy.duplicateFromElsewhere(id.predictedClass());
@@ -272,10 +298,28 @@ public final class InferenceService implements AutoCloseable {
             return errors.unknownRequest();
         }
         if (id.local()) {
-            return errors.feedback(id.sequence(), value);
+            ValueFeedback result = errors.feedback(id.sequence(), value);
+            if (result.outcome() == FeedbackResult.Outcome.Recorded) {
+                keep(id.sequence(), String.valueOf(result.predicted()), String.valueOf(value));
+            }
+            return result;
         }
         return ids.firstFeedbackFor(requestId) ? errors.feedbackFromElsewhere(id.predictedValue(), value)
                 : errors.duplicateFromElsewhere(id.predictedValue());
+    }
+
+    /**
+     * Sends a row whose feedback was just counted to the sink. Only this replica's own predictions
+     * have their features here; feedback for another replica's id still counts for accuracy.
+     */
+    private void keep(long sequence, String prediction, String label) {
+        if (sink == null) {
+            return;
+        }
+        double[] row = features.take(sequence);
+        if (row != null) {
+            sink.append(row, prediction, label, java.time.Instant.now());
+        }
     }
 
     /**
@@ -324,6 +368,9 @@ public final class InferenceService implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (sink != null) {
+            sink.close();
+        }
         if (log != null) {
             log.close();
         }

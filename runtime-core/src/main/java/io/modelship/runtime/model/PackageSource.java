@@ -1,6 +1,10 @@
 package io.modelship.runtime.model;
 
 import io.modelship.runtime.format.ModelPackageException;
+import io.modelship.runtime.storage.S3Location;
+import io.modelship.runtime.storage.S3Settings;
+import io.modelship.runtime.storage.S3Store;
+import io.modelship.runtime.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +23,8 @@ import java.util.Locale;
 
 /**
  * Turns a model URI into a local path: a plain path, {@code file://}, {@code pvc://CLAIM/PATH}
- * (a claim the operator mounts under {@code pvcRoot/CLAIM}) or {@code http(s)://}, downloaded with
- * timeouts, a size bound and a few retries.
+ * (a claim the operator mounts under {@code pvcRoot/CLAIM}), {@code http(s)://} or
+ * {@code s3://BUCKET/KEY}, downloaded with timeouts, a size bound and a few retries.
  */
 public final class PackageSource {
 
@@ -30,19 +34,27 @@ public final class PackageSource {
     private final int attempts;
     private final Duration timeout;
     private final boolean crossHostRedirects;
+    /** Null: made from the process's environment when the first s3:// URI comes. */
+    private final S3Store s3;
 
     public PackageSource(Path pvcRoot, Path workDir, long maxDownloadBytes, int attempts, Duration timeout) {
-        this(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, false);
+        this(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, false, null);
     }
 
     private PackageSource(Path pvcRoot, Path workDir, long maxDownloadBytes, int attempts, Duration timeout,
-            boolean crossHostRedirects) {
+            boolean crossHostRedirects, S3Store s3) {
         this.pvcRoot = pvcRoot;
         this.workDir = workDir;
         this.maxDownloadBytes = maxDownloadBytes;
         this.attempts = attempts;
         this.timeout = timeout;
         this.crossHostRedirects = crossHostRedirects;
+        this.s3 = s3;
+    }
+
+    /** This source, reading s3:// URIs from {@code store} instead of a store configured by the environment. */
+    public PackageSource withS3(S3Store store) {
+        return new PackageSource(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, crossHostRedirects, store);
     }
 
     /**
@@ -51,7 +63,7 @@ public final class PackageSource {
      * elsewhere (a compromised or misconfigured server) would fetch a model from someone else.
      */
     public PackageSource withCrossHostRedirects(boolean allowed) {
-        return new PackageSource(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, allowed);
+        return new PackageSource(pvcRoot, workDir, maxDownloadBytes, attempts, timeout, allowed, s3);
     }
 
     /** Redirects followed at most, like a browser's lower bound. */
@@ -74,8 +86,9 @@ public final class PackageSource {
             case "file" -> Path.of(URI.create(uri));
             case "pvc" -> pvcPath(uri);
             case "http", "https" -> download(URI.create(uri));
+            case "s3" -> downloadS3(uri);
             default -> throw new ModelPackageException("unsupported model URI scheme '" + scheme + "' in " + UriRedaction.redact(uri)
-                    + " (supported: file://, http://, https://, pvc://CLAIM/PATH or a local path)");
+                    + " (supported: file://, http://, https://, pvc://CLAIM/PATH, s3://BUCKET/KEY or a local path)");
         };
         if (!Files.exists(local)) {
             throw new ModelPackageException("model package not found: " + local);
@@ -100,6 +113,70 @@ public final class PackageSource {
             throw new ModelPackageException("pvc URI path escapes its claim: " + uri);
         }
         return path;
+    }
+
+    /**
+     * Downloads an S3 object with the same size bound and retries as http(s): a timeout or a store
+     * that is down is tried again, a missing bucket or key, denied access or a package too large
+     * is final.
+     */
+    private Path downloadS3(String uri) {
+        S3Location object;
+        try {
+            object = S3Location.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException(e.getMessage());
+        }
+        if (object.isPrefix()) {
+            throw new ModelPackageException("s3 URI " + uri + " names a prefix, not a package: give the key of a .tar.gz or .zip");
+        }
+        S3Store store = s3;
+        boolean own = store == null;
+        try {
+            if (own) {
+                store = S3Store.create(S3Settings.fromEnvironment(System.getenv(), timeout));
+            }
+            StorageException last = null;
+            for (int attempt = 1; attempt <= attempts; attempt++) {
+                Path file = null;
+                try {
+                    Files.createDirectories(workDir);
+                    file = Files.createTempFile(workDir, "package-", DOWNLOAD_SUFFIX);
+                    store.download(object, file, maxDownloadBytes);
+                    return file;
+                } catch (StorageException e) {
+                    deleteQuietly(file);
+                    if (!e.problem().retryable()) {
+                        throw new ModelPackageException("model package " + uri + ": " + e.getMessage(), e);
+                    }
+                    last = e;
+                    if (attempt < attempts) {
+                        sleepBeforeRetry(attempt);
+                    }
+                } catch (IOException e) {
+                    deleteQuietly(file);
+                    throw new ModelPackageException("cannot write the download of " + uri + " to " + workDir + ": " + e, e);
+                }
+            }
+            throw new ModelPackageException("download of " + uri + " failed after " + attempts + " attempt(s): "
+                    + last.getMessage(), last);
+        } catch (IllegalArgumentException e) {
+            throw new ModelPackageException("cannot read " + uri + ": " + e.getMessage(), e);
+        } finally {
+            if (own && store != null) {
+                store.close();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // left for removeLeftovers at the next start
+            }
+        }
     }
 
     private Path download(URI given) {

@@ -61,6 +61,10 @@ public final class RuntimeReportSnapshot {
             report.setFeedbackCount(accuracy.totalFeedback());
             report.setFeedbackCorrect(accuracy.totalCorrect());
         }
+        if (service.sink() != null) {
+            report.setSinkRowsWritten(service.sink().rowsWritten());
+            report.setSinkRowsDropped(service.sink().rowsDropped());
+        }
         ErrorTotals errors = service.errorTotals();
         if (errors != null) {
             report.setErrorBaselineMae(errors.baselineMae());

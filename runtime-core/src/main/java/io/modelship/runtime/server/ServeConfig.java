@@ -44,7 +44,8 @@ public record ServeConfig(
         Duration shutdownDelay,
         Duration drainTimeout,
         BodyTiming bodyTiming,
-        Reporting reporting) {
+        Reporting reporting,
+        io.modelship.runtime.sink.SinkSettings retrainingSink) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
     /** How long download, checks and model load may take before {@code /ready} says it failed. */
@@ -117,7 +118,8 @@ public record ServeConfig(
                         get.apply(RuntimeEnvironment.POD_NAMESPACE), get.apply(RuntimeEnvironment.MODELDEPLOYMENT_NAME),
                         get.apply(RuntimeEnvironment.MODELDEPLOYMENT_UID),
                         Duration.ofSeconds(parseInt(get.apply(RuntimeEnvironment.REPORT_INTERVAL_SECONDS),
-                                RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS, RuntimeEnvironment.REPORT_INTERVAL_SECONDS))));
+                                RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS, RuntimeEnvironment.REPORT_INTERVAL_SECONDS))),
+                io.modelship.runtime.sink.SinkSettings.fromEnvironment(env));
     }
 
     /**

@@ -58,6 +58,28 @@ public class RuntimeReportSpec {
    */
   private List<Long> latencyCounts;
 
+  /** Rows with labelled feedback written to the retraining sink since start (spec.retraining.data.sink). */
+  private Long sinkRowsWritten;
+
+  /** Rows with labelled feedback the retraining sink lost since start (it was down, slow or refused them). */
+  private Long sinkRowsDropped;
+
+  public Long getSinkRowsWritten() {
+    return sinkRowsWritten;
+  }
+
+  public void setSinkRowsWritten(Long sinkRowsWritten) {
+    this.sinkRowsWritten = sinkRowsWritten;
+  }
+
+  public Long getSinkRowsDropped() {
+    return sinkRowsDropped;
+  }
+
+  public void setSinkRowsDropped(Long sinkRowsDropped) {
+    this.sinkRowsDropped = sinkRowsDropped;
+  }
+
   /** Labelled feedbacks scored since start. */
   private Long feedbackCount;
 

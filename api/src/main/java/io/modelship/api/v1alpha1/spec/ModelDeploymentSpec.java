@@ -28,6 +28,17 @@ public class ModelDeploymentSpec {
   /** Drift, accuracy and report settings handed to the runtime. */
   private MonitoringSpec monitoring;
 
+  /** Closing the loop: so far where the pods keep the rows that received labelled feedback. */
+  private RetrainingSpec retraining;
+
+  public RetrainingSpec getRetraining() {
+    return retraining;
+  }
+
+  public void setRetraining(RetrainingSpec retraining) {
+    this.retraining = retraining;
+  }
+
   public ModelSpec getModel() {
     return model;
   }

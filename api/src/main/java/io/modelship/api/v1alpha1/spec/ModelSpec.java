@@ -20,7 +20,7 @@ public class ModelSpec {
   @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
   private String version;
 
-  /** Package location: file://, http(s):// or pvc://CLAIM/PATH. Exactly one of uri and uriFrom. */
+  /** Package location: file://, http(s)://, pvc://CLAIM/PATH or s3://BUCKET/KEY. Exactly one of uri and uriFrom. */
   @Size(min = 1)
   private String uri;
 
@@ -33,6 +33,17 @@ public class ModelSpec {
   /** Expected sha256 of the package; the runtime refuses an artifact that does not match. */
   @Pattern("^[a-f0-9]{64}$")
   private String sha256;
+
+  /** For s3:// URIs: the store's endpoint, region, path-style addressing and the Secret with its credentials. */
+  private StorageSpec storage;
+
+  public StorageSpec getStorage() {
+    return storage;
+  }
+
+  public void setStorage(StorageSpec storage) {
+    this.storage = storage;
+  }
 
   public String getName() {
     return name;
