@@ -30,7 +30,9 @@ import java.util.Random;
  *     io.modelship.runtime.grpc.GrpcBatchCpu MODEL_DIR_OR_ARCHIVE
  * </pre>
  *
- * (run-grpc.sh prints the model directory it trained).
+ * with {@code -Drounds=N -Dseconds=S} for more or longer rounds (3 of 4 s by default); a model
+ * as run-grpc.sh trains it (the jar's {@code generate-data} and {@code train}). A jar from before
+ * {@code predictWithoutIds} runs the steps it has (compile against the newer classes).
  */
 public class GrpcBatchCpu {
 
@@ -52,10 +54,12 @@ public class GrpcBatchCpu {
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input-0").setDatatype("FP64")
                         .addShape(1000).addShape(width))
                 .addRawInputContents(com.google.protobuf.ByteString.copyFrom(raw.array())).build().toByteArray();
-        for (int round = 0; round < 3; round++) {
+        int rounds = Integer.getInteger("rounds", 3);
+        long seconds = Long.getLong("seconds", 4);
+        for (int round = 0; round < rounds; round++) {
             long n = 0, tParse = 0, tRows = 0, tModel = 0, tPlain = 0, tMonitored = 0, tSigned = 0, tNoIds = 0,
                     tAnswer = 0, tBytes = 0;
-            long end = System.nanoTime() + 4_000_000_000L;
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 long c0 = cpu();
                 ModelInferRequest request = ModelInferRequest.parseFrom(body);

@@ -21,6 +21,8 @@ public final class DriftMonitor {
     private final List<ReferenceBins> featureReferences;
     /** {@link #featureReferences} as an array, for the per-value binning of {@link #recordAll}. */
     private final ReferenceBins[] references;
+    /** Each feature's bin edges, ascending. */
+    private final double[][] edges;
     private final ReferenceBins predictionReference;
     private final DriftThresholds thresholds;
     private final int windowSize;
@@ -89,6 +91,10 @@ public final class DriftMonitor {
         this.featureNames = List.copyOf(featureNames);
         this.featureReferences = List.copyOf(featureReferences);
         this.references = this.featureReferences.toArray(ReferenceBins[]::new);
+        this.edges = new double[references.length][];
+        for (int i = 0; i < references.length; i++) {
+            edges[i] = references[i].edges();
+        }
         this.predictionReference = ReferenceBins.ofCategories(predictionFractions);
         this.thresholds = thresholds;
         this.statistic = statistic;
@@ -184,7 +190,7 @@ public final class DriftMonitor {
                     ignored++;
                     continue rows;
                 }
-                slots[base + i] = binOffsets[i] + references[i].binOf(row[i]);
+                slots[base + i] = binOffsets[i] + binOf(i, row[i]);
             }
             slots[base + features] = binOffsets[features] + predictedClass;
             kept++;
@@ -213,6 +219,24 @@ public final class DriftMonitor {
             }
             recordedRows += kept;
         }
+    }
+
+    /**
+     * {@link ReferenceBins#binOf} for a finite value: the number of edges at or below it. Up to 16
+     * edges (the packages' references have 9) they are counted without branches, which a batch's
+     * 20,000 lookups do in a fraction of a binary search's time, whose branches the CPU cannot
+     * predict; more edges are searched.
+     */
+    private int binOf(int feature, double x) {
+        double[] e = edges[feature];
+        if (e.length > 16) {
+            return references[feature].binOf(x);
+        }
+        int bin = 0;
+        for (double edge : e) {
+            bin += edge <= x ? 1 : 0;
+        }
+        return bin;
     }
 
     /** Feature and prediction counts since start (nothing evicted), taken together. */

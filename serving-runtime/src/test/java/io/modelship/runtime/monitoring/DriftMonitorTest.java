@@ -59,6 +59,30 @@ class DriftMonitorTest {
     }
 
     @Test
+    void aBatchBinsEveryValueAsTheReferenceBinsDo() {
+        // Values on the edges (bins are [edge, next edge)), -0.0 against an edge at 0, and 9 edges
+        // as packages have them, one feature per case, each row predicted 0.
+        double[] edges = {-2, -1, -0.5, 0, 0.25, 0.5, 1, 2, 3};
+        double[] fractions = new double[edges.length + 1];
+        Arrays.fill(fractions, 1.0 / fractions.length);
+        var reference = new ReferenceBins(edges, fractions);
+        double[] values = {-9, -2, -1.5, -1, -0.5, -0.0, 0.0, 0.1, 0.25, 0.5, 0.75, 1, 2, 2.5, 3, 1e300};
+        var monitor = new DriftMonitor(List.of("x"), List.of(reference), BALANCED_LABELS, values.length,
+                DriftThresholds.DEFAULT, DriftStatistic.PSI);
+        double[][] rows = new double[values.length][];
+        long[] expected = new long[fractions.length];
+        for (int i = 0; i < values.length; i++) {
+            rows[i] = new double[] {values[i]};
+            expected[reference.binOf(values[i])]++;
+        }
+        monitor.recordAll(rows, new int[values.length]);
+        assertThat(monitor.window().features().getFirst().counts()).containsExactly(expected);
+        // By hand: -9 | -2, -1.5 | -1 | -0.5 | -0.0, 0.0, 0.1 (-0.0 is on the edge 0, as binOf has it) | 0.25
+        // | 0.5, 0.75 | 1 | 2, 2.5 | 3, 1e300.
+        assertThat(expected).containsExactly(1, 2, 1, 1, 3, 1, 2, 1, 2, 2);
+    }
+
+    @Test
     void aBatchWithABadRowRecordsNone() {
         var monitor = new DriftMonitor(NAMES, trainingReferences(), BALANCED_LABELS);
         assertThatThrownBy(() -> monitor.recordAll(new double[][] {{0, 0, 0, 0}, {0, 0, 0}}, new int[] {0, 1}))
