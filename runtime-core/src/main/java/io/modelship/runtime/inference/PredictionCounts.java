@@ -35,16 +35,10 @@ public final class PredictionCounts {
         }
     }
 
-    void recordClass(int k, double topProbability) {
-        rows.increment();
-        classes[k].increment();
-        confidence[Math.min(CONFIDENCE_BINS - 1, (int) (topProbability * CONFIDENCE_BINS))].increment();
-        if (monitoring) {
-            classCounters[k].increment();
-        }
-    }
-
-    /** A batch as {@link #recordClass} would count each row: the counters move once per class and bin, not per row. */
+    /**
+     * Counts a batch of predicted classes, each in its class and in the confidence bin of its top
+     * probability; the counters move once per class and bin, not per row.
+     */
     void recordClasses(int[] classIndex, double[][] probabilities) {
         long[] perClass = new long[classes.length];
         long[] perBin = new long[CONFIDENCE_BINS];
@@ -67,10 +61,6 @@ public final class PredictionCounts {
                 confidence[b].add(perBin[b]);
             }
         }
-    }
-
-    void recordValue() {
-        rows.increment();
     }
 
     void recordValues(int n) {

@@ -65,10 +65,6 @@ final class RequestIds {
         return key != null;
     }
 
-    long nextSequence() {
-        return next.incrementAndGet();
-    }
-
     /** The first of {@code rows} consecutive sequences, one per row of a batch, taken at once. */
     long nextSequences(int rows) {
         return next.getAndAdd(rows) + 1;
