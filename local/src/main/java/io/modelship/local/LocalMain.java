@@ -9,6 +9,7 @@ import io.modelship.local.traffic.TrafficRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -204,6 +205,13 @@ public final class LocalMain implements Callable<Integer> {
     System.out.println("Endpoints on this machine:");
     for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
       System.out.println("  " + e.kind() + " " + e.namespace() + "/" + e.name() + "  " + e.url());
+    }
+    List<TrafficRouter.Endpoint> grpc = cluster.router().grpcEndpoints();
+    if (!grpc.isEmpty()) {
+      System.out.println("gRPC (h2c), the Services' grpc ports, Open Inference Protocol:");
+      for (TrafficRouter.Endpoint e : grpc) {
+        System.out.println("  Service " + e.namespace() + "/" + e.name() + "  " + e.address());
+      }
     }
     cluster.router().service("ml", "iris").ifPresent(e -> System.out.println(
         "  curl -s " + e.url() + "/predict -H 'Content-Type: application/json' "

@@ -17,6 +17,8 @@ final class LocalPod {
   final Liveness liveness;
   Containers.Running container;
   int port;
+  /** Where its runtime serves gRPC ({@code GRPC_PORT}). */
+  int grpcPort;
   State state = State.STARTING;
   int restarts;
   Containers.Exit lastExit;

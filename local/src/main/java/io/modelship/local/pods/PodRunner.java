@@ -74,6 +74,8 @@ public final class PodRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
   /** The port the Pod's runtime listens on, for the traffic router. */
   public static final String PORT_ANNOTATION = "local.modelship.io/port";
+  /** The pod's gRPC port ({@code GRPC_PORT}), which the traffic router forwards a Service's {@code grpc} port to. */
+  public static final String GRPC_PORT_ANNOTATION = "local.modelship.io/grpc-port";
   /**
    * Holds a deleted Pod object, Terminating, until its container has stopped: what a kubelet's
    * graceful termination does in a cluster (the mock API has no grace periods, but honours finalizers).
@@ -242,11 +244,12 @@ public final class PodRunner implements AutoCloseable {
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
     try {
       pod.port = freePort();
+      pod.grpcPort = freePort();
       Pod object = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
       if (object == null) {
         throw new IOException("pod object " + pod.key() + " is gone");
       }
-      Map<String, String> env = environment(object, container, pod.port);
+      Map<String, String> env = environment(object, container, pod.port, pod.grpcPort);
       Path logs = Files.createDirectories(workDir.resolve("logs"));
       pod.container = containers.start(object, container, env, logs.resolve(pod.name + ".log"));
       if (pod.imageId == null) {
@@ -285,7 +288,7 @@ public final class PodRunner implements AutoCloseable {
    * The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this
    * machine needs: every pod shares 127.0.0.1, so each listens there on a port of its own.
    */
-  private Map<String, String> environment(Pod object, Container container, int port) throws Containers.StartFailure {
+  private Map<String, String> environment(Pod object, Container container, int port, int grpcPort) throws Containers.StartFailure {
     Map<String, String> env;
     try {
       env = new HashMap<>(PodEnv.resolve(object, container.getEnv(),
@@ -299,8 +302,9 @@ public final class PodRunner implements AutoCloseable {
     env.put("HOST", "127.0.0.1");
     env.put("PORT", Integer.toString(port));
     // Every local pod shares this machine's network: the operator's GRPC_PORT (8081) would clash
-    // between pods, so each takes a free port for its gRPC server (not routed through the Service port).
-    env.put("GRPC_PORT", "0");
+    // between pods, so each gets a free port of its own, which the traffic router forwards the
+    // Service's grpc port to (it reads it from the pod's annotation).
+    env.put("GRPC_PORT", Integer.toString(grpcPort));
     env.putIfAbsent("POD_NAME", object.getMetadata().getName());
     env.putIfAbsent("POD_NAMESPACE", object.getMetadata().getNamespace());
     return env;
@@ -457,11 +461,14 @@ public final class PodRunner implements AutoCloseable {
       return;
     }
     String port = Integer.toString(pod.port);
+    String grpcPort = Integer.toString(pod.grpcPort);
     boolean annotated = existing.getMetadata().getAnnotations() != null
-        && port.equals(existing.getMetadata().getAnnotations().get(PORT_ANNOTATION));
+        && port.equals(existing.getMetadata().getAnnotations().get(PORT_ANNOTATION))
+        && grpcPort.equals(existing.getMetadata().getAnnotations().get(GRPC_PORT_ANNOTATION));
     if (!annotated) {
       client.pods().inNamespace(pod.namespace).withName(pod.name).edit(p -> {
         p.getMetadata().getAnnotations().put(PORT_ANNOTATION, port);
+        p.getMetadata().getAnnotations().put(GRPC_PORT_ANNOTATION, grpcPort);
         return p;
       });
     }

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@code <name>}, {@code <name>-preview} and per-version Service the operator creates), forwarding
  * each request round robin to a ready pod the Service selects; and one port per HTTPRoute, which
  * applies the route's rules — header matches, weighted backendRefs, RequestMirror — before the
- * chosen Service's round robin. What the operator and the pod runner write is re-read as it
- * changes (by watch) and every half second.
+ * chosen Service's round robin. A Service with a port named {@code grpc} gets a second loopback
+ * port that forwards h2c connections to its pods' gRPC ports ({@link H2cForwarder}). What the
+ * operator and the pod runner write is re-read as it changes (by watch) and every half second.
  */
 public final class TrafficRouter implements AutoCloseable {
 
@@ -66,7 +67,15 @@ public final class TrafficRouter implements AutoCloseable {
     public String url() {
       return "http://127.0.0.1:" + port;
     }
+
+    /** {@code host:port}, the form gRPC clients take as their target. */
+    public String address() {
+      return "127.0.0.1:" + port;
+    }
   }
+
+  /** The Service port name the operator gives the runtime's gRPC port (appProtocol kubernetes.io/h2c). */
+  static final String GRPC_PORT_NAME = "grpc";
 
   private final KubernetesClient client;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -81,6 +90,9 @@ public final class TrafficRouter implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic-router").factory());
   private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
   private volatile Map<String, List<Integer>> readyPorts = Map.of();
+  /** Per Service, the gRPC ports of the pods {@link #readyPorts} lists (those that announced one). */
+  private volatile Map<String, List<Integer>> readyGrpcPorts = Map.of();
+  private final Map<String, GrpcListener> grpcListeners = new ConcurrentHashMap<>();
   private volatile Map<String, Service> services = Map.of();
   /** For a Service with no pod to send to: which pods its selector picked, and why none serves. */
   private volatile Map<String, String> noPodReasons = Map.of();
@@ -172,6 +184,17 @@ public final class TrafficRouter implements AutoCloseable {
     return readyPorts.getOrDefault(namespace + "/" + service, List.of()).size();
   }
 
+  /** The gRPC ports open now, one per Service with a {@code grpc} port. */
+  public List<Endpoint> grpcEndpoints() {
+    return grpcListeners.values().stream().map(GrpcListener::endpoint).sorted(Comparator.comparing(Endpoint::name))
+        .toList();
+  }
+
+  /** The loopback port forwarding h2c to the Service's pods, if the Service has a {@code grpc} port. */
+  public Optional<Endpoint> grpcService(String namespace, String name) {
+    return Optional.ofNullable(grpcListeners.get(namespace + "/" + name)).map(GrpcListener::endpoint);
+  }
+
   public Optional<Endpoint> route(String namespace, String name) {
     return Optional.ofNullable(listeners.get("HTTPRoute/" + namespace + "/" + name)).map(l -> l.endpoint);
   }
@@ -194,6 +217,7 @@ public final class TrafficRouter implements AutoCloseable {
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
     Map<String, Service> byKey = new HashMap<>();
     Map<String, List<Integer>> readyPorts = new HashMap<>();
+    Map<String, List<Integer>> readyGrpcPorts = new HashMap<>();
     Map<String, String> noPodReasons = new HashMap<>();
     for (Service s : svcs) {
       String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
@@ -212,12 +236,16 @@ public final class TrafficRouter implements AutoCloseable {
       List<Integer> ports = (ready.isEmpty() ? selected : ready).stream()
           .map(p -> Integer.parseInt(p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))).sorted().toList();
       readyPorts.put(key, ports);
+      readyGrpcPorts.put(key, (ready.isEmpty() ? selected : ready).stream()
+          .map(p -> p.getMetadata().getAnnotations().get(PodRunner.GRPC_PORT_ANNOTATION)).filter(Objects::nonNull)
+          .map(Integer::parseInt).sorted().toList());
       if (ports.isEmpty()) {
         noPodReasons.put(key, noPodReason(selector, picked));
       }
     }
     services = byKey;
     this.readyPorts = readyPorts;
+    this.readyGrpcPorts = readyGrpcPorts;
     noPodReasons.forEach((key, why) -> {
       if (!why.equals(this.noPodReasons.get(key)) && listeners.containsKey("Service/" + key)) {
         log.info("Service {} has no pod to send to: {}", key, why);
@@ -238,6 +266,19 @@ public final class TrafficRouter implements AutoCloseable {
         l.setRoute(route);
       }
     });
+    byKey.forEach((key, svc) -> {
+      if (hasGrpcPort(svc)) {
+        grpcListeners.computeIfAbsent(key, this::openGrpc);
+      }
+    });
+    for (String key : List.copyOf(grpcListeners.keySet())) {
+      if (!byKey.containsKey(key) || !hasGrpcPort(byKey.get(key))) {
+        GrpcListener gone = grpcListeners.remove(key);
+        if (gone != null) {
+          gone.forwarder().close();
+        }
+      }
+    }
     for (Map.Entry<String, Listener> e : listeners.entrySet()) {
       String[] parts = e.getKey().split("/", 2);
       boolean gone = parts[0].equals("Service") ? !byKey.containsKey(parts[1]) : !routes.containsKey(parts[1]);
@@ -272,6 +313,38 @@ public final class TrafficRouter implements AutoCloseable {
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         && p.getMetadata().getAnnotations() != null
         && p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION) != null;
+  }
+
+  private static boolean hasGrpcPort(Service s) {
+    return s.getSpec() != null && s.getSpec().getPorts() != null
+        && s.getSpec().getPorts().stream().anyMatch(p -> GRPC_PORT_NAME.equals(p.getName()));
+  }
+
+  private record GrpcListener(Endpoint endpoint, H2cForwarder forwarder) {}
+
+  private GrpcListener openGrpc(String key) {
+    String[] nsName = key.split("/", 2);
+    try {
+      H2cForwarder forwarder = new H2cForwarder(key, executor, () -> grpcTarget(key));
+      Endpoint endpoint = new Endpoint("Service", nsName[0], nsName[1], forwarder.port());
+      log.info("Service {} port grpc (h2c) → {}", key, endpoint.address());
+      return new GrpcListener(endpoint, forwarder);
+    } catch (IOException e) {
+      log.warn("cannot open a gRPC port for Service {}: {}", key, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The pod a new gRPC connection to the Service goes to, round robin per connection as kube-proxy's. */
+  private H2cForwarder.Target grpcTarget(String key) {
+    List<Integer> ports = readyGrpcPorts.getOrDefault(key, List.of());
+    if (ports.isEmpty()) {
+      return new H2cForwarder.NoPod(readyPorts.getOrDefault(key, List.of()).isEmpty()
+          ? noPodReasons.getOrDefault(key, "it is not known here")
+          : "its ready pods announce no gRPC port");
+    }
+    AtomicInteger next = roundRobin.computeIfAbsent("grpc " + key, k -> new AtomicInteger());
+    return new H2cForwarder.Pod(ports.get(Math.floorMod(next.getAndIncrement(), ports.size())));
   }
 
   private Listener open(String kind, String key) {
@@ -413,6 +486,8 @@ public final class TrafficRouter implements AutoCloseable {
     refresh.shutdownNow();
     listeners.values().forEach(Listener::close);
     listeners.clear();
+    grpcListeners.values().forEach(l -> l.forwarder().close());
+    grpcListeners.clear();
     executor.shutdownNow();
   }
 }

@@ -90,6 +90,20 @@ class TrafficRouterTest {
   }
 
   @Test
+  void aServicesGrpcPortWithNoPodRefusesTheCallSayingWhy() throws Exception {
+    client.services().inNamespace("ml").resource(new ServiceBuilder().withNewMetadata().withName("scorer").endMetadata()
+        .withNewSpec().withSelector(Map.of("app", "scorer"))
+        .addNewPort().withName("http").withPort(80).withNewTargetPort("http").endPort()
+        .addNewPort().withName("grpc").withPort(8081).withNewTargetPort("grpc").withAppProtocol("kubernetes.io/h2c")
+        .endPort().endSpec().build()).create();
+    await().atMost(Duration.ofSeconds(10)).until(() -> router.grpcService("ml", "scorer").isPresent());
+    assertThat(router.grpcService("ml", "iris")).as("a Service without a grpc port gets no gRPC forwarder").isEmpty();
+    // A real gRPC client hears why, as UNAVAILABLE, instead of a connection reset it cannot explain.
+    String out = GrpcInferClient.call(HOME, router.grpcService("ml", "scorer").orElseThrow().address(), "scorer", 1.0);
+    assertThat(out).contains("status UNAVAILABLE").contains("no ready pod: its selector app=scorer matches no pod");
+  }
+
+  @Test
   void aPodThatTurnsReadyIsSentToAtOnceNotAtTheNextResync() throws Exception {
     router.close();
     // A resync too slow to matter: only the router's watches can bring the change in time.

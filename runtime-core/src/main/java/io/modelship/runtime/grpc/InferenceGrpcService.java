@@ -148,7 +148,14 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         InferenceService service = resolve(request.getModelName(), request.getModelVersion());
         double[][] rows = GrpcTensors.rows(service.rows(), request);
         Set<String> wanted = requestedOutputs(request, service.regression());
-        InferenceService.Prediction[] predictions = service.predict(rows);
+        // ModelInferResponse has no field for request ids: none is written or signed.
+        InferenceService.Prediction[] predictions = service.predictWithoutIds(rows);
+        return answer(service, request, wanted, predictions);
+    }
+
+    /** The response to a ModelInfer whose rows were predicted: the wanted outputs, raw if the inputs were. */
+    static ModelInferResponse answer(InferenceService service, ModelInferRequest request, Set<String> wanted,
+            InferenceService.Prediction[] predictions) {
         boolean raw = request.getRawInputContentsCount() > 0;
         int n = predictions.length;
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
@@ -235,7 +242,7 @@ final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         return t.build();
     }
 
-    private static Set<String> requestedOutputs(ModelInferRequest request, boolean regression) {
+    static Set<String> requestedOutputs(ModelInferRequest request, boolean regression) {
         Set<String> known = regression ? Set.of(VALUE_OUTPUT) : Set.of(LABEL_OUTPUT, PROBABILITIES_OUTPUT);
         if (request.getOutputsCount() == 0) {
             return known;

@@ -35,17 +35,36 @@ public final class PredictionCounts {
         }
     }
 
-    void recordClass(int k, double topProbability) {
-        rows.increment();
-        classes[k].increment();
-        confidence[Math.min(CONFIDENCE_BINS - 1, (int) (topProbability * CONFIDENCE_BINS))].increment();
-        if (monitoring) {
-            classCounters[k].increment();
+    /**
+     * Counts a batch of predicted classes, each in its class and in the confidence bin of its top
+     * probability; the counters move once per class and bin, not per row.
+     */
+    void recordClasses(int[] classIndex, double[][] probabilities) {
+        long[] perClass = new long[classes.length];
+        long[] perBin = new long[CONFIDENCE_BINS];
+        for (int i = 0; i < classIndex.length; i++) {
+            int k = classIndex[i];
+            perClass[k]++;
+            perBin[Math.min(CONFIDENCE_BINS - 1, (int) (probabilities[i][k] * CONFIDENCE_BINS))]++;
+        }
+        rows.add(classIndex.length);
+        for (int k = 0; k < perClass.length; k++) {
+            if (perClass[k] > 0) {
+                classes[k].add(perClass[k]);
+                if (monitoring) {
+                    classCounters[k].increment(perClass[k]);
+                }
+            }
+        }
+        for (int b = 0; b < CONFIDENCE_BINS; b++) {
+            if (perBin[b] > 0) {
+                confidence[b].add(perBin[b]);
+            }
         }
     }
 
-    void recordValue() {
-        rows.increment();
+    void recordValues(int n) {
+        rows.add(n);
     }
 
     public long rows() {

@@ -32,11 +32,13 @@ final class PredictionLog implements AutoCloseable {
         this.sampleRate = sampleRate;
     }
 
-    /** Logs a sampled prediction: a label with its confidence, or a regressor's value (confidence null). */
-    void maybeLog(String requestId, double[] row, Object prediction, Double confidence) {
-        if (ThreadLocalRandom.current().nextDouble() >= sampleRate) {
-            return;
-        }
+    /** Whether to log the next prediction: true for a share {@code sampleRate} of calls, at random. */
+    boolean sampled() {
+        return ThreadLocalRandom.current().nextDouble() < sampleRate;
+    }
+
+    /** Logs a prediction {@link #sampled} picked: a label with its confidence, or a regressor's value (confidence null). */
+    void write(String requestId, double[] row, Object prediction, Double confidence) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());
         line.put("request_id", requestId);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -39,6 +38,12 @@ final class RequestIds {
     private final SecretKeySpec key;
     private final String scope;
     private final Map<String, Boolean> seenForeign;
+    /**
+     * HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed once: each id then costs two
+     * SHA-256 compressions (its message, the inner hash) instead of a provider lookup, a key
+     * schedule and four. One per thread, since a digest is stateful. Same bytes as {@code Mac}'s.
+     */
+    private final ThreadLocal<Hmac> hmac = ThreadLocal.withInitial(this::newHmac);
 
     /**
      * @param signingKey      the deployment's key, or null
@@ -60,8 +65,9 @@ final class RequestIds {
         return key != null;
     }
 
-    long nextSequence() {
-        return next.incrementAndGet();
+    /** The first of {@code rows} consecutive sequences, one per row of a batch, taken at once. */
+    long nextSequences(int rows) {
+        return next.getAndAdd(rows) + 1;
     }
 
     String forClass(long sequence, int classIndex) {
@@ -77,12 +83,44 @@ final class RequestIds {
     }
 
     private byte[] mac(String id) {
+        return Arrays.copyOf(hmac.get().mac((scope + id).getBytes(StandardCharsets.UTF_8)), SIGNATURE_BYTES);
+    }
+
+    private Hmac newHmac() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return Arrays.copyOf(mac.doFinal((scope + id).getBytes(StandardCharsets.UTF_8)), SIGNATURE_BYTES);
+            byte[] k = key.getEncoded();
+            if (k.length > 64) {
+                k = MessageDigest.getInstance("SHA-256").digest(k);
+            }
+            byte[] inner = new byte[64];
+            byte[] outer = new byte[64];
+            for (int i = 0; i < 64; i++) {
+                byte b = i < k.length ? k[i] : 0;
+                inner[i] = (byte) (b ^ 0x36);
+                outer[i] = (byte) (b ^ 0x5c);
+            }
+            MessageDigest innerPad = MessageDigest.getInstance("SHA-256");
+            innerPad.update(inner);
+            MessageDigest outerPad = MessageDigest.getInstance("SHA-256");
+            outerPad.update(outer);
+            return new Hmac(innerPad, outerPad);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+
+    /** The two padded-key digests, cloned for each message. */
+    private record Hmac(MessageDigest innerPad, MessageDigest outerPad) {
+        byte[] mac(byte[] message) {
+            try {
+                MessageDigest inner = (MessageDigest) innerPad.clone();
+                inner.update(message);
+                MessageDigest outer = (MessageDigest) outerPad.clone();
+                outer.update(inner.digest());
+                return outer.digest();
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("SHA-256 digests cannot be cloned here", e);
+            }
         }
     }
 

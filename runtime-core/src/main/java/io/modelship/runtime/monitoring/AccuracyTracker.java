@@ -106,6 +106,28 @@ public final class AccuracyTracker {
         }
     }
 
+    /**
+     * Remembers a batch as {@link #remember} would each row, under one lock: request
+     * {@code firstSequence + i} predicted {@code classes[i]}.
+     */
+    public void rememberAll(long firstSequence, int[] classes) {
+        requireNonNegative(firstSequence, "firstSequence");
+        for (int k : classes) {
+            requireNonNegative(k, "predictedClass");
+        }
+        synchronized (lock) {
+            for (int i = 0; i < classes.length; i++) {
+                long sequence = firstSequence + i;
+                int slot = (int) (sequence % sequences.length);
+                if (sequences[slot] <= sequence) {
+                    sequences[slot] = sequence;
+                    predictedClasses[slot] = classes[i];
+                    answered[slot] = false;
+                }
+            }
+        }
+    }
+
     /** Scores the true class of an earlier request; unknown, evicted and repeated ones change no statistics. */
     public FeedbackResult feedback(long sequence, int trueClass) {
         requireNonNegative(sequence, "sequence");

@@ -74,6 +74,21 @@ public final class ErrorTracker {
         }
     }
 
+    /** Remembers a batch as {@link #remember} would each row, under one lock: request {@code firstSequence + i} predicted {@code values[i]}. */
+    public void rememberAll(long firstSequence, double[] values) {
+        synchronized (lock) {
+            for (int i = 0; i < values.length; i++) {
+                long sequence = firstSequence + i;
+                int slot = (int) (sequence % sequences.length);
+                if (sequences[slot] <= sequence) {
+                    sequences[slot] = sequence;
+                    predictedValues[slot] = values[i];
+                    answered[slot] = false;
+                }
+            }
+        }
+    }
+
     /** Scores the true value of an earlier request; unknown and repeated ones change nothing. */
     public ValueFeedback feedback(long sequence, double trueValue) {
         int slot = (int) (sequence % sequences.length);

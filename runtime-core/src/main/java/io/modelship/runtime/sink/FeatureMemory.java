@@ -34,6 +34,13 @@ public final class FeatureMemory {
         System.arraycopy(row, 0, values, slot * features, Math.min(features, row.length));
     }
 
+    /** The rows of a batch numbered from {@code first} on, under one lock. */
+    public synchronized void rememberAll(long first, double[][] rows) {
+        for (int i = 0; i < rows.length; i++) {
+            remember(first + i, rows[i]);
+        }
+    }
+
     /** The row predicted as {@code sequence}, once (later calls return null), or null when overwritten. */
     public synchronized double[] take(long sequence) {
         int slot = (int) Math.floorMod(sequence, (long) capacity);

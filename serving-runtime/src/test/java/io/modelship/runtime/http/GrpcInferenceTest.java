@@ -179,9 +179,18 @@ class GrpcInferenceTest extends ServingAppTest {
 
     @Test
     void callsAreMonitoredAsRestRequestsAre() {
-        long before = app.runtime().require().counts().rows();
+        var service = app.runtime().require();
+        long before = service.counts().rows();
+        long[] perClassBefore = service.counts().perClass();
+        long driftBefore = service.driftMonitor().recordedRows();
         stub().modelInfer(fp64(List.of(SETOSA, VIRGINICA, SETOSA)).build());
-        assertThat(app.runtime().require().counts().rows()).isEqualTo(before + 3);
+        assertThat(service.counts().rows()).isEqualTo(before + 3);
+        long[] perClass = service.counts().perClass();
+        assertThat(perClass[service.labels().indexOf("setosa")] - perClassBefore[service.labels().indexOf("setosa")])
+                .isEqualTo(2);
+        assertThat(perClass[service.labels().indexOf("virginica")]
+                - perClassBefore[service.labels().indexOf("virginica")]).isEqualTo(1);
+        assertThat(service.driftMonitor().recordedRows()).as("the drift window sees gRPC's rows").isEqualTo(driftBefore + 3);
         assertThatThrownBy(() -> stub().modelInfer(fp64(List.of(new double[] {1})).build()));
         String metrics = get("/metrics").body();
         assertThat(metrics).containsPattern("modelship_requests_total\\{endpoint=\"grpc_model_infer\",status=\"200\"\\} [1-9]")

@@ -12,6 +12,21 @@ import org.junit.jupiter.api.Test;
 class AccuracyTrackerTest {
 
     @Test
+    void aRememberedBatchTakesFeedbackForEachOfItsSequences() {
+        var tracker = new AccuracyTracker(0.9, 0.05, 4, 100);
+        tracker.rememberAll(10, new int[] {0, 1, 2, 1, 0});
+
+        // Four are remembered: sequence 14 took the slot of 10 (14 mod 4 = 10 mod 4).
+        assertThat(tracker.feedback(10, 0).outcome()).isEqualTo(FeedbackResult.Outcome.UnknownRequest);
+        assertThat(tracker.feedback(11, 1).correct()).isTrue();
+        assertThat(tracker.feedback(12, 0).correct()).isFalse();
+        assertThat(tracker.feedback(14, 0).correct()).isTrue();
+        assertThat(tracker.feedback(14, 0).outcome()).isEqualTo(FeedbackResult.Outcome.Duplicate);
+        assertThat(tracker.snapshot().totalFeedback()).isEqualTo(3);
+        assertThat(tracker.snapshot().totalCorrect()).isEqualTo(2);
+    }
+
+    @Test
     void rollingAccuracyCoversOnlyTheLastFeedbacks() {
         var tracker = new AccuracyTracker(0.9, 0.05, 100, 4);
         int[] predicted = {0, 1, 0, 0, 1, 1, 0};

@@ -37,6 +37,62 @@ class DriftMonitorTest {
     }
 
     @Test
+    void aBatchIsCountedAsItsRowsOneByOneWouldBe() {
+        // One feature with edges 0 and 1 (bins (-inf,0), [0,1), [1,inf)), two labels, a window of 3 rows.
+        List<ReferenceBins> one = List.of(new ReferenceBins(new double[] {0, 1}, new double[] {0.3, 0.4, 0.3}));
+        var monitor = new DriftMonitor(List.of("x"), one, BALANCED_LABELS, 3, DriftThresholds.DEFAULT,
+                DriftStatistic.PSI);
+        monitor.recordAll(new double[][] {{-5}, {0.5}, {Double.NaN}, {7}, {0.2}}, new int[] {0, 1, 1, 1, 0});
+
+        // The NaN row is ignored; of the other four the window keeps the last three: 0.5, 7, 0.2.
+        assertThat(monitor.ignoredRows()).isEqualTo(1);
+        assertThat(monitor.recordedRows()).isEqualTo(4);
+        assertThat(monitor.window().features().getFirst().counts()).containsExactly(0, 2, 1);
+        assertThat(monitor.window().predictions().counts()).containsExactly(1, 2);
+        assertThat(monitor.cumulative().features().getFirst().counts()).containsExactly(1, 2, 1);
+        assertThat(monitor.cumulative().predictions().counts()).containsExactly(2, 2);
+
+        // A row after the batch evicts the batch's oldest still in the window (0.5, predicted 1).
+        monitor.record(new double[] {-1}, 0);
+        assertThat(monitor.window().features().getFirst().counts()).containsExactly(1, 1, 1);
+        assertThat(monitor.window().predictions().counts()).containsExactly(2, 1);
+    }
+
+    @Test
+    void aBatchBinsEveryValueAsTheReferenceBinsDo() {
+        // Values on the edges (bins are [edge, next edge)), -0.0 against an edge at 0, and 9 edges
+        // as packages have them, one feature per case, each row predicted 0.
+        double[] edges = {-2, -1, -0.5, 0, 0.25, 0.5, 1, 2, 3};
+        double[] fractions = new double[edges.length + 1];
+        Arrays.fill(fractions, 1.0 / fractions.length);
+        var reference = new ReferenceBins(edges, fractions);
+        double[] values = {-9, -2, -1.5, -1, -0.5, -0.0, 0.0, 0.1, 0.25, 0.5, 0.75, 1, 2, 2.5, 3, 1e300};
+        var monitor = new DriftMonitor(List.of("x"), List.of(reference), BALANCED_LABELS, values.length,
+                DriftThresholds.DEFAULT, DriftStatistic.PSI);
+        double[][] rows = new double[values.length][];
+        long[] expected = new long[fractions.length];
+        for (int i = 0; i < values.length; i++) {
+            rows[i] = new double[] {values[i]};
+            expected[reference.binOf(values[i])]++;
+        }
+        monitor.recordAll(rows, new int[values.length]);
+        assertThat(monitor.window().features().getFirst().counts()).containsExactly(expected);
+        // By hand: -9 | -2, -1.5 | -1 | -0.5 | -0.0, 0.0, 0.1 (-0.0 is on the edge 0, as binOf has it) | 0.25
+        // | 0.5, 0.75 | 1 | 2, 2.5 | 3, 1e300.
+        assertThat(expected).containsExactly(1, 2, 1, 1, 3, 1, 2, 1, 2, 2);
+    }
+
+    @Test
+    void aBatchWithABadRowRecordsNone() {
+        var monitor = new DriftMonitor(NAMES, trainingReferences(), BALANCED_LABELS);
+        assertThatThrownBy(() -> monitor.recordAll(new double[][] {{0, 0, 0, 0}, {0, 0, 0}}, new int[] {0, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 4 feature values, got 3");
+        assertThatThrownBy(() -> monitor.recordAll(new double[][] {{0, 0, 0, 0}}, new int[] {2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("predicted label index 2");
+        assertThat(monitor.recordedRows()).isZero();
+    }
+
+    @Test
     void trafficLikeTheTrainingDataIsNormal() {
         var monitor = new DriftMonitor(NAMES, trainingReferences(), BALANCED_LABELS);
         var random = new Random(2);
