@@ -40,52 +40,56 @@ public final class BlueGreenPlanner implements RolloutPlanner {
   private static final class Run extends ProgressiveRun {
     final BlueGreenSpec blueGreen;
 
+    /** Set when a manual promote arrived in this reconcile. */
+    Reason promotedBy;
+
     Run(RolloutInputs in) {
-      super(in);
+      super(RolloutStrategy.BlueGreen, in);
       this.blueGreen = in.rollout().getBlueGreen() == null ? new BlueGreenSpec() : in.rollout().getBlueGreen();
     }
 
     @Override
-    RolloutPlan plan() {
-      RolloutStatus prev = in.previous();
-      boolean continuing = continues(prev, RolloutStrategy.BlueGreen);
-      s = continuing ? RolloutState.copy(prev) : fresh();
-      if (ended()) {
-        if (!in.control().isNew(Intent.RETRY, s.getHandledTokens())) {
-          s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-          return degraded(Optional.empty());
-        }
-        var tokens = in.control().handle(Intent.RETRY, s.getHandledTokens());
-        s = fresh();
-        s.setHandledTokens(tokens);
-        transitions.add(new RolloutTransition(Kind.RETRIED, Reason.MANUAL, "Retrying the blue-green rollout of " + target));
+    RolloutStatus fresh() {
+      RolloutStatus f = RolloutState.fresh(RolloutStrategy.BlueGreen, target, stable, null, in);
+      f.setActiveVersion(stable);
+      f.setPreviewVersion(target);
+      return f;
+    }
+
+    @Override
+    String retryMessage() {
+      return "Retrying the blue-green rollout of " + target;
+    }
+
+    @Override
+    String where() {
+      return "";
+    }
+
+    @Override
+    void promote(Intent intent) {
+      promotedBy = Reason.MANUAL;
+    }
+
+    @Override
+    Optional<String> judge() {
+      if (s.getSwitchedAt() != null || s.getDesiredWeight() >= 100 || analysis == null) {
+        return Optional.empty();
       }
-      if (in.control().isNew(Intent.ABORT, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().handle(Intent.ABORT, s.getHandledTokens()));
-        return end(RolloutOutcome.Aborted, Reason.MANUAL, "aborted " + target + " → " + stable + " by " + ManualControl.ABORT);
-      }
-      if (!in.targetProblems().isEmpty() || loadErrors().isPresent()) {
-        String why = String.join("; ", in.targetProblems()) + loadErrors().map(e -> (in.targetProblems().isEmpty() ? "" : "; ") + e).orElse("");
-        return end(RolloutOutcome.RolledBack, Reason.READINESS_FAILED, "rolled back " + target + " → " + stable + ": " + why);
-      }
-      Reason promotedBy = null;
-      for (Intent intent : List.of(Intent.PROMOTE_FULL, Intent.PROMOTE)) {
-        if (in.control().isNew(intent, s.getHandledTokens())) {
-          s.setHandledTokens(in.control().handle(intent, s.getHandledTokens()));
-          promotedBy = Reason.MANUAL;
-        }
-      }
-      s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-      boolean switched = s.getSwitchedAt() != null;
-      if (!switched && s.getDesiredWeight() < 100) {
-        Optional<String> failure = analysis == null ? Optional.empty()
-            : AnalysisSchedule.run(analysis, s, in, target, stable, this::soon);
-        if (failure.isPresent()) {
-          return end(RolloutOutcome.RolledBack, Reason.ANALYSIS_FAILED,
-              "rolled back " + target + " → " + stable + " before the switch: " + failure.get());
-        }
-      }
-      return switched ? afterSwitch() : beforeSwitch(promotedBy);
+      return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
+          .map(failure -> "rolled back " + target + " → " + stable + " before the switch: " + failure);
+    }
+
+    @Override
+    RolloutPlan step() {
+      return s.getSwitchedAt() != null ? afterSwitch() : beforeSwitch(promotedBy);
+    }
+
+    @Override
+    Traffic onRollback() {
+      s.setActiveVersion(stable);
+      s.setPreviewVersion(null);
+      return new Traffic(stable, null, stable, null, 0, null, null);
     }
 
     RolloutPlan beforeSwitch(Reason promotedBy) {
@@ -160,8 +164,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
           new VersionTarget(target, previewPods, true),
           new VersionTarget(stable, in.observed().get(stable).replicas(), false));
       var traffic = new Traffic(stable, target, stable, target, 0, null, null);
-      return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, phase, true, waiting, reason, traffic, s,
-          Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+      return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
     }
 
     RolloutPlan afterSwitch() {
@@ -178,47 +181,12 @@ public final class BlueGreenPlanner implements RolloutPlanner {
             new VersionTarget(target, fullSize(), true),
             new VersionTarget(stable, in.observed().get(stable).replicas(), false));
         var traffic = new Traffic(target, target, target, null, 100, null, null);
-        return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, message,
-            "ScaleDownDelay", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+        return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), Phase.Progressing, "ScaleDownDelay",
+            message, traffic);
       }
       s.setPreviewVersion(null);
       return promoted("Promoted " + target + " over " + stable + " (blue-green)");
     }
-
-    RolloutPlan end(RolloutOutcome outcome, Reason why, String message) {
-      s.setOutcome(outcome);
-      s.setAbortReason(message);
-      transitions.add(new RolloutTransition(outcome == RolloutOutcome.Aborted ? Kind.ABORTED : Kind.ROLLED_BACK, why, message));
-      return degraded(Optional.of(RolloutState.record(target, outcome, message, in)));
-    }
-
-    RolloutPlan degraded(Optional<RolloutRecord> record) {
-      s.setDesiredWeight(0);
-      s.setActualWeight(0);
-      s.setActiveVersion(stable);
-      s.setPreviewVersion(null);
-      s.setPauseStartedAt(null);
-      String message = s.getAbortReason() + ". Set spec.model.version back to " + stable
-          + ", or retry (kubectl modelship retry, or annotate " + ManualControl.RETRY + ")";
-      return new RolloutPlan(
-          List.of(new VersionTarget(stable, fullSize(), false)), stable, in.autoscaled() ? stable : null,
-          Phase.Degraded, false, message, s.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack",
-          new Traffic(stable, null, stable, null, 0, null, null), s, record, Optional.empty(), transitions);
-    }
-
-    RolloutStatus fresh() {
-      RolloutStatus f = RolloutState.fresh(RolloutStrategy.BlueGreen, target, stable, null, in);
-      f.setActiveVersion(stable);
-      f.setPreviewVersion(target);
-      return f;
-    }
-
-    int fullSize() {
-      VersionObservation stableObs = in.observed().get(stable);
-      return in.autoscaled() ? Math.max(in.replicas(), stableObs == null ? 0 : stableObs.replicas()) : in.replicas();
-    }
-
-
 
     static int ready(VersionObservation o) {
       return o == null ? 0 : o.readyReplicas();

@@ -40,75 +40,75 @@ public final class CanaryPlanner implements RolloutPlanner {
     final List<CanaryStep> steps;
     final TrafficRouter router;
 
+    /** Whether this reconcile's PROMOTE completed a step by hand: that step's analysis is skipped. */
+    boolean manualStep;
+
     Run(RolloutInputs in) {
-      super(in);
+      super(RolloutStrategy.Canary, in);
       var canary = in.rollout().getCanary();
       this.steps = canary == null || canary.getSteps() == null ? List.of() : canary.getSteps();
       this.router = TrafficRouter.of(canary);
     }
 
     @Override
-    RolloutPlan plan() {
-      String hash = RolloutState.stepsHash(steps);
+    RolloutStatus start() {
       RolloutStatus prev = in.previous();
-      boolean continuing = continues(prev, RolloutStrategy.Canary);
       // Edited steps start over, also after a rollback: the spec changed, so it is worth a new try.
-      if (continuing && prev.getOutcome() != RolloutOutcome.Promoted && !hash.equals(prev.getStepsHash())) {
-        s = RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
+      if (continues(prev) && prev.getOutcome() != RolloutOutcome.Promoted && !hash().equals(prev.getStepsHash())) {
         transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, Reason.STEPS,
             "Steps of the rollout of " + target + " were edited: starting over at step 1"));
-      } else {
-        s = continuing ? RolloutState.copy(prev) : RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
+        return fresh();
       }
-
-      if (ended()) {
-        if (!in.control().isNew(Intent.RETRY, s.getHandledTokens())) {
-          s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-          return degraded(Optional.empty());
-        }
-        var tokens = in.control().handle(Intent.RETRY, s.getHandledTokens());
-        s = RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash, in);
-        s.setHandledTokens(tokens);
-        transitions.add(new RolloutTransition(Kind.RETRIED, Reason.MANUAL, "Retrying the rollout of " + target + " from step 1"));
-      }
-
-      if (in.control().isNew(Intent.ABORT, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().handle(Intent.ABORT, s.getHandledTokens()));
-        return end(RolloutOutcome.Aborted, Reason.MANUAL,
-            "aborted " + target + " → " + stable + " at step " + stepNumber() + " by " + ManualControl.ABORT);
-      }
-      if (!in.targetProblems().isEmpty() || loadErrors().isPresent()) {
-        String why = String.join("; ", in.targetProblems()) + loadErrors().map(e -> (in.targetProblems().isEmpty() ? "" : "; ") + e).orElse("");
-        return end(RolloutOutcome.RolledBack, Reason.READINESS_FAILED,
-            "rolled back " + target + " → " + stable + " at step " + stepNumber() + ": " + why);
-      }
-      boolean manual = false;
-      if (in.control().isNew(Intent.PROMOTE_FULL, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().handle(Intent.PROMOTE_FULL, s.getHandledTokens()));
-        if (s.getStepIndex() < steps.size()) {
-          advanceTo(steps.size(), Reason.MANUAL, "Promoted fully by " + ManualControl.PROMOTE_FULL
-              + ": skipping the remaining steps and analysis");
-        }
-      }
-      if (in.control().isNew(Intent.PROMOTE, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().handle(Intent.PROMOTE, s.getHandledTokens()));
-        if (s.getStepIndex() < steps.size()) {
-          String from = RolloutState.describe(steps.get(s.getStepIndex()));
-          advanceTo(s.getStepIndex() + 1, Reason.MANUAL, "Step " + stepNumber() + " (" + from + ") promoted by " + ManualControl.PROMOTE);
-          manual = true;
-        }
-      }
-      // Tokens that arrived but did nothing (promote after the last step) are spent all the same.
-      s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-
-      Optional<String> failure = judge();
-      if (failure.isPresent()) {
-        return end(RolloutOutcome.RolledBack, Reason.ANALYSIS_FAILED, failure.get());
-      }
-      return walk(manual);
+      return super.start();
     }
 
-    /** Runs the analysis when a judgement is due; the rollback message when it fails for good. */
+    @Override
+    RolloutStatus fresh() {
+      return RolloutState.fresh(RolloutStrategy.Canary, target, stable, hash(), in);
+    }
+
+    String hash() {
+      return RolloutState.stepsHash(steps);
+    }
+
+    @Override
+    String retryMessage() {
+      return "Retrying the rollout of " + target + " from step 1";
+    }
+
+    @Override
+    String where() {
+      return " at step " + stepNumber();
+    }
+
+    @Override
+    void promote(Intent intent) {
+      if (s.getStepIndex() >= steps.size()) {
+        return;
+      }
+      if (intent == Intent.PROMOTE_FULL) {
+        advanceTo(steps.size(), Reason.MANUAL, "Promoted fully by " + ManualControl.PROMOTE_FULL
+            + ": skipping the remaining steps and analysis");
+      } else {
+        String from = RolloutState.describe(steps.get(s.getStepIndex()));
+        advanceTo(s.getStepIndex() + 1, Reason.MANUAL, "Step " + stepNumber() + " (" + from + ") promoted by " + ManualControl.PROMOTE);
+        manualStep = true;
+      }
+    }
+
+    @Override
+    RolloutPlan step() {
+      return walk(manualStep);
+    }
+
+    @Override
+    Traffic onRollback() {
+      s.setMirrorPercent(null);
+      s.setHeaderRoute(null);
+      return Traffic.all(null);
+    }
+
+    @Override
     Optional<String> judge() {
       if (analysis == null || s.getStepIndex() >= steps.size()) {
         return Optional.empty();
@@ -188,7 +188,7 @@ public final class CanaryPlanner implements RolloutPlanner {
       }
 
       if (waiting == null) {
-        return promote();
+        return takeOver();
       }
       Duration deadline = deadline();
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline) > 0) {
@@ -203,11 +203,11 @@ public final class CanaryPlanner implements RolloutPlanner {
     }
 
     /** All steps done: the new version grows to full size, and once ready takes over. */
-    RolloutPlan promote() {
+    RolloutPlan takeOver() {
       s.setDesiredWeight(100);
       s.setPauseStartedAt(null);
       VersionObservation canary = canaryObs();
-      int full = in.autoscaled() ? Math.max(in.replicas(), stableObs().replicas()) : in.replicas();
+      int full = fullSize();
       boolean ready = TrafficRouter.podsReady(canary, full) || (full == 0 && canary != null);
       s.setActualWeight(router.actualWeight(stableObs(), canary, in.route(), target));
       if (!ready) {
@@ -224,8 +224,8 @@ public final class CanaryPlanner implements RolloutPlanner {
             new VersionTarget(stable, stableObs().replicas(), false));
         // Keep the last weight's traffic until the new version can carry it all.
         Traffic traffic = router.traffic(stable, target, 100, s.getMirrorPercent(), s.getHeaderRoute());
-        return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, Phase.Progressing, true, waiting,
-            "Promoting", traffic, s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+        return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), Phase.Progressing, "Promoting", waiting,
+            traffic);
       }
       s.setActualWeight(100);
       s.setMirrorPercent(null);
@@ -243,8 +243,8 @@ public final class CanaryPlanner implements RolloutPlanner {
       var targets = List.of(
           new VersionTarget(target, canaryPods, true),
           new VersionTarget(stable, in.autoscaled() ? stableObs().replicas() : split.stable(), false));
-      return new RolloutPlan(targets, stable, in.autoscaled() ? stable : null, phase, true, message, reason,
-          routable(traffic()), s, Optional.empty(), Optional.ofNullable(lookAgain), transitions);
+      return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), phase, reason, message,
+          routable(traffic()));
     }
 
     /**
@@ -260,30 +260,6 @@ public final class CanaryPlanner implements RolloutPlanner {
       }
       return new Traffic(traffic.serviceVersion(), traffic.previewVersion(), traffic.stableVersion(),
           traffic.canaryVersion(), 0, traffic.mirrorPercent(), null);
-    }
-
-    /** Rolled back or aborted: everything to the stable version now, the new one scaled away. */
-    RolloutPlan end(RolloutOutcome outcome, Reason why, String message) {
-      s.setOutcome(outcome);
-      s.setAbortReason(message);
-      var record = RolloutState.record(target, outcome, message, in);
-      transitions.add(new RolloutTransition(outcome == RolloutOutcome.Aborted ? Kind.ABORTED : Kind.ROLLED_BACK, why, message));
-      return degraded(Optional.of(record));
-    }
-
-    RolloutPlan degraded(Optional<io.modelship.api.v1alpha1.status.RolloutRecord> record) {
-      s.setDesiredWeight(0);
-      s.setActualWeight(0);
-      s.setPauseStartedAt(null);
-      s.setMirrorPercent(null);
-      s.setHeaderRoute(null);
-      int full = in.autoscaled() ? Math.max(in.replicas(), stableObs().replicas()) : in.replicas();
-      String message = s.getAbortReason() + ". Set spec.model.version back to " + stable
-          + ", or retry (kubectl modelship retry, or annotate " + ManualControl.RETRY + ")";
-      return new RolloutPlan(
-          List.of(new VersionTarget(stable, full, false)), stable, in.autoscaled() ? stable : null,
-          Phase.Degraded, false, message, s.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack",
-          Traffic.all(null), s, record, Optional.empty(), transitions);
     }
 
     void advanceTo(int index, Reason reason, String message) {
@@ -317,9 +293,6 @@ public final class CanaryPlanner implements RolloutPlanner {
       VersionObservation c = canaryObs();
       return (c == null ? 0 : c.readyReplicas()) + "/" + split.canary() + " pods of " + target + " ready";
     }
-
-
-
     VersionObservation stableObs() {
       return in.observed().get(stable);
     }

@@ -48,10 +48,8 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
         transitions = List.of(new RolloutTransition(RolloutTransition.Kind.PROMOTED, RolloutTransition.Reason.STEPS,
             "Version " + target + " is stable"));
       }
-      return new RolloutPlan(
-          List.of(new VersionTarget(target, settled, true)), target, in.autoscaled() ? target : null, Phase.Healthy,
-          handover, message, handover ? "RollingOut" : "RolloutComplete", Traffic.all(null), null, outcome,
-          Optional.empty(), transitions);
+      return RolloutPlan.settled(new VersionTarget(target, settled, true), in.autoscaled(), Phase.Healthy, handover,
+          message, handover ? "RollingOut" : "RolloutComplete", null, outcome, transitions);
     }
 
     var targets = new ArrayList<VersionTarget>();
@@ -75,7 +73,7 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
                 + versions(others) + " keeps serving"
             : "Waiting for version " + target + ": " + ready + "/" + wanted + " pods ready";
     Phase phase = in.observed().isEmpty() ? Phase.Pending : Phase.Progressing;
-    return new RolloutPlan(targets, stable, autoscaledVersion, phase, true, message);
+    return RolloutPlan.rollingUpdate(targets, stable, autoscaledVersion, phase, true, message);
   }
 
   /**

@@ -53,9 +53,8 @@ final class Settled {
     String message = ready
         ? "Version " + target + " is ready with " + Plural.pods(current.readyReplicas())
         : "Version " + target + ": " + (current == null ? 0 : current.readyReplicas()) + "/" + in.replicas() + " pods ready";
-    return new RolloutPlan(
-        List.of(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true)),
-        target, in.autoscaled() ? target : null, ready ? Phase.Healthy : Phase.Progressing, !ready, message,
-        ready ? "RolloutComplete" : "ScalingUp", Traffic.all(null), status, record, Optional.empty(), transitions);
+    return RolloutPlan.settled(new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true), in.autoscaled(),
+        ready ? Phase.Healthy : Phase.Progressing, !ready, message, ready ? "RolloutComplete" : "ScalingUp", status,
+        record, transitions);
   }
 }
