@@ -1,5 +1,7 @@
-package io.modelship.local;
+package io.modelship.local.cluster;
 
+import io.modelship.local.process.ChildProcesses;
+import io.modelship.local.process.Java;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.Containers;
@@ -7,7 +9,7 @@ import io.modelship.local.pods.ModelStore;
 import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.pods.ProcessContainers;
 import io.modelship.local.pods.PodRunner;
-import io.modelship.local.traffic.TrafficRouter;
+import io.modelship.local.traffic.LocalProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on this machine: the embedded API, the operator jar as a child process, the
- * pod runner (serving-runtime processes, or containers of the pods' images) and the traffic
- * router. Closing it stops every process and container it started and every port it opened.
+ * pod runner (serving-runtime processes, or containers of the pods' images) and the
+ * local proxy. Closing it stops every process and container it started and every port it opened.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -76,7 +78,7 @@ public final class LocalCluster implements AutoCloseable {
   private Process operator;
   private Containers containers;
   private PodRunner pods;
-  private TrafficRouter router;
+  private LocalProxy proxy;
 
   private LocalCluster(Layout layout, Pods podMode) {
     this.layout = layout;
@@ -149,7 +151,7 @@ public final class LocalCluster implements AutoCloseable {
           layout.workDir(), jvm);
     }
     pods = new PodRunner(client, containers, layout.workDir()).start();
-    router = new TrafficRouter(client).start();
+    proxy = new LocalProxy(client).start();
   }
 
   private void awaitHttp(URI uri, Duration timeout, String what) throws IOException {
@@ -200,8 +202,8 @@ public final class LocalCluster implements AutoCloseable {
     return client;
   }
 
-  public TrafficRouter router() {
-    return router;
+  public LocalProxy proxy() {
+    return proxy;
   }
 
   public ChildProcesses processes() {
@@ -219,8 +221,8 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    if (router != null) {
-      router.close();
+    if (proxy != null) {
+      proxy.close();
     }
     if (pods != null) {
       pods.close();

@@ -1,10 +1,9 @@
-package io.modelship.local.kube.gc;
+package io.modelship.local.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelship.local.kube.WatchHub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

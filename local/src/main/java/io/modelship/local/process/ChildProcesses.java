@@ -1,4 +1,4 @@
-package io.modelship.local;
+package io.modelship.local.process;
 
 import java.io.IOException;
 import java.nio.file.Path;

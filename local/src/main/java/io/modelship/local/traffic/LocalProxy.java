@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * chosen Service's round robin. What the operator and the pod runner write is re-read as it
  * changes (by watch) and every half second.
  */
-public final class TrafficRouter implements AutoCloseable {
+public final class LocalProxy implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(TrafficRouter.class);
+  private static final Logger log = LoggerFactory.getLogger(LocalProxy.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
       .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
@@ -78,7 +78,7 @@ public final class TrafficRouter implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(10)).executor(executor)
       .build();
   private final ScheduledExecutorService refresh =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic-router").factory());
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("local-proxy").factory());
   private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
   private volatile Map<String, List<Integer>> readyPorts = Map.of();
   private volatile Map<String, Service> services = Map.of();
@@ -91,17 +91,17 @@ public final class TrafficRouter implements AutoCloseable {
 
   private final Duration resync;
 
-  public TrafficRouter(KubernetesClient client) {
+  public LocalProxy(KubernetesClient client) {
     this(client, Duration.ofMillis(500));
   }
 
   /** {@code resync}: how often everything is re-read besides the watches' changes. */
-  TrafficRouter(KubernetesClient client, Duration resync) {
+  LocalProxy(KubernetesClient client, Duration resync) {
     this.client = client;
     this.resync = resync;
   }
 
-  public TrafficRouter start() {
+  public LocalProxy start() {
     refresh.scheduleWithFixedDelay(this::refreshSafely, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
@@ -204,7 +204,7 @@ public final class TrafficRouter implements AutoCloseable {
           .filter(p -> selector != null && !selector.isEmpty() && p.getMetadata().getLabels() != null
               && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
           .toList();
-      List<Pod> selected = picked.stream().filter(TrafficRouter::serving).toList();
+      List<Pod> selected = picked.stream().filter(LocalProxy::serving).toList();
       // As kube-proxy does (ProxyTerminatingEndpoints, GA in 1.28): terminating pods that still
       // serve only when the Service has no ready pod, e.g. for a route not yet re-read after the
       // operator took a retired version's weight away and scaled it down in the same reconcile.

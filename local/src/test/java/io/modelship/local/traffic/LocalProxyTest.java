@@ -30,13 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The router's endpoints, as kube-proxy keeps them: ready pods first, terminating ones that still serve as a last resort. */
-class TrafficRouterTest {
+class LocalProxyTest {
 
   static final Path HOME = Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
   @TempDir Path dir;
   EmbeddedApiServer api;
   KubernetesClient client;
-  TrafficRouter router;
+  LocalProxy router;
   final List<HttpServer> pods = new ArrayList<>();
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -47,7 +47,7 @@ class TrafficRouterTest {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ml").endMetadata().build()).create();
     client.services().inNamespace("ml").resource(new ServiceBuilder().withNewMetadata().withName("iris").endMetadata()
         .withNewSpec().withSelector(Map.of("app", "iris")).endSpec().build()).create();
-    router = new TrafficRouter(client).start();
+    router = new LocalProxy(client).start();
   }
 
   @AfterEach
@@ -93,7 +93,7 @@ class TrafficRouterTest {
   void aPodThatTurnsReadyIsSentToAtOnceNotAtTheNextResync() throws Exception {
     router.close();
     // A resync too slow to matter: only the router's watches can bring the change in time.
-    router = new TrafficRouter(client, Duration.ofMinutes(10)).start();
+    router = new LocalProxy(client, Duration.ofMinutes(10)).start();
     await().atMost(Duration.ofSeconds(10)).until(() -> answer().startsWith("503 "));
     pod("late", false);
     await().atMost(Duration.ofSeconds(10)).until(() -> answer().contains("late (not Ready)"));
