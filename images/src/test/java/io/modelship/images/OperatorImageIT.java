@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.modelship.local.ChildProcesses;
+import io.modelship.local.process.ChildProcesses;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.ModelStore;
 import io.modelship.local.pods.PodRunner;

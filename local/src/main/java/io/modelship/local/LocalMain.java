@@ -1,11 +1,12 @@
 package io.modelship.local;
 
 import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
+import io.modelship.local.cluster.LocalCluster;
 import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.scenario.Scenario;
 import io.modelship.local.scenario.ScenarioRunner;
 import io.modelship.local.scenario.Verdict;
-import io.modelship.local.traffic.TrafficRouter;
+import io.modelship.local.traffic.LocalProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code modelship-local}: the whole system on this machine, running one rollout scenario. */
 @Command(name = "modelship-local", mixinStandardHelpOptions = true,
     description = "Runs Modelship on this machine without a cluster: an embedded Kubernetes API, the operator, "
-        + "pods (containers of their image, or serving-runtime processes), a traffic router and a traffic "
+        + "pods (containers of their image, or serving-runtime processes), a local proxy and a traffic "
         + "generator; applies iris 1.0.0, "
         + "rolls out a new version and shows the rollout live. A local simulation of a cluster, not a cluster.")
 public final class LocalMain implements Callable<Integer> {
@@ -203,17 +204,17 @@ public final class LocalMain implements Callable<Integer> {
       System.out.println("  podman ps --filter label=" + PodmanContainers.RUN_LABEL + "=" + podman.runId());
     }
     System.out.println("Endpoints on this machine:");
-    for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
+    for (LocalProxy.Endpoint e : cluster.proxy().endpoints()) {
       System.out.println("  " + e.kind() + " " + e.namespace() + "/" + e.name() + "  " + e.url());
     }
-    List<TrafficRouter.Endpoint> grpc = cluster.router().grpcEndpoints();
+    List<LocalProxy.Endpoint> grpc = cluster.proxy().grpcEndpoints();
     if (!grpc.isEmpty()) {
       System.out.println("gRPC (h2c), the Services' grpc ports, Open Inference Protocol:");
-      for (TrafficRouter.Endpoint e : grpc) {
+      for (LocalProxy.Endpoint e : grpc) {
         System.out.println("  Service " + e.namespace() + "/" + e.name() + "  " + e.address());
       }
     }
-    cluster.router().service("ml", "iris").ifPresent(e -> System.out.println(
+    cluster.proxy().service("ml", "iris").ifPresent(e -> System.out.println(
         "  curl -s " + e.url() + "/predict -H 'Content-Type: application/json' "
             + "-d '{\"features\":{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}}'"));
   }

@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.process.Java;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelship.local.pods.ContainerImages;

@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,7 +53,7 @@ class LocalGrpcIT {
       }
       assertThat(grpcPorts).hasSize(2).doesNotContainNull();
 
-      String address = cluster.router().grpcService("ml", "iris").orElseThrow().address();
+      String address = cluster.proxy().grpcService("ml", "iris").orElseThrow().address();
       // Setosa's measurements, as the README's curl sends them; one connection per call, so the
       // router's per-connection round robin sends the calls to both pods.
       for (int i = 0; i < 2; i++) {

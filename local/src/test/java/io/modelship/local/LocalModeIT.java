@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.modelship.local.kube.Kubectl;
 import io.modelship.local.pods.PodRunner;
 import io.modelship.local.scenario.Verdict;
-import io.modelship.local.traffic.TrafficRouter;
+import io.modelship.local.traffic.LocalProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -123,7 +124,7 @@ class LocalModeIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> stablePids.stream()
           .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
 
-      for (TrafficRouter.Endpoint e : cluster.router().endpoints()) {
+      for (LocalProxy.Endpoint e : cluster.proxy().endpoints()) {
         ports.add(e.port());
       }
       for (Pod p : cluster.client().pods().inAnyNamespace().list().getItems()) {
@@ -162,7 +163,7 @@ class LocalModeIT {
 
   /** The version that answers a prediction sent to the iris Service's port. */
   private static String predictedVersion(LocalCluster cluster) throws IOException, InterruptedException {
-    var endpoint = cluster.router().service("ml", "iris");
+    var endpoint = cluster.proxy().service("ml", "iris");
     if (endpoint.isEmpty()) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;

@@ -1,5 +1,7 @@
 package io.modelship.operator;
 
+import io.modelship.operator.metrics.OperatorMetrics;
+import io.modelship.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

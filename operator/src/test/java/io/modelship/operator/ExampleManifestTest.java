@@ -29,10 +29,10 @@ class ExampleManifestTest {
       var md = Serialization.unmarshal(Files.readString(Path.of("../examples/" + file)), ModelDeployment.class);
       assertThat(md.getSpec().getRollout().getStrategy()).isNotEqualTo(RolloutStrategy.RollingUpdate);
       assertThat(io.modelship.operator.validation.RolloutValidation.problem(md.getSpec().getRollout())).as(file).isEmpty();
-      assertThat(io.modelship.operator.rollout.RolloutPlanner.forSpec(md.getSpec().getRollout()))
+      assertThat(io.modelship.operator.rollout.plan.RolloutPlanner.forSpec(md.getSpec().getRollout()))
           .as(file + " gets its strategy's planner")
           .isInstanceOf(md.getSpec().getRollout().getStrategy() == RolloutStrategy.Canary
-              ? io.modelship.operator.rollout.CanaryPlanner.class : io.modelship.operator.rollout.BlueGreenPlanner.class);
+              ? io.modelship.operator.rollout.plan.CanaryPlanner.class : io.modelship.operator.rollout.plan.BlueGreenPlanner.class);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.modelship.operator;
 
+import io.modelship.operator.metrics.OperatorMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -2,6 +2,7 @@ package io.modelship.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.modelship.operator.dependent.ServingNames;
+import io.modelship.operator.settings.OperatorSettings;
 import static io.modelship.operator.harness.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Removes the secret parts of model URIs — user-info ({@code https://user:token@host/}) and query
  * strings (the signature of a pre-signed URL) — from any text before it goes into a condition, an
  * Event, a log line or {@code /ready}. Scheme, host and path stay, so the message still says which
- * package. One function for the operator and the runtime.
+ * package. One function for the operator, the runtime and local mode.
  */
 public final class UriRedaction {
 
@@ -35,5 +35,17 @@ public final class UriRedaction {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * {@code text} (an error message) with every URI in it redacted, and {@code uri} itself too when it
+   * appears raw: a library may quote it in a form the pattern does not take for a URI.
+   */
+  public static String scrub(String text, String uri) {
+    if (text == null) {
+      return null;
+    }
+    String out = uri == null || uri.isEmpty() ? text : text.replace(uri, redact(uri));
+    return redact(out);
   }
 }

@@ -128,8 +128,7 @@ record OnnxSignature(String input, int features, String labelOutput, OnnxJavaTyp
         return switch (info) {
             case TensorInfo t -> type(t.type) + Arrays.stream(t.getShape())
                     .mapToObj(d -> d < 0 ? "N" : Long.toString(d)).collect(Collectors.joining(", ", "[", "]"));
-            case SequenceInfo s when s.isSequenceOfMaps() -> "sequence of " + describe(s.mapInfo);
-            case SequenceInfo s -> "sequence of " + type(s.sequenceType);
+            case SequenceInfo s -> "sequence of " + (s.isSequenceOfMaps() ? describe(s.mapInfo) : type(s.sequenceType));
             case MapInfo m -> "map<" + type(m.keyType) + ", " + type(m.valueType) + ">";
             default -> info.toString();
         };

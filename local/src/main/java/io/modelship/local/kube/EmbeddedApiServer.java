@@ -14,7 +14,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.local.kube.admission.CelRules;
 import io.modelship.local.kube.admission.FieldError;
 import io.modelship.local.kube.admission.PodSecurity;
-import io.modelship.local.kube.gc.GarbageCollector;
 import io.modelship.local.kube.admission.SchemaValidation;
 import io.modelship.local.kube.auth.AuditLog;
 import io.modelship.local.kube.auth.Rbac;

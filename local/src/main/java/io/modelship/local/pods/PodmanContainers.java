@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.modelship.local.ChildProcesses;
+import io.modelship.local.process.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

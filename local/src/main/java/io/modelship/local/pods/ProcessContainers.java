@@ -2,8 +2,8 @@ package io.modelship.local.pods;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.modelship.local.ChildProcesses;
-import io.modelship.local.Java;
+import io.modelship.local.process.ChildProcesses;
+import io.modelship.local.process.Java;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,11 +11,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.modelship.kubectl.view.DetailView;
-import io.modelship.local.ChildProcesses;
-import io.modelship.local.Java;
-import io.modelship.local.LocalCluster;
+import io.modelship.local.process.ChildProcesses;
+import io.modelship.local.process.Java;
+import io.modelship.local.cluster.LocalCluster;
 import io.modelship.local.traffic.TrafficGenerator;
-import io.modelship.local.traffic.TrafficRouter;
+import io.modelship.local.traffic.LocalProxy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -106,7 +106,7 @@ public final class ScenarioRunner {
     // As a client that checks its Service's endpoints before it sends: the router follows pods by
     // watch, so this is a few milliseconds after the operator has called the pods ready.
     long endpointsBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (cluster.router().podsBehind(NAMESPACE, NAME) == 0 && System.nanoTime() < endpointsBy) {
+    while (cluster.proxy().podsBehind(NAMESPACE, NAME) == 0 && System.nanoTime() < endpointsBy) {
       Thread.sleep(20);
     }
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
@@ -236,16 +236,16 @@ public final class ScenarioRunner {
 
   /** Where clients send requests: the HTTPRoute's port when Gateway API routing is set, else the Service's. */
   private Optional<String> entryPoint(JsonNode md) {
-    TrafficRouter router = cluster.router();
+    LocalProxy proxy = cluster.proxy();
     String route = md.path("spec").path("rollout").path("canary").path("trafficRouting").path("gatewayAPI")
         .path("httpRoute").asText("");
     if (!route.isEmpty()) {
-      Optional<TrafficRouter.Endpoint> r = router.route(NAMESPACE, route);
+      Optional<LocalProxy.Endpoint> r = proxy.route(NAMESPACE, route);
       if (r.isPresent()) {
-        return r.map(TrafficRouter.Endpoint::url);
+        return r.map(LocalProxy.Endpoint::url);
       }
     }
-    return router.service(NAMESPACE, NAME).map(TrafficRouter.Endpoint::url);
+    return proxy.service(NAMESPACE, NAME).map(LocalProxy.Endpoint::url);
   }
 
   private Map<String, String> versionServices() {
@@ -253,7 +253,7 @@ public final class ScenarioRunner {
     for (Deployment d : deploymentObjects()) {
       String version = d.getMetadata().getLabels().get("modelship.io/version");
       if (version != null) {
-        cluster.router().service(NAMESPACE, d.getMetadata().getName())
+        cluster.proxy().service(NAMESPACE, d.getMetadata().getName())
             .ifPresent(e -> urls.put(version, e.url()));
       }
     }

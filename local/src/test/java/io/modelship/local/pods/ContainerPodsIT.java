@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.modelship.local.ChildProcesses;
+import io.modelship.local.process.ChildProcesses;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.kube.Kubectl;
 import java.net.URI;

@@ -5,7 +5,7 @@ import io.modelship.drift.DriftThresholds;
 import io.modelship.api.v1alpha1.spec.DriftMethod;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
-import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.settings.OperatorSettings;
 import java.util.Optional;
 
 /** The monitoring settings in force: the spec's where given, the defaults elsewhere. */

@@ -29,7 +29,7 @@ import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
-import io.modelship.operator.rollout.VersionTarget;
+import io.modelship.operator.rollout.plan.VersionTarget;
 import io.modelship.operator.validation.ModelLocation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

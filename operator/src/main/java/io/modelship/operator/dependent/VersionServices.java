@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
-import io.modelship.operator.rollout.VersionTarget;
+import io.modelship.operator.rollout.plan.VersionTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package io.modelship.operator.reconcile;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -25,8 +25,8 @@ import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftThresholds;
-import io.modelship.operator.OperatorMetrics;
-import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.metrics.OperatorMetrics;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
 import io.modelship.operator.dependent.RuntimeRole;
@@ -45,21 +45,21 @@ import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.reports.ReportAggregation;
 import io.modelship.operator.reports.ReportHistory;
-import io.modelship.operator.rollout.SampleMinimums;
-import io.modelship.operator.rollout.TrafficHistory;
+import io.modelship.operator.rollout.analysis.SampleMinimums;
+import io.modelship.operator.rollout.analysis.TrafficHistory;
 import io.modelship.operator.reports.ReportReferences;
 import io.modelship.operator.reports.ReportValidation;
-import io.modelship.operator.rollout.RolloutInputs;
-import io.modelship.operator.rollout.RolloutPlan;
-import io.modelship.operator.rollout.RolloutPlanner;
-import io.modelship.operator.rollout.RolloutTransition;
-import io.modelship.operator.rollout.ManualControl;
-import io.modelship.operator.rollout.VersionMetrics;
+import io.modelship.operator.rollout.plan.RolloutInputs;
+import io.modelship.operator.rollout.plan.RolloutPlan;
+import io.modelship.operator.rollout.plan.RolloutPlanner;
+import io.modelship.operator.rollout.plan.RolloutTransition;
+import io.modelship.operator.rollout.plan.ManualControl;
+import io.modelship.operator.rollout.analysis.VersionMetrics;
 import io.modelship.operator.reports.VersionAggregate;
 import java.util.TreeMap;
-import io.modelship.operator.rollout.VersionObservation;
+import io.modelship.operator.rollout.traffic.VersionObservation;
 import io.modelship.operator.status.Observation;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.status.StatusAggregator;
 import io.modelship.operator.signing.SigningKeys;
 import io.modelship.operator.validation.ModelIntegrity;
@@ -108,30 +108,23 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private static final Logger log = LoggerFactory.getLogger(ModelDeploymentReconciler.class);
   static final String POD_EVENT_SOURCE = "pods";
   static final String REPORT_EVENT_SOURCE = "runtime-reports";
-  /** Status fields that only carry report figures; changes to them alone wait for the interval. */
-  static final Set<String> FIGURES = Set.of("drift", "accuracy");
 
   private final OperatorSettings settings;
   private final SigningKeys keys;
   private final SigningSecretKeeper signingSecrets;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  /** Last status write per resource, so figures alone are written at most once per interval. */
-  private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
-  /** Each resource's traffic history from its pods' cumulative reports; in memory, so empty after a restart. */
-  private final Map<ResourceID, ReportHistory> histories = new ConcurrentHashMap<>();
-  /** A history not fed for this long belongs to a deleted (or report-less) resource and is dropped. */
-  static final Duration HISTORY_IDLE = Duration.ofHours(1);
-  /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
-  private final Map<String, String> warned = new ConcurrentHashMap<>();
-  private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
-
+  private final StatusWriteThrottle throttle = new StatusWriteThrottle();
+  private final EventRecorder events;
+  private final ReportPipeline reportPipeline;
   public ModelDeploymentReconciler(OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
     this.keys = keys;
     this.signingSecrets = new SigningSecretKeeper(keys);
     this.metrics = metrics;
     this.clock = clock;
+    this.events = new EventRecorder(clock);
+    this.reportPipeline = new ReportPipeline(keys, events);
   }
 
   @Override
@@ -178,25 +171,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     // Observe once: the reports feed both the rollout's judgement and the status.
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
-    var all = reports(md, context);
-    byte[] reportKey = keys.reportKey(md);
-    var allReferences = all.stream().filter(ReportReferences::isReference).toList();
-    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
-    var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
-        all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
-    var ignored = new ArrayList<>(validated.rejected());
-    ignored.addAll(references.rejected());
-    warnIgnored(md, ignored, context.getClient());
-    removeUnsigned(md, allReferences, references.accepted(), context.getClient());
-    removeUnusedReferences(md, references.accepted(), pods, context.getClient());
-    referenceKeeper.keep(md, references.accepted(), validated.accepted().values(), context.getClient(), now);
-    Map<String, RuntimeReportSpec> liveReports =
-        ReportReferences.attach(validated.accepted(), references.accepted(), md.getMetadata().getUid());
-    var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
-    ReportHistory history = history(md, liveReports, interval, now);
-    var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
-        Math.max(monitoring.accuracyMinSamples(), DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE));
-
+    var reported = reportPipeline.observe(md, reports(md, context), pods, monitoring, interval, now, context.getClient());
+    var all = reported.reports();
+    var thresholds = reported.thresholds();
+    ReportHistory history = reported.history();
+    var aggregates = reported.aggregates();
 
     Optional<Problem> specProblem = Optional.empty();
     Optional<Problem> refused = Optional.empty();
@@ -280,19 +259,6 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
   }
 
-  /**
-   * Feeds the live reports into the resource's history (one point per fifth of a report interval
-   * at most) and drops the histories of resources not seen for {@link #HISTORY_IDLE}.
-   */
-  private ReportHistory history(ModelDeployment md, Map<String, RuntimeReportSpec> reports, Duration interval,
-      Instant now) {
-    histories.values().removeIf(h -> h.lastSeen().isBefore(now.minus(HISTORY_IDLE)));
-    ReportHistory history = histories.computeIfAbsent(ResourceID.fromResource(md), id -> new ReportHistory());
-    Duration spacing = interval.dividedBy(5);
-    history.observe(reports, now, spacing.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : spacing);
-    return history;
-  }
-
   private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
       TrafficHistory traffic, EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
@@ -361,79 +327,6 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .toList();
   }
 
-  private static List<ReportValidation.LivePod> livePods(Set<Pod> pods) {
-    return pods.stream()
-        .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
-            p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
-        .toList();
-  }
-
-  /**
-   * Deletes reference objects not signed by this ModelDeployment's pods (best effort): one planted
-   * or altered by another deployment's pod, or left unsigned by an older runtime. A pod of ours
-   * then creates it again, signed, or {@link ReferenceKeeper} puts back the last signed copy.
-   */
-  private static void removeUnsigned(ModelDeployment md, List<RuntimeReport> references, List<RuntimeReport> signed,
-      KubernetesClient client) {
-    for (RuntimeReport reference : references) {
-      if (signed.contains(reference)) {
-        continue;
-      }
-      try {
-        // Only the object we judged: one rewritten meanwhile (by a pod of ours, signed) stays.
-        client.resource(reference).lockResourceVersion().delete();
-        log.info("Deleted reference {} of {}: not signed by its pods", reference.getMetadata().getName(),
-            md.getMetadata().getName());
-      } catch (KubernetesClientException e) {
-        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Deletes the reference objects of versions no pod serves any more (best effort). Keyed by
-   * version rather than by the reports seen, so a reference written just before its pod's first
-   * report reaches our cache is never taken for an orphan.
-   */
-  private static void removeUnusedReferences(ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods,
-      KubernetesClient client) {
-    Set<String> served = pods.stream()
-        .map(p -> p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION))
-        .filter(java.util.Objects::nonNull)
-        .collect(Collectors.toSet());
-    if (served.isEmpty()) {
-      return; // a cache not yet synced, or scaled to zero: keep references rather than guess
-    }
-    for (RuntimeReport reference : references) {
-      String version = reference.getMetadata().getLabels().get(RuntimeReport.LABEL_VERSION);
-      if (version == null || served.contains(version)) {
-        continue;
-      }
-      try {
-        client.resource(reference).delete();
-        log.info("Deleted reference {} of version {}: no pod serves it", reference.getMetadata().getName(), version);
-      } catch (KubernetesClientException e) {
-        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
-      }
-    }
-  }
-
-  /** A Warning Event naming the pod, once per pod and reason; never fails the reconcile. */
-  private void warnIgnored(ModelDeployment md, List<ReportValidation.Rejection> rejected, KubernetesClient client) {
-    String prefix = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/";
-    var current = new HashMap<String, String>();
-    for (var rejection : rejected) {
-      current.put(prefix + rejection.pod(), rejection.reason());
-      if (!rejection.reason().equals(warned.get(prefix + rejection.pod()))) {
-        log.warn("Ignoring RuntimeReport {} in {}: {}", rejection.pod(), md.getMetadata().getNamespace(), rejection.reason());
-        record(md, new TransitionEvents.Transition("Warning", "RuntimeReportIgnored",
-            "Ignored the RuntimeReport of pod " + rejection.pod() + ": " + rejection.reason()), client);
-      }
-    }
-    warned.keySet().removeIf(key -> key.startsWith(prefix) && !current.containsKey(key));
-    warned.putAll(current);
-  }
-
   /**
    * Writes what changed. A change that only moves report figures (drift, accuracy, the sample
    * counts in condition messages) waits until one report interval has passed since this
@@ -449,14 +342,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     if (patch.isEmpty()) {
       return Optional.empty();
     }
-    ResourceID id = ResourceID.fromResource(md);
-    Instant last = lastWrite.get(id);
-    if (rollout.isEmpty() && last != null
-        && StatusPatch.reportFiguresOnly(before, status, FIGURES, client.getKubernetesSerialization())) {
-      Duration since = Duration.between(last, now);
-      if (since.compareTo(interval) < 0) {
-        return Optional.of(interval.minus(since));
-      }
+    Optional<Duration> held =
+        throttle.holdBack(md, before, status, !rollout.isEmpty(), interval, now, client.getKubernetesSerialization());
+    if (held.isPresent()) {
+      return held;
     }
     log.debug("Status patch of {}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), patch.get());
     ModelDeployment written =
@@ -470,51 +359,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
     metrics.statusWritten();
-    lastWrite.put(id, now);
+    throttle.written(md, now);
     for (RolloutTransition transition : rollout) {
       metrics.rollout(transition, before != null && before.getStableVersion() != null);
-      record(md, new TransitionEvents.Transition(
+      events.record(md, new TransitionEvents.Transition(
           transition.kind().warning() ? "Warning" : "Normal", transition.kind().eventReason(), transition.message()), client);
     }
     for (var transition : TransitionEvents.between(md, before, status)) {
       if ("DriftDetected".equals(transition.reason())) {
         metrics.driftAlerted();
       }
-      record(md, transition, client);
+      events.record(md, transition, client);
     }
     return Optional.empty();
-  }
-
-  /** Events are best effort: failing to record one must not fail the reconcile. */
-  private void record(ModelDeployment md, TransitionEvents.Transition transition, KubernetesClient client) {
-    String time = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    var event =
-        new EventBuilder()
-            .withNewMetadata()
-            .withGenerateName(md.getMetadata().getName() + "-")
-            .withNamespace(md.getMetadata().getNamespace())
-            .endMetadata()
-            .withInvolvedObject(new ObjectReferenceBuilder()
-                .withApiVersion(md.getApiVersion())
-                .withKind(md.getKind())
-                .withName(md.getMetadata().getName())
-                .withNamespace(md.getMetadata().getNamespace())
-                .withUid(md.getMetadata().getUid())
-                .build())
-            .withType(transition.type())
-            .withReason(transition.reason())
-            .withMessage(io.modelship.api.runtime.UriRedaction.redact(transition.message()))
-            .withFirstTimestamp(time)
-            .withLastTimestamp(time)
-            .withCount(1)
-            .withNewSource()
-            .withComponent(ServingNames.MANAGED_BY)
-            .endSource()
-            .build();
-    try {
-      client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
-      log.warn("Could not record event {} on {}: {}", transition.reason(), md.getMetadata().getName(), e.getMessage());
-    }
   }
 }

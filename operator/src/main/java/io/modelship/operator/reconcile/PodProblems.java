@@ -3,7 +3,7 @@ package io.modelship.operator.reconcile;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelship.operator.dependent.ServingNames;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;

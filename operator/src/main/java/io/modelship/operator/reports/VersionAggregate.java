@@ -2,7 +2,7 @@ package io.modelship.operator.reports;
 
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.Histogram;
-import io.modelship.operator.rollout.VersionMetrics;
+import io.modelship.operator.rollout.analysis.VersionMetrics;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.modelship.operator.validation;
 
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -3,8 +3,8 @@ package io.modelship.operator.validation;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
-import io.modelship.operator.rollout.Durations;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.rollout.analysis.Durations;
+import io.modelship.operator.problem.Problem;
 import java.util.List;
 import java.util.Optional;
 

@@ -3,7 +3,7 @@ package io.modelship.operator.validation;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

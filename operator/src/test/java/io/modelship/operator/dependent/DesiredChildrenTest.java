@@ -13,10 +13,10 @@ import io.modelship.api.v1alpha1.spec.DriftSpec;
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
 import io.modelship.api.v1alpha1.status.Phase;
-import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.harness.Manifests;
-import io.modelship.operator.rollout.RolloutPlan;
-import io.modelship.operator.rollout.VersionTarget;
+import io.modelship.operator.rollout.plan.RolloutPlan;
+import io.modelship.operator.rollout.plan.VersionTarget;
 import io.modelship.operator.validation.ModelLocation;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ class DesiredChildrenTest {
   static final OperatorSettings SETTINGS = OperatorSettings.defaults();
 
   static ServingPlan plan(String version, ModelLocation location) {
-    var rollout = new RolloutPlan(List.of(new VersionTarget(version, 2, true)), version, null, Phase.Healthy, false, "ok");
+    var rollout = RolloutPlan.rollingUpdate(List.of(new VersionTarget(version, 2, true)), version, null, Phase.Healthy, false, "ok");
     return new ServingPlan(SETTINGS, rollout, location);
   }
 
@@ -45,7 +45,7 @@ class DesiredChildrenTest {
   void servingPodsPullWithTheOperatorsPullSecretsAndNoneWhenUnset() {
     var md = md();
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
-    var rollout = new RolloutPlan(List.of(new VersionTarget("2.0.0", 2, true)), "2.0.0", null, Phase.Healthy, false, "ok");
+    var rollout = RolloutPlan.rollingUpdate(List.of(new VersionTarget("2.0.0", 2, true)), "2.0.0", null, Phase.Healthy, false, "ok");
     var withSecrets = new ServingPlan(SETTINGS.withImagePullSecrets(List.of("registry-a", "registry-b")), rollout, location);
 
     var pod = ServingDeployments.desired(md, "2.0.0", 2, withSecrets).getSpec().getTemplate().getSpec();

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.LeaderLease;
 import io.modelship.operator.ModelshipOperator;
-import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
 import io.modelship.operator.validation.ImageRegistries;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.modelship.operator.status.Problem;
+import io.modelship.operator.problem.Problem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

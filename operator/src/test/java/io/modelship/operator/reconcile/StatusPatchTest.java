@@ -59,7 +59,7 @@ class StatusPatchTest {
     assertThat(patch).isEqualTo("{\"status\":{\"drift\":{\"features\":{\"b\":null}},\"canaryVersion\":null}}");
   }
 
-  static final Set<String> FIGURES = ModelDeploymentReconciler.FIGURES;
+  static final Set<String> FIGURES = StatusWriteThrottle.FIGURES;
 
   static ModelDeploymentStatus reporting(long samples, String driftedStatus, String driftedReason) {
     var status = status(Phase.Healthy, "1");

@@ -6,7 +6,7 @@ import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.harness.Reports;
-import io.modelship.operator.rollout.TrafficHistory;
+import io.modelship.operator.rollout.analysis.TrafficHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

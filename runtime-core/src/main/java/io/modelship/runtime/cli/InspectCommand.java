@@ -2,7 +2,7 @@ package io.modelship.runtime.cli;
 
 import io.modelship.runtime.model.ModelManifest;
 import io.modelship.runtime.model.ModelPackage;
-import io.modelship.runtime.model.UriRedaction;
+import io.modelship.api.runtime.UriRedaction;
 import io.modelship.runtime.server.ServeConfig;
 import java.time.Duration;
 import java.util.Locale;

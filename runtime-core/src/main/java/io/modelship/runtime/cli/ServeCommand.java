@@ -1,6 +1,7 @@
 package io.modelship.runtime.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelship.api.runtime.UriRedaction;
 import io.modelship.runtime.grpc.GrpcServer;
 import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
@@ -71,7 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
         int grpcPort = GrpcServer.port(env);
         ServingApp app = new ServingApp(config).handleStopSignals().start(() -> new KubernetesClientBuilder().build());
         GrpcServer grpc = GrpcServer.start(app, config.host(), grpcPort);
-        System.out.println("serving " + io.modelship.runtime.model.UriRedaction.redact(config.modelUri()) + " on http://" + config.host() + ":" + app.port()
+        System.out.println("serving " + UriRedaction.redact(config.modelUri()) + " on http://" + config.host() + ":" + app.port()
                 + " (Open Inference Protocol over gRPC on port " + grpc.port() + ")");
         app.awaitShutdown();
         return 0;

@@ -2,7 +2,7 @@ package io.modelship.runtime.inference;
 
 import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.model.ModelPackage;
-import io.modelship.runtime.model.UriRedaction;
+import io.modelship.api.runtime.UriRedaction;
 import java.io.IOException;
 import io.modelship.runtime.monitoring.RequestMetrics;
 import io.modelship.runtime.server.ServeConfig;

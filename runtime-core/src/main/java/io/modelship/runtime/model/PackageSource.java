@@ -1,5 +1,6 @@
 package io.modelship.runtime.model;
 
+import io.modelship.api.runtime.UriRedaction;
 import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.storage.S3Location;
 import io.modelship.runtime.storage.S3Settings;

@@ -66,8 +66,8 @@ class LoadFaultsTest {
         ServingApp app = ServingAppTest.start(Map.of("MODEL_URI", uri("/missing/iris.tar.gz")));
         try {
             ServingAppTest.Reply ready = ServingAppTest.get(app, "/ready");
-            ServingAppTest.assertError(ready, 503, "HTTP 404", "http://***@127.0.0.1:" + server.getAddress().getPort()
-                    + "/missing/iris.tar.gz?…");
+            ServingAppTest.assertError(ready, 503, "HTTP 404", "http://REDACTED@127.0.0.1:" + server.getAddress().getPort()
+                    + "/missing/iris.tar.gz?REDACTED");
             assertThat(ready.body()).doesNotContain("hunter2").doesNotContain("SECRETSIG");
         } finally {
             app.close();
