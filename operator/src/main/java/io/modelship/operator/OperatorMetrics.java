@@ -2,6 +2,7 @@ package io.modelship.operator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.operator.metrics.DeploymentMetrics;
 import io.modelship.operator.rollout.RolloutTransition;
 import java.util.Locale;
 
@@ -13,6 +14,7 @@ public final class OperatorMetrics {
   private final Counter rollouts;
   private final Counter driftAlerts;
   private final Counter statusWrites;
+  private final DeploymentMetrics deployments;
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -20,6 +22,12 @@ public final class OperatorMetrics {
     rollouts = Counter.builder("modelship.operator.rollouts").description("Versions promoted to stable").register(registry);
     driftAlerts = Counter.builder("modelship.operator.drift.alerts").description("Drifted conditions turned True").register(registry);
     statusWrites = Counter.builder("modelship.operator.status.writes").description("Status merge patches sent").register(registry);
+    deployments = new DeploymentMetrics(registry);
+  }
+
+  /** The per-ModelDeployment series (phase, versions, weights, verdicts, replicas). */
+  public DeploymentMetrics deployments() {
+    return deployments;
   }
 
   public void reconciled() {

@@ -76,7 +76,7 @@ public final class InferenceService implements AutoCloseable {
                 ? new PredictionLog(config.predictionLog(), config.predictionLogSampleRate()) : null;
         this.counts = new PredictionCounts(labels, manifest.name(), manifest.version(), registry,
                 config.monitoring());
-        ServiceGauges.register(this, registry);
+        ServiceGauges.register(this, registry, config.driftThreshold());
     }
 
     private static DriftMonitor driftMonitor(ModelManifest manifest, ServeConfig config) {
