@@ -95,11 +95,24 @@ class PrometheusRulesTest {
     assertThat(test.ok()).as(test.output()).isTrue();
   }
 
+  /** Renders with {@code yaml} as a values file (typed: --set would make 0.4 and "true" what Helm guesses). */
+  static String template(String yaml) throws IOException {
+    Path values = Files.createTempFile(Files.createDirectories(Path.of("target", "values")), "values", ".yaml");
+    Files.writeString(values, yaml);
+    return Chart.template(values, Map.of());
+  }
+
   @Test
-  void thresholdsAndDurationsAreValues() {
-    PrometheusRule rule = rule(Map.of("prometheus.rules.alerts.drift.threshold", "0.4",
-        "prometheus.rules.alerts.drift.for", "1h", "prometheus.rules.operatorJob", "my-operator",
-        "prometheus.rules.labels.release", "kube-prometheus-stack"));
+  void thresholdsAndDurationsAreValues() throws IOException {
+    PrometheusRule rule = Chart.one(Chart.objects(template("""
+        prometheus:
+          rules:
+            enabled: true
+            operatorJob: my-operator
+            labels: {release: kube-prometheus-stack}
+            alerts:
+              drift: {threshold: 0.4, minSamples: 300, for: 1h, severity: warning}
+        """)), PrometheusRule.class);
     Rule drift = alerts(rule).stream().filter(r -> r.getAlert().equals("ModelshipDriftDetected")).findFirst().orElseThrow();
     assertThat(drift.getExpr().getStrVal()).contains("modelship_drift_score > 0.4");
     assertThat(drift.getFor()).isEqualTo("1h");
@@ -114,9 +127,10 @@ class PrometheusRulesTest {
         "monitoring.scrapeAnnotations", "true")))
         .hasMessageContaining("monitoring.serviceMonitor.enabled")
         .hasMessageContaining("scrape the operator twice");
-    assertThatThrownBy(() -> Chart.render(Map.of("monitoring.serviceMonitor.enabled", "true",
-        "podAnnotations.prometheus\\.io/scrape", "true")))
-        .hasMessageContaining("scrape the operator twice");
+    assertThatThrownBy(() -> template("""
+        monitoring: {serviceMonitor: {enabled: true}}
+        podAnnotations: {prometheus.io/scrape: "true"}
+        """)).hasMessageContaining("scrape the operator twice");
     // Either way alone renders.
     assertThat(Chart.render(Map.of("monitoring.scrapeAnnotations", "true"))).isNotEmpty();
     assertThat(Chart.render(Map.of("monitoring.serviceMonitor.enabled", "true"))).isNotEmpty();

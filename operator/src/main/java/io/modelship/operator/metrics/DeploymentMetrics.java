@@ -203,7 +203,7 @@ public final class DeploymentMetrics {
         registry.remove(info);
       }
       infoTags = tags;
-      info = Gauge.builder("modelship.modeldeployment.info", () -> 1.0)
+      info = Gauge.builder("modelship.modeldeployment.info", () -> 1)
           .description("1, with the ModelDeployment's model, stable and canary version and strategy as labels")
           .tags(tags).register(registry);
     }

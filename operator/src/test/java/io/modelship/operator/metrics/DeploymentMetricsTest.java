@@ -81,8 +81,8 @@ class DeploymentMetricsTest {
     assertThat(scrape())
         .contains("modelship_modeldeployment_phase{name=\"iris\",namespace=\"ml\",phase=\"Progressing\"} 1.0")
         .contains("modelship_modeldeployment_phase{name=\"iris\",namespace=\"ml\",phase=\"Healthy\"} 0.0")
-        .contains("modelship_modeldeployment_info{canary_version=\"2.0.0\",model=\"iris\",name=\"iris\",namespace=\"ml\","
-            + "stable_version=\"1.0.0\",strategy=\"RollingUpdate\"} 1.0")
+        .containsPattern("modelship_modeldeployment_info\\{canary_version=\"2.0.0\",model=\"iris\",name=\"iris\",namespace=\"ml\","
+            + "stable_version=\"1.0.0\",strategy=\"RollingUpdate\"} 1(\\.0)?\n")
         .contains("modelship_modeldeployment_desired_weight_percent{name=\"iris\",namespace=\"ml\"} 10.0")
         .contains("modelship_modeldeployment_actual_weight_percent{name=\"iris\",namespace=\"ml\"} 10.0")
         .contains("modelship_modeldeployment_current_step{name=\"iris\",namespace=\"ml\"} 1.0")
