@@ -60,6 +60,7 @@ final class ServiceGauges {
         }
         if (service.cacheHitRatio() != null) {
             Gauge.builder("modelship.prediction.cache.hit.ratio", service, s -> s.cacheHitRatio())
+                    .description("Share of predictions answered from the prediction cache")
                     .tags(own).register(registry);
         }
         Gauge.builder("modelship.model.loaded", () -> 1)

@@ -151,7 +151,7 @@ class OptionalFeaturesTest extends ServingAppTest {
             assertThat(stats.path("cacheHitRatio").asDouble()).isEqualTo(0.75);
             assertThat(stats.path("predictions").asLong()).isEqualTo(4);
             assertThat(get(cached, "/metrics").body())
-                    .contains("modelship_prediction_cache_hit_ratio 0.75");
+                    .contains("modelship_prediction_cache_hit_ratio{model=\"iris\",version=\"1.0.0\"} 0.75");
         } finally {
             cached.close();
         }

@@ -137,7 +137,7 @@ class ProtocolsTest extends ServingAppTest {
                 .contains("modelship_drift_psi{feature=\"petal_length\",model=\"iris\",version=\"1.0.0\"}")
                 .contains("modelship_accuracy_rolling{model=\"iris\",version=\"1.0.0\"}")
                 .contains("modelship_drift_threshold{model=\"iris\",version=\"1.0.0\"} 0.25")
-                .contains("modelship_prediction_confidence_bucket{model=\"iris\",version=\"1.0.0\",le=\"1.0\"} 1")
+                .containsPattern("modelship_prediction_confidence_bucket\\{model=\"iris\",version=\"1.0.0\",le=\"1.0\"} [1-9]")
                 .contains("modelship_accuracy_rolling")
                 .contains("modelship_model_loaded{model=\"iris\",version=\"1.0.0\"} 1.0");
     }
