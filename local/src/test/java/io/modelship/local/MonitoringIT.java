@@ -51,7 +51,7 @@ class MonitoringIT {
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0)) {
       cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ml").endMetadata()
           .build()).create();
-      var md = Serialization.unmarshal(Files.readString(HOME.resolve("examples/local/iris-canary.yaml")),
+      var md = Serialization.unmarshal(Files.readString(HOME.resolve("examples/local/iris-rolling.yaml")),
           io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
       cluster.client().resource(md).create();
       await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> Verdict.stableUp(status(cluster)));
