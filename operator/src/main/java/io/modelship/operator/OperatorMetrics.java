@@ -3,6 +3,7 @@ package io.modelship.operator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.operator.metrics.DeploymentMetrics;
+import io.modelship.operator.metrics.JosdkDescriptions;
 import io.modelship.operator.rollout.RolloutTransition;
 import java.util.Locale;
 
@@ -18,6 +19,8 @@ public final class OperatorMetrics {
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Before JOSDK registers its meters (the operator is built after this), so they get HELP texts.
+    registry.config().meterFilter(new JosdkDescriptions());
     reconciles = Counter.builder("modelship.operator.reconciles").description("Reconciles run").register(registry);
     rollouts = Counter.builder("modelship.operator.rollouts").description("Versions promoted to stable").register(registry);
     driftAlerts = Counter.builder("modelship.operator.drift.alerts").description("Drifted conditions turned True").register(registry);
