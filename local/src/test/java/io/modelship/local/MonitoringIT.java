@@ -117,7 +117,7 @@ class MonitoringIT {
         .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
         .replaceAll("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,[^)]*\\)", " $1 ");
     var names = new TreeSet<String>();
-    Matcher m = Pattern.compile("(?<![0-9.a-zA-Z_:$])[a-zA-Z_:][a-zA-Z0-9_:]*(?!\\s*\\()").matcher(q);
+    Matcher m = Pattern.compile("(?<![0-9.a-zA-Z_:$])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()").matcher(q);
     while (m.find()) {
       String token = m.group();
       if (!PROMQL_WORDS.contains(token) && !q.substring(m.end()).stripLeading().startsWith("(")) {
