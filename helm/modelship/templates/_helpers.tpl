@@ -160,3 +160,24 @@ name (the authorizer does not know the name of an object being created).
   resourceNames: [{{ include "modelship.fullname" . | quote }}]
   verbs: ["get", "update", "patch"]
 {{- end }}
+
+{{/* Route names of prediction traffic on the runtime's modelship_requests_total (ServingApp, InferenceGrpcService); the dashboards use the same regex. */}}
+{{- define "modelship.trafficEndpoints" -}}
+predict|predict_batch|v1_predict|v2_infer|grpc_model_infer
+{{- end }}
+
+{{/* The job label of the operator's scrape: the ServiceMonitor's Service, unless the values name another. */}}
+{{- define "modelship.operatorJob" -}}
+{{- default (printf "%s-metrics" (include "modelship.fullname" .)) .Values.prometheus.rules.operatorJob }}
+{{- end }}
+
+{{/*
+Fails the render when two ways of scraping would collect the same pods twice: the operator's pod
+annotated for annotation-based discovery and selected by the ServiceMonitor.
+*/}}
+{{- define "modelship.scrapeOnce" -}}
+{{- $annotated := or .Values.monitoring.scrapeAnnotations (eq (toString (index .Values.podAnnotations "prometheus.io/scrape")) "true") }}
+{{- if and .Values.monitoring.serviceMonitor.enabled $annotated }}
+{{- fail "monitoring.serviceMonitor.enabled and prometheus.io/scrape annotations on the operator's pod (monitoring.scrapeAnnotations or podAnnotations) would scrape the operator twice and double every counter in sums: choose one" }}
+{{- end }}
+{{- end }}

@@ -216,6 +216,18 @@ class ChartScenariosTest {
         .containsEntry("app.kubernetes.io/managed-by", "modelship-operator");
     assertThat(serving.getSpec().getNamespaceSelector().getAny()).isTrue();
     assertThat(serving.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    // The boards and alerts select a ModelDeployment's series by this label; the operator's own
+    // series name their ModelDeployment's namespace, which the target's must not overwrite.
+    assertThat(serving.getSpec().getPodMetricsEndpoints().getFirst().getRelabelings()).anySatisfy(r -> {
+      assertThat(r.getSourceLabels()).containsExactly("__meta_kubernetes_pod_label_modelship_io_deployment");
+      assertThat(r.getTargetLabel()).isEqualTo("modeldeployment");
+    });
+    assertThat(operator.getSpec().getEndpoints().getFirst().getHonorLabels()).isTrue();
+    // Alerts and both dashboards for kube-prometheus-stack.
+    assertThat(Chart.one(objects, io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
+        .getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    assertThat(Chart.ofKind(objects, io.fabric8.kubernetes.api.model.ConfigMap.class)).hasSize(2)
+        .allSatisfy(cm -> assertThat(cm.getMetadata().getNamespace()).isEqualTo("monitoring"));
     // Off by default: a cluster without the Prometheus Operator has no such kinds.
     assertThat(Chart.ofKind(Chart.render(scenario("cluster")), ServiceMonitor.class)).isEmpty();
   }

@@ -24,7 +24,7 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.spec.ModelSpec;
 import io.modelship.operator.ModelshipOperator;
-import io.modelship.operator.OperatorSettings;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import io.modelship.operator.dependent.RuntimeRole;

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.operator.metrics.ReconcileMetrics;
 import io.modelship.operator.reconcile.ModelDeploymentReconciler;
 import io.modelship.operator.signing.SigningKeys;
 import java.time.Clock;
@@ -33,11 +34,13 @@ public final class ModelshipOperator implements AutoCloseable {
       Clock clock) {
     this.client = client;
     this.lease = lease;
+    var metrics = new OperatorMetrics(registry);
     operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withMetrics(new ReconcileMetrics(
+                      MicrometerMetrics.withoutPerResourceMetrics(registry), metrics.deployments(), registry))
                   // Update-based matching compares desired with actual fields and tolerates what
                   // the server adds; it behaves the same against the mock API and a real one.
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -46,7 +49,7 @@ public final class ModelshipOperator implements AutoCloseable {
                   .withStopOnInformerErrorDuringStartup(false);
               lease.map(LeaderLease::configuration).ifPresent(o::withLeaderElectionConfiguration);
             });
-    var reconciler = new ModelDeploymentReconciler(settings, keys, new OperatorMetrics(registry), clock);
+    var reconciler = new ModelDeploymentReconciler(settings, keys, metrics, clock);
     operator.register(
         reconciler,
         c -> {

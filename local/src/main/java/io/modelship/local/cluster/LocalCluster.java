@@ -79,6 +79,7 @@ public final class LocalCluster implements AutoCloseable {
   private EmbeddedApiServer api;
   private KubernetesClient client;
   private Process operator;
+  private int operatorPort;
   private Containers containers;
   private PodRunner pods;
   private LocalProxy proxy;
@@ -138,7 +139,7 @@ public final class LocalCluster implements AutoCloseable {
     api = EmbeddedApiServer.start(apiPort, layout.kubeconfig(), layout.home().resolve("crds"));
     client = api.client();
     log.info("Kubernetes API on {} (kubeconfig {})", api.uri(), layout.kubeconfig());
-    int operatorPort = freePort();
+    operatorPort = freePort();
     writeSigningKey(layout.signingKey());
     operator = processes.start(List.of(Java.launcher(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
             layout.operatorJar().toString(), "--leader-election", "false", "--http-port",
@@ -205,6 +206,11 @@ public final class LocalCluster implements AutoCloseable {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** The operator's /healthz, /readyz and /metrics. */
+  public URI operatorUri() {
+    return URI.create("http://127.0.0.1:" + operatorPort);
   }
 
   public Layout layout() {

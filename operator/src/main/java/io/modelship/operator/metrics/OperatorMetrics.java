@@ -13,13 +13,28 @@ public final class OperatorMetrics {
   private final Counter rollouts;
   private final Counter driftAlerts;
   private final Counter statusWrites;
+  private final DeploymentMetrics deployments;
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Before JOSDK registers its meters (the operator is built after this), so they get HELP texts.
+    registry.config().meterFilter(new JosdkDescriptions());
     reconciles = Counter.builder("modelship.operator.reconciles").description("Reconciles run").register(registry);
     rollouts = Counter.builder("modelship.operator.rollouts").description("Versions promoted to stable").register(registry);
     driftAlerts = Counter.builder("modelship.operator.drift.alerts").description("Drifted conditions turned True").register(registry);
     statusWrites = Counter.builder("modelship.operator.status.writes").description("Status merge patches sent").register(registry);
+    deployments = new DeploymentMetrics(registry);
+    // Every kind and reason from 0: a board or an alert on aborts must not see "no data" until the first one.
+    for (RolloutTransition.Kind kind : RolloutTransition.Kind.values()) {
+      for (RolloutTransition.Reason reason : RolloutTransition.Reason.values()) {
+        transitionCounter(kind, reason);
+      }
+    }
+  }
+
+  /** The per-ModelDeployment series (phase, versions, weights, verdicts, replicas). */
+  public DeploymentMetrics deployments() {
+    return deployments;
   }
 
   public void reconciled() {
@@ -34,20 +49,7 @@ public final class OperatorMetrics {
    * @param replacedStable whether a promotion replaced an earlier version (counted in rollouts_total)
    */
   public void rollout(RolloutTransition transition, boolean replacedStable) {
-    String name = switch (transition.kind()) {
-      case STEP_ADVANCED -> "modelship.operator.rollout.steps";
-      case PROMOTED -> "modelship.operator.rollout.promotions";
-      case ROLLED_BACK -> "modelship.operator.rollout.rollbacks";
-      case ABORTED, REVERTED -> "modelship.operator.rollout.aborts";
-      case PAUSED -> "modelship.operator.rollout.pauses";
-      case RETRIED -> "modelship.operator.rollout.retries";
-      case SWITCHED -> "modelship.operator.rollout.switches";
-    };
-    Counter.builder(name)
-        .description("Rollout transitions of this kind, by reason")
-        .tag("reason", transition.reason().name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    transitionCounter(transition.kind(), transition.reason()).increment();
     if (transition.kind() == RolloutTransition.Kind.PROMOTED && replacedStable) {
       rollouts.increment();
     }
@@ -59,5 +61,21 @@ public final class OperatorMetrics {
 
   public void statusWritten() {
     statusWrites.increment();
+  }
+
+  private Counter transitionCounter(RolloutTransition.Kind kind, RolloutTransition.Reason reason) {
+    String name = switch (kind) {
+      case STEP_ADVANCED -> "modelship.operator.rollout.steps";
+      case PROMOTED -> "modelship.operator.rollout.promotions";
+      case ROLLED_BACK -> "modelship.operator.rollout.rollbacks";
+      case ABORTED, REVERTED -> "modelship.operator.rollout.aborts";
+      case PAUSED -> "modelship.operator.rollout.pauses";
+      case RETRIED -> "modelship.operator.rollout.retries";
+      case SWITCHED -> "modelship.operator.rollout.switches";
+    };
+    return Counter.builder(name)
+        .description("Rollout transitions of this kind, by reason")
+        .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+        .register(registry);
   }
 }

@@ -215,6 +215,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
     Optional<Duration> deferred =
         write(md, status, plan.map(RolloutPlan::transitions).orElse(List.of()), interval, now, context);
+    metrics.deployments().observe(md, status, deployments);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {

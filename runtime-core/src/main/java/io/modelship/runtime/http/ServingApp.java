@@ -67,12 +67,22 @@ public final class ServingApp implements AutoCloseable {
         ServeConfig config = runtime.config();
         // Loading (manifest, checksum, deserialisation) runs while Javalin and Jetty are built and
         // started: on two cores that overlap is most of a cold start.
-        Thread.ofPlatform().name("model-loader").start(runtime::load);
-        listen();
         reporter = RuntimeReporter.forDeployment(config.reporting(), kubernetes,
                 () -> RuntimeReportSnapshot.countsOnly(RuntimeReportSnapshot.of(runtime)))
                 .map(r -> r.withReference(config.reporting().modelDeploymentUid(), () -> RuntimeReportSnapshot.reference(runtime)))
-                .map(RuntimeReporter::start).orElse(null);
+                .orElse(null);
+        RuntimeReporter reporting = reporter;
+        Thread.ofPlatform().name("model-loader").start(() -> {
+            runtime.load();
+            // The first report as the pod turns ready (or fails to load), not one interval later.
+            if (reporting != null) {
+                reporting.reportSoon();
+            }
+        });
+        listen();
+        if (reporter != null) {
+            reporter.start();
+        }
         return this;
     }
 

@@ -79,7 +79,7 @@ public final class InferenceService implements AutoCloseable {
                 ? new PredictionLog(config.predictionLog(), config.predictionLogSampleRate()) : null;
         this.counts = new PredictionCounts(labels, manifest.name(), manifest.version(), registry,
                 config.monitoring());
-        ServiceGauges.register(this, registry);
+        ServiceGauges.register(this, registry, config.driftThreshold());
         if (config.retrainingSink() != null && config.monitoring()) {
             this.features = new io.modelship.runtime.sink.FeatureMemory(model.featureNames().size(), config.rememberedPredictions());
             this.sink = io.modelship.runtime.sink.LabelledRowSink.open(config.retrainingSink(), model.featureNames(),

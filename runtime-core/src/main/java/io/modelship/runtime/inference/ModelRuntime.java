@@ -86,6 +86,7 @@ public final class ModelRuntime {
                 }
                 return;
             }
+            metrics.serving(model.manifest().name(), model.manifest().version());
             service = loaded;
             LOG.info("loaded model {} version {} ({}) in {} ms", model.manifest().name(), model.manifest().version(),
                     model.manifest().algorithm(), (System.nanoTime() - start) / 1_000_000);

@@ -1,6 +1,7 @@
 package io.modelship.runtime.inference;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelship.runtime.format.Predictions;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class PredictionCounts {
     /** Prometheus counters per class, registered always, counted only with monitoring on. */
     private final Counter[] classCounters;
     private final boolean monitoring;
+    /** The top probability of each classified row, as a Prometheus histogram with the bins above. */
+    private final DistributionSummary confidenceSummary;
 
     PredictionCounts(List<String> labels, String model, String version, MeterRegistry registry, boolean monitoring) {
         this.classes = new LongAdder[labels.size()];
@@ -30,9 +33,16 @@ public final class PredictionCounts {
                     .tags("model", model, "version", version, "class", labels.get(k))
                     .register(registry);
         }
+        double[] edges = new double[CONFIDENCE_BINS];
         for (int b = 0; b < CONFIDENCE_BINS; b++) {
             confidence[b] = new LongAdder();
+            edges[b] = (b + 1) / (double) CONFIDENCE_BINS;
         }
+        confidenceSummary = DistributionSummary.builder("modelship.prediction.confidence")
+                .description("Top class probability of each classified row")
+                .tags("model", model, "version", version)
+                .serviceLevelObjectives(edges)
+                .register(registry);
     }
 
     /**
@@ -46,6 +56,9 @@ public final class PredictionCounts {
             int k = classIndex[i];
             perClass[k]++;
             perBin[Math.min(CONFIDENCE_BINS - 1, (int) (probabilities[i][k] * CONFIDENCE_BINS))]++;
+            if (monitoring) {
+                confidenceSummary.record(probabilities[i][k]);
+            }
         }
         rows.add(classIndex.length);
         for (int k = 0; k < perClass.length; k++) {

@@ -2,6 +2,7 @@ package io.modelship.runtime.inference;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.modelship.drift.DriftReport;
 import io.modelship.runtime.model.ModelManifest;
 
@@ -10,45 +11,60 @@ final class ServiceGauges {
 
     private ServiceGauges() {}
 
-    static void register(InferenceService service, MeterRegistry registry) {
+    /**
+     * Every gauge carries the pod's own {@code model} and {@code version}, so a board or an alert
+     * tells a canary's pods from the stable ones without joining on pod labels.
+     */
+    static void register(InferenceService service, MeterRegistry registry, double driftThreshold) {
         ModelManifest manifest = service.manifest();
+        Tags own = Tags.of("model", manifest.name(), "version", manifest.version());
         if (service.driftMonitor() != null) {
             Gauge.builder("modelship.drift.score", service, s -> verdict(s.cachedDrift(), s.cachedDrift().score()))
                     .description("Overall drift score (largest PSI over features and predictions)")
-                    .register(registry);
+                    .tags(own).register(registry);
+            Gauge.builder("modelship.drift.threshold", () -> driftThreshold)
+                    .description("Drift score above which the deployment's drift status is Alert")
+                    .tags(own).register(registry);
             FeatureRows rows = service.rows();
             for (int j = 0; j < rows.width(); j++) {
                 int feature = j;
                 Gauge.builder("modelship.drift.psi", service, s -> verdict(s.cachedDrift(), s.cachedDrift().features().get(feature).psi()))
                         .description("Population stability index of a feature over the drift window")
-                        .tags("feature", rows.names().get(j)).register(registry);
+                        .tags(own).tags("feature", rows.names().get(j)).register(registry);
                 Gauge.builder("modelship.drift.ks", service, s -> verdict(s.cachedDrift(), s.cachedDrift().features().get(feature).ks()))
                         .description("Kolmogorov-Smirnov statistic of a feature over the drift window")
-                        .tags("feature", rows.names().get(j)).register(registry);
+                        .tags(own).tags("feature", rows.names().get(j)).register(registry);
             }
             Gauge.builder("modelship.drift.samples", service, s -> s.cachedDrift().samples())
-                    .description("Rows in the drift window (scores are NaN below DRIFT_MIN_SAMPLES)").register(registry);
+                    .description("Rows in the drift window (scores are NaN below DRIFT_MIN_SAMPLES)").tags(own).register(registry);
             Gauge.builder("modelship.drift.psi", service, s -> verdict(s.cachedDrift(), s.cachedDrift().prediction().psi()))
-                    .tags("feature", DriftReport.PREDICTION).register(registry);
+                    .tags(own).tags("feature", DriftReport.PREDICTION).register(registry);
         }
         if (service.accuracy() != null) {
             Gauge.builder("modelship.accuracy.rolling", service, s -> verdict(s.accuracy(), s.accuracy().accuracy()))
-                    .description("Accuracy over the last ground-truth feedbacks").register(registry);
+                    .description("Accuracy over the last ground-truth feedbacks").tags(own).register(registry);
             Gauge.builder("modelship.accuracy.drop", service, s -> verdict(s.accuracy(), s.accuracy().drop()))
-                    .description("Training accuracy minus rolling accuracy").register(registry);
+                    .description("Training accuracy minus rolling accuracy").tags(own).register(registry);
+            Gauge.builder("modelship.accuracy.samples", service, s -> s.accuracy().windowCount())
+                    .description("Labelled feedbacks in the accuracy window (accuracy is NaN below ACCURACY_MIN_SAMPLES)")
+                    .tags(own).register(registry);
+            Gauge.builder("modelship.accuracy.max.drop", service, s -> s.accuracy().maxDrop())
+                    .description("Accuracy drop |A0 - At| above which the deployment alerts")
+                    .tags(own).register(registry);
         }
         if (service.errors() != null) {
             Gauge.builder("modelship.error.mae", service, s -> nanIfNull(s.errors().mae()))
-                    .description("Mean absolute error over the last ground-truth feedbacks").register(registry);
+                    .description("Mean absolute error over the last ground-truth feedbacks").tags(own).register(registry);
             Gauge.builder("modelship.error.rmse", service, s -> nanIfNull(s.errors().rmse()))
-                    .description("Root mean squared error over the last ground-truth feedbacks").register(registry);
+                    .description("Root mean squared error over the last ground-truth feedbacks").tags(own).register(registry);
         }
         if (service.cacheHitRatio() != null) {
             Gauge.builder("modelship.prediction.cache.hit.ratio", service, s -> s.cacheHitRatio())
-                    .register(registry);
+                    .description("Share of predictions answered from the prediction cache")
+                    .tags(own).register(registry);
         }
         Gauge.builder("modelship.model.loaded", () -> 1)
-                .tags("model", manifest.name(), "version", manifest.version())
+                .tags(own)
                 .description("1 while the model is loaded").register(registry);
     }
 

@@ -26,6 +26,9 @@ public final class RequestMetrics {
     /** Traffic requests per {@link LatencyBuckets} bucket since start. */
     private final LongAdder[] latencyCounts = new LongAdder[LatencyBuckets.COUNT];
     private final boolean detailed;
+    /** The served model's name and version, labels of every meter; empty until the model loads. */
+    private volatile String model = "";
+    private volatile String version = "";
 
     /** @param detailed whether to keep Prometheus latency histograms (off with monitoring off) */
     public RequestMetrics(boolean detailed) {
@@ -33,6 +36,15 @@ public final class RequestMetrics {
         for (int i = 0; i < latencyCounts.length; i++) {
             latencyCounts[i] = new LongAdder();
         }
+    }
+
+    /**
+     * Labels the meters of requests from now on with the loaded model's {@code model} and
+     * {@code version}, so dashboards tell a canary's pods from the stable ones by their own labels.
+     */
+    public void serving(String model, String version) {
+        this.model = model;
+        this.version = version;
     }
 
     public PrometheusMeterRegistry registry() {
@@ -57,13 +69,15 @@ public final class RequestMetrics {
         if (!detailed) {
             return;
         }
-        requests.computeIfAbsent(endpoint + '|' + status, key -> Counter.builder("modelship.requests")
+        String m = model;
+        String v = version;
+        requests.computeIfAbsent(endpoint + '|' + status + '|' + m + '|' + v, key -> Counter.builder("modelship.requests")
                 .description("HTTP requests by endpoint and status")
-                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                .tags("endpoint", endpoint, "status", Integer.toString(status), "model", m, "version", v)
                 .register(registry)).increment();
-        latencies.computeIfAbsent(endpoint, key -> Timer.builder("modelship.request.duration")
+        latencies.computeIfAbsent(endpoint + '|' + m + '|' + v, key -> Timer.builder("modelship.request.duration")
                 .description("HTTP request latency")
-                .tags("endpoint", endpoint)
+                .tags("endpoint", endpoint, "model", m, "version", v)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))

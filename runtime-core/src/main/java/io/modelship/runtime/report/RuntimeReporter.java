@@ -148,6 +148,21 @@ public final class RuntimeReporter implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends a report as soon as the reporter's thread is free, besides the periodic ones: the pod
+   * just turned ready (or failed to load), and {@code kubectl get runtimereports} should say so now,
+   * not one interval later. Never throws; after {@link #close()} it does nothing.
+   */
+  public void reportSoon() {
+    try {
+      if (!scheduler.isShutdown()) {
+        scheduler.execute(this::reportOnce);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed meanwhile: the final report said it all
+    }
+  }
+
   /** Sends one report now; false when it could not be written. Never throws. */
   public boolean reportOnce() {
     try {

@@ -213,9 +213,9 @@ class MonitoringTest extends ServingAppTest {
             assertThat(stats.path("requests").asLong()).as("prediction traffic only, not probes or /model_info")
                     .isEqualTo(total);
             String metrics = get(fresh, "/metrics").body();
-            assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict_batch\",status=\"200\"} "
+            assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict_batch\",model=\"iris\",status=\"200\",version=\"1.0.0\"} "
                     + ok + ".0");
-            assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict\",status=\"400\"} " + bad
+            assertThat(metrics).contains("modelship_requests_total{endpoint=\"predict\",model=\"iris\",status=\"400\",version=\"1.0.0\"} " + bad
                     + ".0");
         } finally {
             fresh.close();

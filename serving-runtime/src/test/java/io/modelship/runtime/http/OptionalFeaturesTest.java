@@ -69,9 +69,9 @@ class OptionalFeaturesTest extends ServingAppTest {
             assertThat(both.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, POST, OPTIONS");
             String metrics = send(secured, HttpRequest.newBuilder(uri(secured, "/metrics"))
                     .header("Authorization", "Bearer s3cret").build()).body();
-            assertThat(metrics).contains("modelship_requests_total{endpoint=\"model_info\",status=\"401\"} 2.0",
-                    "modelship_requests_total{endpoint=\"model_info\",status=\"200\"} 1.0",
-                    "modelship_requests_total{endpoint=\"predict\",status=\"204\"} 1.0");
+            assertThat(metrics).contains("modelship_requests_total{endpoint=\"model_info\",model=\"iris\",status=\"401\",version=\"1.0.0\"} 2.0",
+                    "modelship_requests_total{endpoint=\"model_info\",model=\"iris\",status=\"200\",version=\"1.0.0\"} 1.0",
+                    "modelship_requests_total{endpoint=\"predict\",model=\"iris\",status=\"204\",version=\"1.0.0\"} 1.0");
         } finally {
             secured.close();
         }
@@ -151,7 +151,7 @@ class OptionalFeaturesTest extends ServingAppTest {
             assertThat(stats.path("cacheHitRatio").asDouble()).isEqualTo(0.75);
             assertThat(stats.path("predictions").asLong()).isEqualTo(4);
             assertThat(get(cached, "/metrics").body())
-                    .contains("modelship_prediction_cache_hit_ratio 0.75");
+                    .contains("modelship_prediction_cache_hit_ratio{model=\"iris\",version=\"1.0.0\"} 0.75");
         } finally {
             cached.close();
         }

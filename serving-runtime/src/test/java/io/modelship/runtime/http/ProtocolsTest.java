@@ -130,10 +130,14 @@ class ProtocolsTest extends ServingAppTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(metrics.body())
-                .contains("modelship_requests_total{endpoint=\"predict\",status=\"200\"}")
-                .contains("modelship_request_duration_seconds_bucket{endpoint=\"predict\"")
-                .contains("modelship_predictions_total{class=\"setosa\"")
-                .contains("modelship_drift_psi{feature=\"petal_length\"}")
+                // Every series names the pod's own model and version, so boards tell canary from stable.
+                .contains("modelship_requests_total{endpoint=\"predict\",model=\"iris\",status=\"200\",version=\"1.0.0\"}")
+                .contains("modelship_request_duration_seconds_bucket{endpoint=\"predict\",model=\"iris\",version=\"1.0.0\"")
+                .contains("modelship_predictions_total{class=\"setosa\",model=\"iris\",version=\"1.0.0\"")
+                .contains("modelship_drift_psi{feature=\"petal_length\",model=\"iris\",version=\"1.0.0\"}")
+                .contains("modelship_accuracy_rolling{model=\"iris\",version=\"1.0.0\"}")
+                .contains("modelship_drift_threshold{model=\"iris\",version=\"1.0.0\"} 0.25")
+                .containsPattern("modelship_prediction_confidence_bucket\\{model=\"iris\",version=\"1.0.0\",le=\"1.0\"} [1-9]")
                 .contains("modelship_accuracy_rolling")
                 .contains("modelship_model_loaded{model=\"iris\",version=\"1.0.0\"} 1.0");
     }
