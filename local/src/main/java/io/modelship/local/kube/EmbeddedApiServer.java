@@ -222,6 +222,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** A Fabric8 client configured from the written kubeconfig, as the operator and the pods get it. */
   public KubernetesClient client() {
     Config config = Config.fromKubeconfig(kubeconfig.toFile());
+    // A CRD's CEL rules are compiled when it is created: on a busy machine longer than the usual 10 s.
+    config.setRequestTimeout(120_000);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

@@ -95,7 +95,8 @@ import org.slf4j.LoggerFactory;
     dependents = {
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
-      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
+      // After its Role: kube-apiserver refuses to bind a Role that does not exist yet (escalation check).
+      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class, dependsOn = "runtime-role"),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
