@@ -461,9 +461,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
     log.debug("Status patch of {}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), patch.get());
     ModelDeployment written =
+        // On the object in hand: a patch by name alone makes Fabric8 GET the resource first, a
+        // request per write and a verb (get) the chart's RBAC does not grant.
         client.resources(ModelDeployment.class)
             .inNamespace(md.getMetadata().getNamespace())
-            .withName(md.getMetadata().getName())
+            .resource(md)
             .subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
     // A reconcile queued before our own watch event arrives must see what we just wrote, or it
