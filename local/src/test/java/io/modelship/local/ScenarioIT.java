@@ -1,5 +1,6 @@
 package io.modelship.local;
 
+import io.modelship.local.cluster.ChartInstall;
 import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,23 @@ import io.modelship.local.scenario.Scenario;
 import io.modelship.local.scenario.ScenarioRunner;
 import io.modelship.local.scenario.Verdict;
 import io.modelship.local.traffic.TrafficGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -106,21 +123,129 @@ class ScenarioIT {
     assertThat(traffic.failed()).as(requests).isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
   }
 
+  /**
+   * The enforcement is real: installed from a chart whose ClusterRole lacks the rule that lets the
+   * operator patch {@code modeldeployments/status}, the scenario fails (iris never turns Healthy),
+   * and the audit log's 403 names that verb and resource for the operator's ServiceAccount.
+   */
+  @Test
+  void withoutOneRuleOfTheClusterRoleTheScenarioFails() throws Exception {
+    var install = new LocalCluster.Install(List.of(), objects -> objects.stream().map(o -> {
+      if (o instanceof ClusterRole role) {
+        var kept = role.getRules().stream().filter(r -> !r.getResources().equals(List.of("modeldeployments/status")))
+            .toList();
+        assertThat(kept).as("the chart's ClusterRole has a rule for modeldeployments/status").hasSize(role.getRules().size() - 1);
+        return (HasMetadata) new ClusterRoleBuilder(role).withRules(kept).build();
+      }
+      return o;
+    }).toList());
+    Verdict verdict;
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES,
+        install)) {
+      ScenarioRunner runner = new ScenarioRunner(cluster, Scenario.CANARY, 20, new PrintStream(
+          OutputStream.nullOutputStream()), false, Duration.ofSeconds(45));
+      try {
+        verdict = runner.run();
+      } finally {
+        runner.close();
+      }
+    }
+    assertThat(verdict.outcome()).as(verdict.message()).isEqualTo(Verdict.Outcome.FAILED);
+    assertThat(verdict.message()).contains("did not become Healthy");
+    // Every refusal is the operator's, and among them the status patch the missing rule allowed.
+    List<JsonNode> denied = denied();
+    assertThat(denied).as("403s in the audit log").isNotEmpty()
+        .allSatisfy(line -> assertThat(line.path("user").asText()).isEqualTo(OPERATOR))
+        .anySatisfy(line -> {
+          assertThat(line.path("verb").asText()).isEqualTo("patch");
+          assertThat(line.path("apiGroup").asText()).isEqualTo("modelship.io");
+          assertThat(line.path("resource").asText()).isEqualTo("modeldeployments/status");
+          assertThat(line.path("namespace").asText()).isEqualTo(ScenarioRunner.NAMESPACE);
+          assertThat(line.path("name").asText()).isEqualTo(ScenarioRunner.NAME);
+        });
+  }
+
+  /**
+   * Namespaced mode ({@code watchNamespaces: [ml]}, a Role there): the canary in {@code ml} ends as
+   * it should, a ModelDeployment in another namespace is never reconciled, and the operator makes
+   * no cluster-scoped request at all (only the self-reviews every user may make, about itself).
+   */
+  @Test
+  void namespacedModeReconcilesOnlyItsNamespaces() throws Exception {
+    var install = new LocalCluster.Install(List.of(ScenarioRunner.NAMESPACE), UnaryOperator.identity());
+    run(Scenario.CANARY, LocalCluster.Pods.PROCESSES, install, cluster -> {
+      var client = cluster.client();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ELSEWHERE).endMetadata().build())
+          .create();
+      client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(ELSEWHERE).resource(
+          new YAMLMapper().readValue(Files.readString(HOME.resolve("examples/local").resolve(Scenario.CANARY.manifest())),
+              GenericKubernetesResource.class)).create();
+    }, cluster -> {
+      var md = cluster.client().genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(ELSEWHERE)
+          .withName(ScenarioRunner.NAME).get();
+      assertThat(md.getAdditionalProperties().get("status")).as("status of the ModelDeployment outside watchNamespaces")
+          .isNull();
+      assertThat(cluster.client().apps().deployments().inNamespace(ELSEWHERE).list().getItems()).isEmpty();
+    });
+    List<JsonNode> operatorRequests = audit().stream().filter(l -> l.path("user").asText().equals(OPERATOR)).toList();
+    assertThat(operatorRequests).isNotEmpty();
+    assertThat(operatorRequests).as("the operator's cluster-scoped requests")
+        .filteredOn(l -> l.has("resource") && l.path("namespace").asText().isEmpty()
+            && !l.path("apiGroup").asText().equals("authorization.k8s.io"))
+        .isEmpty();
+    assertThat(operatorRequests).as("the operator's requests outside its namespaces")
+        .filteredOn(l -> l.has("resource") && !l.path("namespace").asText().isEmpty()
+            && !Set.of(ScenarioRunner.NAMESPACE, ChartInstall.NAMESPACE).contains(l.path("namespace").asText()))
+        .isEmpty();
+  }
+
+  static final String OPERATOR = "system:serviceaccount:" + ChartInstall.NAMESPACE + ":modelship";
+  static final String ELSEWHERE = "elsewhere";
+  static final ResourceDefinitionContext MODEL_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
+      .withGroup("modelship.io").withVersion("v1alpha1").withPlural("modeldeployments").withNamespaced(true).build();
+
+  interface ClusterStep {
+    void accept(LocalCluster cluster) throws Exception;
+  }
+
+  private List<JsonNode> audit() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(work.resolve("logs/audit.log"))) {
+      lines.add(json.readTree(line));
+    }
+    return lines;
+  }
+
+  private List<JsonNode> denied() throws IOException {
+    return audit().stream().filter(l -> l.path("code").asInt() == 403).toList();
+  }
+
   private void run(Scenario scenario) throws Exception {
     run(scenario, LocalCluster.Pods.PROCESSES);
   }
 
-  /** Runs {@code scenario} and checks its ending; returns the run's container name prefix (containers only). */
   private String run(Scenario scenario, LocalCluster.Pods pods) throws Exception {
+    return run(scenario, pods, LocalCluster.Install.DEFAULT, cluster -> {}, cluster -> {});
+  }
+
+  /**
+   * Runs {@code scenario} on a cluster installed from the chart as {@code install} says, checks its
+   * ending and that the audit log has no 403 (the chart's RBAC is all the operator and the pods
+   * need); returns the run's container name prefix (containers only).
+   */
+  private String run(Scenario scenario, LocalCluster.Pods pods, LocalCluster.Install install, ClusterStep before,
+      ClusterStep after) throws Exception {
     ByteArrayOutputStream view = new ByteArrayOutputStream();
     Verdict verdict;
     TrafficGenerator.Stats traffic;
     String prefix = null;
     long started = System.nanoTime();
-    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, pods)) {
+    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, pods, install)) {
       if (cluster.containers() instanceof PodmanContainers podman) {
         prefix = podman.runId();
       }
+      before.accept(cluster);
       ScenarioRunner runner = new ScenarioRunner(cluster, scenario, 20, new PrintStream(view, true,
           StandardCharsets.UTF_8), false, Duration.ofMinutes(6));
       try {
@@ -129,6 +254,7 @@ class ScenarioIT {
       } finally {
         runner.close();
       }
+      after.accept(cluster);
     }
     System.out.printf("scenario %s with pods as %s: %d s, %s%n", scenario.cliName(), pods.name().toLowerCase(),
         Duration.ofNanos(System.nanoTime() - started).toSeconds(), ScenarioRunner.requestSummary(traffic));
@@ -157,6 +283,11 @@ class ScenarioIT {
           "labelled rows kept in s3://models/iris/labelled/");
       default -> assertThat(verdict.message()).contains("2.0.0");
     }
+    // Installed from the chart, the operator and every pod ran as their ServiceAccounts and were
+    // never refused: the chart's RBAC and the operator's Role for the pods are all they need.
+    assertThat(audit()).as("the audit log").anyMatch(l -> l.path("user").asText().equals(OPERATOR))
+        .anyMatch(l -> l.path("user").asText().startsWith("system:serviceaccount:" + ScenarioRunner.NAMESPACE + ":"));
+    assertThat(denied()).as("403s in the audit log").isEmpty();
     return prefix;
   }
 }

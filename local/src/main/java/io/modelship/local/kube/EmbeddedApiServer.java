@@ -184,13 +184,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig for this API that authenticates with {@code token}. */
   public void writeKubeconfig(Path file, String token) throws IOException {
+    writeKubeconfig(file, token, "default");
+  }
+
+  /** Writes a kubeconfig for this API that authenticates with {@code token}, its context in {@code namespace}. */
+  public void writeKubeconfig(Path file, String token, String namespace) throws IOException {
     ObjectNode config = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Config");
     config.putArray("clusters").addObject().put("name", CONTEXT).putObject("cluster")
         .put("server", uri().toString()).put("certificate-authority-data",
             java.util.Base64.getEncoder().encodeToString(tls.certificatePem().getBytes(StandardCharsets.US_ASCII)));
     config.putArray("users").addObject().put("name", CONTEXT).putObject("user").put("token", token);
     config.putArray("contexts").addObject().put("name", CONTEXT).putObject("context")
-        .put("cluster", CONTEXT).put("user", CONTEXT).put("namespace", "default");
+        .put("cluster", CONTEXT).put("user", CONTEXT).put("namespace", namespace);
     config.put("current-context", CONTEXT);
     config.putObject("preferences");
     Files.createDirectories(file.toAbsolutePath().getParent());
@@ -216,6 +221,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** A Fabric8 client configured from the written kubeconfig, as the operator and the pods get it. */
   public KubernetesClient client() {
     Config config = Config.fromKubeconfig(kubeconfig.toFile());
+    // A CRD's CEL rules are compiled when it is created: on a busy machine longer than the usual 10 s.
+    config.setRequestTimeout(120_000);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -395,6 +402,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
         watch(ex, resourcePath.get(), query);
         return;
       }
+      if (resourcePath.isPresent() && method.equals("POST") && AUTHORIZATION_GROUP.equals(resourcePath.get().group())
+          && SELF_REVIEWS.contains(resourcePath.get().resource())) {
+        selfReview(ex, user, resourcePath.get().resource());
+        return;
+      }
       if (resourcePath.isPresent() && method.equals("POST") && resourcePath.get().group().isEmpty()
           && "serviceaccounts".equals(resourcePath.get().resource()) && "token".equals(resourcePath.get().subresource())) {
         tokenRequest(ex, resourcePath.get());
@@ -431,6 +443,80 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+  private static final String AUTHORIZATION_GROUP = "authorization.k8s.io";
+  private static final List<String> SELF_REVIEWS = List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews");
+
+  /**
+   * {@code POST /apis/authorization.k8s.io/v1/selfsubject(access|rules)reviews}: what the asking
+   * user may do, answered from the RBAC objects and never stored, as kube-apiserver answers them
+   * (JOSDK asks before it takes the Lease; {@code kubectl auth can-i} asks too). Every
+   * authenticated user may ask (ClusterRole {@code system:basic-user}).
+   */
+  private void selfReview(Exchange ex, UserInfo user, String resource) throws IOException {
+    JsonNode body;
+    try {
+      body = JSON.readTree(ex.body());
+    } catch (IOException e) {
+      sendStatus(ex, 400, "BadRequest", "the request body is not JSON: " + e.getMessage());
+      return;
+    }
+    if (body == null || !body.isObject()) {
+      sendStatus(ex, 400, "BadRequest", "the request body is not an object");
+      return;
+    }
+    ObjectNode answer = ((ObjectNode) body).deepCopy();
+    JsonNode spec = body.path("spec");
+    Rbac.Policy p = currentPolicy();
+    ObjectNode status = answer.putObject("status");
+    if (resource.equals("selfsubjectrulesreviews")) {
+      String namespace = spec.path("namespace").asText("");
+      List<Rbac.Rule> rules = user.inGroup(UserInfo.MASTERS)
+          ? List.of(new Rbac.Rule(List.of("*"), List.of("*"), List.of("*"), List.of(), List.of()),
+              new Rbac.Rule(List.of("*"), List.of(), List.of(), List.of(), List.of("*")))
+          : Rbac.rulesFor(user, namespace, p);
+      ArrayNode resourceRules = status.putArray("resourceRules");
+      ArrayNode nonResourceRules = status.putArray("nonResourceRules");
+      for (Rbac.Rule rule : rules) {
+        if (rule.nonResourceURLs().isEmpty()) {
+          ObjectNode r = resourceRules.addObject();
+          rule.verbs().forEach(r.putArray("verbs")::add);
+          rule.apiGroups().forEach(r.putArray("apiGroups")::add);
+          rule.resources().forEach(r.putArray("resources")::add);
+          if (!rule.resourceNames().isEmpty()) {
+            rule.resourceNames().forEach(r.putArray("resourceNames")::add);
+          }
+        } else {
+          ObjectNode r = nonResourceRules.addObject();
+          rule.verbs().forEach(r.putArray("verbs")::add);
+          rule.nonResourceURLs().forEach(r.putArray("nonResourceURLs")::add);
+        }
+      }
+      status.put("incomplete", false);
+    } else {
+      JsonNode ra = spec.path("resourceAttributes");
+      JsonNode nra = spec.path("nonResourceAttributes");
+      RequestAttributes asked;
+      if (ra.isObject()) {
+        asked = new RequestAttributes(ra.path("verb").asText(""), true, ra.path("group").asText(""),
+            ra.path("version").asText(""), ra.path("resource").asText(""), ra.path("subresource").asText(""),
+            ra.path("namespace").asText(""), ra.path("name").asText(""), "");
+      } else if (nra.isObject()) {
+        asked = new RequestAttributes(nra.path("verb").asText(""), false, "", "", "", "", "", "",
+            nra.path("path").asText(""));
+      } else {
+        sendStatus(ex, 422, "Invalid", "SelfSubjectAccessReview.authorization.k8s.io \"\" is invalid: "
+            + "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or "
+            + "resourceAttributes must be specified");
+        return;
+      }
+      boolean allowed = Rbac.allows(user, asked, p);
+      status.put("allowed", allowed);
+      if (allowed) {
+        status.put("reason", "RBAC: allowed by the user's bindings");
+      }
+    }
+    sendJson(ex, 201, answer);
+  }
 
   /** {@code POST .../serviceaccounts/NAME/token}: a TokenRequest answered with a new token. */
   private void tokenRequest(Exchange ex, ResourcePath where) throws IOException {

@@ -189,7 +189,8 @@ final class ProtobufBodies {
         io.kubernetes.client.proto.V1Networking.getDescriptor(), io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
         io.kubernetes.client.proto.V1Autoscaling.getDescriptor(), io.kubernetes.client.proto.V1Storage.getDescriptor(),
         io.kubernetes.client.proto.V1Certificates.getDescriptor(),
-        io.kubernetes.client.proto.V1Authentication.getDescriptor());
+        io.kubernetes.client.proto.V1Authentication.getDescriptor(),
+        io.kubernetes.client.proto.V1Authorization.getDescriptor());
     Map<String, List<Descriptor>> byKind = new HashMap<>();
     for (FileDescriptor file : files) {
       String pkg = file.getPackage();

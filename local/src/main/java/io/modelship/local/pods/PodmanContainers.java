@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * never pulls, and a missing image is the pod's {@code ErrImagePull}.
  *
  * <p>Containers share the host's network, as every pod of local mode shares 127.0.0.1: the
- * runtime reaches the embedded API on the loopback address its kubeconfig names, and the router
+ * runtime reaches the embedded API on the loopback address, and the router
  * reaches each pod on its own {@code PORT}. Every container is named and labelled with this run's
  * prefix and removed on close and by a shutdown hook, so a Ctrl-C leaves none behind.
  */
@@ -52,7 +52,7 @@ public final class PodmanContainers implements Containers {
   private static final Logger log = LoggerFactory.getLogger(PodmanContainers.class);
   /** The label naming the run a container belongs to. */
   public static final String RUN_LABEL = "io.modelship.local.run";
-  /** Where the kubeconfig and the model package are mounted, read-only, in the container. */
+  /** Where the model package is mounted, read-only, in the container. */
   static final String MOUNTS = "/var/run/modelship";
   private static final Pattern LIMIT = Pattern.compile("^Max (open files|processes)\\s+(\\d+|unlimited)\\s+(\\d+|unlimited)");
 
@@ -61,7 +61,7 @@ public final class PodmanContainers implements Containers {
 
   private final List<String> podman;
   private final ChildProcesses processes;
-  private final Path kubeconfig;
+  private final PodCredentials credentials;
   private final ModelStore models;
   private final Path workDir;
   private final String runId;
@@ -69,10 +69,15 @@ public final class PodmanContainers implements Containers {
   private final Thread hook = new Thread(this::removeAll, "remove-local-containers");
   private volatile boolean closed;
 
+  /** Every pod reaches the API with a copy of {@code kubeconfig}. */
   public PodmanContainers(ChildProcesses processes, Path kubeconfig, ModelStore models, Path workDir) {
+    this(processes, PodCredentials.kubeconfig(kubeconfig), models, workDir);
+  }
+
+  public PodmanContainers(ChildProcesses processes, PodCredentials credentials, ModelStore models, Path workDir) {
     this.podman = command();
     this.processes = processes;
-    this.kubeconfig = kubeconfig;
+    this.credentials = credentials;
     this.models = models;
     this.workDir = workDir;
     this.runId = "modelship-local-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
@@ -140,13 +145,12 @@ public final class PodmanContainers implements Containers {
     Path cidFile = dir.resolve("container-id");
     Files.deleteIfExists(cidFile);
     Map<String, String> env = new LinkedHashMap<>(podEnv);
-    // A copy of the pod's own, owned by the container's user (podman's U), as a kubelet makes a
-    // pod's ServiceAccount token readable by its user; the host's copy stays private.
-    Path podKubeconfig = dir.resolve("kubeconfig");
-    Files.copy(kubeconfig, podKubeconfig, StandardCopyOption.REPLACE_EXISTING);
-    List<String> mounts = new ArrayList<>(List.of("--volume", podKubeconfig.toAbsolutePath() + ":" + MOUNTS
-        + "/kubeconfig:ro,U"));
-    env.put("KUBECONFIG", MOUNTS + "/kubeconfig");
+    // The pod's ServiceAccount token, owned by the container's user (podman's U), as a kubelet
+    // makes a projected token readable by the pod's user.
+    PodCredentials.Mounted credential = credentials.forContainer(pod, dir);
+    List<String> mounts = new ArrayList<>();
+    credential.mounts().forEach((host, inside) -> mounts.addAll(List.of("--volume", host + ":" + inside + ":ro,U")));
+    env.putAll(credential.env());
     String uri = env.get("MODEL_URI");
     Optional<Path> pkg = uri == null || uri.startsWith("file:") || uri.startsWith("pvc:") ? Optional.empty() : models.local(uri);
     if (pkg.isPresent()) {

@@ -22,16 +22,22 @@ public final class ProcessContainers implements Containers {
 
   private final ChildProcesses processes;
   private final Path runtimeJar;
-  private final Path kubeconfig;
+  private final PodCredentials credentials;
   private final ModelStore models;
   private final Path workDir;
   private final List<String> jvmOptions;
 
+  /** Every pod reaches the API with {@code kubeconfig}. */
   public ProcessContainers(ChildProcesses processes, Path runtimeJar, Path kubeconfig, ModelStore models,
+      Path workDir, List<String> jvmOptions) {
+    this(processes, runtimeJar, PodCredentials.kubeconfig(kubeconfig), models, workDir, jvmOptions);
+  }
+
+  public ProcessContainers(ChildProcesses processes, Path runtimeJar, PodCredentials credentials, ModelStore models,
       Path workDir, List<String> jvmOptions) {
     this.processes = processes;
     this.runtimeJar = runtimeJar;
-    this.kubeconfig = kubeconfig;
+    this.credentials = credentials;
     this.models = models;
     this.workDir = workDir;
     this.jvmOptions = List.copyOf(jvmOptions);
@@ -49,8 +55,8 @@ public final class ProcessContainers implements Containers {
     if (env.containsKey("S3_ENDPOINT")) {
       env.put("S3_ENDPOINT", models.resolveS3Endpoint(env.get("S3_ENDPOINT")));
     }
-    env.put("KUBECONFIG", kubeconfig.toString());
     Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
+    env.putAll(credentials.forProcess(pod, scratch));
     env.put("MODEL_WORK_DIR", scratch.toString());
     List<String> command = new ArrayList<>();
     command.add(Java.launcher());

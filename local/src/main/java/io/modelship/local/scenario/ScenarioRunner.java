@@ -97,11 +97,12 @@ public final class ScenarioRunner {
     client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE)
         .resource(new YAMLMapper().readValue(text, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
         .create();
-    Optional<Verdict> up = watchUntil(Duration.ofMinutes(4), md -> Verdict.stableUp(md)
+    Duration upWithin = timeout.compareTo(Duration.ofMinutes(4)) < 0 ? timeout : Duration.ofMinutes(4);
+    Optional<Verdict> up = watchUntil(upWithin, md -> Verdict.stableUp(md)
         ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "up")) : Optional.empty());
     if (up.isEmpty()) {
-      return new Verdict(Verdict.Outcome.FAILED, "iris " + Scenario.STABLE_VERSION + " did not become Healthy in 4 minutes: "
-          + summary(get()));
+      return new Verdict(Verdict.Outcome.FAILED, "iris " + Scenario.STABLE_VERSION + " did not become Healthy within "
+          + upWithin + ": " + summary(get()));
     }
     // As a client that checks its Service's endpoints before it sends: the router follows pods by
     // watch, so this is a few milliseconds after the operator has called the pods ready.

@@ -118,6 +118,20 @@ class KubectlAuthorizationTest {
     assertThat(get.exitCode()).as(get.out()).isZero();
     assertThat(get.out()).contains("iris");
 
+    // Every authenticated user may ask what it may do (system:basic-user): kubectl auth can-i sends a
+    // SelfSubjectAccessReview, --list a SelfSubjectRulesReview.
+    Kubectl.Result canGet = admin.run("--token", t, "auth", "can-i", "get", "modeldeployments.modelship.io", "-n", "ml");
+    assertThat(canGet.exitCode()).as(canGet.out()).isZero();
+    assertThat(canGet.out().strip()).isEqualTo("yes");
+    Kubectl.Result canPatch = admin.run("--token", t, "auth", "can-i", "patch", "modeldeployments.modelship.io", "-n",
+        "ml");
+    assertThat(canPatch.exitCode()).as(canPatch.out()).isEqualTo(1);
+    assertThat(canPatch.out().strip()).startsWith("no");
+    Kubectl.Result list = admin.run("--token", t, "auth", "can-i", "--list", "-n", "ml");
+    assertThat(list.exitCode()).as(list.out()).isZero();
+    assertThat(list.out()).containsPattern("modeldeployments\\.modelship\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")
+        .containsPattern("selfsubjectaccessreviews\\.authorization\\.k8s\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]");
+
     Kubectl.Result patch = admin.run("--token", t, "patch", "md", "iris", "-n", "ml", "--type", "merge",
         "-p", "{\"spec\":{\"replicas\":3}}");
     assertThat(patch.exitCode()).isNotZero();

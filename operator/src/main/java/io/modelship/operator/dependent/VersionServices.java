@@ -20,7 +20,11 @@ import java.util.Map;
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR + "," + ServingNames.LABEL_VERSION))
 public class VersionServices extends KubernetesDependentResource<Service, ModelDeployment>
     implements CRUDKubernetesBulkDependentResource<Service, ModelDeployment>,
-        KubernetesBulkDependentResource<Service, ModelDeployment> {
+        KubernetesBulkDependentResource<Service, ModelDeployment>,
+        // Owned by the ModelDeployment, so Kubernetes deletes them with it: without this JOSDK takes the
+        // bulk Deleter for a cleaner and patches a finalizer onto the ModelDeployment, which the
+        // operator must not write (GitOps) and which the chart's RBAC rightly does not allow.
+        io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected<ModelDeployment> {
 
   public VersionServices() {
     super(Service.class);

@@ -95,7 +95,8 @@ import org.slf4j.LoggerFactory;
     dependents = {
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
-      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class),
+      // After its Role: kube-apiserver refuses to bind a Role that does not exist yet (escalation check).
+      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class, dependsOn = "runtime-role"),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
       @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
@@ -350,9 +351,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
     log.debug("Status patch of {}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), patch.get());
     ModelDeployment written =
+        // On the object in hand: a patch by name alone makes Fabric8 GET the resource first, a
+        // request per write and a verb (get) the chart's RBAC does not grant.
         client.resources(ModelDeployment.class)
             .inNamespace(md.getMetadata().getNamespace())
-            .withName(md.getMetadata().getName())
+            .resource(md)
             .subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
     // A reconcile queued before our own watch event arrives must see what we just wrote, or it
