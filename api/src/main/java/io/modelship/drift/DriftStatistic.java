@@ -4,23 +4,23 @@ import java.util.Locale;
 
 /** Which statistic decides drift status and score ({@code spec.monitoring.drift.method}). */
 public enum DriftStatistic {
-    PSI,
-    KS;
+  PSI,
+  KS;
 
-    public double of(double psi, double ks) {
-        return this == PSI ? psi : ks;
-    }
+  public double of(double psi, double ks) {
+    return this == PSI ? psi : ks;
+  }
 
-    /** Parses {@code psi} or {@code ks} (any case). */
-    public static DriftStatistic parse(String name) {
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("drift method must be psi or ks, got '" + name + "'");
-        }
+  /** Parses {@code psi} or {@code ks} (any case). */
+  public static DriftStatistic parse(String name) {
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("drift method must be psi or ks, got '" + name + "'");
     }
+  }
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }

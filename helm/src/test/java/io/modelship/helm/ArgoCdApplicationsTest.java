@@ -24,11 +24,13 @@ class ArgoCdApplicationsTest {
   static final Path REPO = Chart.ARGOCD.toAbsolutePath().normalize().getParent();
 
   static JsonNode application(String name) throws IOException {
-    JsonNode app = YAML.readTree(Chart.ARGOCD.resolve("applications").resolve(name + ".yaml").toFile());
+    JsonNode app =
+        YAML.readTree(Chart.ARGOCD.resolve("applications").resolve(name + ".yaml").toFile());
     assertThat(app.at("/apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
     assertThat(app.at("/kind").asText()).isEqualTo("Application");
     assertThat(app.at("/spec/project").asText()).isNotBlank();
-    assertThat(app.at("/spec/destination/server").asText()).isEqualTo("https://kubernetes.default.svc");
+    assertThat(app.at("/spec/destination/server").asText())
+        .isEqualTo("https://kubernetes.default.svc");
     assertThat(app.at("/spec/source/repoURL").asText()).startsWith("https://");
     return app;
   }
@@ -36,26 +38,36 @@ class ArgoCdApplicationsTest {
   @Test
   void theChartApplicationRendersWithItsValues() throws IOException {
     JsonNode app = application("modelship");
-    assertThat(REPO.resolve(app.at("/spec/source/path").asText())).isEqualTo(Chart.DIR.toAbsolutePath().normalize());
+    assertThat(REPO.resolve(app.at("/spec/source/path").asText()))
+        .isEqualTo(Chart.DIR.toAbsolutePath().normalize());
     Path values = Files.createTempFile("argocd-values", ".yaml");
     YAML.writeValue(values.toFile(), app.at("/spec/source/helm/valuesObject"));
 
     var objects = Chart.objects(Chart.template(values, Map.of()));
 
-    assertThat(Chart.ofKind(objects, Deployment.class)).singleElement()
-        .satisfies(d -> assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
-            .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("modelship-signing-key")));
+    assertThat(Chart.ofKind(objects, Deployment.class))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
+                    .anySatisfy(
+                        v ->
+                            assertThat(v.getSecret().getSecretName())
+                                .isEqualTo("modelship-signing-key")));
     assertThat(app.at("/spec/destination/namespace").asText()).isEqualTo(Chart.NAMESPACE);
   }
 
   @Test
   void theModelDeploymentApplicationSyncsAStrictlyValidModelDeployment() throws IOException {
     JsonNode app = application("iris");
-    Path file = REPO.resolve(app.at("/spec/source/path").asText()).resolve(app.at("/spec/source/directory/include").asText());
+    Path file =
+        REPO.resolve(app.at("/spec/source/path").asText())
+            .resolve(app.at("/spec/source/directory/include").asText());
 
     ModelDeployment md = Serialization.unmarshal(Files.readString(file), ModelDeployment.class);
 
     assertThat(Chart.unknownFields(md)).isEmpty();
-    assertThat(md.getMetadata().getNamespace()).isEqualTo(app.at("/spec/destination/namespace").asText());
+    assertThat(md.getMetadata().getNamespace())
+        .isEqualTo(app.at("/spec/destination/namespace").asText());
   }
 }

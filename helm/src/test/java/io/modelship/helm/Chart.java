@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The chart in helm/modelship, rendered by the real Helm engine and read back as Fabric8 objects. */
+/**
+ * The chart in helm/modelship, rendered by the real Helm engine and read back as Fabric8 objects.
+ */
 final class Chart {
 
   static final Path DIR = Path.of(System.getProperty("chart.dir", "modelship"));
@@ -37,13 +39,18 @@ final class Chart {
   /** Every ci/*-values.yaml scenario file. */
   static List<Path> scenarios() {
     try (Stream<Path> files = Files.list(DIR.resolve("ci"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith("-values.yaml")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-values.yaml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** {@code helm template modelship helm/modelship -n modelship-system [-f file] [--set k=v]...}. */
+  /**
+   * {@code helm template modelship helm/modelship -n modelship-system [-f file] [--set k=v]...}.
+   */
   static String template(Path valuesFile, Map<String, Object> set) {
     ClusterForLookup.ensureStarted();
     var command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
@@ -81,8 +88,14 @@ final class Chart {
       }
       List<String> unknown = unknownFields(object);
       if (!unknown.isEmpty()) {
-        throw new AssertionError(object.getKind() + " " + object.getMetadata().getName() + " has unknown fields "
-            + unknown + ":\n" + document);
+        throw new AssertionError(
+            object.getKind()
+                + " "
+                + object.getMetadata().getName()
+                + " has unknown fields "
+                + unknown
+                + ":\n"
+                + document);
       }
       objects.add(object);
     }
@@ -115,8 +128,10 @@ final class Chart {
       return;
     }
     for (Method getter : node.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-          || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+      if (getter.getParameterCount() != 0
+          || Modifier.isStatic(getter.getModifiers())
+          || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
         continue;
       }
       Object value;
@@ -125,7 +140,8 @@ final class Chart {
       } catch (ReflectiveOperationException e) {
         continue;
       }
-      String name = Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
+      String name =
+          Character.toLowerCase(getter.getName().charAt(3)) + getter.getName().substring(4);
       if (getter.getName().equals("getAdditionalProperties") && value instanceof Map<?, ?> extra) {
         extra.keySet().forEach(k -> found.add(path + "." + k));
       } else {

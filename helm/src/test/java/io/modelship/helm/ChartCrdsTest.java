@@ -32,7 +32,10 @@ class ChartCrdsTest {
 
   static List<Path> crds() {
     try (Stream<Path> files = Files.list(Chart.CRDS)) {
-      return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
+      return files
+          .filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -43,15 +46,23 @@ class ChartCrdsTest {
     return TEMPLATES.resolve(name.substring(0, name.lastIndexOf('.')) + ".yaml");
   }
 
-  /** crds/ with the CRD behind crds.install and, under crds.keep, the annotation that keeps it on uninstall. */
+  /**
+   * crds/ with the CRD behind crds.install and, under crds.keep, the annotation that keeps it on
+   * uninstall.
+   */
   static String template(Path crd) throws IOException {
     String source = Files.readString(crd);
     if (source.contains("{{") || source.contains("}}")) {
-      throw new IllegalStateException(crd + " contains template delimiters; escape them in the generator first");
+      throw new IllegalStateException(
+          crd + " contains template delimiters; escape them in the generator first");
     }
-    var out = new StringBuilder("{{- if .Values.crds.install }}\n")
-        .append("# Generated from crds/").append(crd.getFileName()).append(" by ChartCrdsTest; do not edit.\n")
-        .append("# Refresh with ./mvnw -pl helm -am verify -Dtest=ChartCrdsTest -Dsurefire.failIfNoSpecifiedTests=false -Dchart.update=true\n");
+    var out =
+        new StringBuilder("{{- if .Values.crds.install }}\n")
+            .append("# Generated from crds/")
+            .append(crd.getFileName())
+            .append(" by ChartCrdsTest; do not edit.\n")
+            .append(
+                "# Refresh with ./mvnw -pl helm -am verify -Dtest=ChartCrdsTest -Dsurefire.failIfNoSpecifiedTests=false -Dchart.update=true\n");
     boolean inMetadata = false;
     boolean annotated = false;
     for (String line : source.lines().toList()) {
@@ -59,7 +70,8 @@ class ChartCrdsTest {
         continue; // the source's own header; the document starts here
       }
       if (inMetadata && line.startsWith("  annotations:")) {
-        throw new IllegalStateException(crd + " has annotations of its own; merge them with the keep annotation");
+        throw new IllegalStateException(
+            crd + " has annotations of its own; merge them with the keep annotation");
       }
       out.append(line).append('\n');
       if (line.equals("metadata:")) {
@@ -99,22 +111,32 @@ class ChartCrdsTest {
 
   @Test
   void noTemplateWithoutItsCrd() throws IOException {
-    var expected = crds().stream().map(ChartCrdsTest::templateOf).map(Path::getFileName).map(Path::toString).toList();
+    var expected =
+        crds().stream()
+            .map(ChartCrdsTest::templateOf)
+            .map(Path::getFileName)
+            .map(Path::toString)
+            .toList();
     try (Stream<Path> files = Files.list(TEMPLATES)) {
-      assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(files.map(f -> f.getFileName().toString()).toList())
+          .containsExactlyInAnyOrderElementsOf(expected);
     }
   }
 
   @Test
   void renderedCrdsAreTheCommittedOnesWithTheKeepAnnotation() throws IOException {
-    List<CustomResourceDefinition> rendered = Chart.ofKind(Chart.render(Map.of()), CustomResourceDefinition.class);
+    List<CustomResourceDefinition> rendered =
+        Chart.ofKind(Chart.render(Map.of()), CustomResourceDefinition.class);
 
     var committed = new ArrayList<CustomResourceDefinition>();
     for (Path crd : crds()) {
       committed.add(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class));
     }
-    assertThat(rendered).allSatisfy(crd ->
-        assertThat(crd.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("helm.sh/resource-policy", "keep")));
+    assertThat(rendered)
+        .allSatisfy(
+            crd ->
+                assertThat(crd.getMetadata().getAnnotations())
+                    .containsExactlyEntriesOf(Map.of("helm.sh/resource-policy", "keep")));
     rendered.forEach(crd -> crd.getMetadata().setAnnotations(new java.util.LinkedHashMap<>()));
     committed.forEach(crd -> crd.getMetadata().setAnnotations(new java.util.LinkedHashMap<>()));
     assertThat(rendered).containsExactlyInAnyOrderElementsOf(committed);
@@ -122,9 +144,13 @@ class ChartCrdsTest {
 
   @Test
   void crdsCanBeLeftOutOrLeftToUninstall() {
-    assertThat(Chart.ofKind(Chart.render(Map.of("crds.install", false)), CustomResourceDefinition.class)).isEmpty();
+    assertThat(
+            Chart.ofKind(
+                Chart.render(Map.of("crds.install", false)), CustomResourceDefinition.class))
+        .isEmpty();
     List<HasMetadata> unkept = Chart.render(Map.of("crds.keep", false));
-    assertThat(Chart.ofKind(unkept, CustomResourceDefinition.class)).hasSize(crds().size())
+    assertThat(Chart.ofKind(unkept, CustomResourceDefinition.class))
+        .hasSize(crds().size())
         .allSatisfy(crd -> assertThat(crd.getMetadata().getAnnotations()).isNullOrEmpty());
   }
 }

@@ -19,15 +19,18 @@ class ChartDefaultsTest {
   @Test
   void theDefaultInstallPassesTheOperatorsOwnDefaults() {
     Deployment operator = Chart.one(Chart.render(Map.of()), Deployment.class);
-    Map<String, String> env = operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getValue() != null)
-        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    Map<String, String> env =
+        operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     OperatorSettings defaults = OperatorSettings.defaults();
 
-    assertThat(env).containsEntry("DEFAULT_CPU_REQUEST", defaults.defaultCpuRequest())
+    assertThat(env)
+        .containsEntry("DEFAULT_CPU_REQUEST", defaults.defaultCpuRequest())
         .containsEntry("DEFAULT_MEMORY_REQUEST", defaults.defaultMemoryRequest())
         .containsEntry("DEFAULT_MEMORY_LIMIT", defaults.defaultMemoryLimit())
-        .containsEntry("REPORT_INTERVAL_SECONDS", Integer.toString(defaults.reportIntervalSeconds()))
+        .containsEntry(
+            "REPORT_INTERVAL_SECONDS", Integer.toString(defaults.reportIntervalSeconds()))
         .containsEntry("DEFAULT_RUNTIME_IMAGE", defaults.defaultImage());
   }
 }

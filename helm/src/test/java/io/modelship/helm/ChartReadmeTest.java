@@ -25,7 +25,8 @@ class ChartReadmeTest {
 
   static final Path VALUES = Chart.DIR.resolve("values.yaml");
   static final Path README = Chart.DIR.resolve("README.md");
-  static final String BEGIN = "<!-- values:begin (generated from values.yaml by ChartReadmeTest; do not edit) -->";
+  static final String BEGIN =
+      "<!-- values:begin (generated from values.yaml by ChartReadmeTest; do not edit) -->";
   static final String END = "<!-- values:end -->";
   static final Pattern KEY = Pattern.compile("^( *)([A-Za-z0-9_-]+):(.*)$");
 
@@ -83,15 +84,22 @@ class ChartReadmeTest {
   static String table() throws IOException {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(VALUES.toFile());
     var json = new ObjectMapper();
-    var out = new StringBuilder("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+    var out =
+        new StringBuilder("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
     for (Key key : keys()) {
       if (key.comment().isEmpty()) {
         continue;
       }
       JsonNode value = values.at("/" + key.path().replace(".", "/"));
-      out.append("| `").append(key.path()).append("` | ").append(type(value)).append(" | `")
-          .append(json.writeValueAsString(value).replace("|", "\\|")).append("` | ")
-          .append(key.comment().replace("|", "\\|")).append(" |\n");
+      out.append("| `")
+          .append(key.path())
+          .append("` | ")
+          .append(type(value))
+          .append(" | `")
+          .append(json.writeValueAsString(value).replace("|", "\\|"))
+          .append("` | ")
+          .append(key.comment().replace("|", "\\|"))
+          .append(" |\n");
     }
     return out.toString();
   }
@@ -111,8 +119,9 @@ class ChartReadmeTest {
     var documented = new ArrayList<String>();
     var undocumented = new ArrayList<String>();
     for (Key key : keys()) {
-      boolean covered = !key.comment().isEmpty()
-          || documented.stream().anyMatch(p -> key.path().startsWith(p + "."));
+      boolean covered =
+          !key.comment().isEmpty()
+              || documented.stream().anyMatch(p -> key.path().startsWith(p + "."));
       if (!key.comment().isEmpty()) {
         documented.add(key.path());
       }
@@ -133,10 +142,12 @@ class ChartReadmeTest {
     String current = readme.substring(begin + BEGIN.length(), end);
     String expected = "\n" + table();
     if (Chart.update()) {
-      Files.writeString(README, readme.substring(0, begin + BEGIN.length()) + expected + readme.substring(end));
+      Files.writeString(
+          README, readme.substring(0, begin + BEGIN.length()) + expected + readme.substring(end));
       current = expected;
     }
-    assertThat(current).as("the values table in %s is stale: refresh it with -Dchart.update=true", README)
+    assertThat(current)
+        .as("the values table in %s is stale: refresh it with -Dchart.update=true", README)
         .isEqualTo(expected);
   }
 }

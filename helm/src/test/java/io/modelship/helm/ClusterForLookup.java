@@ -33,7 +33,8 @@ final class ClusterForLookup {
     }
     String kubeconfig = System.getenv("KUBECONFIG");
     if (kubeconfig == null || kubeconfig.isBlank()) {
-      throw new IllegalStateException("KUBECONFIG is not set; run the chart tests through Maven (helm/pom.xml sets it)");
+      throw new IllegalStateException(
+          "KUBECONFIG is not set; run the chart tests through Maven (helm/pom.xml sets it)");
     }
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -41,7 +42,9 @@ final class ClusterForLookup {
       server.start();
       Path file = Path.of(kubeconfig);
       Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -54,7 +57,8 @@ final class ClusterForLookup {
           - name: lookup
             context: {cluster: lookup, user: lookup}
           current-context: lookup
-          """.formatted(server.getAddress().getPort()));
+          """
+              .formatted(server.getAddress().getPort()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,18 +76,27 @@ final class ClusterForLookup {
   private static void answer(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (path.equals("/api/v1")) {
-      send(exchange, 200, """
+      send(
+          exchange,
+          200,
+          """
           {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"v1","resources":[
            {"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret",
             "verbs":["create","delete","get","list","patch","update","watch"]}]}""");
     } else if (path.equals("/api")) {
-      send(exchange, 200, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[]}");
+      send(
+          exchange,
+          200,
+          "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[]}");
     } else if (path.equals("/apis")) {
       send(exchange, 200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[]}");
     } else if (SECRETS.containsKey(path)) {
       send(exchange, 200, SECRETS.get(path));
     } else {
-      send(exchange, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+      send(
+          exchange,
+          404,
+          "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
     }
   }
 

@@ -19,16 +19,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's alerts as Prometheus runs them: the rendered PrometheusRule's groups written to a
- * rules file, checked and unit-tested by {@code promtool} (src/test/resources/promtool/alerts-test.yaml:
- * each alert fires on a series that should fire it, and stays silent at its threshold and below
- * its minimum of samples).
+ * rules file, checked and unit-tested by {@code promtool}
+ * (src/test/resources/promtool/alerts-test.yaml: each alert fires on a series that should fire it,
+ * and stays silent at its threshold and below its minimum of samples).
  */
 class PrometheusRulesTest {
 
   static final Path DOCS = Path.of(System.getProperty("docs.dir", "../docs"));
-  static final Set<String> ALERTS = Set.of("ModelshipDriftDetected", "ModelshipAccuracyDrop", "ModelshipHighErrorRate",
-      "ModelshipHighLatencyP99", "ModelshipServingPodsNotReady", "ModelshipRolloutDegraded", "ModelshipRolloutAborted",
-      "ModelshipOperatorReconcileErrors", "ModelshipOperatorDown");
+  static final Set<String> ALERTS =
+      Set.of(
+          "ModelshipDriftDetected",
+          "ModelshipAccuracyDrop",
+          "ModelshipHighErrorRate",
+          "ModelshipHighLatencyP99",
+          "ModelshipServingPodsNotReady",
+          "ModelshipRolloutDegraded",
+          "ModelshipRolloutAborted",
+          "ModelshipOperatorReconcileErrors",
+          "ModelshipOperatorDown");
 
   static PrometheusRule rule(Map<String, Object> set) {
     var values = new java.util.HashMap<String, Object>(set);
@@ -46,7 +54,9 @@ class PrometheusRulesTest {
   }
 
   static List<Rule> alerts(PrometheusRule rule) {
-    return rule.getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).filter(r -> r.getAlert() != null)
+    return rule.getSpec().getGroups().stream()
+        .flatMap(g -> g.getRules().stream())
+        .filter(r -> r.getAlert() != null)
         .toList();
   }
 
@@ -56,17 +66,27 @@ class PrometheusRulesTest {
   }
 
   @Test
-  void everyAlertPromisedIsThereWithSummaryDescriptionAndARunbookSectionThatExists() throws IOException {
+  void everyAlertPromisedIsThereWithSummaryDescriptionAndARunbookSectionThatExists()
+      throws IOException {
     PrometheusRule rule = rule(Map.of());
     assertThat(alerts(rule)).extracting(Rule::getAlert).containsExactlyInAnyOrderElementsOf(ALERTS);
     String runbooks = Files.readString(DOCS.resolve("alerts.md"));
-    Set<String> anchors = Pattern.compile("(?m)^## (\\S+)$").matcher(runbooks).results()
-        .map(m -> m.group(1).toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toSet());
+    Set<String> anchors =
+        Pattern.compile("(?m)^## (\\S+)$")
+            .matcher(runbooks)
+            .results()
+            .map(m -> m.group(1).toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.toSet());
     for (Rule alert : alerts(rule)) {
-      assertThat(alert.getAnnotations()).as(alert.getAlert()).containsKeys("summary", "description", "runbook_url");
+      assertThat(alert.getAnnotations())
+          .as(alert.getAlert())
+          .containsKeys("summary", "description", "runbook_url");
       assertThat(alert.getAnnotations().get("runbook_url"))
-          .isEqualTo("https://github.com/modelship/modelship/blob/main/docs/alerts.md#" + alert.getAlert().toLowerCase());
-      assertThat(anchors).as("runbook section for %s in docs/alerts.md", alert.getAlert())
+          .isEqualTo(
+              "https://github.com/modelship/modelship/blob/main/docs/alerts.md#"
+                  + alert.getAlert().toLowerCase());
+      assertThat(anchors)
+          .as("runbook section for %s in docs/alerts.md", alert.getAlert())
           .contains(alert.getAlert().toLowerCase());
       assertThat(alert.getLabels()).containsKey("severity");
     }
@@ -75,12 +95,14 @@ class PrometheusRulesTest {
   @Test
   void promtoolAcceptsTheRules() throws IOException {
     Path rules = rulesFile(rule(Map.of()));
-    var check = Promtool.run(rules.getParent(), null, "check", "rules", rules.getFileName().toString());
+    var check =
+        Promtool.run(rules.getParent(), null, "check", "rules", rules.getFileName().toString());
     assertThat(check.ok()).as(check.output()).isTrue();
   }
 
   @Test
-  void everyAlertFiresWhenItShouldAndStaysSilentAtItsThresholdAndBelowMinSamples() throws IOException {
+  void everyAlertFiresWhenItShouldAndStaysSilentAtItsThresholdAndBelowMinSamples()
+      throws IOException {
     Path rules = rulesFile(rule(Map.of()));
     Path tests = rules.getParent().resolve("alerts-test.yaml");
     try (var in = getClass().getResourceAsStream("/promtool/alerts-test.yaml")) {
@@ -91,20 +113,30 @@ class PrometheusRulesTest {
     for (String alert : ALERTS) {
       assertThat(cases).as("a promtool test of %s", alert).contains("alertname: " + alert);
     }
-    var test = Promtool.run(rules.getParent(), null, "test", "rules", tests.getFileName().toString());
+    var test =
+        Promtool.run(rules.getParent(), null, "test", "rules", tests.getFileName().toString());
     assertThat(test.ok()).as(test.output()).isTrue();
   }
 
-  /** Renders with {@code yaml} as a values file (typed: --set would make 0.4 and "true" what Helm guesses). */
+  /**
+   * Renders with {@code yaml} as a values file (typed: --set would make 0.4 and "true" what Helm
+   * guesses).
+   */
   static String template(String yaml) throws IOException {
-    Path values = Files.createTempFile(Files.createDirectories(Path.of("target", "values")), "values", ".yaml");
+    Path values =
+        Files.createTempFile(
+            Files.createDirectories(Path.of("target", "values")), "values", ".yaml");
     Files.writeString(values, yaml);
     return Chart.template(values, Map.of());
   }
 
   @Test
   void thresholdsAndDurationsAreValues() throws IOException {
-    PrometheusRule rule = Chart.one(Chart.objects(template("""
+    PrometheusRule rule =
+        Chart.one(
+            Chart.objects(
+                template(
+                    """
         prometheus:
           rules:
             enabled: true
@@ -112,25 +144,44 @@ class PrometheusRulesTest {
             labels: {release: kube-prometheus-stack}
             alerts:
               drift: {threshold: 0.4, minSamples: 300, for: 1h, severity: warning}
-        """)), PrometheusRule.class);
-    Rule drift = alerts(rule).stream().filter(r -> r.getAlert().equals("ModelshipDriftDetected")).findFirst().orElseThrow();
+        """)),
+            PrometheusRule.class);
+    Rule drift =
+        alerts(rule).stream()
+            .filter(r -> r.getAlert().equals("ModelshipDriftDetected"))
+            .findFirst()
+            .orElseThrow();
     assertThat(drift.getExpr().getStrVal()).contains("modelship_drift_score > 0.4");
     assertThat(drift.getFor()).isEqualTo("1h");
-    Rule down = alerts(rule).stream().filter(r -> r.getAlert().equals("ModelshipOperatorDown")).findFirst().orElseThrow();
+    Rule down =
+        alerts(rule).stream()
+            .filter(r -> r.getAlert().equals("ModelshipOperatorDown"))
+            .findFirst()
+            .orElseThrow();
     assertThat(down.getExpr().getStrVal()).contains("job=\"my-operator\"");
     assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
   }
 
   @Test
   void scrapingTheOperatorBothWaysAtOnceFailsWithAClearMessage() {
-    assertThatThrownBy(() -> Chart.render(Map.of("monitoring.serviceMonitor.enabled", "true",
-        "monitoring.scrapeAnnotations", "true")))
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    Map.of(
+                        "monitoring.serviceMonitor.enabled",
+                        "true",
+                        "monitoring.scrapeAnnotations",
+                        "true")))
         .hasMessageContaining("monitoring.serviceMonitor.enabled")
         .hasMessageContaining("scrape the operator twice");
-    assertThatThrownBy(() -> template("""
+    assertThatThrownBy(
+            () ->
+                template(
+                    """
         monitoring: {serviceMonitor: {enabled: true}}
         podAnnotations: {prometheus.io/scrape: "true"}
-        """)).hasMessageContaining("scrape the operator twice");
+        """))
+        .hasMessageContaining("scrape the operator twice");
     // Either way alone renders.
     assertThat(Chart.render(Map.of("monitoring.scrapeAnnotations", "true"))).isNotEmpty();
     assertThat(Chart.render(Map.of("monitoring.serviceMonitor.enabled", "true"))).isNotEmpty();

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class ValuesSchemaIsStrictTest {
 
-  static final Set<String> FREE_FORM = Set.of(
-      "/properties/global", "/properties/affinity/properties/nodeAffinity",
-      "/properties/affinity/properties/podAffinity", "/properties/affinity/properties/podAntiAffinity");
+  static final Set<String> FREE_FORM =
+      Set.of(
+          "/properties/global", "/properties/affinity/properties/nodeAffinity",
+          "/properties/affinity/properties/podAffinity",
+              "/properties/affinity/properties/podAntiAffinity");
 
   @Test
   void everyObjectSaysWhatElseItAllows() throws IOException {
@@ -34,7 +36,9 @@ class ValuesSchemaIsStrictTest {
     if (!node.isObject()) {
       return;
     }
-    if ("object".equals(node.path("type").asText()) && !node.has("additionalProperties") && !FREE_FORM.contains(path)) {
+    if ("object".equals(node.path("type").asText())
+        && !node.has("additionalProperties")
+        && !FREE_FORM.contains(path)) {
       open.add(path);
     }
     node.fields().forEachRemaining(e -> walk(e.getValue(), path + "/" + e.getKey(), open));

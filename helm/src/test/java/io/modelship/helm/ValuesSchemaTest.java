@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** values.schema.json refuses what the chart does not know, with Helm's own message, before anything renders. */
+/**
+ * values.schema.json refuses what the chart does not know, with Helm's own message, before anything
+ * renders.
+ */
 class ValuesSchemaTest {
 
   @Test
   void aMisspeltKeyIsRefused() {
     assertThatThrownBy(() -> Chart.template(null, Map.of("replica", 2)))
-        .hasMessageContaining("values don't meet the specifications of the schema(s) in the following chart(s):")
+        .hasMessageContaining(
+            "values don't meet the specifications of the schema(s) in the following chart(s):")
         .hasMessageContaining("modelship:")
         .hasMessageContaining("additional properties 'replica' not allowed");
   }
@@ -40,6 +44,8 @@ class ValuesSchemaTest {
   @Test
   void theDefaultsAndEveryScenarioMeetTheSchema() {
     assertThat(Chart.template(null, Map.of())).contains("kind: Deployment");
-    Chart.scenarios().forEach(values -> assertThat(Chart.template(values, Map.of())).contains("kind: Deployment"));
+    Chart.scenarios()
+        .forEach(
+            values -> assertThat(Chart.template(values, Map.of())).contains("kind: Deployment"));
   }
 }

@@ -19,20 +19,26 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Podman {
 
-  static final Path HOME = Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
+  static final Path HOME =
+      Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
+
   /**
    * The tests build and run images under a name of their own for this checkout: podman's store is
    * shared by every build on the machine, and another checkout's build of the release names would
    * otherwise swap the image under a running test.
    */
   static final String REGISTRY = "localhost/modelship-it";
+
   static final String TAG = "0.1.0-" + Integer.toHexString(HOME.toString().hashCode());
   static final String RUNTIME_IMAGE = REGISTRY + "/serving-runtime:" + TAG;
   static final String OPERATOR_IMAGE = REGISTRY + "/operator:" + TAG;
+
   /** The serving runtime image the operator's Deployments name by default. */
   static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/modelship/serving-runtime:0.1.0";
+
   /** At or below this machine's limits; nproc counts every process of the UID on the host. */
-  static final List<String> ULIMITS = List.of("--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096");
+  static final List<String> ULIMITS =
+      List.of("--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096");
 
   private static boolean built;
 
@@ -49,11 +55,14 @@ final class Podman {
 
   /** Skips the calling test where podman is missing, or fails it on CI. */
   static void require() {
-    boolean present = System.getenv("PATH") != null && List.of(System.getenv("PATH").split(":")).stream()
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "podman")));
+    boolean present =
+        System.getenv("PATH") != null
+            && List.of(System.getenv("PATH").split(":")).stream()
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "podman")));
     if (!present) {
       if ("true".equals(System.getenv("CI"))) {
-        fail("podman is not installed; on CI the image tests must run (.ci/run installs podman, buildah, runc, mmdebstrap)");
+        fail(
+            "podman is not installed; on CI the image tests must run (.ci/run installs podman, buildah, runc, mmdebstrap)");
       }
       Assumptions.abort("podman is not installed: the image tests are skipped (they run on CI)");
     }
@@ -63,13 +72,18 @@ final class Podman {
   static List<String> globalOptions() {
     try {
       String fs = Files.getFileStore(Path.of("/sys/fs/cgroup")).type();
-      return "cgroup2fs".equals(fs) ? List.of() : List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs");
+      return "cgroup2fs".equals(fs)
+          ? List.of()
+          : List.of("--runtime", "runc", "--cgroup-manager", "cgroupfs");
     } catch (IOException e) {
       return List.of();
     }
   }
 
-  /** Builds both images with images/build.sh, once per test JVM (layers cached by podman across runs). */
+  /**
+   * Builds both images with images/build.sh, once per test JVM (layers cached by podman across
+   * runs).
+   */
   static synchronized void buildImages() throws Exception {
     require();
     if (built) {
@@ -77,8 +91,11 @@ final class Podman {
     }
     Path log = HOME.resolve("images/target/build.log");
     Files.createDirectories(log.getParent());
-    var builder = new ProcessBuilder("bash", HOME.resolve("images/build.sh").toString())
-        .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    var builder =
+        new ProcessBuilder("bash", HOME.resolve("images/build.sh").toString())
+            .directory(HOME.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().put("REGISTRY", REGISTRY);
     builder.environment().put("IMAGE_TAG", TAG);
     Process p = builder.start();
@@ -88,8 +105,13 @@ final class Podman {
     }
     if (p.exitValue() != 0) {
       List<String> lines = Files.readAllLines(log);
-      fail("images/build.sh failed (" + p.exitValue() + "), see " + log + ":\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+      fail(
+          "images/build.sh failed ("
+              + p.exitValue()
+              + "), see "
+              + log
+              + ":\n"
+              + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
     }
     built = true;
   }
@@ -101,7 +123,11 @@ final class Podman {
     command.addAll(args);
     Path out = Files.createTempFile("podman-", ".out");
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor();
         fail("podman " + String.join(" ", args) + " took over " + timeout);
@@ -131,16 +157,17 @@ final class Podman {
   }
 
   /**
-   * The container's peak memory from its cgroup (v1 memory.max_usage_in_bytes, v2 memory.peak),
-   * or -1 where the file is not found.
+   * The container's peak memory from its cgroup (v1 memory.max_usage_in_bytes, v2 memory.peak), or
+   * -1 where the file is not found.
    */
   static long peakMemoryBytes(String name) throws IOException, InterruptedException {
     String id = inspect(name, "{{.Id}}");
-    for (String candidate : List.of(
-        "/sys/fs/cgroup/memory/libpod_parent/libpod-" + id + "/memory.max_usage_in_bytes",
-        "/sys/fs/cgroup/memory/machine.slice/libpod-" + id + ".scope/memory.max_usage_in_bytes",
-        "/sys/fs/cgroup/libpod_parent/libpod-" + id + "/memory.peak",
-        "/sys/fs/cgroup/machine.slice/libpod-" + id + ".scope/memory.peak")) {
+    for (String candidate :
+        List.of(
+            "/sys/fs/cgroup/memory/libpod_parent/libpod-" + id + "/memory.max_usage_in_bytes",
+            "/sys/fs/cgroup/memory/machine.slice/libpod-" + id + ".scope/memory.max_usage_in_bytes",
+            "/sys/fs/cgroup/libpod_parent/libpod-" + id + "/memory.peak",
+            "/sys/fs/cgroup/machine.slice/libpod-" + id + ".scope/memory.peak")) {
       Path file = Path.of(candidate);
       if (Files.isReadable(file)) {
         return Long.parseLong(Files.readString(file).strip());

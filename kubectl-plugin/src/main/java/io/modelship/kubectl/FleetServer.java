@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code kubectl modelship dashboard}'s web server, on the loopback interface only: the page
- * ({@code /}), the fleet as JSON ({@code /api/fleet}) and the same JSON pushed as server-sent events
- * whenever a watch sees a change ({@code /events}).
+ * ({@code /}), the fleet as JSON ({@code /api/fleet}) and the same JSON pushed as server-sent
+ * events whenever a watch sees a change ({@code /events}).
  *
  * <p>The page is self-contained (inline script and style, no fonts, images or libraries from
  * anywhere) and served with a Content-Security-Policy that allows exactly its own script and style
@@ -41,22 +41,30 @@ import java.util.regex.Pattern;
 final class FleetServer implements AutoCloseable {
 
   static final String PAGE = "/io/modelship/kubectl/fleet.html";
-  /** Changes closer together than this are sent as one event: a rollout step writes several objects. */
+
+  /**
+   * Changes closer together than this are sent as one event: a rollout step writes several objects.
+   */
   static final long DEBOUNCE_MILLIS = 150;
+
   /** A comment line this often keeps proxies and the browser from closing an idle stream. */
   static final long HEARTBEAT_SECONDS = 15;
-  private static final Pattern INLINE = Pattern.compile("<(script|style)>(.*?)</\\1>", Pattern.DOTALL);
+
+  private static final Pattern INLINE =
+      Pattern.compile("<(script|style)>(.*?)</\\1>", Pattern.DOTALL);
 
   private final Supplier<String> snapshot;
   private final HttpServer server;
   private final byte[] page;
   private final String policy;
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService debounce = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fleet-debounce");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService debounce =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fleet-debounce");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Set<BlockingQueue<String>> streams = ConcurrentHashMap.newKeySet();
 
@@ -72,7 +80,11 @@ final class FleetServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/";
+    return "http://"
+        + InetAddress.getLoopbackAddress().getHostAddress()
+        + ":"
+        + server.getAddress().getPort()
+        + "/";
   }
 
   String policy() {
@@ -82,21 +94,27 @@ final class FleetServer implements AutoCloseable {
   /** Something in the fleet changed: push a fresh snapshot to every open page, once per burst. */
   void changed() {
     if (scheduled.compareAndSet(false, true)) {
-      debounce.schedule(() -> {
-        scheduled.set(false);
-        if (streams.isEmpty()) {
-          return;
-        }
-        String json = snapshot.get();
-        streams.forEach(queue -> queue.offer(json));
-      }, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+      debounce.schedule(
+          () -> {
+            scheduled.set(false);
+            if (streams.isEmpty()) {
+              return;
+            }
+            String json = snapshot.get();
+            streams.forEach(queue -> queue.offer(json));
+          },
+          DEBOUNCE_MILLIS,
+          TimeUnit.MILLISECONDS);
     }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!allowedHost(exchange.getRequestHeaders().getFirst("Host"))) {
-        send(exchange, 403, "text/plain; charset=utf-8",
+        send(
+            exchange,
+            403,
+            "text/plain; charset=utf-8",
             "refused: the fleet view answers only requests addressed to " + url() + "\n");
         return;
       }
@@ -144,7 +162,8 @@ final class FleetServer implements AutoCloseable {
             json = newer;
           }
         }
-        out.write((json == null ? ": keep-alive\n\n" : event(json)).getBytes(StandardCharsets.UTF_8));
+        out.write(
+            (json == null ? ": keep-alive\n\n" : event(json)).getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (InterruptedException e) {
@@ -164,11 +183,13 @@ final class FleetServer implements AutoCloseable {
     return host != null && (host.equals("127.0.0.1:" + port) || host.equals("localhost:" + port));
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.sendResponseHeaders(status, body.length);
@@ -178,7 +199,8 @@ final class FleetServer implements AutoCloseable {
   private static byte[] readPage() {
     try (InputStream in = FleetServer.class.getResourceAsStream(PAGE)) {
       if (in == null) {
-        throw new IllegalStateException("the fleet page " + PAGE + " is missing from the plugin's jar");
+        throw new IllegalStateException(
+            "the fleet page " + PAGE + " is missing from the plugin's jar");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -199,16 +221,19 @@ final class FleetServer implements AutoCloseable {
     while (m.find()) {
       (m.group(1).equals("script") ? scripts : styles).add("'sha256-" + sha256(m.group(2)) + "'");
     }
-    return "default-src 'none'; script-src " + (scripts.isEmpty() ? "'none'" : String.join(" ", scripts))
-        + "; style-src " + (styles.isEmpty() ? "'none'" : String.join(" ", styles))
+    return "default-src 'none'; script-src "
+        + (scripts.isEmpty() ? "'none'" : String.join(" ", scripts))
+        + "; style-src "
+        + (styles.isEmpty() ? "'none'" : String.join(" ", styles))
         + "; connect-src 'self'; img-src data:; font-src 'none'; base-uri 'none'; form-action 'none';"
         + " frame-ancestors 'none'";
   }
 
   private static String sha256(String text) {
     try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

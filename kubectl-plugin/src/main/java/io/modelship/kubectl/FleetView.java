@@ -18,17 +18,22 @@ public final class FleetView implements AutoCloseable {
   }
 
   /**
-   * Starts watching one namespace (all when null) with the client's credentials, and serving the page
-   * on 127.0.0.1 at the port (0: any free one). The client stays the caller's to close.
+   * Starts watching one namespace (all when null) with the client's credentials, and serving the
+   * page on 127.0.0.1 at the port (0: any free one). The client stays the caller's to close.
    */
-  public static FleetView start(KubernetesClient client, String namespace, int port) throws IOException {
+  public static FleetView start(KubernetesClient client, String namespace, int port)
+      throws IOException {
     FleetServer[] server = new FleetServer[1];
-    FleetWatch watch = new FleetWatch(client, namespace, () -> {
-      FleetServer s = server[0];
-      if (s != null) {
-        s.changed();
-      }
-    });
+    FleetWatch watch =
+        new FleetWatch(
+            client,
+            namespace,
+            () -> {
+              FleetServer s = server[0];
+              if (s != null) {
+                s.changed();
+              }
+            });
     try {
       server[0] = new FleetServer(port, () -> watch.json(watch.snapshot()));
       return new FleetView(watch, server[0]);

@@ -20,17 +20,19 @@ import java.util.Map;
  * ModelDeployments, their Deployments (replicas per version) and the pods' RuntimeReports. Each
  * change runs the listener; {@link #snapshot()} reads the informers' caches, so a page never costs
  * the API server a request. Deployments and reports are optional: without the right to list them,
- * or without the RuntimeReport CRD, the view shows what status alone says and names what is missing.
+ * or without the RuntimeReport CRD, the view shows what status alone says and names what is
+ * missing.
  */
 final class FleetWatch implements AutoCloseable {
 
-  static final ResourceDefinitionContext RUNTIME_REPORTS = new ResourceDefinitionContext.Builder()
-      .withGroup("modelship.io")
-      .withVersion("v1alpha1")
-      .withKind("RuntimeReport")
-      .withPlural("runtimereports")
-      .withNamespaced(true)
-      .build();
+  static final ResourceDefinitionContext RUNTIME_REPORTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelship.io")
+          .withVersion("v1alpha1")
+          .withKind("RuntimeReport")
+          .withPlural("runtimereports")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient client;
   private final SharedIndexInformer<GenericKubernetesResource> modelDeployments;
@@ -38,47 +40,65 @@ final class FleetWatch implements AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> reports;
   private final List<String> missing = new ArrayList<>();
 
-  /** Starts the watches in one namespace, or in all when namespace is null; returns once they have listed. */
+  /**
+   * Starts the watches in one namespace, or in all when namespace is null; returns once they have
+   * listed.
+   */
   FleetWatch(KubernetesClient client, String namespace, Runnable onChange) {
     this.client = client;
-    ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(HasMetadata obj) {
-        onChange.run();
-      }
+    ResourceEventHandler<HasMetadata> handler =
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(HasMetadata obj) {
+            onChange.run();
+          }
 
-      @Override
-      public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
-        onChange.run();
-      }
+          @Override
+          public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+            onChange.run();
+          }
 
-      @Override
-      public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-        onChange.run();
-      }
-    };
+          @Override
+          public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+            onChange.run();
+          }
+        };
     var md = client.genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS);
-    modelDeployments = Cluster.call(client, namespace == null ? "any namespace" : namespace,
-        () -> (namespace == null ? md.inAnyNamespace() : md.inNamespace(namespace)).inform(cast(handler)));
-    deployments = optional("Deployments (replicas per version)", () -> {
-      var d = client.apps().deployments();
-      return (namespace == null ? d.inAnyNamespace() : d.inNamespace(namespace))
-          .withLabel(VersionReplicas.DEPLOYMENT_LABEL).inform(cast(handler));
-    });
-    reports = optional("RuntimeReports (requests, errors, p99 per version)", () -> {
-      var r = client.genericKubernetesResources(RUNTIME_REPORTS);
-      return (namespace == null ? r.inAnyNamespace() : r.inNamespace(namespace))
-          .withLabel(VersionReplicas.DEPLOYMENT_LABEL).inform(cast(handler));
-    });
+    modelDeployments =
+        Cluster.call(
+            client,
+            namespace == null ? "any namespace" : namespace,
+            () ->
+                (namespace == null ? md.inAnyNamespace() : md.inNamespace(namespace))
+                    .inform(cast(handler)));
+    deployments =
+        optional(
+            "Deployments (replicas per version)",
+            () -> {
+              var d = client.apps().deployments();
+              return (namespace == null ? d.inAnyNamespace() : d.inNamespace(namespace))
+                  .withLabel(VersionReplicas.DEPLOYMENT_LABEL)
+                  .inform(cast(handler));
+            });
+    reports =
+        optional(
+            "RuntimeReports (requests, errors, p99 per version)",
+            () -> {
+              var r = client.genericKubernetesResources(RUNTIME_REPORTS);
+              return (namespace == null ? r.inAnyNamespace() : r.inNamespace(namespace))
+                  .withLabel(VersionReplicas.DEPLOYMENT_LABEL)
+                  .inform(cast(handler));
+            });
   }
 
   @SuppressWarnings("unchecked")
-  private static <T extends HasMetadata> ResourceEventHandler<T> cast(ResourceEventHandler<HasMetadata> handler) {
+  private static <T extends HasMetadata> ResourceEventHandler<T> cast(
+      ResourceEventHandler<HasMetadata> handler) {
     return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> optional(String what,
-      java.util.function.Supplier<SharedIndexInformer<T>> start) {
+  private <T extends HasMetadata> SharedIndexInformer<T> optional(
+      String what, java.util.function.Supplier<SharedIndexInformer<T>> start) {
     try {
       return start.get();
     } catch (RuntimeException e) {
@@ -88,7 +108,12 @@ final class FleetWatch implements AutoCloseable {
         cause = cause.getCause();
       }
       int code = cause instanceof KubernetesClientException k ? k.getCode() : -1;
-      missing.add(what + ": " + (code == 403 ? "forbidden" : code == 404 ? "not served" : String.valueOf(e.getMessage())));
+      missing.add(
+          what
+              + ": "
+              + (code == 403
+                  ? "forbidden"
+                  : code == 404 ? "not served" : String.valueOf(e.getMessage())));
       return null;
     }
   }
@@ -97,12 +122,22 @@ final class FleetWatch implements AutoCloseable {
   @SuppressWarnings("unchecked")
   Map<String, Object> snapshot() {
     var serialization = client.getKubernetesSerialization();
-    List<Map<String, Object>> resources = modelDeployments.getStore().list().stream()
-        .map(r -> (Map<String, Object>) serialization.convertValue(r, Map.class)).toList();
-    List<Map<String, Object>> reportTrees = reports == null ? List.of() : reports.getStore().list().stream()
-        .map(r -> (Map<String, Object>) serialization.convertValue(r, Map.class)).toList();
-    var snapshot = FleetSnapshot.of(resources, deployments == null ? List.of() : deployments.getStore().list(),
-        reportTrees, Instant.now());
+    List<Map<String, Object>> resources =
+        modelDeployments.getStore().list().stream()
+            .map(r -> (Map<String, Object>) serialization.convertValue(r, Map.class))
+            .toList();
+    List<Map<String, Object>> reportTrees =
+        reports == null
+            ? List.of()
+            : reports.getStore().list().stream()
+                .map(r -> (Map<String, Object>) serialization.convertValue(r, Map.class))
+                .toList();
+    var snapshot =
+        FleetSnapshot.of(
+            resources,
+            deployments == null ? List.of() : deployments.getStore().list(),
+            reportTrees,
+            Instant.now());
     snapshot.put("missing", List.copyOf(missing));
     return snapshot;
   }

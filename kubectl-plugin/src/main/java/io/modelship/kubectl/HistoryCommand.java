@@ -9,14 +9,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "history", description = "Past rollouts of a ModelDeployment (status.history), oldest first.")
+@Command(
+    name = "history",
+    description = "Past rollouts of a ModelDeployment (status.history), oldest first.")
 final class HistoryCommand implements Callable<Integer> {
 
-  @ParentCommand
-  KubectlModelship root;
+  @ParentCommand KubectlModelship root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;

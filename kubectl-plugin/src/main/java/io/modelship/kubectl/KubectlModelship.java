@@ -41,20 +41,30 @@ import picocli.CommandLine.ScopeType;
     })
 public final class KubectlModelship {
 
-  @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-n", "--namespace"},
+      scope = ScopeType.INHERIT,
       description = "Namespace (default: the kubeconfig context's, else \"default\").")
   String namespace;
 
-  @Option(names = "--context", scope = ScopeType.INHERIT, description = "kubeconfig context to use.")
+  @Option(
+      names = "--context",
+      scope = ScopeType.INHERIT,
+      description = "kubeconfig context to use.")
   String context;
 
-  @Option(names = "--kubeconfig", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--kubeconfig",
+      scope = ScopeType.INHERIT,
       description = "Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config).")
   Path kubeconfig;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8),
-        new PrintStream(System.err, true, StandardCharsets.UTF_8)));
+    System.exit(
+        run(
+            args,
+            new PrintStream(System.out, true, StandardCharsets.UTF_8),
+            new PrintStream(System.err, true, StandardCharsets.UTF_8)));
   }
 
   /** Runs one command line; returns its exit code. */
@@ -62,10 +72,13 @@ public final class KubectlModelship {
     var cli = new CommandLine(new KubectlModelship());
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + (e instanceof UserError ? e.getMessage() : e.toString()));
-      return ExitCode.ERROR.code();
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine
+              .getErr()
+              .println("error: " + (e instanceof UserError ? e.getMessage() : e.toString()));
+          return ExitCode.ERROR.code();
+        });
     int code = cli.execute(args);
     cli.getOut().flush();
     cli.getErr().flush();
@@ -82,11 +95,15 @@ public final class KubectlModelship {
     } else {
       config = Config.autoConfigure(context);
     }
-    if (context != null && (config.getCurrentContext() == null
-        || !context.equals(config.getCurrentContext().getName()))) {
+    if (context != null
+        && (config.getCurrentContext() == null
+            || !context.equals(config.getCurrentContext().getName()))) {
       throw new UserError("context \"" + context + "\" not found in the kubeconfig");
     }
-    String ns = namespace != null ? namespace : config.getNamespace() != null ? config.getNamespace() : "default";
+    String ns =
+        namespace != null
+            ? namespace
+            : config.getNamespace() != null ? config.getNamespace() : "default";
     return new Cluster(new KubernetesClientBuilder().withConfig(config).build(), ns);
   }
 }

@@ -13,16 +13,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * promote, abort and retry: each writes its manual-control annotation with a fresh token (the
- * current time to the nanosecond); the operator acts once per new token. Only
- * metadata.annotations is patched, so a GitOps tool sees no spec change.
+ * current time to the nanosecond); the operator acts once per new token. Only metadata.annotations
+ * is patched, so a GitOps tool sees no spec change.
  */
 abstract class ManualControlCommand implements Callable<Integer> {
 
-  @ParentCommand
-  KubectlModelship root;
+  @ParentCommand KubectlModelship root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
@@ -42,15 +40,22 @@ abstract class ManualControlCommand implements Callable<Integer> {
       }
       String token = Instant.now().toString();
       cluster.annotate(name, control.annotation(), token);
-      spec.commandLine().getOut().println(md.ref() + ": " + done(md) + " (" + control.annotation() + "=" + token + ")");
+      spec.commandLine()
+          .getOut()
+          .println(md.ref() + ": " + done(md) + " (" + control.annotation() + "=" + token + ")");
     }
     return ExitCode.OK.code();
   }
 
-  @Command(name = "promote", description = "Go to the next canary step, or switch a blue-green now; --full skips all remaining steps and analysis.")
+  @Command(
+      name = "promote",
+      description =
+          "Go to the next canary step, or switch a blue-green now; --full skips all remaining steps and analysis.")
   static final class Promote extends ManualControlCommand {
 
-    @Option(names = "--full", description = "Skip the remaining steps and analysis: the new version takes all traffic.")
+    @Option(
+        names = "--full",
+        description = "Skip the remaining steps and analysis: the new version takes all traffic.")
     boolean full;
 
     @Override
@@ -69,7 +74,9 @@ abstract class ManualControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "abort", description = "Roll the new version back now: traffic to the stable version, phase Degraded.")
+  @Command(
+      name = "abort",
+      description = "Roll the new version back now: traffic to the stable version, phase Degraded.")
   static final class Abort extends ManualControlCommand {
 
     @Override
@@ -79,7 +86,10 @@ abstract class ManualControlCommand implements Callable<Integer> {
 
     @Override
     String done(ModelDeploymentView md) {
-      return "aborting the rollout of " + md.newVersion() + "; traffic goes back to " + md.stableVersion();
+      return "aborting the rollout of "
+          + md.newVersion()
+          + "; traffic goes back to "
+          + md.stableVersion();
     }
   }
 

@@ -12,22 +12,26 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = "Wait until the rollout settles, printing each change: exit 0 when Healthy "
-    + "with the current generation observed, 3 when Degraded, 4 when Failed, 5 on timeout, 1 on errors.")
+@Command(
+    name = "status",
+    description =
+        "Wait until the rollout settles, printing each change: exit 0 when Healthy "
+            + "with the current generation observed, 3 when Degraded, 4 when Failed, 5 on timeout, 1 on errors.")
 final class StatusCommand implements Callable<Integer> {
 
   static final Duration POLL = Duration.ofSeconds(1);
 
-  @ParentCommand
-  KubectlModelship root;
+  @ParentCommand KubectlModelship root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Option(names = "--timeout", defaultValue = "10m", description = "How long to wait, e.g. 90s, 10m, 1h (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      description = "How long to wait, e.g. 90s, 10m, 1h (default ${DEFAULT-VALUE}).")
   String timeout;
 
   @Override
@@ -59,8 +63,14 @@ final class StatusCommand implements Callable<Integer> {
           }
           case WAITING -> {
             if (System.nanoTime() >= deadline) {
-              spec.commandLine().getErr().println("error: timed out after " + GoDuration.format(limit)
-                  + " waiting for " + md.ref() + " to become Healthy");
+              spec.commandLine()
+                  .getErr()
+                  .println(
+                      "error: timed out after "
+                          + GoDuration.format(limit)
+                          + " waiting for "
+                          + md.ref()
+                          + " to become Healthy");
               return ExitCode.TIMEOUT.code();
             }
             Thread.sleep(POLL);

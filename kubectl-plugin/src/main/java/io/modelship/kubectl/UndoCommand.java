@@ -12,19 +12,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "undo", description = "Restore an earlier model version (version, uri or uriFrom, sha256 from status.history) into spec.model.")
+@Command(
+    name = "undo",
+    description =
+        "Restore an earlier model version (version, uri or uriFrom, sha256 from status.history) into spec.model.")
 final class UndoCommand implements Callable<Integer> {
 
-  @ParentCommand
-  KubectlModelship root;
+  @ParentCommand KubectlModelship root;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "NAME")
   String name;
 
-  @Option(names = "--to-version", paramLabel = "V", description = "Version to restore (default: the last promoted one before the current spec).")
+  @Option(
+      names = "--to-version",
+      paramLabel = "V",
+      description = "Version to restore (default: the last promoted one before the current spec).")
   String toVersion;
 
   @Override
@@ -38,11 +42,23 @@ final class UndoCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
-      String resourceVersion = resource.get("metadata") instanceof Map<?, ?> meta
-          && meta.get("resourceVersion") != null ? meta.get("resourceVersion").toString() : null;
-      cluster.setModel(name, resourceVersion, target.version(), target.uri(), target.uriFrom(), target.sha256());
-      spec.commandLine().getOut().println(md.ref() + ": spec.model set back from " + md.specVersion() + " to "
-          + target.version() + " (" + target.source() + ")");
+      String resourceVersion =
+          resource.get("metadata") instanceof Map<?, ?> meta && meta.get("resourceVersion") != null
+              ? meta.get("resourceVersion").toString()
+              : null;
+      cluster.setModel(
+          name, resourceVersion, target.version(), target.uri(), target.uriFrom(), target.sha256());
+      spec.commandLine()
+          .getOut()
+          .println(
+              md.ref()
+                  + ": spec.model set back from "
+                  + md.specVersion()
+                  + " to "
+                  + target.version()
+                  + " ("
+                  + target.source()
+                  + ")");
       spec.commandLine().getErr().println("warning: " + gitOpsWarning(md, target.version()));
     }
     return ExitCode.OK.code();
@@ -59,8 +75,16 @@ final class UndoCommand implements Callable<Integer> {
     }
     String fix = "set spec.model.version to " + version + " in Git instead";
     return manager != null
-        ? md.ref() + " looks managed by " + manager + ", which will revert this spec edit at its next sync; " + fix + "."
-        : "this edited spec.model directly; if a GitOps tool (Argo CD, Flux) manages " + md.ref()
-            + ", it will revert the edit; " + fix + ".";
+        ? md.ref()
+            + " looks managed by "
+            + manager
+            + ", which will revert this spec edit at its next sync; "
+            + fix
+            + "."
+        : "this edited spec.model directly; if a GitOps tool (Argo CD, Flux) manages "
+            + md.ref()
+            + ", it will revert the edit; "
+            + fix
+            + ".";
   }
 }

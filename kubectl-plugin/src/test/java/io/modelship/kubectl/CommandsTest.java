@@ -23,8 +23,7 @@ class CommandsTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   MockApi api;
 
@@ -40,7 +39,8 @@ class CommandsTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, String> annotations(Map<String, Object> resource) {
-    return (Map<String, String>) ((Map<String, Object>) resource.get("metadata")).getOrDefault("annotations", Map.of());
+    return (Map<String, String>)
+        ((Map<String, Object>) resource.get("metadata")).getOrDefault("annotations", Map.of());
   }
 
   @SuppressWarnings("unchecked")
@@ -55,7 +55,9 @@ class CommandsTest {
     var run = api.run("get", "iris");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("Name:     ml/iris", "▶ 5  setWeight 50").containsPattern("2\\.0\\.0 +canary +2 +2");
+    assertThat(run.out())
+        .contains("Name:     ml/iris", "▶ 5  setWeight 50")
+        .containsPattern("2\\.0\\.0 +canary +2 +2");
   }
 
   @Test
@@ -70,8 +72,10 @@ class CommandsTest {
   void namespaceComesFromTheFlagOrElseTheContext() {
     api.with("canary-progressing.yaml");
 
-    assertThat(api.run("-n", "other", "get", "iris").err()).contains("not found in namespace other");
-    assertThat(api.run("get", "iris", "--context", "mock-default").err()).contains("not found in namespace default");
+    assertThat(api.run("-n", "other", "get", "iris").err())
+        .contains("not found in namespace other");
+    assertThat(api.run("get", "iris", "--context", "mock-default").err())
+        .contains("not found in namespace default");
     assertThat(api.run("get", "iris", "--context", "nowhere").err())
         .isEqualTo("error: context \"nowhere\" not found in the kubeconfig\n");
   }
@@ -84,7 +88,8 @@ class CommandsTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out().lines().toList()).hasSize(3);
-    assertThat(run.out()).containsPattern("fraud +fraud +3\\.1\\.0 +BlueGreen +Paused")
+    assertThat(run.out())
+        .containsPattern("fraud +fraud +3\\.1\\.0 +BlueGreen +Paused")
         .containsPattern("iris +iris +2\\.0\\.0 +Canary +Progressing .* 5/6");
   }
 
@@ -107,7 +112,9 @@ class CommandsTest {
     assertThat(writes.get(0).getMethod()).isEqualTo("PATCH");
     assertThat(writes.get(0).getHeader("Content-Type")).startsWith("application/merge-patch+json");
     assertThat(JSON.readTree(api.patches.get(0)))
-        .isEqualTo(JSON.readTree("{\"metadata\":{\"annotations\":{\"modelship.io/promote\":\"" + token1 + "\"}}}"));
+        .isEqualTo(
+            JSON.readTree(
+                "{\"metadata\":{\"annotations\":{\"modelship.io/promote\":\"" + token1 + "\"}}}"));
     assertThat(Instant.parse(token1)).isBefore(Instant.parse(token2));
     assertThat(second.exitCode()).isZero();
     assertThat(model(api.get("ml", "iris"))).containsEntry("version", "2.0.0");
@@ -118,7 +125,8 @@ class CommandsTest {
     api.with("canary-progressing.yaml").with("bluegreen-preview.yaml");
 
     assertThat(api.run("promote", "iris", "--full").out()).contains("promoting 2.0.0 fully");
-    assertThat(api.run("abort", "fraud").out()).contains("aborting the rollout of 3.1.0; traffic goes back to 3.0.2");
+    assertThat(api.run("abort", "fraud").out())
+        .contains("aborting the rollout of 3.1.0; traffic goes back to 3.0.2");
 
     assertThat(annotations(api.get("ml", "iris"))).containsOnlyKeys("modelship.io/promote-full");
     assertThat(annotations(api.get("ml", "fraud")))
@@ -145,7 +153,9 @@ class CommandsTest {
     var retry = api.run("retry", "iris");
 
     assertThat(promote.exitCode()).isEqualTo(1);
-    assertThat(promote.err()).isEqualTo("error: ml/iris has no rollout to promote (phase Healthy, stable version 1.0.0)\n");
+    assertThat(promote.err())
+        .isEqualTo(
+            "error: ml/iris has no rollout to promote (phase Healthy, stable version 1.0.0)\n");
     assertThat(abort.err()).contains("no rollout to abort");
     assertThat(retry.err()).contains("no rolled-back or aborted rollout to retry");
     assertThat(api.writes()).isEmpty();
@@ -158,7 +168,9 @@ class CommandsTest {
     var run = api.run("history", "iris");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).containsPattern("1\\.0\\.0 +Promoted").containsPattern("2\\.0\\.0 +RolledBack");
+    assertThat(run.out())
+        .containsPattern("1\\.0\\.0 +Promoted")
+        .containsPattern("2\\.0\\.0 +RolledBack");
   }
 
   @Test
@@ -169,33 +181,55 @@ class CommandsTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("spec.model set back from 2.0.0 to 1.0.0");
-    assertThat(run.err()).startsWith("warning: ").contains("GitOps tool", "revert", "spec.model.version to 1.0.0 in Git");
-    assertThat(model(api.get("ml", "iris"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "version", "1.0.0", "uri", "https://models.example.com/iris/1.0.0.tar.gz", "sha256", "bb22"));
+    assertThat(run.err())
+        .startsWith("warning: ")
+        .contains("GitOps tool", "revert", "spec.model.version to 1.0.0 in Git");
+    assertThat(model(api.get("ml", "iris")))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "version",
+                "1.0.0",
+                "uri",
+                "https://models.example.com/iris/1.0.0.tar.gz",
+                "sha256",
+                "bb22"));
   }
 
   @Test
   void undoToAVersionWithoutSha256RemovesTheStaleOne() {
     api.with("canary-progressing.yaml");
-    api.client().genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace("ml").withName("iris")
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
+    api.client()
+        .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+        .inNamespace("ml")
+        .withName("iris")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
             "{\"status\":{\"history\":[{\"version\":\"0.9.0\",\"uri\":\"file:///models/iris-0.9.0\",\"outcome\":\"Promoted\"}]}}");
 
     var run = api.run("undo", "iris", "--to-version", "0.9.0");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(model(api.get("ml", "iris"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "name", "iris", "version", "0.9.0", "uri", "file:///models/iris-0.9.0"));
+    assertThat(model(api.get("ml", "iris")))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("name", "iris", "version", "0.9.0", "uri", "file:///models/iris-0.9.0"));
   }
 
-  /** A version whose URI was kept in a Secret comes back as uriFrom, and the current uri goes (exactly one of the two). */
+  /**
+   * A version whose URI was kept in a Secret comes back as uriFrom, and the current uri goes
+   * (exactly one of the two).
+   */
   @Test
   void undoToAVersionWhoseUriCameFromASecretRestoresUriFrom() {
     api.with("canary-progressing.yaml");
-    api.client().genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace("ml").withName("iris")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"history\":[{\"version\":\"0.9.0\","
-            + "\"uriFrom\":{\"secretKeyRef\":{\"name\":\"iris-model\",\"key\":\"uri\"}},\"sha256\":\"cc33\","
-            + "\"outcome\":\"Promoted\"}]}}");
+    api.client()
+        .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+        .inNamespace("ml")
+        .withName("iris")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"status\":{\"history\":[{\"version\":\"0.9.0\","
+                + "\"uriFrom\":{\"secretKeyRef\":{\"name\":\"iris-model\",\"key\":\"uri\"}},\"sha256\":\"cc33\","
+                + "\"outcome\":\"Promoted\"}]}}");
 
     var history = api.run("history", "iris");
     assertThat(history.out()).contains("secretKeyRef iris-model/uri");
@@ -203,9 +237,17 @@ class CommandsTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("(secretKeyRef iris-model/uri)");
-    assertThat(model(api.get("ml", "iris"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "name", "iris", "version", "0.9.0", "sha256", "cc33",
-        "uriFrom", Map.of("secretKeyRef", Map.of("name", "iris-model", "key", "uri"))));
+    assertThat(model(api.get("ml", "iris")))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "name",
+                "iris",
+                "version",
+                "0.9.0",
+                "sha256",
+                "cc33",
+                "uriFrom",
+                Map.of("secretKeyRef", Map.of("name", "iris-model", "key", "uri"))));
   }
 
   @Test
@@ -214,7 +256,8 @@ class CommandsTest {
 
     var run = api.run("undo", "fraud");
 
-    assertThat(run.err()).contains("looks managed by Argo CD", "spec.model.version to 3.0.2 in Git");
+    assertThat(run.err())
+        .contains("looks managed by Argo CD", "spec.model.version to 3.0.2 in Git");
   }
 
   @Test
@@ -224,8 +267,9 @@ class CommandsTest {
     var run = api.run("undo", "iris", "--to-version", "9.9.9");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo(
-        "error: no version 9.9.9 in the history of ml/iris: history has 1.0.0 (Promoted), 2.0.0 (RolledBack)\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "error: no version 9.9.9 in the history of ml/iris: history has 1.0.0 (Promoted), 2.0.0 (RolledBack)\n");
     assertThat(model(api.get("ml", "iris"))).containsEntry("version", "2.0.0");
   }
 
@@ -255,19 +299,27 @@ class CommandsTest {
   @Test
   void statusWaitsForTheCurrentGenerationToBecomeHealthy() {
     api.with("healthy.yaml");
-    var iris = api.client().genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace("ml").withName("iris");
+    var iris =
+        api.client()
+            .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+            .inNamespace("ml")
+            .withName("iris");
     iris.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":3}}");
-    new Thread(() -> {
-      sleep(Duration.ofMillis(1500));
-      iris.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"observedGeneration\":2}}");
-    }).start();
+    new Thread(
+            () -> {
+              sleep(Duration.ofMillis(1500));
+              iris.patch(
+                  PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"observedGeneration\":2}}");
+            })
+        .start();
 
     var run = api.run("status", "iris", "--timeout", "20s");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines().toList()).containsExactly(
-        "ml/iris: Healthy (waiting for the operator to observe generation 2) - 2 of 2 pods of 1.0.0 ready",
-        "ml/iris: Healthy - 2 of 2 pods of 1.0.0 ready");
+    assertThat(run.out().lines().toList())
+        .containsExactly(
+            "ml/iris: Healthy (waiting for the operator to observe generation 2) - 2 of 2 pods of 1.0.0 ready",
+            "ml/iris: Healthy - 2 of 2 pods of 1.0.0 ready");
   }
 
   @Test
@@ -284,17 +336,31 @@ class CommandsTest {
   void getWatchPrintsTheViewAgainWhenItChanges() throws Exception {
     api.with("canary-paused.yaml");
     var out = new ByteArrayOutputStream();
-    var watcher = new Thread(() -> KubectlModelship.run(
-        new String[] {"--kubeconfig", api.kubeconfig.toString(), "get", "iris", "--watch"},
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+    var watcher =
+        new Thread(
+            () ->
+                KubectlModelship.run(
+                    new String[] {
+                      "--kubeconfig", api.kubeconfig.toString(), "get", "iris", "--watch"
+                    },
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream())));
     watcher.start();
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> out.toString(StandardCharsets.UTF_8).contains("Phase:    Paused"));
-      api.client().genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace("ml").withName("iris")
-          .patch(PatchContext.of(PatchType.JSON_MERGE),
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> out.toString(StandardCharsets.UTF_8).contains("Phase:    Paused"));
+      api.client()
+          .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+          .inNamespace("ml")
+          .withName("iris")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
               "{\"status\":{\"phase\":\"Progressing\",\"rollout\":{\"stepIndex\":2,\"desiredWeight\":50}}}");
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> out.toString(StandardCharsets.UTF_8).contains("▶ 3  setWeight 50"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> out.toString(StandardCharsets.UTF_8).contains("▶ 3  setWeight 50"));
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("\n--- ");
     } finally {
       watcher.interrupt();
@@ -304,8 +370,11 @@ class CommandsTest {
 
   @Test
   void anUnreachableServerIsAClearError() {
-    var run = KubectlModelship.run(new String[] {"--kubeconfig", dir.resolve("missing").toString(), "list"},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    var run =
+        KubectlModelship.run(
+            new String[] {"--kubeconfig", dir.resolve("missing").toString(), "list"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
 
     assertThat(run).isEqualTo(1);
   }

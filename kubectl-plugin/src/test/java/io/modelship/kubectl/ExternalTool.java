@@ -29,9 +29,10 @@ public final class ExternalTool {
   /** The first of the candidates that exists (a name looked up on PATH, or an absolute path). */
   public static Path require(String why, String... candidates) {
     for (String candidate : candidates) {
-      Optional<Path> found = candidate.contains("/")
-          ? Optional.of(Path.of(candidate)).filter(Files::isExecutable)
-          : onPath(candidate);
+      Optional<Path> found =
+          candidate.contains("/")
+              ? Optional.of(Path.of(candidate)).filter(Files::isExecutable)
+              : onPath(candidate);
       if (found.isPresent()) {
         return found.get();
       }

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlPluginIT {
 
-  static final Path LAUNCHER = Path.of(System.getProperty("plugin.launcher", "bin/kubectl-modelship")).toAbsolutePath();
+  static final Path LAUNCHER =
+      Path.of(System.getProperty("plugin.launcher", "bin/kubectl-modelship")).toAbsolutePath();
   static final Path GCLOUD_KUBECTL = Path.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.33");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   MockApi api;
 
@@ -54,12 +54,14 @@ class KubectlPluginIT {
     return all;
   }
 
-  Result kubectl(Path kubectl, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+  Result kubectl(Path kubectl, Map<String, String> extraEnv, String... args)
+      throws IOException, InterruptedException {
     var command = new ArrayList<String>(List.of(kubectl.toString()));
     command.addAll(List.of(args));
     var pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
-    env.put("PATH", LAUNCHER.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put(
+        "PATH", LAUNCHER.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("KUBECONFIG", api.kubeconfig.toString());
     env.put("HOME", dir.toString());
     env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -70,7 +72,10 @@ class KubectlPluginIT {
     var out = p.getInputStream().readAllBytes();
     var err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Result(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -90,7 +95,8 @@ class KubectlPluginIT {
       var result = kubectl(kubectl, Map.of(), "modelship", "list");
 
       assertThat(result.code()).as(kubectl + ": " + result.err()).isZero();
-      assertThat(result.out()).as(kubectl.toString())
+      assertThat(result.out())
+          .as(kubectl.toString())
           .containsPattern("fraud +fraud +3\\.1\\.0 +BlueGreen +Paused")
           .containsPattern("iris +iris +2\\.0\\.0 +Canary +Progressing");
     }
@@ -114,8 +120,13 @@ class KubectlPluginIT {
   void theLauncherFindsAJdk25WhenJavaHomeIsAnOlderJdk() throws Exception {
     Path old;
     try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
-      old = jvms.filter(p -> p.getFileName().toString().contains("17") && Files.isExecutable(p.resolve("bin/java")))
-          .findFirst().orElse(null);
+      old =
+          jvms.filter(
+                  p ->
+                      p.getFileName().toString().contains("17")
+                          && Files.isExecutable(p.resolve("bin/java")))
+              .findFirst()
+              .orElse(null);
     } catch (IOException e) {
       old = null;
     }
@@ -128,8 +139,13 @@ class KubectlPluginIT {
     assumeTrue(old != null && jdk25InLibJvm, "needs an older JDK and a JDK 25 under /usr/lib/jvm");
     api.with("healthy.yaml");
 
-    var result = kubectl(ExternalTool.require("run the plugin through kubectl", "kubectl"),
-        Map.of("JAVA_HOME", old.toString()), "modelship", "get", "iris");
+    var result =
+        kubectl(
+            ExternalTool.require("run the plugin through kubectl", "kubectl"),
+            Map.of("JAVA_HOME", old.toString()),
+            "modelship",
+            "get",
+            "iris");
 
     assertThat(result.code()).as(result.err()).isZero();
     assertThat(result.out()).contains("Name:     ml/iris");

@@ -2,12 +2,12 @@ package io.modelship.kubectl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -31,12 +31,14 @@ import java.util.concurrent.TimeUnit;
 final class MockApi implements AutoCloseable {
 
   static {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
   }
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   final Path kubeconfig;
+
   /** Every merge patch document the API received, in order. */
   final List<String> patches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -44,19 +46,27 @@ final class MockApi implements AutoCloseable {
   record Run(int exitCode, String out, String err) {}
 
   MockApi(Path dir) {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new MergePatchCrudDispatcher() {
-          @Override
-          public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
-            patches.add(patch);
-            return super.merge(base, patch);
-          }
-        }, false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new MergePatchCrudDispatcher() {
+              @Override
+              public JsonNode merge(JsonNode base, String patch)
+                  throws KubernetesCrudDispatcherException {
+                patches.add(patch);
+                return super.merge(base, patch);
+              }
+            },
+            false);
     server.init();
     client = server.createClient();
     kubeconfig = dir.resolve("kubeconfig");
     try {
-      Files.writeString(kubeconfig, """
+      Files.writeString(
+          kubeconfig,
+          """
           apiVersion: v1
           kind: Config
           clusters:
@@ -71,7 +81,8 @@ final class MockApi implements AutoCloseable {
           users:
             - name: tester
               user: {token: not-checked}
-          """.formatted(client.getMasterUrl().toString()));
+          """
+              .formatted(client.getMasterUrl().toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -96,13 +107,19 @@ final class MockApi implements AutoCloseable {
     if (namespace != null) {
       resource.getMetadata().setNamespace(namespace);
     }
-    var ops = client.genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace(resource.getMetadata().getNamespace());
+    var ops =
+        client
+            .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+            .inNamespace(resource.getMetadata().getNamespace());
     var created = ops.resource(resource).create();
-    if (resource.get("status") instanceof Map<?, ?> status && status.get("observedGeneration") instanceof Number observed) {
+    if (resource.get("status") instanceof Map<?, ?> status
+        && status.get("observedGeneration") instanceof Number observed) {
       long behind = resource.getMetadata().getGeneration() - observed.longValue();
       long aligned = created.getMetadata().getGeneration() - behind;
-      ops.withName(resource.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-          "{\"status\":{\"observedGeneration\":" + aligned + "}}");
+      ops.withName(resource.getMetadata().getName())
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"status\":{\"observedGeneration\":" + aligned + "}}");
     }
     return this;
   }
@@ -115,7 +132,12 @@ final class MockApi implements AutoCloseable {
   }
 
   Map<String, Object> get(String namespace, String name) {
-    var r = client.genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS).inNamespace(namespace).withName(name).get();
+    var r =
+        client
+            .genericKubernetesResources(Cluster.MODEL_DEPLOYMENTS)
+            .inNamespace(namespace)
+            .withName(name)
+            .get();
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = client.getKubernetesSerialization().convertValue(r, Map.class);
     return tree;
@@ -127,9 +149,13 @@ final class MockApi implements AutoCloseable {
     all.addAll(List.of(args));
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
-    int code = KubectlModelship.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        KubectlModelship.run(
+            all.toArray(String[]::new),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Requests received since the last call, as "METHOD path". */

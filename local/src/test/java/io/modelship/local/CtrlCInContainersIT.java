@@ -1,9 +1,9 @@
 package io.modelship.local;
 
-import io.modelship.local.process.Java;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelship.local.pods.ContainerImages;
+import io.modelship.local.process.Java;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CtrlCInContainersIT {
 
   static final Path HOME = ScenarioIT.HOME;
-  private static final Pattern PREFIX = Pattern.compile("containers of this run: (\\S+)-<pod name>");
-  private static final Pattern STARTED = Pattern.compile("pod \\S+ started as container: port (\\d+)");
+  private static final Pattern PREFIX =
+      Pattern.compile("containers of this run: (\\S+)-<pod name>");
+  private static final Pattern STARTED =
+      Pattern.compile("pod \\S+ started as container: port (\\d+)");
 
   @TempDir Path work;
 
@@ -36,10 +38,23 @@ class CtrlCInContainersIT {
     ContainerImages.requireRuntimeImage(HOME);
     Path out = work.resolve("out.log");
     // LocalMain from this test's classpath: the shaded local.jar is packaged only after the tests.
-    Process run = new ProcessBuilder(Java.launcher(), "--sun-misc-unsafe-memory-access=allow", "-cp",
-        System.getProperty("java.class.path"), LocalMain.class.getName(), "--home", HOME.toString(), "--work-dir",
-        work.resolve("run").toString(), "--pods", "containers", "--keep-running")
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process run =
+        new ProcessBuilder(
+                Java.launcher(),
+                "--sun-misc-unsafe-memory-access=allow",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalMain.class.getName(),
+                "--home",
+                HOME.toString(),
+                "--work-dir",
+                work.resolve("run").toString(),
+                "--pods",
+                "containers",
+                "--keep-running")
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
     String prefix = null;
     Set<Integer> ports = new TreeSet<>();
     List<ProcessHandle> children = new ArrayList<>();
@@ -59,7 +74,9 @@ class CtrlCInContainersIT {
       }
       assertThat(ports).as(Files.readString(out)).hasSizeGreaterThanOrEqualTo(2);
       assertThat(prefix).isNotNull();
-      assertThat(ContainerImages.containersNamed(prefix)).as("its pods run as containers").isNotEmpty();
+      assertThat(ContainerImages.containersNamed(prefix))
+          .as("its pods run as containers")
+          .isNotEmpty();
       Thread.sleep(3000); // the runtimes listening
       children.addAll(run.descendants().toList());
       new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
@@ -69,7 +86,9 @@ class CtrlCInContainersIT {
         run.destroyForcibly().waitFor();
       }
     }
-    assertThat(ContainerImages.containersNamed(prefix)).as("containers of run " + prefix + " left behind").isEmpty();
+    assertThat(ContainerImages.containersNamed(prefix))
+        .as("containers of run " + prefix + " left behind")
+        .isEmpty();
     assertThat(children).as("processes it started").noneMatch(ProcessHandle::isAlive);
     for (int port : ports) {
       assertThat(free(port)).as("port " + port + " of a pod still bound").isTrue();

@@ -1,12 +1,12 @@
 package io.modelship.local;
 
-import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.modelship.local.cluster.LocalCluster;
 import io.modelship.local.kube.Kubectl;
 import io.modelship.local.pods.PodRunner;
 import io.modelship.local.scenario.Verdict;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalGrpcIT {
 
-  static final Path HOME = Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
+  static final Path HOME =
+      Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path work;
@@ -36,16 +37,33 @@ class LocalGrpcIT {
     Path kubectlBinary = Kubectl.binaries().findFirst().orElseThrow();
     try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0)) {
       Kubectl kubectl = new Kubectl(kubectlBinary, cluster.layout().kubeconfig());
-      cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ml").endMetadata()
-          .build()).create();
-      assertThat(kubectl.run("apply", "-f", HOME.resolve("examples/local/iris-rolling.yaml").toString()).out())
+      cluster
+          .client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName("ml").endMetadata().build())
+          .create();
+      assertThat(
+              kubectl
+                  .run("apply", "-f", HOME.resolve("examples/local/iris-rolling.yaml").toString())
+                  .out())
           .contains("modeldeployment.modelship.io/iris created");
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-        var md = cluster.client().genericKubernetesResources(LocalModeIT.MD).inNamespace("ml").withName("iris").get();
-        return md != null && Verdict.stableUp(JSON.valueToTree(md));
-      });
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                var md =
+                    cluster
+                        .client()
+                        .genericKubernetesResources(LocalModeIT.MD)
+                        .inNamespace("ml")
+                        .withName("iris")
+                        .get();
+                return md != null && Verdict.stableUp(JSON.valueToTree(md));
+              });
 
-      // Each pod serves gRPC on a port of its own (every local pod shares 127.0.0.1) and says which.
+      // Each pod serves gRPC on a port of its own (every local pod shares 127.0.0.1) and says
+      // which.
       List<Pod> pods = cluster.client().pods().inNamespace("ml").list().getItems();
       Set<String> grpcPorts = new HashSet<>();
       for (Pod p : pods) {
@@ -61,8 +79,10 @@ class LocalGrpcIT {
         assertThat(out).as(out).contains("ready true").contains("answer iris 1.0.0 setosa");
       }
       String wrong = GrpcInferClient.call(HOME, address, "iris", 5.1, 3.5);
-      assertThat(wrong).as("the pod's own error comes back through the router")
-          .contains("status INVALID_ARGUMENT").contains("4");
+      assertThat(wrong)
+          .as("the pod's own error comes back through the router")
+          .contains("status INVALID_ARGUMENT")
+          .contains("4");
     }
   }
 }

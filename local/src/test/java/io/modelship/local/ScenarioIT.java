@@ -1,59 +1,61 @@
 package io.modelship.local;
 
-import io.modelship.local.cluster.ChartInstall;
-import io.modelship.local.cluster.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
-import io.modelship.local.pods.ContainerImages;
-import io.modelship.local.pods.PodmanContainers;
-import io.modelship.local.scenario.Scenario;
-import io.modelship.local.scenario.ScenarioRunner;
-import io.modelship.local.scenario.Verdict;
-import io.modelship.local.traffic.TrafficGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
+import io.modelship.local.cluster.ChartInstall;
+import io.modelship.local.cluster.LocalCluster;
+import io.modelship.local.pods.ContainerImages;
+import io.modelship.local.pods.PodmanContainers;
+import io.modelship.local.scenario.Scenario;
+import io.modelship.local.scenario.ScenarioRunner;
+import io.modelship.local.scenario.Verdict;
+import io.modelship.local.traffic.TrafficGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The scenarios of {@code modelship-local --scenario …}, headless, against the real operator: each
  * on its own cluster (its own API, operator and pods), so one scenario's leftovers cannot decide
- * another's outcome. The rolling update is {@link LocalModeIT}'s (same manifest, driven by kubectl).
- * The canary runs twice: with pods as processes, and as containers of the runtime image
+ * another's outcome. The rolling update is {@link LocalModeIT}'s (same manifest, driven by
+ * kubectl). The canary runs twice: with pods as processes, and as containers of the runtime image
  * ({@code --pods containers}, built by {@code images/build.sh} when missing; on CI it must run).
  */
 class ScenarioIT {
 
-  static final Path HOME = Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
+  static final Path HOME =
+      Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
 
   @TempDir Path work;
 
   @ParameterizedTest
-  @EnumSource(value = Scenario.class, names = {"CANARY", "BLUEGREEN", "S3"})
+  @EnumSource(
+      value = Scenario.class,
+      names = {"CANARY", "BLUEGREEN", "S3"})
   void endsAsItShould(Scenario scenario) throws Exception {
     run(scenario);
   }
@@ -63,12 +65,17 @@ class ScenarioIT {
     run(Scenario.ROLLBACK);
   }
 
-  /** The canary with every pod a container of the runtime image; afterwards no container of the run is left. */
+  /**
+   * The canary with every pod a container of the runtime image; afterwards no container of the run
+   * is left.
+   */
   @Test
   void canaryInContainers() throws Exception {
     ContainerImages.requireRuntimeImage(HOME);
     String prefix = run(Scenario.CANARY, LocalCluster.Pods.CONTAINERS);
-    assertThat(ContainerImages.containersNamed(prefix)).as("containers of run " + prefix + " left behind").isEmpty();
+    assertThat(ContainerImages.containersNamed(prefix))
+        .as("containers of run " + prefix + " left behind")
+        .isEmpty();
   }
 
   /**
@@ -84,43 +91,85 @@ class ScenarioIT {
     List<String> rescales;
     HorizontalPodAutoscaler hpa;
     long started = System.nanoTime();
-    var settings = HorizontalPodAutoscalerController.Settings.defaults().withDownscaleStabilization(Duration.ofSeconds(30));
-    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES,
-        settings)) {
-      ScenarioRunner runner = new ScenarioRunner(cluster, Scenario.AUTOSCALE, 20, new PrintStream(view, true,
-          StandardCharsets.UTF_8), false, Duration.ofMinutes(6));
+    var settings =
+        HorizontalPodAutoscalerController.Settings.defaults()
+            .withDownscaleStabilization(Duration.ofSeconds(30));
+    try (LocalCluster cluster =
+        LocalCluster.start(
+            new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES, settings)) {
+      ScenarioRunner runner =
+          new ScenarioRunner(
+              cluster,
+              Scenario.AUTOSCALE,
+              20,
+              new PrintStream(view, true, StandardCharsets.UTF_8),
+              false,
+              Duration.ofMinutes(6));
       try {
         verdict = runner.run();
         traffic = runner.trafficStats().orElseThrow();
       } finally {
         runner.close();
       }
-      hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("ml").withName("iris").get();
-      rescales = cluster.client().v1().events().inNamespace("ml").list().getItems().stream()
-          .filter(e -> "HorizontalPodAutoscaler".equals(e.getInvolvedObject().getKind()))
-          .filter(e -> "SuccessfulRescale".equals(e.getReason())).map(e -> e.getMessage()).toList();
+      hpa =
+          cluster
+              .client()
+              .autoscaling()
+              .v2()
+              .horizontalPodAutoscalers()
+              .inNamespace("ml")
+              .withName("iris")
+              .get();
+      rescales =
+          cluster.client().v1().events().inNamespace("ml").list().getItems().stream()
+              .filter(e -> "HorizontalPodAutoscaler".equals(e.getInvolvedObject().getKind()))
+              .filter(e -> "SuccessfulRescale".equals(e.getReason()))
+              .map(e -> e.getMessage())
+              .toList();
     }
-    System.out.printf("scenario autoscale: %d s, %s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+    System.out.printf(
+        "scenario autoscale: %d s, %s%n",
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
         ScenarioRunner.requestSummary(traffic));
     String shown = view.toString(StandardCharsets.UTF_8);
-    assertThat(verdict.outcome()).as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
+    assertThat(verdict.outcome())
+        .as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
         .isEqualTo(Verdict.Outcome.SUCCEEDED);
-    assertThat(verdict.message()).contains("scaled iris out from 1 to").endsWith("back to 1 as it fell");
-    // The HPA's own record: scaled out because requests per second rose, back in because all metrics fell.
-    assertThat(rescales).as(String.valueOf(rescales)).anyMatch(m -> m.matches(
-        "New size: [23]; reason: pods metric modelship_requests_per_second above target"));
+    assertThat(verdict.message())
+        .contains("scaled iris out from 1 to")
+        .endsWith("back to 1 as it fell");
+    // The HPA's own record: scaled out because requests per second rose, back in because all
+    // metrics fell.
+    assertThat(rescales)
+        .as(String.valueOf(rescales))
+        .anyMatch(
+            m ->
+                m.matches(
+                    "New size: [23]; reason: pods metric modelship_requests_per_second above target"));
     assertThat(rescales).anyMatch(m -> m.equals("New size: 1; reason: All metrics below target"));
-    // currentReplicas is what the last sync saw before it scaled (2 right after the scale-in), as in a cluster
+    // currentReplicas is what the last sync saw before it scaled (2 right after the scale-in), as
+    // in a cluster
     assertThat(hpa.getStatus().getDesiredReplicas()).isEqualTo(1);
-    assertThat(hpa.getStatus().getCurrentMetrics()).extracting(m -> m.getType()).contains("Pods", "Resource");
-    assertThat(hpa.getStatus().getConditions()).anyMatch(c -> c.getType().equals("ScalingActive")
-        && c.getStatus().equals("True") && c.getReason().equals("ValidMetricFound"));
+    assertThat(hpa.getStatus().getCurrentMetrics())
+        .extracting(m -> m.getType())
+        .contains("Pods", "Resource");
+    assertThat(hpa.getStatus().getConditions())
+        .anyMatch(
+            c ->
+                c.getType().equals("ScalingActive")
+                    && c.getStatus().equals("True")
+                    && c.getReason().equals("ValidMetricFound"));
     // Shown live: the HPA's line with its metrics against their targets.
-    assertThat(shown).containsPattern(
-        "Autoscaler: iris-[0-9a-z-]+ 1 → [23] pods \\(min 1, max 3\\), cpu [0-9?]+%?/80%, modelship_requests_per_second [0-9m]+/10");
+    assertThat(shown)
+        .containsPattern(
+            "Autoscaler: iris-[0-9a-z-]+ 1 → [23] pods \\(min 1, max 3\\), cpu [0-9?]+%?/80%, modelship_requests_per_second [0-9m]+/10");
     String requests = ScenarioRunner.requestSummary(traffic);
-    assertThat(traffic.failures().keySet()).as(requests).noneMatch(reason -> reason.startsWith("HTTP "));
-    assertThat(traffic.failed()).as(requests).isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
+    assertThat(traffic.failures().keySet())
+        .as(requests)
+        .noneMatch(reason -> reason.startsWith("HTTP "));
+    assertThat(traffic.failed())
+        .as(requests)
+        .isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
   }
 
   /**
@@ -130,20 +179,43 @@ class ScenarioIT {
    */
   @Test
   void withoutOneRuleOfTheClusterRoleTheScenarioFails() throws Exception {
-    var install = new LocalCluster.Install(List.of(), objects -> objects.stream().map(o -> {
-      if (o instanceof ClusterRole role) {
-        var kept = role.getRules().stream().filter(r -> !r.getResources().equals(List.of("modeldeployments/status")))
-            .toList();
-        assertThat(kept).as("the chart's ClusterRole has a rule for modeldeployments/status").hasSize(role.getRules().size() - 1);
-        return (HasMetadata) new ClusterRoleBuilder(role).withRules(kept).build();
-      }
-      return o;
-    }).toList());
+    var install =
+        new LocalCluster.Install(
+            List.of(),
+            objects ->
+                objects.stream()
+                    .map(
+                        o -> {
+                          if (o instanceof ClusterRole role) {
+                            var kept =
+                                role.getRules().stream()
+                                    .filter(
+                                        r ->
+                                            !r.getResources()
+                                                .equals(List.of("modeldeployments/status")))
+                                    .toList();
+                            assertThat(kept)
+                                .as(
+                                    "the chart's ClusterRole has a rule for modeldeployments/status")
+                                .hasSize(role.getRules().size() - 1);
+                            return (HasMetadata)
+                                new ClusterRoleBuilder(role).withRules(kept).build();
+                          }
+                          return o;
+                        })
+                    .toList());
     Verdict verdict;
-    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES,
-        install)) {
-      ScenarioRunner runner = new ScenarioRunner(cluster, Scenario.CANARY, 20, new PrintStream(
-          OutputStream.nullOutputStream()), false, Duration.ofSeconds(45));
+    try (LocalCluster cluster =
+        LocalCluster.start(
+            new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES, install)) {
+      ScenarioRunner runner =
+          new ScenarioRunner(
+              cluster,
+              Scenario.CANARY,
+              20,
+              new PrintStream(OutputStream.nullOutputStream()),
+              false,
+              Duration.ofSeconds(45));
       try {
         verdict = runner.run();
       } finally {
@@ -154,15 +226,18 @@ class ScenarioIT {
     assertThat(verdict.message()).contains("did not become Healthy");
     // Every refusal is the operator's, and among them the status patch the missing rule allowed.
     List<JsonNode> denied = denied();
-    assertThat(denied).as("403s in the audit log").isNotEmpty()
+    assertThat(denied)
+        .as("403s in the audit log")
+        .isNotEmpty()
         .allSatisfy(line -> assertThat(line.path("user").asText()).isEqualTo(OPERATOR))
-        .anySatisfy(line -> {
-          assertThat(line.path("verb").asText()).isEqualTo("patch");
-          assertThat(line.path("apiGroup").asText()).isEqualTo("modelship.io");
-          assertThat(line.path("resource").asText()).isEqualTo("modeldeployments/status");
-          assertThat(line.path("namespace").asText()).isEqualTo(ScenarioRunner.NAMESPACE);
-          assertThat(line.path("name").asText()).isEqualTo(ScenarioRunner.NAME);
-        });
+        .anySatisfy(
+            line -> {
+              assertThat(line.path("verb").asText()).isEqualTo("patch");
+              assertThat(line.path("apiGroup").asText()).isEqualTo("modelship.io");
+              assertThat(line.path("resource").asText()).isEqualTo("modeldeployments/status");
+              assertThat(line.path("namespace").asText()).isEqualTo(ScenarioRunner.NAMESPACE);
+              assertThat(line.path("name").asText()).isEqualTo(ScenarioRunner.NAME);
+            });
   }
 
   /**
@@ -172,37 +247,79 @@ class ScenarioIT {
    */
   @Test
   void namespacedModeReconcilesOnlyItsNamespaces() throws Exception {
-    var install = new LocalCluster.Install(List.of(ScenarioRunner.NAMESPACE), UnaryOperator.identity());
-    run(Scenario.CANARY, LocalCluster.Pods.PROCESSES, install, cluster -> {
-      var client = cluster.client();
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ELSEWHERE).endMetadata().build())
-          .create();
-      client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(ELSEWHERE).resource(
-          new YAMLMapper().readValue(Files.readString(HOME.resolve("examples/local").resolve(Scenario.CANARY.manifest())),
-              GenericKubernetesResource.class)).create();
-    }, cluster -> {
-      var md = cluster.client().genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(ELSEWHERE)
-          .withName(ScenarioRunner.NAME).get();
-      assertThat(md.getAdditionalProperties().get("status")).as("status of the ModelDeployment outside watchNamespaces")
-          .isNull();
-      assertThat(cluster.client().apps().deployments().inNamespace(ELSEWHERE).list().getItems()).isEmpty();
-    });
-    List<JsonNode> operatorRequests = audit().stream().filter(l -> l.path("user").asText().equals(OPERATOR)).toList();
+    var install =
+        new LocalCluster.Install(List.of(ScenarioRunner.NAMESPACE), UnaryOperator.identity());
+    run(
+        Scenario.CANARY,
+        LocalCluster.Pods.PROCESSES,
+        install,
+        cluster -> {
+          var client = cluster.client();
+          client
+              .namespaces()
+              .resource(
+                  new NamespaceBuilder()
+                      .withNewMetadata()
+                      .withName(ELSEWHERE)
+                      .endMetadata()
+                      .build())
+              .create();
+          client
+              .genericKubernetesResources(MODEL_DEPLOYMENTS)
+              .inNamespace(ELSEWHERE)
+              .resource(
+                  new YAMLMapper()
+                      .readValue(
+                          Files.readString(
+                              HOME.resolve("examples/local").resolve(Scenario.CANARY.manifest())),
+                          GenericKubernetesResource.class))
+              .create();
+        },
+        cluster -> {
+          var md =
+              cluster
+                  .client()
+                  .genericKubernetesResources(MODEL_DEPLOYMENTS)
+                  .inNamespace(ELSEWHERE)
+                  .withName(ScenarioRunner.NAME)
+                  .get();
+          assertThat(md.getAdditionalProperties().get("status"))
+              .as("status of the ModelDeployment outside watchNamespaces")
+              .isNull();
+          assertThat(cluster.client().apps().deployments().inNamespace(ELSEWHERE).list().getItems())
+              .isEmpty();
+        });
+    List<JsonNode> operatorRequests =
+        audit().stream().filter(l -> l.path("user").asText().equals(OPERATOR)).toList();
     assertThat(operatorRequests).isNotEmpty();
-    assertThat(operatorRequests).as("the operator's cluster-scoped requests")
-        .filteredOn(l -> l.has("resource") && l.path("namespace").asText().isEmpty()
-            && !l.path("apiGroup").asText().equals("authorization.k8s.io"))
+    assertThat(operatorRequests)
+        .as("the operator's cluster-scoped requests")
+        .filteredOn(
+            l ->
+                l.has("resource")
+                    && l.path("namespace").asText().isEmpty()
+                    && !l.path("apiGroup").asText().equals("authorization.k8s.io"))
         .isEmpty();
-    assertThat(operatorRequests).as("the operator's requests outside its namespaces")
-        .filteredOn(l -> l.has("resource") && !l.path("namespace").asText().isEmpty()
-            && !Set.of(ScenarioRunner.NAMESPACE, ChartInstall.NAMESPACE).contains(l.path("namespace").asText()))
+    assertThat(operatorRequests)
+        .as("the operator's requests outside its namespaces")
+        .filteredOn(
+            l ->
+                l.has("resource")
+                    && !l.path("namespace").asText().isEmpty()
+                    && !Set.of(ScenarioRunner.NAMESPACE, ChartInstall.NAMESPACE)
+                        .contains(l.path("namespace").asText()))
         .isEmpty();
   }
 
   static final String OPERATOR = "system:serviceaccount:" + ChartInstall.NAMESPACE + ":modelship";
   static final String ELSEWHERE = "elsewhere";
-  static final ResourceDefinitionContext MODEL_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
-      .withGroup("modelship.io").withVersion("v1alpha1").withPlural("modeldeployments").withNamespaced(true).build();
+  static final ResourceDefinitionContext MODEL_DEPLOYMENTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelship.io")
+          .withVersion("v1alpha1")
+          .withPlural("modeldeployments")
+          .withNamespaced(true)
+          .build();
 
   interface ClusterStep {
     void accept(LocalCluster cluster) throws Exception;
@@ -234,20 +351,32 @@ class ScenarioIT {
    * ending and that the audit log has no 403 (the chart's RBAC is all the operator and the pods
    * need); returns the run's container name prefix (containers only).
    */
-  private String run(Scenario scenario, LocalCluster.Pods pods, LocalCluster.Install install, ClusterStep before,
-      ClusterStep after) throws Exception {
+  private String run(
+      Scenario scenario,
+      LocalCluster.Pods pods,
+      LocalCluster.Install install,
+      ClusterStep before,
+      ClusterStep after)
+      throws Exception {
     ByteArrayOutputStream view = new ByteArrayOutputStream();
     Verdict verdict;
     TrafficGenerator.Stats traffic;
     String prefix = null;
     long started = System.nanoTime();
-    try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, pods, install)) {
+    try (LocalCluster cluster =
+        LocalCluster.start(new LocalCluster.Layout(HOME, work), 0, pods, install)) {
       if (cluster.containers() instanceof PodmanContainers podman) {
         prefix = podman.runId();
       }
       before.accept(cluster);
-      ScenarioRunner runner = new ScenarioRunner(cluster, scenario, 20, new PrintStream(view, true,
-          StandardCharsets.UTF_8), false, Duration.ofMinutes(6));
+      ScenarioRunner runner =
+          new ScenarioRunner(
+              cluster,
+              scenario,
+              20,
+              new PrintStream(view, true, StandardCharsets.UTF_8),
+              false,
+              Duration.ofMinutes(6));
       try {
         verdict = runner.run();
         traffic = runner.trafficStats().orElseThrow();
@@ -256,10 +385,15 @@ class ScenarioIT {
       }
       after.accept(cluster);
     }
-    System.out.printf("scenario %s with pods as %s: %d s, %s%n", scenario.cliName(), pods.name().toLowerCase(),
-        Duration.ofNanos(System.nanoTime() - started).toSeconds(), ScenarioRunner.requestSummary(traffic));
+    System.out.printf(
+        "scenario %s with pods as %s: %d s, %s%n",
+        scenario.cliName(),
+        pods.name().toLowerCase(),
+        Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+        ScenarioRunner.requestSummary(traffic));
     String shown = view.toString(StandardCharsets.UTF_8);
-    assertThat(verdict.outcome()).as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
+    assertThat(verdict.outcome())
+        .as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
         .isEqualTo(Verdict.Outcome.SUCCEEDED);
     // The live view is the plugin's `get --watch` view.
     assertThat(shown).contains("Name:     ml/iris", "Replicas:");
@@ -268,25 +402,43 @@ class ScenarioIT {
     // 2-core machine may cause a handful (at most 0.2% of the requests).
     String requests = ScenarioRunner.requestSummary(traffic);
     assertThat(traffic.ok()).as(requests).isGreaterThan(500);
-    assertThat(traffic.failures().keySet()).as(requests).noneMatch(reason -> reason.startsWith("HTTP "));
-    assertThat(traffic.failed()).as(requests).isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
+    assertThat(traffic.failures().keySet())
+        .as(requests)
+        .noneMatch(reason -> reason.startsWith("HTTP "));
+    assertThat(traffic.failed())
+        .as(requests)
+        .isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
     String last = shown.substring(shown.lastIndexOf("Name:     ml/iris"));
-    String serving = scenario == Scenario.ROLLBACK ? Scenario.STABLE_VERSION : scenario.newVersion();
-    // Two replicas: the Ready message counts the serving version's pods, not the old ones still stopping.
+    String serving =
+        scenario == Scenario.ROLLBACK ? Scenario.STABLE_VERSION : scenario.newVersion();
+    // Two replicas: the Ready message counts the serving version's pods, not the old ones still
+    // stopping.
     assertThat(last).as(last).contains("Version " + serving + " serves with 2 ready pods");
     switch (scenario) {
-      case ROLLBACK -> assertThat(verdict.message()).contains("rolled back to 1.0.0")
-          .containsPattern("\\d\\.\\d+ [a-z ]*> \\d"); // the measured value against its threshold
+      case ROLLBACK ->
+          assertThat(verdict.message())
+              .contains("rolled back to 1.0.0")
+              .containsPattern(
+                  "\\d\\.\\d+ [a-z ]*> \\d"); // the measured value against its threshold
       case CANARY -> assertThat(shown).contains("Analysis: ", "✓ 1  setWeight 10");
       // both versions' packages came from the embedded S3 store, through the Secret's credentials
-      case S3 -> assertThat(shown).contains("s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded",
-          "labelled rows kept in s3://models/iris/labelled/");
+      case S3 ->
+          assertThat(shown)
+              .contains(
+                  "s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded",
+                  "labelled rows kept in s3://models/iris/labelled/");
       default -> assertThat(verdict.message()).contains("2.0.0");
     }
     // Installed from the chart, the operator and every pod ran as their ServiceAccounts and were
     // never refused: the chart's RBAC and the operator's Role for the pods are all they need.
-    assertThat(audit()).as("the audit log").anyMatch(l -> l.path("user").asText().equals(OPERATOR))
-        .anyMatch(l -> l.path("user").asText().startsWith("system:serviceaccount:" + ScenarioRunner.NAMESPACE + ":"));
+    assertThat(audit())
+        .as("the audit log")
+        .anyMatch(l -> l.path("user").asText().equals(OPERATOR))
+        .anyMatch(
+            l ->
+                l.path("user")
+                    .asText()
+                    .startsWith("system:serviceaccount:" + ScenarioRunner.NAMESPACE + ":"));
     assertThat(denied()).as("403s in the audit log").isEmpty();
     return prefix;
   }

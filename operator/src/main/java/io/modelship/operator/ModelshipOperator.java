@@ -1,14 +1,14 @@
 package io.modelship.operator;
 
-import io.modelship.operator.metrics.OperatorMetrics;
-import io.modelship.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelship.operator.metrics.OperatorMetrics;
 import io.modelship.operator.metrics.ReconcileMetrics;
 import io.modelship.operator.reconcile.ModelDeploymentReconciler;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,6 +19,7 @@ public final class ModelshipOperator implements AutoCloseable {
   private final Operator operator;
   private final KubernetesClient client;
   private final Optional<LeaderLease> lease;
+
   /** Set once start() returned: asking JOSDK while it starts blocks until the caches sync. */
   private volatile boolean started;
 
@@ -39,8 +40,11 @@ public final class ModelshipOperator implements AutoCloseable {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withMetrics(new ReconcileMetrics(
-                      MicrometerMetrics.withoutPerResourceMetrics(registry), metrics.deployments(), registry))
+                  .withMetrics(
+                      new ReconcileMetrics(
+                          MicrometerMetrics.withoutPerResourceMetrics(registry),
+                          metrics.deployments(),
+                          registry))
                   // Update-based matching compares desired with actual fields and tolerates what
                   // the server adds; it behaves the same against the mock API and a real one.
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -77,7 +81,6 @@ public final class ModelshipOperator implements AutoCloseable {
       return false;
     }
   }
-
 
   /** The controllers registered and their event sources, as JOSDK reports them. */
   public RuntimeInfo runtimeInfo() {

@@ -21,7 +21,8 @@ public final class OperatorHttpServer implements AutoCloseable {
     server.createContext("/healthz", e -> probe(e, live.getAsBoolean()));
     server.createContext("/readyz", e -> probe(e, ready.getAsBoolean()));
     server.createContext(
-        "/metrics", e -> send(e, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        "/metrics",
+        e -> send(e, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
   }
 
@@ -35,10 +36,15 @@ public final class OperatorHttpServer implements AutoCloseable {
   }
 
   private static void probe(HttpExchange exchange, boolean ok) throws IOException {
-    send(exchange, ok ? 200 : 503, "application/json", ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    send(
+        exchange,
+        ok ? 200 : 503,
+        "application/json",
+        ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
   }
 
-  private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int code, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(code, bytes.length);

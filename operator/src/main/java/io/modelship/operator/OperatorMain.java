@@ -1,10 +1,10 @@
 package io.modelship.operator;
 
-import io.modelship.operator.settings.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
 import io.modelship.operator.validation.ImageRegistries;
 import java.nio.file.Files;
@@ -22,7 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar operator.jar}: runs the operator against the current kubeconfig or in-cluster. */
+/**
+ * {@code java -jar operator.jar}: runs the operator against the current kubeconfig or in-cluster.
+ */
 @Command(
     name = "modelship-operator",
     mixinStandardHelpOptions = true,
@@ -30,75 +32,124 @@ import picocli.CommandLine.Option;
     description = "Reconciles ModelDeployments into serving Deployments, Service, HPA and PDB.")
 public final class OperatorMain implements Callable<Integer> {
 
-  static final Path IN_CLUSTER_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+  static final Path IN_CLUSTER_TOKEN =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-  @Option(names = "--namespaces", split = ",", defaultValue = "${env:WATCH_NAMESPACES:-}",
-      description = "Namespaces to watch, comma-separated; empty watches all (env WATCH_NAMESPACES).")
+  @Option(
+      names = "--namespaces",
+      split = ",",
+      defaultValue = "${env:WATCH_NAMESPACES:-}",
+      description =
+          "Namespaces to watch, comma-separated; empty watches all (env WATCH_NAMESPACES).")
   List<String> namespaces = List.of();
 
-  @Option(names = "--default-image", defaultValue = "${env:DEFAULT_RUNTIME_IMAGE:-" + OperatorSettings.DEFAULT_IMAGE + "}",
+  @Option(
+      names = "--default-image",
+      defaultValue = "${env:DEFAULT_RUNTIME_IMAGE:-" + OperatorSettings.DEFAULT_IMAGE + "}",
       description = "Serving runtime image when the spec names none (env DEFAULT_RUNTIME_IMAGE).")
   String defaultImage;
 
-  @Option(names = "--default-cpu-request", defaultValue = "${env:DEFAULT_CPU_REQUEST:-" + OperatorSettings.DEFAULT_CPU_REQUEST + "}",
+  @Option(
+      names = "--default-cpu-request",
+      defaultValue = "${env:DEFAULT_CPU_REQUEST:-" + OperatorSettings.DEFAULT_CPU_REQUEST + "}",
       description = "CPU request when the spec sets no resources (env DEFAULT_CPU_REQUEST).")
   String cpuRequest;
 
-  @Option(names = "--default-memory-request", defaultValue = "${env:DEFAULT_MEMORY_REQUEST:-" + OperatorSettings.DEFAULT_MEMORY_REQUEST + "}",
+  @Option(
+      names = "--default-memory-request",
+      defaultValue =
+          "${env:DEFAULT_MEMORY_REQUEST:-" + OperatorSettings.DEFAULT_MEMORY_REQUEST + "}",
       description = "Memory request when the spec sets no resources (env DEFAULT_MEMORY_REQUEST).")
   String memoryRequest;
 
-  @Option(names = "--default-memory-limit", defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-" + OperatorSettings.DEFAULT_MEMORY_LIMIT + "}",
+  @Option(
+      names = "--default-memory-limit",
+      defaultValue = "${env:DEFAULT_MEMORY_LIMIT:-" + OperatorSettings.DEFAULT_MEMORY_LIMIT + "}",
       description = "Memory limit when the spec sets no resources (env DEFAULT_MEMORY_LIMIT).")
   String memoryLimit;
 
-  @Option(names = "--report-interval", defaultValue = "${env:REPORT_INTERVAL_SECONDS:-15}",
-      description = "Seconds between runtime reports when the spec does not say (env REPORT_INTERVAL_SECONDS).")
+  @Option(
+      names = "--report-interval",
+      defaultValue = "${env:REPORT_INTERVAL_SECONDS:-15}",
+      description =
+          "Seconds between runtime reports when the spec does not say (env REPORT_INTERVAL_SECONDS).")
   int reportIntervalSeconds;
 
-  @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION:-auto}",
+  @Option(
+      names = "--leader-election",
+      defaultValue = "${env:LEADER_ELECTION:-auto}",
       description = "true, false or auto (on when running in a cluster) (env LEADER_ELECTION).")
   String leaderElection;
 
-  @Option(names = "--lease-name", defaultValue = "${env:LEASE_NAME:-modelship-operator}",
+  @Option(
+      names = "--lease-name",
+      defaultValue = "${env:LEASE_NAME:-modelship-operator}",
       description = "Name of the leader-election Lease (env LEASE_NAME).")
   String leaseName;
 
-  @Option(names = "--lease-namespace", defaultValue = "${env:LEASE_NAMESPACE:-}",
+  @Option(
+      names = "--lease-namespace",
+      defaultValue = "${env:LEASE_NAMESPACE:-}",
       description = "Namespace of the Lease; defaults to the operator's own (env LEASE_NAMESPACE).")
   String leaseNamespace;
 
-  @Option(names = "--runtime-image-pull-secrets", split = ",", defaultValue = "${env:RUNTIME_IMAGE_PULL_SECRETS:-}",
-      description = "Secrets the serving pods pull their image with, comma-separated; each must exist in the"
-          + " ModelDeployment's namespace (env RUNTIME_IMAGE_PULL_SECRETS).")
+  @Option(
+      names = "--runtime-image-pull-secrets",
+      split = ",",
+      defaultValue = "${env:RUNTIME_IMAGE_PULL_SECRETS:-}",
+      description =
+          "Secrets the serving pods pull their image with, comma-separated; each must exist in the"
+              + " ModelDeployment's namespace (env RUNTIME_IMAGE_PULL_SECRETS).")
   List<String> runtimeImagePullSecrets = List.of();
 
-  @Option(names = "--log-level", defaultValue = "${env:LOG_LEVEL:-info}",
+  @Option(
+      names = "--log-level",
+      defaultValue = "${env:LOG_LEVEL:-info}",
       description = "trace, debug, info, warn or error (env LOG_LEVEL).")
   LogLevel logLevel;
 
   /** The levels slf4j-simple knows. */
-  enum LogLevel { trace, debug, info, warn, error }
+  enum LogLevel {
+    trace,
+    debug,
+    info,
+    warn,
+    error
+  }
 
-  @Option(names = "--allowed-image-registries",
+  @Option(
+      names = "--allowed-image-registries",
       defaultValue = "${env:" + OperatorSettings.ALLOWED_IMAGE_REGISTRIES_ENV + ":-}",
-      description = "Registries (host[/path], comma-separated) spec.runtime.image may name; empty allows any"
-          + " (env " + OperatorSettings.ALLOWED_IMAGE_REGISTRIES_ENV + ").")
+      description =
+          "Registries (host[/path], comma-separated) spec.runtime.image may name; empty allows any"
+              + " (env "
+              + OperatorSettings.ALLOWED_IMAGE_REGISTRIES_ENV
+              + ").")
   String allowedImageRegistries;
 
-  @Option(names = "--require-sha256-for-http",
+  @Option(
+      names = "--require-sha256-for-http",
       defaultValue = "${env:" + OperatorSettings.REQUIRE_SHA256_FOR_HTTP_ENV + ":-false}",
-      description = "Refuse packages over plain http:// without spec.model.sha256 instead of warning"
-          + " (env " + OperatorSettings.REQUIRE_SHA256_FOR_HTTP_ENV + ").")
+      description =
+          "Refuse packages over plain http:// without spec.model.sha256 instead of warning"
+              + " (env "
+              + OperatorSettings.REQUIRE_SHA256_FOR_HTTP_ENV
+              + ").")
   boolean requireSha256ForHttp;
 
-  @Option(names = "--signing-key-file",
+  @Option(
+      names = "--signing-key-file",
       defaultValue = "${env:" + SigningKeys.FILE_ENV + ":-" + SigningKeys.DEFAULT_FILE + "}",
-      description = "File with the master key the ModelDeployments' signing keys derive from, at least 32 bytes"
-          + " (env " + SigningKeys.FILE_ENV + ").")
+      description =
+          "File with the master key the ModelDeployments' signing keys derive from, at least 32 bytes"
+              + " (env "
+              + SigningKeys.FILE_ENV
+              + ").")
   Path signingKeyFile;
 
-  @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8081}",
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:HTTP_PORT:-8081}",
       description = "Port of /healthz, /readyz and /metrics (env HTTP_PORT).")
   int httpPort;
 
@@ -122,45 +173,62 @@ public final class OperatorMain implements Callable<Integer> {
     var settings =
         new OperatorSettings(
             Set.copyOf(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList()),
-            defaultImage, cpuRequest, memoryRequest, memoryLimit, reportIntervalSeconds,
-            Duration.ofSeconds(30), ImageRegistries.parse(allowedImageRegistries), requireSha256ForHttp,
+            defaultImage,
+            cpuRequest,
+            memoryRequest,
+            memoryLimit,
+            reportIntervalSeconds,
+            Duration.ofSeconds(30),
+            ImageRegistries.parse(allowedImageRegistries),
+            requireSha256ForHttp,
             runtimeImagePullSecrets.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KubernetesClient client = new KubernetesClientBuilder().build();
     Optional<LeaderLease> lease = lease(client);
     if (lease.isPresent() && lease.get().namespace() == null) {
-      System.err.println("modelship-operator: leader election needs the Lease's namespace: set --lease-namespace"
-          + " (env LEASE_NAMESPACE); the client's configuration names none");
+      System.err.println(
+          "modelship-operator: leader election needs the Lease's namespace: set --lease-namespace"
+              + " (env LEASE_NAMESPACE); the client's configuration names none");
       client.close();
       return 2;
     }
-    var operator = new ModelshipOperator(client, settings, keys, registry, lease, Clock.systemUTC());
+    var operator =
+        new ModelshipOperator(client, settings, keys, registry, lease, Clock.systemUTC());
     var http = new OperatorHttpServer(httpPort, () -> true, operator::ready, registry).start();
     var stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      operator.close();
-      http.close();
-      client.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  http.close();
+                  client.close();
+                  stopped.countDown();
+                }));
     operator.start();
     stopped.await();
     return 0;
   }
 
   private Optional<LeaderLease> lease(KubernetesClient client) {
-    boolean enabled = switch (leaderElection.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> Files.exists(IN_CLUSTER_TOKEN);
-    };
+    boolean enabled =
+        switch (leaderElection.toLowerCase(Locale.ROOT)) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> Files.exists(IN_CLUSTER_TOKEN);
+        };
     if (!enabled) {
       return Optional.empty();
     }
     // In a pod HOSTNAME is the pod's name: unique per replica and readable in the Lease.
-    String identity = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank())
-        .orElseGet(() -> UUID.randomUUID().toString());
-    return Optional.of(new LeaderLease(leaseName,
-        leaseNamespace.isBlank() ? client.getConfiguration().getNamespace() : leaseNamespace, identity));
+    String identity =
+        Optional.ofNullable(System.getenv("HOSTNAME"))
+            .filter(h -> !h.isBlank())
+            .orElseGet(() -> UUID.randomUUID().toString());
+    return Optional.of(
+        new LeaderLease(
+            leaseName,
+            leaseNamespace.isBlank() ? client.getConfiguration().getNamespace() : leaseNamespace,
+            identity));
   }
 }

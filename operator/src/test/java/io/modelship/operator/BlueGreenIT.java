@@ -18,11 +18,13 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Blue-green against the mock API: preview Service, switch only after readiness, old side kept for the delay. */
+/**
+ * Blue-green against the mock API: preview Service, switch only after readiness, old side kept for
+ * the delay.
+ */
 class BlueGreenIT {
 
-  @RegisterExtension
-  static final RolloutCluster cluster = new RolloutCluster();
+  @RegisterExtension static final RolloutCluster cluster = new RolloutCluster();
   static final TestClock clock = cluster.clock;
 
   static String selectedVersion(String ns, String service) {
@@ -52,13 +54,21 @@ class BlueGreenIT {
 
     cluster.harness().deployments.hold("2.0.0");
     cluster.harness().editSpec(ns, "iris", spec -> spec.getModel().setVersion("2.0.0"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> "2.0.0".equals(selectedVersion(ns, "iris-preview")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "2.0.0".equals(selectedVersion(ns, "iris-preview")));
     assertThat(selectedVersion(ns, "iris")).isEqualTo("1.0.0");
     assertThat(deployment(ns, "2.0.0").getSpec().getReplicas()).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(120));
-    var status = cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForPreview"));
-    assertThat(selectedVersion(ns, "iris")).as("not ready: no switch, however long").isEqualTo("1.0.0");
+    var status =
+        cluster
+            .harness()
+            .awaitStatus(
+                ns, "iris", OperatorHarness.condition("Progressing", "True", "WaitingForPreview"));
+    assertThat(selectedVersion(ns, "iris"))
+        .as("not ready: no switch, however long")
+        .isEqualTo("1.0.0");
     assertThat(status.getStatus().getRollout().getPreviewVersion()).isEqualTo("2.0.0");
     assertThat(status.getStatus().getRollout().getActiveVersion()).isEqualTo("1.0.0");
 
@@ -66,15 +76,35 @@ class BlueGreenIT {
     cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
     clock.advance(Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(10)).until(() -> "2.0.0".equals(selectedVersion(ns, "iris")));
-    assertThat(deployment(ns, "2.0.0").getSpec().getReplicas()).as("full size before the switch").isEqualTo(3);
+    assertThat(deployment(ns, "2.0.0").getSpec().getReplicas())
+        .as("full size before the switch")
+        .isEqualTo(3);
     assertThat(deployment(ns, "1.0.0")).as("old side kept for the delay").isNotNull();
-    cluster.harness().awaitStatus(ns, "iris", OperatorHarness.condition("Progressing", "True", "ScaleDownDelay"));
+    cluster
+        .harness()
+        .awaitStatus(
+            ns, "iris", OperatorHarness.condition("Progressing", "True", "ScaleDownDelay"));
 
     clock.advance(Duration.ofSeconds(30));
-    var done = cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
+    var done =
+        cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Healthy);
     assertThat(done.getStatus().getStableVersion()).isEqualTo("2.0.0");
-    assertThat(done.getStatus().getHistory()).last().extracting(r -> r.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
-    await().atMost(Duration.ofSeconds(10)).until(() -> deployment(ns, "1.0.0") == null
-        && cluster.harness().client().services().inNamespace(ns).withName("iris-preview").get() == null);
+    assertThat(done.getStatus().getHistory())
+        .last()
+        .extracting(r -> r.getOutcome())
+        .isEqualTo(RolloutOutcome.Promoted);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                deployment(ns, "1.0.0") == null
+                    && cluster
+                            .harness()
+                            .client()
+                            .services()
+                            .inNamespace(ns)
+                            .withName("iris-preview")
+                            .get()
+                        == null);
   }
 }

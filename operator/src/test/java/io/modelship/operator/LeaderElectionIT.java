@@ -18,8 +18,11 @@ class LeaderElectionIT {
     var lease = new LeaderLease("modelship-operator", "modelship-system", "test-operator");
     try (var harness = new OperatorHarness(false, Optional.of(lease))) {
       var leases = harness.client().leases().inNamespace("modelship-system");
-      await().atMost(Duration.ofSeconds(20)).until(() -> leases.withName("modelship-operator").get() != null);
-      assertThat(leases.withName("modelship-operator").get().getSpec().getHolderIdentity()).isEqualTo("test-operator");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> leases.withName("modelship-operator").get() != null);
+      assertThat(leases.withName("modelship-operator").get().getSpec().getHolderIdentity())
+          .isEqualTo("test-operator");
 
       harness.client().resource(Manifests.iris("elected", "iris", "1.0.0")).create();
       harness.awaitStatus("elected", "iris", condition("Ready", "True", "Serving"));

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Without its signing master key the operator does not start: no pod could get a key, no report be checked. */
+/**
+ * Without its signing master key the operator does not start: no pod could get a key, no report be
+ * checked.
+ */
 class OperatorMainTest {
 
   static int run(ByteArrayOutputStream err, String... args) {
@@ -29,7 +32,9 @@ class OperatorMainTest {
   void refusesToStartWithoutTheKeyFile(@TempDir Path dir) {
     var err = new ByteArrayOutputStream();
     assertThat(run(err, "--signing-key-file", dir.resolve("absent").toString())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(dir.resolve("absent").toString()).contains("does not exist");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(dir.resolve("absent").toString())
+        .contains("does not exist");
   }
 
   @Test

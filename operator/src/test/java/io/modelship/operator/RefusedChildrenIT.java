@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A child the API server refuses shows as Ready=False with the server's message, now, with an Event. */
+/**
+ * A child the API server refuses shows as Ready=False with the server's message, now, with an
+ * Event.
+ */
 class RefusedChildrenIT {
 
   static OperatorHarness harness;
@@ -38,13 +41,18 @@ class RefusedChildrenIT {
   @Test
   void anInvalidDeploymentIsReportedWithTheApiMessage() {
     String ns = "invalid";
-    String message = "Deployment.apps \"iris\" is invalid: metadata.labels: Invalid value: \"bad value!\"";
+    String message =
+        "Deployment.apps \"iris\" is invalid: metadata.labels: Invalid value: \"bad value!\"";
     harness.cluster.refuse("POST", "/namespaces/" + ns + "/deployments", 422, "Invalid", message);
     var created = harness.client().resource(Manifests.iris(ns, "iris", "1.0.0")).create();
 
-    ModelDeployment md = harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
-    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage()).contains(message).contains("422");
-    assertThat(md.getStatus().getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
+    ModelDeployment md =
+        harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
+    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage())
+        .contains(message)
+        .contains("422");
+    assertThat(md.getStatus().getObservedGeneration())
+        .isEqualTo(created.getMetadata().getGeneration());
     assertThat(md.getStatus().getPhase()).isEqualTo(Phase.Degraded);
     awaitEvent(ns, "ChildRefused", message);
 
@@ -58,15 +66,20 @@ class RefusedChildrenIT {
     harness.client().resource(Manifests.iris(ns, "iris", "1.0.0")).create();
     harness.awaitStatus(ns, "iris", condition("Ready", "True", "Serving"));
 
-    String message = "admission webhook \"policy.example.com\" denied the request: replicas above quota";
+    String message =
+        "admission webhook \"policy.example.com\" denied the request: replicas above quota";
     harness.cluster.refuse("PUT", "/namespaces/" + ns + "/deployments", 403, "Forbidden", message);
-    harness.cluster.refuse("PATCH", "/namespaces/" + ns + "/deployments", 403, "Forbidden", message);
+    harness.cluster.refuse(
+        "PATCH", "/namespaces/" + ns + "/deployments", 403, "Forbidden", message);
     harness.editSpec(ns, "iris", spec -> spec.setReplicas(5));
     long generation = harness.md(ns, "iris").get().getMetadata().getGeneration();
 
-    ModelDeployment md = harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
-    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage()).contains(message);
-    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getObservedGeneration()).isEqualTo(generation);
+    ModelDeployment md =
+        harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
+    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage())
+        .contains(message);
+    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getObservedGeneration())
+        .isEqualTo(generation);
     assertThat(md.getStatus().getObservedGeneration()).isEqualTo(generation);
     awaitEvent(ns, "ChildRefused", message);
   }
@@ -74,21 +87,45 @@ class RefusedChildrenIT {
   @Test
   void aNameTakenBySomeoneElseIsNeitherAdoptedNorSilent() {
     String ns = "taken";
-    var foreign = new ServiceBuilder().withNewMetadata().withName("iris").withNamespace(ns)
-        .addToLabels("team", "web").endMetadata()
-        .withNewSpec().addNewPort().withPort(80).endPort().addToSelector("app", "web").endSpec().build();
+    var foreign =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("iris")
+            .withNamespace(ns)
+            .addToLabels("team", "web")
+            .endMetadata()
+            .withNewSpec()
+            .addNewPort()
+            .withPort(80)
+            .endPort()
+            .addToSelector("app", "web")
+            .endSpec()
+            .build();
     harness.client().resource(foreign).create();
     harness.client().resource(Manifests.iris(ns, "iris", "1.0.0")).create();
 
-    ModelDeployment md = harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
-    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage()).contains("iris").contains("409");
+    ModelDeployment md =
+        harness.awaitStatus(ns, "iris", condition("Ready", "False", "ChildRefused"));
+    assertThat(OperatorHarness.conditionOf(md, "Ready").orElseThrow().getMessage())
+        .contains("iris")
+        .contains("409");
     var service = harness.client().services().inNamespace(ns).withName("iris").get();
-    assertThat(service.getSpec().getSelector()).as("the other owner's Service is left alone").containsExactlyEntriesOf(java.util.Map.of("app", "web"));
+    assertThat(service.getSpec().getSelector())
+        .as("the other owner's Service is left alone")
+        .containsExactlyEntriesOf(java.util.Map.of("app", "web"));
     assertThat(service.getMetadata().getOwnerReferences()).isNullOrEmpty();
   }
 
   private static void awaitEvent(String ns, String reason, String message) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> harness.client().v1().events().inNamespace(ns).list().getItems()
-        .stream().anyMatch(e -> reason.equals(e.getReason()) && "Warning".equals(e.getType()) && e.getMessage().contains(message)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                harness.client().v1().events().inNamespace(ns).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            reason.equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && e.getMessage().contains(message)));
   }
 }

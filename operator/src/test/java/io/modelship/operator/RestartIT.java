@@ -21,7 +21,10 @@ class RestartIT {
       harness.client().resource(Manifests.iris("restart", "plain", "3.1.4")).create();
       harness.awaitStatus("restart", "iris", condition("Ready", "True", "Serving"));
       harness.awaitStatus("restart", "plain", condition("Ready", "True", "Serving"));
-      await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(1500))
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollDelay(Duration.ofMillis(1500))
+          .pollInterval(Duration.ofMillis(1500))
           .until(() -> harness.cluster.drainWrites().isEmpty());
 
       harness.restart();

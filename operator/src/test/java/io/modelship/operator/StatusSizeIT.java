@@ -18,7 +18,10 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The contract's budget: the ModelDeployment status stays under 64 KiB with 100 pods of a 200-feature model reporting. */
+/**
+ * The contract's budget: the ModelDeployment status stays under 64 KiB with 100 pods of a
+ * 200-feature model reporting.
+ */
 class StatusSizeIT {
 
   static final int PODS = 100;
@@ -26,7 +29,10 @@ class StatusSizeIT {
   static final int STATUS_BUDGET_BYTES = 64 * 1024;
 
   static int statusBytes(ModelDeployment md) {
-    return new KubernetesSerialization().asJson(md.getStatus()).getBytes(StandardCharsets.UTF_8).length;
+    return new KubernetesSerialization()
+        .asJson(md.getStatus())
+        .getBytes(StandardCharsets.UTF_8)
+        .length;
   }
 
   @Test
@@ -38,26 +44,50 @@ class StatusSizeIT {
       md.getSpec().setMonitoring(new MonitoringSpec());
       md.getSpec().getMonitoring().setReportIntervalSeconds(1);
       harness.client().resource(md).create();
-      var created = harness.awaitStatus(ns, "iris",
-          m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == PODS);
+      var created =
+          harness.awaitStatus(
+              ns,
+              "iris",
+              m ->
+                  m.getStatus().getReadyReplicas() != null
+                      && m.getStatus().getReadyReplicas() == PODS);
       WideReports.writeReference(harness.client(), created, "1.0.0", FEATURES);
 
       Instant now = Instant.now();
       try (var pool = Executors.newFixedThreadPool(8)) {
-        List<Future<?>> writes = IntStream.range(0, PODS).<Future<?>>mapToObj(i -> pool.submit(() ->
-            Reports.write(harness.client(), ns, "iris", ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
-                WideReports.counts("1.0.0", FEATURES, 100, 10_000L + i, now)))).toList();
+        List<Future<?>> writes =
+            IntStream.range(0, PODS)
+                .<Future<?>>mapToObj(
+                    i ->
+                        pool.submit(
+                            () ->
+                                Reports.write(
+                                    harness.client(),
+                                    ns,
+                                    "iris",
+                                    ServingNames.versionChildName("iris", "1.0.0") + "-pod-" + i,
+                                    WideReports.counts("1.0.0", FEATURES, 100, 10_000L + i, now))))
+                .toList();
         for (Future<?> write : writes) {
           write.get();
         }
       }
 
       long rows = (long) PODS * 100 * WideReports.BINS;
-      var reported = harness.awaitStatus(ns, "iris", m -> m.getStatus().getDrift() != null
-          && Long.valueOf(rows).equals(m.getStatus().getDrift().getSamples()));
-      assertThat(reported.getStatus().getDrift().getFeatures()).as("every feature scored").hasSize(FEATURES);
+      var reported =
+          harness.awaitStatus(
+              ns,
+              "iris",
+              m ->
+                  m.getStatus().getDrift() != null
+                      && Long.valueOf(rows).equals(m.getStatus().getDrift().getSamples()));
+      assertThat(reported.getStatus().getDrift().getFeatures())
+          .as("every feature scored")
+          .hasSize(FEATURES);
       int bytes = statusBytes(reported);
-      System.out.printf("ModelDeployment status with %d pods of a %d-feature model: %d bytes%n", PODS, FEATURES, bytes);
+      System.out.printf(
+          "ModelDeployment status with %d pods of a %d-feature model: %d bytes%n",
+          PODS, FEATURES, bytes);
       assertThat(bytes).isLessThan(STATUS_BUDGET_BYTES);
     }
   }

@@ -39,11 +39,18 @@ class StatusWritesIT {
     md.getSpec().getMonitoring().setDrift(new io.modelship.api.v1alpha1.spec.DriftSpec());
     md.getSpec().getMonitoring().getDrift().setWindowSize(1_000_000);
     harness.client().resource(md).create();
-    harness.awaitStatus(NS, "iris", m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == PODS);
+    harness.awaitStatus(
+        NS,
+        "iris",
+        m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == PODS);
     reportRound(30_000, 40_000, 30_000);
-    harness.awaitStatus(NS, "iris", m -> m.getStatus().getDrift() != null
-        && Long.valueOf(PODS * 100_000L).equals(m.getStatus().getDrift().getSamples())
-        && m.getStatus().getDrift().getStatus() != DriftLevel.Alert);
+    harness.awaitStatus(
+        NS,
+        "iris",
+        m ->
+            m.getStatus().getDrift() != null
+                && Long.valueOf(PODS * 100_000L).equals(m.getStatus().getDrift().getSamples())
+                && m.getStatus().getDrift().getStatus() != DriftLevel.Alert);
   }
 
   @AfterEach
@@ -66,30 +73,44 @@ class StatusWritesIT {
     Thread.sleep(Math.max(0, left / 1_000_000));
     long writes = statusWrites();
     assertThat(rounds).as("report rounds within the window").isGreaterThanOrEqualTo(3);
-    assertThat(writes).as("status writes while %d reports arrived within one interval", rounds * PODS)
+    assertThat(writes)
+        .as("status writes while %d reports arrived within one interval", rounds * PODS)
         .isLessThanOrEqualTo(1);
 
     // Coalesced, not lost: the last figures show within the next interval.
     long samples = PODS * (100_000 + 1000L * rounds);
-    var md = harness.awaitStatus(NS, "iris", m -> Long.valueOf(samples).equals(m.getStatus().getDrift().getSamples()));
-    assertThat(OperatorHarness.conditionOf(md, "Drifted").orElseThrow().getMessage()).contains(samples + " samples");
+    var md =
+        harness.awaitStatus(
+            NS, "iris", m -> Long.valueOf(samples).equals(m.getStatus().getDrift().getSamples()));
+    assertThat(OperatorHarness.conditionOf(md, "Drifted").orElseThrow().getMessage())
+        .contains(samples + " samples");
   }
 
   @Test
   void aConditionThatFlipsIsWrittenAtOnce() throws Exception {
     // Right after a write, so figures alone would now wait a whole interval.
     reportRound(30_100, 40_100, 30_100);
-    harness.awaitStatus(NS, "iris", m -> Long.valueOf(PODS * 100_300L).equals(m.getStatus().getDrift().getSamples()));
+    harness.awaitStatus(
+        NS,
+        "iris",
+        m -> Long.valueOf(PODS * 100_300L).equals(m.getStatus().getDrift().getSamples()));
     long written = System.nanoTime();
     // One pod's inputs all fall in the first bin, swamping the others; its own window says Alert
     // too, which wakes the operator at once (new counts alone wait for the interval's reconcile).
     var skewed = report(10_000_000, 0, 0);
     skewed.setDriftStatus("Alert");
     Reports.write(harness.client(), NS, "iris", pod(0), skewed);
-    await().atMost(Duration.ofSeconds(INTERVAL_SECONDS / 2)).pollInterval(Duration.ofMillis(20)).until(() ->
-        OperatorHarness.condition("Drifted", "True", "DriftAlert").test(harness.md(NS, "iris").get()));
+    await()
+        .atMost(Duration.ofSeconds(INTERVAL_SECONDS / 2))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                OperatorHarness.condition("Drifted", "True", "DriftAlert")
+                    .test(harness.md(NS, "iris").get()));
     double seconds = (System.nanoTime() - written) / 1e9;
-    assertThat(seconds).as("seconds from the report to Drifted=True").isLessThan(INTERVAL_SECONDS / 2.0);
+    assertThat(seconds)
+        .as("seconds from the report to Drifted=True")
+        .isLessThan(INTERVAL_SECONDS / 2.0);
   }
 
   private void reportRound(long a, long b, long c) {

@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * No package cycles in this module, its root package ({@value #ROOT}) counted like any other:
- * the root holds the wiring (none today: every class lives in a package named for its concern) and may depend on everything, so nothing may depend on it.
+ * No package cycles in this module, its root package ({@value #ROOT}) counted like any other: the
+ * root holds the wiring (none today: every class lives in a package named for its concern) and may
+ * depend on everything, so nothing may depend on it.
  */
 class PackageCyclesTest {
 
@@ -29,22 +30,30 @@ class PackageCyclesTest {
 
   @Test
   void nothingDependsOnTheRootPackage() {
-    noClasses().that().resideOutsideOfPackage(ROOT)
-        .should().dependOnClassesThat().resideInAPackage(ROOT)
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT)
         .allowEmptyShould(true)
         .check(CLASSES);
   }
 
-  /** Every package a slice of its own, sub-packages included (ArchUnit's {@code ..} patterns would merge them). */
-  static final SliceAssignment EACH_PACKAGE = new SliceAssignment() {
-    @Override
-    public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-      return SliceIdentifier.of(javaClass.getPackageName());
-    }
+  /**
+   * Every package a slice of its own, sub-packages included (ArchUnit's {@code ..} patterns would
+   * merge them).
+   */
+  static final SliceAssignment EACH_PACKAGE =
+      new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+          return SliceIdentifier.of(javaClass.getPackageName());
+        }
 
-    @Override
-    public String getDescription() {
-      return "each package of " + ROOT;
-    }
-  };
+        @Override
+        public String getDescription() {
+          return "each package of " + ROOT;
+        }
+      };
 }

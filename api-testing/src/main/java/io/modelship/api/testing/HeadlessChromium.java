@@ -53,7 +53,10 @@ public final class HeadlessChromium implements AutoCloseable {
   private final List<String> console = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
-  /** The chromium binary: CHROMIUM, else chromium or chromium-browser on PATH, else /usr/bin/chromium. */
+  /**
+   * The chromium binary: CHROMIUM, else chromium or chromium-browser on PATH, else
+   * /usr/bin/chromium.
+   */
   public static Optional<Path> find() {
     String env = System.getenv("CHROMIUM");
     if (env != null && Files.isExecutable(Path.of(env))) {
@@ -61,7 +64,8 @@ public final class HeadlessChromium implements AutoCloseable {
     }
     String path = System.getenv().getOrDefault("PATH", "");
     return Stream.concat(
-            Stream.of(path.split(java.io.File.pathSeparator)).filter(d -> !d.isBlank())
+            Stream.of(path.split(java.io.File.pathSeparator))
+                .filter(d -> !d.isBlank())
                 .flatMap(d -> Stream.of(Path.of(d, "chromium"), Path.of(d, "chromium-browser"))),
             Stream.of(Path.of("/usr/bin/chromium")))
         .filter(Files::isExecutable)
@@ -71,16 +75,30 @@ public final class HeadlessChromium implements AutoCloseable {
   /** Starts the browser with one page of this size (CSS pixels). */
   public static HeadlessChromium start(Path binary, int width, int height) throws IOException {
     Path profile = Files.createTempDirectory("modelship-chromium");
-    var command = new ArrayList<>(List.of(binary.toString(), "--headless", "--remote-debugging-port=0",
-        "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--no-first-run",
-        "--no-default-browser-check", "--disable-gpu", "--disable-extensions", "--disable-sync",
-        "--disable-background-networking", "--disable-component-update", "--hide-scrollbars",
-        "--force-color-profile=srgb", "--lang=en-US"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height,
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-gpu",
+                "--disable-extensions",
+                "--disable-sync",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--hide-scrollbars",
+                "--force-color-profile=srgb",
+                "--lang=en-US"));
     if ("root".equals(System.getProperty("user.name"))) {
       command.add("--no-sandbox"); // Chromium refuses to run its sandbox as root (CI containers)
     }
     command.add("about:blank");
-    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       String browserUrl = awaitListening(process);
       URI browser = URI.create(browserUrl);
@@ -88,9 +106,19 @@ public final class HeadlessChromium implements AutoCloseable {
       String pageSocket = null;
       Instant deadline = Instant.now().plusSeconds(20);
       while (pageSocket == null && Instant.now().isBefore(deadline)) {
-        var list = JSON.readTree(http.send(HttpRequest.newBuilder(
-                URI.create("http://" + browser.getHost() + ":" + browser.getPort() + "/json/list")).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
+        var list =
+            JSON.readTree(
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    "http://"
+                                        + browser.getHost()
+                                        + ":"
+                                        + browser.getPort()
+                                        + "/json/list"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body());
         for (JsonNode target : list) {
           if ("page".equals(target.path("type").asText())) {
             pageSocket = target.path("webSocketDebuggerUrl").asText();
@@ -116,32 +144,46 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   private static String awaitListening(Process process) throws IOException {
-    // stderr is read on its own thread for good: chromium keeps writing to it, and a full pipe would stall it.
+    // stderr is read on its own thread for good: chromium keeps writing to it, and a full pipe
+    // would stall it.
     var url = new CompletableFuture<String>();
     var lines = new CopyOnWriteArrayList<String>();
-    Thread.ofPlatform().daemon().name("chromium-stderr").start(() -> {
-      try (var reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          lines.add(line);
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            url.complete(m.group(1));
-          }
-        }
-      } catch (IOException e) {
-        // the browser went away; the wait below reports it
-      }
-      url.completeExceptionally(new IOException("chromium exited before listening: " + String.join("\n", lines)));
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("chromium-stderr")
+        .start(
+            () -> {
+              try (var reader =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  lines.add(line);
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    url.complete(m.group(1));
+                  }
+                }
+              } catch (IOException e) {
+                // the browser went away; the wait below reports it
+              }
+              url.completeExceptionally(
+                  new IOException("chromium exited before listening: " + String.join("\n", lines)));
+            });
     try {
       return url.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IOException("chromium did not start its DevTools endpoint: " + e.getMessage() + "\n" + String.join("\n", lines), e);
+      throw new IOException(
+          "chromium did not start its DevTools endpoint: "
+              + e.getMessage()
+              + "\n"
+              + String.join("\n", lines),
+          e);
     }
   }
 
-  private HeadlessChromium(Process process, Path profile, HttpClient http, URI pageSocket) throws IOException {
+  private HeadlessChromium(Process process, Path profile, HttpClient http, URI pageSocket)
+      throws IOException {
     this.process = process;
     this.profile = profile;
     this.socket = http.newWebSocketBuilder().buildAsync(pageSocket, new Listener()).join();
@@ -159,8 +201,10 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /** Evaluates a JavaScript expression in the page; its value as JSON (null for undefined). */
   public JsonNode evaluate(String expression) {
-    JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
-        "awaitPromise", true));
+    JsonNode result =
+        call(
+            "Runtime.evaluate",
+            Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
     if (result.has("exceptionDetails")) {
       throw new IllegalStateException("page script failed: " + result.path("exceptionDetails"));
     }
@@ -186,8 +230,15 @@ public final class HeadlessChromium implements AutoCloseable {
         return;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the page never satisfied " + condition + " within " + timeout
-            + "; console: " + console + "; text:\n" + text());
+        throw new AssertionError(
+            "the page never satisfied "
+                + condition
+                + " within "
+                + timeout
+                + "; console: "
+                + console
+                + "; text:\n"
+                + text());
       }
       sleep(100);
     }
@@ -199,8 +250,13 @@ public final class HeadlessChromium implements AutoCloseable {
     String text = text();
     while (!expected.test(text)) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the page's text never matched within " + timeout + "; console: " + console
-            + "; text:\n" + text);
+        throw new AssertionError(
+            "the page's text never matched within "
+                + timeout
+                + "; console: "
+                + console
+                + "; text:\n"
+                + text);
       }
       sleep(100);
       text = text();
@@ -224,8 +280,16 @@ public final class HeadlessChromium implements AutoCloseable {
     JsonNode size = metrics.path("cssContentSize");
     int width = (int) Math.ceil(size.path("width").asDouble());
     int height = (int) Math.ceil(size.path("height").asDouble());
-    JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
-        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+    JsonNode shot =
+        call(
+            "Page.captureScreenshot",
+            Map.of(
+                "format",
+                "png",
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
     return file;
@@ -291,17 +355,30 @@ public final class HeadlessChromium implements AutoCloseable {
     JsonNode params = message.path("params");
     if (method.equals("Runtime.consoleAPICalled")) {
       var parts = new ArrayList<String>();
-      params.path("args").forEach(a -> parts.add(a.has("value") ? a.path("value").asText() : a.path("description").asText()));
+      params
+          .path("args")
+          .forEach(
+              a ->
+                  parts.add(
+                      a.has("value") ? a.path("value").asText() : a.path("description").asText()));
       console.add(params.path("type").asText() + ": " + String.join(" ", parts));
     } else if (method.equals("Runtime.exceptionThrown")) {
-      console.add("exception: " + params.path("exceptionDetails").path("exception").path("description").asText(
-          params.path("exceptionDetails").path("text").asText()));
+      console.add(
+          "exception: "
+              + params
+                  .path("exceptionDetails")
+                  .path("exception")
+                  .path("description")
+                  .asText(params.path("exceptionDetails").path("text").asText()));
     } else if (method.equals("Network.requestWillBeSent")) {
       requests.add(params.path("request").path("url").asText());
     } else if (method.equals("Log.entryAdded")) {
       JsonNode entry = params.path("entry");
-      console.add(entry.path("level").asText() + ": " + entry.path("text").asText()
-          + (entry.hasNonNull("url") ? " (" + entry.path("url").asText() + ")" : ""));
+      console.add(
+          entry.path("level").asText()
+              + ": "
+              + entry.path("text").asText()
+              + (entry.hasNonNull("url") ? " (" + entry.path("url").asText() + ")" : ""));
     }
   }
 

@@ -17,30 +17,32 @@ import java.util.Map;
  */
 public class MergePatchCrudDispatcher extends KubernetesCrudDispatcher {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
-        try {
-            return apply(base.deepCopy(), JSON.readTree(patch));
-        } catch (JsonProcessingException e) {
-            throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
-        }
+  @Override
+  public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
+    try {
+      return apply(base.deepCopy(), JSON.readTree(patch));
+    } catch (JsonProcessingException e) {
+      throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
     }
+  }
 
-    public static JsonNode apply(JsonNode target, JsonNode patch) {
-        if (!patch.isObject()) {
-            return patch;
-        }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target
-                : JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, JsonNode> field : patch.properties()) {
-            if (field.getValue().isNull()) {
-                result.remove(field.getKey());
-            } else {
-                result.set(field.getKey(), apply(result.get(field.getKey()), field.getValue()));
-            }
-        }
-        return result;
+  public static JsonNode apply(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
     }
+    ObjectNode result =
+        target != null && target.isObject()
+            ? (ObjectNode) target
+            : JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), apply(result.get(field.getKey()), field.getValue()));
+      }
+    }
+    return result;
+  }
 }

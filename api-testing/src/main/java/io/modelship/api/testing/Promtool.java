@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus's own checker, {@code promtool} (Debian's {@code prometheus} package), run by tests on
- * what we export and ship: {@code check metrics} on a scrape, {@code check rules} and
- * {@code test rules} on rule files. Missing, it fails the test with how to install it: a lint that
- * silently skips is no lint.
+ * what we export and ship: {@code check metrics} on a scrape, {@code check rules} and {@code test
+ * rules} on rule files. Missing, it fails the test with how to install it: a lint that silently
+ * skips is no lint.
  */
 public final class Promtool {
 
@@ -39,11 +39,15 @@ public final class Promtool {
         return candidate;
       }
     }
-    throw new IllegalStateException("promtool is not on the PATH: install Debian's prometheus package"
-        + " (apt-get install prometheus) or set PROMTOOL");
+    throw new IllegalStateException(
+        "promtool is not on the PATH: install Debian's prometheus package"
+            + " (apt-get install prometheus) or set PROMTOOL");
   }
 
-  /** {@code promtool check metrics} on a Prometheus text exposition: exit 0 and no output when clean. */
+  /**
+   * {@code promtool check metrics} on a Prometheus text exposition: exit 0 and no output when
+   * clean.
+   */
   public static Result checkMetrics(String exposition) {
     return run(null, exposition, "check", "metrics");
   }
@@ -67,7 +71,8 @@ public final class Promtool {
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("promtool " + String.join(" ", args) + " did not finish within 60 s");
+        throw new IllegalStateException(
+            "promtool " + String.join(" ", args) + " did not finish within 60 s");
       }
       return new Result(process.exitValue(), output);
     } catch (IOException e) {

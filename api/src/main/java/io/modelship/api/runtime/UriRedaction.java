@@ -14,12 +14,15 @@ public final class UriRedaction {
   public static final String MASK = "REDACTED";
 
   // scheme://[userinfo@]rest-up-to-query[?query] ; stops at whitespace, quotes and the fragment.
-  private static final Pattern URI = Pattern.compile(
-      "([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s@\"'?#]*@)?([^\\s\"'?#]*)(\\?[^\\s\"'#]*)?");
+  private static final Pattern URI =
+      Pattern.compile(
+          "([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s@\"'?#]*@)?([^\\s\"'?#]*)(\\?[^\\s\"'#]*)?");
 
   private UriRedaction() {}
 
-  /** {@code text} with every URI's user-info and query replaced by {@value #MASK}; null stays null. */
+  /**
+   * {@code text} with every URI's user-info and query replaced by {@value #MASK}; null stays null.
+   */
   public static String redact(String text) {
     if (text == null) {
       return null;
@@ -27,10 +30,11 @@ public final class UriRedaction {
     Matcher m = URI.matcher(text);
     var out = new StringBuilder();
     while (m.find()) {
-      String replacement = m.group(1)
-          + (m.group(2) == null ? "" : MASK + "@")
-          + m.group(3)
-          + (m.group(4) == null ? "" : "?" + MASK);
+      String replacement =
+          m.group(1)
+              + (m.group(2) == null ? "" : MASK + "@")
+              + m.group(3)
+              + (m.group(4) == null ? "" : "?" + MASK);
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(out);
@@ -38,8 +42,8 @@ public final class UriRedaction {
   }
 
   /**
-   * {@code text} (an error message) with every URI in it redacted, and {@code uri} itself too when it
-   * appears raw: a library may quote it in a form the pattern does not take for a URI.
+   * {@code text} (an error message) with every URI in it redacted, and {@code uri} itself too when
+   * it appears raw: a library may quote it in a form the pattern does not take for a URI.
    */
   public static String scrub(String text, String uri) {
     if (text == null) {

@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 
 /**
- * One serving pod's report about itself, written only by that pod, named after it and owned by
- * it (so Kubernetes deletes it with the pod). The operator reads these and never writes them.
+ * One serving pod's report about itself, written only by that pod, named after it and owned by it
+ * (so Kubernetes deletes it with the pod). The operator reads these and never writes them.
  */
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
@@ -21,20 +21,46 @@ import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 @Singular("runtimereport")
 @ShortNames({"rr"})
 @Categories({"modelship"})
-@AdditionalPrinterColumn(name = "DEPLOYMENT", jsonPath = ".metadata.labels.modelship\\.io/deployment", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".metadata.labels.modelship\\.io/version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "READY", jsonPath = ".spec.ready", type = AdditionalPrinterColumn.Type.BOOLEAN)
-@AdditionalPrinterColumn(name = "REQUESTS", jsonPath = ".spec.requestCount", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "ERRORS", jsonPath = ".spec.errorCount", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "P99-MS", jsonPath = ".spec.latencyP99Ms", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "DRIFT", jsonPath = ".spec.driftStatus", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "DEPLOYMENT",
+    jsonPath = ".metadata.labels.modelship\\.io/deployment",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "VERSION",
+    jsonPath = ".metadata.labels.modelship\\.io/version",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "READY",
+    jsonPath = ".spec.ready",
+    type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(
+    name = "REQUESTS",
+    jsonPath = ".spec.requestCount",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "ERRORS",
+    jsonPath = ".spec.errorCount",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "P99-MS",
+    jsonPath = ".spec.latencyP99Ms",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "DRIFT",
+    jsonPath = ".spec.driftStatus",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "AGE",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class RuntimeReport extends CustomResource<RuntimeReportSpec, Void> implements Namespaced {
 
   /** Label naming the ModelDeployment the reporting pod serves. */
   public static final String LABEL_DEPLOYMENT = "modelship.io/deployment";
+
   /** Label naming the model version the reporting pod serves. */
   public static final String LABEL_VERSION = "modelship.io/version";
+
   /**
    * Label ({@code "true"}) of a package's reference object: a RuntimeReport holding the bins'
    * edges, labels and reference fractions of one package, and no counts. Pods' own reports carry
@@ -42,8 +68,12 @@ public class RuntimeReport extends CustomResource<RuntimeReportSpec, Void> imple
    */
   public static final String LABEL_REFERENCE = "modelship.io/reference";
 
-  /** Name of the reference object of a package: {@code <md>-ref-<first 12 hex digits of sha256>}. */
+  /**
+   * Name of the reference object of a package: {@code <md>-ref-<first 12 hex digits of sha256>}.
+   */
   public static String referenceName(String modelDeployment, String packageSha256) {
-    return modelDeployment + "-ref-" + packageSha256.substring(0, Math.min(12, packageSha256.length()));
+    return modelDeployment
+        + "-ref-"
+        + packageSha256.substring(0, Math.min(12, packageSha256.length()));
   }
 }

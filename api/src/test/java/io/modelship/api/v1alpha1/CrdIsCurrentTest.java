@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Generates each CRD from the Java types and compares it with the committed copy in crds/, so a
- * change to the types cannot ship with a stale CRD. Refresh with
- * {@code ./mvnw -pl api verify -Dcrds.update=true}.
+ * change to the types cannot ship with a stale CRD. Refresh with {@code ./mvnw -pl api verify
+ * -Dcrds.update=true}.
  */
 class CrdIsCurrentTest {
 
@@ -56,13 +56,20 @@ class CrdIsCurrentTest {
    */
   static String columnsAsDeclared(Class<?> type, String yaml) {
     List<String> declared =
-        Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class)).map(AdditionalPrinterColumn::name).toList();
+        Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
     CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
     for (var version : crd.getSpec().getVersions()) {
       var columns = new ArrayList<>(version.getAdditionalPrinterColumns());
-      columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())));
+      columns.sort(
+          Comparator.comparing(
+              (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())));
       version.setAdditionalPrinterColumns(columns);
     }
-    return "# Generated from " + type.getName() + " by CrdIsCurrentTest; do not edit.\n" + Serialization.asYaml(crd);
+    return "# Generated from "
+        + type.getName()
+        + " by CrdIsCurrentTest; do not edit.\n"
+        + Serialization.asYaml(crd);
   }
 }

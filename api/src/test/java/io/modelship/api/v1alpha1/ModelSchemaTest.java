@@ -19,10 +19,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ModelSchemaTest {
 
   static JSONSchemaProps model() throws IOException {
-    Path file = Path.of(System.getProperty("crds.dir", "../crds")).resolve("modeldeployments.modelship.io-v1.yml");
+    Path file =
+        Path.of(System.getProperty("crds.dir", "../crds"))
+            .resolve("modeldeployments.modelship.io-v1.yml");
     var crd = Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
-    return crd.getSpec().getVersions().getFirst().getSchema().getOpenAPIV3Schema()
-        .getProperties().get("spec").getProperties().get("model");
+    return crd.getSpec()
+        .getVersions()
+        .getFirst()
+        .getSchema()
+        .getOpenAPIV3Schema()
+        .getProperties()
+        .get("spec")
+        .getProperties()
+        .get("model");
   }
 
   static boolean admits(JSONSchemaProps field, String value) {
@@ -37,8 +46,15 @@ class ModelSchemaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"iris model", "-iris", "iris.", "iris/v1", "ïris",
-      "a123456789012345678901234567890123456789012345678901234567890123"})
+  @ValueSource(
+      strings = {
+        "iris model",
+        "-iris",
+        "iris.",
+        "iris/v1",
+        "ïris",
+        "a123456789012345678901234567890123456789012345678901234567890123"
+      })
   void whatCannotBeALabelValueIsRefusedAsAModelName(String name) throws IOException {
     assertThat(admits(model().getProperties().get("name"), name)).as(name).isFalse();
   }

@@ -16,59 +16,75 @@ import java.util.Locale;
  */
 final class NativeLibraries {
 
-    /** ONNX Runtime's system property naming the directory of its native libraries. */
-    static final String PROPERTY = "onnxruntime.native.path";
-    /** The directory beside the jar the build extracts the libraries into. */
-    static final String DIRECTORY = "onnxruntime-native";
-    private static final String[] LIBRARIES = {"onnxruntime", "onnxruntime4j_jni"};
+  /** ONNX Runtime's system property naming the directory of its native libraries. */
+  static final String PROPERTY = "onnxruntime.native.path";
 
-    private NativeLibraries() {}
+  /** The directory beside the jar the build extracts the libraries into. */
+  static final String DIRECTORY = "onnxruntime-native";
 
-    /** Points ONNX Runtime at the libraries beside the jar, if they are there; returns the directory used, or null. */
-    static synchronized Path preferExtracted() {
-        if (System.getProperty(PROPERTY) != null) {
-            return Path.of(System.getProperty(PROPERTY));
-        }
-        Path dir = besideJar();
-        if (dir == null) {
-            return null;
-        }
-        for (String library : LIBRARIES) {
-            if (!Files.isRegularFile(dir.resolve(System.mapLibraryName(library)))) {
-                return null;
-            }
-        }
-        System.setProperty(PROPERTY, dir.toString());
-        return dir;
+  private static final String[] LIBRARIES = {"onnxruntime", "onnxruntime4j_jni"};
+
+  private NativeLibraries() {}
+
+  /**
+   * Points ONNX Runtime at the libraries beside the jar, if they are there; returns the directory
+   * used, or null.
+   */
+  static synchronized Path preferExtracted() {
+    if (System.getProperty(PROPERTY) != null) {
+      return Path.of(System.getProperty(PROPERTY));
     }
-
-    /** {@value #DIRECTORY}'s folder for this platform beside the jar holding ONNX Runtime, or null. */
-    private static Path besideJar() {
-        String platform = platform();
-        if (platform == null) {
-            return null;
-        }
-        try {
-            var source = OrtEnvironment.class.getProtectionDomain().getCodeSource();
-            if (source == null) {
-                return null;
-            }
-            Path jar = Path.of(source.getLocation().toURI());
-            if (!Files.isRegularFile(jar) || jar.getParent() == null) {
-                return null; // classes from a directory (tests, an IDE): ONNX Runtime extracts as usual
-            }
-            return jar.getParent().resolve(DIRECTORY).resolve("ai/onnxruntime/native").resolve(platform);
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
-        }
+    Path dir = besideJar();
+    if (dir == null) {
+      return null;
     }
-
-    /** ONNX Runtime's name for this platform's folder in its jar, e.g. {@code linux-x64}; null if unknown. */
-    static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "osx" : os.startsWith("windows") ? "win" : null;
-        String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;
-        return o == null || a == null ? null : o + "-" + a;
+    for (String library : LIBRARIES) {
+      if (!Files.isRegularFile(dir.resolve(System.mapLibraryName(library)))) {
+        return null;
+      }
     }
+    System.setProperty(PROPERTY, dir.toString());
+    return dir;
+  }
+
+  /**
+   * {@value #DIRECTORY}'s folder for this platform beside the jar holding ONNX Runtime, or null.
+   */
+  private static Path besideJar() {
+    String platform = platform();
+    if (platform == null) {
+      return null;
+    }
+    try {
+      var source = OrtEnvironment.class.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return null;
+      }
+      Path jar = Path.of(source.getLocation().toURI());
+      if (!Files.isRegularFile(jar) || jar.getParent() == null) {
+        return null; // classes from a directory (tests, an IDE): ONNX Runtime extracts as usual
+      }
+      return jar.getParent().resolve(DIRECTORY).resolve("ai/onnxruntime/native").resolve(platform);
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * ONNX Runtime's name for this platform's folder in its jar, e.g. {@code linux-x64}; null if
+   * unknown.
+   */
+  static String platform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String o =
+        os.startsWith("linux")
+            ? "linux"
+            : os.startsWith("mac") ? "osx" : os.startsWith("windows") ? "win" : null;
+    String a =
+        arch.equals("amd64") || arch.equals("x86_64")
+            ? "x64"
+            : arch.equals("aarch64") ? "aarch64" : null;
+    return o == null || a == null ? null : o + "-" + a;
+  }
 }

@@ -20,12 +20,20 @@ import java.util.Objects;
 public final class DetailView {
 
   /** Metrics in the order the analysis spec lists them; unknown ones follow. */
-  static final List<String> METRIC_ORDER = List.of("errorRate", "latencyP99Ms", "driftScore", "predictionShift",
-      "errorRateIncrease", "latencyP99Ratio", "accuracyDrop");
+  static final List<String> METRIC_ORDER =
+      List.of(
+          "errorRate",
+          "latencyP99Ms",
+          "driftScore",
+          "predictionShift",
+          "errorRateIncrease",
+          "latencyP99Ratio",
+          "accuracyDrop");
 
   private DetailView() {}
 
-  public static String render(Map<String, Object> resource, List<Deployment> deployments, Instant now) {
+  public static String render(
+      Map<String, Object> resource, List<Deployment> deployments, Instant now) {
     return render(ModelDeploymentView.from(resource), VersionReplicas.of(deployments), now);
   }
 
@@ -47,8 +55,12 @@ public final class DetailView {
   private static void header(ModelDeploymentView md, StringBuilder out, Instant now) {
     String phase = md.phase().text();
     if (!md.observedCurrent() && md.phase() != Phase.UNKNOWN) {
-      phase += " (status is for generation " + md.observedGeneration() + ", spec is " + md.generation()
-          + ": the operator has not caught up)";
+      phase +=
+          " (status is for generation "
+              + md.observedGeneration()
+              + ", spec is "
+              + md.generation()
+              + ": the operator has not caught up)";
     } else if (md.phase() == Phase.UNKNOWN) {
       phase = "Unknown (no status yet: is the operator running?)";
     }
@@ -77,15 +89,23 @@ public final class DetailView {
 
   private static String traffic(ModelDeploymentView md) {
     Rollout r = md.rollout();
-    var text = new StringBuilder("desired ").append(Format.percent(md.desiredWeight()))
-        .append(", actual ").append(Format.percent(r == null ? null : r.actualWeight()))
-        .append(" on ").append(md.newVersion());
+    var text =
+        new StringBuilder("desired ")
+            .append(Format.percent(md.desiredWeight()))
+            .append(", actual ")
+            .append(Format.percent(r == null ? null : r.actualWeight()))
+            .append(" on ")
+            .append(md.newVersion());
     if (r != null && r.mirrorPercent() != null) {
       text.append("; mirror ").append(r.mirrorPercent()).append("% to ").append(md.newVersion());
     }
     if (r != null && r.headerRoute() != null) {
-      text.append("; requests with ").append(r.headerRoute().name()).append(": ").append(r.headerRoute().value())
-          .append(" → ").append(md.newVersion());
+      text.append("; requests with ")
+          .append(r.headerRoute().name())
+          .append(": ")
+          .append(r.headerRoute().value())
+          .append(" → ")
+          .append(md.newVersion());
     }
     return text.toString();
   }
@@ -125,17 +145,24 @@ public final class DetailView {
     if (step.pause()) {
       Instant started = r == null ? null : r.pauseStartedAt();
       if (step.pauseDuration() == null) {
-        return "paused" + (started == null ? "" : " " + Format.age(started, now)) + ", until promoted";
+        return "paused"
+            + (started == null ? "" : " " + Format.age(started, now))
+            + ", until promoted";
       }
       if (started == null) {
         return "pausing " + GoDuration.format(step.pauseDuration());
       }
       Duration left = step.pauseDuration().minus(Duration.between(started, now));
-      return "paused " + Format.age(started, now) + ", " + GoDuration.format(left.isNegative() ? Duration.ZERO : left)
+      return "paused "
+          + Format.age(started, now)
+          + ", "
+          + GoDuration.format(left.isNegative() ? Duration.ZERO : left)
           + " left";
     }
     if (step.weight() != null) {
-      return "desired " + Format.percent(md.desiredWeight()) + ", actual "
+      return "desired "
+          + Format.percent(md.desiredWeight())
+          + ", actual "
           + Format.percent(r == null ? null : r.actualWeight());
     }
     return "in force";
@@ -144,8 +171,10 @@ public final class DetailView {
   private static void blueGreen(ModelDeploymentView md, StringBuilder out) {
     Rollout r = md.rollout();
     String active = r != null && r.activeVersion() != null ? r.activeVersion() : md.stableVersion();
-    String preview = r != null && r.previewVersion() != null ? r.previewVersion()
-        : md.rolloutInProgress() ? md.newVersion() : null;
+    String preview =
+        r != null && r.previewVersion() != null
+            ? r.previewVersion()
+            : md.rolloutInProgress() ? md.newVersion() : null;
     out.append("\nServices:\n");
     var table = new TextTable("  ", "SERVICE", "VERSION", "ROLE");
     table.row(md.name(), active, "active");
@@ -153,16 +182,25 @@ public final class DetailView {
     table.appendTo(out);
     if (md.rolloutInProgress()) {
       out.append("  ")
-          .append(md.autoPromotionSeconds() == null ? "switches when promoted (kubectl modelship promote "
-              + md.name() + (md.namespace() == null ? "" : " -n " + md.namespace()) + ")" : "switches automatically " + md.autoPromotionSeconds() + "s after the preview is ready, or when promoted")
+          .append(
+              md.autoPromotionSeconds() == null
+                  ? "switches when promoted (kubectl modelship promote "
+                      + md.name()
+                      + (md.namespace() == null ? "" : " -n " + md.namespace())
+                      + ")"
+                  : "switches automatically "
+                      + md.autoPromotionSeconds()
+                      + "s after the preview is ready, or when promoted")
           .append('\n');
     }
   }
 
-  private static void replicas(ModelDeploymentView md, List<VersionReplicas> replicas, StringBuilder out) {
+  private static void replicas(
+      ModelDeploymentView md, List<VersionReplicas> replicas, StringBuilder out) {
     out.append("\nReplicas:");
     if (replicas.isEmpty()) {
-      out.append(" no Deployments labelled " + VersionReplicas.DEPLOYMENT_LABEL + "=" + md.name() + "\n");
+      out.append(
+          " no Deployments labelled " + VersionReplicas.DEPLOYMENT_LABEL + "=" + md.name() + "\n");
       return;
     }
     out.append('\n');
@@ -190,9 +228,12 @@ public final class DetailView {
       return;
     }
     out.append("\nAnalysis: ")
-        .append(n(analysis.passed())).append(" passed, ")
-        .append(n(analysis.failed())).append(" failed, ")
-        .append(n(analysis.inconclusive())).append(" inconclusive");
+        .append(n(analysis.passed()))
+        .append(" passed, ")
+        .append(n(analysis.failed()))
+        .append(" failed, ")
+        .append(n(analysis.inconclusive()))
+        .append(" inconclusive");
     if (analysis.lastJudgedAt() != null) {
       out.append("; last judged ").append(Format.age(analysis.lastJudgedAt(), now)).append(" ago");
     }
@@ -207,15 +248,25 @@ public final class DetailView {
       out.append("  no measurements yet\n");
       return;
     }
-    var table = new TextTable("  ", "METRIC", "VALUE", "THRESHOLD", "VERDICT", "SAMPLES", "WINDOW", "AGE");
+    var table =
+        new TextTable("  ", "METRIC", "VALUE", "THRESHOLD", "VERDICT", "SAMPLES", "WINDOW", "AGE");
     latest.values().stream()
-        .sorted(Comparator.comparingInt(m -> {
-          int i = METRIC_ORDER.indexOf(m.metric());
-          return i < 0 ? METRIC_ORDER.size() : i;
-        }))
-        .forEach(m -> table.row(m.metric(), value(m.metric(), m.value()),
-            m.threshold() == null ? "-" : "≤ " + value(m.metric(), m.threshold()),
-            verdict(m.verdict()), m.samples(), m.window(), Format.age(m.time(), now)));
+        .sorted(
+            Comparator.comparingInt(
+                m -> {
+                  int i = METRIC_ORDER.indexOf(m.metric());
+                  return i < 0 ? METRIC_ORDER.size() : i;
+                }))
+        .forEach(
+            m ->
+                table.row(
+                    m.metric(),
+                    value(m.metric(), m.value()),
+                    m.threshold() == null ? "-" : "≤ " + value(m.metric(), m.threshold()),
+                    verdict(m.verdict()),
+                    m.samples(),
+                    m.window(),
+                    Format.age(m.time(), now)));
     table.appendTo(out);
   }
 
@@ -261,8 +312,12 @@ public final class DetailView {
       details.append(details.isEmpty() ? "" : ", ").append(drift.samples()).append(" samples");
     }
     if (md.driftWarning() != null || md.driftThreshold() != null) {
-      details.append(details.isEmpty() ? "" : "; ").append("warning ").append(Format.number(md.driftWarning()))
-          .append(", alert ").append(Format.number(md.driftThreshold()));
+      details
+          .append(details.isEmpty() ? "" : "; ")
+          .append("warning ")
+          .append(Format.number(md.driftWarning()))
+          .append(", alert ")
+          .append(Format.number(md.driftThreshold()));
     }
     if (!details.isEmpty()) {
       out.append(" (").append(details).append(')');
@@ -273,7 +328,10 @@ public final class DetailView {
     }
     var table = new TextTable("  ", "FEATURE", "SCORE", "LEVEL");
     drift.features().entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+        .sorted(
+            Map.Entry.<String, Double>comparingByValue(
+                    Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed())
         .forEach(e -> table.row(e.getKey(), Format.number(e.getValue()), level(md, e.getValue())));
     if (drift.prediction() != null) {
       table.row("(prediction)", Format.number(drift.prediction()), level(md, drift.prediction()));
@@ -301,7 +359,8 @@ public final class DetailView {
     out.append("\nConditions:\n");
     var table = new TextTable("  ", "TYPE", "STATUS", "REASON", "AGE", "MESSAGE");
     for (Condition c : md.conditions()) {
-      table.row(c.type(), c.status(), c.reason(), Format.age(c.lastTransitionTime(), now), c.message());
+      table.row(
+          c.type(), c.status(), c.reason(), Format.age(c.lastTransitionTime(), now), c.message());
     }
     table.appendTo(out);
   }

@@ -30,11 +30,15 @@ final class Fields {
   }
 
   String string() {
-    return node == null || node instanceof Map || node instanceof List ? null : String.valueOf(node);
+    return node == null || node instanceof Map || node instanceof List
+        ? null
+        : String.valueOf(node);
   }
 
   Integer integer() {
-    return node instanceof Number n ? Integer.valueOf(n.intValue()) : parse(s -> Integer.valueOf(s));
+    return node instanceof Number n
+        ? Integer.valueOf(n.intValue())
+        : parse(s -> Integer.valueOf(s));
   }
 
   Long longValue() {
@@ -42,7 +46,9 @@ final class Fields {
   }
 
   Double number() {
-    return node instanceof Number n ? Double.valueOf(n.doubleValue()) : parse(s -> Double.valueOf(s));
+    return node instanceof Number n
+        ? Double.valueOf(n.doubleValue())
+        : parse(s -> Double.valueOf(s));
   }
 
   Instant instant() {

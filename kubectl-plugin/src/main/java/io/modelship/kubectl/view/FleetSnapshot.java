@@ -29,13 +29,19 @@ public final class FleetSnapshot {
 
   private FleetSnapshot() {}
 
-  public static Map<String, Object> of(List<Map<String, Object>> resources, List<Deployment> deployments,
-      List<Map<String, Object>> reports, Instant now) {
+  public static Map<String, Object> of(
+      List<Map<String, Object>> resources,
+      List<Deployment> deployments,
+      List<Map<String, Object>> reports,
+      Instant now) {
     var items = new ArrayList<Map<String, Object>>();
     resources.stream()
         .map(r -> Map.entry(r, ModelDeploymentView.from(r)))
-        .sorted(Comparator.comparing((Map.Entry<Map<String, Object>, ModelDeploymentView> e) -> Objects.requireNonNullElse(e.getValue().namespace(), ""))
-            .thenComparing(e -> Objects.requireNonNullElse(e.getValue().name(), "")))
+        .sorted(
+            Comparator.comparing(
+                    (Map.Entry<Map<String, Object>, ModelDeploymentView> e) ->
+                        Objects.requireNonNullElse(e.getValue().namespace(), ""))
+                .thenComparing(e -> Objects.requireNonNullElse(e.getValue().name(), "")))
         .forEach(e -> items.add(item(e.getKey(), e.getValue(), deployments, reports, now)));
     var out = new LinkedHashMap<String, Object>();
     out.put("time", now.toString());
@@ -43,8 +49,12 @@ public final class FleetSnapshot {
     return out;
   }
 
-  private static Map<String, Object> item(Map<String, Object> resource, ModelDeploymentView md,
-      List<Deployment> deployments, List<Map<String, Object>> reports, Instant now) {
+  private static Map<String, Object> item(
+      Map<String, Object> resource,
+      ModelDeploymentView md,
+      List<Deployment> deployments,
+      List<Map<String, Object>> reports,
+      Instant now) {
     Fields status = Fields.of(resource).get("status");
     var out = new LinkedHashMap<String, Object>();
     out.put("namespace", md.namespace());
@@ -56,24 +66,34 @@ public final class FleetSnapshot {
     out.put("observedCurrent", md.observedCurrent());
     out.put("message", md.headline());
     out.put("stableVersion", md.stableVersion());
-    out.put("newVersion", md.rolloutInProgress() || md.retryable() ? Objects.requireNonNullElse(md.newVersion(), md.specVersion()) : null);
+    out.put(
+        "newVersion",
+        md.rolloutInProgress() || md.retryable()
+            ? Objects.requireNonNullElse(md.newVersion(), md.specVersion())
+            : null);
     out.put("rolloutInProgress", md.rolloutInProgress());
     out.put("url", md.url());
     out.put("age", md.created() == null ? null : Format.age(md.created(), now));
     out.put("traffic", traffic(md));
-    out.put("versions", versions(md, status, ownDeployments(md, deployments), ownReports(md, reports)));
+    out.put(
+        "versions", versions(md, status, ownDeployments(md, deployments), ownReports(md, reports)));
     out.put("steps", steps(md));
     out.put("analysis", analysis(md));
     out.put("drift", drift(md));
     out.put("history", history(md));
-    out.put("conditions", md.conditions().stream().map(c -> {
-      var m = new LinkedHashMap<String, Object>();
-      m.put("type", c.type());
-      m.put("status", c.status());
-      m.put("reason", c.reason());
-      m.put("message", c.message());
-      return m;
-    }).toList());
+    out.put(
+        "conditions",
+        md.conditions().stream()
+            .map(
+                c -> {
+                  var m = new LinkedHashMap<String, Object>();
+                  m.put("type", c.type());
+                  m.put("status", c.status());
+                  m.put("reason", c.reason());
+                  m.put("message", c.message());
+                  return m;
+                })
+            .toList());
     return out;
   }
 
@@ -87,13 +107,16 @@ public final class FleetSnapshot {
     out.put("desired", desired);
     out.put("actual", actual);
     out.put("mirrorPercent", r == null || !md.rolloutInProgress() ? null : r.mirrorPercent());
-    out.put("headerRoute", r == null || r.headerRoute() == null || !md.rolloutInProgress() ? null
-        : r.headerRoute().name() + ": " + r.headerRoute().value());
+    out.put(
+        "headerRoute",
+        r == null || r.headerRoute() == null || !md.rolloutInProgress()
+            ? null
+            : r.headerRoute().name() + ": " + r.headerRoute().value());
     return out;
   }
 
-  private static List<Map<String, Object>> versions(ModelDeploymentView md, Fields status,
-      List<Deployment> deployments, List<Fields> reports) {
+  private static List<Map<String, Object>> versions(
+      ModelDeploymentView md, Fields status, List<Deployment> deployments, List<Fields> reports) {
     Map<String, Map<String, Object>> byVersion = new LinkedHashMap<>();
     if (md.stableVersion() != null) {
       byVersion.put(md.stableVersion(), version(md.stableVersion()));
@@ -114,15 +137,24 @@ public final class FleetSnapshot {
         reportsByVersion.computeIfAbsent(version, k -> new ArrayList<>()).add(report.get("spec"));
       }
     }
-    reportsByVersion.forEach((version, specs) -> fromReports(byVersion.computeIfAbsent(version, FleetSnapshot::version), specs));
-    Integer weight = md.rollout() != null && md.rollout().actualWeight() != null ? md.rollout().actualWeight() : md.desiredWeight();
+    reportsByVersion.forEach(
+        (version, specs) ->
+            fromReports(byVersion.computeIfAbsent(version, FleetSnapshot::version), specs));
+    Integer weight =
+        md.rollout() != null && md.rollout().actualWeight() != null
+            ? md.rollout().actualWeight()
+            : md.desiredWeight();
     boolean canary = ModelDeploymentView.CANARY.equals(md.strategy()) && md.rolloutInProgress();
     for (var e : byVersion.entrySet()) {
       String role = DetailView.role(md, e.getKey());
       var row = e.getValue();
       row.put("role", role);
       if (canary && weight != null) {
-        row.put("weight", e.getKey().equals(newVersion) ? weight : e.getKey().equals(md.stableVersion()) ? 100 - weight : 0);
+        row.put(
+            "weight",
+            e.getKey().equals(newVersion)
+                ? weight
+                : e.getKey().equals(md.stableVersion()) ? 100 - weight : 0);
       } else {
         row.put("weight", e.getKey().equals(md.stableVersion()) ? 100 : 0);
       }
@@ -202,7 +234,8 @@ public final class FleetSnapshot {
     row.put("podDriftStatus", drift);
   }
 
-  private static final List<String> LEVELS = List.of("InsufficientData", "Normal", "Warning", "Alert");
+  private static final List<String> LEVELS =
+      List.of("InsufficientData", "Normal", "Warning", "Alert");
 
   private static String worse(String a, String b) {
     if (a == null) {
@@ -226,7 +259,9 @@ public final class FleetSnapshot {
         state = "done";
       } else if (current != null && i == current) {
         state = md.phase() == Phase.DEGRADED ? "failed" : "current";
-      } else if (!active && md.phase() == Phase.HEALTHY && md.stableVersion() != null
+      } else if (!active
+          && md.phase() == Phase.HEALTHY
+          && md.stableVersion() != null
           && md.stableVersion().equals(md.specVersion())) {
         state = "done";
       }
@@ -246,19 +281,23 @@ public final class FleetSnapshot {
     out.put("failed", a.failed());
     out.put("inconclusive", a.inconclusive());
     out.put("lastJudgedAt", a.lastJudgedAt() == null ? null : a.lastJudgedAt().toString());
-    out.put("measurements", a.measurements().stream()
-        .sorted(Comparator.comparing(m -> m.time() == null ? Instant.EPOCH : m.time()))
-        .map(m -> {
-          var row = new LinkedHashMap<String, Object>();
-          row.put("metric", m.metric());
-          row.put("value", m.value());
-          row.put("threshold", m.threshold());
-          row.put("verdict", m.verdict());
-          row.put("samples", m.samples());
-          row.put("window", m.window());
-          row.put("time", m.time() == null ? null : m.time().toString());
-          return row;
-        }).toList());
+    out.put(
+        "measurements",
+        a.measurements().stream()
+            .sorted(Comparator.comparing(m -> m.time() == null ? Instant.EPOCH : m.time()))
+            .map(
+                m -> {
+                  var row = new LinkedHashMap<String, Object>();
+                  row.put("metric", m.metric());
+                  row.put("value", m.value());
+                  row.put("threshold", m.threshold());
+                  row.put("verdict", m.verdict());
+                  row.put("samples", m.samples());
+                  row.put("window", m.window());
+                  row.put("time", m.time() == null ? null : m.time().toString());
+                  return row;
+                })
+            .toList());
     return out;
   }
 
@@ -302,19 +341,34 @@ public final class FleetSnapshot {
     return out;
   }
 
-  private static List<Deployment> ownDeployments(ModelDeploymentView md, List<Deployment> deployments) {
+  private static List<Deployment> ownDeployments(
+      ModelDeploymentView md, List<Deployment> deployments) {
     return deployments.stream()
-        .filter(d -> d.getMetadata() != null && Objects.equals(d.getMetadata().getNamespace(), md.namespace())
-            && d.getMetadata().getLabels() != null
-            && md.name() != null && md.name().equals(d.getMetadata().getLabels().get(VersionReplicas.DEPLOYMENT_LABEL)))
+        .filter(
+            d ->
+                d.getMetadata() != null
+                    && Objects.equals(d.getMetadata().getNamespace(), md.namespace())
+                    && d.getMetadata().getLabels() != null
+                    && md.name() != null
+                    && md.name()
+                        .equals(d.getMetadata().getLabels().get(VersionReplicas.DEPLOYMENT_LABEL)))
         .toList();
   }
 
-  private static List<Fields> ownReports(ModelDeploymentView md, List<Map<String, Object>> reports) {
-    return reports.stream().map(Fields::of)
-        .filter(r -> Objects.equals(r.get("metadata").get("namespace").string(), md.namespace())
-            && md.name() != null
-            && md.name().equals(r.get("metadata").get("labels").get(VersionReplicas.DEPLOYMENT_LABEL).string()))
+  private static List<Fields> ownReports(
+      ModelDeploymentView md, List<Map<String, Object>> reports) {
+    return reports.stream()
+        .map(Fields::of)
+        .filter(
+            r ->
+                Objects.equals(r.get("metadata").get("namespace").string(), md.namespace())
+                    && md.name() != null
+                    && md.name()
+                        .equals(
+                            r.get("metadata")
+                                .get("labels")
+                                .get(VersionReplicas.DEPLOYMENT_LABEL)
+                                .string()))
         .toList();
   }
 }

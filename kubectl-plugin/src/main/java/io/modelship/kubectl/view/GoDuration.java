@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the spec writes them ("30s", "2m", "1h30m", "500ms") and as the plugin prints them. */
+/**
+ * Durations as the spec writes them ("30s", "2m", "1h30m", "500ms") and as the plugin prints them.
+ */
 public final class GoDuration {
 
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
@@ -25,12 +27,13 @@ public final class GoDuration {
       }
       end = m.end();
       double amount = Double.parseDouble(m.group(1));
-      long millis = switch (m.group(2)) {
-        case "h" -> Math.round(amount * 3_600_000);
-        case "m" -> Math.round(amount * 60_000);
-        case "s" -> Math.round(amount * 1000);
-        default -> Math.round(amount);
-      };
+      long millis =
+          switch (m.group(2)) {
+            case "h" -> Math.round(amount * 3_600_000);
+            case "m" -> Math.round(amount * 60_000);
+            case "s" -> Math.round(amount * 1000);
+            default -> Math.round(amount);
+          };
       total = total.plusMillis(millis);
     }
     return end == text.trim().length() && end > 0 ? total : null;

@@ -15,12 +15,22 @@ public final class HistoryView {
     var table = new TextTable("", "#", "VERSION", "OUTCOME", "AGE", "TIME", "URI", "MESSAGE");
     int i = 1;
     for (HistoryEntry h : md.history()) {
-      table.row(i++, h.version(), h.outcome(), Format.age(h.time(), now), h.time(), h.source(), h.message());
+      table.row(
+          i++,
+          h.version(),
+          h.outcome(),
+          Format.age(h.time(), now),
+          h.time(),
+          h.source(),
+          h.message());
     }
     var out = new StringBuilder();
     table.appendTo(out);
-    out.append("spec.model.version is ").append(md.specVersion())
-        .append("; `kubectl modelship undo ").append(md.name()).append(" [--to-version V]` restores an earlier one.\n");
+    out.append("spec.model.version is ")
+        .append(md.specVersion())
+        .append("; `kubectl modelship undo ")
+        .append(md.name())
+        .append(" [--to-version V]` restores an earlier one.\n");
     return out.toString();
   }
 }

@@ -26,18 +26,32 @@ public enum ManualControl {
   /** Null when the action applies to this resource now, else why not (for the error message). */
   public String whyNot(ModelDeploymentView md) {
     if (this == RETRY) {
-      return md.retryable() ? null
-          : md.ref() + " has no rolled-back or aborted rollout to retry (phase " + md.phase().text() + ")";
+      return md.retryable()
+          ? null
+          : md.ref()
+              + " has no rolled-back or aborted rollout to retry (phase "
+              + md.phase().text()
+              + ")";
     }
     if (md.rolloutInProgress()) {
       return null;
     }
     String what = this == ABORT ? "abort" : "promote";
-    if (!ModelDeploymentView.CANARY.equals(md.strategy()) && !ModelDeploymentView.BLUE_GREEN.equals(md.strategy())) {
-      return md.ref() + " has no rollout to " + what + ": strategy " + md.strategy()
+    if (!ModelDeploymentView.CANARY.equals(md.strategy())
+        && !ModelDeploymentView.BLUE_GREEN.equals(md.strategy())) {
+      return md.ref()
+          + " has no rollout to "
+          + what
+          + ": strategy "
+          + md.strategy()
           + " rolls without steps (only Canary and BlueGreen can be promoted or aborted)";
     }
-    return md.ref() + " has no rollout to " + what + " (phase " + md.phase().text()
-        + (md.stableVersion() == null ? "" : ", stable version " + md.stableVersion()) + ")";
+    return md.ref()
+        + " has no rollout to "
+        + what
+        + " (phase "
+        + md.phase().text()
+        + (md.stableVersion() == null ? "" : ", stable version " + md.stableVersion())
+        + ")";
   }
 }

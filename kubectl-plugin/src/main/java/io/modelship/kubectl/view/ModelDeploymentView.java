@@ -61,53 +61,96 @@ public record ModelDeploymentView(
         return new Step(text, null, true, duration);
       }
       if (step.get("setMirror").present()) {
-        return new Step("setMirror " + step.get("setMirror").get("percent").integer() + "%", null, false, null);
+        return new Step(
+            "setMirror " + step.get("setMirror").get("percent").integer() + "%", null, false, null);
       }
       if (step.get("setHeaderRoute").present()) {
         Fields route = step.get("setHeaderRoute");
-        return new Step("setHeaderRoute " + route.get("name").string() + ": " + route.get("value").string(),
-            null, false, null);
+        return new Step(
+            "setHeaderRoute " + route.get("name").string() + ": " + route.get("value").string(),
+            null,
+            false,
+            null);
       }
-      return new Step(step.entries().stream().map(Map.Entry::getKey).findFirst().orElse("(empty step)"),
-          null, false, null);
+      return new Step(
+          step.entries().stream().map(Map.Entry::getKey).findFirst().orElse("(empty step)"),
+          null,
+          false,
+          null);
     }
   }
 
-  public record Condition(String type, String status, String reason, String message, Instant lastTransitionTime) {}
+  public record Condition(
+      String type, String status, String reason, String message, Instant lastTransitionTime) {}
 
   /**
    * A past version: its package at {@code uri}, or at the URI kept in a Secret ({@code uriFrom},
    * when the spec used {@code spec.model.uriFrom}).
    */
-  public record HistoryEntry(String version, String uri, UriFrom uriFrom, String sha256, String outcome, Instant time,
+  public record HistoryEntry(
+      String version,
+      String uri,
+      UriFrom uriFrom,
+      String sha256,
+      String outcome,
+      Instant time,
       String message) {
 
     /** Where the package was, as a person reads it: the URI, or the Secret key holding it. */
     public String source() {
-      return uri != null ? uri : uriFrom == null ? null : "secretKeyRef " + uriFrom.secret() + "/" + uriFrom.key();
+      return uri != null
+          ? uri
+          : uriFrom == null ? null : "secretKeyRef " + uriFrom.secret() + "/" + uriFrom.key();
     }
   }
 
   /** {@code spec.model.uriFrom.secretKeyRef}: a Secret's name and key. */
   public record UriFrom(String secret, String key) {}
 
-  public record Drift(String method, Double score, String status, Map<String, Double> features, Double prediction,
+  public record Drift(
+      String method,
+      Double score,
+      String status,
+      Map<String, Double> features,
+      Double prediction,
       Long samples) {}
 
-  public record Measurement(String metric, Double value, Double threshold, String verdict, Long samples,
-      String window, Instant time) {}
+  public record Measurement(
+      String metric,
+      Double value,
+      Double threshold,
+      String verdict,
+      Long samples,
+      String window,
+      Instant time) {}
 
-  public record Analysis(Integer passed, Integer failed, Integer inconclusive, Instant lastJudgedAt,
+  public record Analysis(
+      Integer passed,
+      Integer failed,
+      Integer inconclusive,
+      Instant lastJudgedAt,
       List<Measurement> measurements) {}
 
   public record HeaderRoute(String name, String value) {}
 
-  public record Rollout(String strategy, String version, Integer stepIndex, Instant stepStartedAt,
-      Instant pauseStartedAt, Integer desiredWeight, Integer actualWeight, Integer mirrorPercent,
-      HeaderRoute headerRoute, String activeVersion, String previewVersion, String abortReason,
+  public record Rollout(
+      String strategy,
+      String version,
+      Integer stepIndex,
+      Instant stepStartedAt,
+      Instant pauseStartedAt,
+      Integer desiredWeight,
+      Integer actualWeight,
+      Integer mirrorPercent,
+      HeaderRoute headerRoute,
+      String activeVersion,
+      String previewVersion,
+      String abortReason,
       Analysis analysis) {}
 
-  /** Reads the view from a resource as a JSON tree (e.g. GenericKubernetesResource's properties). */
+  /**
+   * Reads the view from a resource as a JSON tree (e.g. GenericKubernetesResource's properties).
+   */
   public static ModelDeploymentView from(Map<String, Object> resource) {
     Fields root = Fields.of(resource);
     Fields meta = root.get("metadata");
@@ -144,17 +187,30 @@ public record ModelDeploymentView(
         status.get("url").string(),
         drift(status.get("drift")),
         status.get("conditions").list().stream()
-            .map(c -> new Condition(c.get("type").string(), c.get("status").string(), c.get("reason").string(),
-                c.get("message").string(), c.get("lastTransitionTime").instant()))
+            .map(
+                c ->
+                    new Condition(
+                        c.get("type").string(),
+                        c.get("status").string(),
+                        c.get("reason").string(),
+                        c.get("message").string(),
+                        c.get("lastTransitionTime").instant()))
             .toList(),
         status.get("history").list().stream()
-            .map(h -> new HistoryEntry(h.get("version").string(), h.get("uri").string(),
-                h.get("uriFrom").get("secretKeyRef").present()
-                    ? new UriFrom(h.get("uriFrom").get("secretKeyRef").get("name").string(),
-                        h.get("uriFrom").get("secretKeyRef").get("key").string())
-                    : null,
-                h.get("sha256").string(),
-                h.get("outcome").string(), h.get("time").instant(), h.get("message").string()))
+            .map(
+                h ->
+                    new HistoryEntry(
+                        h.get("version").string(),
+                        h.get("uri").string(),
+                        h.get("uriFrom").get("secretKeyRef").present()
+                            ? new UriFrom(
+                                h.get("uriFrom").get("secretKeyRef").get("name").string(),
+                                h.get("uriFrom").get("secretKeyRef").get("key").string())
+                            : null,
+                        h.get("sha256").string(),
+                        h.get("outcome").string(),
+                        h.get("time").instant(),
+                        h.get("message").string()))
             .toList(),
         rollout(status.get("rollout")));
   }
@@ -165,8 +221,13 @@ public record ModelDeploymentView(
     }
     var features = new LinkedHashMap<String, Double>();
     drift.get("features").entries().forEach(e -> features.put(e.getKey(), e.getValue().number()));
-    return new Drift(drift.get("method").string(), drift.get("score").number(), drift.get("status").string(),
-        features, drift.get("prediction").number(), drift.get("samples").longValue());
+    return new Drift(
+        drift.get("method").string(),
+        drift.get("score").number(),
+        drift.get("status").string(),
+        features,
+        drift.get("prediction").number(),
+        drift.get("samples").longValue());
   }
 
   private static Rollout rollout(Fields r) {
@@ -174,21 +235,42 @@ public record ModelDeploymentView(
       return null;
     }
     Fields a = r.get("analysis");
-    Analysis analysis = a.present()
-        ? new Analysis(a.get("passed").integer(), a.get("failed").integer(), a.get("inconclusive").integer(),
-            a.get("lastJudgedAt").instant(),
-            a.get("measurements").list().stream()
-                .map(m -> new Measurement(m.get("metric").string(), m.get("value").number(),
-                    m.get("threshold").number(), m.get("verdict").string(), m.get("samples").longValue(),
-                    m.get("window").string(), m.get("time").instant()))
-                .toList())
-        : null;
+    Analysis analysis =
+        a.present()
+            ? new Analysis(
+                a.get("passed").integer(),
+                a.get("failed").integer(),
+                a.get("inconclusive").integer(),
+                a.get("lastJudgedAt").instant(),
+                a.get("measurements").list().stream()
+                    .map(
+                        m ->
+                            new Measurement(
+                                m.get("metric").string(),
+                                m.get("value").number(),
+                                m.get("threshold").number(),
+                                m.get("verdict").string(),
+                                m.get("samples").longValue(),
+                                m.get("window").string(),
+                                m.get("time").instant()))
+                    .toList())
+            : null;
     Fields route = r.get("headerRoute");
-    return new Rollout(r.get("strategy").string(), r.get("version").string(), r.get("stepIndex").integer(),
-        r.get("stepStartedAt").instant(), r.get("pauseStartedAt").instant(), r.get("desiredWeight").integer(),
-        r.get("actualWeight").integer(), r.get("mirrorPercent").integer(),
-        route.present() ? new HeaderRoute(route.get("name").string(), route.get("value").string()) : null,
-        r.get("activeVersion").string(), r.get("previewVersion").string(), r.get("abortReason").string(),
+    return new Rollout(
+        r.get("strategy").string(),
+        r.get("version").string(),
+        r.get("stepIndex").integer(),
+        r.get("stepStartedAt").instant(),
+        r.get("pauseStartedAt").instant(),
+        r.get("desiredWeight").integer(),
+        r.get("actualWeight").integer(),
+        r.get("mirrorPercent").integer(),
+        route.present()
+            ? new HeaderRoute(route.get("name").string(), route.get("value").string())
+            : null,
+        r.get("activeVersion").string(),
+        r.get("previewVersion").string(),
+        r.get("abortReason").string(),
         analysis);
   }
 
@@ -208,7 +290,10 @@ public record ModelDeploymentView(
     return observedGeneration != null && (generation == null || observedGeneration >= generation);
   }
 
-  /** The version a rollout is (or was last) about: status.rollout.version, else status.canaryVersion. */
+  /**
+   * The version a rollout is (or was last) about: status.rollout.version, else
+   * status.canaryVersion.
+   */
   public String newVersion() {
     if (rollout != null && rollout.version() != null) {
       return rollout.version();
@@ -235,7 +320,8 @@ public record ModelDeploymentView(
       return false;
     }
     boolean aborted = rollout != null && rollout.abortReason() != null;
-    boolean offStable = stableVersion != null && specVersion != null && !specVersion.equals(stableVersion);
+    boolean offStable =
+        stableVersion != null && specVersion != null && !specVersion.equals(stableVersion);
     return aborted || offStable;
   }
 
@@ -258,7 +344,10 @@ public record ModelDeploymentView(
     return conditions.stream().filter(c -> type.equals(c.type())).findFirst().orElse(null);
   }
 
-  /** The most telling one-line message: a rollback's reason, else the Progressing or Ready condition's. */
+  /**
+   * The most telling one-line message: a rollback's reason, else the Progressing or Ready
+   * condition's.
+   */
   public String headline() {
     if (rollout != null && rollout.abortReason() != null && phase == Phase.DEGRADED) {
       return rollout.abortReason();

@@ -2,7 +2,9 @@ package io.modelship.kubectl.view;
 
 import java.util.Arrays;
 
-/** status.phase as the operator writes it; UNKNOWN when there is no status (yet) or a newer value. */
+/**
+ * status.phase as the operator writes it; UNKNOWN when there is no status (yet) or a newer value.
+ */
 public enum Phase {
   PENDING("Pending"),
   PROGRESSING("Progressing"),

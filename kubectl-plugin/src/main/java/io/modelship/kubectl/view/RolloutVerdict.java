@@ -27,7 +27,9 @@ public enum RolloutVerdict {
   public static String describe(ModelDeploymentView md) {
     var text = new StringBuilder(md.ref()).append(": ").append(md.phase().text());
     if (!md.observedCurrent()) {
-      text.append(" (waiting for the operator to observe generation ").append(md.generation()).append(')');
+      text.append(" (waiting for the operator to observe generation ")
+          .append(md.generation())
+          .append(')');
     }
     String headline = md.headline();
     if (headline != null) {

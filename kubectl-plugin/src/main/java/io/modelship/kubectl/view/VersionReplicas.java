@@ -19,7 +19,8 @@ public record VersionReplicas(String version, int desired, int ready) {
     for (Deployment d : deployments) {
       Map<String, String> labels = d.getMetadata() == null ? null : d.getMetadata().getLabels();
       String version = labels == null ? null : labels.get(VERSION_LABEL);
-      int[] sums = byVersion.computeIfAbsent(Objects.requireNonNullElse(version, "?"), v -> new int[2]);
+      int[] sums =
+          byVersion.computeIfAbsent(Objects.requireNonNullElse(version, "?"), v -> new int[2]);
       if (d.getSpec() != null && d.getSpec().getReplicas() != null) {
         sums[0] += d.getSpec().getReplicas();
       }

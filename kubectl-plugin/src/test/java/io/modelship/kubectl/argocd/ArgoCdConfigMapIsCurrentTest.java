@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArgoCdConfigMapIsCurrentTest {
 
-  static final Path FILE = ArgoCdScripts.DIR.getParent().getParent().getParent().resolve("argocd-cm.yaml");
+  static final Path FILE =
+      ArgoCdScripts.DIR.getParent().getParent().getParent().resolve("argocd-cm.yaml");
   static final String HEALTH_KEY = "resource.customizations.health.modelship.io_ModelDeployment";
   static final String ACTIONS_KEY = "resource.customizations.actions.modelship.io_ModelDeployment";
 
@@ -31,7 +32,9 @@ class ArgoCdConfigMapIsCurrentTest {
   }
 
   static String generate() throws IOException {
-    var out = new StringBuilder("""
+    var out =
+        new StringBuilder(
+            """
         # Installs Modelship's Argo CD health check and resource actions for modelship.io/ModelDeployment.
         # Generated from resource_customizations/modelship.io/ModelDeployment/ (the kubectl-plugin build
         # fails when it is stale; ./mvnw -pl api,kubectl-plugin -am verify -Dargocd.update=true rewrites it).
@@ -53,7 +56,8 @@ class ArgoCdConfigMapIsCurrentTest {
     out.append("    definitions:\n");
     for (String action : ArgoCdScripts.ACTIONS) {
       out.append("      - name: ").append(action).append('\n');
-      out.append("        action.lua: |\n").append(indent(script("actions/" + action + "/action.lua"), 10));
+      out.append("        action.lua: |\n")
+          .append(indent(script("actions/" + action + "/action.lua"), 10));
     }
     return out.toString();
   }
@@ -78,9 +82,13 @@ class ArgoCdConfigMapIsCurrentTest {
     Map<String, Object> actions = Serialization.unmarshal(cm.getData().get(ACTIONS_KEY), Map.class);
     assertThat(actions.get("discovery.lua")).isEqualTo(script("actions/discovery.lua"));
     var definitions = (List<Map<String, Object>>) actions.get("definitions");
-    assertThat(definitions).extracting(d -> d.get("name")).containsExactlyElementsOf(ArgoCdScripts.ACTIONS);
+    assertThat(definitions)
+        .extracting(d -> d.get("name"))
+        .containsExactlyElementsOf(ArgoCdScripts.ACTIONS);
     for (Map<String, Object> d : definitions) {
-      assertThat(d.get("action.lua")).as(d.get("name").toString()).isEqualTo(script("actions/" + d.get("name") + "/action.lua"));
+      assertThat(d.get("action.lua"))
+          .as(d.get("name").toString())
+          .isEqualTo(script("actions/" + d.get("name") + "/action.lua"));
     }
   }
 }

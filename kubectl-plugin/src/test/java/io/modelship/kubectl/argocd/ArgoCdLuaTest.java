@@ -15,11 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The Argo CD health script and resource actions, run by a real Lua 5.1 over samples of every phase. */
+/**
+ * The Argo CD health script and resource actions, run by a real Lua 5.1 over samples of every
+ * phase.
+ */
 class ArgoCdLuaTest {
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   ArgoCdScripts scripts;
 
@@ -29,21 +31,26 @@ class ArgoCdLuaTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "healthy.yaml            | Healthy     | 2 of 2 pods of 1.0.0 ready",
-      "canary-progressing.yaml | Progressing | step 5 of 6 (setWeight 50): analysis 3 passed, 0 failed",
-      "canary-paused.yaml      | Suspended   | paused at step 2 of 4 for 2m",
-      "bluegreen-preview.yaml  | Suspended   | preview 3.1.0 ready and passing analysis; waiting for promote",
-      "canary-rolledback.yaml  | Degraded    | rolled back 2.0.0 → 1.0.0 at step 3: p99 82 ms > 50 ms (2 of 2 failed)",
-      "degraded-unhealthy.yaml | Degraded    | 1 of 2 pods of 1.0.0 ready: container runtime restarted 5 times",
-      "failed.yaml             | Degraded    | spec.model.uri: unsupported scheme s3 (use file://, http(s):// or pvc://)",
-      "pending.yaml            | Progressing | 0 of 2 pods ready",
-      "healthy-stale.yaml      | Progressing | Waiting for the Modelship operator to observe generation 4",
-      "no-status.yaml          | Progressing | Waiting for the Modelship operator to observe the resource"})
-  void healthFollowsThePhaseOnceTheCurrentGenerationIsObserved(String sample, String status, String message) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "healthy.yaml            | Healthy     | 2 of 2 pods of 1.0.0 ready",
+        "canary-progressing.yaml | Progressing | step 5 of 6 (setWeight 50): analysis 3 passed, 0 failed",
+        "canary-paused.yaml      | Suspended   | paused at step 2 of 4 for 2m",
+        "bluegreen-preview.yaml  | Suspended   | preview 3.1.0 ready and passing analysis; waiting for promote",
+        "canary-rolledback.yaml  | Degraded    | rolled back 2.0.0 → 1.0.0 at step 3: p99 82 ms > 50 ms (2 of 2 failed)",
+        "degraded-unhealthy.yaml | Degraded    | 1 of 2 pods of 1.0.0 ready: container runtime restarted 5 times",
+        "failed.yaml             | Degraded    | spec.model.uri: unsupported scheme s3 (use file://, http(s):// or pvc://)",
+        "pending.yaml            | Progressing | 0 of 2 pods ready",
+        "healthy-stale.yaml      | Progressing | Waiting for the Modelship operator to observe generation 4",
+        "no-status.yaml          | Progressing | Waiting for the Modelship operator to observe the resource"
+      })
+  void healthFollowsThePhaseOnceTheCurrentGenerationIsObserved(
+      String sample, String status, String message) {
     Map<String, Object> health = scripts.health(Samples.resource(sample));
 
-    assertThat(health).containsExactlyInAnyOrderEntriesOf(Map.of("status", status, "message", message));
+    assertThat(health)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("status", status, "message", message));
   }
 
   @Test
@@ -51,23 +58,28 @@ class ArgoCdLuaTest {
     var resource = Samples.resource("healthy.yaml");
     status(resource).put("phase", "Exploded");
 
-    assertThat(scripts.health(resource)).containsEntry("status", "Unknown")
-        .extractingByKey("message").asString().startsWith("Unknown phase Exploded");
+    assertThat(scripts.health(resource))
+        .containsEntry("status", "Unknown")
+        .extractingByKey("message")
+        .asString()
+        .startsWith("Unknown phase Exploded");
   }
 
   @ParameterizedTest(name = "{0}: promote={1} abort={2} retry={3}")
   @CsvSource({
-      "canary-progressing.yaml, true, true, false",
-      "canary-paused.yaml, true, true, false",
-      "bluegreen-preview.yaml, true, true, false",
-      "canary-rolledback.yaml, false, false, true",
-      "healthy.yaml, false, false, false",
-      "healthy-stale.yaml, false, false, false",
-      "pending.yaml, false, false, false",
-      "failed.yaml, false, false, false",
-      "degraded-unhealthy.yaml, false, false, false",
-      "no-status.yaml, false, false, false"})
-  void discoveryOffersOnlyTheActionsThatApply(String sample, boolean promote, boolean abort, boolean retry) {
+    "canary-progressing.yaml, true, true, false",
+    "canary-paused.yaml, true, true, false",
+    "bluegreen-preview.yaml, true, true, false",
+    "canary-rolledback.yaml, false, false, true",
+    "healthy.yaml, false, false, false",
+    "healthy-stale.yaml, false, false, false",
+    "pending.yaml, false, false, false",
+    "failed.yaml, false, false, false",
+    "degraded-unhealthy.yaml, false, false, false",
+    "no-status.yaml, false, false, false"
+  })
+  void discoveryOffersOnlyTheActionsThatApply(
+      String sample, boolean promote, boolean abort, boolean retry) {
     Map<String, Object> actions = scripts.discovery(Samples.resource(sample));
 
     assertThat(actions).containsOnlyKeys(ArgoCdScripts.ACTIONS);
@@ -91,16 +103,24 @@ class ArgoCdLuaTest {
     JsonNode actualTree = ArgoCdScripts.JSON.valueToTree(after);
     JsonNode expectedTree = ArgoCdScripts.JSON.valueToTree(expected);
     // Lua has one number type: 0.0 comes back as 0, which is the same value.
-    Comparator<JsonNode> sameValue = (a, b) -> a.isNumber() && b.isNumber()
-        ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1;
-    assertThat(actualTree.equals(sameValue, expectedTree)).as("unchanged apart from the annotation:%n%s", actualTree).isTrue();
+    Comparator<JsonNode> sameValue =
+        (a, b) ->
+            a.isNumber() && b.isNumber()
+                ? Double.compare(a.doubleValue(), b.doubleValue())
+                : a.equals(b) ? 0 : 1;
+    assertThat(actualTree.equals(sameValue, expectedTree))
+        .as("unchanged apart from the annotation:%n%s", actualTree)
+        .isTrue();
   }
 
   @Test
   void anActionOnAResourceWithoutAnnotationsCreatesThem() {
-    var after = scripts.action("promote", Samples.resource("canary-progressing.yaml"), "2026-12-01T12:00:00Z");
+    var after =
+        scripts.action(
+            "promote", Samples.resource("canary-progressing.yaml"), "2026-12-01T12:00:00Z");
 
-    assertThat(annotations(after)).containsExactly(Map.entry("modelship.io/promote", "2026-12-01T12:00:00Z"));
+    assertThat(annotations(after))
+        .containsExactly(Map.entry("modelship.io/promote", "2026-12-01T12:00:00Z"));
   }
 
   @Test
@@ -139,5 +159,4 @@ class ArgoCdLuaTest {
   static boolean disabled(Map<String, Object> actions, String action) {
     return Boolean.TRUE.equals(((Map<String, Object>) actions.get(action)).get("disabled"));
   }
-
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs the committed Argo CD Lua scripts with Debian's lua5.1, as Argo CD calls them. */
 final class ArgoCdScripts {
 
-  static final Path DIR = Path.of(System.getProperty("argocd.dir", "../argocd"))
-      .resolve("resource_customizations/modelship.io/ModelDeployment");
+  static final Path DIR =
+      Path.of(System.getProperty("argocd.dir", "../argocd"))
+          .resolve("resource_customizations/modelship.io/ModelDeployment");
   static final List<String> ACTIONS = List.of("promote", "promote-full", "abort", "retry");
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +26,8 @@ final class ArgoCdScripts {
   private final Path work;
 
   ArgoCdScripts(Path work) {
-    this.lua = ExternalTool.require("run the Argo CD Lua scripts as Argo CD's Lua 5.1 does", "lua5.1");
+    this.lua =
+        ExternalTool.require("run the Argo CD Lua scripts as Argo CD's Lua 5.1 does", "lua5.1");
     this.work = work;
   }
 
@@ -46,7 +48,9 @@ final class ArgoCdScripts {
     try {
       Path object = Files.createTempFile(work, "obj", ".lua");
       Files.writeString(object, "return " + LuaTable.literal(resource) + "\n");
-      var command = new ArrayList<>(List.of(lua.toString(), harness().toString(), script.toString(), object.toString()));
+      var command =
+          new ArrayList<>(
+              List.of(lua.toString(), harness().toString(), script.toString(), object.toString()));
       if (fixedUtcTime != null) {
         command.add(fixedUtcTime);
       }

@@ -3,7 +3,10 @@ package io.modelship.kubectl.argocd;
 import java.util.List;
 import java.util.Map;
 
-/** A JSON tree (maps, lists, scalars) written as a Lua 5.1 table constructor, as Argo CD hands `obj` to Lua. */
+/**
+ * A JSON tree (maps, lists, scalars) written as a Lua 5.1 table constructor, as Argo CD hands `obj`
+ * to Lua.
+ */
 final class LuaTable {
 
   private LuaTable() {}
@@ -19,23 +22,27 @@ final class LuaTable {
       case null -> out.append("nil");
       case Map<?, ?> map -> {
         out.append('{');
-        map.forEach((k, v) -> {
-          if (v != null) {
-            out.append('[');
-            string(String.valueOf(k), out);
-            out.append("]=");
-            write(v, out);
-            out.append(',');
-          }
-        });
+        map.forEach(
+            (k, v) -> {
+              if (v != null) {
+                out.append('[');
+                string(String.valueOf(k), out);
+                out.append("]=");
+                write(v, out);
+                out.append(',');
+              }
+            });
         out.append('}');
       }
       case List<?> list -> {
         out.append('{');
-        list.stream().filter(v -> v != null).forEach(v -> {
-          write(v, out);
-          out.append(',');
-        });
+        list.stream()
+            .filter(v -> v != null)
+            .forEach(
+                v -> {
+                  write(v, out);
+                  out.append(',');
+                });
         out.append('}');
       }
       case String s -> string(s, out);
@@ -45,7 +52,10 @@ final class LuaTable {
     }
   }
 
-  /** A quoted Lua string; every byte outside printable ASCII as a decimal escape, which Lua 5.1 reads back exactly. */
+  /**
+   * A quoted Lua string; every byte outside printable ASCII as a decimal escape, which Lua 5.1
+   * reads back exactly.
+   */
   private static void string(String s, StringBuilder out) {
     out.append('"');
     for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

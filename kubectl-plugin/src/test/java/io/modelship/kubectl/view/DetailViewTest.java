@@ -9,11 +9,16 @@ import org.junit.jupiter.api.Test;
 class DetailViewTest {
 
   static String render(String sample, String deployments) {
-    return DetailView.render(Samples.resource(sample), deployments == null ? List.of() : Samples.deployments(deployments), NOW);
+    return DetailView.render(
+        Samples.resource(sample),
+        deployments == null ? List.of() : Samples.deployments(deployments),
+        NOW);
   }
 
   static String line(String view, String containing) {
-    return view.lines().filter(l -> l.contains(containing)).findFirst()
+    return view.lines()
+        .filter(l -> l.contains(containing))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no line with '" + containing + "' in\n" + view));
   }
 
@@ -23,9 +28,12 @@ class DetailViewTest {
 
     assertThat(line(view, "setWeight 10")).startsWith("  ✓ 1");
     assertThat(line(view, "setHeaderRoute")).startsWith("  ✓ 4");
-    assertThat(line(view, "  setWeight 50")).startsWith("  ▶ 5").contains("desired 50%, actual 50%");
+    assertThat(line(view, "  setWeight 50"))
+        .startsWith("  ▶ 5")
+        .contains("desired 50%, actual 50%");
     assertThat(line(view, "pause (until promoted)")).startsWith("    6");
-    assertThat(line(view, "Traffic:")).contains("desired 50%", "actual 50%", "mirror 100%", "x-model-version: 2.0.0");
+    assertThat(line(view, "Traffic:"))
+        .contains("desired 50%", "actual 50%", "mirror 100%", "x-model-version: 2.0.0");
   }
 
   @Test
@@ -40,9 +48,11 @@ class DetailViewTest {
   void analysisShowsTheLatestMeasurementPerMetricAgainstItsThreshold() {
     String view = render("canary-progressing.yaml", null);
 
-    assertThat(line(view, "Analysis:")).contains("3 passed, 0 failed, 1 inconclusive", "last judged 30s ago");
+    assertThat(line(view, "Analysis:"))
+        .contains("3 passed, 0 failed, 1 inconclusive", "last judged 30s ago");
     // The older Inconclusive errorRate judgement is superseded by the latest one.
-    assertThat(line(view, "errorRate")).matches(" *errorRate +0\\.0021 +≤ 0\\.01 +✓ Pass +948 +30s +30s");
+    assertThat(line(view, "errorRate"))
+        .matches(" *errorRate +0\\.0021 +≤ 0\\.01 +✓ Pass +948 +30s +30s");
     assertThat(line(view, "latencyP99Ms")).contains("4.7 ms", "≤ 50 ms", "Pass");
     assertThat(line(view, "latencyP99Ratio")).contains("1.08×", "≤ 1.5×");
     assertThat(view.lines().filter(l -> l.contains("errorRate")).count()).isEqualTo(1);
@@ -52,9 +62,15 @@ class DetailViewTest {
   void driftListsFeaturesHighestFirstWithTheirLevel() {
     String view = render("bluegreen-preview.yaml", null);
 
-    List<String> features = view.lines().dropWhile(l -> !l.startsWith("Drift:")).skip(2)
-        .takeWhile(l -> !l.isBlank()).map(l -> l.trim().split(" +")[0]).toList();
-    assertThat(features).containsExactly("amount", "distance_km", "merchant_risk", "hour", "(prediction)");
+    List<String> features =
+        view.lines()
+            .dropWhile(l -> !l.startsWith("Drift:"))
+            .skip(2)
+            .takeWhile(l -> !l.isBlank())
+            .map(l -> l.trim().split(" +")[0])
+            .toList();
+    assertThat(features)
+        .containsExactly("amount", "distance_km", "merchant_risk", "hour", "(prediction)");
     assertThat(line(view, "Drift:")).contains("Warning, score 0.14", "warning 0.1, alert 0.25");
     assertThat(line(view, "  amount")).endsWith("Warning");
     assertThat(line(view, "  hour")).endsWith("Normal");
@@ -64,7 +80,8 @@ class DetailViewTest {
   void conditionsShowReasonAgeAndMessage() {
     String view = render("canary-progressing.yaml", null);
 
-    assertThat(line(view, "  Progressing   True")).contains("StepInProgress", "1m30s", "step 5 of 6");
+    assertThat(line(view, "  Progressing   True"))
+        .contains("StepInProgress", "1m30s", "step 5 of 6");
   }
 
   @Test
@@ -79,7 +96,8 @@ class DetailViewTest {
   void aRollbackShowsWhyAndWhereItStopped() {
     String view = render("canary-rolledback.yaml", null);
 
-    assertThat(line(view, "Message:")).contains("rolled back 2.0.0 → 1.0.0 at step 3: p99 82 ms > 50 ms");
+    assertThat(line(view, "Message:"))
+        .contains("rolled back 2.0.0 → 1.0.0 at step 3: p99 82 ms > 50 ms");
     assertThat(line(view, "  setWeight 50")).startsWith("  ✗ 3").contains("rolled back here");
     assertThat(line(view, "latencyP99Ms")).contains("82 ms", "≤ 50 ms", "✗ Fail");
   }
@@ -107,15 +125,25 @@ class DetailViewTest {
     String view = render("no-status.yaml", null);
 
     assertThat(line(view, "Phase:")).contains("no status yet");
-    assertThat(line(view, "Replicas:")).contains("no Deployments labelled modelship.io/deployment=iris");
+    assertThat(line(view, "Replicas:"))
+        .contains("no Deployments labelled modelship.io/deployment=iris");
     assertThat(view).doesNotContain("Analysis:", "Conditions:", "null");
   }
 
   @Test
   void noSampleRendersANullOrAnException() {
-    for (String sample : List.of("canary-progressing.yaml", "canary-paused.yaml", "canary-rolledback.yaml",
-        "bluegreen-preview.yaml", "healthy.yaml", "healthy-stale.yaml", "pending.yaml", "no-status.yaml",
-        "failed.yaml", "degraded-unhealthy.yaml")) {
+    for (String sample :
+        List.of(
+            "canary-progressing.yaml",
+            "canary-paused.yaml",
+            "canary-rolledback.yaml",
+            "bluegreen-preview.yaml",
+            "healthy.yaml",
+            "healthy-stale.yaml",
+            "pending.yaml",
+            "no-status.yaml",
+            "failed.yaml",
+            "degraded-unhealthy.yaml")) {
       assertThat(render(sample, null)).as(sample).doesNotContain("null").contains("Name:     ml/");
     }
   }

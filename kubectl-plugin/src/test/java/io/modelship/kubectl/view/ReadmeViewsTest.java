@@ -16,11 +16,21 @@ class ReadmeViewsTest {
   void readmeShowsTheRenderersOutput(String path) throws IOException {
     String readme = Files.readString(Path.of(path));
 
-    assertThat(readme).contains("$ kubectl modelship get iris -n ml\n" + DetailView.render(
-        Samples.resource("canary-progressing.yaml"), Samples.deployments("canary-progressing-deployments.yaml"),
-        Samples.NOW) + "```");
-    assertThat(readme).contains("$ kubectl modelship get fraud -n ml\n" + DetailView.render(
-        Samples.resource("bluegreen-preview.yaml"), Samples.deployments("bluegreen-preview-deployments.yaml"),
-        Samples.NOW) + "```");
+    assertThat(readme)
+        .contains(
+            "$ kubectl modelship get iris -n ml\n"
+                + DetailView.render(
+                    Samples.resource("canary-progressing.yaml"),
+                    Samples.deployments("canary-progressing-deployments.yaml"),
+                    Samples.NOW)
+                + "```");
+    assertThat(readme)
+        .contains(
+            "$ kubectl modelship get fraud -n ml\n"
+                + DetailView.render(
+                    Samples.resource("bluegreen-preview.yaml"),
+                    Samples.deployments("bluegreen-preview-deployments.yaml"),
+                    Samples.NOW)
+                + "```");
   }
 }

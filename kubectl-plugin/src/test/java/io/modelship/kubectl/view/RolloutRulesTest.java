@@ -15,16 +15,18 @@ class RolloutRulesTest {
 
   @ParameterizedTest(name = "{0}: promote={1} abort={2} retry={3}")
   @CsvSource({
-      "canary-progressing.yaml, true, true, false",
-      "canary-paused.yaml, true, true, false",
-      "bluegreen-preview.yaml, true, true, false",
-      "canary-rolledback.yaml, false, false, true",
-      "healthy.yaml, false, false, false",
-      "pending.yaml, false, false, false",
-      "failed.yaml, false, false, false",
-      "degraded-unhealthy.yaml, false, false, false",
-      "no-status.yaml, false, false, false"})
-  void manualControlsApplyOnlyWhereTheyMeanSomething(String sample, boolean promote, boolean abort, boolean retry) {
+    "canary-progressing.yaml, true, true, false",
+    "canary-paused.yaml, true, true, false",
+    "bluegreen-preview.yaml, true, true, false",
+    "canary-rolledback.yaml, false, false, true",
+    "healthy.yaml, false, false, false",
+    "pending.yaml, false, false, false",
+    "failed.yaml, false, false, false",
+    "degraded-unhealthy.yaml, false, false, false",
+    "no-status.yaml, false, false, false"
+  })
+  void manualControlsApplyOnlyWhereTheyMeanSomething(
+      String sample, boolean promote, boolean abort, boolean retry) {
     ModelDeploymentView md = Samples.view(sample);
 
     assertThat(ManualControl.PROMOTE.whyNot(md) == null).isEqualTo(promote);
@@ -45,15 +47,16 @@ class RolloutRulesTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-      "healthy.yaml, HEALTHY",
-      "healthy-stale.yaml, WAITING",
-      "canary-progressing.yaml, WAITING",
-      "canary-paused.yaml, WAITING",
-      "pending.yaml, WAITING",
-      "no-status.yaml, WAITING",
-      "canary-rolledback.yaml, DEGRADED",
-      "degraded-unhealthy.yaml, DEGRADED",
-      "failed.yaml, FAILED"})
+    "healthy.yaml, HEALTHY",
+    "healthy-stale.yaml, WAITING",
+    "canary-progressing.yaml, WAITING",
+    "canary-paused.yaml, WAITING",
+    "pending.yaml, WAITING",
+    "no-status.yaml, WAITING",
+    "canary-rolledback.yaml, DEGRADED",
+    "degraded-unhealthy.yaml, DEGRADED",
+    "failed.yaml, FAILED"
+  })
   void statusSettlesOnlyOnTheCurrentGeneration(String sample, RolloutVerdict expected) {
     assertThat(RolloutVerdict.of(Samples.view(sample))).isEqualTo(expected);
   }
@@ -76,9 +79,11 @@ class RolloutRulesTest {
   @Test
   void undoRefusesWhatItCannotRestore() {
     assertThatThrownBy(() -> UndoTarget.choose(Samples.view("canary-progressing.yaml"), "7.0.0"))
-        .hasMessage("no version 7.0.0 in the history of ml/iris: history has 0.9.0 (Promoted), 1.0.0 (Promoted)");
+        .hasMessage(
+            "no version 7.0.0 in the history of ml/iris: history has 0.9.0 (Promoted), 1.0.0 (Promoted)");
     assertThatThrownBy(() -> UndoTarget.choose(Samples.view("healthy.yaml"), null))
-        .hasMessageStartingWith("no earlier promoted version to go back to in the history of ml/iris");
+        .hasMessageStartingWith(
+            "no earlier promoted version to go back to in the history of ml/iris");
     assertThatThrownBy(() -> UndoTarget.choose(Samples.view("healthy.yaml"), "1.0.0"))
         .hasMessage("ml/iris already asks for version 1.0.0");
     assertThatThrownBy(() -> UndoTarget.choose(Samples.view("pending.yaml"), "0.1.0"))
@@ -87,20 +92,34 @@ class RolloutRulesTest {
 
   @Test
   void undoRefusesAnEntryWithoutUri() {
-    var md = ModelDeploymentView.from(Map.of(
-        "metadata", Map.of("name", "iris", "namespace", "ml"),
-        "spec", Map.of("model", Map.of("version", "2.0.0")),
-        "status", Map.of("history", java.util.List.of(Map.of("version", "1.0.0", "outcome", "Promoted")))));
+    var md =
+        ModelDeploymentView.from(
+            Map.of(
+                "metadata", Map.of("name", "iris", "namespace", "ml"),
+                "spec", Map.of("model", Map.of("version", "2.0.0")),
+                "status",
+                    Map.of(
+                        "history",
+                        java.util.List.of(Map.of("version", "1.0.0", "outcome", "Promoted")))));
 
     assertThatThrownBy(() -> UndoTarget.choose(md, null)).hasMessageContaining("has no uri");
   }
 
   @Test
   void mistypedFieldsReadAsMissing() {
-    var md = ModelDeploymentView.from(Map.of(
-        "metadata", Map.of("name", "iris", "generation", "x"),
-        "spec", "not an object",
-        "status", Map.of("phase", "Exploded", "rollout", Map.of("stepIndex", Map.of()), "conditions", "none")));
+    var md =
+        ModelDeploymentView.from(
+            Map.of(
+                "metadata", Map.of("name", "iris", "generation", "x"),
+                "spec", "not an object",
+                "status",
+                    Map.of(
+                        "phase",
+                        "Exploded",
+                        "rollout",
+                        Map.of("stepIndex", Map.of()),
+                        "conditions",
+                        "none")));
 
     assertThat(md.phase()).isEqualTo(Phase.UNKNOWN);
     assertThat(md.stepIndex()).isNull();
@@ -116,8 +135,13 @@ class RolloutRulesTest {
 
   @Test
   void nonDurationsAreRejected() {
-    assertThat(Arrays.asList(GoDuration.parse("10"), GoDuration.parse("ten minutes"), GoDuration.parse("5m x"),
-        GoDuration.parse(""))).containsOnlyNulls();
+    assertThat(
+            Arrays.asList(
+                GoDuration.parse("10"),
+                GoDuration.parse("ten minutes"),
+                GoDuration.parse("5m x"),
+                GoDuration.parse("")))
+        .containsOnlyNulls();
   }
 
   @Test

@@ -41,10 +41,14 @@ public final class Samples {
 
   public static List<Deployment> deployments(String name) {
     return Serialization.unmarshal(text(name), KubernetesList.class).getItems().stream()
-        .map(Deployment.class::cast).toList();
+        .map(Deployment.class::cast)
+        .toList();
   }
 
-  /** The items of a List sample as JSON trees, e.g. RuntimeReports (the plugin reads them generically). */
+  /**
+   * The items of a List sample as JSON trees, e.g. RuntimeReports (the plugin reads them
+   * generically).
+   */
   @SuppressWarnings("unchecked")
   public static List<Map<String, Object>> items(String name) {
     return (List<Map<String, Object>>) Serialization.unmarshal(text(name), Map.class).get("items");

@@ -18,33 +18,38 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The metrics APIs an HPA controller reads, served from this machine: {@code metrics.k8s.io}'s pod
  * CPU (what metrics-server computes from the kubelet's cumulative CPU counters: the rate between
- * two readings) and {@code custom.metrics.k8s.io}'s Pods metric
- * {@value #REQUESTS_PER_SECOND}, as a Prometheus adapter serves it from the runtimes' own
- * {@code /metrics}: the rate of {@value #REQUESTS_COUNTER} over the prediction endpoints. Each
- * call reads the pod's counter now; the rate is over the time since the previous call for the pod
- * (one sync period), so the first reading of a pod, and the first after its container restarted,
- * is missing.
+ * two readings) and {@code custom.metrics.k8s.io}'s Pods metric {@value #REQUESTS_PER_SECOND}, as a
+ * Prometheus adapter serves it from the runtimes' own {@code /metrics}: the rate of {@value
+ * #REQUESTS_COUNTER} over the prediction endpoints. Each call reads the pod's counter now; the rate
+ * is over the time since the previous call for the pod (one sync period), so the first reading of a
+ * pod, and the first after its container restarted, is missing.
  */
 public final class PodMetrics {
 
   /** The Pods metric the operator's HPA names (operator {@code ServingAutoscaler.RPS_METRIC}). */
   public static final String REQUESTS_PER_SECOND = "modelship_requests_per_second";
+
   /** The runtime's request counter the adapter rule reads. */
   static final String REQUESTS_COUNTER = "modelship_requests_total";
-  /**
-   * The runtime's prediction endpoints (its {@code inference(…)} routes and gRPC ModelInfer); probes,
-   * scrapes and the dashboard are not traffic to scale on.
-   */
-  static final Set<String> TRAFFIC_ENDPOINTS = Set.of("predict", "predict_batch", "v1_predict", "v2_infer",
-      "grpc_model_infer");
 
-  /** One value of a pod's metric: per-second rate × 1000, when its window ended, and how long it was. */
+  /**
+   * The runtime's prediction endpoints (its {@code inference(…)} routes and gRPC ModelInfer);
+   * probes, scrapes and the dashboard are not traffic to scale on.
+   */
+  static final Set<String> TRAFFIC_ENDPOINTS =
+      Set.of("predict", "predict_batch", "v1_predict", "v2_infer", "grpc_model_infer");
+
+  /**
+   * One value of a pod's metric: per-second rate × 1000, when its window ended, and how long it
+   * was.
+   */
   public record Sample(long milliValue, Instant at, Duration window) {}
 
   private record Reading(Instant at, long total, String container) {}
 
   private final PodRunner pods;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, Reading> cpu = new ConcurrentHashMap<>();
   private final Map<String, Reading> requests = new ConcurrentHashMap<>();
 
@@ -54,7 +59,8 @@ public final class PodMetrics {
 
   /** The pod's CPU use in millicores over the last window. */
   public Optional<Sample> cpu(Pod pod, Instant now) {
-    OptionalLong nanos = pods.cpuNanos(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    OptionalLong nanos =
+        pods.cpuNanos(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     // nanoseconds of CPU per second of wall time = cores × 1e9; millicores = that / 1e6
     return rate(cpu, pod, now, nanos, 1e-6);
   }
@@ -75,15 +81,17 @@ public final class PodMetrics {
     requests.keySet().retainAll(podUids);
   }
 
-  private static Optional<Sample> rate(Map<String, Reading> last, Pod pod, Instant now, OptionalLong total,
-      double scale) {
+  private static Optional<Sample> rate(
+      Map<String, Reading> last, Pod pod, Instant now, OptionalLong total, double scale) {
     String uid = pod.getMetadata().getUid();
     if (total.isEmpty() || uid == null) {
       return Optional.empty();
     }
     String container = containerId(pod);
     Reading previous = last.put(uid, new Reading(now, total.getAsLong(), container));
-    if (previous == null || !previous.container().equals(container) || total.getAsLong() < previous.total()) {
+    if (previous == null
+        || !previous.container().equals(container)
+        || total.getAsLong() < previous.total()) {
       return Optional.empty(); // no earlier reading of this container to take a rate against
     }
     Duration window = Duration.between(previous.at(), now);
@@ -102,16 +110,25 @@ public final class PodMetrics {
     return statuses.getFirst().getContainerID();
   }
 
-  /** The pod's total of {@value #REQUESTS_COUNTER} over the prediction endpoints, from its {@code /metrics}. */
+  /**
+   * The pod's total of {@value #REQUESTS_COUNTER} over the prediction endpoints, from its {@code
+   * /metrics}.
+   */
   private OptionalLong scrapeRequests(Pod pod) {
-    String port = pod.getMetadata().getAnnotations() == null ? null
-        : pod.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION);
+    String port =
+        pod.getMetadata().getAnnotations() == null
+            ? null
+            : pod.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION);
     if (port == null) {
       return OptionalLong.empty();
     }
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? requestsTotal(r.body()) : OptionalLong.empty();
     } catch (IOException e) {
       return OptionalLong.empty();

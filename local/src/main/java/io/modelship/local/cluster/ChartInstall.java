@@ -26,8 +26,8 @@ import java.util.function.UnaryOperator;
  * release namespace and the signing-key Secret ({@code kubectl create secret generic
  * modelship-signing-key --from-file=key=…}), renders the chart with the real Helm engine
  * (helm-java, Helm 3.19) with {@code signingKey.existingSecret} naming that Secret, and creates
- * every rendered object through the API as the cluster admin: CRDs, ServiceAccount, ClusterRole
- * or Roles, bindings, Services. The operator's Deployment is the one object not created, since no
+ * every rendered object through the API as the cluster admin: CRDs, ServiceAccount, ClusterRole or
+ * Roles, bindings, Services. The operator's Deployment is the one object not created, since no
  * kubelet here would run it: local mode starts the operator itself from that Deployment's pod
  * template (its ServiceAccount, env, args and volumes), see {@link #operator()}.
  */
@@ -35,7 +35,11 @@ public final class ChartInstall {
 
   public static final String RELEASE = "modelship";
   public static final String NAMESPACE = "modelship-system";
-  /** The Secret the signing master key is created in, named to the chart by {@code signingKey.existingSecret}. */
+
+  /**
+   * The Secret the signing master key is created in, named to the chart by {@code
+   * signingKey.existingSecret}.
+   */
   public static final String SIGNING_KEY_SECRET = "modelship-signing-key";
 
   private final List<HasMetadata> applied;
@@ -61,7 +65,10 @@ public final class ChartInstall {
     return command.call();
   }
 
-  /** Each rendered document as its Fabric8 model, in the order Helm printed them (its install order). */
+  /**
+   * Each rendered document as its Fabric8 model, in the order Helm printed them (its install
+   * order).
+   */
   public static List<HasMetadata> objects(String yaml) {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : yaml.split("(?m)^---\\s*$")) {
@@ -70,7 +77,8 @@ public final class ChartInstall {
       }
       Object parsed = Serialization.unmarshal(document);
       if (!(parsed instanceof HasMetadata object)) {
-        throw new IllegalStateException("the chart rendered something that is not a Kubernetes object:\n" + document);
+        throw new IllegalStateException(
+            "the chart rendered something that is not a Kubernetes object:\n" + document);
       }
       objects.add(object);
     }
@@ -80,23 +88,47 @@ public final class ChartInstall {
   /**
    * Installs the chart through {@code admin}: the release namespace (and every watched namespace,
    * which the chart requires to exist), the signing-key Secret from {@code signingKey}, then every
-   * object the chart renders except the operator's Deployment, after {@code edit} (the identity,
-   * or a test's change, e.g. a rule taken out of the ClusterRole).
+   * object the chart renders except the operator's Deployment, after {@code edit} (the identity, or
+   * a test's change, e.g. a rule taken out of the ClusterRole).
    */
-  public static ChartInstall install(KubernetesClient admin, Path chart, Map<String, Object> values,
-      List<String> watchNamespaces, byte[] signingKey, UnaryOperator<List<HasMetadata>> edit) {
+  public static ChartInstall install(
+      KubernetesClient admin,
+      Path chart,
+      Map<String, Object> values,
+      List<String> watchNamespaces,
+      byte[] signingKey,
+      UnaryOperator<List<HasMetadata>> edit) {
     List<String> namespaces = new ArrayList<>(List.of(NAMESPACE));
     namespaces.addAll(watchNamespaces);
     for (String namespace : namespaces) {
       if (admin.namespaces().withName(namespace).get() == null) {
-        // Restricted Pod Security, as a platform team labels its namespaces: every pod must pass it.
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-            .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+        // Restricted Pod Security, as a platform team labels its namespaces: every pod must pass
+        // it.
+        admin
+            .namespaces()
+            .resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName(namespace)
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                    .endMetadata()
+                    .build())
+            .create();
       }
     }
-    admin.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
-        .withName(SIGNING_KEY_SECRET).withNamespace(NAMESPACE).endMetadata().withType("Opaque")
-        .addToData("key", Base64.getEncoder().encodeToString(signingKey)).build()).create();
+    admin
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(SIGNING_KEY_SECRET)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withType("Opaque")
+                .addToData("key", Base64.getEncoder().encodeToString(signingKey))
+                .build())
+        .create();
     Map<String, Object> set = new LinkedHashMap<>(values);
     if (!watchNamespaces.isEmpty()) {
       for (int i = 0; i < watchNamespaces.size(); i++) {
@@ -125,7 +157,10 @@ public final class ChartInstall {
     return applied;
   }
 
-  /** The operator's Deployment as the chart renders it (not created: local mode runs its pod itself). */
+  /**
+   * The operator's Deployment as the chart renders it (not created: local mode runs its pod
+   * itself).
+   */
   public Deployment operator() {
     return operator;
   }
@@ -148,8 +183,11 @@ public final class ChartInstall {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv()) {
       if (var.getValueFrom() != null) {
-        throw new IllegalStateException("env " + var.getName() + " of the chart's operator uses valueFrom, "
-            + "which local mode does not resolve for the operator");
+        throw new IllegalStateException(
+            "env "
+                + var.getName()
+                + " of the chart's operator uses valueFrom, "
+                + "which local mode does not resolve for the operator");
       }
       String value = var.getValue() == null ? "" : var.getValue();
       // The deepest mount the path is under, as inside the container.
@@ -157,7 +195,8 @@ public final class ChartInstall {
       int deepest = -1;
       for (VolumeMount mount : container.getVolumeMounts()) {
         Path host = hostDirs.get(mount.getName());
-        String prefix = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+        String prefix =
+            mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
         if (host != null && value.startsWith(prefix) && prefix.length() > deepest) {
           moved = host.resolve(value.substring(prefix.length())).toString();
           deepest = prefix.length();
@@ -178,30 +217,45 @@ public final class ChartInstall {
     for (Volume volume : operator.getSpec().getTemplate().getSpec().getVolumes()) {
       Path target = Files.createDirectories(dir.resolve(volume.getName()));
       if (volume.getSecret() != null) {
-        var secret = admin.secrets().inNamespace(NAMESPACE).withName(volume.getSecret().getSecretName()).get();
+        var secret =
+            admin
+                .secrets()
+                .inNamespace(NAMESPACE)
+                .withName(volume.getSecret().getSecretName())
+                .get();
         if (secret == null) {
-          throw new IllegalStateException("Secret " + NAMESPACE + "/" + volume.getSecret().getSecretName()
-              + " of the operator's volume " + volume.getName() + " does not exist");
+          throw new IllegalStateException(
+              "Secret "
+                  + NAMESPACE
+                  + "/"
+                  + volume.getSecret().getSecretName()
+                  + " of the operator's volume "
+                  + volume.getName()
+                  + " does not exist");
         }
         var items = volume.getSecret().getItems();
         Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
         if (items == null || items.isEmpty()) {
           for (var entry : data.entrySet()) {
-            writePrivate(target.resolve(entry.getKey()), Base64.getDecoder().decode(entry.getValue()));
+            writePrivate(
+                target.resolve(entry.getKey()), Base64.getDecoder().decode(entry.getValue()));
           }
         } else {
           for (var item : items) {
             String value = data.get(item.getKey());
             if (value == null) {
-              throw new IllegalStateException("Secret " + volume.getSecret().getSecretName() + " has no key "
-                  + item.getKey());
+              throw new IllegalStateException(
+                  "Secret " + volume.getSecret().getSecretName() + " has no key " + item.getKey());
             }
             writePrivate(target.resolve(item.getPath()), Base64.getDecoder().decode(value));
           }
         }
       } else if (volume.getEmptyDir() == null) {
-        throw new IllegalStateException("volume " + volume.getName() + " of the chart's operator is neither a "
-            + "Secret nor an emptyDir, which local mode cannot provide");
+        throw new IllegalStateException(
+            "volume "
+                + volume.getName()
+                + " of the chart's operator is neither a "
+                + "Secret nor an emptyDir, which local mode cannot provide");
       }
       dirs.put(volume.getName(), target);
     }
@@ -210,8 +264,10 @@ public final class ChartInstall {
 
   private static void writePrivate(Path file, byte[] content) throws IOException {
     Files.deleteIfExists(file);
-    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.write(file, content);
   }
 }

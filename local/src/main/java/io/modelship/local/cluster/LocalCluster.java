@@ -1,7 +1,5 @@
 package io.modelship.local.cluster;
 
-import io.modelship.local.process.ChildProcesses;
-import io.modelship.local.process.Java;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,9 +9,11 @@ import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.Containers;
 import io.modelship.local.pods.ModelStore;
 import io.modelship.local.pods.PodCredentials;
+import io.modelship.local.pods.PodRunner;
 import io.modelship.local.pods.PodmanContainers;
 import io.modelship.local.pods.ProcessContainers;
-import io.modelship.local.pods.PodRunner;
+import io.modelship.local.process.ChildProcesses;
+import io.modelship.local.process.Java;
 import io.modelship.local.traffic.LocalProxy;
 import java.io.IOException;
 import java.net.URI;
@@ -31,13 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole system on this machine: the embedded API, the operator jar as a child process, the
- * pod runner (serving-runtime processes, or containers of the pods' images) and the
- * local proxy. Closing it stops every process and container it started and every port it opened.
+ * The whole system on this machine: the embedded API, the operator jar as a child process, the pod
+ * runner (serving-runtime processes, or containers of the pods' images) and the local proxy.
+ * Closing it stops every process and container it started and every port it opened.
  */
 public final class LocalCluster implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+
   /**
    * How long the tokens of the operator and the pods live. A kubelet asks for an hour and renews
    * them; local mode issues each once, for a day, longer than any local run.
@@ -78,7 +79,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /** How pods run: {@code --pods processes} or {@code --pods containers}. */
   public enum Pods {
-    PROCESSES, CONTAINERS
+    PROCESSES,
+    CONTAINERS
   }
 
   private final Layout layout;
@@ -97,7 +99,10 @@ public final class LocalCluster implements AutoCloseable {
   private HorizontalPodAutoscalerController autoscaler;
   private io.modelship.local.pods.LocalS3 s3;
 
-  private LocalCluster(Layout layout, Pods podMode, Install install,
+  private LocalCluster(
+      Layout layout,
+      Pods podMode,
+      Install install,
       HorizontalPodAutoscalerController.Settings hpaSettings) {
     this.layout = layout;
     this.podMode = podMode;
@@ -111,12 +116,24 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static LocalCluster start(Layout layout, int apiPort, Pods podMode) throws IOException {
-    return start(layout, apiPort, podMode, Install.DEFAULT, HorizontalPodAutoscalerController.Settings.defaults());
+    return start(
+        layout,
+        apiPort,
+        podMode,
+        Install.DEFAULT,
+        HorizontalPodAutoscalerController.Settings.defaults());
   }
 
-  /** With the HPA controller's flags ({@code --horizontal-pod-autoscaler-*} of kube-controller-manager). */
-  public static LocalCluster start(Layout layout, int apiPort, Pods podMode,
-      HorizontalPodAutoscalerController.Settings hpaSettings) throws IOException {
+  /**
+   * With the HPA controller's flags ({@code --horizontal-pod-autoscaler-*} of
+   * kube-controller-manager).
+   */
+  public static LocalCluster start(
+      Layout layout,
+      int apiPort,
+      Pods podMode,
+      HorizontalPodAutoscalerController.Settings hpaSettings)
+      throws IOException {
     return start(layout, apiPort, podMode, Install.DEFAULT, hpaSettings);
   }
 
@@ -129,16 +146,25 @@ public final class LocalCluster implements AutoCloseable {
     public static final Install DEFAULT = new Install(List.of(), UnaryOperator.identity());
   }
 
-  public static LocalCluster start(Layout layout, int apiPort, Pods podMode, Install install) throws IOException {
-    return start(layout, apiPort, podMode, install, HorizontalPodAutoscalerController.Settings.defaults());
+  public static LocalCluster start(Layout layout, int apiPort, Pods podMode, Install install)
+      throws IOException {
+    return start(
+        layout, apiPort, podMode, install, HorizontalPodAutoscalerController.Settings.defaults());
   }
 
-  public static LocalCluster start(Layout layout, int apiPort, Pods podMode, Install install,
-      HorizontalPodAutoscalerController.Settings hpaSettings) throws IOException {
-    io.modelship.local.traffic.ClientConnections.keepIdleBriefly(); // before any HttpClient of this JVM
+  public static LocalCluster start(
+      Layout layout,
+      int apiPort,
+      Pods podMode,
+      Install install,
+      HorizontalPodAutoscalerController.Settings hpaSettings)
+      throws IOException {
+    io.modelship.local.traffic.ClientConnections
+        .keepIdleBriefly(); // before any HttpClient of this JVM
     for (Path jar : List.of(layout.operatorJar(), layout.runtimeJar())) {
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException(jar + " is missing: build it with ./mvnw -DskipTests package");
+        throw new IllegalStateException(
+            jar + " is missing: build it with ./mvnw -DskipTests package");
       }
     }
     Files.createDirectories(layout.logs());
@@ -161,8 +187,10 @@ public final class LocalCluster implements AutoCloseable {
     byte[] key = new byte[48];
     new java.security.SecureRandom().nextBytes(key);
     Files.deleteIfExists(file);
-    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
   }
 
@@ -175,54 +203,93 @@ public final class LocalCluster implements AutoCloseable {
     writeSigningKey(layout.signingKey());
     // Every pod has its own address in a cluster; here they share 127.0.0.1, so the operator's
     // port is a free one, set as the chart's value.
-    chart = ChartInstall.install(client, layout.home().resolve("helm/modelship"),
-        Map.of("httpPort", operatorPort), install.watchNamespaces(), Files.readAllBytes(layout.signingKey()),
-        install.edit());
-    log.info("installed {} objects from helm/modelship (release {} in {})", chart.applied().size(),
-        ChartInstall.RELEASE, ChartInstall.NAMESPACE);
+    chart =
+        ChartInstall.install(
+            client,
+            layout.home().resolve("helm/modelship"),
+            Map.of("httpPort", operatorPort),
+            install.watchNamespaces(),
+            Files.readAllBytes(layout.signingKey()),
+            install.edit());
+    log.info(
+        "installed {} objects from helm/modelship (release {} in {})",
+        chart.applied().size(),
+        ChartInstall.RELEASE,
+        ChartInstall.NAMESPACE);
     // The operator runs as the chart's ServiceAccount: a TokenRequest's token in its kubeconfig,
     // the chart's env (its volumes' paths moved to where they are on this host) and args.
     Path operatorDir = Files.createDirectories(layout.workDir().resolve("operator"));
     Map<String, Path> volumes = chart.materializeVolumes(client, operatorDir.resolve("volumes"));
     Path operatorKubeconfig = operatorDir.resolve("kubeconfig");
-    api.writeKubeconfig(operatorKubeconfig, api.issueToken(ChartInstall.NAMESPACE, chart.serviceAccount(),
-        TOKEN_LIFETIME).token(), ChartInstall.NAMESPACE);
+    api.writeKubeconfig(
+        operatorKubeconfig,
+        api.issueToken(ChartInstall.NAMESPACE, chart.serviceAccount(), TOKEN_LIFETIME).token(),
+        ChartInstall.NAMESPACE);
     Map<String, String> env = new java.util.LinkedHashMap<>(chart.operatorEnv(volumes));
     env.put("KUBECONFIG", operatorKubeconfig.toString());
     // A kubelet sets HOSTNAME to the pod's name; the operator's Lease holder identity is it.
     env.put("HOSTNAME", chart.operator().getMetadata().getName() + "-local");
-    List<String> command = new ArrayList<>(List.of(Java.launcher(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-        layout.operatorJar().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Java.launcher(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                layout.operatorJar().toString()));
     Container container = chart.operatorContainer();
     if (container.getArgs() != null) {
       command.addAll(container.getArgs());
     }
     operator = processes.start(command, env, layout.logs().resolve("operator.log"));
-    awaitHttp(URI.create("http://127.0.0.1:" + operatorPort + "/readyz"), Duration.ofSeconds(90), "the operator");
-    log.info("operator running as ServiceAccount {}/{} (pid {}), log {}", ChartInstall.NAMESPACE,
-        chart.serviceAccount(), operator.pid(), layout.logs().resolve("operator.log"));
+    awaitHttp(
+        URI.create("http://127.0.0.1:" + operatorPort + "/readyz"),
+        Duration.ofSeconds(90),
+        "the operator");
+    log.info(
+        "operator running as ServiceAccount {}/{} (pid {}), log {}",
+        ChartInstall.NAMESPACE,
+        chart.serviceAccount(),
+        operator.pid(),
+        layout.logs().resolve("operator.log"));
     List<Path> modelDirs = List.of(layout.models(), layout.home().resolve("examples/models"));
     s3 = io.modelship.local.pods.LocalS3.start(layout.workDir().resolve("s3"), modelDirs);
-    log.info("S3-compatible store (S3Proxy) on {} as {}, bucket {} with the example packages", s3.endpoint(),
-        io.modelship.local.pods.LocalS3.ENDPOINT, io.modelship.local.pods.LocalS3.BUCKET);
+    log.info(
+        "S3-compatible store (S3Proxy) on {} as {}, bucket {} with the example packages",
+        s3.endpoint(),
+        io.modelship.local.pods.LocalS3.ENDPOINT,
+        io.modelship.local.pods.LocalS3.BUCKET);
     ModelStore models = new ModelStore(modelDirs, s3.endpoint());
     if (podMode == Pods.CONTAINERS) {
       // The image's own JVM flags apply, with the heap sized from the pod's memory limit.
-      containers = new PodmanContainers(processes, PodCredentials.serviceAccount(api, TOKEN_LIFETIME), models,
-          layout.workDir());
+      containers =
+          new PodmanContainers(
+              processes,
+              PodCredentials.serviceAccount(api, TOKEN_LIFETIME),
+              models,
+              layout.workDir());
     } else {
       // Small heaps and C1 only: several runtimes share a laptop's cores with the operator.
       List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
       if (Files.isRegularFile(layout.runtimeAotCache())) {
-        // The build's AOT cache halves start-up; a JVM that cannot use it says nothing and starts normally.
-        jvm.addAll(List.of("-XX:AOTCache=" + layout.runtimeAotCache(), "-Xlog:aot=off", "-Xlog:cds=off"));
+        // The build's AOT cache halves start-up; a JVM that cannot use it says nothing and starts
+        // normally.
+        jvm.addAll(
+            List.of("-XX:AOTCache=" + layout.runtimeAotCache(), "-Xlog:aot=off", "-Xlog:cds=off"));
       }
-      containers = new ProcessContainers(processes, layout.runtimeJar(),
-          PodCredentials.serviceAccount(api, TOKEN_LIFETIME), models, layout.workDir(), jvm);
+      containers =
+          new ProcessContainers(
+              processes,
+              layout.runtimeJar(),
+              PodCredentials.serviceAccount(api, TOKEN_LIFETIME),
+              models,
+              layout.workDir(),
+              jvm);
     }
     pods = new PodRunner(client, containers, layout.workDir()).start();
     proxy = new LocalProxy(client).start();
-    autoscaler = new HorizontalPodAutoscalerController(client, new PodMetrics(pods), hpaSettings).start();
+    autoscaler =
+        new HorizontalPodAutoscalerController(client, new PodMetrics(pods), hpaSettings).start();
   }
 
   private void awaitHttp(URI uri, Duration timeout, String what) throws IOException {
@@ -232,12 +299,20 @@ public final class LocalCluster implements AutoCloseable {
       if (!operator.isAlive()) {
         Path logFile = layout.logs().resolve("operator.log");
         List<String> lines = Files.isRegularFile(logFile) ? Files.readAllLines(logFile) : List.of();
-        throw new IllegalStateException(what + " exited with " + operator.exitValue() + "; the end of " + logFile
-            + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        throw new IllegalStateException(
+            what
+                + " exited with "
+                + operator.exitValue()
+                + "; the end of "
+                + logFile
+                + ":\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
       }
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }

@@ -18,16 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The garbage collector of kube-controller-manager, for every kind the embedded API stores: it
- * follows every stored change (as the real one follows watches) and keeps an index of dependents
- * by their owners' uids. When an owner is gone, each dependent whose other owners are gone too is
- * deleted (in the background, the default propagation); one that still has a live owner only
- * loses the reference. {@link #orphan} and {@link #deleteInForeground} carry out the
- * {@code Orphan} and {@code Foreground} propagation policies of a DELETE.
+ * follows every stored change (as the real one follows watches) and keeps an index of dependents by
+ * their owners' uids. When an owner is gone, each dependent whose other owners are gone too is
+ * deleted (in the background, the default propagation); one that still has a live owner only loses
+ * the reference. {@link #orphan} and {@link #deleteInForeground} carry out the {@code Orphan} and
+ * {@code Foreground} propagation policies of a DELETE.
  */
 public final class GarbageCollector implements AutoCloseable {
 
-  /** The finalizer an owner deleted in the foreground carries until its blocking dependents are gone. */
+  /**
+   * The finalizer an owner deleted in the foreground carries until its blocking dependents are
+   * gone.
+   */
   public static final String FOREGROUND = "foregroundDeletion";
+
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,7 +81,9 @@ public final class GarbageCollector implements AutoCloseable {
     Ref ref = new Ref(path(change.group(), object, change.resource()), uid);
     byUid.put(uid, ref);
     for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
-      dependents.computeIfAbsent(owner.path("uid").asText(), k -> ConcurrentHashMap.newKeySet()).add(ref);
+      dependents
+          .computeIfAbsent(owner.path("uid").asText(), k -> ConcurrentHashMap.newKeySet())
+          .add(ref);
     }
   }
 
@@ -95,10 +101,14 @@ public final class GarbageCollector implements AutoCloseable {
 
   static String path(String group, JsonNode object, String resource) {
     String apiVersion = object.path("apiVersion").asText("");
-    String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+    String version =
+        apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
     String namespace = object.path("metadata").path("namespace").asText("");
     return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version)
-        + (namespace.isEmpty() ? "" : "/namespaces/" + namespace) + "/" + resource + "/"
+        + (namespace.isEmpty() ? "" : "/namespaces/" + namespace)
+        + "/"
+        + resource
+        + "/"
         + object.path("metadata").path("name").asText();
   }
 
@@ -135,10 +145,15 @@ public final class GarbageCollector implements AutoCloseable {
     dependents.remove(ownerUid);
   }
 
-  /** {@code propagationPolicy=Orphan}: the owner's dependents lose their reference to it, before it goes. */
+  /**
+   * {@code propagationPolicy=Orphan}: the owner's dependents lose their reference to it, before it
+   * goes.
+   */
   public void orphan(String ownerUid) {
     for (Ref dependent : List.copyOf(dependents.getOrDefault(ownerUid, Set.of()))) {
-      store.get(dependent.path()).ifPresent(object -> store.mergePatch(dependent.path(), withoutOwner(object, ownerUid)));
+      store
+          .get(dependent.path())
+          .ifPresent(object -> store.mergePatch(dependent.path(), withoutOwner(object, ownerUid)));
     }
   }
 
@@ -148,53 +163,70 @@ public final class GarbageCollector implements AutoCloseable {
    * those with {@code blockOwnerDeletion} are gone the finalizer is removed and the owner goes.
    */
   public void deleteInForeground(String ownerPath, String ownerUid, Duration timeout) {
-    work.submit(() -> {
-      List<Ref> all = List.copyOf(dependents.getOrDefault(ownerUid, Set.of()));
-      List<Ref> blocking = new ArrayList<>();
-      for (Ref dependent : all) {
-        store.get(dependent.path()).ifPresent(object -> {
-          for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
-            if (owner.path("uid").asText().equals(ownerUid) && owner.path("blockOwnerDeletion").asBoolean(false)) {
-              blocking.add(dependent);
+    work.submit(
+        () -> {
+          List<Ref> all = List.copyOf(dependents.getOrDefault(ownerUid, Set.of()));
+          List<Ref> blocking = new ArrayList<>();
+          for (Ref dependent : all) {
+            store
+                .get(dependent.path())
+                .ifPresent(
+                    object -> {
+                      for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+                        if (owner.path("uid").asText().equals(ownerUid)
+                            && owner.path("blockOwnerDeletion").asBoolean(false)) {
+                          blocking.add(dependent);
+                        }
+                      }
+                    });
+            try {
+              store.delete(dependent.path());
+            } catch (RuntimeException e) {
+              log.debug("foreground deletion of {}: {}", dependent.path(), e.getMessage());
             }
           }
-        });
-        try {
-          store.delete(dependent.path());
-        } catch (RuntimeException e) {
-          log.debug("foreground deletion of {}: {}", dependent.path(), e.getMessage());
-        }
-      }
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline && blocking.stream().anyMatch(d -> byUid.containsKey(d.uid()))) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      store.get(ownerPath).ifPresent(owner -> {
-        ArrayNode finalizers = JSON.createArrayNode();
-        owner.path("metadata").path("finalizers").forEach(f -> {
-          if (!f.asText().equals(FOREGROUND)) {
-            finalizers.add(f);
+          long deadline = System.nanoTime() + timeout.toNanos();
+          while (System.nanoTime() < deadline
+              && blocking.stream().anyMatch(d -> byUid.containsKey(d.uid()))) {
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
           }
+          store
+              .get(ownerPath)
+              .ifPresent(
+                  owner -> {
+                    ArrayNode finalizers = JSON.createArrayNode();
+                    owner
+                        .path("metadata")
+                        .path("finalizers")
+                        .forEach(
+                            f -> {
+                              if (!f.asText().equals(FOREGROUND)) {
+                                finalizers.add(f);
+                              }
+                            });
+                    ObjectNode patch = JSON.createObjectNode();
+                    patch.putObject("metadata").set("finalizers", finalizers);
+                    store.mergePatch(ownerPath, patch);
+                  });
         });
-        ObjectNode patch = JSON.createObjectNode();
-        patch.putObject("metadata").set("finalizers", finalizers);
-        store.mergePatch(ownerPath, patch);
-      });
-    });
   }
 
   private static JsonNode withoutOwner(JsonNode object, String ownerUid) {
     ArrayNode kept = JSON.createArrayNode();
-    object.path("metadata").path("ownerReferences").forEach(o -> {
-      if (!o.path("uid").asText().equals(ownerUid)) {
-        kept.add(o);
-      }
-    });
+    object
+        .path("metadata")
+        .path("ownerReferences")
+        .forEach(
+            o -> {
+              if (!o.path("uid").asText().equals(ownerUid)) {
+                kept.add(o);
+              }
+            });
     ObjectNode patch = JSON.createObjectNode();
     ObjectNode metadata = patch.putObject("metadata");
     if (kept.isEmpty()) {

@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * The shared RFC 7386 CRUD dispatcher, telling the {@link WatchHub} about every change it stores,
- * with the change's old and new object, so that HTTP watches (which the stock mock does not
- * serve; it only speaks WebSocket watches) see ADDED, MODIFIED and DELETED as on a cluster.
+ * with the change's old and new object, so that HTTP watches (which the stock mock does not serve;
+ * it only speaks WebSocket watches) see ADDED, MODIFIED and DELETED as on a cluster.
  */
 final class LocalApiDispatcher extends MergePatchCrudDispatcher {
 
@@ -24,8 +24,12 @@ final class LocalApiDispatcher extends MergePatchCrudDispatcher {
   }
 
   @Override
-  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-      GenericKubernetesResource resource, String newState) {
+  public void processEvent(
+      String path,
+      AttributeSet pathAttributes,
+      AttributeSet oldAttributes,
+      GenericKubernetesResource resource,
+      String newState) {
     String existing = oldAttributes == null ? null : map.get(oldAttributes);
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
     if (Objects.equals(existing, newState)) {
@@ -46,7 +50,8 @@ final class LocalApiDispatcher extends MergePatchCrudDispatcher {
       version = requestResourceVersion();
       ((ObjectNode) oldObject.path("metadata")).put("resourceVersion", String.valueOf(version));
     }
-    hub.publish(new WatchHub.Change(version, where.group(), where.resource(), oldObject, newObject));
+    hub.publish(
+        new WatchHub.Change(version, where.group(), where.resource(), oldObject, newObject));
   }
 
   private static JsonNode read(String json) {

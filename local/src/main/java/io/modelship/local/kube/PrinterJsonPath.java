@@ -8,14 +8,15 @@ import java.util.regex.Pattern;
 
 /**
  * The part of Kubernetes JSONPath that CRD printer columns use: {@code .a.b}, {@code .a\\.b} (an
- * escaped dot inside a field name, as in a label key), {@code [n]},
- * {@code [*]} and filters {@code [?(@.type=="Ready")]} (also {@code !=}, with a path inside the
- * filter). Evaluates to every match, in document order.
+ * escaped dot inside a field name, as in a label key), {@code [n]}, {@code [*]} and filters {@code
+ * [?(@.type=="Ready")]} (also {@code !=}, with a path inside the filter). Evaluates to every match,
+ * in document order.
  */
 public final class PrinterJsonPath {
 
   private static final Pattern FILTER =
-      Pattern.compile("\\?\\(@((?:\\.[A-Za-z0-9_-]+)+)\\s*(==|!=)\\s*(?:\"([^\"]*)\"|'([^']*)'|([^)\\s]+))\\s*\\)");
+      Pattern.compile(
+          "\\?\\(@((?:\\.[A-Za-z0-9_-]+)+)\\s*(==|!=)\\s*(?:\"([^\"]*)\"|'([^']*)'|([^)\\s]+))\\s*\\)");
 
   private sealed interface Step permits Field, Index, Wildcard, Filter {}
 
@@ -93,7 +94,8 @@ public final class PrinterJsonPath {
     if (inside.matches("-?\\d+")) {
       return new Index(Integer.parseInt(inside));
     }
-    if ((inside.startsWith("'") && inside.endsWith("'")) || (inside.startsWith("\"") && inside.endsWith("\""))) {
+    if ((inside.startsWith("'") && inside.endsWith("'"))
+        || (inside.startsWith("\"") && inside.endsWith("\""))) {
       return new Field(inside.substring(1, inside.length() - 1));
     }
     Matcher m = FILTER.matcher(inside);

@@ -31,12 +31,12 @@ import java.util.Optional;
  * deployment|configmap|secret|…} generators) send built-in kinds as protobuf and do not retry in
  * JSON after a 415, so an API that stores JSON must understand protobuf bodies.
  *
- * <p>The wire format is the 4-byte magic {@code k8s\0} and a {@code runtime.Unknown} whose
- * {@code typeMeta} names apiVersion and kind and whose {@code raw} is the object's message, typed
- * by the Kubernetes {@code generated.proto} descriptors (the {@code client-java-proto} classes).
- * Proto field names are the JSON names; the few types whose JSON is not their message shape
- * (Time, MicroTime, Duration, IntOrString, Quantity, RawExtension, FieldsV1) are written as JSON
- * writes them, bytes as base64.
+ * <p>The wire format is the 4-byte magic {@code k8s\0} and a {@code runtime.Unknown} whose {@code
+ * typeMeta} names apiVersion and kind and whose {@code raw} is the object's message, typed by the
+ * Kubernetes {@code generated.proto} descriptors (the {@code client-java-proto} classes). Proto
+ * field names are the JSON names; the few types whose JSON is not their message shape (Time,
+ * MicroTime, Duration, IntOrString, Quantity, RawExtension, FieldsV1) are written as JSON writes
+ * them, bytes as base64.
  */
 final class ProtobufBodies {
 
@@ -45,37 +45,50 @@ final class ProtobufBodies {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
-  private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MICRO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
+
   /** Message types by version and kind, over every built-in group's descriptors. */
   private static final Map<String, List<Descriptor>> KINDS = index();
 
   private ProtobufBodies() {}
 
   static boolean isProtobuf(String contentType) {
-    return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(CONTENT_TYPE);
+    return contentType != null
+        && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(CONTENT_TYPE);
   }
 
   /** The body as JSON; an {@link IllegalArgumentException} naming what could not be read. */
   static byte[] toJson(byte[] body) {
     if (body.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(body, MAGIC.length), MAGIC)) {
-      throw new IllegalArgumentException("the body does not start with the Kubernetes protobuf magic k8s\\0");
+      throw new IllegalArgumentException(
+          "the body does not start with the Kubernetes protobuf magic k8s\\0");
     }
     Runtime.Unknown unknown;
     try {
       unknown = Runtime.Unknown.parseFrom(Arrays.copyOfRange(body, MAGIC.length, body.length));
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("the body is not a protobuf runtime.Unknown: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the body is not a protobuf runtime.Unknown: " + e.getMessage(), e);
     }
     String apiVersion = unknown.getTypeMeta().getApiVersion();
     String kind = unknown.getTypeMeta().getKind();
-    Descriptor type = descriptor(apiVersion, kind).orElseThrow(() -> new IllegalArgumentException(
-        "no protobuf schema for " + kind + " of " + apiVersion + " in the local API; send it as JSON (kubectl apply -f)"));
+    Descriptor type =
+        descriptor(apiVersion, kind)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no protobuf schema for "
+                            + kind
+                            + " of "
+                            + apiVersion
+                            + " in the local API; send it as JSON (kubectl apply -f)"));
     DynamicMessage message;
     try {
       message = DynamicMessage.parseFrom(type, unknown.getRaw());
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("the " + kind + " in the body is not valid protobuf: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the " + kind + " in the body is not valid protobuf: " + e.getMessage(), e);
     }
     ObjectNode object = NODES.objectNode().put("apiVersion", apiVersion).put("kind", kind);
     object.setAll((ObjectNode) value(message));
@@ -93,7 +106,8 @@ final class ProtobufBodies {
     // Packages are k8s.io.api.<first label of the group>.<version>: apps, rbac, networking, core…
     String pkg = "k8s.io.api." + group.split("\\.")[0] + "." + version;
     return KINDS.getOrDefault(version + "/" + kind, List.of()).stream()
-        .filter(d -> d.getFile().getPackage().equals(pkg)).findFirst();
+        .filter(d -> d.getFile().getPackage().equals(pkg))
+        .findFirst();
   }
 
   private static JsonNode value(Message message) {
@@ -101,18 +115,25 @@ final class ProtobufBodies {
     switch (type) {
       case META + "Time" -> {
         long seconds = longField(message, "seconds");
-        return seconds == 0 ? NODES.nullNode() : NODES.textNode(Instant.ofEpochSecond(seconds).toString());
+        return seconds == 0
+            ? NODES.nullNode()
+            : NODES.textNode(Instant.ofEpochSecond(seconds).toString());
       }
       case META + "MicroTime" -> {
-        return NODES.textNode(MICRO.format(Instant.ofEpochSecond(longField(message, "seconds"),
-            longField(message, "nanos"))));
+        return NODES.textNode(
+            MICRO.format(
+                Instant.ofEpochSecond(longField(message, "seconds"), longField(message, "nanos"))));
       }
       case META + "Duration" -> {
-        return NODES.textNode(java.time.Duration.ofNanos(longField(message, "duration")).toString()
-            .substring(2).toLowerCase(java.util.Locale.ROOT));
+        return NODES.textNode(
+            java.time.Duration.ofNanos(longField(message, "duration"))
+                .toString()
+                .substring(2)
+                .toLowerCase(java.util.Locale.ROOT));
       }
       case "k8s.io.apimachinery.pkg.util.intstr.IntOrString" -> {
-        return longField(message, "type") == 1 ? NODES.textNode(stringField(message, "strVal"))
+        return longField(message, "type") == 1
+            ? NODES.textNode(stringField(message, "strVal"))
             : NODES.numberNode(longField(message, "intVal"));
       }
       case "k8s.io.apimachinery.pkg.api.resource.Quantity" -> {
@@ -161,7 +182,8 @@ final class ProtobufBodies {
   private static JsonNode scalar(FieldDescriptor field, Object v) {
     return switch (field.getJavaType()) {
       case MESSAGE -> value((Message) v);
-      case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
+      case BYTE_STRING ->
+          NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
       case STRING -> NODES.textNode((String) v);
       case BOOLEAN -> NODES.booleanNode((Boolean) v);
       case INT -> NODES.numberNode((Integer) v);
@@ -183,14 +205,20 @@ final class ProtobufBodies {
   }
 
   private static Map<String, List<Descriptor>> index() {
-    List<FileDescriptor> files = List.of(io.kubernetes.client.proto.V1.getDescriptor(),
-        io.kubernetes.client.proto.V1Apps.getDescriptor(), io.kubernetes.client.proto.V1Batch.getDescriptor(),
-        io.kubernetes.client.proto.V1Rbac.getDescriptor(), io.kubernetes.client.proto.V1Policy.getDescriptor(),
-        io.kubernetes.client.proto.V1Networking.getDescriptor(), io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
-        io.kubernetes.client.proto.V1Autoscaling.getDescriptor(), io.kubernetes.client.proto.V1Storage.getDescriptor(),
-        io.kubernetes.client.proto.V1Certificates.getDescriptor(),
-        io.kubernetes.client.proto.V1Authentication.getDescriptor(),
-        io.kubernetes.client.proto.V1Authorization.getDescriptor());
+    List<FileDescriptor> files =
+        List.of(
+            io.kubernetes.client.proto.V1.getDescriptor(),
+            io.kubernetes.client.proto.V1Apps.getDescriptor(),
+            io.kubernetes.client.proto.V1Batch.getDescriptor(),
+            io.kubernetes.client.proto.V1Rbac.getDescriptor(),
+            io.kubernetes.client.proto.V1Policy.getDescriptor(),
+            io.kubernetes.client.proto.V1Networking.getDescriptor(),
+            io.kubernetes.client.proto.V1Scheduling.getDescriptor(),
+            io.kubernetes.client.proto.V1Autoscaling.getDescriptor(),
+            io.kubernetes.client.proto.V1Storage.getDescriptor(),
+            io.kubernetes.client.proto.V1Certificates.getDescriptor(),
+            io.kubernetes.client.proto.V1Authentication.getDescriptor(),
+            io.kubernetes.client.proto.V1Authorization.getDescriptor());
     Map<String, List<Descriptor>> byKind = new HashMap<>();
     for (FileDescriptor file : files) {
       String pkg = file.getPackage();

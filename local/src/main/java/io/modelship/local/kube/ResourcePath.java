@@ -4,15 +4,21 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * A Kubernetes REST path taken apart: {@code /api/v1/namespaces/ml/pods/x/status} or
- * {@code /apis/apps/v1/deployments}. The core group is the empty string.
+ * A Kubernetes REST path taken apart: {@code /api/v1/namespaces/ml/pods/x/status} or {@code
+ * /apis/apps/v1/deployments}. The core group is the empty string.
  */
-public record ResourcePath(String group, String version, String namespace, String resource, String name,
+public record ResourcePath(
+    String group,
+    String version,
+    String namespace,
+    String resource,
+    String name,
     String subresource) {
 
   /** The path parsed, or empty for discovery and other non-resource paths. */
   public static Optional<ResourcePath> parse(String rawPath) {
-    String[] all = Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    String[] all =
+        Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
     String group;
     int rest;
     if (all.length >= 3 && all[0].equals("api")) {

@@ -9,11 +9,11 @@ import java.util.Set;
 
 /**
  * What an API server does to a custom resource before storing it: fields its CRD's structural
- * schema does not declare are dropped (unless the schema says
- * {@code x-kubernetes-preserve-unknown-fields}). Applied to full objects and to JSON merge patches
- * alike, since a merge patch has the object's shape. Without it, a manifest written for a newer
- * CRD would reach the operator with fields its types refuse. The dropped fields' paths are what
- * {@code fieldValidation=Strict} refuses and {@code Warn} warns about.
+ * schema does not declare are dropped (unless the schema says {@code
+ * x-kubernetes-preserve-unknown-fields}). Applied to full objects and to JSON merge patches alike,
+ * since a merge patch has the object's shape. Without it, a manifest written for a newer CRD would
+ * reach the operator with fields its types refuse. The dropped fields' paths are what {@code
+ * fieldValidation=Strict} refuses and {@code Warn} warns about.
  */
 final class SchemaPruning {
 
@@ -22,9 +22,9 @@ final class SchemaPruning {
   private SchemaPruning() {}
 
   /**
-   * Prunes {@code object} in place against the CRD version's openAPIV3Schema; returns the paths
-   * of the fields dropped, as kube-apiserver names them ({@code spec.modle},
-   * {@code spec.steps[0].pause.x}).
+   * Prunes {@code object} in place against the CRD version's openAPIV3Schema; returns the paths of
+   * the fields dropped, as kube-apiserver names them ({@code spec.modle}, {@code
+   * spec.steps[0].pause.x}).
    */
   static List<String> prune(JsonNode object, JsonNode schema) {
     List<String> dropped = new ArrayList<>();
@@ -48,7 +48,8 @@ final class SchemaPruning {
     return dropped;
   }
 
-  private static void pruneValue(JsonNode value, JsonNode schema, String path, List<String> dropped) {
+  private static void pruneValue(
+      JsonNode value, JsonNode schema, String path, List<String> dropped) {
     if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
       return;
     }
@@ -62,7 +63,9 @@ final class SchemaPruning {
           pruneValue(object.get(name), properties.get(name), path + "." + name, dropped);
         } else if (additional.isObject()) {
           pruneValue(object.get(name), additional, path + "." + name, dropped);
-        } else if (!additional.asBoolean(false) && !schema.has("anyOf") && !schema.has("x-kubernetes-int-or-string")) {
+        } else if (!additional.asBoolean(false)
+            && !schema.has("anyOf")
+            && !schema.has("x-kubernetes-int-or-string")) {
           object.remove(name);
           dropped.add(path + "." + name);
         }

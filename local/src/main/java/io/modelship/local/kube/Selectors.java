@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** Label selectors (equality and set based) and field selectors (equality), as the API server reads them. */
+/**
+ * Label selectors (equality and set based) and field selectors (equality), as the API server reads
+ * them.
+ */
 public final class Selectors {
 
   private Selectors() {}
@@ -24,7 +27,8 @@ public final class Selectors {
     for (String pair : rawQuery.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.put(key, value);
     }
     return params;
@@ -114,14 +118,15 @@ public final class Selectors {
       }
       String[] path = kv[0].trim().split("\\.");
       String expected = kv[1].trim();
-      terms.add(o -> {
-        JsonNode value = o;
-        for (String part : path) {
-          value = value.path(part);
-        }
-        String actual = value.isMissingNode() || value.isNull() ? "" : value.asText();
-        return negated != actual.equals(expected);
-      });
+      terms.add(
+          o -> {
+            JsonNode value = o;
+            for (String part : path) {
+              value = value.path(part);
+            }
+            String actual = value.isMissingNode() || value.isNull() ? "" : value.asText();
+            return negated != actual.equals(expected);
+          });
     }
     return o -> terms.stream().allMatch(t -> t.test(o));
   }

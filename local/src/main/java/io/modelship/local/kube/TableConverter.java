@@ -15,15 +15,16 @@ import java.util.function.Function;
 
 /**
  * Server-side table output ({@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}), which
- * kubectl asks for and prints as it is. CRDs get their additionalPrinterColumns evaluated from
- * the JSONPaths; the built-in kinds get the columns a cluster prints for them.
+ * kubectl asks for and prints as it is. CRDs get their additionalPrinterColumns evaluated from the
+ * JSONPaths; the built-in kinds get the columns a cluster prints for them.
  */
 public final class TableConverter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  record Column(String name, String type, String format, int priority, Function<JsonNode, JsonNode> cell) {}
+  record Column(
+      String name, String type, String format, int priority, Function<JsonNode, JsonNode> cell) {}
 
   private final Clock clock;
 
@@ -40,17 +41,24 @@ public final class TableConverter {
    * A Table of the objects; {@code includeObject} is the request's parameter (Metadata by default,
    * None or Object).
    */
-  public ObjectNode table(ApiResource resource, List<JsonNode> objects, String resourceVersion, String includeObject) {
+  public ObjectNode table(
+      ApiResource resource, List<JsonNode> objects, String resourceVersion, String includeObject) {
     List<Column> columns = columns(resource);
-    ObjectNode table = JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
+    ObjectNode table =
+        JSON.createObjectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
     ObjectNode metadata = table.putObject("metadata");
     if (resourceVersion != null) {
       metadata.put("resourceVersion", resourceVersion);
     }
     ArrayNode definitions = table.putArray("columnDefinitions");
     for (Column c : columns) {
-      definitions.addObject().put("name", c.name()).put("type", c.type()).put("format", c.format())
-          .put("description", "").put("priority", c.priority());
+      definitions
+          .addObject()
+          .put("name", c.name())
+          .put("type", c.type())
+          .put("format", c.format())
+          .put("description", "")
+          .put("priority", c.priority());
     }
     ArrayNode rows = table.putArray("rows");
     for (JsonNode object : objects) {
@@ -63,8 +71,10 @@ public final class TableConverter {
       if ("Object".equals(includeObject)) {
         row.set("object", object);
       } else if (!"None".equals(includeObject)) {
-        ObjectNode partial = row.putObject("object").put("kind", "PartialObjectMetadata")
-            .put("apiVersion", "meta.k8s.io/v1");
+        ObjectNode partial =
+            row.putObject("object")
+                .put("kind", "PartialObjectMetadata")
+                .put("apiVersion", "meta.k8s.io/v1");
         partial.set("metadata", object.path("metadata"));
       }
     }
@@ -73,84 +83,202 @@ public final class TableConverter {
 
   List<Column> columns(ApiResource resource) {
     List<Column> columns = new ArrayList<>();
-    columns.add(new Column("Name", "string", "name", 0, o -> text(o.path("metadata").path("name").asText())));
+    columns.add(
+        new Column(
+            "Name", "string", "name", 0, o -> text(o.path("metadata").path("name").asText())));
     if (!resource.printerColumns().isEmpty()) {
       for (JsonNode def : resource.printerColumns()) {
         columns.add(printerColumn(def));
       }
       return columns;
     }
-    Column age = new Column("Age", "string", "", 0, o -> age(o.path("metadata").path("creationTimestamp")));
+    Column age =
+        new Column("Age", "string", "", 0, o -> age(o.path("metadata").path("creationTimestamp")));
     switch (resource.group() + "/" + resource.plural()) {
       case "/pods" -> {
-        columns.add(col("Ready", o -> {
-          int total = o.path("spec").path("containers").size();
-          long ready = o.path("status").path("containerStatuses").valueStream()
-              .filter(s -> s.path("ready").asBoolean()).count();
-          return text(ready + "/" + total);
-        }));
+        columns.add(
+            col(
+                "Ready",
+                o -> {
+                  int total = o.path("spec").path("containers").size();
+                  long ready =
+                      o.path("status")
+                          .path("containerStatuses")
+                          .valueStream()
+                          .filter(s -> s.path("ready").asBoolean())
+                          .count();
+                  return text(ready + "/" + total);
+                }));
         columns.add(col("Status", TableConverter::podStatus));
-        columns.add(new Column("Restarts", "integer", "", 0, o -> NODES.numberNode(
-            o.path("status").path("containerStatuses").valueStream().mapToInt(s -> s.path("restartCount").asInt())
-                .sum())));
+        columns.add(
+            new Column(
+                "Restarts",
+                "integer",
+                "",
+                0,
+                o ->
+                    NODES.numberNode(
+                        o.path("status")
+                            .path("containerStatuses")
+                            .valueStream()
+                            .mapToInt(s -> s.path("restartCount").asInt())
+                            .sum())));
         columns.add(age);
         columns.add(new Column("IP", "string", "", 1, o -> orNone(o.path("status").path("podIP"))));
-        columns.add(new Column("Node", "string", "", 1, o -> orNone(o.path("spec").path("nodeName"))));
+        columns.add(
+            new Column("Node", "string", "", 1, o -> orNone(o.path("spec").path("nodeName"))));
       }
       case "apps/deployments" -> {
-        columns.add(col("Ready", o -> text(o.path("status").path("readyReplicas").asInt() + "/"
-            + o.path("spec").path("replicas").asInt(1))));
-        columns.add(new Column("Up-to-date", "integer", "", 0,
-            o -> NODES.numberNode(o.path("status").path("updatedReplicas").asInt())));
-        columns.add(new Column("Available", "integer", "", 0,
-            o -> NODES.numberNode(o.path("status").path("availableReplicas").asInt())));
+        columns.add(
+            col(
+                "Ready",
+                o ->
+                    text(
+                        o.path("status").path("readyReplicas").asInt()
+                            + "/"
+                            + o.path("spec").path("replicas").asInt(1))));
+        columns.add(
+            new Column(
+                "Up-to-date",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("status").path("updatedReplicas").asInt())));
+        columns.add(
+            new Column(
+                "Available",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("status").path("availableReplicas").asInt())));
         columns.add(age);
-        columns.add(new Column("Images", "string", "", 1, o -> text(String.join(",",
-            o.path("spec").path("template").path("spec").path("containers").valueStream()
-                .map(c -> c.path("image").asText()).toList()))));
+        columns.add(
+            new Column(
+                "Images",
+                "string",
+                "",
+                1,
+                o ->
+                    text(
+                        String.join(
+                            ",",
+                            o.path("spec")
+                                .path("template")
+                                .path("spec")
+                                .path("containers")
+                                .valueStream()
+                                .map(c -> c.path("image").asText())
+                                .toList()))));
       }
       case "/services" -> {
         columns.add(col("Type", o -> text(o.path("spec").path("type").asText("ClusterIP"))));
         columns.add(col("Cluster-IP", o -> orNone(o.path("spec").path("clusterIP"))));
         columns.add(col("External-IP", o -> text("<none>")));
-        columns.add(col("Port(s)", o -> text(String.join(",", o.path("spec").path("ports").valueStream()
-            .map(p -> p.path("port").asText() + "/" + p.path("protocol").asText("TCP")).toList()))));
+        columns.add(
+            col(
+                "Port(s)",
+                o ->
+                    text(
+                        String.join(
+                            ",",
+                            o.path("spec")
+                                .path("ports")
+                                .valueStream()
+                                .map(
+                                    p ->
+                                        p.path("port").asText()
+                                            + "/"
+                                            + p.path("protocol").asText("TCP"))
+                                .toList()))));
         columns.add(age);
       }
       case "autoscaling/horizontalpodautoscalers" -> {
-        columns.add(col("Reference", o -> text(o.path("spec").path("scaleTargetRef").path("kind").asText() + "/"
-            + o.path("spec").path("scaleTargetRef").path("name").asText())));
+        columns.add(
+            col(
+                "Reference",
+                o ->
+                    text(
+                        o.path("spec").path("scaleTargetRef").path("kind").asText()
+                            + "/"
+                            + o.path("spec").path("scaleTargetRef").path("name").asText())));
         columns.add(col("Targets", TableConverter::hpaTargets));
-        columns.add(new Column("MinPods", "integer", "", 0,
-            o -> NODES.numberNode(o.path("spec").path("minReplicas").asInt(1))));
-        columns.add(new Column("MaxPods", "integer", "", 0,
-            o -> NODES.numberNode(o.path("spec").path("maxReplicas").asInt())));
-        columns.add(new Column("Replicas", "integer", "", 0,
-            o -> NODES.numberNode(o.path("status").path("currentReplicas").asInt())));
+        columns.add(
+            new Column(
+                "MinPods",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("spec").path("minReplicas").asInt(1))));
+        columns.add(
+            new Column(
+                "MaxPods",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("spec").path("maxReplicas").asInt())));
+        columns.add(
+            new Column(
+                "Replicas",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("status").path("currentReplicas").asInt())));
         columns.add(age);
       }
       case "policy/poddisruptionbudgets" -> {
-        columns.add(col("Min Available", o -> text(o.path("spec").path("minAvailable").asText("N/A"))));
-        columns.add(col("Max Unavailable", o -> text(o.path("spec").path("maxUnavailable").asText("N/A"))));
-        columns.add(new Column("Allowed Disruptions", "integer", "", 0,
-            o -> NODES.numberNode(o.path("status").path("disruptionsAllowed").asInt())));
+        columns.add(
+            col("Min Available", o -> text(o.path("spec").path("minAvailable").asText("N/A"))));
+        columns.add(
+            col("Max Unavailable", o -> text(o.path("spec").path("maxUnavailable").asText("N/A"))));
+        columns.add(
+            new Column(
+                "Allowed Disruptions",
+                "integer",
+                "",
+                0,
+                o -> NODES.numberNode(o.path("status").path("disruptionsAllowed").asInt())));
         columns.add(age);
       }
       case "gateway.networking.k8s.io/httproutes" -> {
-        columns.add(col("Hostnames", o -> text(String.join(",", o.path("spec").path("hostnames").valueStream()
-            .map(JsonNode::asText).toList()))));
+        columns.add(
+            col(
+                "Hostnames",
+                o ->
+                    text(
+                        String.join(
+                            ",",
+                            o.path("spec")
+                                .path("hostnames")
+                                .valueStream()
+                                .map(JsonNode::asText)
+                                .toList()))));
         columns.add(age);
       }
       case "/events" -> {
         columns.clear();
-        columns.add(col("Last Seen", o -> age(firstPresent(o.path("lastTimestamp"), o.path("eventTime"),
-            o.path("metadata").path("creationTimestamp")))));
+        columns.add(
+            col(
+                "Last Seen",
+                o ->
+                    age(
+                        firstPresent(
+                            o.path("lastTimestamp"),
+                            o.path("eventTime"),
+                            o.path("metadata").path("creationTimestamp")))));
         columns.add(col("Type", o -> text(o.path("type").asText())));
         columns.add(col("Reason", o -> text(o.path("reason").asText())));
-        columns.add(col("Object", o -> text(o.path("involvedObject").path("kind").asText().toLowerCase()
-            + "/" + o.path("involvedObject").path("name").asText())));
+        columns.add(
+            col(
+                "Object",
+                o ->
+                    text(
+                        o.path("involvedObject").path("kind").asText().toLowerCase()
+                            + "/"
+                            + o.path("involvedObject").path("name").asText())));
         columns.add(col("Message", o -> text(o.path("message").asText())));
-        columns.add(new Column("Name", "string", "name", 1, o -> text(o.path("metadata").path("name").asText())));
+        columns.add(
+            new Column(
+                "Name", "string", "name", 1, o -> text(o.path("metadata").path("name").asText())));
       }
       case "/namespaces" -> {
         columns.add(col("Status", o -> text(o.path("status").path("phase").asText("Active"))));
@@ -164,21 +292,30 @@ public final class TableConverter {
   private Column printerColumn(JsonNode def) {
     String type = def.path("type").asText("string");
     PrinterJsonPath path = PrinterJsonPath.compile(def.path("jsonPath").asText());
-    Function<JsonNode, JsonNode> cell = o -> {
-      JsonNode value = path.first(o);
-      if (value == null) {
-        return null;
-      }
-      return switch (type) {
-        case "date" -> age(value);
-        case "integer" -> value.canConvertToLong() || value.isTextual() ? integer(value) : text(value.asText());
-        case "number", "boolean" -> value.isValueNode() && !value.isTextual() ? value : text(value.asText());
-        default -> text(value.isValueNode() ? value.asText() : value.toString());
-      };
-    };
+    Function<JsonNode, JsonNode> cell =
+        o -> {
+          JsonNode value = path.first(o);
+          if (value == null) {
+            return null;
+          }
+          return switch (type) {
+            case "date" -> age(value);
+            case "integer" ->
+                value.canConvertToLong() || value.isTextual()
+                    ? integer(value)
+                    : text(value.asText());
+            case "number", "boolean" ->
+                value.isValueNode() && !value.isTextual() ? value : text(value.asText());
+            default -> text(value.isValueNode() ? value.asText() : value.toString());
+          };
+        };
     // Date columns are sent as the age, so kubectl prints them as a cluster's columns.
-    return new Column(def.path("name").asText(), type.equals("date") ? "string" : type,
-        def.path("format").asText(""), def.path("priority").asInt(0), cell);
+    return new Column(
+        def.path("name").asText(),
+        type.equals("date") ? "string" : type,
+        def.path("format").asText(""),
+        def.path("priority").asInt(0),
+        cell);
   }
 
   private static JsonNode integer(JsonNode value) {
@@ -198,7 +335,10 @@ public final class TableConverter {
   }
 
   private static JsonNode orNone(JsonNode value) {
-    return text(value.isMissingNode() || value.isNull() || value.asText().isEmpty() ? "<none>" : value.asText());
+    return text(
+        value.isMissingNode() || value.isNull() || value.asText().isEmpty()
+            ? "<none>"
+            : value.asText());
   }
 
   private static JsonNode firstPresent(JsonNode... nodes) {
@@ -233,12 +373,17 @@ public final class TableConverter {
       String type = metric.path("type").asText();
       if (type.equals("Resource")) {
         JsonNode r = metric.path("resource");
-        targets.add(r.path("name").asText() + ": <unknown>/" + r.path("target").path("averageUtilization").asText()
-            + "%");
+        targets.add(
+            r.path("name").asText()
+                + ": <unknown>/"
+                + r.path("target").path("averageUtilization").asText()
+                + "%");
       } else if (type.equals("Pods")) {
         JsonNode p = metric.path("pods");
-        targets.add(p.path("metric").path("name").asText() + ": <unknown>/"
-            + p.path("target").path("averageValue").asText());
+        targets.add(
+            p.path("metric").path("name").asText()
+                + ": <unknown>/"
+                + p.path("target").path("averageValue").asText());
       }
     }
     return text(targets.isEmpty() ? "<none>" : String.join(", ", targets));
@@ -249,7 +394,8 @@ public final class TableConverter {
       return text("<unknown>");
     }
     try {
-      return text(humanDuration(Duration.between(Instant.parse(timestamp.asText()), clock.instant())));
+      return text(
+          humanDuration(Duration.between(Instant.parse(timestamp.asText()), clock.instant())));
     } catch (DateTimeParseException e) {
       return text(timestamp.asText());
     }

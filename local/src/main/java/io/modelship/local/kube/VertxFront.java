@@ -17,30 +17,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The embedded API's listener, over TLS: Vert.x, because the Fabric8 clients watch over WebSocket (kubectl
- * over chunked HTTP) and both must be served on the one address the kubeconfig names. Each request
- * is handled on a virtual thread, so a watch may block waiting for changes.
+ * The embedded API's listener, over TLS: Vert.x, because the Fabric8 clients watch over WebSocket
+ * (kubectl over chunked HTTP) and both must be served on the one address the kubeconfig names. Each
+ * request is handled on a virtual thread, so a watch may block waiting for changes.
  */
 final class VertxFront implements AutoCloseable {
 
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
+  private final Vertx vertx =
+      Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
   private final HttpServer server;
 
-  VertxFront(String host, int port, Tls tls, ExecutorService executor, Consumer<Exchange> handler) throws IOException {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-        .setSsl(true).setKeyCertOptions(new PfxOptions().setPath(tls.keyStore().toString()).setPassword(tls.password()))
-        .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024));
-    server.requestHandler(request -> {
-      boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-      if (upgrade) {
-        request.pause();
-        executor.submit(() -> handler.accept(new VertxExchange(request, new byte[0], true)));
-        return;
-      }
-      request.body().onSuccess(body -> executor.submit(() -> handler.accept(
-          new VertxExchange(request, body.getBytes(), false))))
-          .onFailure(e -> request.response().setStatusCode(400).end());
-    });
+  VertxFront(String host, int port, Tls tls, ExecutorService executor, Consumer<Exchange> handler)
+      throws IOException {
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setSsl(true)
+                .setKeyCertOptions(
+                    new PfxOptions().setPath(tls.keyStore().toString()).setPassword(tls.password()))
+                .setMaxWebSocketFrameSize(16 * 1024 * 1024)
+                .setMaxWebSocketMessageSize(64 * 1024 * 1024));
+    server.requestHandler(
+        request -> {
+          boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+          if (upgrade) {
+            request.pause();
+            executor.submit(() -> handler.accept(new VertxExchange(request, new byte[0], true)));
+            return;
+          }
+          request
+              .body()
+              .onSuccess(
+                  body ->
+                      executor.submit(
+                          () -> handler.accept(new VertxExchange(request, body.getBytes(), false))))
+              .onFailure(e -> request.response().setStatusCode(400).end());
+        });
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -101,7 +115,8 @@ final class VertxFront implements AutoCloseable {
 
     @Override
     public void respond(int code, String contentType, byte[] bytes) throws IOException {
-      HttpServerResponse response = request.response().setStatusCode(code).putHeader("Content-Type", contentType);
+      HttpServerResponse response =
+          request.response().setStatusCode(code).putHeader("Content-Type", contentType);
       await(response.end(Buffer.buffer(bytes)));
     }
 
@@ -126,8 +141,13 @@ final class VertxFront implements AutoCloseable {
           }
         };
       }
-      HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
-          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-cache, private");
+      HttpServerResponse response =
+          request
+              .response()
+              .setStatusCode(200)
+              .setChunked(true)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("Cache-Control", "no-cache, private");
       boolean[] open = {true};
       response.closeHandler(v -> open[0] = false);
       await(response.writeHead());

@@ -17,7 +17,12 @@ import java.util.concurrent.TimeUnit;
 public final class WatchHub {
 
   /** One stored change; the old object is null for a creation, the new one null for a deletion. */
-  public record Change(long resourceVersion, String group, String resource, JsonNode oldObject, JsonNode newObject) {}
+  public record Change(
+      long resourceVersion,
+      String group,
+      String resource,
+      JsonNode oldObject,
+      JsonNode newObject) {}
 
   static final int HISTORY = 20_000;
   private static final Change CLOSED = new Change(-1, "", "", null, null);
@@ -53,7 +58,8 @@ public final class WatchHub {
       throw new ExpiredException("the API server is shutting down");
     }
     if (resourceVersion > 0 && resourceVersion < evictedUpTo) {
-      throw new ExpiredException("too old resource version: " + resourceVersion + " (" + evictedUpTo + ")");
+      throw new ExpiredException(
+          "too old resource version: " + resourceVersion + " (" + evictedUpTo + ")");
     }
     Subscription s = new Subscription();
     if (resourceVersion > 0) {
@@ -64,14 +70,18 @@ public final class WatchHub {
   }
 
   /** The object as it was deleted, if its deletion is among the changes kept. */
-  public synchronized java.util.Optional<JsonNode> lastDeleted(String group, String resource, String namespace,
-      String name) {
+  public synchronized java.util.Optional<JsonNode> lastDeleted(
+      String group, String resource, String namespace, String name) {
     var it = history.descendingIterator();
     while (it.hasNext()) {
       Change c = it.next();
-      if (c.newObject() == null && c.oldObject() != null && c.group().equals(group) && c.resource().equals(resource)
+      if (c.newObject() == null
+          && c.oldObject() != null
+          && c.group().equals(group)
+          && c.resource().equals(resource)
           && name.equals(c.oldObject().path("metadata").path("name").asText())
-          && (namespace == null || namespace.equals(c.oldObject().path("metadata").path("namespace").asText()))) {
+          && (namespace == null
+              || namespace.equals(c.oldObject().path("metadata").path("namespace").asText()))) {
         return java.util.Optional.of(c.oldObject());
       }
     }

@@ -38,7 +38,9 @@ public interface Containers extends AutoCloseable {
     /** {@code containerID} as the status shows it, e.g. {@code podman://<id>}. */
     String id();
 
-    /** The local process whose life is the container's (the runtime's JVM, or {@code podman run}). */
+    /**
+     * The local process whose life is the container's (the runtime's JVM, or {@code podman run}).
+     */
     Process process();
 
     boolean alive();
@@ -67,8 +69,8 @@ public interface Containers extends AutoCloseable {
   }
 
   /**
-   * A container that could not be started, with the kubelet's waiting reason
-   * ({@code CreateContainerConfigError}, {@code ErrImagePull}) and a message naming what is wrong.
+   * A container that could not be started, with the kubelet's waiting reason ({@code
+   * CreateContainerConfigError}, {@code ErrImagePull}) and a message naming what is wrong.
    */
   final class StartFailure extends Exception {
     private final String reason;

@@ -6,12 +6,12 @@ import java.time.Instant;
 
 /**
  * A container's startup and liveness probes as a kubelet runs them: until the startup probe
- * succeeds neither liveness nor readiness is probed; a startup probe still failing after
- * {@code initialDelaySeconds + periodSeconds × failureThreshold}, or {@code failureThreshold}
- * liveness failures in a row, kill the container, which is then restarted. Without a startup
- * probe the container counts as started at once. One difference, for a quick local loop: the
- * startup probe runs on every pass of the pod runner, not once per period, and its budget is
- * counted in time rather than in failures, so it is the same.
+ * succeeds neither liveness nor readiness is probed; a startup probe still failing after {@code
+ * initialDelaySeconds + periodSeconds × failureThreshold}, or {@code failureThreshold} liveness
+ * failures in a row, kill the container, which is then restarted. Without a startup probe the
+ * container counts as started at once. One difference, for a quick local loop: the startup probe
+ * runs on every pass of the pod runner, not once per period, and its budget is counted in time
+ * rather than in failures, so it is the same.
  */
 final class Liveness {
 
@@ -36,7 +36,8 @@ final class Liveness {
   }
 
   private static Duration delay(Probe probe) {
-    return probe == null || probe.getInitialDelaySeconds() == null ? Duration.ZERO
+    return probe == null || probe.getInitialDelaySeconds() == null
+        ? Duration.ZERO
         : Duration.ofSeconds(Math.max(0, probe.getInitialDelaySeconds()));
   }
 
@@ -73,7 +74,9 @@ final class Liveness {
     return since != null && !started && !now.isBefore(since.plus(startupDelay));
   }
 
-  /** Takes a startup probe's result; true when the container has run out of time and must be killed. */
+  /**
+   * Takes a startup probe's result; true when the container has run out of time and must be killed.
+   */
   boolean recordStartup(Instant now, boolean succeeded) {
     if (succeeded) {
       started = true;
@@ -84,11 +87,17 @@ final class Liveness {
   }
 
   boolean livenessDue(Instant now) {
-    return since != null && started && liveness != null && !now.isBefore(since.plus(livenessDelay))
+    return since != null
+        && started
+        && liveness != null
+        && !now.isBefore(since.plus(livenessDelay))
         && (lastLiveness == null || !now.isBefore(lastLiveness.plus(liveness.period())));
   }
 
-  /** Takes a liveness probe's result; true after {@code failureThreshold} failures in a row: kill it. */
+  /**
+   * Takes a liveness probe's result; true after {@code failureThreshold} failures in a row: kill
+   * it.
+   */
   boolean recordLiveness(Instant now, boolean succeeded) {
     lastLiveness = now;
     if (succeeded) {

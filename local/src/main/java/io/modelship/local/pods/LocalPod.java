@@ -6,7 +6,13 @@ import java.time.Instant;
 /** What the pod runner knows of one pod it runs: its container, port and container state. */
 final class LocalPod {
 
-  enum State { STARTING, RUNNING, KILLING, BACKOFF, STOPPING }
+  enum State {
+    STARTING,
+    RUNNING,
+    KILLING,
+    BACKOFF,
+    STOPPING
+  }
 
   final String namespace;
   final String name;
@@ -17,8 +23,10 @@ final class LocalPod {
   final Liveness liveness;
   Containers.Running container;
   int port;
+
   /** Where its runtime serves gRPC ({@code GRPC_PORT}). */
   int grpcPort;
+
   State state = State.STARTING;
   int restarts;
   Containers.Exit lastExit;
@@ -26,16 +34,27 @@ final class LocalPod {
   Instant lastFinishedAt;
   Instant startedAt;
   Instant restartAt;
-  /** Why the container is not running when it could not be started (kubelet's waiting reason), and since when. */
+
+  /**
+   * Why the container is not running when it could not be started (kubelet's waiting reason), and
+   * since when.
+   */
   String waitingReason;
+
   String waitingMessage;
   Instant waitingSince;
   int startFailures;
   String imageId;
+
   /** terminationGracePeriodSeconds: how long a stopping container may drain before SIGKILL. */
   Duration grace = Duration.ofSeconds(30);
 
-  LocalPod(String namespace, String name, String deployment, String templateHash, Readiness readiness,
+  LocalPod(
+      String namespace,
+      String name,
+      String deployment,
+      String templateHash,
+      Readiness readiness,
       Liveness liveness) {
     this.readiness = readiness;
     this.liveness = liveness;

@@ -12,20 +12,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Local mode's S3-compatible store: S3Proxy on {@code <work>/s3}, with every example package
- * {@code NAME-VERSION.tar.gz} uploaded at start as {@code s3://models/NAME/VERSION.tar.gz}. The
- * examples name it {@link #ENDPOINT}, as a cluster's DNS name; the pod runner points the pods at
- * its real port. Its keys are fixed and public — a local simulation, not a secret.
+ * Local mode's S3-compatible store: S3Proxy on {@code <work>/s3}, with every example package {@code
+ * NAME-VERSION.tar.gz} uploaded at start as {@code s3://models/NAME/VERSION.tar.gz}. The examples
+ * name it {@link #ENDPOINT}, as a cluster's DNS name; the pod runner points the pods at its real
+ * port. Its keys are fixed and public — a local simulation, not a secret.
  */
 public final class LocalS3 implements AutoCloseable {
 
   /** How the examples name the store (spec.model.storage.endpoint). */
   public static final String ENDPOINT = "http://s3.modelship.local";
+
   public static final String BUCKET = "models";
   public static final String ACCESS_KEY = "modelship-local";
   public static final String SECRET_KEY = "modelship-local-secret";
 
-  private static final Pattern PACKAGE = Pattern.compile("([A-Za-z0-9._-]+?)-([0-9][A-Za-z0-9._-]*?)\\.tar\\.gz");
+  private static final Pattern PACKAGE =
+      Pattern.compile("([A-Za-z0-9._-]+?)-([0-9][A-Za-z0-9._-]*?)\\.tar\\.gz");
 
   private final EmbeddedS3 store;
 
@@ -41,7 +43,9 @@ public final class LocalS3 implements AutoCloseable {
     return s3;
   }
 
-  /** Uploads the packages in {@code dir} (again: a package trained since start replaces its object). */
+  /**
+   * Uploads the packages in {@code dir} (again: a package trained since start replaces its object).
+   */
   public void uploadPackages(Path dir) {
     if (!Files.isDirectory(dir)) {
       return;

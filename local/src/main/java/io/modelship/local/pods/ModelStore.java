@@ -22,7 +22,11 @@ public final class ModelStore {
       Pattern.compile(".*/([A-Za-z0-9._-]+?)-([0-9][A-Za-z0-9._-]*?)(\\.tar\\.gz|\\.tgz|\\.zip)$");
 
   private final List<Path> directories;
-  /** The embedded S3 store's real address, stood in for by {@link LocalS3#ENDPOINT}; null without one. */
+
+  /**
+   * The embedded S3 store's real address, stood in for by {@link LocalS3#ENDPOINT}; null without
+   * one.
+   */
   private final URI s3Endpoint;
 
   public ModelStore(List<Path> directories) {
@@ -34,7 +38,10 @@ public final class ModelStore {
     this.s3Endpoint = s3Endpoint;
   }
 
-  /** s3:// URIs are left as they are: the runtime reads them from the embedded S3 store, as in a cluster. */
+  /**
+   * s3:// URIs are left as they are: the runtime reads them from the embedded S3 store, as in a
+   * cluster.
+   */
   public String resolve(String uri) {
     if (uri == null || uri.startsWith("file:") || uri.startsWith("pvc:") || uri.startsWith("s3:")) {
       return uri;
@@ -47,7 +54,9 @@ public final class ModelStore {
    * the examples (as a cluster's DNS name), is the embedded store's port on this machine.
    */
   public String resolveS3Endpoint(String endpoint) {
-    return s3Endpoint != null && LocalS3.ENDPOINT.equals(endpoint) ? s3Endpoint.toString() : endpoint;
+    return s3Endpoint != null && LocalS3.ENDPOINT.equals(endpoint)
+        ? s3Endpoint.toString()
+        : endpoint;
   }
 
   Optional<Path> local(String uri) {

@@ -62,38 +62,52 @@ import org.slf4j.LoggerFactory;
  * environment (the model URI mapped by the {@link ModelStore}, a free port, the kubeconfig so the
  * runtime reports through the API as in a cluster). Startup and liveness probes as a kubelet runs
  * them ({@link Liveness}: a failing container is killed and restarted), readiness from the
- * template's readiness probe ({@link Readiness});
- * the Deployment's status (replicas, ready, updated, available, observedGeneration) is kept true;
- * a template change rolls with maxUnavailable 0; scale-down and deletion stop the containers; a
- * container that exits is restarted with back-off and shown as a restarting Pod, its last state
- * ({@code OOMKilled}, {@code Error}) and a start that failed ({@code ErrImagePull},
- * {@code CreateContainerConfigError}) as a kubelet shows them.
+ * template's readiness probe ({@link Readiness}); the Deployment's status (replicas, ready,
+ * updated, available, observedGeneration) is kept true; a template change rolls with maxUnavailable
+ * 0; scale-down and deletion stop the containers; a container that exits is restarted with back-off
+ * and shown as a restarting Pod, its last state ({@code OOMKilled}, {@code Error}) and a start that
+ * failed ({@code ErrImagePull}, {@code CreateContainerConfigError}) as a kubelet shows them.
  */
 public final class PodRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
+
   /** The port the Pod's runtime listens on, for the traffic router. */
   public static final String PORT_ANNOTATION = "local.modelship.io/port";
-  /** The pod's gRPC port ({@code GRPC_PORT}), which the traffic router forwards a Service's {@code grpc} port to. */
+
+  /**
+   * The pod's gRPC port ({@code GRPC_PORT}), which the traffic router forwards a Service's {@code
+   * grpc} port to.
+   */
   public static final String GRPC_PORT_ANNOTATION = "local.modelship.io/grpc-port";
+
   /**
    * Holds a deleted Pod object, Terminating, until its container has stopped: what a kubelet's
-   * graceful termination does in a cluster (the mock API has no grace periods, but honours finalizers).
+   * graceful termination does in a cluster (the mock API has no grace periods, but honours
+   * finalizers).
    */
   public static final String FINALIZER = "local.modelship.io/process";
+
   static final String NODE = "localhost";
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
-  /** How long a failed image pull shows {@code ErrImagePull} before {@code ImagePullBackOff}, as a kubelet's next sync. */
+
+  /**
+   * How long a failed image pull shows {@code ErrImagePull} before {@code ImagePullBackOff}, as a
+   * kubelet's next sync.
+   */
   private static final Duration PULL_ERROR_SHOWN = Duration.ofSeconds(2);
 
   private final KubernetesClient client;
   private final Containers containers;
   private final Path workDir;
   private final Map<String, LocalPod> pods = new ConcurrentHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-  private final java.util.concurrent.ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final java.util.concurrent.ExecutorService stopping =
+      Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pod-runner").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("pod-runner").factory());
 
   public PodRunner(KubernetesClient client, Containers containers, Path workDir) {
     this.client = client;
@@ -106,9 +120,15 @@ public final class PodRunner implements AutoCloseable {
     return this;
   }
 
-  /** The local processes of the containers currently running (the runtimes' JVMs, or their {@code podman run}). */
+  /**
+   * The local processes of the containers currently running (the runtimes' JVMs, or their {@code
+   * podman run}).
+   */
   public List<Process> processes() {
-    return pods.values().stream().map(p -> p.container).filter(Objects::nonNull).map(Containers.Running::process)
+    return pods.values().stream()
+        .map(p -> p.container)
+        .filter(Objects::nonNull)
+        .map(Containers.Running::process)
         .toList();
   }
 
@@ -119,7 +139,9 @@ public final class PodRunner implements AutoCloseable {
   public java.util.OptionalLong cpuNanos(String namespace, String name) {
     LocalPod pod = pods.get(namespace + "/" + name);
     Containers.Running container = pod == null ? null : pod.container;
-    return container == null || !container.alive() ? java.util.OptionalLong.empty() : container.cpuNanos();
+    return container == null || !container.alive()
+        ? java.util.OptionalLong.empty()
+        : container.cpuNanos();
   }
 
   private void reconcileSafely() {
@@ -134,9 +156,11 @@ public final class PodRunner implements AutoCloseable {
 
   synchronized void reconcile() {
     List<Deployment> deployments = client.apps().deployments().inAnyNamespace().list().getItems();
-    Set<String> podObjects = client.pods().inAnyNamespace().list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> podObjects =
+        client.pods().inAnyNamespace().list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+            .collect(Collectors.toSet());
     // A pod deleted through the API (kubectl delete pod) stops; its Deployment gets a new one.
     for (LocalPod pod : List.copyOf(pods.values())) {
       if (!podObjects.contains(pod.key()) && pod.state != LocalPod.State.STARTING) {
@@ -159,9 +183,13 @@ public final class PodRunner implements AutoCloseable {
   private void reconcile(Deployment d, String key) {
     int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     String hash = templateHash(d);
-    List<LocalPod> mine = pods.values().stream().filter(p -> p.deploymentKey().equals(key))
-        .sorted(Comparator.comparing((LocalPod p) -> p.created)).toList();
-    List<LocalPod> current = new ArrayList<>(mine.stream().filter(p -> p.templateHash.equals(hash)).toList());
+    List<LocalPod> mine =
+        pods.values().stream()
+            .filter(p -> p.deploymentKey().equals(key))
+            .sorted(Comparator.comparing((LocalPod p) -> p.created))
+            .toList();
+    List<LocalPod> current =
+        new ArrayList<>(mine.stream().filter(p -> p.templateHash.equals(hash)).toList());
     List<LocalPod> old = mine.stream().filter(p -> !p.templateHash.equals(hash)).toList();
     while (current.size() < want) {
       current.add(create(d, hash));
@@ -183,57 +211,83 @@ public final class PodRunner implements AutoCloseable {
     all.addAll(old);
     int ready = (int) all.stream().filter(LocalPod::ready).count();
     long generation = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
-    DeploymentStatus status = new DeploymentStatusBuilder()
-        .withObservedGeneration(generation)
-        .withReplicas(all.size())
-        .withUpdatedReplicas(current.size())
-        .withReadyReplicas(ready)
-        .withAvailableReplicas(ready)
-        .withUnavailableReplicas(Math.max(0, want - ready) == 0 ? null : Math.max(0, want - ready))
-        .build();
+    DeploymentStatus status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(generation)
+            .withReplicas(all.size())
+            .withUpdatedReplicas(current.size())
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withUnavailableReplicas(
+                Math.max(0, want - ready) == 0 ? null : Math.max(0, want - ready))
+            .build();
     DeploymentStatus before = d.getStatus();
-    if (before == null || !Objects.equals(before.getObservedGeneration(), status.getObservedGeneration())
+    if (before == null
+        || !Objects.equals(before.getObservedGeneration(), status.getObservedGeneration())
         || !Objects.equals(before.getReplicas(), status.getReplicas())
         || !Objects.equals(before.getReadyReplicas(), status.getReadyReplicas())
         || !Objects.equals(before.getUpdatedReplicas(), status.getUpdatedReplicas())
         || !Objects.equals(before.getAvailableReplicas(), status.getAvailableReplicas())) {
-      client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName())
-          .editStatus(current1 -> {
-            current1.setStatus(status);
-            return current1;
-          });
+      client
+          .apps()
+          .deployments()
+          .inNamespace(d.getMetadata().getNamespace())
+          .withName(d.getMetadata().getName())
+          .editStatus(
+              current1 -> {
+                current1.setStatus(status);
+                return current1;
+              });
     }
   }
 
   private LocalPod create(Deployment d, String hash) {
-    String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+    String suffix =
+        Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
     String name = d.getMetadata().getName() + "-" + hash.substring(0, 9) + "-" + suffix;
     var template = d.getSpec().getTemplate();
     var container = template.getSpec().getContainers().getFirst();
-    LocalPod pod = new LocalPod(d.getMetadata().getNamespace(), name, d.getMetadata().getName(), hash,
-        new Readiness(Readiness.Spec.of(container.getReadinessProbe())),
-        new Liveness(container.getStartupProbe(), container.getLivenessProbe()));
+    LocalPod pod =
+        new LocalPod(
+            d.getMetadata().getNamespace(),
+            name,
+            d.getMetadata().getName(),
+            hash,
+            new Readiness(Readiness.Spec.of(container.getReadinessProbe())),
+            new Liveness(container.getStartupProbe(), container.getLivenessProbe()));
     pod.grace = grace(d);
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
     }
-    Pod object = new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(pod.namespace)
-        .withUid(java.util.UUID.randomUUID().toString())
-        .withLabels(template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels())
-        .withAnnotations(annotations)
-        .withFinalizers(FINALIZER)
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-            .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).withController(true)
-            .withBlockOwnerDeletion(true).build())
-        .endMetadata()
-        .withSpec(template.getSpec())
-        .editSpec().withNodeName(NODE).endSpec()
-        .withNewStatus().withPhase("Pending").endStatus()
-        .build();
+    Pod object =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(pod.namespace)
+            .withUid(java.util.UUID.randomUUID().toString())
+            .withLabels(
+                template.getMetadata() == null ? Map.of() : template.getMetadata().getLabels())
+            .withAnnotations(annotations)
+            .withFinalizers(FINALIZER)
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1")
+                    .withKind("Deployment")
+                    .withName(d.getMetadata().getName())
+                    .withUid(d.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .endMetadata()
+            .withSpec(template.getSpec())
+            .editSpec()
+            .withNodeName(NODE)
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .endStatus()
+            .build();
     client.pods().inNamespace(pod.namespace).resource(object).create();
     pods.put(pod.key(), pod);
     launch(pod, d);
@@ -262,8 +316,12 @@ public final class PodRunner implements AutoCloseable {
       pod.waitingReason = null;
       pod.waitingMessage = null;
       pod.startFailures = 0;
-      log.info("pod {} started as {}: port {}, model {}", pod.key(), containers.mode().replaceAll("e?s$", ""),
-          pod.port, env.get("MODEL_URI"));
+      log.info(
+          "pod {} started as {}: port {}, model {}",
+          pod.key(),
+          containers.mode().replaceAll("e?s$", ""),
+          pod.port,
+          env.get("MODEL_URI"));
     } catch (Containers.StartFailure e) {
       failedStart(pod, container.getName(), e.reason(), e.getMessage());
     } catch (IOException e) {
@@ -271,7 +329,10 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  /** A container that could not be started waits with the kubelet's reason and is tried again with back-off. */
+  /**
+   * A container that could not be started waits with the kubelet's reason and is tried again with
+   * back-off.
+   */
   private void failedStart(LocalPod pod, String container, String reason, String message) {
     Instant now = Instant.now();
     pod.container = null;
@@ -288,14 +349,21 @@ public final class PodRunner implements AutoCloseable {
    * The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this
    * machine needs: every pod shares 127.0.0.1, so each listens there on a port of its own.
    */
-  private Map<String, String> environment(Pod object, Container container, int port, int grpcPort) throws Containers.StartFailure {
+  private Map<String, String> environment(Pod object, Container container, int port, int grpcPort)
+      throws Containers.StartFailure {
     Map<String, String> env;
     try {
-      env = new HashMap<>(PodEnv.resolve(object, container.getEnv(),
-          (ns, name) -> Optional.ofNullable(client.secrets().inNamespace(ns).withName(name).get())
-              .map(PodEnv::secretData),
-          (ns, name) -> Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get())
-              .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData())));
+      env =
+          new HashMap<>(
+              PodEnv.resolve(
+                  object,
+                  container.getEnv(),
+                  (ns, name) ->
+                      Optional.ofNullable(client.secrets().inNamespace(ns).withName(name).get())
+                          .map(PodEnv::secretData),
+                  (ns, name) ->
+                      Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get())
+                          .map(c -> c.getData() == null ? Map.<String, String>of() : c.getData())));
     } catch (IllegalArgumentException e) {
       throw new Containers.StartFailure("CreateContainerConfigError", e.getMessage());
     }
@@ -314,7 +382,8 @@ public final class PodRunner implements AutoCloseable {
   private void tend(LocalPod pod, Deployment d) {
     Instant now = Instant.now();
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    if ((pod.state == LocalPod.State.RUNNING || pod.state == LocalPod.State.KILLING) && !pod.container.alive()) {
+    if ((pod.state == LocalPod.State.RUNNING || pod.state == LocalPod.State.KILLING)
+        && !pod.container.alive()) {
       ended(pod, container.getName(), now);
     } else if (pod.state == LocalPod.State.BACKOFF && !now.isBefore(pod.restartAt)) {
       launch(pod, d);
@@ -322,10 +391,17 @@ public final class PodRunner implements AutoCloseable {
       Liveness live = pod.liveness;
       if (live.startupDue(now)) {
         if (live.recordStartup(now, probe(pod, live.startupProbe(), live.startupSpec()))) {
-          kill(pod, d, "Startup probe failed: no success within its failureThreshold × periodSeconds");
+          kill(
+              pod,
+              d,
+              "Startup probe failed: no success within its failureThreshold × periodSeconds");
         }
-      } else if (live.livenessDue(now) && live.recordLiveness(now, probe(pod, live.livenessProbe(), live.livenessSpec()))) {
-        kill(pod, d, "Liveness probe failed " + live.livenessSpec().failureThreshold() + " times in a row");
+      } else if (live.livenessDue(now)
+          && live.recordLiveness(now, probe(pod, live.livenessProbe(), live.livenessSpec()))) {
+        kill(
+            pod,
+            d,
+            "Liveness probe failed " + live.livenessSpec().failureThreshold() + " times in a row");
       }
       if (pod.state == LocalPod.State.RUNNING && live.hasStarted() && pod.readiness.due(now)) {
         pod.readiness.record(now, probe(pod, container.getReadinessProbe(), pod.readiness.spec()));
@@ -334,7 +410,10 @@ public final class PodRunner implements AutoCloseable {
     writeStatus(pod, d);
   }
 
-  /** The container has exited (by itself, killed for memory, or by a failed probe): restart with back-off. */
+  /**
+   * The container has exited (by itself, killed for memory, or by a failed probe): restart with
+   * back-off.
+   */
   private void ended(LocalPod pod, String container, Instant now) {
     pod.lastExit = pod.container.exit();
     pod.lastStartedAt = pod.startedAt;
@@ -344,26 +423,52 @@ public final class PodRunner implements AutoCloseable {
     pod.state = LocalPod.State.BACKOFF;
     pod.restartAt = now.plus(backoff(pod.restarts - 1));
     pod.waitingReason = "CrashLoopBackOff";
-    pod.waitingMessage = "back-off " + Duration.between(now, pod.restartAt).toSeconds() + "s restarting failed container="
-        + container + " pod=" + pod.name + "_" + pod.namespace;
+    pod.waitingMessage =
+        "back-off "
+            + Duration.between(now, pod.restartAt).toSeconds()
+            + "s restarting failed container="
+            + container
+            + " pod="
+            + pod.name
+            + "_"
+            + pod.namespace;
     pod.waitingSince = now;
-    log.warn("pod {} exited with {} ({}); restart {} in {}", pod.key(), pod.lastExit.code(), pod.lastExit.reason(),
-        pod.restarts, Duration.between(now, pod.restartAt));
+    log.warn(
+        "pod {} exited with {} ({}); restart {} in {}",
+        pod.key(),
+        pod.lastExit.code(),
+        pod.lastExit.reason(),
+        pod.restarts,
+        Duration.between(now, pod.restartAt));
     if ("OOMKilled".equals(pod.lastExit.reason())) {
-      event(pod, "Warning", "OOMKilled", "Container " + container + " was killed for exceeding its memory limit");
+      event(
+          pod,
+          "Warning",
+          "OOMKilled",
+          "Container " + container + " was killed for exceeding its memory limit");
     }
     event(pod, "Warning", "BackOff", "Back-off restarting failed container " + container);
   }
 
-  /** A failed startup or liveness probe: the container is stopped in its grace period, then restarted. */
+  /**
+   * A failed startup or liveness probe: the container is stopped in its grace period, then
+   * restarted.
+   */
   private void kill(LocalPod pod, Deployment d, String why) {
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
     pod.state = LocalPod.State.KILLING;
     pod.notReady();
     log.warn("pod {}: {}; killing its container", pod.key(), why);
     event(pod, "Warning", "Unhealthy", why);
-    event(pod, "Normal", "Killing", "Container " + container.getName() + " " + why.toLowerCase(Locale.ROOT)
-        + ", will be restarted");
+    event(
+        pod,
+        "Normal",
+        "Killing",
+        "Container "
+            + container.getName()
+            + " "
+            + why.toLowerCase(Locale.ROOT)
+            + ", will be restarted");
     Containers.Running running = pod.container;
     Duration grace = grace(d);
     stopping.submit(() -> running.stop(grace));
@@ -377,8 +482,8 @@ public final class PodRunner implements AutoCloseable {
   /**
    * One probe: {@code httpGet} (2xx/3xx succeeds) or {@code tcpSocket} against the pod on
    * 127.0.0.1. The probe's port names the container's port, which on this machine is the pod's own
-   * {@code PORT}; no probe at all succeeds, as a kubelet counts it. An {@code exec} or
-   * {@code grpc} probe is not run here and counts as succeeding (local/README.md says so).
+   * {@code PORT}; no probe at all succeeds, as a kubelet counts it. An {@code exec} or {@code grpc}
+   * probe is not run here and counts as succeeding (local/README.md says so).
    */
   private boolean probe(LocalPod pod, Probe probe, Readiness.Spec spec) {
     if (probe == null || (probe.getHttpGet() == null && probe.getTcpSocket() == null)) {
@@ -387,15 +492,23 @@ public final class PodRunner implements AutoCloseable {
     try {
       if (probe.getTcpSocket() != null) {
         try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress("127.0.0.1", pod.port), (int) spec.timeout().toMillis());
+          socket.connect(
+              new InetSocketAddress("127.0.0.1", pod.port), (int) spec.timeout().toMillis());
           return true;
         }
       }
       String path = probe.getHttpGet().getPath() == null ? "/" : probe.getHttpGet().getPath();
-      HttpResponse<Void> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pod.port + (path.startsWith("/") ? path : "/" + path)))
-              .timeout(spec.timeout()).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + pod.port
+                              + (path.startsWith("/") ? path : "/" + path)))
+                  .timeout(spec.timeout())
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return response.statusCode() >= 200 && response.statusCode() < 400;
     } catch (IOException e) {
       return false;
@@ -405,19 +518,41 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  /** An Event about the pod, as the kubelet writes them; {@code kubectl describe pod} lists them. */
+  /**
+   * An Event about the pod, as the kubelet writes them; {@code kubectl describe pod} lists them.
+   */
   private void event(LocalPod pod, String type, String reason, String message) {
     try {
       Instant now = Instant.now();
-      client.v1().events().inNamespace(pod.namespace).resource(new EventBuilder()
-          .withNewMetadata().withNamespace(pod.namespace)
-          .withName(pod.name + "." + Long.toHexString(System.nanoTime())).endMetadata()
-          .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(pod.namespace).withName(pod.name)
-          .withFieldPath("spec.containers{serving}").endInvolvedObject()
-          .withType(type).withReason(reason).withMessage(message).withCount(1)
-          .withFirstTimestamp(ts(now)).withLastTimestamp(ts(now))
-          .withNewSource().withComponent("kubelet").withHost(NODE).endSource()
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(pod.namespace)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withNamespace(pod.namespace)
+                  .withName(pod.name + "." + Long.toHexString(System.nanoTime()))
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withApiVersion("v1")
+                  .withKind("Pod")
+                  .withNamespace(pod.namespace)
+                  .withName(pod.name)
+                  .withFieldPath("spec.containers{serving}")
+                  .endInvolvedObject()
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(ts(now))
+                  .withLastTimestamp(ts(now))
+                  .withNewSource()
+                  .withComponent("kubelet")
+                  .withHost(NODE)
+                  .endSource()
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
       log.debug("event for pod {} not written: {}", pod.key(), e.getMessage());
     }
@@ -426,57 +561,96 @@ public final class PodRunner implements AutoCloseable {
   private void writeStatus(LocalPod pod, Deployment d) {
     var container = d.getSpec().getTemplate().getSpec().getContainers().getFirst();
     boolean running = pod.state == LocalPod.State.RUNNING || pod.state == LocalPod.State.KILLING;
-    ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container.getName())
-        .withImage(container.getImage()).withImageID(pod.imageId)
-        .withContainerID(pod.container == null ? null : pod.container.id())
-        .withReady(pod.ready()).withStarted(running && pod.liveness.hasStarted()).withRestartCount(pod.restarts);
+    ContainerStatusBuilder cs =
+        new ContainerStatusBuilder()
+            .withName(container.getName())
+            .withImage(container.getImage())
+            .withImageID(pod.imageId)
+            .withContainerID(pod.container == null ? null : pod.container.id())
+            .withReady(pod.ready())
+            .withStarted(running && pod.liveness.hasStarted())
+            .withRestartCount(pod.restarts);
     if (running) {
-      cs.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(ts(pod.startedAt)).endRunning().build());
+      cs.withState(
+          new ContainerStateBuilder()
+              .withNewRunning()
+              .withStartedAt(ts(pod.startedAt))
+              .endRunning()
+              .build());
     } else {
       String reason = pod.waitingReason == null ? "ContainerCreating" : pod.waitingReason;
       String message = pod.waitingMessage;
-      if (reason.equals("ErrImagePull") && Instant.now().isAfter(pod.waitingSince.plus(PULL_ERROR_SHOWN))) {
+      if (reason.equals("ErrImagePull")
+          && Instant.now().isAfter(pod.waitingSince.plus(PULL_ERROR_SHOWN))) {
         reason = "ImagePullBackOff";
         message = "Back-off pulling image \"" + container.getImage() + "\": " + pod.waitingMessage;
       }
-      cs.withState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
-          .endWaiting().build());
+      cs.withState(
+          new ContainerStateBuilder()
+              .withNewWaiting()
+              .withReason(reason)
+              .withMessage(message)
+              .endWaiting()
+              .build());
     }
     if (pod.lastExit != null) {
-      cs.withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(pod.lastExit.code())
-          .withReason(pod.lastExit.reason()).withStartedAt(ts(pod.lastStartedAt)).withFinishedAt(ts(pod.lastFinishedAt))
-          .endTerminated().build());
+      cs.withLastState(
+          new ContainerStateBuilder()
+              .withNewTerminated()
+              .withExitCode(pod.lastExit.code())
+              .withReason(pod.lastExit.reason())
+              .withStartedAt(ts(pod.lastStartedAt))
+              .withFinishedAt(ts(pod.lastFinishedAt))
+              .endTerminated()
+              .build());
     }
     ContainerStatus containerStatus = cs.build();
     String ready = pod.ready() ? "True" : "False";
-    List<PodCondition> conditions = List.of(
-        condition("PodScheduled", "True"), condition("Initialized", "True"),
-        condition("ContainersReady", ready), condition("Ready", ready));
-    PodStatus status = new PodStatusBuilder()
-        .withPhase(running || pod.restarts > 0 ? "Running" : "Pending")
-        .withPodIP("127.0.0.1").withHostIP("127.0.0.1").withStartTime(ts(pod.created))
-        .withConditions(conditions).withContainerStatuses(containerStatus).build();
+    List<PodCondition> conditions =
+        List.of(
+            condition("PodScheduled", "True"), condition("Initialized", "True"),
+            condition("ContainersReady", ready), condition("Ready", ready));
+    PodStatus status =
+        new PodStatusBuilder()
+            .withPhase(running || pod.restarts > 0 ? "Running" : "Pending")
+            .withPodIP("127.0.0.1")
+            .withHostIP("127.0.0.1")
+            .withStartTime(ts(pod.created))
+            .withConditions(conditions)
+            .withContainerStatuses(containerStatus)
+            .build();
     Pod existing = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
     if (existing == null) {
       return;
     }
     String port = Integer.toString(pod.port);
     String grpcPort = Integer.toString(pod.grpcPort);
-    boolean annotated = existing.getMetadata().getAnnotations() != null
-        && port.equals(existing.getMetadata().getAnnotations().get(PORT_ANNOTATION))
-        && grpcPort.equals(existing.getMetadata().getAnnotations().get(GRPC_PORT_ANNOTATION));
+    boolean annotated =
+        existing.getMetadata().getAnnotations() != null
+            && port.equals(existing.getMetadata().getAnnotations().get(PORT_ANNOTATION))
+            && grpcPort.equals(existing.getMetadata().getAnnotations().get(GRPC_PORT_ANNOTATION));
     if (!annotated) {
-      client.pods().inNamespace(pod.namespace).withName(pod.name).edit(p -> {
-        p.getMetadata().getAnnotations().put(PORT_ANNOTATION, port);
-        p.getMetadata().getAnnotations().put(GRPC_PORT_ANNOTATION, grpcPort);
-        return p;
-      });
+      client
+          .pods()
+          .inNamespace(pod.namespace)
+          .withName(pod.name)
+          .edit(
+              p -> {
+                p.getMetadata().getAnnotations().put(PORT_ANNOTATION, port);
+                p.getMetadata().getAnnotations().put(GRPC_PORT_ANNOTATION, grpcPort);
+                return p;
+              });
     }
     if (!sameStatus(existing.getStatus(), status)) {
-      client.pods().inNamespace(pod.namespace).withName(pod.name).editStatus(p -> {
-        p.setStatus(status);
-        return p;
-      });
+      client
+          .pods()
+          .inNamespace(pod.namespace)
+          .withName(pod.name)
+          .editStatus(
+              p -> {
+                p.setStatus(status);
+                return p;
+              });
     }
   }
 
@@ -485,8 +659,10 @@ public final class PodRunner implements AutoCloseable {
     if (a == null) {
       return false;
     }
-    return Objects.equals(a.getPhase(), b.getPhase()) && Objects.equals(a.getContainerStatuses(), b.getContainerStatuses())
-        && Objects.equals(a.getConditions().stream().map(c -> c.getType() + c.getStatus()).toList(),
+    return Objects.equals(a.getPhase(), b.getPhase())
+        && Objects.equals(a.getContainerStatuses(), b.getContainerStatuses())
+        && Objects.equals(
+            a.getConditions().stream().map(c -> c.getType() + c.getStatus()).toList(),
             b.getConditions().stream().map(c -> c.getType() + c.getStatus()).toList());
   }
 
@@ -495,9 +671,9 @@ public final class PodRunner implements AutoCloseable {
   }
 
   /**
-   * Stops a pod as Kubernetes terminates one: the Pod object is deleted at once and, held by
-   * {@link #FINALIZER}, shows Terminating (out of its Services' ready endpoints; like kube-proxy,
-   * the router still uses a terminating pod that is Ready when a Service has no other), then the
+   * Stops a pod as Kubernetes terminates one: the Pod object is deleted at once and, held by {@link
+   * #FINALIZER}, shows Terminating (out of its Services' ready endpoints; like kube-proxy, the
+   * router still uses a terminating pod that is Ready when a Service has no other), then the
    * container gets SIGTERM and its shutdown delay and drain (SIGKILL after the grace period), then
    * the finalizer goes and so does the object. In the background, so one slow shutdown does not
    * hold up the other pods.
@@ -513,31 +689,42 @@ public final class PodRunner implements AutoCloseable {
         log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
       }
     }
-    stopping.submit(() -> {
-      Containers.Running running = pod.container;
-      if (running != null) {
-        log.info("pod {} stopping ({})", pod.key(), running.id());
-        running.stop(pod.grace);
-      }
-      if (!deleteObject) {
-        return; // shutting down: the objects go with the API
-      }
-      try {
-        client.pods().inNamespace(pod.namespace).withName(pod.name).edit(p -> {
-          p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream()
-              .filter(f -> !f.equals(FINALIZER)).toList());
-          return p;
+    stopping.submit(
+        () -> {
+          Containers.Running running = pod.container;
+          if (running != null) {
+            log.info("pod {} stopping ({})", pod.key(), running.id());
+            running.stop(pod.grace);
+          }
+          if (!deleteObject) {
+            return; // shutting down: the objects go with the API
+          }
+          try {
+            client
+                .pods()
+                .inNamespace(pod.namespace)
+                .withName(pod.name)
+                .edit(
+                    p -> {
+                      p.getMetadata()
+                          .setFinalizers(
+                              p.getMetadata().getFinalizers().stream()
+                                  .filter(f -> !f.equals(FINALIZER))
+                                  .toList());
+                      return p;
+                    });
+          } catch (KubernetesClientException e) {
+            log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
+          }
         });
-      } catch (KubernetesClientException e) {
-        log.debug("pod {} already gone: {}", pod.key(), e.getMessage());
-      }
-    });
   }
 
   static String templateHash(Deployment d) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(Serialization.asJson(d.getSpec().getTemplate()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  Serialization.asJson(d.getSpec().getTemplate()).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 10);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a pod's container as a {@code serving-runtime.jar serve} process on the host JDK: the
- * image, resources, security context and volumes are not applied (see {@link PodmanContainers}
- * for a runner that applies them). The model URI is mapped onto the package's host path.
+ * Runs a pod's container as a {@code serving-runtime.jar serve} process on the host JDK: the image,
+ * resources, security context and volumes are not applied (see {@link PodmanContainers} for a
+ * runner that applies them). The model URI is mapped onto the package's host path.
  */
 public final class ProcessContainers implements Containers {
 
@@ -28,13 +28,23 @@ public final class ProcessContainers implements Containers {
   private final List<String> jvmOptions;
 
   /** Every pod reaches the API with {@code kubeconfig}. */
-  public ProcessContainers(ChildProcesses processes, Path runtimeJar, Path kubeconfig, ModelStore models,
-      Path workDir, List<String> jvmOptions) {
+  public ProcessContainers(
+      ChildProcesses processes,
+      Path runtimeJar,
+      Path kubeconfig,
+      ModelStore models,
+      Path workDir,
+      List<String> jvmOptions) {
     this(processes, runtimeJar, PodCredentials.kubeconfig(kubeconfig), models, workDir, jvmOptions);
   }
 
-  public ProcessContainers(ChildProcesses processes, Path runtimeJar, PodCredentials credentials, ModelStore models,
-      Path workDir, List<String> jvmOptions) {
+  public ProcessContainers(
+      ChildProcesses processes,
+      Path runtimeJar,
+      PodCredentials credentials,
+      ModelStore models,
+      Path workDir,
+      List<String> jvmOptions) {
     this.processes = processes;
     this.runtimeJar = runtimeJar;
     this.credentials = credentials;
@@ -49,13 +59,15 @@ public final class ProcessContainers implements Containers {
   }
 
   @Override
-  public Running start(Pod pod, Container container, Map<String, String> podEnv, Path logFile) throws IOException {
+  public Running start(Pod pod, Container container, Map<String, String> podEnv, Path logFile)
+      throws IOException {
     Map<String, String> env = new HashMap<>(podEnv);
     env.put("MODEL_URI", models.resolve(env.get("MODEL_URI")));
     if (env.containsKey("S3_ENDPOINT")) {
       env.put("S3_ENDPOINT", models.resolveS3Endpoint(env.get("S3_ENDPOINT")));
     }
-    Path scratch = Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
+    Path scratch =
+        Files.createDirectories(workDir.resolve("pods").resolve(pod.getMetadata().getName()));
     env.putAll(credentials.forProcess(pod, scratch));
     env.put("MODEL_WORK_DIR", scratch.toString());
     List<String> command = new ArrayList<>();
@@ -91,7 +103,9 @@ public final class ProcessContainers implements Containers {
         processes.stop(process, grace);
       }
 
-      /** From {@code /proc/<pid>/stat} (utime + stime) of the runtime's JVM and anything it started. */
+      /**
+       * From {@code /proc/<pid>/stat} (utime + stime) of the runtime's JVM and anything it started.
+       */
       @Override
       public java.util.OptionalLong cpuNanos() {
         ProcessHandle handle = process.toHandle();

@@ -6,9 +6,9 @@ import java.time.Instant;
 
 /**
  * A container's readiness as a kubelet keeps it from the pod template's {@code readinessProbe}:
- * ready after {@code successThreshold} successes in a row, not ready again only after
- * {@code failureThreshold} failures in a row, each probe allowed {@code timeoutSeconds}. So one
- * slow answer from a busy pod does not take it out of its Services (the operator's probe allows 3
+ * ready after {@code successThreshold} successes in a row, not ready again only after {@code
+ * failureThreshold} failures in a row, each probe allowed {@code timeoutSeconds}. So one slow
+ * answer from a busy pod does not take it out of its Services (the operator's probe allows 3
  * failures 5 s apart). One difference, for a quick local loop: until a container is first ready it
  * is probed on every pass of the pod runner, not once per {@code periodSeconds}.
  */

@@ -26,10 +26,16 @@ public final class ChildProcesses implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Starts {@code command} with {@code env} added to this process's environment, output to {@code log}. */
-  public Process start(List<String> command, Map<String, String> env, Path logFile) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+  /**
+   * Starts {@code command} with {@code env} added to this process's environment, output to {@code
+   * log}.
+   */
+  public Process start(List<String> command, Map<String, String> env, Path logFile)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     builder.environment().putAll(env);
     Process p = builder.start();
     running.add(p);
@@ -68,10 +74,11 @@ public final class ChildProcesses implements AutoCloseable {
 
   private void stopAll() {
     List<Process> all = List.copyOf(running);
-    all.forEach(p -> {
-      p.descendants().forEach(ProcessHandle::destroy);
-      p.destroy();
-    });
+    all.forEach(
+        p -> {
+          p.descendants().forEach(ProcessHandle::destroy);
+          p.destroy();
+        });
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     for (Process p : all) {
       try {

@@ -8,7 +8,9 @@ public final class Java {
   private Java() {}
 
   public static String launcher() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .filter(c -> Files.isExecutable(Path.of(c)))
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }

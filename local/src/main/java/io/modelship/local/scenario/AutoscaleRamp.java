@@ -6,13 +6,18 @@ import java.time.Instant;
 /**
  * The traffic of {@code --scenario autoscale} (pure): starts at {@code low} requests/s, raises the
  * rate by {@code step} every {@code hold} until the HPA has scaled the Deployment out, holds it
- * until the new pods are ready, then drops back to {@code low} until the HPA has scaled back in
- * to its minimum. Fed the Deployment's replicas once a second; says what rate to send and when
- * both have happened.
+ * until the new pods are ready, then drops back to {@code low} until the HPA has scaled back in to
+ * its minimum. Fed the Deployment's replicas once a second; says what rate to send and when both
+ * have happened.
  */
 public final class AutoscaleRamp {
 
-  public enum Stage { RAISING, SCALED_OUT, LOWERING, DONE }
+  public enum Stage {
+    RAISING,
+    SCALED_OUT,
+    LOWERING,
+    DONE
+  }
 
   private final double low;
   private final double step;
@@ -33,9 +38,7 @@ public final class AutoscaleRamp {
     this.rate = low;
   }
 
-  /**
-   * The rate to send from now on, given the Deployment's wanted and ready replicas.
-   */
+  /** The rate to send from now on, given the Deployment's wanted and ready replicas. */
   public double next(Instant now, int replicas, int ready) {
     if (raisedAt == null) {
       raisedAt = now;
@@ -62,7 +65,7 @@ public final class AutoscaleRamp {
           stage = Stage.DONE;
         }
       }
-      case DONE -> { }
+      case DONE -> {}
     }
     return rate;
   }

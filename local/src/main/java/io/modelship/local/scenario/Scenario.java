@@ -3,8 +3,8 @@ package io.modelship.local.scenario;
 import java.util.Locale;
 
 /**
- * The rollouts local mode can show. Each starts from version 1.0.0 of the iris example and
- * changes it to {@code newVersion}, as a user editing the manifest would.
+ * The rollouts local mode can show. Each starts from version 1.0.0 of the iris example and changes
+ * it to {@code newVersion}, as a user editing the manifest would.
  */
 public enum Scenario {
   /** 10% → pause → 50% → pause → 100% through the Gateway API, analysis on; ends Promoted. */
@@ -13,17 +13,23 @@ public enum Scenario {
   BLUEGREEN("iris-bluegreen.yaml", "2.0.0"),
   /** A canary of a model trained on mixed-up labels; the analysis rolls it back. */
   ROLLBACK("iris-canary.yaml", "2.1.0"),
-  /** The default strategy: the new version next to the old, the old retired once all new pods are ready. */
+  /**
+   * The default strategy: the new version next to the old, the old retired once all new pods are
+   * ready.
+   */
   ROLLING("iris-rolling.yaml", "2.0.0"),
   /**
    * No version change: the traffic rises until the HPA the operator wrote scales iris out and falls
    * until it scales back in (local mode's HPA controller, on requests per second and CPU).
    */
   AUTOSCALE("iris-autoscale.yaml", "1.0.0"),
-  /** A rolling update with both packages read from the embedded S3 store, labelled rows kept there. */
+  /**
+   * A rolling update with both packages read from the embedded S3 store, labelled rows kept there.
+   */
   S3("iris-s3.yaml", "2.0.0");
 
   public static final String STABLE_VERSION = "1.0.0";
+
   /** The version trained with each class labelled as the next: plainly worse predictions. */
   public static final String BAD_VERSION = "2.1.0";
 
@@ -45,7 +51,8 @@ public enum Scenario {
 
   /** The manifest text with the model's version and URI changed to the new version. */
   public String edited(String manifestText) {
-    return manifestText.replace("version: \"" + STABLE_VERSION + "\"", "version: \"" + newVersion + "\"")
+    return manifestText
+        .replace("version: \"" + STABLE_VERSION + "\"", "version: \"" + newVersion + "\"")
         .replace("/" + STABLE_VERSION + ".tar.gz", "/" + newVersion + ".tar.gz");
   }
 

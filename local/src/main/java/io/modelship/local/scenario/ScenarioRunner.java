@@ -11,20 +11,20 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.modelship.kubectl.view.DetailView;
+import io.modelship.local.cluster.LocalCluster;
 import io.modelship.local.process.ChildProcesses;
 import io.modelship.local.process.Java;
-import io.modelship.local.cluster.LocalCluster;
-import io.modelship.local.traffic.TrafficGenerator;
 import io.modelship.local.traffic.LocalProxy;
+import io.modelship.local.traffic.TrafficGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +38,14 @@ public final class ScenarioRunner {
 
   public static final String NAMESPACE = "ml";
   public static final String NAME = "iris";
-  static final ResourceDefinitionContext MODEL_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
-      .withGroup("modelship.io").withVersion("v1alpha1").withPlural("modeldeployments").withKind("ModelDeployment")
-      .withNamespaced(true).build();
+  static final ResourceDefinitionContext MODEL_DEPLOYMENTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelship.io")
+          .withVersion("v1alpha1")
+          .withPlural("modeldeployments")
+          .withKind("ModelDeployment")
+          .withNamespaced(true)
+          .build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalCluster cluster;
@@ -51,16 +56,26 @@ public final class ScenarioRunner {
   private final Duration timeout;
   private TrafficGenerator traffic;
   private AutoscaleRamp ramp;
-  /** Re-read once a second from what the operator wrote; the generator reads it for every request. */
+
+  /**
+   * Re-read once a second from what the operator wrote; the generator reads it for every request.
+   */
   private volatile String entryPoint;
+
   /**
    * Each running version's own Service (named like its Deployment), re-read once a second: feedback
    * goes there, since a runtime refuses labels for another version's request ids.
    */
   private volatile Map<String, String> versionUrls = Map.of();
+
   private String blueGreenViolation;
 
-  public ScenarioRunner(LocalCluster cluster, Scenario scenario, double rps, PrintStream out, boolean live,
+  public ScenarioRunner(
+      LocalCluster cluster,
+      Scenario scenario,
+      double rps,
+      PrintStream out,
+      boolean live,
       Duration timeout) {
     this.cluster = cluster;
     this.scenario = scenario;
@@ -75,34 +90,76 @@ public final class ScenarioRunner {
     if (client.namespaces().withName(NAMESPACE).get() == null) {
       // Restricted Pod Security, as a platform team labels an application namespace: every pod the
       // operator makes must pass it.
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-          .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(NAMESPACE)
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .endMetadata()
+                  .build())
+          .create();
     }
     if (scenario == Scenario.ROLLBACK) {
       trainBadModel();
     }
     if (scenario == Scenario.S3) {
       // What a user creates before applying: the store's keys, which the pods get by secretKeyRef.
-      client.secrets().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-          .withNewMetadata().withName("s3-creds").withNamespace(NAMESPACE).endMetadata()
-          .addToStringData("AWS_ACCESS_KEY_ID", io.modelship.local.pods.LocalS3.ACCESS_KEY)
-          .addToStringData("AWS_SECRET_ACCESS_KEY", io.modelship.local.pods.LocalS3.SECRET_KEY)
-          .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
-      out.println("S3 store " + cluster.s3().endpoint() + " (as " + io.modelship.local.pods.LocalS3.ENDPOINT
-          + "): s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded; Secret s3-creds created");
+      client
+          .secrets()
+          .inNamespace(NAMESPACE)
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("s3-creds")
+                  .withNamespace(NAMESPACE)
+                  .endMetadata()
+                  .addToStringData("AWS_ACCESS_KEY_ID", io.modelship.local.pods.LocalS3.ACCESS_KEY)
+                  .addToStringData(
+                      "AWS_SECRET_ACCESS_KEY", io.modelship.local.pods.LocalS3.SECRET_KEY)
+                  .build())
+          .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+      out.println(
+          "S3 store "
+              + cluster.s3().endpoint()
+              + " (as "
+              + io.modelship.local.pods.LocalS3.ENDPOINT
+              + "): s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded; Secret s3-creds created");
     }
     Path manifest = cluster.layout().home().resolve("examples/local").resolve(scenario.manifest());
     String text = Files.readString(manifest);
-    out.println("applying " + cluster.layout().home().relativize(manifest) + " (iris " + Scenario.STABLE_VERSION + ")");
-    client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE)
-        .resource(new YAMLMapper().readValue(text, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+    out.println(
+        "applying "
+            + cluster.layout().home().relativize(manifest)
+            + " (iris "
+            + Scenario.STABLE_VERSION
+            + ")");
+    client
+        .genericKubernetesResources(MODEL_DEPLOYMENTS)
+        .inNamespace(NAMESPACE)
+        .resource(
+            new YAMLMapper()
+                .readValue(text, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
         .create();
-    Duration upWithin = timeout.compareTo(Duration.ofMinutes(4)) < 0 ? timeout : Duration.ofMinutes(4);
-    Optional<Verdict> up = watchUntil(upWithin, md -> Verdict.stableUp(md)
-        ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "up")) : Optional.empty());
+    Duration upWithin =
+        timeout.compareTo(Duration.ofMinutes(4)) < 0 ? timeout : Duration.ofMinutes(4);
+    Optional<Verdict> up =
+        watchUntil(
+            upWithin,
+            md ->
+                Verdict.stableUp(md)
+                    ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "up"))
+                    : Optional.empty());
     if (up.isEmpty()) {
-      return new Verdict(Verdict.Outcome.FAILED, "iris " + Scenario.STABLE_VERSION + " did not become Healthy within "
-          + upWithin + ": " + summary(get()));
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "iris "
+              + Scenario.STABLE_VERSION
+              + " did not become Healthy within "
+              + upWithin
+              + ": "
+              + summary(get()));
     }
     // As a client that checks its Service's endpoints before it sends: the router follows pods by
     // watch, so this is a few milliseconds after the operator has called the pods ready.
@@ -111,33 +168,64 @@ public final class ScenarioRunner {
       Thread.sleep(20);
     }
     out.println("iris " + Scenario.STABLE_VERSION + " is Healthy; sending " + rps + " requests/s");
-    traffic = new TrafficGenerator(cluster.layout().home().resolve("examples/data/iris.csv"), "species",
-        () -> Optional.ofNullable(entryPoint), rps, 0.5,
-        version -> Optional.ofNullable(versionUrls.get(version))).start();
+    traffic =
+        new TrafficGenerator(
+                cluster.layout().home().resolve("examples/data/iris.csv"),
+                "species",
+                () -> Optional.ofNullable(entryPoint),
+                rps,
+                0.5,
+                version -> Optional.ofNullable(versionUrls.get(version)))
+            .start();
     if (scenario == Scenario.AUTOSCALE) {
-      return autoscale(new YAMLMapper().readTree(text).path("spec").path("autoscaling").path("minReplicas").asInt(1));
+      return autoscale(
+          new YAMLMapper()
+              .readTree(text)
+              .path("spec")
+              .path("autoscaling")
+              .path("minReplicas")
+              .asInt(1));
     }
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
     String edited = scenario.edited(text);
     out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
     JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
-    client.genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE).withName(NAME)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.createObjectNode().set("spec", editedJson.path("spec"))
-            .toString());
-    Optional<Verdict> verdict = watchUntil(timeout, md -> {
-      checkBlueGreenSwitch();
-      Verdict v = Verdict.judge(scenario, md);
-      if (v.outcome() == Verdict.Outcome.SUCCEEDED && blueGreenViolation != null) {
-        return Optional.of(new Verdict(Verdict.Outcome.FAILED, blueGreenViolation));
-      }
-      return v.outcome() == Verdict.Outcome.RUNNING ? Optional.empty() : Optional.of(v);
-    });
-    Verdict result = verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED,
-        "the " + scenario.cliName() + " rollout did not end within " + timeout + ": " + summary(get())));
+    client
+        .genericKubernetesResources(MODEL_DEPLOYMENTS)
+        .inNamespace(NAMESPACE)
+        .withName(NAME)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            JSON.createObjectNode().set("spec", editedJson.path("spec")).toString());
+    Optional<Verdict> verdict =
+        watchUntil(
+            timeout,
+            md -> {
+              checkBlueGreenSwitch();
+              Verdict v = Verdict.judge(scenario, md);
+              if (v.outcome() == Verdict.Outcome.SUCCEEDED && blueGreenViolation != null) {
+                return Optional.of(new Verdict(Verdict.Outcome.FAILED, blueGreenViolation));
+              }
+              return v.outcome() == Verdict.Outcome.RUNNING ? Optional.empty() : Optional.of(v);
+            });
+    Verdict result =
+        verdict.orElseGet(
+            () ->
+                new Verdict(
+                    Verdict.Outcome.FAILED,
+                    "the "
+                        + scenario.cliName()
+                        + " rollout did not end within "
+                        + timeout
+                        + ": "
+                        + summary(get())));
     if (scenario == Scenario.S3) {
-      out.println("labelled rows kept in s3://models/iris/labelled/: " + labelledChunks() + " CSV chunk(s) so far"
-          + " (each pod writes a chunk a minute, and its open chunk when it stops)");
+      out.println(
+          "labelled rows kept in s3://models/iris/labelled/: "
+              + labelledChunks()
+              + " CSV chunk(s) so far"
+              + " (each pod writes a chunk a minute, and its open chunk when it stops)");
     }
     return result;
   }
@@ -155,8 +243,8 @@ public final class ScenarioRunner {
   }
 
   /**
-   * Raises the traffic until the HPA scales iris out, then lowers it until it scales back in to
-   * its minimum; succeeds once both happened, each shown live with the HPA's own status.
+   * Raises the traffic until the HPA scales iris out, then lowers it until it scales back in to its
+   * minimum; succeeds once both happened, each shown live with the HPA's own status.
    */
   private Verdict autoscale(int minReplicas) throws InterruptedException {
     // A quarter of --rps to begin with, raised by as much every 30 s: with the default 20 that is
@@ -165,28 +253,61 @@ public final class ScenarioRunner {
     double low = rps / 4;
     ramp = new AutoscaleRamp(low, low, 6 * low, HOLD, minReplicas);
     traffic.setRate(low);
-    Optional<Verdict> verdict = watchUntil(timeout, md -> {
-      Optional<Deployment> d = deploymentObjects().stream().findFirst();
-      int replicas = d.map(x -> x.getSpec().getReplicas()).orElse(0);
-      int ready = d.map(x -> x.getStatus() == null || x.getStatus().getReadyReplicas() == null ? 0
-          : x.getStatus().getReadyReplicas()).orElse(0);
-      AutoscaleRamp.Stage before = ramp.stage();
-      double rate = ramp.next(Instant.now(), replicas, ready);
-      if (rate != traffic.rate()) {
-        traffic.setRate(rate);
-      }
-      if (ramp.stage() != before && !live) {
-        out.println("autoscale: " + ramp.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " at "
-            + replicas + " replicas; sending " + rate + " requests/s");
-      }
-      return ramp.stage() == AutoscaleRamp.Stage.DONE
-          ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "the HPA scaled iris out from " + minReplicas + " to "
-              + ramp.peak() + " pods as the traffic rose and back to " + replicas + " as it fell"))
-          : Optional.empty();
-    });
-    return verdict.orElseGet(() -> new Verdict(Verdict.Outcome.FAILED, "the HPA did not "
-        + (ramp.stage() == AutoscaleRamp.Stage.RAISING ? "scale iris out" : "scale iris back in") + " within "
-        + timeout + " (at " + ramp.rate() + " requests/s): " + autoscalerLine().orElse("no HPA iris")));
+    Optional<Verdict> verdict =
+        watchUntil(
+            timeout,
+            md -> {
+              Optional<Deployment> d = deploymentObjects().stream().findFirst();
+              int replicas = d.map(x -> x.getSpec().getReplicas()).orElse(0);
+              int ready =
+                  d.map(
+                          x ->
+                              x.getStatus() == null || x.getStatus().getReadyReplicas() == null
+                                  ? 0
+                                  : x.getStatus().getReadyReplicas())
+                      .orElse(0);
+              AutoscaleRamp.Stage before = ramp.stage();
+              double rate = ramp.next(Instant.now(), replicas, ready);
+              if (rate != traffic.rate()) {
+                traffic.setRate(rate);
+              }
+              if (ramp.stage() != before && !live) {
+                out.println(
+                    "autoscale: "
+                        + ramp.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + " at "
+                        + replicas
+                        + " replicas; sending "
+                        + rate
+                        + " requests/s");
+              }
+              return ramp.stage() == AutoscaleRamp.Stage.DONE
+                  ? Optional.of(
+                      new Verdict(
+                          Verdict.Outcome.SUCCEEDED,
+                          "the HPA scaled iris out from "
+                              + minReplicas
+                              + " to "
+                              + ramp.peak()
+                              + " pods as the traffic rose and back to "
+                              + replicas
+                              + " as it fell"))
+                  : Optional.empty();
+            });
+    return verdict.orElseGet(
+        () ->
+            new Verdict(
+                Verdict.Outcome.FAILED,
+                "the HPA did not "
+                    + (ramp.stage() == AutoscaleRamp.Stage.RAISING
+                        ? "scale iris out"
+                        : "scale iris back in")
+                    + " within "
+                    + timeout
+                    + " (at "
+                    + ramp.rate()
+                    + " requests/s): "
+                    + autoscalerLine().orElse("no HPA iris")));
   }
 
   /** How long each rate is held while raising: two sync periods, as a rate needs two readings. */
@@ -197,16 +318,33 @@ public final class ScenarioRunner {
    * replicas, each metric against its target, and the AbleToScale reason.
    */
   private Optional<String> autoscalerLine() {
-    var hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).withName(NAME).get();
+    var hpa =
+        cluster
+            .client()
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(NAMESPACE)
+            .withName(NAME)
+            .get();
     if (hpa == null) {
       return Optional.empty();
     }
-    StringBuilder line = new StringBuilder("Autoscaler: ").append(hpa.getSpec().getScaleTargetRef().getName());
+    StringBuilder line =
+        new StringBuilder("Autoscaler: ").append(hpa.getSpec().getScaleTargetRef().getName());
     var status = hpa.getStatus();
-    line.append(String.format(Locale.ROOT, " %s → %s pods (min %d, max %d)",
-        status == null || status.getCurrentReplicas() == null ? "-" : status.getCurrentReplicas(),
-        status == null || status.getDesiredReplicas() == null ? "-" : status.getDesiredReplicas(),
-        hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas(), hpa.getSpec().getMaxReplicas()));
+    line.append(
+        String.format(
+            Locale.ROOT,
+            " %s → %s pods (min %d, max %d)",
+            status == null || status.getCurrentReplicas() == null
+                ? "-"
+                : status.getCurrentReplicas(),
+            status == null || status.getDesiredReplicas() == null
+                ? "-"
+                : status.getDesiredReplicas(),
+            hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas(),
+            hpa.getSpec().getMaxReplicas()));
     for (var m : hpa.getSpec().getMetrics()) {
       String current = "?";
       if (status != null && status.getCurrentMetrics() != null) {
@@ -219,27 +357,50 @@ public final class ScenarioRunner {
         }
       }
       if ("Pods".equals(m.getType())) {
-        line.append(", ").append(m.getPods().getMetric().getName()).append(' ').append(current).append('/')
+        line.append(", ")
+            .append(m.getPods().getMetric().getName())
+            .append(' ')
+            .append(current)
+            .append('/')
             .append(m.getPods().getTarget().getAverageValue());
       } else if ("Resource".equals(m.getType())) {
-        line.append(", ").append(m.getResource().getName()).append(' ').append(current).append('/')
-            .append(m.getResource().getTarget().getAverageUtilization()).append('%');
+        line.append(", ")
+            .append(m.getResource().getName())
+            .append(' ')
+            .append(current)
+            .append('/')
+            .append(m.getResource().getTarget().getAverageUtilization())
+            .append('%');
       }
     }
     if (status != null && status.getConditions() != null) {
-      status.getConditions().stream().filter(c -> c.getType().equals("AbleToScale")).findFirst()
+      status.getConditions().stream()
+          .filter(c -> c.getType().equals("AbleToScale"))
+          .findFirst()
           .ifPresent(c -> line.append("; ").append(c.getReason()));
-      status.getConditions().stream().filter(c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"))
-          .findFirst().ifPresent(c -> line.append("; ").append(c.getReason()).append(": ").append(c.getMessage()));
+      status.getConditions().stream()
+          .filter(c -> c.getType().equals("ScalingActive") && c.getStatus().equals("False"))
+          .findFirst()
+          .ifPresent(
+              c -> line.append("; ").append(c.getReason()).append(": ").append(c.getMessage()));
     }
     return Optional.of(line.toString());
   }
 
-  /** Where clients send requests: the HTTPRoute's port when Gateway API routing is set, else the Service's. */
+  /**
+   * Where clients send requests: the HTTPRoute's port when Gateway API routing is set, else the
+   * Service's.
+   */
   private Optional<String> entryPoint(JsonNode md) {
     LocalProxy proxy = cluster.proxy();
-    String route = md.path("spec").path("rollout").path("canary").path("trafficRouting").path("gatewayAPI")
-        .path("httpRoute").asText("");
+    String route =
+        md.path("spec")
+            .path("rollout")
+            .path("canary")
+            .path("trafficRouting")
+            .path("gatewayAPI")
+            .path("httpRoute")
+            .asText("");
     if (!route.isEmpty()) {
       Optional<LocalProxy.Endpoint> r = proxy.route(NAMESPACE, route);
       if (r.isPresent()) {
@@ -254,7 +415,9 @@ public final class ScenarioRunner {
     for (Deployment d : deploymentObjects()) {
       String version = d.getMetadata().getLabels().get("modelship.io/version");
       if (version != null) {
-        cluster.proxy().service(NAMESPACE, d.getMetadata().getName())
+        cluster
+            .proxy()
+            .service(NAMESPACE, d.getMetadata().getName())
             .ifPresent(e -> urls.put(version, e.url()));
       }
     }
@@ -263,8 +426,14 @@ public final class ScenarioRunner {
 
   /** One line for the end of a run: how many of the clients' requests were lost, and why. */
   public static String requestSummary(TrafficGenerator.Stats s) {
-    return String.format(Locale.ROOT, "requests: %d sent, %d answered, %d failed%s; labels: %d accepted, %d not",
-        s.sent(), s.ok(), s.failed(), s.failed() == 0 ? "" : " (" + s.failureSummary() + ")", s.feedback(),
+    return String.format(
+        Locale.ROOT,
+        "requests: %d sent, %d answered, %d failed%s; labels: %d accepted, %d not",
+        s.sent(),
+        s.ok(),
+        s.failed(),
+        s.failed() == 0 ? "" : " (" + s.failureSummary() + ")",
+        s.feedback(),
         s.feedbackRefused());
   }
 
@@ -287,10 +456,19 @@ public final class ScenarioRunner {
       return;
     }
     for (JsonNode d : deployments()) {
-      if (scenario.newVersion().equals(d.path("metadata").path("labels").path("modelship.io/version").asText())
-          && d.path("status").path("readyReplicas").asInt() < Math.max(1, d.path("spec").path("replicas").asInt())) {
-        blueGreenViolation = "iris switched to " + selected + " while only " + d.path("status").path("readyReplicas").asInt()
-            + " of its " + d.path("spec").path("replicas").asInt() + " pods were ready";
+      if (scenario
+              .newVersion()
+              .equals(d.path("metadata").path("labels").path("modelship.io/version").asText())
+          && d.path("status").path("readyReplicas").asInt()
+              < Math.max(1, d.path("spec").path("replicas").asInt())) {
+        blueGreenViolation =
+            "iris switched to "
+                + selected
+                + " while only "
+                + d.path("status").path("readyReplicas").asInt()
+                + " of its "
+                + d.path("spec").path("replicas").asInt()
+                + " pods were ready";
       }
     }
   }
@@ -320,9 +498,13 @@ public final class ScenarioRunner {
         out.print(frame);
         out.flush();
       } else {
-        String key = frame.lines().filter(l -> !l.startsWith(TRAFFIC) && !l.startsWith("Age:") && !l.contains(" ago"))
-            .reduce("", String::concat);
-        if (!key.equals(lastFrame) || System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
+        String key =
+            frame
+                .lines()
+                .filter(l -> !l.startsWith(TRAFFIC) && !l.startsWith("Age:") && !l.contains(" ago"))
+                .reduce("", String::concat);
+        if (!key.equals(lastFrame)
+            || System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(15)) {
           out.print(frame);
           out.println();
           lastFrame = key;
@@ -362,29 +544,52 @@ public final class ScenarioRunner {
   private String frame(JsonNode md) {
     @SuppressWarnings("unchecked")
     Map<String, Object> resource = JSON.convertValue(md, Map.class);
-    StringBuilder frame = new StringBuilder(DetailView.render(resource, deploymentObjects(), Instant.now()));
+    StringBuilder frame =
+        new StringBuilder(DetailView.render(resource, deploymentObjects(), Instant.now()));
     if (scenario == Scenario.AUTOSCALE) {
       autoscalerLine().ifPresent(line -> frame.append('\n').append(line).append('\n'));
     }
     if (traffic != null) {
       TrafficGenerator.Stats stats = traffic.stats();
       frame.append('\n').append(TRAFFIC);
-      stats.versionShare().forEach((version, share) ->
-          frame.append(String.format(Locale.ROOT, " %s %.0f%%", version, 100 * share)));
-      frame.append(String.format(Locale.ROOT, "; sending %.0f/s; sent %d, ok %d, failed %d, feedback %d%n",
-          traffic.rate(), stats.sent(), stats.ok(), stats.failed(), stats.feedback()));
+      stats
+          .versionShare()
+          .forEach(
+              (version, share) ->
+                  frame.append(String.format(Locale.ROOT, " %s %.0f%%", version, 100 * share)));
+      frame.append(
+          String.format(
+              Locale.ROOT,
+              "; sending %.0f/s; sent %d, ok %d, failed %d, feedback %d%n",
+              traffic.rate(),
+              stats.sent(),
+              stats.ok(),
+              stats.failed(),
+              stats.feedback()));
     }
     return frame.toString();
   }
 
   private List<Deployment> deploymentObjects() {
-    return cluster.client().apps().deployments().inNamespace(NAMESPACE).withLabel("modelship.io/deployment", NAME)
-        .list().getItems();
+    return cluster
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withLabel("modelship.io/deployment", NAME)
+        .list()
+        .getItems();
   }
 
   JsonNode get() {
     try {
-      var md = cluster.client().genericKubernetesResources(MODEL_DEPLOYMENTS).inNamespace(NAMESPACE).withName(NAME).get();
+      var md =
+          cluster
+              .client()
+              .genericKubernetesResources(MODEL_DEPLOYMENTS)
+              .inNamespace(NAMESPACE)
+              .withName(NAME)
+              .get();
       return md == null ? JSON.createObjectNode() : JSON.valueToTree(md);
     } catch (KubernetesClientException e) {
       return JSON.createObjectNode();
@@ -393,17 +598,30 @@ public final class ScenarioRunner {
 
   private List<JsonNode> deployments() {
     List<JsonNode> out = new ArrayList<>();
-    for (Deployment d : cluster.client().apps().deployments().inNamespace(NAMESPACE)
-        .withLabel("modelship.io/deployment", NAME).list().getItems()) {
+    for (Deployment d :
+        cluster
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace(NAMESPACE)
+            .withLabel("modelship.io/deployment", NAME)
+            .list()
+            .getItems()) {
       out.add(JSON.valueToTree(d));
     }
-    out.sort(java.util.Comparator.comparing(d -> d.path("metadata").path("labels").path("modelship.io/version").asText()));
+    out.sort(
+        java.util.Comparator.comparing(
+            d -> d.path("metadata").path("labels").path("modelship.io/version").asText()));
     return out;
   }
 
   private static String summary(JsonNode md) {
     JsonNode s = md.path("status");
-    return "phase " + s.path("phase").asText("-") + ", stable " + s.path("stableVersion").asText("-") + ", conditions "
+    return "phase "
+        + s.path("phase").asText("-")
+        + ", stable "
+        + s.path("stableVersion").asText("-")
+        + ", conditions "
         + s.path("conditions");
   }
 
@@ -417,32 +635,59 @@ public final class ScenarioRunner {
    */
   private void trainBadModel() throws IOException, InterruptedException {
     Path target = cluster.layout().models().resolve("iris-" + Scenario.BAD_VERSION + ".tar.gz");
-    List<String> lines = Files.readAllLines(cluster.layout().home().resolve("examples/data/iris.csv"));
-    List<String> classes = lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank())
-        .map(l -> l.substring(l.lastIndexOf(',') + 1)).distinct().sorted().toList();
+    List<String> lines =
+        Files.readAllLines(cluster.layout().home().resolve("examples/data/iris.csv"));
+    List<String> classes =
+        lines.subList(1, lines.size()).stream()
+            .filter(l -> !l.isBlank())
+            .map(l -> l.substring(l.lastIndexOf(',') + 1))
+            .distinct()
+            .sorted()
+            .toList();
     List<String> mixedUp = new ArrayList<>(List.of(lines.getFirst()));
     for (String line : lines.subList(1, lines.size())) {
       if (!line.isBlank()) {
         String label = line.substring(line.lastIndexOf(',') + 1);
-        mixedUp.add(line.substring(0, line.lastIndexOf(',') + 1)
-            + classes.get((classes.indexOf(label) + 1) % classes.size()));
+        mixedUp.add(
+            line.substring(0, line.lastIndexOf(',') + 1)
+                + classes.get((classes.indexOf(label) + 1) % classes.size()));
       }
     }
     Path csv = cluster.layout().workDir().resolve("iris-mixed-up-labels.csv");
-    if (Files.isRegularFile(target) && Files.isRegularFile(csv) && Files.readAllLines(csv).equals(mixedUp)) {
+    if (Files.isRegularFile(target)
+        && Files.isRegularFile(csv)
+        && Files.readAllLines(csv).equals(mixedUp)) {
       return; // trained from these very rows before
     }
     Files.write(csv, mixedUp);
     out.println("training iris " + Scenario.BAD_VERSION + " on mixed-up labels (" + target + ")");
     ChildProcesses processes = cluster.processes();
-    Process train = processes.start(List.of(Java.launcher(), "-jar", cluster.layout().runtimeJar().toString(), "train",
-            "--data", csv.toString(), "--target", "species", "--name", "iris", "--version", Scenario.BAD_VERSION,
-            "--out", target.toString(), "--seed", "42"),
-        Map.of(), cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
+    Process train =
+        processes.start(
+            List.of(
+                Java.launcher(),
+                "-jar",
+                cluster.layout().runtimeJar().toString(),
+                "train",
+                "--data",
+                csv.toString(),
+                "--target",
+                "species",
+                "--name",
+                "iris",
+                "--version",
+                Scenario.BAD_VERSION,
+                "--out",
+                target.toString(),
+                "--seed",
+                "42"),
+            Map.of(),
+            cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
     if (!train.waitFor(3, TimeUnit.MINUTES) || train.exitValue() != 0) {
       processes.stop(train, Duration.ofSeconds(1));
-      throw new IllegalStateException("training the mixed-up-label model failed; see "
-          + cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
+      throw new IllegalStateException(
+          "training the mixed-up-label model failed; see "
+              + cluster.layout().logs().resolve("train-" + Scenario.BAD_VERSION + ".log"));
     }
     processes.stop(train, Duration.ofSeconds(1));
   }

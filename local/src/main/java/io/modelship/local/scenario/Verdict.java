@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public record Verdict(Outcome outcome, String message) {
 
-  public enum Outcome { RUNNING, SUCCEEDED, FAILED }
+  public enum Outcome {
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+  }
 
   public static Verdict judge(Scenario scenario, JsonNode md) {
     JsonNode status = md.path("status");
@@ -27,13 +31,23 @@ public record Verdict(Outcome outcome, String message) {
     String message = conditionMessage(status);
     if (scenario == Scenario.ROLLBACK) {
       if (stable.equals(target)) {
-        return new Verdict(Outcome.FAILED, "the bad version " + target + " was promoted: " + message);
+        return new Verdict(
+            Outcome.FAILED, "the bad version " + target + " was promoted: " + message);
       }
       String reason = status.path("rollout").path("abortReason").asText("");
       boolean rolledBack = lastOutcome.equals("RolledBack") || !reason.isEmpty();
-      if (current && phase.equals("Degraded") && stable.equals(Scenario.STABLE_VERSION) && rolledBack) {
-        return new Verdict(Outcome.SUCCEEDED, "rolled back to " + stable + ": "
-            + (reason.isEmpty() ? last.map(h -> h.path("message").asText()).orElse(message) : reason));
+      if (current
+          && phase.equals("Degraded")
+          && stable.equals(Scenario.STABLE_VERSION)
+          && rolledBack) {
+        return new Verdict(
+            Outcome.SUCCEEDED,
+            "rolled back to "
+                + stable
+                + ": "
+                + (reason.isEmpty()
+                    ? last.map(h -> h.path("message").asText()).orElse(message)
+                    : reason));
       }
       if (current && phase.equals("Failed")) {
         return new Verdict(Outcome.FAILED, "rollout Failed instead of rolling back: " + message);
@@ -41,7 +55,8 @@ public record Verdict(Outcome outcome, String message) {
       return new Verdict(Outcome.RUNNING, phase);
     }
     if (current && (phase.equals("Degraded") || phase.equals("Failed"))) {
-      return new Verdict(Outcome.FAILED, "rollout of " + target + " ended " + phase + ": " + message);
+      return new Verdict(
+          Outcome.FAILED, "rollout of " + target + " ended " + phase + ": " + message);
     }
     boolean promoted = current && phase.equals("Healthy") && ready && stable.equals(target);
     if (!promoted) {
@@ -49,29 +64,41 @@ public record Verdict(Outcome outcome, String message) {
     }
     return switch (scenario) {
       case ROLLING, S3 -> new Verdict(Outcome.SUCCEEDED, target + " rolled out: " + message);
-      case BLUEGREEN -> lastOutcome.equals("Promoted") && lastVersion.equals(target)
-          ? new Verdict(Outcome.SUCCEEDED, target + " promoted by blue-green: " + message)
-          : new Verdict(Outcome.FAILED, target + " is stable but history does not record it Promoted");
+      case BLUEGREEN ->
+          lastOutcome.equals("Promoted") && lastVersion.equals(target)
+              ? new Verdict(Outcome.SUCCEEDED, target + " promoted by blue-green: " + message)
+              : new Verdict(
+                  Outcome.FAILED, target + " is stable but history does not record it Promoted");
       case CANARY -> {
         if (!(lastOutcome.equals("Promoted") && lastVersion.equals(target))) {
-          yield new Verdict(Outcome.FAILED, target + " is stable but history does not record it Promoted");
+          yield new Verdict(
+              Outcome.FAILED, target + " is stable but history does not record it Promoted");
         }
         int measurements = status.path("rollout").path("analysis").path("measurements").size();
         yield measurements > 0
-            ? new Verdict(Outcome.SUCCEEDED, target + " promoted after the canary steps, "
-                + status.path("rollout").path("analysis").path("passed").asInt() + " analysis judgements passed")
-            : new Verdict(Outcome.FAILED, target + " promoted without analysis measurements in status");
+            ? new Verdict(
+                Outcome.SUCCEEDED,
+                target
+                    + " promoted after the canary steps, "
+                    + status.path("rollout").path("analysis").path("passed").asInt()
+                    + " analysis judgements passed")
+            : new Verdict(
+                Outcome.FAILED, target + " promoted without analysis measurements in status");
       }
       case ROLLBACK -> throw new IllegalStateException("handled above");
-      case AUTOSCALE -> throw new IllegalStateException("the autoscale scenario changes no version; AutoscaleRamp judges it");
+      case AUTOSCALE ->
+          throw new IllegalStateException(
+              "the autoscale scenario changes no version; AutoscaleRamp judges it");
     };
   }
 
   /** True once version 1.0.0 serves: Healthy and Ready, with the current generation observed. */
   public static boolean stableUp(JsonNode md) {
     JsonNode status = md.path("status");
-    return status.path("observedGeneration").asLong(-1) == md.path("metadata").path("generation").asLong(0)
-        && status.path("phase").asText().equals("Healthy") && readyTrue(status)
+    return status.path("observedGeneration").asLong(-1)
+            == md.path("metadata").path("generation").asLong(0)
+        && status.path("phase").asText().equals("Healthy")
+        && readyTrue(status)
         && status.path("stableVersion").asText().equals(Scenario.STABLE_VERSION);
   }
 
@@ -95,6 +122,8 @@ public record Verdict(Outcome outcome, String message) {
 
   private static Optional<JsonNode> lastHistory(JsonNode status) {
     JsonNode history = status.path("history");
-    return history.isArray() && !history.isEmpty() ? Optional.of(history.get(history.size() - 1)) : Optional.empty();
+    return history.isArray() && !history.isEmpty()
+        ? Optional.of(history.get(history.size() - 1))
+        : Optional.empty();
   }
 }

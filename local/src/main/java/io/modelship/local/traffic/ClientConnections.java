@@ -1,12 +1,12 @@
 package io.modelship.local.traffic;
 
 /**
- * How long the JDK HTTP client of this process keeps an idle connection for reuse. Its default,
- * 30 s, equals the idle timeout of the servers it talks to (the router's {@code HttpServer}, the
- * runtime's Jetty), so a pooled connection can be closed by the server just as a request is sent
- * on it: the client then sees "header parser received no bytes" and, the request being a POST,
- * does not retry. Keeping idle connections for less time than any server does removes the race;
- * in a cluster, Envoy and kube-proxy'd clients tune the same pair of timeouts this way.
+ * How long the JDK HTTP client of this process keeps an idle connection for reuse. Its default, 30
+ * s, equals the idle timeout of the servers it talks to (the router's {@code HttpServer}, the
+ * runtime's Jetty), so a pooled connection can be closed by the server just as a request is sent on
+ * it: the client then sees "header parser received no bytes" and, the request being a POST, does
+ * not retry. Keeping idle connections for less time than any server does removes the race; in a
+ * cluster, Envoy and kube-proxy'd clients tune the same pair of timeouts this way.
  */
 public final class ClientConnections {
 

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Service's {@code grpc} port on this machine: forwards each TCP connection, as kube-proxy does,
- * to one pod's gRPC port chosen when the connection opens, and copies bytes both ways untouched,
- * so gRPC's HTTP/2 over cleartext (h2c) passes whole: streams, trailers, flow control. Balancing is
+ * to one pod's gRPC port chosen when the connection opens, and copies bytes both ways untouched, so
+ * gRPC's HTTP/2 over cleartext (h2c) passes whole: streams, trailers, flow control. Balancing is
  * per connection, as it is through a ClusterIP Service; a client that wants every call spread opens
  * more channels (or goes through a mesh, which balances per request).
  *
@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 final class H2cForwarder implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(H2cForwarder.class);
+
   /** The client connection preface every HTTP/2 connection starts with (RFC 9113, section 3.4). */
   private static final int CLIENT_PREFACE_BYTES = 24;
+
   private static final int HEADERS = 0x1;
   private static final int SETTINGS = 0x4;
   private static final int ACK = 0x1;
@@ -90,10 +92,15 @@ final class H2cForwarder implements AutoCloseable {
       Socket pod = new Socket();
       open.add(pod);
       try {
-        pod.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ((Pod) t).port()), 10_000);
+        pod.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), ((Pod) t).port()), 10_000);
       } catch (IOException e) {
-        refuse(client, "the pod's gRPC port " + ((Pod) t).port() + " did not accept the connection: "
-            + e.getMessage());
+        refuse(
+            client,
+            "the pod's gRPC port "
+                + ((Pod) t).port()
+                + " did not accept the connection: "
+                + e.getMessage());
         close(pod);
         return;
       }
@@ -146,7 +153,8 @@ final class H2cForwarder implements AutoCloseable {
       out.flush();
       byte[] headers = unavailable("no ready pod: " + why);
       while (true) {
-        int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
+        int length =
+            in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
         int type = in.readUnsignedByte();
         int flags = in.readUnsignedByte();
         int stream = in.readInt() & 0x7fffffff;
@@ -163,7 +171,10 @@ final class H2cForwarder implements AutoCloseable {
     }
   }
 
-  /** A trailers-only response block in HPACK: :status 200 (static index 8), then literals never indexed. */
+  /**
+   * A trailers-only response block in HPACK: :status 200 (static index 8), then literals never
+   * indexed.
+   */
   private static byte[] unavailable(String message) {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(0x88);
@@ -207,8 +218,14 @@ final class H2cForwarder implements AutoCloseable {
 
   private static byte[] frame(int type, int flags, int stream, byte[] payload) {
     ByteBuffer frame = ByteBuffer.allocate(9 + payload.length);
-    frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
-        .put((byte) type).put((byte) flags).putInt(stream).put(payload);
+    frame
+        .put((byte) (payload.length >>> 16))
+        .put((byte) (payload.length >>> 8))
+        .put((byte) payload.length)
+        .put((byte) type)
+        .put((byte) flags)
+        .putInt(stream)
+        .put(payload);
     return frame.array();
   }
 

@@ -46,21 +46,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays kube-proxy and a Gateway on this machine: one loopback port per Service (each
- * {@code <name>}, {@code <name>-preview} and per-version Service the operator creates), forwarding
- * each request round robin to a ready pod the Service selects; and one port per HTTPRoute, which
- * applies the route's rules — header matches, weighted backendRefs, RequestMirror — before the
- * chosen Service's round robin. A Service with a port named {@code grpc} gets a second loopback
- * port that forwards h2c connections to its pods' gRPC ports ({@link H2cForwarder}). What the
- * operator and the pod runner write is re-read as it changes (by watch) and every half second.
+ * Plays kube-proxy and a Gateway on this machine: one loopback port per Service (each {@code
+ * <name>}, {@code <name>-preview} and per-version Service the operator creates), forwarding each
+ * request round robin to a ready pod the Service selects; and one port per HTTPRoute, which applies
+ * the route's rules — header matches, weighted backendRefs, RequestMirror — before the chosen
+ * Service's round robin. A Service with a port named {@code grpc} gets a second loopback port that
+ * forwards h2c connections to its pods' gRPC ports ({@link H2cForwarder}). What the operator and
+ * the pod runner write is re-read as it changes (by watch) and every half second.
  */
 public final class LocalProxy implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProxy.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final ResourceDefinitionContext HTTP_ROUTES = new ResourceDefinitionContext.Builder()
-      .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
-      .withNamespaced(true).build();
+  static final ResourceDefinitionContext HTTP_ROUTES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("gateway.networking.k8s.io")
+          .withVersion("v1")
+          .withPlural("httproutes")
+          .withKind("HTTPRoute")
+          .withNamespaced(true)
+          .build();
 
   /** A listening port: a Service or an HTTPRoute. */
   public record Endpoint(String kind, String namespace, String name, int port) {
@@ -74,28 +79,42 @@ public final class LocalProxy implements AutoCloseable {
     }
   }
 
-  /** The Service port name the operator gives the runtime's gRPC port (appProtocol kubernetes.io/h2c). */
+  /**
+   * The Service port name the operator gives the runtime's gRPC port (appProtocol
+   * kubernetes.io/h2c).
+   */
   static final String GRPC_PORT_NAME = "grpc";
 
   private final KubernetesClient client;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
   static {
     ClientConnections.keepIdleBriefly();
   }
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).executor(executor)
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .executor(executor)
+          .build();
   private final ScheduledExecutorService refresh =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("local-proxy").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("local-proxy").factory());
   private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
   private volatile Map<String, List<Integer>> readyPorts = Map.of();
-  /** Per Service, the gRPC ports of the pods {@link #readyPorts} lists (those that announced one). */
+
+  /**
+   * Per Service, the gRPC ports of the pods {@link #readyPorts} lists (those that announced one).
+   */
   private volatile Map<String, List<Integer>> readyGrpcPorts = Map.of();
+
   private final Map<String, GrpcListener> grpcListeners = new ConcurrentHashMap<>();
   private volatile Map<String, Service> services = Map.of();
+
   /** For a Service with no pod to send to: which pods its selector picked, and why none serves. */
   private volatile Map<String, String> noPodReasons = Map.of();
+
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private final AtomicBoolean watchesOpen = new AtomicBoolean();
   private final AtomicBoolean refreshPending = new AtomicBoolean();
@@ -114,7 +133,8 @@ public final class LocalProxy implements AutoCloseable {
   }
 
   public LocalProxy start() {
-    refresh.scheduleWithFixedDelay(this::refreshSafely, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
+    refresh.scheduleWithFixedDelay(
+        this::refreshSafely, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -132,7 +152,8 @@ public final class LocalProxy implements AutoCloseable {
     try {
       opened.add(client.pods().inAnyNamespace().watch(new Changes<>()));
       opened.add(client.services().inAnyNamespace().watch(new Changes<>()));
-      opened.add(client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().watch(new Changes<>()));
+      opened.add(
+          client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().watch(new Changes<>()));
       watches.addAll(opened);
     } catch (KubernetesClientException e) {
       log.debug("router watch: {}", e.getMessage());
@@ -144,10 +165,11 @@ public final class LocalProxy implements AutoCloseable {
   private void refreshSoon() {
     if (refreshPending.compareAndSet(false, true) && !closed) {
       try {
-        refresh.execute(() -> {
-          refreshPending.set(false);
-          refreshSafely();
-        });
+        refresh.execute(
+            () -> {
+              refreshPending.set(false);
+              refreshSafely();
+            });
       } catch (RejectedExecutionException e) {
         // closing
       }
@@ -171,12 +193,15 @@ public final class LocalProxy implements AutoCloseable {
 
   /** The ports open now. */
   public List<Endpoint> endpoints() {
-    return listeners.values().stream().map(l -> l.endpoint).sorted(Comparator.comparing(Endpoint::name))
+    return listeners.values().stream()
+        .map(l -> l.endpoint)
+        .sorted(Comparator.comparing(Endpoint::name))
         .toList();
   }
 
   public Optional<Endpoint> service(String namespace, String name) {
-    return Optional.ofNullable(listeners.get("Service/" + namespace + "/" + name)).map(l -> l.endpoint);
+    return Optional.ofNullable(listeners.get("Service/" + namespace + "/" + name))
+        .map(l -> l.endpoint);
   }
 
   /** How many pods the Service sends to now (as its EndpointSlices would list them). */
@@ -186,17 +211,23 @@ public final class LocalProxy implements AutoCloseable {
 
   /** The gRPC ports open now, one per Service with a {@code grpc} port. */
   public List<Endpoint> grpcEndpoints() {
-    return grpcListeners.values().stream().map(GrpcListener::endpoint).sorted(Comparator.comparing(Endpoint::name))
+    return grpcListeners.values().stream()
+        .map(GrpcListener::endpoint)
+        .sorted(Comparator.comparing(Endpoint::name))
         .toList();
   }
 
-  /** The loopback port forwarding h2c to the Service's pods, if the Service has a {@code grpc} port. */
+  /**
+   * The loopback port forwarding h2c to the Service's pods, if the Service has a {@code grpc} port.
+   */
   public Optional<Endpoint> grpcService(String namespace, String name) {
-    return Optional.ofNullable(grpcListeners.get(namespace + "/" + name)).map(GrpcListener::endpoint);
+    return Optional.ofNullable(grpcListeners.get(namespace + "/" + name))
+        .map(GrpcListener::endpoint);
   }
 
   public Optional<Endpoint> route(String namespace, String name) {
-    return Optional.ofNullable(listeners.get("HTTPRoute/" + namespace + "/" + name)).map(l -> l.endpoint);
+    return Optional.ofNullable(listeners.get("HTTPRoute/" + namespace + "/" + name))
+        .map(l -> l.endpoint);
   }
 
   private void refreshSafely() {
@@ -223,22 +254,44 @@ public final class LocalProxy implements AutoCloseable {
       String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
       byKey.put(key, s);
       Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
-      List<Pod> picked = pods.stream()
-          .filter(p -> p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
-          .filter(p -> selector != null && !selector.isEmpty() && p.getMetadata().getLabels() != null
-              && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-          .toList();
+      List<Pod> picked =
+          pods.stream()
+              .filter(p -> p.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))
+              .filter(
+                  p ->
+                      selector != null
+                          && !selector.isEmpty()
+                          && p.getMetadata().getLabels() != null
+                          && p.getMetadata()
+                              .getLabels()
+                              .entrySet()
+                              .containsAll(selector.entrySet()))
+              .toList();
       List<Pod> selected = picked.stream().filter(LocalProxy::serving).toList();
       // As kube-proxy does (ProxyTerminatingEndpoints, GA in 1.28): terminating pods that still
       // serve only when the Service has no ready pod, e.g. for a route not yet re-read after the
       // operator took a retired version's weight away and scaled it down in the same reconcile.
-      List<Pod> ready = selected.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-      List<Integer> ports = (ready.isEmpty() ? selected : ready).stream()
-          .map(p -> Integer.parseInt(p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION))).sorted().toList();
+      List<Pod> ready =
+          selected.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+      List<Integer> ports =
+          (ready.isEmpty() ? selected : ready)
+              .stream()
+                  .map(
+                      p ->
+                          Integer.parseInt(
+                              p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION)))
+                  .sorted()
+                  .toList();
       readyPorts.put(key, ports);
-      readyGrpcPorts.put(key, (ready.isEmpty() ? selected : ready).stream()
-          .map(p -> p.getMetadata().getAnnotations().get(PodRunner.GRPC_PORT_ANNOTATION)).filter(Objects::nonNull)
-          .map(Integer::parseInt).sorted().toList());
+      readyGrpcPorts.put(
+          key,
+          (ready.isEmpty() ? selected : ready)
+              .stream()
+                  .map(p -> p.getMetadata().getAnnotations().get(PodRunner.GRPC_PORT_ANNOTATION))
+                  .filter(Objects::nonNull)
+                  .map(Integer::parseInt)
+                  .sorted()
+                  .toList());
       if (ports.isEmpty()) {
         noPodReasons.put(key, noPodReason(selector, picked));
       }
@@ -246,31 +299,35 @@ public final class LocalProxy implements AutoCloseable {
     services = byKey;
     this.readyPorts = readyPorts;
     this.readyGrpcPorts = readyGrpcPorts;
-    noPodReasons.forEach((key, why) -> {
-      if (!why.equals(this.noPodReasons.get(key)) && listeners.containsKey("Service/" + key)) {
-        log.info("Service {} has no pod to send to: {}", key, why);
-      }
-    });
+    noPodReasons.forEach(
+        (key, why) -> {
+          if (!why.equals(this.noPodReasons.get(key)) && listeners.containsKey("Service/" + key)) {
+            log.info("Service {} has no pod to send to: {}", key, why);
+          }
+        });
     this.noPodReasons = noPodReasons;
     Map<String, JsonNode> routes = new HashMap<>();
-    for (GenericKubernetesResource r : client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list()
-        .getItems()) {
-      routes.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
+    for (GenericKubernetesResource r :
+        client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list().getItems()) {
+      routes.put(
+          r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
     }
     for (String key : byKey.keySet()) {
       listeners.computeIfAbsent("Service/" + key, k -> open("Service", key));
     }
-    routes.forEach((key, route) -> {
-      Listener l = listeners.computeIfAbsent("HTTPRoute/" + key, k -> open("HTTPRoute", key));
-      if (l != null) {
-        l.setRoute(route);
-      }
-    });
-    byKey.forEach((key, svc) -> {
-      if (hasGrpcPort(svc)) {
-        grpcListeners.computeIfAbsent(key, this::openGrpc);
-      }
-    });
+    routes.forEach(
+        (key, route) -> {
+          Listener l = listeners.computeIfAbsent("HTTPRoute/" + key, k -> open("HTTPRoute", key));
+          if (l != null) {
+            l.setRoute(route);
+          }
+        });
+    byKey.forEach(
+        (key, svc) -> {
+          if (hasGrpcPort(svc)) {
+            grpcListeners.computeIfAbsent(key, this::openGrpc);
+          }
+        });
     for (String key : List.copyOf(grpcListeners.keySet())) {
       if (!byKey.containsKey(key) || !hasGrpcPort(byKey.get(key))) {
         GrpcListener gone = grpcListeners.remove(key);
@@ -281,7 +338,8 @@ public final class LocalProxy implements AutoCloseable {
     }
     for (Map.Entry<String, Listener> e : listeners.entrySet()) {
       String[] parts = e.getKey().split("/", 2);
-      boolean gone = parts[0].equals("Service") ? !byKey.containsKey(parts[1]) : !routes.containsKey(parts[1]);
+      boolean gone =
+          parts[0].equals("Service") ? !byKey.containsKey(parts[1]) : !routes.containsKey(parts[1]);
       if (gone) {
         listeners.remove(e.getKey()).close();
       }
@@ -295,28 +353,46 @@ public final class LocalProxy implements AutoCloseable {
     if (picked.isEmpty()) {
       return "its selector " + selectorText(selector) + " matches no pod";
     }
-    return picked.stream().sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
-        .map(p -> p.getMetadata().getName() + " (" + String.join(", ", Stream.of(
-                serving(p) ? null : "not Ready", p.getMetadata().getDeletionTimestamp() == null ? null : "terminating")
-            .filter(Objects::nonNull).toList()) + ")")
-        .collect(Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
+    return picked.stream()
+        .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()))
+        .map(
+            p ->
+                p.getMetadata().getName()
+                    + " ("
+                    + String.join(
+                        ", ",
+                        Stream.of(
+                                serving(p) ? null : "not Ready",
+                                p.getMetadata().getDeletionTimestamp() == null
+                                    ? null
+                                    : "terminating")
+                            .filter(Objects::nonNull)
+                            .toList())
+                    + ")")
+        .collect(
+            Collectors.joining(", ", "its selector " + selectorText(selector) + " matches ", ""));
   }
 
   private static String selectorText(Map<String, String> selector) {
-    return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(","));
+    return new TreeMap<>(selector)
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
   }
 
   /** Ready, terminating or not: an EndpointSlice's {@code serving}. */
   private static boolean serving(Pod p) {
-    return p.getStatus() != null && p.getStatus().getConditions() != null
-        && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         && p.getMetadata().getAnnotations() != null
         && p.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION) != null;
   }
 
   private static boolean hasGrpcPort(Service s) {
-    return s.getSpec() != null && s.getSpec().getPorts() != null
+    return s.getSpec() != null
+        && s.getSpec().getPorts() != null
         && s.getSpec().getPorts().stream().anyMatch(p -> GRPC_PORT_NAME.equals(p.getName()));
   }
 
@@ -335,13 +411,17 @@ public final class LocalProxy implements AutoCloseable {
     }
   }
 
-  /** The pod a new gRPC connection to the Service goes to, round robin per connection as kube-proxy's. */
+  /**
+   * The pod a new gRPC connection to the Service goes to, round robin per connection as
+   * kube-proxy's.
+   */
   private H2cForwarder.Target grpcTarget(String key) {
     List<Integer> ports = readyGrpcPorts.getOrDefault(key, List.of());
     if (ports.isEmpty()) {
-      return new H2cForwarder.NoPod(readyPorts.getOrDefault(key, List.of()).isEmpty()
-          ? noPodReasons.getOrDefault(key, "it is not known here")
-          : "its ready pods announce no gRPC port");
+      return new H2cForwarder.NoPod(
+          readyPorts.getOrDefault(key, List.of()).isEmpty()
+              ? noPodReasons.getOrDefault(key, "it is not known here")
+              : "its ready pods announce no gRPC port");
     }
     AtomicInteger next = roundRobin.computeIfAbsent("grpc " + key, k -> new AtomicInteger());
     return new H2cForwarder.Pod(ports.get(Math.floorMod(next.getAndIncrement(), ports.size())));
@@ -357,7 +437,8 @@ public final class LocalProxy implements AutoCloseable {
   }
 
   /** Forwards to one ready pod of the Service, round robin; empty when none is ready. */
-  Optional<HttpResponse<byte[]>> toService(String namespace, String service, HttpExchange ex, byte[] body)
+  Optional<HttpResponse<byte[]>> toService(
+      String namespace, String service, HttpExchange ex, byte[] body)
       throws IOException, InterruptedException {
     String key = namespace + "/" + service;
     List<Integer> ports = readyPorts.getOrDefault(key, List.of());
@@ -366,17 +447,28 @@ public final class LocalProxy implements AutoCloseable {
     }
     AtomicInteger next = roundRobin.computeIfAbsent(key, k -> new AtomicInteger());
     int port = ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
-    return Optional.of(send(port, ex.getRequestMethod(), ex.getRequestURI().toString(),
-        ex.getRequestHeaders().getFirst("Content-Type"), body));
+    return Optional.of(
+        send(
+            port,
+            ex.getRequestMethod(),
+            ex.getRequestURI().toString(),
+            ex.getRequestHeaders().getFirst("Content-Type"),
+            body));
   }
 
   private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
-  private HttpResponse<byte[]> send(int port, String method, String pathAndQuery, String contentType, byte[] body)
+  private HttpResponse<byte[]> send(
+      int port, String method, String pathAndQuery, String contentType, byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -416,36 +508,60 @@ public final class LocalProxy implements AutoCloseable {
           Map<String, String> headers = new HashMap<>();
           ex.getRequestHeaders().forEach((k, v) -> headers.put(k, v.isEmpty() ? "" : v.getFirst()));
           RouteRules current = rules;
-          Optional<RouteRules.Decision> decision = current == null ? Optional.empty()
-              : current.route(ex.getRequestURI().getPath(), headers);
+          Optional<RouteRules.Decision> decision =
+              current == null
+                  ? Optional.empty()
+                  : current.route(ex.getRequestURI().getPath(), headers);
           if (decision.isEmpty()) {
-            reply(ex, 404, ("{\"error\":\"no rule of HTTPRoute " + endpoint.name() + " matches\"}")
-                .getBytes(StandardCharsets.UTF_8), "application/json");
+            reply(
+                ex,
+                404,
+                ("{\"error\":\"no rule of HTTPRoute " + endpoint.name() + " matches\"}")
+                    .getBytes(StandardCharsets.UTF_8),
+                "application/json");
             return;
           }
           service = decision.get().backend().service();
           mirror = decision.get().mirrorTo();
         }
-        mirror.ifPresent(m -> executor.submit(() -> {
-          try {
-            toService(endpoint.namespace(), m, ex, body);
-          } catch (IOException | InterruptedException e) {
-            log.debug("mirror to {} failed: {}", m, e.getMessage());
-          }
-          return null;
-        }));
-        Optional<HttpResponse<byte[]>> response = toService(endpoint.namespace(), service, ex, body);
+        mirror.ifPresent(
+            m ->
+                executor.submit(
+                    () -> {
+                      try {
+                        toService(endpoint.namespace(), m, ex, body);
+                      } catch (IOException | InterruptedException e) {
+                        log.debug("mirror to {} failed: {}", m, e.getMessage());
+                      }
+                      return null;
+                    }));
+        Optional<HttpResponse<byte[]>> response =
+            toService(endpoint.namespace(), service, ex, body);
         if (response.isEmpty()) {
-          String why = noPodReasons.getOrDefault(endpoint.namespace() + "/" + service, "it is not known here");
-          reply(ex, 503, JSON.writeValueAsBytes(Map.of("error", "no ready pod behind service " + service + ": " + why)),
+          String why =
+              noPodReasons.getOrDefault(
+                  endpoint.namespace() + "/" + service, "it is not known here");
+          reply(
+              ex,
+              503,
+              JSON.writeValueAsBytes(
+                  Map.of("error", "no ready pod behind service " + service + ": " + why)),
               "application/json");
           return;
         }
         HttpResponse<byte[]> r = response.get();
-        reply(ex, r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse("application/json"));
+        reply(
+            ex,
+            r.statusCode(),
+            r.body(),
+            r.headers().firstValue("Content-Type").orElse("application/json"));
       } catch (IOException e) {
         try {
-          reply(ex, 502, ("{\"error\":\"pod did not answer: " + e.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8),
+          reply(
+              ex,
+              502,
+              ("{\"error\":\"pod did not answer: " + e.getMessage() + "\"}")
+                  .getBytes(StandardCharsets.UTF_8),
               "application/json");
         } catch (IOException ignored) {
           // the client went away
@@ -456,7 +572,10 @@ public final class LocalProxy implements AutoCloseable {
         // Never a connection closed without an answer: the client would not know what happened.
         log.warn("{} {}: forwarding failed", endpoint.kind(), endpoint.name(), e);
         try {
-          reply(ex, 502, ("{\"error\":\"router failed: " + e + "\"}").getBytes(StandardCharsets.UTF_8),
+          reply(
+              ex,
+              502,
+              ("{\"error\":\"router failed: " + e + "\"}").getBytes(StandardCharsets.UTF_8),
               "application/json");
         } catch (IOException | RuntimeException ignored) {
           // the answer had started
@@ -464,7 +583,8 @@ public final class LocalProxy implements AutoCloseable {
       }
     }
 
-    private void reply(HttpExchange ex, int code, byte[] body, String contentType) throws IOException {
+    private void reply(HttpExchange ex, int code, byte[] body, String contentType)
+        throws IOException {
       ex.getResponseHeaders().set("Content-Type", contentType);
       ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
       if (body.length > 0) {

@@ -11,8 +11,8 @@ import java.util.Optional;
  * The parts of a Gateway API HTTPRoute that decide where one request goes: rules in precedence
  * order (more header matches first, as the spec orders ties), each with path and exact header
  * matches, weighted backendRefs and an optional RequestMirror filter. Pure: no sockets, no clock;
- * the weighted pick is a smooth weighted round robin, so 10 requests at weights 90/10 give
- * exactly 9 and 1.
+ * the weighted pick is a smooth weighted round robin, so 10 requests at weights 90/10 give exactly
+ * 9 and 1.
  */
 public final class RouteRules {
 
@@ -25,16 +25,23 @@ public final class RouteRules {
   record Match(String pathType, String path, List<HeaderMatch> headers) {
     boolean test(String requestPath, Map<String, String> requestHeaders) {
       if (path != null) {
-        boolean ok = "Exact".equals(pathType) ? requestPath.equals(path)
-            : requestPath.equals(path) || requestPath.startsWith(path.endsWith("/") ? path : path + "/")
-                || path.equals("/");
+        boolean ok =
+            "Exact".equals(pathType)
+                ? requestPath.equals(path)
+                : requestPath.equals(path)
+                    || requestPath.startsWith(path.endsWith("/") ? path : path + "/")
+                    || path.equals("/");
         if (!ok) {
           return false;
         }
       }
       for (HeaderMatch h : headers) {
-        String actual = requestHeaders.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(h.name()))
-            .map(Map.Entry::getValue).findFirst().orElse(null);
+        String actual =
+            requestHeaders.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(h.name()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
         if (!h.value().equals(actual)) {
           return false;
         }
@@ -64,7 +71,10 @@ public final class RouteRules {
       return matches.isEmpty() || matches.stream().anyMatch(m -> m.test(path, headers));
     }
 
-    /** Smooth weighted round robin (nginx's): deterministic, and exact over every window of total weight. */
+    /**
+     * Smooth weighted round robin (nginx's): deterministic, and exact over every window of total
+     * weight.
+     */
     synchronized Optional<Backend> pick() {
       int total = 0;
       int best = -1;
@@ -110,8 +120,11 @@ public final class RouteRules {
           }
         }
         JsonNode path = m.path("path");
-        matches.add(new Match(path.path("type").asText("PathPrefix"), path.has("value") ? path.path("value").asText()
-            : null, List.copyOf(headers)));
+        matches.add(
+            new Match(
+                path.path("type").asText("PathPrefix"),
+                path.has("value") ? path.path("value").asText() : null,
+                List.copyOf(headers)));
       }
       List<Backend> backends = new ArrayList<>();
       for (JsonNode ref : rule.path("backendRefs")) {
@@ -123,9 +136,16 @@ public final class RouteRules {
       for (JsonNode filter : rule.path("filters")) {
         if ("RequestMirror".equals(filter.path("type").asText())) {
           JsonNode m = filter.path("requestMirror");
-          int percent = m.has("percent") ? m.path("percent").asInt()
-              : m.has("fraction") ? (int) Math.round(100.0 * m.path("fraction").path("numerator").asDouble()
-                  / m.path("fraction").path("denominator").asDouble(100)) : 100;
+          int percent =
+              m.has("percent")
+                  ? m.path("percent").asInt()
+                  : m.has("fraction")
+                      ? (int)
+                          Math.round(
+                              100.0
+                                  * m.path("fraction").path("numerator").asDouble()
+                                  / m.path("fraction").path("denominator").asDouble(100))
+                      : 100;
           mirror = new Mirror(m.path("backendRef").path("name").asText(), percent);
         }
       }
@@ -148,7 +168,8 @@ public final class RouteRules {
         if (rule.mirror != null && rule.mirror.percent() > 0) {
           // Every request at 100%, every other at 50%, and so on: an exact share, not a coin toss.
           mirrorCounter++;
-          if ((mirrorCounter * rule.mirror.percent()) / 100 != ((mirrorCounter - 1) * rule.mirror.percent()) / 100) {
+          if ((mirrorCounter * rule.mirror.percent()) / 100
+              != ((mirrorCounter - 1) * rule.mirror.percent()) / 100) {
             mirror = Optional.of(rule.mirror.service());
           }
         }

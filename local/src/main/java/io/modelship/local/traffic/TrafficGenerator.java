@@ -27,9 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * Sends rows of a labelled CSV (header = feature names, one column the label) to {@code /predict}
- * at a steady rate, drawing rows at random, and posts the true label to {@code /feedback} with
- * the answer's request_id for a share of them. Counts the answers per model version over the last
- * ten seconds, which is the traffic split clients actually saw.
+ * at a steady rate, drawing rows at random, and posts the true label to {@code /feedback} with the
+ * answer's request_id for a share of them. Counts the answers per model version over the last ten
+ * seconds, which is the traffic split clients actually saw.
  */
 public final class TrafficGenerator implements AutoCloseable {
 
@@ -39,18 +39,26 @@ public final class TrafficGenerator implements AutoCloseable {
   record Row(ObjectNode features, String label) {}
 
   /**
-   * What the generator has seen: totals, the share of each version in the last ten seconds, and
-   * how many requests failed for each reason (status code and body, or the connection error).
+   * What the generator has seen: totals, the share of each version in the last ten seconds, and how
+   * many requests failed for each reason (status code and body, or the connection error).
    */
-  public record Stats(long sent, long ok, long failed, long feedback, long feedbackRefused,
-      Map<String, Double> versionShare, Map<String, Long> failures) {
+  public record Stats(
+      long sent,
+      long ok,
+      long failed,
+      long feedback,
+      long feedbackRefused,
+      Map<String, Double> versionShare,
+      Map<String, Long> failures) {
     /** "none", or each reason with its count, most frequent first. */
     public String failureSummary() {
       if (failures.isEmpty()) {
         return "none";
       }
-      return failures.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .map(e -> e.getValue() + "× " + e.getKey()).collect(java.util.stream.Collectors.joining("; "));
+      return failures.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> e.getValue() + "× " + e.getKey())
+          .collect(java.util.stream.Collectors.joining("; "));
     }
   }
 
@@ -64,19 +72,26 @@ public final class TrafficGenerator implements AutoCloseable {
   private final double feedbackShare;
   private final java.util.function.Function<String, Optional<String>> feedbackTarget;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+
   static {
     ClientConnections.keepIdleBriefly();
   }
 
   /**
-   * Generous: on a busy 2-core machine a JVM can stall for seconds, and a client that gives up
-   * then counts a request as lost that the system would have answered.
+   * Generous: on a busy 2-core machine a JVM can stall for seconds, and a client that gives up then
+   * counts a request as lost that the system would have answered.
    */
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).executor(senders).build();
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .executor(senders)
+          .build();
   private final ScheduledExecutorService ticker =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("traffic").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("traffic").factory());
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -85,7 +100,10 @@ public final class TrafficGenerator implements AutoCloseable {
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final Map<String, Integer> versionIds = new LinkedHashMap<>();
   private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Rows are drawn at random (seeded), so every version behind a weighted route sees the same mix. */
+
+  /**
+   * Rows are drawn at random (seeded), so every version behind a weighted route sees the same mix.
+   */
   private final java.util.Random pick = new java.util.Random(7);
 
   /**
@@ -94,8 +112,14 @@ public final class TrafficGenerator implements AutoCloseable {
    * @param feedbackTarget where the feedback for an answer of a version goes (that version's pods),
    *     empty to send it where the prediction went
    */
-  public TrafficGenerator(Path csv, String labelColumn, Supplier<Optional<String>> target, double rps,
-      double feedbackShare, java.util.function.Function<String, Optional<String>> feedbackTarget) throws IOException {
+  public TrafficGenerator(
+      Path csv,
+      String labelColumn,
+      Supplier<Optional<String>> target,
+      double rps,
+      double feedbackShare,
+      java.util.function.Function<String, Optional<String>> feedbackTarget)
+      throws IOException {
     checkRate(rps);
     this.rows = read(csv, labelColumn);
     this.target = target;
@@ -140,14 +164,19 @@ public final class TrafficGenerator implements AutoCloseable {
     return this;
   }
 
-  /** Sends {@code rps} requests per second from now on (the autoscale scenario raises and lowers it). */
+  /**
+   * Sends {@code rps} requests per second from now on (the autoscale scenario raises and lowers
+   * it).
+   */
   public synchronized void setRate(double rps) {
     checkRate(rps);
     this.rps = rps;
     if (schedule != null) {
       schedule.cancel(false);
       long periodMicros = Math.max(100, (long) (1_000_000 / rps));
-      schedule = ticker.scheduleAtFixedRate(this::sendOne, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+      schedule =
+          ticker.scheduleAtFixedRate(
+              this::sendOne, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
     }
   }
 
@@ -178,37 +207,49 @@ public final class TrafficGenerator implements AutoCloseable {
     sent.incrementAndGet();
     ObjectNode body = JSON.createObjectNode();
     body.set("features", row.features());
-    senders.submit(() -> {
-      try {
-        HttpResponse<String> response = http.send(post(base.get() + "/predict", body), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-          fail("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
-          return null;
-        }
-        ok.incrementAndGet();
-        JsonNode answer = JSON.readTree(response.body());
-        count(answer.path("version").asText("?"));
-        if (Math.floorMod(answer.path("request_id").asText().hashCode(), 1000) < feedbackShare * 1000) {
-          ObjectNode fb = JSON.createObjectNode().put("request_id", answer.path("request_id").asText())
-              .put("label", row.label());
-          // To the version that answered: a runtime scores feedback for another pod's request id
-          // as its own version's accuracy, so through the weighted route half of a bad canary's
-          // labels would count against the stable version.
-          String to = feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
-          // Not a client's request: a label that does not arrive (the version's Service went away
-          // with its rollback) is counted apart, never as a lost prediction.
+    senders.submit(
+        () -> {
           try {
-            HttpResponse<String> r = http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
-            (r.statusCode() == 200 ? feedback : feedbackRefused).incrementAndGet();
+            HttpResponse<String> response =
+                http.send(
+                    post(base.get() + "/predict", body), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+              fail("HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+              return null;
+            }
+            ok.incrementAndGet();
+            JsonNode answer = JSON.readTree(response.body());
+            count(answer.path("version").asText("?"));
+            if (Math.floorMod(answer.path("request_id").asText().hashCode(), 1000)
+                < feedbackShare * 1000) {
+              ObjectNode fb =
+                  JSON.createObjectNode()
+                      .put("request_id", answer.path("request_id").asText())
+                      .put("label", row.label());
+              // To the version that answered: a runtime scores feedback for another pod's request
+              // id
+              // as its own version's accuracy, so through the weighted route half of a bad canary's
+              // labels would count against the stable version.
+              String to =
+                  feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
+              // Not a client's request: a label that does not arrive (the version's Service went
+              // away
+              // with its rollback) is counted apart, never as a lost prediction.
+              try {
+                HttpResponse<String> r =
+                    http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
+                (r.statusCode() == 200 ? feedback : feedbackRefused).incrementAndGet();
+              } catch (IOException e) {
+                feedbackRefused.incrementAndGet();
+              }
+            }
           } catch (IOException e) {
-            feedbackRefused.incrementAndGet();
+            fail(
+                e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
           }
-        }
-      } catch (IOException e) {
-        fail(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   private void fail(String reason) {
@@ -223,9 +264,11 @@ public final class TrafficGenerator implements AutoCloseable {
   }
 
   private static HttpRequest post(String url, JsonNode body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
   }
 
   private synchronized void count(String version) {
@@ -253,7 +296,8 @@ public final class TrafficGenerator implements AutoCloseable {
     share.values().removeIf(v -> v == 0);
     Map<String, Long> reasons = new LinkedHashMap<>();
     failures.forEach((k, v) -> reasons.put(k, v.get()));
-    return new Stats(sent.get(), ok.get(), failed.get(), feedback.get(), feedbackRefused.get(), share, reasons);
+    return new Stats(
+        sent.get(), ok.get(), failed.get(), feedback.get(), feedbackRefused.get(), share, reasons);
   }
 
   @Override

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** What the adapter reads of a runtime's /metrics: the prediction endpoints' requests, nothing else. */
+/**
+ * What the adapter reads of a runtime's /metrics: the prediction endpoints' requests, nothing else.
+ */
 class PodMetricsTest {
 
   @Test
   void sumsThePredictionEndpointsOnly() {
-    String exposition = """
+    String exposition =
+        """
         # HELP modelship_requests_total HTTP requests by endpoint and status
         # TYPE modelship_requests_total counter
         modelship_requests_total{endpoint="predict",status="200"} 120.0

@@ -16,7 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Kubernetes documentation's algorithm and examples ("Algorithm details", the v1.33 tolerance post). */
+/**
+ * The Kubernetes documentation's algorithm and examples ("Algorithm details", the v1.33 tolerance
+ * post).
+ */
 class ReplicaCalculatorTest {
 
   static Stream<Arguments> averageValue() {
@@ -41,12 +44,14 @@ class ReplicaCalculatorTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void averageValue(String name, int current, long target, long[] values, int expected) throws Exception {
+  void averageValue(String name, int current, long target, long[] values, int expected)
+      throws Exception {
     List<PodView> pods = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       pods.add(PodView.running("p" + i, values[i]));
     }
-    assertThat(ReplicaCalculator.averageValue(current, target, pods, 0.1).replicas()).isEqualTo(expected);
+    assertThat(ReplicaCalculator.averageValue(current, target, pods, 0.1).replicas())
+        .isEqualTo(expected);
   }
 
   /** The v1.33 tolerance post: 50 replicas at 90 % CPU with a 75 % target → 50 × 90 / 75 = 60. */
@@ -61,29 +66,38 @@ class ReplicaCalculatorTest {
     assertThat(proposal.current()).as("utilization in percent").isEqualTo(90);
   }
 
-  /** Utilization is of the pods' summed requests, truncated to whole percent as the controller does. */
+  /**
+   * Utilization is of the pods' summed requests, truncated to whole percent as the controller does.
+   */
   @Test
   void utilizationIsOfTheSummedRequests() throws Exception {
-    var pods = List.of(PodView.runningWithRequest("a", 300, 500), PodView.runningWithRequest("b", 100, 250));
+    var pods =
+        List.of(
+            PodView.runningWithRequest("a", 300, 500), PodView.runningWithRequest("b", 100, 250));
     // 400m of 750m = 53.3 % → 53; of an 80 % target: ratio 0.6625 → ceil(1.325) = 2, no change
     var proposal = ReplicaCalculator.utilization(2, 80, pods, 0.1);
     assertThat(proposal.current()).isEqualTo(53);
     assertThat(proposal.replicas()).isEqualTo(2);
-    assertThat(ReplicaCalculator.utilization(2, 20, pods, 0.1).replicas()).isEqualTo(6); // ceil(53/20 × 2)
+    assertThat(ReplicaCalculator.utilization(2, 20, pods, 0.1).replicas())
+        .isEqualTo(6); // ceil(53/20 × 2)
   }
 
   @Test
   void aPodWithoutACpuRequestFailsTheMetric() {
     var pods = List.of(PodView.running("a", 300));
-    assertThatThrownBy(() -> ReplicaCalculator.utilization(1, 80, pods, 0.1)).isInstanceOf(MetricUnavailable.class)
+    assertThatThrownBy(() -> ReplicaCalculator.utilization(1, 80, pods, 0.1))
+        .isInstanceOf(MetricUnavailable.class)
         .hasMessage("missing request for cpu in pod a");
   }
 
   /** Docs: on a scale-down, pods without a metric count as using 100 % of the target. */
   @Test
   void missingPodsDampAScaleDown() throws Exception {
-    var pods = List.of(PodView.running("a", 1_000), PodView.running("b", 1_000), missing("c"), missing("d"));
-    // without them: ratio 0.1 over 2 pods → 1; with c and d at the target: (1+1+10+10)/4 = 5.5 → ratio 0.55 → ceil(2.2) = 3
+    var pods =
+        List.of(
+            PodView.running("a", 1_000), PodView.running("b", 1_000), missing("c"), missing("d"));
+    // without them: ratio 0.1 over 2 pods → 1; with c and d at the target: (1+1+10+10)/4 = 5.5 →
+    // ratio 0.55 → ceil(2.2) = 3
     assertThat(ReplicaCalculator.averageValue(4, 10_000, pods, 0.1).replicas()).isEqualTo(3);
   }
 
@@ -106,25 +120,36 @@ class ReplicaCalculatorTest {
   /** Docs: for CPU, not-yet-ready pods count as using nothing on a scale-up. */
   @Test
   void unreadyPodsDampACpuScaleUp() throws Exception {
-    var pods = List.of(PodView.runningWithRequest("a", 500, 250),
-        new PodView("b", Phase.RUNNING, false, 900L, 250L, true));
-    // a alone: 200 % of a 50 % target → ratio 4 over 1 ready pod; with b at 0: 100 % → ratio 2 over 2 → 4
+    var pods =
+        List.of(
+            PodView.runningWithRequest("a", 500, 250),
+            new PodView("b", Phase.RUNNING, false, 900L, 250L, true));
+    // a alone: 200 % of a 50 % target → ratio 4 over 1 ready pod; with b at 0: 100 % → ratio 2 over
+    // 2 → 4
     assertThat(ReplicaCalculator.utilization(2, 50, pods, 0.1).replicas()).isEqualTo(4);
   }
 
   @Test
   void deletedAndFailedPodsAreNotMeasured() throws Exception {
-    var pods = List.of(PodView.running("a", 20_000),
-        new PodView("gone", Phase.RUNNING, true, 0L, null, false),
-        new PodView("failed", Phase.FAILED, false, 0L, null, false));
+    var pods =
+        List.of(
+            PodView.running("a", 20_000),
+            new PodView("gone", Phase.RUNNING, true, 0L, null, false),
+            new PodView("failed", Phase.FAILED, false, 0L, null, false));
     // only a counts: 20 of 10 → ceil(2 × 1) = 2
     assertThat(ReplicaCalculator.averageValue(3, 10_000, pods, 0.1).replicas()).isEqualTo(2);
   }
 
-  /** A Pending pod is set aside, and on a scale-up counts as using nothing: (20 + 0) / 2 = 10 of 10, no change. */
+  /**
+   * A Pending pod is set aside, and on a scale-up counts as using nothing: (20 + 0) / 2 = 10 of 10,
+   * no change.
+   */
   @Test
   void aPendingPodDampsAScaleUp() throws Exception {
-    var pods = List.of(PodView.running("a", 20_000), new PodView("pending", Phase.PENDING, false, null, null, false));
+    var pods =
+        List.of(
+            PodView.running("a", 20_000),
+            new PodView("pending", Phase.PENDING, false, null, null, false));
     assertThat(ReplicaCalculator.averageValue(2, 10_000, pods, 0.1).replicas()).isEqualTo(2);
   }
 
@@ -140,29 +165,81 @@ class ReplicaCalculatorTest {
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     Duration window = Duration.ofSeconds(15);
     return Stream.of(
-        // within the 5 min initialization: ready, and the sample's window began after turning ready → counted
-        Arguments.of("ready, window after readiness", start, true, start.plusSeconds(10), start.plusSeconds(30),
-            start.plusSeconds(30), false),
-        // window began before readiness: the JVM's start-up CPU would count → set aside
-        Arguments.of("window overlaps start-up", start, true, start.plusSeconds(10), start.plusSeconds(20),
-            start.plusSeconds(20), true),
-        Arguments.of("not ready in initialization", start, false, start.plusSeconds(10), start.plusSeconds(60),
-            start.plusSeconds(60), true),
-        // after 5 min: only a pod never ready since its first 30 s is set aside
-        Arguments.of("late, ready", start, true, start.plusSeconds(10), start.plusSeconds(400), start.plusSeconds(400),
+        // within the 5 min initialization: ready, and the sample's window began after turning ready
+        // → counted
+        Arguments.of(
+            "ready, window after readiness",
+            start,
+            true,
+            start.plusSeconds(10),
+            start.plusSeconds(30),
+            start.plusSeconds(30),
             false),
-        Arguments.of("late, unready after being ready", start, false, start.plusSeconds(200), start.plusSeconds(400),
-            start.plusSeconds(400), false),
-        Arguments.of("late, never ready", start, false, start.plusSeconds(5), start.plusSeconds(400),
-            start.plusSeconds(400), true));
+        // window began before readiness: the JVM's start-up CPU would count → set aside
+        Arguments.of(
+            "window overlaps start-up",
+            start,
+            true,
+            start.plusSeconds(10),
+            start.plusSeconds(20),
+            start.plusSeconds(20),
+            true),
+        Arguments.of(
+            "not ready in initialization",
+            start,
+            false,
+            start.plusSeconds(10),
+            start.plusSeconds(60),
+            start.plusSeconds(60),
+            true),
+        // after 5 min: only a pod never ready since its first 30 s is set aside
+        Arguments.of(
+            "late, ready",
+            start,
+            true,
+            start.plusSeconds(10),
+            start.plusSeconds(400),
+            start.plusSeconds(400),
+            false),
+        Arguments.of(
+            "late, unready after being ready",
+            start,
+            false,
+            start.plusSeconds(200),
+            start.plusSeconds(400),
+            start.plusSeconds(400),
+            false),
+        Arguments.of(
+            "late, never ready",
+            start,
+            false,
+            start.plusSeconds(5),
+            start.plusSeconds(400),
+            start.plusSeconds(400),
+            true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource
-  void cpuUnready(String name, Instant started, boolean ready, Instant readySince, Instant sampleAt, Instant now,
+  void cpuUnready(
+      String name,
+      Instant started,
+      boolean ready,
+      Instant readySince,
+      Instant sampleAt,
+      Instant now,
       boolean expected) {
-    assertThat(ReplicaCalculator.cpuUnready(started, ready, readySince, sampleAt, Duration.ofSeconds(15), now,
-        Duration.ofMinutes(5), Duration.ofSeconds(30))).isEqualTo(expected);
+    assertThat(
+            ReplicaCalculator.cpuUnready(
+                started,
+                ready,
+                readySince,
+                sampleAt,
+                Duration.ofSeconds(15),
+                now,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30)))
+        .isEqualTo(expected);
   }
 
   private static PodView missing(String name) {

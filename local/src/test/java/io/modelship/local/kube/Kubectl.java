@@ -55,7 +55,11 @@ public record Kubectl(Path binary, Path kubeconfig) {
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile("kubectl", ".out");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();
         return new Result(-1, Files.readString(out, StandardCharsets.UTF_8) + "\n<timed out>");
@@ -73,8 +77,12 @@ public record Kubectl(Path binary, Path kubeconfig) {
 
   /** Starts kubectl and returns the process; its output goes to {@code out}. */
   public Process start(Path out, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .start();
   }
 }

@@ -31,7 +31,8 @@ class KubectlAdmissionTest {
   @BeforeEach
   void start() throws Exception {
     api = EmbeddedApiServer.start(0, dir.resolve("kubeconfig"), HOME.resolve("crds"));
-    new Kubectl(Kubectl.binaries().findFirst().orElseThrow(), api.kubeconfig()).run("create", "namespace", "ml");
+    new Kubectl(Kubectl.binaries().findFirst().orElseThrow(), api.kubeconfig())
+        .run("create", "namespace", "ml");
   }
 
   @AfterEach
@@ -54,30 +55,42 @@ class KubectlAdmissionTest {
     Path misspelt = manifest("misspelt.yaml", "  model:\n", "  modle: {}\n  model:\n");
     Kubectl.Result strict = kubectl.run("apply", "-f", misspelt.toString());
     assertThat(strict.exitCode()).isNotZero();
-    assertThat(strict.out()).contains("Error from server (BadRequest): error when creating \"" + misspelt
-        + "\": ModelDeployment in version \"v1alpha1\" cannot be handled as a ModelDeployment: strict decoding "
-        + "error: unknown field \"spec.modle\"");
+    assertThat(strict.out())
+        .contains(
+            "Error from server (BadRequest): error when creating \""
+                + misspelt
+                + "\": ModelDeployment in version \"v1alpha1\" cannot be handled as a ModelDeployment: strict decoding "
+                + "error: unknown field \"spec.modle\"");
 
     Path replicas = manifest("replicas.yaml", "minReplicas: 2", "minReplicas: 8");
     Kubectl.Result cel = kubectl.run("apply", "-f", replicas.toString());
     assertThat(cel.exitCode()).isNotZero();
-    assertThat(cel.out()).contains("The ModelDeployment \"iris\" is invalid: spec.autoscaling: Invalid value: "
-        + "\"object\": minReplicas must not exceed maxReplicas");
+    assertThat(cel.out())
+        .contains(
+            "The ModelDeployment \"iris\" is invalid: spec.autoscaling: Invalid value: "
+                + "\"object\": minReplicas must not exceed maxReplicas");
 
-    Path weight = manifest("weight.yaml", "    strategy: RollingUpdate\n",
-        "    strategy: Canary\n    canary:\n      steps:\n      - setWeight: 150\n      - pause: {}\n");
+    Path weight =
+        manifest(
+            "weight.yaml",
+            "    strategy: RollingUpdate\n",
+            "    strategy: Canary\n    canary:\n      steps:\n      - setWeight: 150\n      - pause: {}\n");
     Kubectl.Result maximum = kubectl.run("apply", "-f", weight.toString());
     assertThat(maximum.exitCode()).isNotZero();
-    assertThat(maximum.out()).contains("The ModelDeployment \"iris\" is invalid: spec.rollout.canary.steps[0]"
-        + ".setWeight: Invalid value: 150: spec.rollout.canary.steps[0].setWeight in body should be less than or "
-        + "equal to 100");
+    assertThat(maximum.out())
+        .contains(
+            "The ModelDeployment \"iris\" is invalid: spec.rollout.canary.steps[0]"
+                + ".setWeight: Invalid value: 150: spec.rollout.canary.steps[0].setWeight in body should be less than or "
+                + "equal to 100");
 
     assertThat(kubectl.run("get", "md", "-n", "ml").out()).doesNotContain("iris");
 
     // --validate=warn: stored without the field, with the server's warning printed
     Kubectl.Result warn = kubectl.run("apply", "--validate=warn", "-f", misspelt.toString());
     assertThat(warn.exitCode()).as(warn.out()).isZero();
-    assertThat(warn.out()).contains("Warning: unknown field \"spec.modle\"", "modeldeployment.modelship.io/iris created");
+    assertThat(warn.out())
+        .contains(
+            "Warning: unknown field \"spec.modle\"", "modeldeployment.modelship.io/iris created");
     // an update is checked too: kubectl apply sends a merge patch with fieldValidation=Strict
     Kubectl.Result patch = kubectl.run("apply", "-f", replicas.toString());
     assertThat(patch.exitCode()).isNotZero();
@@ -86,9 +99,11 @@ class KubectlAdmissionTest {
 
   @ParameterizedTest
   @MethodSource("kubectls")
-  void crdRulesAreCompiledWhenTheCrdIsCreatedAndTransitionRulesSeeTheOldObject(Path binary) throws Exception {
+  void crdRulesAreCompiledWhenTheCrdIsCreatedAndTransitionRulesSeeTheOldObject(Path binary)
+      throws Exception {
     Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
-    String crd = """
+    String crd =
+        """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata: {name: widgets.example.com}
@@ -121,15 +136,19 @@ class KubectlAdmissionTest {
     Files.writeString(broken, crd.replace("RULE", "self.size <="));
     Kubectl.Result refused = kubectl.run("apply", "-f", broken.toString());
     assertThat(refused.exitCode()).isNotZero();
-    assertThat(refused.out()).contains("The CustomResourceDefinition \"widgets.example.com\" is invalid",
-        "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule",
-        "compilation failed");
+    assertThat(refused.out())
+        .contains(
+            "The CustomResourceDefinition \"widgets.example.com\" is invalid",
+            "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule",
+            "compilation failed");
 
     Path good = dir.resolve("crd.yaml");
     Files.writeString(good, crd.replace("RULE", "self.size <= 10"));
     assertThat(kubectl.run("apply", "-f", good.toString()).exitCode()).isZero();
     Path widget = dir.resolve("widget.yaml");
-    Files.writeString(widget, """
+    Files.writeString(
+        widget,
+        """
         apiVersion: example.com/v1
         kind: Widget
         metadata: {name: w, namespace: ml}
@@ -137,8 +156,11 @@ class KubectlAdmissionTest {
         """);
     Kubectl.Result created = kubectl.run("apply", "-f", widget.toString());
     assertThat(created.exitCode()).as(created.out()).isZero();
-    assertThat(kubectl.run("get", "widget", "w", "-n", "ml", "-o", "jsonpath={.spec.size}").out()).isEqualTo("3");
-    Files.writeString(widget, """
+    assertThat(kubectl.run("get", "widget", "w", "-n", "ml", "-o", "jsonpath={.spec.size}").out())
+        .isEqualTo("3");
+    Files.writeString(
+        widget,
+        """
         apiVersion: example.com/v1
         kind: Widget
         metadata: {name: w, namespace: ml}
@@ -146,8 +168,10 @@ class KubectlAdmissionTest {
         """);
     Kubectl.Result changed = kubectl.run("apply", "-f", widget.toString());
     assertThat(changed.exitCode()).isNotZero();
-    assertThat(changed.out()).contains("The Widget \"w\" is invalid:",
-        "spec.owner: Invalid value: \"string\": owner is immutable",
-        "spec: Invalid value: \"object\": size 12 is above 10");
+    assertThat(changed.out())
+        .contains(
+            "The Widget \"w\" is invalid:",
+            "spec.owner: Invalid value: \"string\": owner is immutable",
+            "spec: Invalid value: \"object\": size 12 is above 10");
   }
 }

@@ -39,38 +39,52 @@ class KubectlAuthorizationTest {
 
   /**
    * No token: kube-apiserver's anonymous user, authorized by RBAC like any other (the bootstrap
-   * roles let it read the version and health only). kubectl itself prompts for a password when
-   * its kubeconfig user has no credentials, so this client is the JDK's, trusting the API's CA.
+   * roles let it read the version and health only). kubectl itself prompts for a password when its
+   * kubeconfig user has no credentials, so this client is the JDK's, trusting the API's CA.
    */
   @org.junit.jupiter.api.Test
   void withoutATokenARequestIsAnonymousAndMaySeeOnlyTheVersionAndHealth() throws Exception {
     java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("api", java.security.cert.CertificateFactory.getInstance("X.509")
-        .generateCertificate(new java.io.ByteArrayInputStream(api.certificateAuthority().getBytes())));
+    trust.setCertificateEntry(
+        "api",
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new java.io.ByteArrayInputStream(api.certificateAuthority().getBytes())));
     javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
     tls.init(null, tmf.getTrustManagers(), null);
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
-        try {
-          return http.send(java.net.http.HttpRequest.newBuilder(api.uri().resolve(path)).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
+    try (java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> get =
+          path -> {
+            try {
+              return http.send(
+                  java.net.http.HttpRequest.newBuilder(api.uri().resolve(path)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
       assertThat(get.apply("/version").statusCode()).isEqualTo(200);
       assertThat(get.apply("/healthz").statusCode()).isEqualTo(200);
       var pods = get.apply("/api/v1/namespaces/default/pods");
       assertThat(pods.statusCode()).isEqualTo(403);
-      assertThat(pods.body()).contains("\"reason\":\"Forbidden\"", "pods is forbidden: User \\\"system:anonymous\\\" "
-          + "cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"default\\\"");
+      assertThat(pods.body())
+          .contains(
+              "\"reason\":\"Forbidden\"",
+              "pods is forbidden: User \\\"system:anonymous\\\" "
+                  + "cannot list resource \\\"pods\\\" in API group \\\"\\\" in the namespace \\\"default\\\"");
       assertThat(get.apply("/apis").statusCode()).isEqualTo(403);
-      var bad = http.send(java.net.http.HttpRequest.newBuilder(api.uri().resolve("/version"))
-          .header("Authorization", "Bearer forged").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      var bad =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(api.uri().resolve("/version"))
+                  .header("Authorization", "Bearer forged")
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(bad.statusCode()).isEqualTo(401);
     }
   }
@@ -80,7 +94,9 @@ class KubectlAuthorizationTest {
   void aServiceAccountMayDoWhatItsRoleAllowsAndNothingElse(Path binary) throws Exception {
     Kubectl admin = new Kubectl(binary, api.kubeconfig());
     Path rbac = dir.resolve("rbac.yaml");
-    Files.writeString(rbac, """
+    Files.writeString(
+        rbac,
+        """
         apiVersion: v1
         kind: Namespace
         metadata: {name: ml}
@@ -108,7 +124,10 @@ class KubectlAuthorizationTest {
         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: md-reader}
         """);
     assertThat(admin.run("apply", "-f", rbac.toString()).exitCode()).isZero();
-    assertThat(admin.run("apply", "-f", HOME.resolve("examples/iris-modeldeployment.yaml").toString()).exitCode())
+    assertThat(
+            admin
+                .run("apply", "-f", HOME.resolve("examples/iris-modeldeployment.yaml").toString())
+                .exitCode())
         .isZero();
     Kubectl.Result token = admin.run("create", "token", "reader", "-n", "ml");
     assertThat(token.exitCode()).as(token.out()).isZero();
@@ -118,39 +137,82 @@ class KubectlAuthorizationTest {
     assertThat(get.exitCode()).as(get.out()).isZero();
     assertThat(get.out()).contains("iris");
 
-    // Every authenticated user may ask what it may do (system:basic-user): kubectl auth can-i sends a
+    // Every authenticated user may ask what it may do (system:basic-user): kubectl auth can-i sends
+    // a
     // SelfSubjectAccessReview, --list a SelfSubjectRulesReview.
-    Kubectl.Result canGet = admin.run("--token", t, "auth", "can-i", "get", "modeldeployments.modelship.io", "-n", "ml");
+    Kubectl.Result canGet =
+        admin.run(
+            "--token", t, "auth", "can-i", "get", "modeldeployments.modelship.io", "-n", "ml");
     assertThat(canGet.exitCode()).as(canGet.out()).isZero();
     assertThat(canGet.out().strip()).isEqualTo("yes");
-    Kubectl.Result canPatch = admin.run("--token", t, "auth", "can-i", "patch", "modeldeployments.modelship.io", "-n",
-        "ml");
+    Kubectl.Result canPatch =
+        admin.run(
+            "--token", t, "auth", "can-i", "patch", "modeldeployments.modelship.io", "-n", "ml");
     assertThat(canPatch.exitCode()).as(canPatch.out()).isEqualTo(1);
     assertThat(canPatch.out().strip()).startsWith("no");
     Kubectl.Result list = admin.run("--token", t, "auth", "can-i", "--list", "-n", "ml");
     assertThat(list.exitCode()).as(list.out()).isZero();
-    assertThat(list.out()).containsPattern("modeldeployments\\.modelship\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")
-        .containsPattern("selfsubjectaccessreviews\\.authorization\\.k8s\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]");
+    assertThat(list.out())
+        .containsPattern(
+            "modeldeployments\\.modelship\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")
+        .containsPattern(
+            "selfsubjectaccessreviews\\.authorization\\.k8s\\.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]");
 
-    Kubectl.Result patch = admin.run("--token", t, "patch", "md", "iris", "-n", "ml", "--type", "merge",
-        "-p", "{\"spec\":{\"replicas\":3}}");
+    Kubectl.Result patch =
+        admin.run(
+            "--token",
+            t,
+            "patch",
+            "md",
+            "iris",
+            "-n",
+            "ml",
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":{\"replicas\":3}}");
     assertThat(patch.exitCode()).isNotZero();
-    assertThat(patch.out()).contains("Error from server (Forbidden): modeldeployments.modelship.io \"iris\" is "
-        + "forbidden: User \"system:serviceaccount:ml:reader\" cannot patch resource \"modeldeployments\" in API "
-        + "group \"modelship.io\" in the namespace \"ml\"");
+    assertThat(patch.out())
+        .contains(
+            "Error from server (Forbidden): modeldeployments.modelship.io \"iris\" is "
+                + "forbidden: User \"system:serviceaccount:ml:reader\" cannot patch resource \"modeldeployments\" in API "
+                + "group \"modelship.io\" in the namespace \"ml\"");
 
     Kubectl.Result pods = admin.run("--token", t, "get", "pods", "-A");
-    assertThat(pods.out()).contains("Error from server (Forbidden): pods is forbidden: User "
-        + "\"system:serviceaccount:ml:reader\" cannot list resource \"pods\" in API group \"\" at the cluster scope");
+    assertThat(pods.out())
+        .contains(
+            "Error from server (Forbidden): pods is forbidden: User "
+                + "\"system:serviceaccount:ml:reader\" cannot list resource \"pods\" in API group \"\" at the cluster scope");
 
-    Kubectl.Result escalate = admin.run("--token", t, "create", "role", "wider", "-n", "ml", "--verb=delete",
-        "--resource=pods");
+    Kubectl.Result escalate =
+        admin.run(
+            "--token",
+            t,
+            "create",
+            "role",
+            "wider",
+            "-n",
+            "ml",
+            "--verb=delete",
+            "--resource=pods");
     assertThat(escalate.exitCode()).isNotZero();
-    assertThat(escalate.out()).contains("roles.rbac.authorization.k8s.io \"wider\" is forbidden: user "
-        + "\"system:serviceaccount:ml:reader\"", "is attempting to grant RBAC permissions not currently held",
-        "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}");
-    Kubectl.Result narrower = admin.run("--token", t, "create", "role", "narrower", "-n", "ml", "--verb=get",
-        "--resource=modeldeployments.modelship.io");
+    assertThat(escalate.out())
+        .contains(
+            "roles.rbac.authorization.k8s.io \"wider\" is forbidden: user "
+                + "\"system:serviceaccount:ml:reader\"",
+            "is attempting to grant RBAC permissions not currently held",
+            "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\"]}");
+    Kubectl.Result narrower =
+        admin.run(
+            "--token",
+            t,
+            "create",
+            "role",
+            "narrower",
+            "-n",
+            "ml",
+            "--verb=get",
+            "--resource=modeldeployments.modelship.io");
     assertThat(narrower.exitCode()).as(narrower.out()).isZero();
 
     Kubectl.Result unknown = admin.run("--token", "not-a-token", "get", "md", "-n", "ml");
@@ -158,9 +220,16 @@ class KubectlAuthorizationTest {
     assertThat(unknown.out()).contains("Unauthorized");
 
     String audit = Files.readString(api.auditLog());
-    assertThat(audit.lines().filter(l -> l.contains("\"user\":\"system:serviceaccount:ml:reader\"")
-        && l.contains("\"verb\":\"patch\"") && l.contains("\"resource\":\"modeldeployments\"")
-        && l.contains("\"code\":403"))).hasSize(1);
+    assertThat(
+            audit
+                .lines()
+                .filter(
+                    l ->
+                        l.contains("\"user\":\"system:serviceaccount:ml:reader\"")
+                            && l.contains("\"verb\":\"patch\"")
+                            && l.contains("\"resource\":\"modeldeployments\"")
+                            && l.contains("\"code\":403")))
+        .hasSize(1);
     assertThat(audit).contains("\"user\":\"kubernetes-admin\"", "\"code\":201");
   }
 }

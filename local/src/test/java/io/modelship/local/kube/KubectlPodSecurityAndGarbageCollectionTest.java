@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Real kubectl against the embedded API's Pod Security admission (a namespace labelled
- * {@code pod-security.kubernetes.io/enforce: restricted}) and garbage collector (kubectl delete
- * with --cascade=background, orphan and foreground).
+ * Real kubectl against the embedded API's Pod Security admission (a namespace labelled {@code
+ * pod-security.kubernetes.io/enforce: restricted}) and garbage collector (kubectl delete with
+ * --cascade=background, orphan and foreground).
  */
 class KubectlPodSecurityAndGarbageCollectionTest {
 
@@ -42,20 +42,28 @@ class KubectlPodSecurityAndGarbageCollectionTest {
   void restrictedNamespacesRefusePodsThatBreakTheProfile(Path binary) throws Exception {
     Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
     assertThat(kubectl.run("create", "namespace", "secure").exitCode()).isZero();
-    assertThat(kubectl.run("label", "namespace", "secure", "pod-security.kubernetes.io/enforce=restricted")
-        .exitCode()).isZero();
+    assertThat(
+            kubectl
+                .run(
+                    "label", "namespace", "secure", "pod-security.kubernetes.io/enforce=restricted")
+                .exitCode())
+        .isZero();
 
     Kubectl.Result naive = kubectl.run("run", "naive", "--image=nginx", "-n", "secure");
     assertThat(naive.exitCode()).isNotZero();
-    assertThat(naive.out()).contains("Error from server (Forbidden): pods \"naive\" is forbidden: violates "
-        + "PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"naive\" must set "
-        + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"naive\" must set "
-        + "securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"naive\" must set "
-        + "securityContext.runAsNonRoot=true), seccompProfile (pod or container \"naive\" must set "
-        + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
+    assertThat(naive.out())
+        .contains(
+            "Error from server (Forbidden): pods \"naive\" is forbidden: violates "
+                + "PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"naive\" must set "
+                + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"naive\" must set "
+                + "securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"naive\" must set "
+                + "securityContext.runAsNonRoot=true), seccompProfile (pod or container \"naive\" must set "
+                + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
 
     Path hardened = dir.resolve("hardened.yaml");
-    Files.writeString(hardened, """
+    Files.writeString(
+        hardened,
+        """
         apiVersion: v1
         kind: Pod
         metadata: {name: hardened, namespace: secure}
@@ -78,7 +86,9 @@ class KubectlPodSecurityAndGarbageCollectionTest {
     assertThat(ok.out()).doesNotContain("Warning");
 
     Path rootedFile = dir.resolve("rooted.yaml");
-    Files.writeString(rootedFile, """
+    Files.writeString(
+        rootedFile,
+        """
         apiVersion: v1
         kind: Pod
         metadata: {name: rooted, namespace: secure}
@@ -100,16 +110,21 @@ class KubectlPodSecurityAndGarbageCollectionTest {
         """);
     Kubectl.Result rooted = kubectl.run("apply", "-f", rootedFile.toString());
     assertThat(rooted.exitCode()).isNotZero();
-    assertThat(rooted.out()).contains("violates PodSecurity \"restricted:latest\": ",
-        "host namespaces (hostNetwork=true), hostPath volumes (volume \"host\")",
-        "restricted volume types (volume \"host\" uses restricted volume type \"hostPath\")",
-        "runAsUser=0 (pod must not set runAsUser=0)");
+    assertThat(rooted.out())
+        .contains(
+            "violates PodSecurity \"restricted:latest\": ",
+            "host namespaces (hostNetwork=true), hostPath volumes (volume \"host\")",
+            "restricted volume types (volume \"host\" uses restricted volume type \"hostPath\")",
+            "runAsUser=0 (pod must not set runAsUser=0)");
 
-    Kubectl.Result deployment = kubectl.run("create", "deployment", "web", "--image=nginx", "-n", "secure");
+    Kubectl.Result deployment =
+        kubectl.run("create", "deployment", "web", "--image=nginx", "-n", "secure");
     assertThat(deployment.exitCode()).as(deployment.out()).isZero();
-    assertThat(deployment.out()).contains("Warning: would violate PodSecurity \"restricted:latest\": "
-        + "allowPrivilegeEscalation != false (container \"nginx\" must set securityContext.allowPrivilegeEscalation=false)",
-        "deployment.apps/web created");
+    assertThat(deployment.out())
+        .contains(
+            "Warning: would violate PodSecurity \"restricted:latest\": "
+                + "allowPrivilegeEscalation != false (container \"nginx\" must set securityContext.allowPrivilegeEscalation=false)",
+            "deployment.apps/web created");
     // outside a labelled namespace nothing is checked
     assertThat(kubectl.run("run", "naive", "--image=nginx", "-n", "default").exitCode()).isZero();
   }
@@ -120,9 +135,12 @@ class KubectlPodSecurityAndGarbageCollectionTest {
     Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
     for (String owner : new String[] {"bg", "orphan", "fg"}) {
       assertThat(kubectl.run("create", "configmap", owner).exitCode()).isZero();
-      String uid = kubectl.run("get", "configmap", owner, "-o", "jsonpath={.metadata.uid}").out().strip();
+      String uid =
+          kubectl.run("get", "configmap", owner, "-o", "jsonpath={.metadata.uid}").out().strip();
       Path child = dir.resolve(owner + "-child.yaml");
-      Files.writeString(child, """
+      Files.writeString(
+          child,
+          """
           apiVersion: v1
           kind: Secret
           metadata:
@@ -130,34 +148,71 @@ class KubectlPodSecurityAndGarbageCollectionTest {
             FINALIZERS
             ownerReferences:
             - {apiVersion: v1, kind: ConfigMap, name: OWNER, uid: UID, blockOwnerDeletion: true}
-          """.replace("OWNER", owner).replace("UID", uid)
-          .replace("FINALIZERS", owner.equals("fg") ? "finalizers: [example.com/hold]" : "labels: {}"));
+          """
+              .replace("OWNER", owner)
+              .replace("UID", uid)
+              .replace(
+                  "FINALIZERS",
+                  owner.equals("fg") ? "finalizers: [example.com/hold]" : "labels: {}"));
       Kubectl.Result applied = kubectl.run("apply", "-f", child.toString());
       assertThat(applied.exitCode()).as(applied.out()).isZero();
     }
 
     Kubectl.Result deleted = kubectl.run("delete", "configmap", "bg");
     assertThat(deleted.exitCode()).as(deleted.out()).isZero();
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        kubectl.run("get", "secret", "bg-child").out().contains("NotFound"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kubectl.run("get", "secret", "bg-child").out().contains("NotFound"));
 
-    assertThat(kubectl.run("delete", "configmap", "orphan", "--cascade=orphan").exitCode()).isZero();
+    assertThat(kubectl.run("delete", "configmap", "orphan", "--cascade=orphan").exitCode())
+        .isZero();
     Thread.sleep(500);
-    Kubectl.Result orphan = kubectl.run("get", "secret", "orphan-child", "-o", "jsonpath={.metadata.ownerReferences}");
+    Kubectl.Result orphan =
+        kubectl.run("get", "secret", "orphan-child", "-o", "jsonpath={.metadata.ownerReferences}");
     assertThat(orphan.exitCode()).as(orphan.out()).isZero();
     assertThat(orphan.out()).isEmpty();
 
-    // foreground: the owner waits, with the foregroundDeletion finalizer, for its blocking dependent
-    assertThat(kubectl.run("delete", "configmap", "fg", "--cascade=foreground", "--wait=false").exitCode()).isZero();
-    await().atMost(Duration.ofSeconds(10)).until(() -> kubectl.run("get", "secret", "fg-child", "-o",
-        "jsonpath={.metadata.deletionTimestamp}").out().strip().length() > 0);
+    // foreground: the owner waits, with the foregroundDeletion finalizer, for its blocking
+    // dependent
+    assertThat(
+            kubectl
+                .run("delete", "configmap", "fg", "--cascade=foreground", "--wait=false")
+                .exitCode())
+        .isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                kubectl
+                        .run(
+                            "get",
+                            "secret",
+                            "fg-child",
+                            "-o",
+                            "jsonpath={.metadata.deletionTimestamp}")
+                        .out()
+                        .strip()
+                        .length()
+                    > 0);
     assertThat(kubectl.run("get", "configmap", "fg", "-o", "jsonpath={.metadata.finalizers}").out())
         .contains("foregroundDeletion");
-    assertThat(kubectl.run("get", "configmap", "fg", "-o", "jsonpath={.metadata.deletionTimestamp}").out()).isNotBlank();
-    Kubectl.Result released = kubectl.run("patch", "secret", "fg-child", "--type", "merge", "-p",
-        "{\"metadata\":{\"finalizers\":null}}");
+    assertThat(
+            kubectl
+                .run("get", "configmap", "fg", "-o", "jsonpath={.metadata.deletionTimestamp}")
+                .out())
+        .isNotBlank();
+    Kubectl.Result released =
+        kubectl.run(
+            "patch",
+            "secret",
+            "fg-child",
+            "--type",
+            "merge",
+            "-p",
+            "{\"metadata\":{\"finalizers\":null}}");
     assertThat(released.exitCode()).as(released.out()).isZero();
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        kubectl.run("get", "configmap", "fg").out().contains("NotFound"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kubectl.run("get", "configmap", "fg").out().contains("NotFound"));
   }
 }

@@ -14,7 +14,10 @@ class PrinterJsonPathTest {
 
   static {
     try {
-      MD = new ObjectMapper().readTree("""
+      MD =
+          new ObjectMapper()
+              .readTree(
+                  """
           {"metadata":{"labels":{"modelship.io/deployment":"iris","modelship.io":"no"}},"spec":{"model":{"version":"2.0.0"},"rollout":{"canary":{"steps":[{"setWeight":10},{"pause":{}}]}}},
            "status":{"canaryWeight":10,"conditions":[{"type":"Progressing","status":"True"},
                                                     {"type":"Ready","status":"False"}]}}""");
@@ -24,30 +27,38 @@ class PrinterJsonPathTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      ".spec.model.version | 2.0.0",
-      ".metadata.labels.modelship\\.io/deployment | iris",
-      "{.metadata.labels['modelship.io/deployment']} | iris",
-      "{.status.canaryWeight} | 10",
-      ".status.conditions[?(@.type==\"Ready\")].status | False",
-      ".status.conditions[?(@.type!=\"Ready\")].type | Progressing",
-      ".status.conditions[1].type | Ready",
-      ".status.conditions[-1].status | False",
-      ".spec.rollout.canary.steps[0].setWeight | 10",
-      "$.status.conditions[*].type | Progressing",
-      ".status.conditions[?(@.type=='Ready')].status | False"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        ".spec.model.version | 2.0.0",
+        ".metadata.labels.modelship\\.io/deployment | iris",
+        "{.metadata.labels['modelship.io/deployment']} | iris",
+        "{.status.canaryWeight} | 10",
+        ".status.conditions[?(@.type==\"Ready\")].status | False",
+        ".status.conditions[?(@.type!=\"Ready\")].type | Progressing",
+        ".status.conditions[1].type | Ready",
+        ".status.conditions[-1].status | False",
+        ".spec.rollout.canary.steps[0].setWeight | 10",
+        "$.status.conditions[*].type | Progressing",
+        ".status.conditions[?(@.type=='Ready')].status | False"
+      })
   void evaluatesWhatPrinterColumnsUse(String path, String expected) {
     assertThat(PrinterJsonPath.compile(path).first(MD).asText()).isEqualTo(expected);
   }
 
   @ParameterizedTest
-  @CsvSource({".status.phase", ".status.conditions[?(@.type==\"Drifted\")].status", ".status.conditions[7].type"})
+  @CsvSource({
+    ".status.phase",
+    ".status.conditions[?(@.type==\"Drifted\")].status",
+    ".status.conditions[7].type"
+  })
   void missingIsNull(String path) {
     assertThat(PrinterJsonPath.compile(path).first(MD)).isNull();
   }
 
   @org.junit.jupiter.api.Test
   void unsupportedSyntaxIsRefusedWithThePath() {
-    assertThatThrownBy(() -> PrinterJsonPath.compile(".a[?(@.x > 3)]")).hasMessageContaining(".a[?(@.x > 3)]");
+    assertThatThrownBy(() -> PrinterJsonPath.compile(".a[?(@.x > 3)]"))
+        .hasMessageContaining(".a[?(@.x > 3)]");
   }
 }

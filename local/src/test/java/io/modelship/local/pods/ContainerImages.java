@@ -15,9 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * For tests that run pods as containers: podman must be here (on CI, {@code CI=true}, its absence
- * fails the test instead of skipping it) and the serving runtime image is built with
- * {@code images/build.sh runtime} when it is missing or older than the runtime jar the reactor
- * just built.
+ * fails the test instead of skipping it) and the serving runtime image is built with {@code
+ * images/build.sh runtime} when it is missing or older than the runtime jar the reactor just built.
  */
 public final class ContainerImages {
 
@@ -25,12 +24,19 @@ public final class ContainerImages {
 
   private ContainerImages() {}
 
-  /** Podman works and {@link #RUNTIME_IMAGE} holds the current runtime jar, or the test is skipped (not on CI). */
-  public static synchronized void requireRuntimeImage(Path home) throws IOException, InterruptedException {
+  /**
+   * Podman works and {@link #RUNTIME_IMAGE} holds the current runtime jar, or the test is skipped
+   * (not on CI).
+   */
+  public static synchronized void requireRuntimeImage(Path home)
+      throws IOException, InterruptedException {
     var unavailable = PodmanContainers.unavailable();
     if (unavailable.isPresent()) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true but containers cannot run: " + unavailable.get() + " (.ci/run must install podman and runc)");
+        fail(
+            "CI=true but containers cannot run: "
+                + unavailable.get()
+                + " (.ci/run must install podman and runc)");
       }
       assumeTrue(false, "containers cannot run here: " + unavailable.get());
     }
@@ -40,26 +46,40 @@ public final class ContainerImages {
     }
     Path log = home.resolve("local/target/images-build.log");
     Files.createDirectories(log.getParent());
-    Process build = new ProcessBuilder("bash", home.resolve("images/build.sh").toString(), "runtime")
-        .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process build =
+        new ProcessBuilder("bash", home.resolve("images/build.sh").toString(), "runtime")
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!build.waitFor(20, TimeUnit.MINUTES)) {
       build.destroyForcibly();
       fail("images/build.sh runtime took over 20 minutes; see " + log);
     }
     if (build.exitValue() != 0 || !PodmanContainers.hasImage(RUNTIME_IMAGE)) {
-      fail("images/build.sh runtime exited with " + build.exitValue() + " and no " + RUNTIME_IMAGE + ":\n"
-          + tail(log));
+      fail(
+          "images/build.sh runtime exited with "
+              + build.exitValue()
+              + " and no "
+              + RUNTIME_IMAGE
+              + ":\n"
+              + tail(log));
     }
   }
 
-  /** Builds {@code image}, an empty image whose user is root, unless it exists (buildah, no registry needed). */
+  /**
+   * Builds {@code image}, an empty image whose user is root, unless it exists (buildah, no registry
+   * needed).
+   */
   public static void requireRootImage(String image) {
     if (PodmanContainers.hasImage(image)) {
       return;
     }
     var from = PodmanContainers.run(List.of("buildah", "from", "scratch"), Duration.ofMinutes(1));
     String container = from.output().strip();
-    var commit = PodmanContainers.run(List.of("buildah", "commit", "--quiet", container, image), Duration.ofMinutes(2));
+    var commit =
+        PodmanContainers.run(
+            List.of("buildah", "commit", "--quiet", container, image), Duration.ofMinutes(2));
     PodmanContainers.run(List.of("buildah", "rm", container), Duration.ofMinutes(1));
     if (from.code() != 0 || commit.code() != 0) {
       fail("could not build " + image + " with buildah: " + from.output() + commit.output());
@@ -79,7 +99,13 @@ public final class ContainerImages {
 
   private static boolean olderThan(String image, Path file) throws IOException {
     List<String> command = new ArrayList<>(PodmanContainers.command());
-    command.addAll(List.of("image", "inspect", "--format", "{{.Created.Format \"2006-01-02T15:04:05Z07:00\"}}", image));
+    command.addAll(
+        List.of(
+            "image",
+            "inspect",
+            "--format",
+            "{{.Created.Format \"2006-01-02T15:04:05Z07:00\"}}",
+            image));
     var r = PodmanContainers.run(command, Duration.ofSeconds(30));
     if (r.code() != 0 || !Files.isRegularFile(file)) {
       return false;

@@ -37,9 +37,12 @@ class ModelStoreTest {
   @Test
   void s3UrisGoToTheEmbeddedStoreWhoseNameMapsToItsPort() throws Exception {
     Files.writeString(first.resolve("iris-1.0.0.tar.gz"), "x");
-    ModelStore store = new ModelStore(List.of(first), java.net.URI.create("http://127.0.0.1:41234"));
-    assertThat(store.resolve("s3://models/iris/1.0.0.tar.gz")).isEqualTo("s3://models/iris/1.0.0.tar.gz");
+    ModelStore store =
+        new ModelStore(List.of(first), java.net.URI.create("http://127.0.0.1:41234"));
+    assertThat(store.resolve("s3://models/iris/1.0.0.tar.gz"))
+        .isEqualTo("s3://models/iris/1.0.0.tar.gz");
     assertThat(store.resolveS3Endpoint(LocalS3.ENDPOINT)).isEqualTo("http://127.0.0.1:41234");
-    assertThat(store.resolveS3Endpoint("https://minio.example.com")).isEqualTo("https://minio.example.com");
+    assertThat(store.resolveS3Endpoint("https://minio.example.com"))
+        .isEqualTo("https://minio.example.com");
   }
 }

@@ -10,9 +10,18 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
 
   /** The operator's readiness probe: /ready every 5 s, 1 s to answer, out after 3 failures. */
-  private static final Readiness.Spec OPERATORS = Readiness.Spec.of(new ProbeBuilder()
-      .withNewHttpGet().withPath("/ready").endHttpGet()
-      .withPeriodSeconds(5).withTimeoutSeconds(1).withSuccessThreshold(1).withFailureThreshold(3).build());
+  private static final Readiness.Spec OPERATORS =
+      Readiness.Spec.of(
+          new ProbeBuilder()
+              .withNewHttpGet()
+              .withPath("/ready")
+              .endHttpGet()
+              .withPeriodSeconds(5)
+              .withTimeoutSeconds(1)
+              .withSuccessThreshold(1)
+              .withFailureThreshold(3)
+              .build());
+
   private static final Instant T0 = Instant.parse("2026-12-02T00:00:00Z");
 
   @Test
@@ -41,7 +50,9 @@ class ReadinessTest {
     assertThat(r.due(T0)).isTrue();
     r.record(T0, false);
     assertThat(r.due(T0.plusMillis(500))).as("not ready yet: probe again at once").isTrue();
-    assertThat(r.record(T0.plusMillis(500), false)).as("failures before the first readiness do not count").isFalse();
+    assertThat(r.record(T0.plusMillis(500), false))
+        .as("failures before the first readiness do not count")
+        .isFalse();
     r.record(T0.plusSeconds(1), true);
     assertThat(r.due(T0.plusSeconds(3))).isFalse();
     assertThat(r.due(T0.plusSeconds(6))).isTrue();
@@ -60,6 +71,9 @@ class ReadinessTest {
   void aTemplateWithoutAProbeGetsKubernetesDefaults() {
     assertThat(Readiness.Spec.of(null))
         .isEqualTo(new Readiness.Spec(Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 3));
-    assertThat(Readiness.Spec.of(new ProbeBuilder().withSuccessThreshold(2).build()).successThreshold()).isEqualTo(2);
+    assertThat(
+            Readiness.Spec.of(new ProbeBuilder().withSuccessThreshold(2).build())
+                .successThreshold())
+        .isEqualTo(2);
   }
 }

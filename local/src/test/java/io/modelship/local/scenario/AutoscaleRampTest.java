@@ -25,7 +25,9 @@ class AutoscaleRampTest {
     ramp.next(T.plusSeconds(120), 2, 2);
     assertThat(ramp.stage()).isEqualTo(AutoscaleRamp.Stage.LOWERING);
     ramp.next(T.plusSeconds(130), 1, 2);
-    assertThat(ramp.stage()).as("done once back at the minimum").isEqualTo(AutoscaleRamp.Stage.DONE);
+    assertThat(ramp.stage())
+        .as("done once back at the minimum")
+        .isEqualTo(AutoscaleRamp.Stage.DONE);
     assertThat(ramp.peak()).isEqualTo(2);
   }
 

@@ -20,10 +20,18 @@ public final class GrpcInferClient {
       throws IOException, InterruptedException {
     Path jar = home.resolve("serving-runtime/target/serving-runtime.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("build " + jar + " first: ./mvnw -B package -pl serving-runtime -am -DskipTests");
+      throw new IllegalStateException(
+          "build " + jar + " first: ./mvnw -B package -pl serving-runtime -am -DskipTests");
     }
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", jar.toString(), home.resolve("local/src/test/grpc/GrpcInfer.java").toString(), address, model));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                jar.toString(),
+                home.resolve("local/src/test/grpc/GrpcInfer.java").toString(),
+                address,
+                model));
     for (double f : features) {
       command.add(Double.toString(f));
     }

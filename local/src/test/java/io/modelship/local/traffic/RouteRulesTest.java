@@ -19,30 +19,45 @@ class RouteRulesTest {
   static Map<String, Integer> send(RouteRules rules, int n, Map<String, String> headers) {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      rules.route("/predict", headers).ifPresent(d -> counts.merge(d.backend().service(), 1, Integer::sum));
+      rules
+          .route("/predict", headers)
+          .ifPresent(d -> counts.merge(d.backend().service(), 1, Integer::sum));
     }
     return counts;
   }
 
   @Test
   void weightsSplitExactlyOverEveryWindowOfTheirTotal() throws Exception {
-    RouteRules rules = RouteRules.of(route("""
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
         [{"backendRefs":[{"kind":"Service","name":"iris-1-0-0","port":80,"weight":90},
                          {"kind":"Service","name":"iris-2-0-0","port":80,"weight":10}]}]"""));
-    assertThat(send(rules, 100, Map.of())).containsEntry("iris-1-0-0", 90).containsEntry("iris-2-0-0", 10);
-    assertThat(send(rules, 10, Map.of())).containsEntry("iris-1-0-0", 9).containsEntry("iris-2-0-0", 1);
+    assertThat(send(rules, 100, Map.of()))
+        .containsEntry("iris-1-0-0", 90)
+        .containsEntry("iris-2-0-0", 10);
+    assertThat(send(rules, 10, Map.of()))
+        .containsEntry("iris-1-0-0", 9)
+        .containsEntry("iris-2-0-0", 1);
   }
 
   @Test
   void zeroWeightGetsNothingAndNoWeightMeansOne() throws Exception {
-    RouteRules rules = RouteRules.of(route("""
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
         [{"backendRefs":[{"name":"a","weight":0},{"name":"b"}]}]"""));
     assertThat(send(rules, 5, Map.of())).containsOnlyKeys("b");
   }
 
   @Test
   void headerMatchWinsOverTheCatchAllWhateverTheOrder() throws Exception {
-    RouteRules rules = RouteRules.of(route("""
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
         [{"backendRefs":[{"name":"stable","weight":100}]},
          {"matches":[{"path":{"type":"PathPrefix","value":"/"},
                       "headers":[{"type":"Exact","name":"x-model-version","value":"2.0.0"}]}],
@@ -54,7 +69,10 @@ class RouteRulesTest {
 
   @Test
   void mirrorCopiesTheGivenShareOfRequests() throws Exception {
-    RouteRules rules = RouteRules.of(route("""
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
         [{"backendRefs":[{"name":"stable","weight":100}],
           "filters":[{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"canary","port":80},"percent":50}}]}]"""));
     int mirrored = 0;
@@ -70,7 +88,10 @@ class RouteRulesTest {
 
   @Test
   void noMatchingRuleIsNoDecision() throws Exception {
-    RouteRules rules = RouteRules.of(route("""
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
         [{"matches":[{"path":{"type":"Exact","value":"/v2/models/iris/infer"}}],"backendRefs":[{"name":"a"}]}]"""));
     assertThat(rules.route("/predict", Map.of())).isEmpty();
     assertThat(rules.route("/v2/models/iris/infer", Map.of())).isPresent();

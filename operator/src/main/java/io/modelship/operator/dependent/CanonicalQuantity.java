@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Quantities written the way the API server stores them ({@code 0.5} becomes {@code 500m},
- * {@code 1024Mi} becomes {@code 1Gi}), so a Deployment read back matches the desired one and a
- * differently spelled but equal amount never causes an update on every reconcile.
+ * Quantities written the way the API server stores them ({@code 0.5} becomes {@code 500m}, {@code
+ * 1024Mi} becomes {@code 1Gi}), so a Deployment read back matches the desired one and a differently
+ * spelled but equal amount never causes an update on every reconcile.
  */
 public final class CanonicalQuantity {
 

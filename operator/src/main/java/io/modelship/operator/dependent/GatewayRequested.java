@@ -10,7 +10,9 @@ import io.modelship.api.v1alpha1.ModelDeployment;
 public class GatewayRequested implements Condition<Service, ModelDeployment> {
 
   @Override
-  public boolean isMet(DependentResource<Service, ModelDeployment> dependentResource, ModelDeployment md,
+  public boolean isMet(
+      DependentResource<Service, ModelDeployment> dependentResource,
+      ModelDeployment md,
       Context<ModelDeployment> context) {
     return ServingRoute.routeName(md).isPresent();
   }

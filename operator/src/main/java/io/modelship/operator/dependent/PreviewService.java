@@ -27,7 +27,8 @@ public class PreviewService extends CRUDKubernetesDependentResource<Service, Mod
   }
 
   @Override
-  protected ResourceID targetSecondaryResourceID(ModelDeployment md, Context<ModelDeployment> context) {
+  protected ResourceID targetSecondaryResourceID(
+      ModelDeployment md, Context<ModelDeployment> context) {
     return new ResourceID(name(md), md.getMetadata().getNamespace());
   }
 }

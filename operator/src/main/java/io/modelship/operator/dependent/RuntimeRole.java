@@ -12,10 +12,10 @@ import io.modelship.api.v1alpha1.RuntimeReport;
 
 /**
  * create/get/patch on {@code runtimereports} in this namespace: all a serving pod needs to write
- * its own report. Nothing on modeldeployments, nothing on Secrets. (RBAC cannot limit
- * {@code create} or {@code patch} by name, so any pod of the namespace can write any report; the
- * operator ignores one not owned by a live pod of the right ModelDeployment and version, or not
- * signed with that ModelDeployment's report key.)
+ * its own report. Nothing on modeldeployments, nothing on Secrets. (RBAC cannot limit {@code
+ * create} or {@code patch} by name, so any pod of the namespace can write any report; the operator
+ * ignores one not owned by a live pod of the right ModelDeployment and version, or not signed with
+ * that ModelDeployment's report key.)
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDeployment> {

@@ -33,7 +33,8 @@ public class ServingAutoscaler
 
   /** Named like the resource, so it can be found for deletion when autoscaling was turned off. */
   @Override
-  protected ResourceID targetSecondaryResourceID(ModelDeployment md, Context<ModelDeployment> context) {
+  protected ResourceID targetSecondaryResourceID(
+      ModelDeployment md, Context<ModelDeployment> context) {
     return ResourceID.fromResource(md);
   }
 
@@ -85,7 +86,8 @@ public class ServingAutoscaler
               .endMetric()
               .withNewTarget()
               .withType("AverageValue")
-              .withAverageValue(new Quantity(String.valueOf(autoscaling.getTargetRequestsPerSecond())))
+              .withAverageValue(
+                  new Quantity(String.valueOf(autoscaling.getTargetRequestsPerSecond())))
               .endTarget()
               .endPods()
               .build());

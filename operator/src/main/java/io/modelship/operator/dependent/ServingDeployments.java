@@ -50,15 +50,23 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
 
   public static final String CONTAINER = "serving";
   public static final int PORT = RuntimeEnvironment.DEFAULT_PORT;
-  /** The runtime's Open Inference Protocol over gRPC (h2c), named {@code grpc} on the container and Services. */
+
+  /**
+   * The runtime's Open Inference Protocol over gRPC (h2c), named {@code grpc} on the container and
+   * Services.
+   */
   public static final int GRPC_PORT = RuntimeEnvironment.DEFAULT_GRPC_PORT;
+
   static final String TMP_VOLUME = "tmp";
   static final String MODEL_VOLUME = "model";
   static final long RUNTIME_UID = 65532L;
+
   /** The package limit the pods run with, and the scratch space it needs (defined once, in api). */
   static final long MAX_PACKAGE_BYTES = RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES;
+
   // Spelled in MiB, as the API server stores it (10304Mi), so the emptyDir read back matches.
-  static final Quantity SCRATCH = new Quantity(RuntimeEnvironment.scratchBytes(MAX_PACKAGE_BYTES) / (1024 * 1024) + "Mi");
+  static final Quantity SCRATCH =
+      new Quantity(RuntimeEnvironment.scratchBytes(MAX_PACKAGE_BYTES) / (1024 * 1024) + "Mi");
 
   public ServingDeployments() {
     super(Deployment.class);
@@ -92,14 +100,18 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     var owned = new LinkedHashMap<ResourceID, Deployment>();
     context
         .getSecondaryResourcesAsStream(Deployment.class)
-        .filter(d -> md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT)))
+        .filter(
+            d ->
+                md.getMetadata()
+                    .getName()
+                    .equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT)))
         .forEach(d -> owned.put(ResourceID.fromResource(d), d));
     return owned;
   }
 
   /**
-   * An HPA-owned count is carried over from the live Deployment, so an update never resets what
-   * the HPA chose; a new Deployment starts at the HPA's minimum.
+   * An HPA-owned count is carried over from the live Deployment, so an update never resets what the
+   * HPA chose; a new Deployment starts at the HPA's minimum.
    */
   static Integer replicas(ModelDeployment md, VersionTarget target, Deployment actual) {
     if (target.replicas() != null) {
@@ -135,10 +147,16 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     ModelDeploymentSpec spec = md.getSpec();
     var runtime = Optional.ofNullable(spec.getRuntime());
     String image =
-        runtime.map(RuntimeSpec::getImage).filter(i -> !i.isBlank()).orElse(plan.settings().defaultImage());
+        runtime
+            .map(RuntimeSpec::getImage)
+            .filter(i -> !i.isBlank())
+            .orElse(plan.settings().defaultImage());
     ResourceRequirements resources =
-        CanonicalQuantity.of(withScratch(
-            runtime.map(RuntimeSpec::getResources).orElseGet(() -> plan.settings().defaultResources())));
+        CanonicalQuantity.of(
+            withScratch(
+                runtime
+                    .map(RuntimeSpec::getResources)
+                    .orElseGet(() -> plan.settings().defaultResources())));
     var labels = ServingNames.versionLabels(md, version);
 
     return new DeploymentBuilder()
@@ -197,7 +215,11 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
   }
 
   private static Container container(
-      ModelDeployment md, String version, String image, ResourceRequirements resources, ServingPlan plan) {
+      ModelDeployment md,
+      String version,
+      String image,
+      ResourceRequirements resources,
+      ServingPlan plan) {
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(image)
@@ -239,13 +261,16 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
    * where the package fits; a request the spec sets itself wins.
    */
   static ResourceRequirements withScratch(ResourceRequirements resources) {
-    var requests = new LinkedHashMap<String, Quantity>(
-        resources.getRequests() == null ? Map.of() : resources.getRequests());
+    var requests =
+        new LinkedHashMap<String, Quantity>(
+            resources.getRequests() == null ? Map.of() : resources.getRequests());
     requests.putIfAbsent("ephemeral-storage", SCRATCH);
     return new ResourceRequirementsBuilder(resources).withRequests(requests).build();
   }
 
-  /** The startup probe allows {@code period * failures} seconds for fetching and loading the model. */
+  /**
+   * The startup probe allows {@code period * failures} seconds for fetching and loading the model.
+   */
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
@@ -267,9 +292,11 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     var monitoring = EffectiveMonitoring.of(md.getSpec(), plan.settings());
     var env = new ArrayList<EnvVar>();
     // A URI from a Secret reaches only the container: the pod spec names the Secret, not the URI.
-    env.add(plan.location().secret()
-        .map(ref -> secretKey(RuntimeEnvironment.MODEL_URI, ref.getName(), ref.getKey()))
-        .orElseGet(() -> value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri())));
+    env.add(
+        plan.location()
+            .secret()
+            .map(ref -> secretKey(RuntimeEnvironment.MODEL_URI, ref.getName(), ref.getKey()))
+            .orElseGet(() -> value(RuntimeEnvironment.MODEL_URI, plan.location().runtimeUri())));
     // Lets a pod that cannot load its model still say which version failed in its report.
     env.add(value(RuntimeEnvironment.MODEL_VERSION, version));
     String sha256 = md.getSpec().getModel().getSha256();
@@ -281,29 +308,45 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(field(RuntimeEnvironment.POD_NAMESPACE, "metadata.namespace"));
     env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_NAME, md.getMetadata().getName()));
     env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_UID, md.getMetadata().getUid()));
-    env.add(value(RuntimeEnvironment.REPORT_INTERVAL_SECONDS, String.valueOf(monitoring.reportIntervalSeconds())));
+    env.add(
+        value(
+            RuntimeEnvironment.REPORT_INTERVAL_SECONDS,
+            String.valueOf(monitoring.reportIntervalSeconds())));
     env.add(value(RuntimeEnvironment.DRIFT_METHOD, monitoring.methodName()));
     env.add(value(RuntimeEnvironment.DRIFT_WARNING, String.valueOf(monitoring.warning())));
     env.add(value(RuntimeEnvironment.DRIFT_THRESHOLD, String.valueOf(monitoring.threshold())));
     env.add(value(RuntimeEnvironment.DRIFT_WINDOW_SIZE, String.valueOf(monitoring.windowSize())));
-    env.add(value(RuntimeEnvironment.DRIFT_MIN_SAMPLES, String.valueOf(monitoring.driftMinSamples())));
-    env.add(value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
-    env.add(value(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, String.valueOf(monitoring.accuracyMinSamples())));
+    env.add(
+        value(RuntimeEnvironment.DRIFT_MIN_SAMPLES, String.valueOf(monitoring.driftMinSamples())));
+    env.add(
+        value(RuntimeEnvironment.ACCURACY_MAX_DROP, String.valueOf(monitoring.maxAccuracyDrop())));
+    env.add(
+        value(
+            RuntimeEnvironment.ACCURACY_MIN_SAMPLES,
+            String.valueOf(monitoring.accuracyMinSamples())));
     env.add(value(RuntimeEnvironment.PORT, String.valueOf(PORT)));
     env.add(value(RuntimeEnvironment.GRPC_PORT, String.valueOf(GRPC_PORT)));
     env.add(value(RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES, String.valueOf(MAX_PACKAGE_BYTES)));
-    // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s plus
+    // After SIGTERM the runtime keeps serving (readiness 503) while endpoints drop the pod; 5 s
+    // plus
     // its 20 s drain stays inside the default 30 s termination grace period.
-    env.add(value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
+    env.add(
+        value(RuntimeEnvironment.SHUTDOWN_DELAY_SECONDS, String.valueOf(SHUTDOWN_DELAY_SECONDS)));
     env.add(value(RuntimeEnvironment.JAVA_TOOL_OPTIONS, RuntimeEnvironment.JVM_OPTIONS));
     env.add(value(RuntimeEnvironment.MALLOC_ARENA_MAX, RuntimeEnvironment.MALLOC_ARENAS));
-    env.add(secretKey(RuntimeEnvironment.FEEDBACK_SIGNING_KEY, SigningSecret.name(md), SigningSecret.FEEDBACK_KEY));
-    env.add(secretKey(RuntimeEnvironment.REPORT_SIGNING_KEY, SigningSecret.name(md), SigningSecret.REPORT_KEY));
+    env.add(
+        secretKey(
+            RuntimeEnvironment.FEEDBACK_SIGNING_KEY,
+            SigningSecret.name(md),
+            SigningSecret.FEEDBACK_KEY));
+    env.add(
+        secretKey(
+            RuntimeEnvironment.REPORT_SIGNING_KEY,
+            SigningSecret.name(md),
+            SigningSecret.REPORT_KEY));
     env.addAll(StorageEnvironment.of(md.getSpec()));
     // Validation refuses a spec.runtime.env entry naming one of the above before this runs.
-    Optional.ofNullable(md.getSpec().getRuntime())
-        .map(RuntimeSpec::getEnv)
-        .ifPresent(env::addAll);
+    Optional.ofNullable(md.getSpec().getRuntime()).map(RuntimeSpec::getEnv).ifPresent(env::addAll);
     return env;
   }
 
@@ -340,7 +383,13 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     var volumes = new ArrayList<Volume>();
     // The root filesystem is read-only; the runtime unpacks packages and writes temp files here.
     // Bounded, so a runaway package fills its own emptyDir (the pod is evicted) and not the node.
-    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(SCRATCH).endEmptyDir().build());
+    volumes.add(
+        new VolumeBuilder()
+            .withName(TMP_VOLUME)
+            .withNewEmptyDir()
+            .withSizeLimit(SCRATCH)
+            .endEmptyDir()
+            .build());
     location
         .claim()
         .ifPresent(
@@ -372,7 +421,10 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     return mounts;
   }
 
-  /** The operator's pull secrets, or none at all (null: the server keeps no empty list to compare with). */
+  /**
+   * The operator's pull secrets, or none at all (null: the server keeps no empty list to compare
+   * with).
+   */
   static List<LocalObjectReference> pullSecrets(ServingPlan plan) {
     List<String> names = plan.settings().imagePullSecrets();
     return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();

@@ -31,7 +31,8 @@ public class ServingDisruptionBudget
         .withMetadata(ServingNames.childMetadata(md, md.getMetadata().getName()))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
-        // A pod that never became ready (a stuck new version) may be evicted, so it never blocks a drain.
+        // A pod that never became ready (a stuck new version) may be evicted, so it never blocks a
+        // drain.
         .withUnhealthyPodEvictionPolicy("AlwaysAllow")
         .withNewSelector()
         .withMatchLabels(ServingNames.instanceSelector(md))

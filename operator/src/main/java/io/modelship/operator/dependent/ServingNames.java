@@ -24,16 +24,17 @@ public final class ServingNames {
 
   /** Leaves room for the ReplicaSet and pod suffixes within the 63-character label limit. */
   static final int MAX_DEPLOYMENT_NAME = 47;
+
   static final int HASH_LENGTH = 8;
 
   private ServingNames() {}
 
   /**
    * {@code <name>-<version slug>-<hash>}: the slug keeps it readable, the hash of the exact
-   * resource name and version keeps it unique. Sanitising loses information ({@code 1.0} and
-   * {@code 1-0}, {@code V1} and {@code v1} give the same slug) and {@code <name>-<version>} is
-   * ambiguous between resources ({@code a} at {@code b-c} and {@code a-b} at {@code c}), so the
-   * hash is always there, never only when a clash is noticed.
+   * resource name and version keeps it unique. Sanitising loses information ({@code 1.0} and {@code
+   * 1-0}, {@code V1} and {@code v1} give the same slug) and {@code <name>-<version>} is ambiguous
+   * between resources ({@code a} at {@code b-c} and {@code a-b} at {@code c}), so the hash is
+   * always there, never only when a clash is noticed.
    */
   public static String deploymentName(ModelDeployment md, String version) {
     return versionChildName(md.getMetadata().getName(), version);
@@ -75,8 +76,8 @@ public final class ServingNames {
 
   /**
    * {@code controller: true} so only one controller claims the child and tools (Argo CD, kubectl
-   * tree) show it under md; {@code blockOwnerDeletion: true} so foreground deletion of md waits
-   * for it.
+   * tree) show it under md; {@code blockOwnerDeletion: true} so foreground deletion of md waits for
+   * it.
    */
   public static OwnerReference owner(ModelDeployment md) {
     return new OwnerReferenceBuilder()
@@ -123,7 +124,8 @@ public final class ServingNames {
   private static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -2,8 +2,8 @@ package io.modelship.operator.dependent;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelship.api.v1alpha1.ModelDeployment;
-import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.rollout.plan.RolloutPlan;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.validation.ModelLocation;
 
 /**

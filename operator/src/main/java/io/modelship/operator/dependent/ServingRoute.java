@@ -2,7 +2,6 @@ package io.modelship.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -13,11 +12,11 @@ import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
 import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.HeaderRoute;
-import io.modelship.operator.rollout.traffic.RouteObservation;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.rollout.plan.RolloutPlan;
 import io.modelship.operator.rollout.plan.RolloutState;
+import io.modelship.operator.rollout.traffic.RouteObservation;
 import io.modelship.operator.rollout.traffic.Traffic;
-import io.modelship.operator.problem.Problem;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,24 +26,31 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The Gateway API HTTPRoute (gateway.networking.k8s.io/v1) that carries canary weights as
- * weighted backendRefs to the per-version Services. A route the operator created (because none
- * existed and {@code gatewayAPI.gateway} names its parent) is owned and fully written; a route
- * the user created is never owned and only its rules' {@code backendRefs} and {@code filters}
- * are patched (RFC 6902), so its parents, hostnames, matches and metadata stay the user's — and
- * only when the route opts in with the annotation {@value #OPT_IN_ANNOTATION} naming this
- * ModelDeployment. Without it, whoever may edit a ModelDeployment could point it at another app's
- * route and have the operator, with its own rights, rewrite that app's traffic.
- * Defaults are written out: {@code group}, {@code kind}, {@code port}, {@code weight}.
+ * The Gateway API HTTPRoute (gateway.networking.k8s.io/v1) that carries canary weights as weighted
+ * backendRefs to the per-version Services. A route the operator created (because none existed and
+ * {@code gatewayAPI.gateway} names its parent) is owned and fully written; a route the user created
+ * is never owned and only its rules' {@code backendRefs} and {@code filters} are patched (RFC
+ * 6902), so its parents, hostnames, matches and metadata stay the user's — and only when the route
+ * opts in with the annotation {@value #OPT_IN_ANNOTATION} naming this ModelDeployment. Without it,
+ * whoever may edit a ModelDeployment could point it at another app's route and have the operator,
+ * with its own rights, rewrite that app's traffic. Defaults are written out: {@code group}, {@code
+ * kind}, {@code port}, {@code weight}.
  */
 public final class ServingRoute {
 
-  public static final ResourceDefinitionContext HTTP_ROUTE = new ResourceDefinitionContext.Builder()
-      .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("HTTPRoute").withPlural("httproutes")
-      .withNamespaced(true).build();
+  public static final ResourceDefinitionContext HTTP_ROUTE =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("gateway.networking.k8s.io")
+          .withVersion("v1")
+          .withKind("HTTPRoute")
+          .withPlural("httproutes")
+          .withNamespaced(true)
+          .build();
   static final int SERVICE_PORT = 80;
+
   /** On a user's HTTPRoute: the ModelDeployment (same namespace) allowed to set its backendRefs. */
   public static final String OPT_IN_ANNOTATION = "modelship.io/model-deployment";
+
   public static final String NOT_OPTED_IN = "HTTPRouteNotOptedIn";
 
   private ServingRoute() {}
@@ -55,7 +61,9 @@ public final class ServingRoute {
   }
 
   static Optional<GatewayApiRouting> routing(RolloutSpec rollout) {
-    if (rollout == null || rollout.getStrategy() != RolloutStrategy.Canary || rollout.getCanary() == null
+    if (rollout == null
+        || rollout.getStrategy() != RolloutStrategy.Canary
+        || rollout.getCanary() == null
         || rollout.getCanary().getTrafficRouting() == null) {
       return Optional.empty();
     }
@@ -66,8 +74,15 @@ public final class ServingRoute {
   public record Observed(GenericKubernetesResource route, boolean owned) {}
 
   public static Optional<Observed> read(ModelDeployment md, KubernetesClient client) {
-    return routeName(md).flatMap(name -> Optional.ofNullable(
-            client.genericKubernetesResources(HTTP_ROUTE).inNamespace(md.getMetadata().getNamespace()).withName(name).get()))
+    return routeName(md)
+        .flatMap(
+            name ->
+                Optional.ofNullable(
+                    client
+                        .genericKubernetesResources(HTTP_ROUTE)
+                        .inNamespace(md.getMetadata().getNamespace())
+                        .withName(name)
+                        .get()))
         .map(route -> new Observed(route, ownedBy(route, md)));
   }
 
@@ -78,34 +93,64 @@ public final class ServingRoute {
       return Optional.empty();
     }
     String name = routing.get().getHttpRoute();
-    if (observed.isEmpty() && (routing.get().getGateway() == null || routing.get().getGateway().isBlank())) {
-      return Optional.of(new Problem("HTTPRouteNotFound", "HTTPRoute " + name + " named in spec.rollout.canary.trafficRouting"
-          + " does not exist in namespace " + md.getMetadata().getNamespace()
-          + "; create it, or set gatewayAPI.gateway so the operator creates it"));
+    if (observed.isEmpty()
+        && (routing.get().getGateway() == null || routing.get().getGateway().isBlank())) {
+      return Optional.of(
+          new Problem(
+              "HTTPRouteNotFound",
+              "HTTPRoute "
+                  + name
+                  + " named in spec.rollout.canary.trafficRouting"
+                  + " does not exist in namespace "
+                  + md.getMetadata().getNamespace()
+                  + "; create it, or set gatewayAPI.gateway so the operator creates it"));
     }
     if (observed.isPresent() && !observed.get().owned()) {
       String allowed = optIn(observed.get().route());
       String self = md.getMetadata().getName();
       if (!self.equals(allowed)) {
-        return Optional.of(new Problem(NOT_OPTED_IN, "HTTPRoute " + name + " is not the operator's and "
-            + (allowed == null ? "does not opt in" : "opts in for ModelDeployment " + allowed + ", not " + self)
-            + ", so it is left untouched; to let " + self + " set its backendRefs, annotate it: kubectl annotate"
-            + " httproute " + name + " " + OPT_IN_ANNOTATION + "=" + self + (allowed == null ? "" : " --overwrite")));
+        return Optional.of(
+            new Problem(
+                NOT_OPTED_IN,
+                "HTTPRoute "
+                    + name
+                    + " is not the operator's and "
+                    + (allowed == null
+                        ? "does not opt in"
+                        : "opts in for ModelDeployment " + allowed + ", not " + self)
+                    + ", so it is left untouched; to let "
+                    + self
+                    + " set its backendRefs, annotate it: kubectl annotate"
+                    + " httproute "
+                    + name
+                    + " "
+                    + OPT_IN_ANNOTATION
+                    + "="
+                    + self
+                    + (allowed == null ? "" : " --overwrite")));
       }
     }
-    boolean headerSteps = md.getSpec().getRollout().getCanary().getSteps() != null
-        && md.getSpec().getRollout().getCanary().getSteps().stream().map(CanaryStep::getSetHeaderRoute).anyMatch(Objects::nonNull);
+    boolean headerSteps =
+        md.getSpec().getRollout().getCanary().getSteps() != null
+            && md.getSpec().getRollout().getCanary().getSteps().stream()
+                .map(CanaryStep::getSetHeaderRoute)
+                .anyMatch(Objects::nonNull);
     if (observed.isPresent() && !observed.get().owned() && headerSteps) {
-      return Optional.of(new Problem("InvalidRollout", "setHeaderRoute adds a rule to the route, and HTTPRoute " + name
-          + " belongs to you (the operator only patches its backendRefs and filters); let the operator create the route"
-          + " (gatewayAPI.gateway) or drop the step"));
+      return Optional.of(
+          new Problem(
+              "InvalidRollout",
+              "setHeaderRoute adds a rule to the route, and HTTPRoute "
+                  + name
+                  + " belongs to you (the operator only patches its backendRefs and filters); let the operator create the route"
+                  + " (gatewayAPI.gateway) or drop the step"));
     }
     return Optional.empty();
   }
 
   /** Weights, mirror and header route as the route says, by version. */
   @SuppressWarnings("unchecked")
-  public static RouteObservation observe(ModelDeployment md, GenericKubernetesResource route, Collection<String> versions) {
+  public static RouteObservation observe(
+      ModelDeployment md, GenericKubernetesResource route, Collection<String> versions) {
     var byService = new LinkedHashMap<String, String>();
     versions.forEach(v -> byService.put(VersionServices.name(md, v), v));
     var weights = new LinkedHashMap<String, Integer>();
@@ -113,10 +158,13 @@ public final class ServingRoute {
     HeaderRoute header = null;
     for (Map<String, Object> rule : rules(route)) {
       Optional<Map<String, Object>> headerMatch = headerMatch(rule);
-      List<Map<String, Object>> refs = (List<Map<String, Object>>) rule.getOrDefault("backendRefs", List.of());
+      List<Map<String, Object>> refs =
+          (List<Map<String, Object>>) rule.getOrDefault("backendRefs", List.of());
       if (headerMatch.isPresent()) {
         if (refs.stream().anyMatch(r -> byService.containsKey(r.get("name")))) {
-          header = RolloutState.headerRoute((String) headerMatch.get().get("name"), (String) headerMatch.get().get("value"));
+          header =
+              RolloutState.headerRoute(
+                  (String) headerMatch.get().get("name"), (String) headerMatch.get().get("value"));
         }
         continue;
       }
@@ -126,12 +174,16 @@ public final class ServingRoute {
       for (Map<String, Object> ref : refs) {
         String version = byService.get(ref.get("name"));
         if (version != null) {
-          weights.put(version, ref.get("weight") == null ? 1 : ((Number) ref.get("weight")).intValue());
+          weights.put(
+              version, ref.get("weight") == null ? 1 : ((Number) ref.get("weight")).intValue());
         }
       }
-      for (Map<String, Object> filter : (List<Map<String, Object>>) rule.getOrDefault("filters", List.of())) {
-        if ("RequestMirror".equals(filter.get("type")) && filter.get("requestMirror") instanceof Map<?, ?> m
-            && m.get("backendRef") instanceof Map<?, ?> ref && byService.containsKey(ref.get("name"))) {
+      for (Map<String, Object> filter :
+          (List<Map<String, Object>>) rule.getOrDefault("filters", List.of())) {
+        if ("RequestMirror".equals(filter.get("type"))
+            && filter.get("requestMirror") instanceof Map<?, ?> m
+            && m.get("backendRef") instanceof Map<?, ?> ref
+            && byService.containsKey(ref.get("name"))) {
           mirror = m.get("percent") == null ? 100 : ((Number) m.get("percent")).intValue();
         }
       }
@@ -140,20 +192,28 @@ public final class ServingRoute {
   }
 
   /** Writes the plan's traffic to the route; nothing when it already says so. */
-  public static void apply(ModelDeployment md, RolloutPlan plan, Optional<Observed> observed, KubernetesClient client) {
+  public static void apply(
+      ModelDeployment md, RolloutPlan plan, Optional<Observed> observed, KubernetesClient client) {
     Optional<GatewayApiRouting> routing = routing(md.getSpec().getRollout());
     if (routing.isEmpty()) {
       return;
     }
     Traffic traffic = plan.traffic();
-    String stable = traffic.stableVersion() != null ? traffic.stableVersion()
-        : plan.stableVersion() != null ? plan.stableVersion() : md.getSpec().getModel().getVersion();
-    var ns = client.genericKubernetesResources(HTTP_ROUTE).inNamespace(md.getMetadata().getNamespace());
+    String stable =
+        traffic.stableVersion() != null
+            ? traffic.stableVersion()
+            : plan.stableVersion() != null
+                ? plan.stableVersion()
+                : md.getSpec().getModel().getVersion();
+    var ns =
+        client.genericKubernetesResources(HTTP_ROUTE).inNamespace(md.getMetadata().getNamespace());
     if (observed.isEmpty() || observed.get().owned()) {
       GenericKubernetesResource desired = owned(md, routing.get(), traffic, stable);
       if (observed.isPresent()) {
         GenericKubernetesResource current = observed.get().route();
-        if (Objects.equals(current.getAdditionalProperties().get("spec"), desired.getAdditionalProperties().get("spec"))) {
+        if (Objects.equals(
+            current.getAdditionalProperties().get("spec"),
+            desired.getAdditionalProperties().get("spec"))) {
           return;
         }
         desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
@@ -172,18 +232,22 @@ public final class ServingRoute {
       // Applied only while the route still opts in: the server checks it in the same write.
       var optIn = new LinkedHashMap<String, Object>();
       optIn.put("op", "test");
-      optIn.put("path", "/metadata/annotations/" + OPT_IN_ANNOTATION.replace("~", "~0").replace("/", "~1"));
+      optIn.put(
+          "path",
+          "/metadata/annotations/" + OPT_IN_ANNOTATION.replace("~", "~0").replace("/", "~1"));
       optIn.put("value", md.getMetadata().getName());
       patch = new ArrayList<>(patch);
       patch.addFirst(optIn);
       ns.withName(current.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
+          .patch(
+              PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
     }
   }
 
   /** RFC 6902 operations touching only each rule's backendRefs and filters. */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> userPatch(ModelDeployment md, GenericKubernetesResource route, Traffic traffic, String stable) {
+  static List<Map<String, Object>> userPatch(
+      ModelDeployment md, GenericKubernetesResource route, Traffic traffic, String stable) {
     var ops = new ArrayList<Map<String, Object>>();
     List<Map<String, Object>> rules = rules(route);
     List<Map<String, Object>> refs = backendRefs(md, traffic, stable);
@@ -193,7 +257,8 @@ public final class ServingRoute {
         ops.add(op("/spec/rules/" + i + "/backendRefs", refs));
       }
       var filters = new ArrayList<Map<String, Object>>();
-      for (Map<String, Object> f : (List<Map<String, Object>>) rule.getOrDefault("filters", List.of())) {
+      for (Map<String, Object> f :
+          (List<Map<String, Object>>) rule.getOrDefault("filters", List.of())) {
         if (!ourMirror(md, f)) {
           filters.add(f);
         }
@@ -207,7 +272,8 @@ public final class ServingRoute {
     return ops;
   }
 
-  static GenericKubernetesResource owned(ModelDeployment md, GatewayApiRouting routing, Traffic traffic, String stable) {
+  static GenericKubernetesResource owned(
+      ModelDeployment md, GatewayApiRouting routing, Traffic traffic, String stable) {
     var rules = new ArrayList<Map<String, Object>>();
     if (traffic.headerRoute() != null && traffic.canaryVersion() != null) {
       var header = new LinkedHashMap<String, Object>();
@@ -241,7 +307,7 @@ public final class ServingRoute {
     route.setApiVersion("gateway.networking.k8s.io/v1");
     route.setKind("HTTPRoute");
     route.setMetadata(ServingNames.childMetadata(md, routing.getHttpRoute()));
-        route.setAdditionalProperty("spec", spec);
+    route.setAdditionalProperty("spec", spec);
     return route;
   }
 
@@ -249,7 +315,9 @@ public final class ServingRoute {
     if (traffic.canaryVersion() == null) {
       return List.of(ref(md, stable, 100));
     }
-    return List.of(ref(md, stable, 100 - traffic.canaryWeight()), ref(md, traffic.canaryVersion(), traffic.canaryWeight()));
+    return List.of(
+        ref(md, stable, 100 - traffic.canaryWeight()),
+        ref(md, traffic.canaryVersion(), traffic.canaryWeight()));
   }
 
   static List<Map<String, Object>> mirrorFilters(ModelDeployment md, Traffic traffic) {
@@ -281,8 +349,10 @@ public final class ServingRoute {
   }
 
   private static boolean ourMirror(ModelDeployment md, Map<String, Object> filter) {
-    if (!"RequestMirror".equals(filter.get("type")) || !(filter.get("requestMirror") instanceof Map<?, ?> m)
-        || !(m.get("backendRef") instanceof Map<?, ?> ref) || !(ref.get("name") instanceof String name)) {
+    if (!"RequestMirror".equals(filter.get("type"))
+        || !(filter.get("requestMirror") instanceof Map<?, ?> m)
+        || !(m.get("backendRef") instanceof Map<?, ?> ref)
+        || !(ref.get("name") instanceof String name)) {
       return false;
     }
     return name.startsWith(md.getMetadata().getName() + "-");
@@ -290,7 +360,8 @@ public final class ServingRoute {
 
   @SuppressWarnings("unchecked")
   private static Optional<Map<String, Object>> headerMatch(Map<String, Object> rule) {
-    for (Map<String, Object> match : (List<Map<String, Object>>) rule.getOrDefault("matches", List.of())) {
+    for (Map<String, Object> match :
+        (List<Map<String, Object>>) rule.getOrDefault("matches", List.of())) {
       var headers = (List<Map<String, Object>>) match.getOrDefault("headers", List.of());
       if (!headers.isEmpty()) {
         return Optional.of(headers.getFirst());
@@ -323,7 +394,7 @@ public final class ServingRoute {
 
   private static boolean ownedBy(GenericKubernetesResource route, ModelDeployment md) {
     List<OwnerReference> owners = route.getMetadata().getOwnerReferences();
-    return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), md.getMetadata().getUid()));
+    return owners != null
+        && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), md.getMetadata().getUid()));
   }
-
 }

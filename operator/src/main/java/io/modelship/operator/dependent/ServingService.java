@@ -10,9 +10,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.modelship.api.v1alpha1.ModelDeployment;
 
 /**
- * The stable endpoint {@code <name>}: selects the pods of every version, so a rolling handover
- * (and a replica-ratio canary) answers from whichever pods are ready; during a blue-green
- * rollout, or behind a Gateway API route, only the version the plan names.
+ * The stable endpoint {@code <name>}: selects the pods of every version, so a rolling handover (and
+ * a replica-ratio canary) answers from whichever pods are ready; during a blue-green rollout, or
+ * behind a Gateway API route, only the version the plan names.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class ServingService extends CRUDKubernetesDependentResource<Service, ModelDeployment> {
@@ -32,8 +32,12 @@ public class ServingService extends CRUDKubernetesDependentResource<Service, Mod
 
   /** {@code version} null selects every version's pods; otherwise only that version's. */
   public static Service desired(ModelDeployment md, String version) {
-    return service(md, md.getMetadata().getName(),
-        version == null ? ServingNames.instanceSelector(md) : ServingNames.versionSelector(md, version));
+    return service(
+        md,
+        md.getMetadata().getName(),
+        version == null
+            ? ServingNames.instanceSelector(md)
+            : ServingNames.versionSelector(md, version));
   }
 
   static Service service(ModelDeployment md, String name, java.util.Map<String, String> selector) {

@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
  * the request ids they hand out (feedback for an id this deployment did not issue is refused on
  * every replica), {@value #REPORT_KEY} signs their RuntimeReports. Both are derived from the
  * operator's master key ({@link SigningKeys}), so the operator only ever creates this Secret: it
- * never reads it back and holds no informer on Secrets. Immutable and created once; an existing
- * one (409) holds the same keys, since they are recomputed from the same UID. The keys reach the
- * pods only through secretKeyRefs and are never logged.
+ * never reads it back and holds no informer on Secrets. Immutable and created once; an existing one
+ * (409) holds the same keys, since they are recomputed from the same UID. The keys reach the pods
+ * only through secretKeyRefs and are never logged.
  */
 public final class SigningSecret {
 
@@ -45,7 +45,11 @@ public final class SigningSecret {
   /** Creates the Secret unless it exists; the server's refusal of anything else propagates. */
   public static void create(ModelDeployment md, SigningKeys keys, KubernetesClient client) {
     try {
-      client.secrets().inNamespace(md.getMetadata().getNamespace()).resource(desired(md, keys)).create();
+      client
+          .secrets()
+          .inNamespace(md.getMetadata().getNamespace())
+          .resource(desired(md, keys))
+          .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -54,6 +58,7 @@ public final class SigningSecret {
   }
 
   private static String encoded(byte[] key) {
-    return Base64.getEncoder().encodeToString(SigningKeys.hex(key).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder()
+        .encodeToString(SigningKeys.hex(key).getBytes(StandardCharsets.US_ASCII));
   }
 }

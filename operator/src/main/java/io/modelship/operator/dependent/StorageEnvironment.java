@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * The serving pod's environment for object storage: {@code spec.model.storage} as {@code S3_*}
  * values, its Secret's credentials as secretKeyRefs under the AWS SDK's own names (the operator
- * never reads the Secret, so no credential reaches a pod spec, status, Event or log), and
- * {@code spec.retraining.data.sink}.
+ * never reads the Secret, so no credential reaches a pod spec, status, Event or log), and {@code
+ * spec.retraining.data.sink}.
  */
 final class StorageEnvironment {
 

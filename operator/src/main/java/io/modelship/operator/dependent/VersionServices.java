@@ -17,11 +17,14 @@ import java.util.Map;
  * One Service per running version, named like its Deployment, for the weighted backendRefs of a
  * Gateway API route. Only while the rollout routes through Gateway API.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR + "," + ServingNames.LABEL_VERSION))
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = ServingNames.MANAGED_SELECTOR + "," + ServingNames.LABEL_VERSION))
 public class VersionServices extends KubernetesDependentResource<Service, ModelDeployment>
     implements CRUDKubernetesBulkDependentResource<Service, ModelDeployment>,
         KubernetesBulkDependentResource<Service, ModelDeployment>,
-        // Owned by the ModelDeployment, so Kubernetes deletes them with it: without this JOSDK takes the
+        // Owned by the ModelDeployment, so Kubernetes deletes them with it: without this JOSDK
+        // takes the
         // bulk Deleter for a cleaner and patches a finalizer onto the ModelDeployment, which the
         // operator must not write (GitOps) and which the chart's RBAC rightly does not allow.
         io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected<ModelDeployment> {
@@ -35,11 +38,13 @@ public class VersionServices extends KubernetesDependentResource<Service, ModelD
   }
 
   @Override
-  public Map<ResourceID, Service> desiredResources(ModelDeployment md, Context<ModelDeployment> context) {
+  public Map<ResourceID, Service> desiredResources(
+      ModelDeployment md, Context<ModelDeployment> context) {
     var desired = new LinkedHashMap<ResourceID, Service>();
     for (VersionTarget target : ServingPlan.of(context).rollout().targets()) {
       String name = name(md, target.version());
-      Service service = ServingService.service(md, name, ServingNames.versionSelector(md, target.version()));
+      Service service =
+          ServingService.service(md, name, ServingNames.versionSelector(md, target.version()));
       service.getMetadata().setLabels(ServingNames.versionLabels(md, target.version()));
       desired.put(new ResourceID(name, md.getMetadata().getNamespace()), service);
     }
@@ -47,12 +52,18 @@ public class VersionServices extends KubernetesDependentResource<Service, ModelD
   }
 
   @Override
-  public Map<ResourceID, Service> getSecondaryResources(ModelDeployment md, Context<ModelDeployment> context) {
+  public Map<ResourceID, Service> getSecondaryResources(
+      ModelDeployment md, Context<ModelDeployment> context) {
     var owned = new LinkedHashMap<ResourceID, Service>();
-    context.getSecondaryResourcesAsStream(Service.class)
-        .filter(s -> s.getMetadata().getLabels() != null
-            && md.getMetadata().getName().equals(s.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
-            && s.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
+    context
+        .getSecondaryResourcesAsStream(Service.class)
+        .filter(
+            s ->
+                s.getMetadata().getLabels() != null
+                    && md.getMetadata()
+                        .getName()
+                        .equals(s.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
+                    && s.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
         .forEach(s -> owned.put(ResourceID.fromResource(s), s));
     return owned;
   }

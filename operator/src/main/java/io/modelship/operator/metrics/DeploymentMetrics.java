@@ -29,19 +29,21 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Per ModelDeployment gauges and counters on the operator's /metrics, fed from the status the
  * operator just assembled: what a board or an alert needs over time and the status alone cannot
- * give (it holds only the present). Every series carries {@code namespace} and {@code name} of
- * the ModelDeployment; the names follow Prometheus conventions (state sets as 0/1 gauges with the
- * state as a label, like kube-state-metrics' {@code kube_pod_status_phase}).
+ * give (it holds only the present). Every series carries {@code namespace} and {@code name} of the
+ * ModelDeployment; the names follow Prometheus conventions (state sets as 0/1 gauges with the state
+ * as a label, like kube-state-metrics' {@code kube_pod_status_phase}).
  *
  * <ul>
  *   <li>{@code modelship_modeldeployment_phase{phase}}: 1 for the current phase, 0 for the others
  *   <li>{@code modelship_modeldeployment_info{model, stable_version, canary_version, strategy}}: 1
- *   <li>{@code modelship_modeldeployment_desired_weight_percent}, {@code ..._actual_weight_percent}:
- *       the new version's share of traffic, desired by the step and in force
- *   <li>{@code modelship_modeldeployment_current_step}: the canary step index (NaN without a rollout)
+ *   <li>{@code modelship_modeldeployment_desired_weight_percent}, {@code
+ *       ..._actual_weight_percent}: the new version's share of traffic, desired by the step and in
+ *       force
+ *   <li>{@code modelship_modeldeployment_current_step}: the canary step index (NaN without a
+ *       rollout)
  *   <li>{@code modelship_modeldeployment_replicas{version}}, {@code ..._ready_replicas{version}}
- *   <li>{@code modelship_modeldeployment_drift_score}, {@code ..._drift_status{status}},
- *       {@code ..._accuracy}, {@code ..._accuracy_drop}: the aggregated figures of the status
+ *   <li>{@code modelship_modeldeployment_drift_score}, {@code ..._drift_status{status}}, {@code
+ *       ..._accuracy}, {@code ..._accuracy_drop}: the aggregated figures of the status
  *   <li>{@code modelship_analysis_verdicts_total{metric, result}}: one per new measurement of a
  *       rollout's analysis; every metric and result starts at 0 so a rate is never "no data"
  * </ul>
@@ -68,7 +70,8 @@ public final class DeploymentMetrics {
    * Records what {@code status} says of {@code md} and, per version, the replicas of its serving
    * {@code deployments}. Called once per reconcile with the status it assembled.
    */
-  public void observe(ModelDeployment md, ModelDeploymentStatus status, List<Deployment> servingDeployments) {
+  public void observe(
+      ModelDeployment md, ModelDeploymentStatus status, List<Deployment> servingDeployments) {
     if (status == null) {
       return;
     }
@@ -120,64 +123,96 @@ public final class DeploymentMetrics {
       this.key = key;
       Tags tags = key.tags();
       for (Phase p : Phase.values()) {
-        meters.add(Gauge.builder("modelship.modeldeployment.phase", this, s -> s.phase == p ? 1 : 0)
-            .description("1 for the ModelDeployment's current phase, 0 for the others")
-            .tags(tags).tag("phase", p.name()).register(registry));
+        meters.add(
+            Gauge.builder("modelship.modeldeployment.phase", this, s -> s.phase == p ? 1 : 0)
+                .description("1 for the ModelDeployment's current phase, 0 for the others")
+                .tags(tags)
+                .tag("phase", p.name())
+                .register(registry));
       }
       for (DriftLevel level : DriftLevel.values()) {
-        meters.add(Gauge.builder("modelship.modeldeployment.drift.status", this, s -> s.driftLevel == level ? 1 : 0)
-            .description("1 for the ModelDeployment's current drift status, 0 for the others")
-            .tags(tags).tag("status", level.name()).register(registry));
+        meters.add(
+            Gauge.builder(
+                    "modelship.modeldeployment.drift.status",
+                    this,
+                    s -> s.driftLevel == level ? 1 : 0)
+                .description("1 for the ModelDeployment's current drift status, 0 for the others")
+                .tags(tags)
+                .tag("status", level.name())
+                .register(registry));
       }
-      meters.add(Gauge.builder("modelship.modeldeployment.desired.weight.percent", this, s -> s.desiredWeight)
-          .description("Percent of traffic the current rollout step wants on the new version")
-          .tags(tags).register(registry));
-      meters.add(Gauge.builder("modelship.modeldeployment.actual.weight.percent", this, s -> s.actualWeight)
-          .description("Percent of traffic on the new version as the router has it in force")
-          .tags(tags).register(registry));
-      meters.add(Gauge.builder("modelship.modeldeployment.current.step", this, s -> s.step)
-          .description("Index of the canary step in progress (NaN without a rollout)")
-          .tags(tags).register(registry));
-      meters.add(Gauge.builder("modelship.modeldeployment.drift.score", this, s -> s.driftScore)
-          .description("Overall drift score of the serving pods, as in status.drift.score")
-          .tags(tags).register(registry));
-      meters.add(Gauge.builder("modelship.modeldeployment.accuracy", this, s -> s.accuracy)
-          .description("Rolling accuracy on labelled feedback, as in status.accuracy.current")
-          .tags(tags).register(registry));
-      meters.add(Gauge.builder("modelship.modeldeployment.accuracy.drop", this, s -> s.accuracyDrop)
-          .description("Baseline accuracy minus rolling accuracy, as in status.accuracy.drop")
-          .tags(tags).register(registry));
+      meters.add(
+          Gauge.builder(
+                  "modelship.modeldeployment.desired.weight.percent", this, s -> s.desiredWeight)
+              .description("Percent of traffic the current rollout step wants on the new version")
+              .tags(tags)
+              .register(registry));
+      meters.add(
+          Gauge.builder(
+                  "modelship.modeldeployment.actual.weight.percent", this, s -> s.actualWeight)
+              .description("Percent of traffic on the new version as the router has it in force")
+              .tags(tags)
+              .register(registry));
+      meters.add(
+          Gauge.builder("modelship.modeldeployment.current.step", this, s -> s.step)
+              .description("Index of the canary step in progress (NaN without a rollout)")
+              .tags(tags)
+              .register(registry));
+      meters.add(
+          Gauge.builder("modelship.modeldeployment.drift.score", this, s -> s.driftScore)
+              .description("Overall drift score of the serving pods, as in status.drift.score")
+              .tags(tags)
+              .register(registry));
+      meters.add(
+          Gauge.builder("modelship.modeldeployment.accuracy", this, s -> s.accuracy)
+              .description("Rolling accuracy on labelled feedback, as in status.accuracy.current")
+              .tags(tags)
+              .register(registry));
+      meters.add(
+          Gauge.builder("modelship.modeldeployment.accuracy.drop", this, s -> s.accuracyDrop)
+              .description("Baseline accuracy minus rolling accuracy, as in status.accuracy.drop")
+              .tags(tags)
+              .register(registry));
       for (AnalysisMetric metric : AnalysisMetric.values()) {
         for (Verdict verdict : Verdict.values()) {
-          Counter counter = Counter.builder("modelship.analysis.verdicts")
-              .description("Judgements of a rollout's new version, by metric and result")
-              .tags(tags).tag("metric", metric.name()).tag("result", verdict.name().toLowerCase(Locale.ROOT))
-              .register(registry);
+          Counter counter =
+              Counter.builder("modelship.analysis.verdicts")
+                  .description("Judgements of a rollout's new version, by metric and result")
+                  .tags(tags)
+                  .tag("metric", metric.name())
+                  .tag("result", verdict.name().toLowerCase(Locale.ROOT))
+                  .register(registry);
           verdicts.put(metric.name() + '|' + verdict.name(), counter);
           meters.add(counter);
         }
       }
       // Measurements already in the status when this operator first sees the resource were
       // counted by the operator that made them.
-      measurements(first).forEach(m -> lastCounted.merge(m.getMetric(), time(m), (a, b) -> a.isAfter(b) ? a : b));
+      measurements(first)
+          .forEach(m -> lastCounted.merge(m.getMetric(), time(m), (a, b) -> a.isAfter(b) ? a : b));
     }
 
     void update(ModelDeployment md, ModelDeploymentStatus status, List<Deployment> deployments) {
       phase = status.getPhase();
       RolloutStatus rollout = status.getRollout();
-      desiredWeight = orNaN(rollout == null ? status.getCanaryWeight() : rollout.getDesiredWeight());
+      desiredWeight =
+          orNaN(rollout == null ? status.getCanaryWeight() : rollout.getDesiredWeight());
       actualWeight = orNaN(rollout == null ? status.getCanaryWeight() : rollout.getActualWeight());
       step = orNaN(status.getCurrentStep());
       driftScore = status.getDrift() == null ? Double.NaN : orNaN(status.getDrift().getScore());
       driftLevel = status.getDrift() == null ? null : status.getDrift().getStatus();
-      accuracy = status.getAccuracy() == null ? Double.NaN : orNaN(status.getAccuracy().getCurrent());
-      accuracyDrop = status.getAccuracy() == null ? Double.NaN : orNaN(status.getAccuracy().getDrop());
+      accuracy =
+          status.getAccuracy() == null ? Double.NaN : orNaN(status.getAccuracy().getCurrent());
+      accuracyDrop =
+          status.getAccuracy() == null ? Double.NaN : orNaN(status.getAccuracy().getDrop());
       info(md, status);
       replicas(deployments);
       for (Measurement m : measurements(status)) {
         Instant at = time(m);
         Instant last = lastCounted.get(m.getMetric());
-        if (m.getMetric() == null || m.getVerdict() == null || (last != null && !at.isAfter(last))) {
+        if (m.getMetric() == null
+            || m.getVerdict() == null
+            || (last != null && !at.isAfter(last))) {
           continue;
         }
         lastCounted.put(m.getMetric(), at);
@@ -187,15 +222,27 @@ public final class DeploymentMetrics {
 
     private void info(ModelDeployment md, ModelDeploymentStatus status) {
       var spec = md.getSpec();
-      String model = status.getModelName() != null ? status.getModelName()
-          : spec != null && spec.getModel() != null && spec.getModel().getName() != null
-              ? spec.getModel().getName() : key.name();
-      String strategy = spec != null && spec.getRollout() != null && spec.getRollout().getStrategy() != null
-          ? spec.getRollout().getStrategy().name() : "RollingUpdate";
-      Tags tags = key.tags().and("model", model,
-          "stable_version", Objects.requireNonNullElse(status.getStableVersion(), ""),
-          "canary_version", Objects.requireNonNullElse(status.getCanaryVersion(), ""),
-          "strategy", strategy);
+      String model =
+          status.getModelName() != null
+              ? status.getModelName()
+              : spec != null && spec.getModel() != null && spec.getModel().getName() != null
+                  ? spec.getModel().getName()
+                  : key.name();
+      String strategy =
+          spec != null && spec.getRollout() != null && spec.getRollout().getStrategy() != null
+              ? spec.getRollout().getStrategy().name()
+              : "RollingUpdate";
+      Tags tags =
+          key.tags()
+              .and(
+                  "model",
+                  model,
+                  "stable_version",
+                  Objects.requireNonNullElse(status.getStableVersion(), ""),
+                  "canary_version",
+                  Objects.requireNonNullElse(status.getCanaryVersion(), ""),
+                  "strategy",
+                  strategy);
       if (tags.equals(infoTags)) {
         return;
       }
@@ -203,16 +250,21 @@ public final class DeploymentMetrics {
         registry.remove(info);
       }
       infoTags = tags;
-      info = Gauge.builder("modelship.modeldeployment.info", () -> 1)
-          .description("1, with the ModelDeployment's model, stable and canary version and strategy as labels")
-          .tags(tags).register(registry);
+      info =
+          Gauge.builder("modelship.modeldeployment.info", () -> 1)
+              .description(
+                  "1, with the ModelDeployment's model, stable and canary version and strategy as labels")
+              .tags(tags)
+              .register(registry);
     }
 
     private void replicas(List<Deployment> deployments) {
       var seen = new HashMap<String, int[]>();
       for (Deployment d : deployments) {
-        String version = d.getMetadata().getLabels() == null ? null
-            : d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION);
+        String version =
+            d.getMetadata().getLabels() == null
+                ? null
+                : d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION);
         if (version == null) {
           continue;
         }
@@ -228,16 +280,30 @@ public final class DeploymentMetrics {
           replicas.remove(gone);
         }
       }
-      seen.forEach((version, counts) -> {
-        replicas.put(version, counts);
-        versionMeters.computeIfAbsent(version, v -> List.of(
-            Gauge.builder("modelship.modeldeployment.replicas", this, s -> s.replicaCount(v, 0))
-                .description("Pods of a version's serving Deployment")
-                .tags(key.tags()).tag("version", v).register(registry),
-            Gauge.builder("modelship.modeldeployment.ready.replicas", this, s -> s.replicaCount(v, 1))
-                .description("Ready pods of a version's serving Deployment")
-                .tags(key.tags()).tag("version", v).register(registry)));
-      });
+      seen.forEach(
+          (version, counts) -> {
+            replicas.put(version, counts);
+            versionMeters.computeIfAbsent(
+                version,
+                v ->
+                    List.of(
+                        Gauge.builder(
+                                "modelship.modeldeployment.replicas",
+                                this,
+                                s -> s.replicaCount(v, 0))
+                            .description("Pods of a version's serving Deployment")
+                            .tags(key.tags())
+                            .tag("version", v)
+                            .register(registry),
+                        Gauge.builder(
+                                "modelship.modeldeployment.ready.replicas",
+                                this,
+                                s -> s.replicaCount(v, 1))
+                            .description("Ready pods of a version's serving Deployment")
+                            .tags(key.tags())
+                            .tag("version", v)
+                            .register(registry)));
+          });
     }
 
     private double replicaCount(String version, int which) {
@@ -247,7 +313,9 @@ public final class DeploymentMetrics {
   }
 
   private static List<Measurement> measurements(ModelDeploymentStatus status) {
-    if (status == null || status.getRollout() == null || status.getRollout().getAnalysis() == null
+    if (status == null
+        || status.getRollout() == null
+        || status.getRollout().getAnalysis() == null
         || status.getRollout().getAnalysis().getMeasurements() == null) {
       return List.of();
     }

@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * JOSDK's metrics (passed on to {@code delegate}, e.g. its Micrometer ones) plus the operator's own
- * view of its reconciles, registered at start so a rate is 0 rather than "no data":
- * {@code modelship_operator_reconcile_errors_total} (reconciles that threw, before JOSDK's retry)
- * and {@code modelship_operator_reconciles_in_progress}. A ModelDeployment's deletion drops its
- * {@link DeploymentMetrics} series: JOSDK tells its metrics of every deletion, finalizer or not.
+ * view of its reconciles, registered at start so a rate is 0 rather than "no data": {@code
+ * modelship_operator_reconcile_errors_total} (reconciles that threw, before JOSDK's retry) and
+ * {@code modelship_operator_reconciles_in_progress}. A ModelDeployment's deletion drops its {@link
+ * DeploymentMetrics} series: JOSDK tells its metrics of every deletion, finalizer or not.
  */
 public final class ReconcileMetrics implements Metrics {
 
@@ -29,9 +29,10 @@ public final class ReconcileMetrics implements Metrics {
   public ReconcileMetrics(Metrics delegate, DeploymentMetrics deployments, MeterRegistry registry) {
     this.delegate = delegate;
     this.deployments = deployments;
-    this.errors = Counter.builder("modelship.operator.reconcile.errors")
-        .description("Reconciles that failed with an exception (JOSDK retries them)")
-        .register(registry);
+    this.errors =
+        Counter.builder("modelship.operator.reconcile.errors")
+            .description("Reconciles that failed with an exception (JOSDK retries them)")
+            .register(registry);
     Gauge.builder("modelship.operator.reconciles.in.progress", inProgress, AtomicInteger::get)
         .description("Reconciles running now")
         .register(registry);
@@ -48,12 +49,14 @@ public final class ReconcileMetrics implements Metrics {
   }
 
   @Override
-  public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+  public void reconcileCustomResource(
+      HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
     delegate.reconcileCustomResource(resource, retryInfo, metadata);
   }
 
   @Override
-  public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
+  public void failedReconciliation(
+      HasMetadata resource, Exception exception, Map<String, Object> metadata) {
     errors.increment();
     delegate.failedReconciliation(resource, exception, metadata);
   }

@@ -28,10 +28,12 @@ public final class ChildRefusal {
       return Optional.empty();
     }
     List<String> messages = refusals.stream().map(ChildRefusal::describe).distinct().toList();
-    return Optional.of(new Problem(REASON, "The API server refused a child: " + String.join("; ", messages)));
+    return Optional.of(
+        new Problem(REASON, "The API server refused a child: " + String.join("; ", messages)));
   }
 
-  private static void collect(Throwable t, List<KubernetesClientException> found, Set<Throwable> seen) {
+  private static void collect(
+      Throwable t, List<KubernetesClientException> found, Set<Throwable> seen) {
     if (t == null || !seen.add(t)) {
       return;
     }
@@ -50,8 +52,8 @@ public final class ChildRefusal {
 
   /**
    * 4xx answers a retry will not change: 400/403/404/409/413/415/422. 409 on create means the name
-   * is taken by an object we do not own (ours would be in the cache and be updated instead). 429 and
-   * 5xx are transient and left to the retry.
+   * is taken by an object we do not own (ours would be in the cache and be updated instead). 429
+   * and 5xx are transient and left to the retry.
    */
   static boolean refused(int code) {
     return code >= 400 && code < 500 && code != 408 && code != 429;
@@ -59,7 +61,8 @@ public final class ChildRefusal {
 
   static String describe(KubernetesClientException e) {
     var status = e.getStatus();
-    String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    String message =
+        status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
     String reason = status != null && status.getReason() != null ? " " + status.getReason() : "";
     return message + " (" + e.getCode() + reason + ")";
   }

@@ -12,7 +12,10 @@ import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes a ModelDeployment's Events. Best effort: failing to record one must not fail the reconcile. */
+/**
+ * Writes a ModelDeployment's Events. Best effort: failing to record one must not fail the
+ * reconcile.
+ */
 final class EventRecorder {
 
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
@@ -31,13 +34,14 @@ final class EventRecorder {
             .withGenerateName(md.getMetadata().getName() + "-")
             .withNamespace(md.getMetadata().getNamespace())
             .endMetadata()
-            .withInvolvedObject(new ObjectReferenceBuilder()
-                .withApiVersion(md.getApiVersion())
-                .withKind(md.getKind())
-                .withName(md.getMetadata().getName())
-                .withNamespace(md.getMetadata().getNamespace())
-                .withUid(md.getMetadata().getUid())
-                .build())
+            .withInvolvedObject(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(md.getApiVersion())
+                    .withKind(md.getKind())
+                    .withName(md.getMetadata().getName())
+                    .withNamespace(md.getMetadata().getNamespace())
+                    .withUid(md.getMetadata().getUid())
+                    .build())
             .withType(transition.type())
             .withReason(transition.reason())
             .withMessage(UriRedaction.redact(transition.message()))
@@ -51,7 +55,11 @@ final class EventRecorder {
     try {
       client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
-      log.warn("Could not record event {} on {}: {}", transition.reason(), md.getMetadata().getName(), e.getMessage());
+      log.warn(
+          "Could not record event {} on {}: {}",
+          transition.reason(),
+          md.getMetadata().getName(),
+          e.getMessage());
     }
   }
 }

@@ -1,11 +1,8 @@
 package io.modelship.operator.reconcile;
 
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -20,15 +17,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
-import io.modelship.api.v1alpha1.RuntimeReport;
-import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
-import io.modelship.drift.DriftThresholds;
-import io.modelship.operator.metrics.OperatorMetrics;
-import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.dependent.GatewayRequested;
+import io.modelship.operator.dependent.PreviewRequested;
+import io.modelship.operator.dependent.PreviewService;
 import io.modelship.operator.dependent.RuntimeRole;
 import io.modelship.operator.dependent.RuntimeRoleBinding;
 import io.modelship.operator.dependent.RuntimeServiceAccount;
@@ -37,31 +33,27 @@ import io.modelship.operator.dependent.ServingDeployments;
 import io.modelship.operator.dependent.ServingDisruptionBudget;
 import io.modelship.operator.dependent.ServingNames;
 import io.modelship.operator.dependent.ServingPlan;
-import io.modelship.operator.dependent.ServingService;
-import io.modelship.operator.dependent.PreviewRequested;
-import io.modelship.operator.dependent.PreviewService;
 import io.modelship.operator.dependent.ServingRoute;
+import io.modelship.operator.dependent.ServingService;
 import io.modelship.operator.dependent.VersionServices;
-import io.modelship.operator.dependent.GatewayRequested;
-import io.modelship.operator.reports.ReportAggregation;
+import io.modelship.operator.metrics.OperatorMetrics;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.reports.ReportHistory;
+import io.modelship.operator.reports.ReportReferences;
+import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.analysis.SampleMinimums;
 import io.modelship.operator.rollout.analysis.TrafficHistory;
-import io.modelship.operator.reports.ReportReferences;
-import io.modelship.operator.reports.ReportValidation;
+import io.modelship.operator.rollout.analysis.VersionMetrics;
+import io.modelship.operator.rollout.plan.ManualControl;
 import io.modelship.operator.rollout.plan.RolloutInputs;
 import io.modelship.operator.rollout.plan.RolloutPlan;
 import io.modelship.operator.rollout.plan.RolloutPlanner;
 import io.modelship.operator.rollout.plan.RolloutTransition;
-import io.modelship.operator.rollout.plan.ManualControl;
-import io.modelship.operator.rollout.analysis.VersionMetrics;
-import io.modelship.operator.reports.VersionAggregate;
-import java.util.TreeMap;
 import io.modelship.operator.rollout.traffic.VersionObservation;
-import io.modelship.operator.status.Observation;
-import io.modelship.operator.problem.Problem;
-import io.modelship.operator.status.StatusAggregator;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
+import io.modelship.operator.status.Observation;
+import io.modelship.operator.status.StatusAggregator;
 import io.modelship.operator.validation.ModelIntegrity;
 import io.modelship.operator.validation.ModelLocation;
 import io.modelship.operator.validation.RolloutValidation;
@@ -69,15 +61,12 @@ import io.modelship.operator.validation.RuntimeEnvValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,13 +84,26 @@ import org.slf4j.LoggerFactory;
     dependents = {
       @Dependent(name = "runtime-service-account", type = RuntimeServiceAccount.class),
       @Dependent(name = "runtime-role", type = RuntimeRole.class),
-      // After its Role: kube-apiserver refuses to bind a Role that does not exist yet (escalation check).
-      @Dependent(name = "runtime-role-binding", type = RuntimeRoleBinding.class, dependsOn = "runtime-role"),
+      // After its Role: kube-apiserver refuses to bind a Role that does not exist yet (escalation
+      // check).
+      @Dependent(
+          name = "runtime-role-binding",
+          type = RuntimeRoleBinding.class,
+          dependsOn = "runtime-role"),
       @Dependent(name = "deployments", type = ServingDeployments.class),
       @Dependent(name = "service", type = ServingService.class),
-      @Dependent(name = "preview-service", type = PreviewService.class, reconcilePrecondition = PreviewRequested.class),
-      @Dependent(name = "version-services", type = VersionServices.class, reconcilePrecondition = GatewayRequested.class),
-      @Dependent(name = "autoscaler", type = ServingAutoscaler.class, reconcilePrecondition = AutoscalingRequested.class),
+      @Dependent(
+          name = "preview-service",
+          type = PreviewService.class,
+          reconcilePrecondition = PreviewRequested.class),
+      @Dependent(
+          name = "version-services",
+          type = VersionServices.class,
+          reconcilePrecondition = GatewayRequested.class),
+      @Dependent(
+          name = "autoscaler",
+          type = ServingAutoscaler.class,
+          reconcilePrecondition = AutoscalingRequested.class),
       @Dependent(name = "disruption-budget", type = ServingDisruptionBudget.class)
     })
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
@@ -118,7 +120,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final StatusWriteThrottle throttle = new StatusWriteThrottle();
   private final EventRecorder events;
   private final ReportPipeline reportPipeline;
-  public ModelDeploymentReconciler(OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
+
+  public ModelDeploymentReconciler(
+      OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
     this.settings = settings;
     this.keys = keys;
     this.signingSecrets = new SigningSecretKeeper(keys);
@@ -129,7 +133,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   @Override
-  public List<EventSource<?, ModelDeployment>> prepareEventSources(EventSourceContext<ModelDeployment> context) {
+  public List<EventSource<?, ModelDeployment>> prepareEventSources(
+      EventSourceContext<ModelDeployment> context) {
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
             .withName(POD_EVENT_SOURCE)
@@ -138,7 +143,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             .withSecondaryToPrimaryMapper(
                 pod -> {
                   String owner = pod.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT);
-                  return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
                 })
             .build();
     var reports =
@@ -149,21 +156,29 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 report -> {
-                  String owner = report.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT);
-                  return owner == null ? Set.of() : Set.of(new ResourceID(owner, report.getMetadata().getNamespace()));
+                  String owner =
+                      report.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, report.getMetadata().getNamespace()));
                 })
             .build();
-    return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(reports, context));
+    return List.of(
+        new InformerEventSource<>(pods, context), new InformerEventSource<>(reports, context));
   }
 
   @Override
-  public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> context) {
+  public UpdateControl<ModelDeployment> reconcile(
+      ModelDeployment md, Context<ModelDeployment> context) {
     metrics.reconciled();
     Instant now = clock.instant();
     ModelDeploymentSpec spec = md.getSpec();
     if (spec == null || spec.getModel() == null) {
       // The CRD's rules reject this; an API server without them must not make us crash-loop.
-      log.warn("{}/{} has no spec.model; nothing to reconcile", md.getMetadata().getNamespace(), md.getMetadata().getName());
+      log.warn(
+          "{}/{} has no spec.model; nothing to reconcile",
+          md.getMetadata().getNamespace(),
+          md.getMetadata().getName());
       return UpdateControl.noUpdate();
     }
     EffectiveMonitoring monitoring = EffectiveMonitoring.of(spec, settings);
@@ -172,7 +187,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
     // Observe once: the reports feed both the rollout's judgement and the status.
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
-    var reported = reportPipeline.observe(md, reports(md, context), pods, monitoring, interval, now, context.getClient());
+    var reported =
+        reportPipeline.observe(
+            md, reports(md, context), pods, monitoring, interval, now, context.getClient());
     var all = reported.reports();
     var thresholds = reported.thresholds();
     ReportHistory history = reported.history();
@@ -187,16 +204,24 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
       case ModelLocation.Result.Valid valid -> {
         var route = ServingRoute.read(md, context.getClient());
-        specProblem = missingClaim(md, valid.location(), context.getClient())
-            .or(() -> RolloutValidation.problem(spec.getRollout()))
-            .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
-            .or(() -> settings.allowedImages().problem(spec.getRuntime()))
-            .or(() -> ModelIntegrity.problem(spec.getModel(), settings.requireSha256ForHttp()))
-            .or(() -> ServingRoute.problem(md, route));
+        specProblem =
+            missingClaim(md, valid.location(), context.getClient())
+                .or(() -> RolloutValidation.problem(spec.getRollout()))
+                .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
+                .or(() -> settings.allowedImages().problem(spec.getRuntime()))
+                .or(() -> ModelIntegrity.problem(spec.getModel(), settings.requireSha256ForHttp()))
+                .or(() -> ServingRoute.problem(md, route));
         if (specProblem.isEmpty()) {
-          RolloutPlan rollout = plan(md, deployments, aggregates,
-              history.view(thresholds, d -> StatusAggregator.drift(d, monitoring).getScore()), monitoring, podProblem,
-              route, now);
+          RolloutPlan rollout =
+              plan(
+                  md,
+                  deployments,
+                  aggregates,
+                  history.view(thresholds, d -> StatusAggregator.drift(d, monitoring).getScore()),
+                  monitoring,
+                  podProblem,
+                  route,
+                  now);
           plan = Optional.of(rollout);
           new ServingPlan(settings, rollout, valid.location()).attachTo(context);
           refused = act(md, rollout, route, !deployments.isEmpty(), pods, context);
@@ -212,18 +237,28 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
 
     var observation =
-        new Observation(md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
+        new Observation(
+            md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
     Optional<Duration> deferred =
-        write(md, status, plan.map(RolloutPlan::transitions).orElse(List.of()), interval, now, context);
+        write(
+            md,
+            status,
+            plan.map(RolloutPlan::transitions).orElse(List.of()),
+            interval,
+            now,
+            context);
     metrics.deployments().observe(md, status, deployments);
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
       // A missing claim or image may appear without any event we watch: look again, calmly.
       // Figures held back by the interval are written when it ends, not a retry later.
-      Duration after = deferred.filter(d -> d.compareTo(settings.retryAfter()) < 0)
-          .map(d -> d.plusMillis(50)).orElse(settings.retryAfter());
+      Duration after =
+          deferred
+              .filter(d -> d.compareTo(settings.retryAfter()) < 0)
+              .map(d -> d.plusMillis(50))
+              .orElse(settings.retryAfter());
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
@@ -232,8 +267,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       // New counts in a report wake nobody (ReportChange) and silent pods produce no event:
       // re-aggregating once per interval is what sees both. A pause ending or a judgement falling
       // due sooner is looked at then.
-      Duration after = soon.or(() -> deferred)
-          .filter(d -> d.compareTo(interval) < 0).map(d -> d.plusMillis(50)).orElse(interval);
+      Duration after =
+          soon.or(() -> deferred)
+              .filter(d -> d.compareTo(interval) < 0)
+              .map(d -> d.plusMillis(50))
+              .orElse(interval);
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     return UpdateControl.noUpdate();
@@ -243,8 +281,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
    * Runs the dependents and writes the route. A child the API server refuses becomes a problem in
    * the status (with the server's message); anything else is rethrown for JOSDK's retry.
    */
-  private Optional<Problem> act(ModelDeployment md, RolloutPlan rollout, Optional<ServingRoute.Observed> route,
-      boolean servingDeploymentsExist, Set<Pod> pods, Context<ModelDeployment> context) {
+  private Optional<Problem> act(
+      ModelDeployment md,
+      RolloutPlan rollout,
+      Optional<ServingRoute.Observed> route,
+      boolean servingDeploymentsExist,
+      Set<Pod> pods,
+      Context<ModelDeployment> context) {
     try {
       // Pods refer to the signing Secret; it exists before their Deployment does.
       signingSecrets.ensure(md, servingDeploymentsExist, pods, context.getClient());
@@ -256,13 +299,24 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       if (refusal.isEmpty()) {
         throw e;
       }
-      log.warn("{}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), refusal.get().message());
+      log.warn(
+          "{}/{}: {}",
+          md.getMetadata().getNamespace(),
+          md.getMetadata().getName(),
+          refusal.get().message());
       return refusal;
     }
   }
 
-  private RolloutPlan plan(ModelDeployment md, List<Deployment> deployments, Map<String, VersionAggregate> aggregates,
-      TrafficHistory traffic, EffectiveMonitoring monitoring, Optional<Problem> podProblem, Optional<ServingRoute.Observed> route, Instant now) {
+  private RolloutPlan plan(
+      ModelDeployment md,
+      List<Deployment> deployments,
+      Map<String, VersionAggregate> aggregates,
+      TrafficHistory traffic,
+      EffectiveMonitoring monitoring,
+      Optional<Problem> podProblem,
+      Optional<ServingRoute.Observed> route,
+      Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
     boolean autoscaled = spec.getAutoscaling() != null;
     int replicas =
@@ -271,23 +325,36 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             : spec.getReplicas() == null ? 1 : spec.getReplicas();
     Map<String, VersionObservation> observed =
         deployments.stream()
-            .collect(Collectors.toMap(
-                d -> d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION),
-                ModelDeploymentReconciler::observe,
-                (a, b) -> a));
+            .collect(
+                Collectors.toMap(
+                    d -> d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION),
+                    ModelDeploymentReconciler::observe,
+                    (a, b) -> a));
     var previous = Optional.ofNullable(md.getStatus());
     String stable = previous.map(ModelDeploymentStatus::getStableVersion).orElse(null);
     var metrics = new TreeMap<String, VersionMetrics>();
     aggregates.forEach((version, aggregate) -> metrics.put(version, aggregate.metrics()));
     String target = spec.getModel().getVersion();
-    var inputs = new RolloutInputs(
-        target, replicas, autoscaled, stable, observed, spec.getRollout(),
-        previous.map(ModelDeploymentStatus::getRollout).orElse(null),
-        ManualControl.of(md.getMetadata().getAnnotations()), metrics, traffic,
-        new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
-        podProblem.map(p -> List.of(p.message())).orElse(List.of()),
-        route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
-        new RolloutInputs.ModelRef(spec.getModel().getUri(), spec.getModel().getUriFrom(), spec.getModel().getSha256()), now);
+    var inputs =
+        new RolloutInputs(
+            target,
+            replicas,
+            autoscaled,
+            stable,
+            observed,
+            spec.getRollout(),
+            previous.map(ModelDeploymentStatus::getRollout).orElse(null),
+            ManualControl.of(md.getMetadata().getAnnotations()),
+            metrics,
+            traffic,
+            new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
+            podProblem.map(p -> List.of(p.message())).orElse(List.of()),
+            route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
+            new RolloutInputs.ModelRef(
+                spec.getModel().getUri(),
+                spec.getModel().getUriFrom(),
+                spec.getModel().getSha256()),
+            now);
     return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
 
@@ -295,79 +362,128 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var s = d.getStatus();
     int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     // A status from before the last template change says nothing about the new pods.
-    boolean current = s != null && s.getObservedGeneration() != null
-        && s.getObservedGeneration() >= Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L);
+    boolean current =
+        s != null
+            && s.getObservedGeneration() != null
+            && s.getObservedGeneration()
+                >= Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L);
     int ready = current && s.getReadyReplicas() != null ? s.getReadyReplicas() : 0;
     int updated = current && s.getUpdatedReplicas() != null ? s.getUpdatedReplicas() : 0;
-    return new VersionObservation(d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION), wanted, ready, updated);
+    return new VersionObservation(
+        d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION), wanted, ready, updated);
   }
 
-  private static List<Deployment> servingDeployments(ModelDeployment md, Context<ModelDeployment> context) {
+  private static List<Deployment> servingDeployments(
+      ModelDeployment md, Context<ModelDeployment> context) {
     return context.getSecondaryResources(Deployment.class).stream()
-        .filter(d -> d.getMetadata().getLabels() != null
-            && md.getMetadata().getName().equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
-            && d.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
+        .filter(
+            d ->
+                d.getMetadata().getLabels() != null
+                    && md.getMetadata()
+                        .getName()
+                        .equals(d.getMetadata().getLabels().get(ServingNames.LABEL_DEPLOYMENT))
+                    && d.getMetadata().getLabels().containsKey(ServingNames.LABEL_VERSION))
         .sorted(Comparator.comparing(d -> d.getMetadata().getName()))
         .toList();
   }
 
-  private static Optional<Problem> missingClaim(ModelDeployment md, ModelLocation location, KubernetesClient client) {
+  private static Optional<Problem> missingClaim(
+      ModelDeployment md, ModelLocation location, KubernetesClient client) {
     if (location.claim().isEmpty()) {
       return Optional.empty();
     }
     String claim = location.claim().get();
-    var pvc = client.persistentVolumeClaims().inNamespace(md.getMetadata().getNamespace()).withName(claim).get();
+    var pvc =
+        client
+            .persistentVolumeClaims()
+            .inNamespace(md.getMetadata().getNamespace())
+            .withName(claim)
+            .get();
     return pvc != null
         ? Optional.empty()
-        : Optional.of(new Problem("PersistentVolumeClaimNotFound",
-            "PersistentVolumeClaim " + claim + " named in spec.model.uri does not exist in namespace " + md.getMetadata().getNamespace()));
+        : Optional.of(
+            new Problem(
+                "PersistentVolumeClaimNotFound",
+                "PersistentVolumeClaim "
+                    + claim
+                    + " named in spec.model.uri does not exist in namespace "
+                    + md.getMetadata().getNamespace()));
   }
 
   private static List<RuntimeReport> reports(ModelDeployment md, Context<ModelDeployment> context) {
     return context.getSecondaryResources(RuntimeReport.class).stream()
-        .filter(r -> md.getMetadata().getName().equals(r.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT)))
+        .filter(
+            r ->
+                md.getMetadata()
+                    .getName()
+                    .equals(r.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT)))
         .toList();
   }
 
   /**
    * Writes what changed. A change that only moves report figures (drift, accuracy, the sample
-   * counts in condition messages) waits until one report interval has passed since this
-   * resource's last write, so a hundred pods reporting cost one write per interval; the delay left
-   * is returned. Rollout transitions, spec changes, replica counts and conditions that flip are
+   * counts in condition messages) waits until one report interval has passed since this resource's
+   * last write, so a hundred pods reporting cost one write per interval; the delay left is
+   * returned. Rollout transitions, spec changes, replica counts and conditions that flip are
    * written at once.
    */
-  private Optional<Duration> write(ModelDeployment md, ModelDeploymentStatus status,
-      List<RolloutTransition> rollout, Duration interval, Instant now, Context<ModelDeployment> context) {
+  private Optional<Duration> write(
+      ModelDeployment md,
+      ModelDeploymentStatus status,
+      List<RolloutTransition> rollout,
+      Duration interval,
+      Instant now,
+      Context<ModelDeployment> context) {
     KubernetesClient client = context.getClient();
     ModelDeploymentStatus before = md.getStatus();
-    Optional<String> patch = StatusPatch.between(before, status, client.getKubernetesSerialization());
+    Optional<String> patch =
+        StatusPatch.between(before, status, client.getKubernetesSerialization());
     if (patch.isEmpty()) {
       return Optional.empty();
     }
     Optional<Duration> held =
-        throttle.holdBack(md, before, status, !rollout.isEmpty(), interval, now, client.getKubernetesSerialization());
+        throttle.holdBack(
+            md,
+            before,
+            status,
+            !rollout.isEmpty(),
+            interval,
+            now,
+            client.getKubernetesSerialization());
     if (held.isPresent()) {
       return held;
     }
-    log.debug("Status patch of {}/{}: {}", md.getMetadata().getNamespace(), md.getMetadata().getName(), patch.get());
+    log.debug(
+        "Status patch of {}/{}: {}",
+        md.getMetadata().getNamespace(),
+        md.getMetadata().getName(),
+        patch.get());
     ModelDeployment written =
         // On the object in hand: a patch by name alone makes Fabric8 GET the resource first, a
         // request per write and a verb (get) the chart's RBAC does not grant.
-        client.resources(ModelDeployment.class)
+        client
+            .resources(ModelDeployment.class)
             .inNamespace(md.getMetadata().getNamespace())
             .resource(md)
             .subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get());
     // A reconcile queued before our own watch event arrives must see what we just wrote, or it
     // would record the same promotion and events a second time.
-    context.eventSourceRetriever().getControllerEventSource()
+    context
+        .eventSourceRetriever()
+        .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(md), written, md);
     metrics.statusWritten();
     throttle.written(md, now);
     for (RolloutTransition transition : rollout) {
       metrics.rollout(transition, before != null && before.getStableVersion() != null);
-      events.record(md, new TransitionEvents.Transition(
-          transition.kind().warning() ? "Warning" : "Normal", transition.kind().eventReason(), transition.message()), client);
+      events.record(
+          md,
+          new TransitionEvents.Transition(
+              transition.kind().warning() ? "Warning" : "Normal",
+              transition.kind().eventReason(),
+              transition.message()),
+          client);
     }
     for (var transition : TransitionEvents.between(md, before, status)) {
       if ("DriftDetected".equals(transition.reason())) {

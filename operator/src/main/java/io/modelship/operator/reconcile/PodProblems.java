@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Reads from pod statuses what keeps a version from starting: image pulls, crash loops, and a
- * container the kubelet cannot configure (a Secret named in {@code spec.model.uriFrom} or
- * {@code spec.runtime.env} that does not exist; its message names the Secret and key, never a value).
+ * container the kubelet cannot configure (a Secret named in {@code spec.model.uriFrom} or {@code
+ * spec.runtime.env} that does not exist; its message names the Secret and key, never a value).
  */
 public final class PodProblems {
 
@@ -40,16 +40,29 @@ public final class PodProblems {
       }
       String detail = waiting.getMessage() == null ? "" : ": " + waiting.getMessage();
       if (IMAGE_PULL.contains(waiting.getReason())) {
-        return Optional.of(new Problem("ImagePullFailed",
-            "Pod " + pod.getMetadata().getName() + " cannot pull " + container.getImage() + " (" + waiting.getReason() + detail + ")"));
+        return Optional.of(
+            new Problem(
+                "ImagePullFailed",
+                "Pod "
+                    + pod.getMetadata().getName()
+                    + " cannot pull "
+                    + container.getImage()
+                    + " ("
+                    + waiting.getReason()
+                    + detail
+                    + ")"));
       }
       if (SigningSecretKeeper.CONFIG_ERROR.equals(waiting.getReason())) {
-        return Optional.of(new Problem(SigningSecretKeeper.CONFIG_ERROR,
-            "Pod " + pod.getMetadata().getName() + " cannot start" + detail));
+        return Optional.of(
+            new Problem(
+                SigningSecretKeeper.CONFIG_ERROR,
+                "Pod " + pod.getMetadata().getName() + " cannot start" + detail));
       }
       if ("CrashLoopBackOff".equals(waiting.getReason())) {
-        return Optional.of(new Problem("CrashLoopBackOff",
-            "Pod " + pod.getMetadata().getName() + " keeps crashing" + detail));
+        return Optional.of(
+            new Problem(
+                "CrashLoopBackOff",
+                "Pod " + pod.getMetadata().getName() + " keeps crashing" + detail));
       }
     }
     return Optional.empty();

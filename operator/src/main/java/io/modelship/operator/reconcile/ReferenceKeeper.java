@@ -40,8 +40,12 @@ final class ReferenceKeeper {
    * Remembers the references owned by {@code md} and recreates those that are gone while accepted
    * reports still name their package. Best effort: a failed create is logged and tried next time.
    */
-  void keep(ModelDeployment md, Collection<RuntimeReport> references, Collection<RuntimeReportSpec> accepted,
-      KubernetesClient client, java.time.Instant now) {
+  void keep(
+      ModelDeployment md,
+      Collection<RuntimeReport> references,
+      Collection<RuntimeReportSpec> accepted,
+      KubernetesClient client,
+      java.time.Instant now) {
     seen.values().removeIf(s -> s.at().plus(FORGET_AFTER).isBefore(now));
     String uid = md.getMetadata().getUid();
     if (uid == null) {
@@ -50,13 +54,18 @@ final class ReferenceKeeper {
     var known = new java.util.HashMap<>(seen.containsKey(uid) ? seen.get(uid).bySha() : Map.of());
     var present = new java.util.HashSet<String>();
     for (RuntimeReport reference : references) {
-      if (reference.getSpec() != null && reference.getSpec().getPackageSha256() != null && ownedBy(reference, uid)) {
+      if (reference.getSpec() != null
+          && reference.getSpec().getPackageSha256() != null
+          && ownedBy(reference, uid)) {
         present.add(reference.getSpec().getPackageSha256());
         known.put(reference.getSpec().getPackageSha256(), reference);
       }
     }
-    Set<String> inUse = accepted.stream().map(RuntimeReportSpec::getPackageSha256).filter(Objects::nonNull)
-        .collect(Collectors.toSet());
+    Set<String> inUse =
+        accepted.stream()
+            .map(RuntimeReportSpec::getPackageSha256)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
     if (!inUse.isEmpty()) {
       known.keySet().retainAll(inUse);
     }
@@ -71,34 +80,45 @@ final class ReferenceKeeper {
         continue;
       }
       try {
-        client.resources(RuntimeReport.class).inNamespace(md.getMetadata().getNamespace()).resource(copy(last)).create();
-        log.info("Recreated reference {} of package {}: it was deleted while pods report it",
-            last.getMetadata().getName(), sha);
+        client
+            .resources(RuntimeReport.class)
+            .inNamespace(md.getMetadata().getNamespace())
+            .resource(copy(last))
+            .create();
+        log.info(
+            "Recreated reference {} of package {}: it was deleted while pods report it",
+            last.getMetadata().getName(),
+            sha);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
-          log.warn("Could not recreate reference {}: {}", last.getMetadata().getName(), e.getMessage());
+          log.warn(
+              "Could not recreate reference {}: {}", last.getMetadata().getName(), e.getMessage());
         }
       }
     }
   }
 
   private static boolean ownedBy(RuntimeReport reference, String uid) {
-    return Objects.requireNonNullElse(reference.getMetadata().getOwnerReferences(),
-            List.<io.fabric8.kubernetes.api.model.OwnerReference>of()).stream()
+    return Objects.requireNonNullElse(
+            reference.getMetadata().getOwnerReferences(),
+            List.<io.fabric8.kubernetes.api.model.OwnerReference>of())
+        .stream()
         .anyMatch(o -> "ModelDeployment".equals(o.getKind()) && uid.equals(o.getUid()));
   }
 
   /** The same name, labels, signature, owner and spec; none of the server's bookkeeping. */
   private static RuntimeReport copy(RuntimeReport last) {
     var copy = new RuntimeReport();
-    copy.setMetadata(new ObjectMetaBuilder()
-        .withName(last.getMetadata().getName())
-        .withNamespace(last.getMetadata().getNamespace())
-        .withLabels(last.getMetadata().getLabels())
-        // The pod's signature covers name, namespace and spec, all unchanged: the copy stays believed.
-        .withAnnotations(last.getMetadata().getAnnotations())
-        .withOwnerReferences(last.getMetadata().getOwnerReferences())
-        .build());
+    copy.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(last.getMetadata().getName())
+            .withNamespace(last.getMetadata().getNamespace())
+            .withLabels(last.getMetadata().getLabels())
+            // The pod's signature covers name, namespace and spec, all unchanged: the copy stays
+            // believed.
+            .withAnnotations(last.getMetadata().getAnnotations())
+            .withOwnerReferences(last.getMetadata().getOwnerReferences())
+            .build());
     copy.setSpec(last.getSpec());
     return copy;
   }

@@ -6,11 +6,11 @@ import java.util.Objects;
 
 /**
  * Which RuntimeReport updates wake the operator at once. A pod rewrites its report every interval
- * with new counts; reconciling each one would aggregate every pod's histograms a hundred times
- * per interval for a status written at most once. Counts are read from the informer's cache by
- * the reconcile the operator schedules once per interval; an update that can flip a condition
- * (readiness, a load error, the pod's own drift verdict, a new version or package, who owns it)
- * is reconciled immediately. Reports created or deleted always are.
+ * with new counts; reconciling each one would aggregate every pod's histograms a hundred times per
+ * interval for a status written at most once. Counts are read from the informer's cache by the
+ * reconcile the operator schedules once per interval; an update that can flip a condition
+ * (readiness, a load error, the pod's own drift verdict, a new version or package, who owns it) is
+ * reconciled immediately. Reports created or deleted always are.
  */
 public final class ReportChange {
 
@@ -21,7 +21,8 @@ public final class ReportChange {
       return true;
     }
     if (!Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || !Objects.equals(now.getMetadata().getOwnerReferences(), before.getMetadata().getOwnerReferences())
+        || !Objects.equals(
+            now.getMetadata().getOwnerReferences(), before.getMetadata().getOwnerReferences())
         || io.modelship.operator.reports.ReportReferences.isReference(now)) {
       return true;
     }

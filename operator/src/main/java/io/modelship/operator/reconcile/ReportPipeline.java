@@ -31,19 +31,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The RuntimeReports of one ModelDeployment, from what the informer holds to the aggregates the
  * planner judges and the status shows: signatures checked, reference objects kept or removed,
- * ignored reports warned about once, the traffic history fed, then aggregated per version, once
- * per reconcile.
+ * ignored reports warned about once, the traffic history fed, then aggregated per version, once per
+ * reconcile.
  */
 final class ReportPipeline {
 
   private static final Logger log = LoggerFactory.getLogger(ReportPipeline.class);
 
-  /** Each resource's traffic history from its pods' cumulative reports; in memory, so empty after a restart. */
+  /**
+   * Each resource's traffic history from its pods' cumulative reports; in memory, so empty after a
+   * restart.
+   */
   private final Map<ResourceID, ReportHistory> histories = new ConcurrentHashMap<>();
-  /** A history not fed for this long belongs to a deleted (or report-less) resource and is dropped. */
+
+  /**
+   * A history not fed for this long belongs to a deleted (or report-less) resource and is dropped.
+   */
   static final Duration HISTORY_IDLE = Duration.ofHours(1);
-  /** The reason each ignored report was last warned about, so an Event is recorded once per cause. */
+
+  /**
+   * The reason each ignored report was last warned about, so an Event is recorded once per cause.
+   */
   private final Map<String, String> warned = new ConcurrentHashMap<>();
+
   private final ReferenceKeeper referenceKeeper = new ReferenceKeeper();
   private final SigningKeys keys;
   private final EventRecorder events;
@@ -60,16 +70,30 @@ final class ReportPipeline {
    * @param history the resource's traffic history, fed with this reconcile's reports
    * @param aggregates the accepted reports aggregated per version
    */
-  record Reported(List<RuntimeReport> reports, DriftThresholds thresholds, ReportHistory history,
+  record Reported(
+      List<RuntimeReport> reports,
+      DriftThresholds thresholds,
+      ReportHistory history,
       Map<String, VersionAggregate> aggregates) {}
 
-  Reported observe(ModelDeployment md, List<RuntimeReport> all, Set<Pod> pods, EffectiveMonitoring monitoring,
-      Duration interval, Instant now, KubernetesClient client) {
+  Reported observe(
+      ModelDeployment md,
+      List<RuntimeReport> all,
+      Set<Pod> pods,
+      EffectiveMonitoring monitoring,
+      Duration interval,
+      Instant now,
+      KubernetesClient client) {
     byte[] reportKey = keys.reportKey(md);
     var allReferences = all.stream().filter(ReportReferences::isReference).toList();
-    var references = ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
-    var validated = ReportValidation.validate(md.getMetadata().getName(), reportKey,
-        all.stream().filter(r -> !ReportReferences.isReference(r)).toList(), livePods(pods));
+    var references =
+        ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
+    var validated =
+        ReportValidation.validate(
+            md.getMetadata().getName(),
+            reportKey,
+            all.stream().filter(r -> !ReportReferences.isReference(r)).toList(),
+            livePods(pods));
     var ignored = new ArrayList<>(validated.rejected());
     ignored.addAll(references.rejected());
     warnIgnored(md, ignored, client);
@@ -77,31 +101,48 @@ final class ReportPipeline {
     removeUnusedReferences(md, references.accepted(), pods, client);
     referenceKeeper.keep(md, references.accepted(), validated.accepted().values(), client, now);
     Map<String, RuntimeReportSpec> liveReports =
-        ReportReferences.attach(validated.accepted(), references.accepted(), md.getMetadata().getUid());
+        ReportReferences.attach(
+            validated.accepted(), references.accepted(), md.getMetadata().getUid());
     var thresholds = new DriftThresholds(monitoring.warning(), monitoring.threshold());
     ReportHistory history = history(md, liveReports, interval, now);
-    var aggregates = ReportAggregation.byVersion(liveReports, thresholds, history, monitoring.windowSize(),
-        Math.max(monitoring.accuracyMinSamples(), DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE));
+    var aggregates =
+        ReportAggregation.byVersion(
+            liveReports,
+            thresholds,
+            history,
+            monitoring.windowSize(),
+            Math.max(
+                monitoring.accuracyMinSamples(), DriftThresholds.DEFAULT_ACCURACY_WINDOW_SIZE));
     return new Reported(all, thresholds, history, aggregates);
   }
 
   /**
-   * Feeds the live reports into the resource's history (one point per fifth of a report interval
-   * at most) and drops the histories of resources not seen for {@link #HISTORY_IDLE}.
+   * Feeds the live reports into the resource's history (one point per fifth of a report interval at
+   * most) and drops the histories of resources not seen for {@link #HISTORY_IDLE}.
    */
-  private ReportHistory history(ModelDeployment md, Map<String, RuntimeReportSpec> reports, Duration interval,
-      Instant now) {
+  private ReportHistory history(
+      ModelDeployment md, Map<String, RuntimeReportSpec> reports, Duration interval, Instant now) {
     histories.values().removeIf(h -> h.lastSeen().isBefore(now.minus(HISTORY_IDLE)));
-    ReportHistory history = histories.computeIfAbsent(ResourceID.fromResource(md), id -> new ReportHistory());
+    ReportHistory history =
+        histories.computeIfAbsent(ResourceID.fromResource(md), id -> new ReportHistory());
     Duration spacing = interval.dividedBy(5);
-    history.observe(reports, now, spacing.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : spacing);
+    history.observe(
+        reports,
+        now,
+        spacing.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : spacing);
     return history;
   }
 
   private static List<ReportValidation.LivePod> livePods(Set<Pod> pods) {
     return pods.stream()
-        .map(p -> new ReportValidation.LivePod(p.getMetadata().getName(), p.getMetadata().getUid(),
-            p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
+        .map(
+            p ->
+                new ReportValidation.LivePod(
+                    p.getMetadata().getName(),
+                    p.getMetadata().getUid(),
+                    p.getMetadata().getLabels() == null
+                        ? null
+                        : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .toList();
   }
 
@@ -110,7 +151,10 @@ final class ReportPipeline {
    * or altered by another deployment's pod, or left unsigned by an older runtime. A pod of ours
    * then creates it again, signed, or {@link ReferenceKeeper} puts back the last signed copy.
    */
-  private static void removeUnsigned(ModelDeployment md, List<RuntimeReport> references, List<RuntimeReport> signed,
+  private static void removeUnsigned(
+      ModelDeployment md,
+      List<RuntimeReport> references,
+      List<RuntimeReport> signed,
       KubernetesClient client) {
     for (RuntimeReport reference : references) {
       if (signed.contains(reference)) {
@@ -119,10 +163,13 @@ final class ReportPipeline {
       try {
         // Only the object we judged: one rewritten meanwhile (by a pod of ours, signed) stays.
         client.resource(reference).lockResourceVersion().delete();
-        log.info("Deleted reference {} of {}: not signed by its pods", reference.getMetadata().getName(),
+        log.info(
+            "Deleted reference {} of {}: not signed by its pods",
+            reference.getMetadata().getName(),
             md.getMetadata().getName());
       } catch (KubernetesClientException e) {
-        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+        log.warn(
+            "Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
       }
     }
   }
@@ -132,12 +179,17 @@ final class ReportPipeline {
    * version rather than by the reports seen, so a reference written just before its pod's first
    * report reaches our cache is never taken for an orphan.
    */
-  private static void removeUnusedReferences(ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods,
-      KubernetesClient client) {
-    Set<String> served = pods.stream()
-        .map(p -> p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION))
-        .filter(java.util.Objects::nonNull)
-        .collect(Collectors.toSet());
+  private static void removeUnusedReferences(
+      ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods, KubernetesClient client) {
+    Set<String> served =
+        pods.stream()
+            .map(
+                p ->
+                    p.getMetadata().getLabels() == null
+                        ? null
+                        : p.getMetadata().getLabels().get(ServingNames.LABEL_VERSION))
+            .filter(java.util.Objects::nonNull)
+            .collect(Collectors.toSet());
     if (served.isEmpty()) {
       return; // a cache not yet synced, or scaled to zero: keep references rather than guess
     }
@@ -148,23 +200,37 @@ final class ReportPipeline {
       }
       try {
         client.resource(reference).delete();
-        log.info("Deleted reference {} of version {}: no pod serves it", reference.getMetadata().getName(), version);
+        log.info(
+            "Deleted reference {} of version {}: no pod serves it",
+            reference.getMetadata().getName(),
+            version);
       } catch (KubernetesClientException e) {
-        log.warn("Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
+        log.warn(
+            "Could not delete reference {}: {}", reference.getMetadata().getName(), e.getMessage());
       }
     }
   }
 
   /** A Warning Event naming the pod, once per pod and reason; never fails the reconcile. */
-  private void warnIgnored(ModelDeployment md, List<ReportValidation.Rejection> rejected, KubernetesClient client) {
+  private void warnIgnored(
+      ModelDeployment md, List<ReportValidation.Rejection> rejected, KubernetesClient client) {
     String prefix = md.getMetadata().getNamespace() + "/" + md.getMetadata().getName() + "/";
     var current = new HashMap<String, String>();
     for (var rejection : rejected) {
       current.put(prefix + rejection.pod(), rejection.reason());
       if (!rejection.reason().equals(warned.get(prefix + rejection.pod()))) {
-        log.warn("Ignoring RuntimeReport {} in {}: {}", rejection.pod(), md.getMetadata().getNamespace(), rejection.reason());
-        events.record(md, new TransitionEvents.Transition("Warning", "RuntimeReportIgnored",
-            "Ignored the RuntimeReport of pod " + rejection.pod() + ": " + rejection.reason()), client);
+        log.warn(
+            "Ignoring RuntimeReport {} in {}: {}",
+            rejection.pod(),
+            md.getMetadata().getNamespace(),
+            rejection.reason());
+        events.record(
+            md,
+            new TransitionEvents.Transition(
+                "Warning",
+                "RuntimeReportIgnored",
+                "Ignored the RuntimeReport of pod " + rejection.pod() + ": " + rejection.reason()),
+            client);
       }
     }
     warned.keySet().removeIf(key -> key.startsWith(prefix) && !current.containsKey(key));

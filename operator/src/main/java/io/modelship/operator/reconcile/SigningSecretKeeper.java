@@ -26,6 +26,7 @@ final class SigningSecretKeeper {
   static final String CONFIG_ERROR = "CreateContainerConfigError";
 
   private final SigningKeys keys;
+
   /** ModelDeployment UIDs whose Secret this process has created. */
   private final Set<String> created = ConcurrentHashMap.newKeySet();
 
@@ -33,7 +34,11 @@ final class SigningSecretKeeper {
     this.keys = keys;
   }
 
-  void ensure(ModelDeployment md, boolean servingDeploymentsExist, Collection<Pod> pods, KubernetesClient client) {
+  void ensure(
+      ModelDeployment md,
+      boolean servingDeploymentsExist,
+      Collection<Pod> pods,
+      KubernetesClient client) {
     boolean missing = missingFor(md, pods);
     if (!missing && (servingDeploymentsExist || created.contains(md.getMetadata().getUid()))) {
       return;
@@ -47,9 +52,17 @@ final class SigningSecretKeeper {
     String secret = "\"" + SigningSecret.name(md) + "\"";
     return pods.stream()
         .filter(p -> p.getStatus() != null)
-        .flatMap(p -> Objects.requireNonNullElse(p.getStatus().getContainerStatuses(), List.<ContainerStatus>of()).stream())
+        .flatMap(
+            p ->
+                Objects.requireNonNullElse(
+                    p.getStatus().getContainerStatuses(), List.<ContainerStatus>of())
+                    .stream())
         .map(c -> c.getState() == null ? null : c.getState().getWaiting())
         .filter(Objects::nonNull)
-        .anyMatch(w -> CONFIG_ERROR.equals(w.getReason()) && w.getMessage() != null && w.getMessage().contains(secret));
+        .anyMatch(
+            w ->
+                CONFIG_ERROR.equals(w.getReason())
+                    && w.getMessage() != null
+                    && w.getMessage().contains(secret));
   }
 }

@@ -55,7 +55,8 @@ public final class StatusPatch {
   private static ObjectNode withoutFigures(ObjectNode status, Set<String> figures) {
     status.remove(figures);
     status.properties().removeIf(field -> field.getValue().isNull());
-    if (status.get("conditions") instanceof com.fasterxml.jackson.databind.node.ArrayNode conditions) {
+    if (status.get("conditions")
+        instanceof com.fasterxml.jackson.databind.node.ArrayNode conditions) {
       for (JsonNode condition : conditions) {
         if (condition instanceof ObjectNode object) {
           object.remove("message");
@@ -65,7 +66,8 @@ public final class StatusPatch {
     return status;
   }
 
-  private static ObjectNode operatorFields(ModelDeploymentStatus status, KubernetesSerialization serialization) {
+  private static ObjectNode operatorFields(
+      ModelDeploymentStatus status, KubernetesSerialization serialization) {
     if (status == null) {
       return JsonNodeFactory.instance.objectNode();
     }

@@ -20,21 +20,26 @@ public final class TransitionEvents {
 
   private TransitionEvents() {}
 
-  public static List<Transition> between(ModelDeployment md, ModelDeploymentStatus before, ModelDeploymentStatus after) {
+  public static List<Transition> between(
+      ModelDeployment md, ModelDeploymentStatus before, ModelDeploymentStatus after) {
     var events = new ArrayList<Transition>();
     String version = md.getSpec().getModel().getVersion();
     if (before == null || before.getObservedGeneration() == null) {
-      events.add(new Transition("Normal", "Created", "Serving resources created for version " + version));
+      events.add(
+          new Transition("Normal", "Created", "Serving resources created for version " + version));
     } else if (!Objects.equals(before.getObservedGeneration(), after.getObservedGeneration())
         && "True".equals(Conditions.statusOf(after.getConditions(), Conditions.PROGRESSING))
         && !version.equals(after.getStableVersion())) {
       events.add(new Transition("Normal", "RolloutStarted", "Rolling out version " + version));
     }
     var previous = before == null ? null : before.getConditions();
-    changed(previous, after, Conditions.READY).ifPresent(c -> events.add(
-        "True".equals(c.getStatus())
-            ? new Transition("Normal", "Ready", c.getMessage())
-            : new Transition("Warning", c.getReason(), c.getMessage())));
+    changed(previous, after, Conditions.READY)
+        .ifPresent(
+            c ->
+                events.add(
+                    "True".equals(c.getStatus())
+                        ? new Transition("Normal", "Ready", c.getMessage())
+                        : new Transition("Warning", c.getReason(), c.getMessage())));
     changed(previous, after, Conditions.UNVERIFIED_MODEL)
         .ifPresent(c -> events.add(new Transition("Warning", c.getReason(), c.getMessage())));
     changed(previous, after, Conditions.DRIFTED)
@@ -47,7 +52,10 @@ public final class TransitionEvents {
       List<Condition> previous, ModelDeploymentStatus after, String type) {
     String before = Conditions.statusOf(previous, type);
     return Conditions.find(after.getConditions(), type)
-        .filter(c -> !c.getStatus().equals(before) || !Objects.equals(reason(previous, type), c.getReason()));
+        .filter(
+            c ->
+                !c.getStatus().equals(before)
+                    || !Objects.equals(reason(previous, type), c.getReason()));
   }
 
   private static String reason(List<Condition> conditions, String type) {

@@ -10,19 +10,36 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The countable part of a report, or of a version's totals, or of the traffic between two points
- * in time: requests, errors, labelled feedback, latency buckets, feature bins (features by name)
- * and prediction bins. Immutable.
+ * The countable part of a report, or of a version's totals, or of the traffic between two points in
+ * time: requests, errors, labelled feedback, latency buckets, feature bins (features by name) and
+ * prediction bins. Immutable.
  *
  * @param features bin counts per feature, in {@link #names} order; empty when no bins are known
  * @param predictions prediction bin counts; empty array when none
  * @param regression a regressor's scored feedback and error sums
  */
-public record Counts(long requests, long errors, long labelled, long correct, long[] latency, List<String> names,
-    List<long[]> features, long[] predictions, ErrorSums regression) {
+public record Counts(
+    long requests,
+    long errors,
+    long labelled,
+    long correct,
+    long[] latency,
+    List<String> names,
+    List<long[]> features,
+    long[] predictions,
+    ErrorSums regression) {
 
-  public static final Counts ZERO = new Counts(0, 0, 0, 0, new long[LatencyBuckets.COUNT], List.of(), List.of(),
-      new long[0], ErrorSums.ZERO);
+  public static final Counts ZERO =
+      new Counts(
+          0,
+          0,
+          0,
+          0,
+          new long[LatencyBuckets.COUNT],
+          List.of(),
+          List.of(),
+          new long[0],
+          ErrorSums.ZERO);
 
   /**
    * A regressor's feedback with a true value, and the sums of its absolute and squared errors:
@@ -36,7 +53,9 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     }
 
     ErrorSums minus(ErrorSums o) {
-      return new ErrorSums(Math.max(0, count - o.count), Math.max(0, absolute - o.absolute),
+      return new ErrorSums(
+          Math.max(0, count - o.count),
+          Math.max(0, absolute - o.absolute),
           Math.max(0, squared - o.squared));
     }
   }
@@ -48,23 +67,39 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
     predictions = predictions.clone();
   }
 
-  /** What a report counts, features in name order; a report's bins must already carry their counts. */
+  /**
+   * What a report counts, features in name order; a report's bins must already carry their counts.
+   */
   public static Counts of(RuntimeReportSpec r) {
-    var bins = new TreeMap<String, io.modelship.api.v1alpha1.report.BinnedCounts>(
-        Objects.requireNonNullElse(r.getFeatures(), Map.of()));
+    var bins =
+        new TreeMap<String, io.modelship.api.v1alpha1.report.BinnedCounts>(
+            Objects.requireNonNullElse(r.getFeatures(), Map.of()));
     var names = new ArrayList<String>();
     var features = new ArrayList<long[]>();
-    bins.forEach((name, b) -> {
-      names.add(name);
-      features.add(longs(b.getCounts()));
-    });
+    bins.forEach(
+        (name, b) -> {
+          names.add(name);
+          features.add(longs(b.getCounts()));
+        });
     // Without its features the report was not joined with its package reference (yet): its bins are
-    // left out whole, so a version's totals never take the shape of a report that has only predictions.
-    long[] predictions = r.getPrediction() == null || names.isEmpty() ? new long[0]
-        : longs(r.getPrediction().getCounts());
-    return new Counts(orZero(r.getRequestCount()), orZero(r.getErrorCount()), orZero(r.getFeedbackCount()),
-        orZero(r.getFeedbackCorrect()), LatencyBuckets.expanded(r.getLatencyCounts()), names, features, predictions,
-        new ErrorSums(orZero(r.getErrorFeedbackCount()), orZero(r.getAbsoluteErrorSum()),
+    // left out whole, so a version's totals never take the shape of a report that has only
+    // predictions.
+    long[] predictions =
+        r.getPrediction() == null || names.isEmpty()
+            ? new long[0]
+            : longs(r.getPrediction().getCounts());
+    return new Counts(
+        orZero(r.getRequestCount()),
+        orZero(r.getErrorCount()),
+        orZero(r.getFeedbackCount()),
+        orZero(r.getFeedbackCorrect()),
+        LatencyBuckets.expanded(r.getLatencyCounts()),
+        names,
+        features,
+        predictions,
+        new ErrorSums(
+            orZero(r.getErrorFeedbackCount()),
+            orZero(r.getAbsoluteErrorSum()),
             orZero(r.getSquaredErrorSum())));
   }
 
@@ -99,8 +134,11 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
    * went down, or the bins changed shape. Feature bins wrap and say nothing.
    */
   boolean restartedSince(Counts before) {
-    if (requests < before.requests || errors < before.errors || labelled < before.labelled
-        || correct < before.correct || regression.count < before.regression.count
+    if (requests < before.requests
+        || errors < before.errors
+        || labelled < before.labelled
+        || correct < before.correct
+        || regression.count < before.regression.count
         || (before.hasBins() && !sameShape(before))) {
       return true;
     }
@@ -130,8 +168,15 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
       feats.add(d);
     }
     long[] preds = before.hasBins() ? minus(predictions, before.predictions) : predictions;
-    return new Counts(requests - before.requests, errors - before.errors, labelled - before.labelled,
-        correct - before.correct, minus(latency, before.latency), names, feats, preds,
+    return new Counts(
+        requests - before.requests,
+        errors - before.errors,
+        labelled - before.labelled,
+        correct - before.correct,
+        minus(latency, before.latency),
+        names,
+        feats,
+        preds,
         regression.minus(before.regression));
   }
 
@@ -151,23 +196,47 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
       }
       preds = plus(predictions, other.predictions);
     }
-    return new Counts(requests + other.requests, errors + other.errors, labelled + other.labelled,
-        correct + other.correct, plus(latency, other.latency), n, feats, preds, regression.plus(other.regression));
+    return new Counts(
+        requests + other.requests,
+        errors + other.errors,
+        labelled + other.labelled,
+        correct + other.correct,
+        plus(latency, other.latency),
+        n,
+        feats,
+        preds,
+        regression.plus(other.regression));
   }
 
-  /** This minus an earlier value of the same monotonic totals; bins only when both have them alike. */
+  /**
+   * This minus an earlier value of the same monotonic totals; bins only when both have them alike.
+   */
   public Counts minus(Counts earlier) {
     if (!earlier.hasBins() || !sameShape(earlier)) {
-      return new Counts(requests - earlier.requests, errors - earlier.errors, labelled - earlier.labelled,
-          correct - earlier.correct, minus(latency, earlier.latency), names, features, predictions,
+      return new Counts(
+          requests - earlier.requests,
+          errors - earlier.errors,
+          labelled - earlier.labelled,
+          correct - earlier.correct,
+          minus(latency, earlier.latency),
+          names,
+          features,
+          predictions,
           regression.minus(earlier.regression));
     }
     var feats = new ArrayList<long[]>();
     for (int f = 0; f < features.size(); f++) {
       feats.add(minus(features.get(f), earlier.features.get(f)));
     }
-    return new Counts(requests - earlier.requests, errors - earlier.errors, labelled - earlier.labelled,
-        correct - earlier.correct, minus(latency, earlier.latency), names, feats, minus(predictions, earlier.predictions),
+    return new Counts(
+        requests - earlier.requests,
+        errors - earlier.errors,
+        labelled - earlier.labelled,
+        correct - earlier.correct,
+        minus(latency, earlier.latency),
+        names,
+        feats,
+        minus(predictions, earlier.predictions),
         regression.minus(earlier.regression));
   }
 
@@ -188,7 +257,9 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
   }
 
   private static long[] longs(List<Long> values) {
-    return Objects.requireNonNullElse(values, List.<Long>of()).stream().mapToLong(v -> v == null ? 0 : v).toArray();
+    return Objects.requireNonNullElse(values, List.<Long>of()).stream()
+        .mapToLong(v -> v == null ? 0 : v)
+        .toArray();
   }
 
   private static long orZero(Long value) {
@@ -201,19 +272,34 @@ public record Counts(long requests, long errors, long labelled, long correct, lo
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Counts c && requests == c.requests && errors == c.errors && labelled == c.labelled
-        && correct == c.correct && Arrays.equals(latency, c.latency) && names.equals(c.names)
-        && Arrays.deepEquals(features.toArray(), c.features.toArray()) && Arrays.equals(predictions, c.predictions)
+    return o instanceof Counts c
+        && requests == c.requests
+        && errors == c.errors
+        && labelled == c.labelled
+        && correct == c.correct
+        && Arrays.equals(latency, c.latency)
+        && names.equals(c.names)
+        && Arrays.deepEquals(features.toArray(), c.features.toArray())
+        && Arrays.equals(predictions, c.predictions)
         && regression.equals(c.regression);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(requests, errors, Arrays.hashCode(latency), names, Arrays.hashCode(predictions));
+    return Objects.hash(
+        requests, errors, Arrays.hashCode(latency), names, Arrays.hashCode(predictions));
   }
 
   @Override
   public String toString() {
-    return "Counts[requests=" + requests + ", errors=" + errors + ", labelled=" + labelled + ", rows=" + rows() + "]";
+    return "Counts[requests="
+        + requests
+        + ", errors="
+        + errors
+        + ", labelled="
+        + labelled
+        + ", rows="
+        + rows()
+        + "]";
   }
 }

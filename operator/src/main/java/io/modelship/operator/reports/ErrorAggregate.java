@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param baselineRmse RMSE from the package, if reported
  */
 public record ErrorAggregate(
-    long count, double absoluteErrorSum, double squaredErrorSum, Double baselineMae, Double baselineRmse) {
+    long count,
+    double absoluteErrorSum,
+    double squaredErrorSum,
+    Double baselineMae,
+    Double baselineRmse) {
 
   public static final ErrorAggregate NONE = new ErrorAggregate(0, 0, 0, null, null);
 
@@ -26,7 +30,11 @@ public record ErrorAggregate(
   }
 
   /** Adds one pod's report (null fields count as nothing reported). */
-  ErrorAggregate plus(Long podCount, Double podAbsolute, Double podSquared, Double podBaselineMae,
+  ErrorAggregate plus(
+      Long podCount,
+      Double podAbsolute,
+      Double podSquared,
+      Double podBaselineMae,
       Double podBaselineRmse) {
     return new ErrorAggregate(
         count + (podCount == null ? 0 : podCount),

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * Adds up the pods' reports per version: counts are summed and drift histograms merged bin by bin
- * before scoring, so the resource's drift is the drift of all pods' traffic together rather than
- * an average of per-pod scores.
+ * before scoring, so the resource's drift is the drift of all pods' traffic together rather than an
+ * average of per-pod scores.
  */
 public final class ReportAggregation {
 
@@ -31,9 +31,12 @@ public final class ReportAggregation {
         reports.entrySet().stream()
             .filter(e -> e.getValue() != null && e.getValue().getVersion() != null)
             .sorted(Map.Entry.comparingByKey())
-            .collect(Collectors.groupingBy(e -> e.getValue().getVersion(), TreeMap::new, Collectors.toList()));
+            .collect(
+                Collectors.groupingBy(
+                    e -> e.getValue().getVersion(), TreeMap::new, Collectors.toList()));
     var result = new TreeMap<String, VersionAggregate>();
-    grouped.forEach((version, entries) -> result.put(version, aggregate(version, entries, thresholds)));
+    grouped.forEach(
+        (version, entries) -> result.put(version, aggregate(version, entries, thresholds)));
     return result;
   }
 
@@ -46,33 +49,77 @@ public final class ReportAggregation {
    * holding as many scored feedbacks; when the history holds fewer, everything the pods counted
    * since they started.
    */
-  public static Map<String, VersionAggregate> byVersion(Map<String, RuntimeReportSpec> reports,
-      DriftThresholds thresholds, ReportHistory history, long driftRows, long accuracyLabels) {
+  public static Map<String, VersionAggregate> byVersion(
+      Map<String, RuntimeReportSpec> reports,
+      DriftThresholds thresholds,
+      ReportHistory history,
+      long driftRows,
+      long accuracyLabels) {
     var result = new TreeMap<String, VersionAggregate>();
-    byVersion(reports, thresholds).forEach((version, a) -> {
-      long pods = Math.max(1, a.pods());
-      var drifted = history.trailing(version, c -> c.rows() >= driftRows * pods).map(ReportHistory.Span::counts);
-      var labelled = history.trailing(version, c -> c.labelled() >= accuracyLabels * pods).map(ReportHistory.Span::counts);
-      var scored = history.trailing(version, c -> c.regression().count() >= accuracyLabels * pods)
-          .map(span -> span.counts().regression());
-      ErrorAggregate regressionError = a.regressionError().count() == 0 ? a.regressionError()
-          : scored.map(e -> new ErrorAggregate(e.count(), e.absolute(), e.squared(), a.regressionError().baselineMae(),
-              a.regressionError().baselineRmse())).orElse(a.regressionError());
-      Optional<DriftReport> drift = drifted.flatMap(c -> history.drift(version, c, thresholds)).or(a::drift);
-      Optional<String> problem = a.driftProblem().or(() -> history.problem(version));
-      Optional<Histogram> predictions = drifted.filter(c -> c.rows() > 0).map(c -> Histogram.of(c.predictions()))
-          .or(a::predictions);
-      result.put(version, new VersionAggregate(a.version(), a.pods(), a.loadedPods(), a.readyPods(), a.loadErrors(),
-          a.requests(), a.errors(), a.latencyP50Ms(), a.latencyP99Ms(), a.accuracyBaseline(),
-          labelled.map(Counts::labelled).orElse(a.accuracyLabelled()),
-          labelled.map(Counts::correct).orElse(a.accuracyCorrect()), drift, problem, predictions,
-          regressionError));
-    });
+    byVersion(reports, thresholds)
+        .forEach(
+            (version, a) -> {
+              long pods = Math.max(1, a.pods());
+              var drifted =
+                  history
+                      .trailing(version, c -> c.rows() >= driftRows * pods)
+                      .map(ReportHistory.Span::counts);
+              var labelled =
+                  history
+                      .trailing(version, c -> c.labelled() >= accuracyLabels * pods)
+                      .map(ReportHistory.Span::counts);
+              var scored =
+                  history
+                      .trailing(version, c -> c.regression().count() >= accuracyLabels * pods)
+                      .map(span -> span.counts().regression());
+              ErrorAggregate regressionError =
+                  a.regressionError().count() == 0
+                      ? a.regressionError()
+                      : scored
+                          .map(
+                              e ->
+                                  new ErrorAggregate(
+                                      e.count(),
+                                      e.absolute(),
+                                      e.squared(),
+                                      a.regressionError().baselineMae(),
+                                      a.regressionError().baselineRmse()))
+                          .orElse(a.regressionError());
+              Optional<DriftReport> drift =
+                  drifted.flatMap(c -> history.drift(version, c, thresholds)).or(a::drift);
+              Optional<String> problem = a.driftProblem().or(() -> history.problem(version));
+              Optional<Histogram> predictions =
+                  drifted
+                      .filter(c -> c.rows() > 0)
+                      .map(c -> Histogram.of(c.predictions()))
+                      .or(a::predictions);
+              result.put(
+                  version,
+                  new VersionAggregate(
+                      a.version(),
+                      a.pods(),
+                      a.loadedPods(),
+                      a.readyPods(),
+                      a.loadErrors(),
+                      a.requests(),
+                      a.errors(),
+                      a.latencyP50Ms(),
+                      a.latencyP99Ms(),
+                      a.accuracyBaseline(),
+                      labelled.map(Counts::labelled).orElse(a.accuracyLabelled()),
+                      labelled.map(Counts::correct).orElse(a.accuracyCorrect()),
+                      drift,
+                      problem,
+                      predictions,
+                      regressionError));
+            });
     return result;
   }
 
   static VersionAggregate aggregate(
-      String version, List<Map.Entry<String, RuntimeReportSpec>> entries, DriftThresholds thresholds) {
+      String version,
+      List<Map.Entry<String, RuntimeReportSpec>> entries,
+      DriftThresholds thresholds) {
     int loaded = 0;
     int ready = 0;
     long requests = 0;
@@ -104,8 +151,13 @@ public final class ReportAggregation {
       if (baseline == null) {
         baseline = r.getAccuracyBaseline();
       }
-      regressionError = regressionError.plus(r.getErrorFeedbackCount(), r.getAbsoluteErrorSum(),
-          r.getSquaredErrorSum(), r.getErrorBaselineMae(), r.getErrorBaselineRmse());
+      regressionError =
+          regressionError.plus(
+              r.getErrorFeedbackCount(),
+              r.getAbsoluteErrorSum(),
+              r.getSquaredErrorSum(),
+              r.getErrorBaselineMae(),
+              r.getErrorBaselineRmse());
     }
     Optional<DriftReport> drift = Optional.empty();
     Optional<String> problem = Optional.empty();
@@ -116,14 +168,30 @@ public final class ReportAggregation {
     }
     Optional<Histogram> predictions = Optional.empty();
     try {
-      var predicted = entries.stream().map(e -> e.getValue().getPrediction()).filter(Objects::nonNull).toList();
-      predictions = predicted.isEmpty() ? Optional.empty() : Optional.of(merge("prediction", predicted));
+      var predicted =
+          entries.stream().map(e -> e.getValue().getPrediction()).filter(Objects::nonNull).toList();
+      predictions =
+          predicted.isEmpty() ? Optional.empty() : Optional.of(merge("prediction", predicted));
     } catch (IllegalArgumentException e) {
       problem = problem.or(() -> Optional.of(e.getMessage()));
     }
     return new VersionAggregate(
-        version, entries.size(), loaded, ready, List.copyOf(loadErrors), requests, errors, p50, p99,
-        baseline, labelled, correct, drift, problem, predictions, regressionError);
+        version,
+        entries.size(),
+        loaded,
+        ready,
+        List.copyOf(loadErrors),
+        requests,
+        errors,
+        p50,
+        p99,
+        baseline,
+        labelled,
+        correct,
+        drift,
+        problem,
+        predictions,
+        regressionError);
   }
 
   /**
@@ -132,13 +200,16 @@ public final class ReportAggregation {
    *
    * @throws IllegalArgumentException when pods report bins that do not line up
    */
-  public static Optional<DriftReport> mergedDrift(List<RuntimeReportSpec> reports, DriftThresholds thresholds) {
+  public static Optional<DriftReport> mergedDrift(
+      List<RuntimeReportSpec> reports, DriftThresholds thresholds) {
     var withDrift = reports.stream().filter(r -> r.getPrediction() != null).toList();
     if (withDrift.isEmpty()) {
       return Optional.empty();
     }
     RuntimeReportSpec first = withDrift.getFirst();
-    var names = new ArrayList<>(new TreeMap<>(Objects.requireNonNullElse(first.getFeatures(), Map.of())).keySet());
+    var names =
+        new ArrayList<>(
+            new TreeMap<>(Objects.requireNonNullElse(first.getFeatures(), Map.of())).keySet());
     var references = new ArrayList<ReferenceBins>();
     var merged = new ArrayList<Histogram>();
     for (String name : names) {
@@ -146,8 +217,10 @@ public final class ReportAggregation {
       merged.add(merge(name, withDrift.stream().map(r -> feature(r, name)).toList()));
     }
     ReferenceBins predictionReference = reference("prediction", first.getPrediction());
-    Histogram predictions = merge("prediction", withDrift.stream().map(RuntimeReportSpec::getPrediction).toList());
-    return Optional.of(DriftReport.score(names, references, merged, predictionReference, predictions, thresholds));
+    Histogram predictions =
+        merge("prediction", withDrift.stream().map(RuntimeReportSpec::getPrediction).toList());
+    return Optional.of(
+        DriftReport.score(names, references, merged, predictionReference, predictions, thresholds));
   }
 
   private static BinnedCounts feature(RuntimeReportSpec report, String name) {
@@ -176,10 +249,16 @@ public final class ReportAggregation {
     Histogram merged = null;
     for (BinnedCounts bins : all) {
       List<Long> counts = Objects.requireNonNullElse(bins.getCounts(), List.of());
-      Histogram histogram = Histogram.of(counts.stream().mapToLong(c -> c == null ? 0 : c).toArray());
+      Histogram histogram =
+          Histogram.of(counts.stream().mapToLong(c -> c == null ? 0 : c).toArray());
       if (merged != null && merged.bins() != histogram.bins()) {
         throw new IllegalArgumentException(
-            name + " is reported with " + merged.bins() + " bins by one pod and " + histogram.bins() + " by another");
+            name
+                + " is reported with "
+                + merged.bins()
+                + " bins by one pod and "
+                + histogram.bins()
+                + " by another");
       }
       merged = merged == null ? histogram : merged.merge(histogram);
     }

@@ -24,11 +24,11 @@ import java.util.function.ToDoubleFunction;
  * One ModelDeployment's traffic per version over time, from its pods' cumulative reports, the way
  * Prometheus reads counters: per pod only its last report is kept; a counter that went down (or a
  * new {@code startTime}) means the pod restarted, so its current value is the increase; per version
- * the increases add up to monotonic totals; and a bounded list of timestamped points of those totals
- * lets the traffic between any point and now be read as a difference. Pure: time comes in.
+ * the increases add up to monotonic totals; and a bounded list of timestamped points of those
+ * totals lets the traffic between any point and now be read as a difference. Pure: time comes in.
  *
- * <p>A pod seen for the first time brings all it counted since it started; those counts belong
- * to the span before the first point they appear in, so an analysis window (a difference of points)
+ * <p>A pod seen for the first time brings all it counted since it started; those counts belong to
+ * the span before the first point they appear in, so an analysis window (a difference of points)
  * covers only traffic seen while the history existed. The history lives in the operator's memory:
  * after an operator restart it starts again at the first reports seen.
  *
@@ -43,7 +43,8 @@ public final class ReportHistory {
   private record Pod(String version, String startTime, Counts last) {}
 
   /** The bins' reference of a version, to score its histograms. */
-  private record Bins(List<String> names, List<ReferenceBins> references, ReferenceBins prediction) {}
+  private record Bins(
+      List<String> names, List<ReferenceBins> references, ReferenceBins prediction) {}
 
   /** The totals of every version at one instant. */
   private record Point(Instant time, Map<String, Counts> totals) {}
@@ -56,10 +57,11 @@ public final class ReportHistory {
   private Instant lastSeen = Instant.MIN;
 
   /**
-   * Takes in the reports now live (by pod), adding each pod's increase since its last report to
-   * its version's totals. A point is recorded when {@code spacing} has passed since the last one.
+   * Takes in the reports now live (by pod), adding each pod's increase since its last report to its
+   * version's totals. A point is recorded when {@code spacing} has passed since the last one.
    */
-  public synchronized void observe(Map<String, RuntimeReportSpec> reports, Instant now, Duration spacing) {
+  public synchronized void observe(
+      Map<String, RuntimeReportSpec> reports, Instant now, Duration spacing) {
     lastSeen = now;
     for (var entry : new TreeMap<>(reports).entrySet()) {
       RuntimeReportSpec r = entry.getValue();
@@ -68,16 +70,21 @@ public final class ReportHistory {
       }
       Counts counts = Counts.of(r);
       Pod before = pods.get(entry.getKey());
-      if (before != null && before.version().equals(r.getVersion())
-          && Objects.equals(before.startTime(), r.getStartTime()) && before.last().hasFeatures() && !counts.hasFeatures()) {
+      if (before != null
+          && before.version().equals(r.getVersion())
+          && Objects.equals(before.startTime(), r.getStartTime())
+          && before.last().hasFeatures()
+          && !counts.hasFeatures()) {
         // Not joined with its reference this time (e.g. the reference is being put back): the pod
-        // did not restart, so it is counted from its last joined report once it can be joined again.
+        // did not restart, so it is counted from its last joined report once it can be joined
+        // again.
         continue;
       }
       Counts increase;
       if (before == null || !before.version().equals(r.getVersion())) {
         increase = counts;
-      } else if (!Objects.equals(before.startTime(), r.getStartTime()) || counts.restartedSince(before.last())) {
+      } else if (!Objects.equals(before.startTime(), r.getStartTime())
+          || counts.restartedSince(before.last())) {
         increase = counts; // restarted: everything it counted is new
       } else {
         increase = counts.increaseSince(before.last());
@@ -89,7 +96,10 @@ public final class ReportHistory {
     pods.keySet().retainAll(reports.keySet());
     var live = new java.util.HashSet<String>();
     pods.values().forEach(p -> live.add(p.version()));
-    totals.keySet().removeIf(v -> !live.contains(v) && points.stream().noneMatch(p -> p.totals().containsKey(v)));
+    totals
+        .keySet()
+        .removeIf(
+            v -> !live.contains(v) && points.stream().noneMatch(p -> p.totals().containsKey(v)));
     if (points.isEmpty() || !now.isBefore(points.getLast().time().plus(spacing))) {
       points.add(new Point(now, Map.copyOf(totals)));
       if (points.size() > MAX_POINTS) {
@@ -116,11 +126,14 @@ public final class ReportHistory {
   }
 
   private void learnBins(RuntimeReportSpec r) {
-    if (bins.containsKey(r.getVersion()) || r.getPrediction() == null || r.getPrediction().getReference() == null) {
+    if (bins.containsKey(r.getVersion())
+        || r.getPrediction() == null
+        || r.getPrediction().getReference() == null) {
       return;
     }
     try {
-      var features = new TreeMap<String, BinnedCounts>(Objects.requireNonNullElse(r.getFeatures(), Map.of()));
+      var features =
+          new TreeMap<String, BinnedCounts>(Objects.requireNonNullElse(r.getFeatures(), Map.of()));
       if (features.isEmpty()) {
         return; // not joined with its reference object yet: learn the bins from a report that is
       }
@@ -133,7 +146,9 @@ public final class ReportHistory {
         names.add(e.getKey());
         refs.add(ReportAggregation.reference(e.getKey(), e.getValue()));
       }
-      bins.put(r.getVersion(), new Bins(names, refs, ReportAggregation.reference("prediction", r.getPrediction())));
+      bins.put(
+          r.getVersion(),
+          new Bins(names, refs, ReportAggregation.reference("prediction", r.getPrediction())));
       problems.remove(r.getVersion());
     } catch (IllegalArgumentException e) {
       problems.put(r.getVersion(), e.getMessage());
@@ -169,7 +184,8 @@ public final class ReportHistory {
         found = p;
       }
     }
-    return Optional.ofNullable(found).or(() -> points.isEmpty() ? Optional.empty() : Optional.of(points.getFirst()));
+    return Optional.ofNullable(found)
+        .or(() -> points.isEmpty() ? Optional.empty() : Optional.of(points.getFirst()));
   }
 
   /** Why the version's bins cannot be scored, if they cannot. */
@@ -199,16 +215,26 @@ public final class ReportHistory {
   /** Traffic since {@code from} ({@code null}: since the pods started). */
   public record Span(Instant from, Counts counts) {}
 
-  /** Drift of some counts of {@code version} against its package's reference; empty without bins or rows. */
-  public synchronized Optional<DriftReport> drift(String version, Counts counts, DriftThresholds thresholds) {
+  /**
+   * Drift of some counts of {@code version} against its package's reference; empty without bins or
+   * rows.
+   */
+  public synchronized Optional<DriftReport> drift(
+      String version, Counts counts, DriftThresholds thresholds) {
     Bins b = bins.get(version);
     if (b == null || !counts.hasBins() || counts.rows() == 0 || !b.names().equals(counts.names())) {
       return Optional.empty();
     }
     try {
       var histograms = counts.features().stream().map(Histogram::of).toList();
-      return Optional.of(DriftReport.score(b.names(), b.references(), histograms, b.prediction(),
-          Histogram.of(counts.predictions()), thresholds));
+      return Optional.of(
+          DriftReport.score(
+              b.names(),
+              b.references(),
+              histograms,
+              b.prediction(),
+              Histogram.of(counts.predictions()),
+              thresholds));
     } catch (IllegalArgumentException e) {
       problems.put(version, e.getMessage());
       return Optional.empty();
@@ -232,17 +258,29 @@ public final class ReportHistory {
           }
           Counts d = current(version).minus(at(base.get(), version));
           Optional<DriftReport> drift = drift(version, d, thresholds);
-          return new AnalysisWindow(base.get().time(), now, d.requests(), d.errors(), d.latency(), d.labelled(),
-              d.correct(), drift.map(score::applyAsDouble).orElse(null), drift.map(DriftReport::samples).orElse(0L),
-              d.hasBins() && d.rows() > 0 ? Optional.of(Histogram.of(d.predictions())) : Optional.empty());
+          return new AnalysisWindow(
+              base.get().time(),
+              now,
+              d.requests(),
+              d.errors(),
+              d.latency(),
+              d.labelled(),
+              d.correct(),
+              drift.map(score::applyAsDouble).orElse(null),
+              drift.map(DriftReport::samples).orElse(0L),
+              d.hasBins() && d.rows() > 0
+                  ? Optional.of(Histogram.of(d.predictions()))
+                  : Optional.empty());
         }
       }
 
       @Override
       public List<Instant> startsBetween(Instant floor, Instant from) {
         synchronized (ReportHistory.this) {
-          return points.reversed().stream().map(Point::time)
-              .filter(t -> !t.isBefore(floor) && t.isBefore(from)).toList();
+          return points.reversed().stream()
+              .map(Point::time)
+              .filter(t -> !t.isBefore(floor) && t.isBefore(from))
+              .toList();
         }
       }
     };

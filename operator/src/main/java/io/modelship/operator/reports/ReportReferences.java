@@ -13,10 +13,10 @@ import java.util.TreeMap;
 
 /**
  * Pods' reports carry only counts; the bins' edges, labels and reference fractions are a property
- * of the package, held once per package sha256 in a reference object
- * ({@link RuntimeReport#referenceName}, label {@link RuntimeReport#LABEL_REFERENCE}) that the first
- * pod of the package creates, owned by the ModelDeployment. This joins the two so the aggregation
- * can score merged counts. A reference counts only when owned by this ModelDeployment (UID).
+ * of the package, held once per package sha256 in a reference object ({@link
+ * RuntimeReport#referenceName}, label {@link RuntimeReport#LABEL_REFERENCE}) that the first pod of
+ * the package creates, owned by the ModelDeployment. This joins the two so the aggregation can
+ * score merged counts. A reference counts only when owned by this ModelDeployment (UID).
  */
 public final class ReportReferences {
 
@@ -27,12 +27,21 @@ public final class ReportReferences {
     return labels != null && "true".equals(labels.get(RuntimeReport.LABEL_REFERENCE));
   }
 
-  /** The reports with their bins completed from the reference of their package, where there is one. */
+  /**
+   * The reports with their bins completed from the reference of their package, where there is one.
+   */
   public static Map<String, RuntimeReportSpec> attach(
-      Map<String, RuntimeReportSpec> reports, Collection<RuntimeReport> references, String modelDeploymentUid) {
+      Map<String, RuntimeReportSpec> reports,
+      Collection<RuntimeReport> references,
+      String modelDeploymentUid) {
     var result = new TreeMap<String, RuntimeReportSpec>();
-    reports.forEach((pod, report) -> result.put(pod,
-        reference(report, references, modelDeploymentUid).map(ref -> completed(report, ref)).orElse(report)));
+    reports.forEach(
+        (pod, report) ->
+            result.put(
+                pod,
+                reference(report, references, modelDeploymentUid)
+                    .map(ref -> completed(report, ref))
+                    .orElse(report)));
     return result;
   }
 
@@ -42,35 +51,54 @@ public final class ReportReferences {
       return Optional.empty();
     }
     return references.stream()
-        .filter(r -> r.getSpec() != null && report.getPackageSha256().equals(r.getSpec().getPackageSha256()))
-        .filter(r -> Objects.requireNonNullElse(r.getMetadata().getOwnerReferences(),
-                List.<io.fabric8.kubernetes.api.model.OwnerReference>of()).stream()
-            .anyMatch(o -> "ModelDeployment".equals(o.getKind()) && Objects.equals(uid, o.getUid())))
+        .filter(
+            r ->
+                r.getSpec() != null
+                    && report.getPackageSha256().equals(r.getSpec().getPackageSha256()))
+        .filter(
+            r ->
+                Objects.requireNonNullElse(
+                        r.getMetadata().getOwnerReferences(),
+                        List.<io.fabric8.kubernetes.api.model.OwnerReference>of())
+                    .stream()
+                    .anyMatch(
+                        o ->
+                            "ModelDeployment".equals(o.getKind())
+                                && Objects.equals(uid, o.getUid())))
         .map(RuntimeReport::getSpec)
         .findFirst();
   }
 
   /**
-   * A copy with the bins completed; the report itself is the informer's cached object and stays
-   * as the pod wrote it (validation compares pods' reports as written).
+   * A copy with the bins completed; the report itself is the informer's cached object and stays as
+   * the pod wrote it (validation compares pods' reports as written).
    */
-  private static RuntimeReportSpec completed(RuntimeReportSpec written, RuntimeReportSpec reference) {
+  private static RuntimeReportSpec completed(
+      RuntimeReportSpec written, RuntimeReportSpec reference) {
     RuntimeReportSpec report = shallowCopy(written);
-    if (report.getFeatureCounts() != null && reference.getFeatures() != null
+    if (report.getFeatureCounts() != null
+        && reference.getFeatures() != null
         && report.getFeatureCounts().size() == reference.getFeatures().size()) {
       // Counts come in the reference's feature order; the names are the reference's.
       var features = new LinkedHashMap<String, BinnedCounts>();
       var counts = report.getFeatureCounts().iterator();
-      reference.getFeatures().forEach((name, bins) -> {
-        var c = new BinnedCounts();
-        c.setCounts(counts.next());
-        features.put(name, completed(c, bins));
-      });
+      reference
+          .getFeatures()
+          .forEach(
+              (name, bins) -> {
+                var c = new BinnedCounts();
+                c.setCounts(counts.next());
+                features.put(name, completed(c, bins));
+              });
       report.setFeatures(features);
       report.setFeatureCounts(null);
     } else if (report.getFeatures() != null && reference.getFeatures() != null) {
       var features = new LinkedHashMap<String, BinnedCounts>();
-      report.getFeatures().forEach((name, bins) -> features.put(name, completed(bins, reference.getFeatures().get(name))));
+      report
+          .getFeatures()
+          .forEach(
+              (name, bins) ->
+                  features.put(name, completed(bins, reference.getFeatures().get(name))));
       report.setFeatures(features);
     }
     if (report.getPrediction() != null) {

@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param drift drift of the merged histograms, when every pod reported comparable ones
  * @param driftProblem why the histograms could not be merged or scored, if they could not
  * @param predictions predicted classes over the span the drift covers, merged
- * @param regressionError a regressor's error sums over pods ({@link ErrorAggregate#NONE} for a classifier)
+ * @param regressionError a regressor's error sums over pods ({@link ErrorAggregate#NONE} for a
+ *     classifier)
  */
 public record VersionAggregate(
     String version,

@@ -18,8 +18,8 @@ import java.util.Set;
  * @param defaultMemoryLimit memory limit when {@code spec.runtime.resources} is absent
  * @param reportIntervalSeconds how often pods report when the spec does not say
  * @param retryAfter delay before looking again at a resource that waits on something outside it
- * @param allowedImages registries {@code spec.runtime.image} may come from (env
- *     {@code MODELSHIP_ALLOWED_IMAGE_REGISTRIES}); empty allows any
+ * @param allowedImages registries {@code spec.runtime.image} may come from (env {@code
+ *     MODELSHIP_ALLOWED_IMAGE_REGISTRIES}); empty allows any
  * @param requireSha256ForHttp refuse packages over plain http:// without {@code spec.model.sha256}
  *     (env {@code MODELSHIP_REQUIRE_SHA256_FOR_HTTP}) instead of warning
  * @param imagePullSecrets Secrets (in the ModelDeployment's namespace) the serving pods pull their
@@ -41,19 +41,31 @@ public record OperatorSettings(
   public static final String ALLOWED_IMAGE_REGISTRIES_ENV = "MODELSHIP_ALLOWED_IMAGE_REGISTRIES";
   public static final String REQUIRE_SHA256_FOR_HTTP_ENV = "MODELSHIP_REQUIRE_SHA256_FOR_HTTP";
   public static final String DEFAULT_CPU_REQUEST = "250m";
+
   /**
-   * The serving pod's memory when the spec sets none, from the runtime image measured in a container
-   * (docs/benchmarks.md, "Container images"): the image sizes the heap at 40% of the limit, and the
-   * runtime peaks at about 110 MiB beside a fully used heap (213 MiB at a 256 MiB limit under load).
-   * A 384 MiB limit gives a 154 MiB heap and about 120 MiB of headroom for a larger model's native
-   * memory; the request is what a small model uses under load. (Before the image existed: 512Mi / 1Gi.)
+   * The serving pod's memory when the spec sets none, from the runtime image measured in a
+   * container (docs/benchmarks.md, "Container images"): the image sizes the heap at 40% of the
+   * limit, and the runtime peaks at about 110 MiB beside a fully used heap (213 MiB at a 256 MiB
+   * limit under load). A 384 MiB limit gives a 154 MiB heap and about 120 MiB of headroom for a
+   * larger model's native memory; the request is what a small model uses under load. (Before the
+   * image existed: 512Mi / 1Gi.)
    */
   public static final String DEFAULT_MEMORY_REQUEST = "256Mi";
+
   public static final String DEFAULT_MEMORY_LIMIT = "384Mi";
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), DEFAULT_IMAGE, DEFAULT_CPU_REQUEST, DEFAULT_MEMORY_REQUEST,
-        DEFAULT_MEMORY_LIMIT, 15, Duration.ofSeconds(30), ImageRegistries.any(), false, List.of());
+    return new OperatorSettings(
+        Set.of(),
+        DEFAULT_IMAGE,
+        DEFAULT_CPU_REQUEST,
+        DEFAULT_MEMORY_REQUEST,
+        DEFAULT_MEMORY_LIMIT,
+        15,
+        Duration.ofSeconds(30),
+        ImageRegistries.any(),
+        false,
+        List.of());
   }
 
   public OperatorSettings {
@@ -62,18 +74,45 @@ public record OperatorSettings(
   }
 
   public OperatorSettings withImagePullSecrets(List<String> secrets) {
-    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        reportIntervalSeconds, retryAfter, allowedImages, requireSha256ForHttp, secrets);
+    return new OperatorSettings(
+        namespaces,
+        defaultImage,
+        defaultCpuRequest,
+        defaultMemoryRequest,
+        defaultMemoryLimit,
+        reportIntervalSeconds,
+        retryAfter,
+        allowedImages,
+        requireSha256ForHttp,
+        secrets);
   }
 
   public OperatorSettings withAllowedImages(ImageRegistries allowed) {
-    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        reportIntervalSeconds, retryAfter, allowed, requireSha256ForHttp, imagePullSecrets);
+    return new OperatorSettings(
+        namespaces,
+        defaultImage,
+        defaultCpuRequest,
+        defaultMemoryRequest,
+        defaultMemoryLimit,
+        reportIntervalSeconds,
+        retryAfter,
+        allowed,
+        requireSha256ForHttp,
+        imagePullSecrets);
   }
 
   public OperatorSettings withRequireSha256ForHttp(boolean require) {
-    return new OperatorSettings(namespaces, defaultImage, defaultCpuRequest, defaultMemoryRequest, defaultMemoryLimit,
-        reportIntervalSeconds, retryAfter, allowedImages, require, imagePullSecrets);
+    return new OperatorSettings(
+        namespaces,
+        defaultImage,
+        defaultCpuRequest,
+        defaultMemoryRequest,
+        defaultMemoryLimit,
+        reportIntervalSeconds,
+        retryAfter,
+        allowedImages,
+        require,
+        imagePullSecrets);
   }
 
   public ResourceRequirements defaultResources() {

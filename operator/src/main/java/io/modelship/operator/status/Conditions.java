@@ -18,7 +18,10 @@ public final class Conditions {
   public static final String PROGRESSING = "Progressing";
   public static final String MODEL_LOADED = "ModelLoaded";
   public static final String DRIFTED = "Drifted";
-  /** Present (True) only while the package comes over plain http:// without a sha256 to check it. */
+
+  /**
+   * Present (True) only while the package comes over plain http:// without a sha256 to check it.
+   */
   public static final String UNVERIFIED_MODEL = "UnverifiedModel";
 
   private final List<Condition> previous;

@@ -1,9 +1,9 @@
 package io.modelship.operator.status;
 
-import io.modelship.operator.problem.Problem;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.plan.RolloutPlan;
 import java.time.Instant;

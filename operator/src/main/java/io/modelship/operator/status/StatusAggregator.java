@@ -30,8 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one place the operator's part of the status is built: a fresh object from one
- * {@link Observation}, never the pods' {@code runtimeReports}.
+ * The one place the operator's part of the status is built: a fresh object from one {@link
+ * Observation}, never the pods' {@code runtimeReports}.
  */
 public final class StatusAggregator {
 
@@ -43,26 +43,38 @@ public final class StatusAggregator {
     ModelDeployment md = o.resource();
     ModelDeploymentStatus previous =
         md.getStatus() == null ? new ModelDeploymentStatus() : md.getStatus();
-    long generation = md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration();
+    long generation =
+        md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration();
     String target = md.getSpec().getModel().getVersion();
 
     var status = new ModelDeploymentStatus();
     status.setObservedGeneration(generation);
     status.setUrl(
-        "http://" + md.getMetadata().getName() + "." + md.getMetadata().getNamespace() + ".svc.cluster.local");
+        "http://"
+            + md.getMetadata().getName()
+            + "."
+            + md.getMetadata().getNamespace()
+            + ".svc.cluster.local");
     status.setModelName(ServingNames.modelName(md));
-    status.setStrategy(md.getSpec().getRollout() == null || md.getSpec().getRollout().getStrategy() == null
-        ? io.modelship.api.v1alpha1.spec.RolloutStrategy.RollingUpdate : md.getSpec().getRollout().getStrategy());
-    status.setReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, true)).sum());
-    status.setReadyReplicas(o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, false)).sum());
+    status.setStrategy(
+        md.getSpec().getRollout() == null || md.getSpec().getRollout().getStrategy() == null
+            ? io.modelship.api.v1alpha1.spec.RolloutStrategy.RollingUpdate
+            : md.getSpec().getRollout().getStrategy());
+    status.setReplicas(
+        o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, true)).sum());
+    status.setReadyReplicas(
+        o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, false)).sum());
 
     String stable = o.plan().map(RolloutPlan::stableVersion).orElse(previous.getStableVersion());
     status.setStableVersion(stable);
     status.setHistory(history(previous, o));
     RolloutStatus rollout = o.plan().map(RolloutPlan::rollout).orElse(previous.getRollout());
     status.setRollout(rollout);
-    if (rollout != null && rollout.getOutcome() == null && rollout.getVersion() != null
-        && !rollout.getVersion().equals(stable) && rollout.getStartedAt() != null) {
+    if (rollout != null
+        && rollout.getOutcome() == null
+        && rollout.getVersion() != null
+        && !rollout.getVersion().equals(stable)
+        && rollout.getStartedAt() != null) {
       status.setCanaryVersion(rollout.getVersion());
       status.setCanaryWeight(rollout.getDesiredWeight());
       status.setCurrentStep(rollout.getStepIndex());
@@ -71,7 +83,8 @@ public final class StatusAggregator {
 
     Optional<VersionAggregate> targetReports = Optional.ofNullable(o.reports().get(target));
     String servingVersion = stable != null ? stable : target;
-    Optional<VersionAggregate> servingReports = Optional.ofNullable(o.reports().get(servingVersion));
+    Optional<VersionAggregate> servingReports =
+        Optional.ofNullable(o.reports().get(servingVersion));
 
     Optional<Problem> loadProblem =
         targetReports
@@ -85,7 +98,8 @@ public final class StatusAggregator {
       phase = Phase.Failed;
       Problem p = o.specProblem().get();
       conditions.set(Conditions.READY, "False", p.reason(), p.message());
-      conditions.set(Conditions.PROGRESSING, "False", p.reason(), "Rollout blocked: " + p.message());
+      conditions.set(
+          Conditions.PROGRESSING, "False", p.reason(), "Rollout blocked: " + p.message());
     } else {
       RolloutPlan plan = o.plan().orElseThrow();
       if (problem.isPresent()) {
@@ -96,28 +110,48 @@ public final class StatusAggregator {
         boolean ready = phase == Phase.Healthy || (stable != null && servingCapacity(o));
         boolean noPods = status.getReadyReplicas() == null || status.getReadyReplicas() == 0;
         if (ready && noPods) {
-          // replicas: 0 is a valid spec, but nothing answers: `kubectl wait --for=condition=Ready` must not pass.
-          conditions.set(Conditions.READY, "False", "ScaledToZero", "Version " + servingVersion + " has no pods");
+          // replicas: 0 is a valid spec, but nothing answers: `kubectl wait --for=condition=Ready`
+          // must not pass.
+          conditions.set(
+              Conditions.READY,
+              "False",
+              "ScaledToZero",
+              "Version " + servingVersion + " has no pods");
         } else {
           conditions.set(
               Conditions.READY,
               ready ? "True" : "False",
               ready ? "Serving" : "PodsNotReady",
               ready
-                  ? "Version " + servingVersion + " serves with " + Plural.count(readyOf(o, servingVersion), "ready pod")
+                  ? "Version "
+                      + servingVersion
+                      + " serves with "
+                      + Plural.count(readyOf(o, servingVersion), "ready pod")
                   : plan.message());
         }
       }
-      conditions.set(Conditions.PROGRESSING, plan.progressing() ? "True" : "False", plan.reason(), plan.message());
+      conditions.set(
+          Conditions.PROGRESSING,
+          plan.progressing() ? "True" : "False",
+          plan.reason(),
+          plan.message());
     }
     modelLoaded(conditions, target, targetReports);
-    DriftSummary drift = servingReports.flatMap(VersionAggregate::drift).map(d -> drift(d, o.monitoring()))
-        .orElseGet(() -> noDrift(o.monitoring()));
-    AccuracySummary accuracy = servingReports.flatMap(r -> accuracy(r, o.monitoring())).orElse(null);
-    ErrorSummary regressionError = servingReports.flatMap(r -> regressionError(r, o.monitoring())).orElse(null);
+    DriftSummary drift =
+        servingReports
+            .flatMap(VersionAggregate::drift)
+            .map(d -> drift(d, o.monitoring()))
+            .orElseGet(() -> noDrift(o.monitoring()));
+    AccuracySummary accuracy =
+        servingReports.flatMap(r -> accuracy(r, o.monitoring())).orElse(null);
+    ErrorSummary regressionError =
+        servingReports.flatMap(r -> regressionError(r, o.monitoring())).orElse(null);
     drifted(conditions, drift, accuracy, regressionError, servingReports);
-    unverified(md).ifPresent(message ->
-        conditions.set(Conditions.UNVERIFIED_MODEL, "True", "PlainHttpWithoutSha256", message));
+    unverified(md)
+        .ifPresent(
+            message ->
+                conditions.set(
+                    Conditions.UNVERIFIED_MODEL, "True", "PlainHttpWithoutSha256", message));
 
     status.setPhase(phase);
     status.setConditions(conditions.build());
@@ -127,7 +161,10 @@ public final class StatusAggregator {
     return status;
   }
 
-  /** A package over plain http:// without a sha256: served (unless refused by the operator's setting), but said loudly. */
+  /**
+   * A package over plain http:// without a sha256: served (unless refused by the operator's
+   * setting), but said loudly.
+   */
   static Optional<String> unverified(ModelDeployment md) {
     return io.modelship.operator.validation.ModelIntegrity.unverified(md.getSpec().getModel());
   }
@@ -155,8 +192,11 @@ public final class StatusAggregator {
    */
   static int readyOf(Observation o, String version) {
     return o.deployments().stream()
-        .filter(d -> d.getMetadata() != null && d.getMetadata().getLabels() != null
-            && version.equals(d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
+        .filter(
+            d ->
+                d.getMetadata() != null
+                    && d.getMetadata().getLabels() != null
+                    && version.equals(d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION)))
         .map(Deployment::getStatus)
         .mapToInt(s -> count(s, false))
         .sum();
@@ -164,10 +204,8 @@ public final class StatusAggregator {
 
   /** During a handover the old version's ready pods keep the resource serving. */
   private static boolean servingCapacity(Observation o) {
-    return o.deployments().stream()
-        .map(Deployment::getStatus)
-        .mapToInt(s -> count(s, false))
-        .sum() > 0;
+    return o.deployments().stream().map(Deployment::getStatus).mapToInt(s -> count(s, false)).sum()
+        > 0;
   }
 
   private static int count(DeploymentStatus s, boolean all) {
@@ -178,60 +216,110 @@ public final class StatusAggregator {
     return value == null ? 0 : value;
   }
 
-  /** The plan names the outcome of a rollout that ended in this reconcile; the list keeps the latest. */
+  /**
+   * The plan names the outcome of a rollout that ended in this reconcile; the list keeps the
+   * latest.
+   */
   private static List<RolloutRecord> history(ModelDeploymentStatus previous, Observation o) {
-    var history = new ArrayList<RolloutRecord>(previous.getHistory() == null ? List.of() : previous.getHistory());
+    var history =
+        new ArrayList<RolloutRecord>(
+            previous.getHistory() == null ? List.of() : previous.getHistory());
     o.plan().flatMap(RolloutPlan::outcome).ifPresent(history::add);
-    return history.isEmpty() ? null : List.copyOf(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
+    return history.isEmpty()
+        ? null
+        : List.copyOf(history.subList(Math.max(0, history.size() - HISTORY_LIMIT), history.size()));
   }
 
-  private static void modelLoaded(Conditions conditions, String target, Optional<VersionAggregate> reports) {
+  private static void modelLoaded(
+      Conditions conditions, String target, Optional<VersionAggregate> reports) {
     if (reports.isEmpty() || reports.get().pods() == 0) {
-      conditions.set(Conditions.MODEL_LOADED, "Unknown", "AwaitingReports", "No pod of version " + target + " has reported yet");
+      conditions.set(
+          Conditions.MODEL_LOADED,
+          "Unknown",
+          "AwaitingReports",
+          "No pod of version " + target + " has reported yet");
       return;
     }
     VersionAggregate r = reports.get();
     if (!r.loadErrors().isEmpty()) {
-      conditions.set(Conditions.MODEL_LOADED, "False", "ModelLoadFailed", String.join("; ", r.loadErrors()));
+      conditions.set(
+          Conditions.MODEL_LOADED, "False", "ModelLoadFailed", String.join("; ", r.loadErrors()));
     } else if (r.loadedPods() == r.pods()) {
-      conditions.set(Conditions.MODEL_LOADED, "True", "ModelLoaded", Plural.pods(r.loadedPods()) + " loaded version " + target);
+      conditions.set(
+          Conditions.MODEL_LOADED,
+          "True",
+          "ModelLoaded",
+          Plural.pods(r.loadedPods()) + " loaded version " + target);
     } else {
       conditions.set(
-          Conditions.MODEL_LOADED, "False", "Loading", r.loadedPods() + "/" + r.pods() + " pods loaded version " + target);
+          Conditions.MODEL_LOADED,
+          "False",
+          "Loading",
+          r.loadedPods() + "/" + r.pods() + " pods loaded version " + target);
     }
   }
 
   private static void drifted(
-      Conditions conditions, DriftSummary drift, AccuracySummary accuracy, ErrorSummary regressionError,
+      Conditions conditions,
+      DriftSummary drift,
+      AccuracySummary accuracy,
+      ErrorSummary regressionError,
       Optional<VersionAggregate> reports) {
     boolean noDriftData = drift == null || drift.getSamples() == null || drift.getSamples() == 0;
     if (drift != null && drift.getStatus() == DriftLevel.Alert) {
       conditions.set(Conditions.DRIFTED, "True", "DriftAlert", driftMessage(drift));
     } else if (accuracy != null && accuracy.getStatus() == DriftLevel.Alert) {
       conditions.set(
-          Conditions.DRIFTED, "True", "AccuracyDrop",
-          String.format("Live accuracy %.4f is %.4f away from the training accuracy %.4f",
+          Conditions.DRIFTED,
+          "True",
+          "AccuracyDrop",
+          String.format(
+              "Live accuracy %.4f is %.4f away from the training accuracy %.4f",
               accuracy.getCurrent(), Math.abs(accuracy.getDrop()), accuracy.getBaseline()));
     } else if (regressionError != null && regressionError.getStatus() == DriftLevel.Alert) {
       conditions.set(
-          Conditions.DRIFTED, "True", "ErrorChange",
-          String.format("Live MAE %.6g is %.1f%% away from the training MAE %.6g", regressionError.getMae(),
-              100 * Math.abs(regressionError.getChange()), regressionError.getBaselineMae()));
+          Conditions.DRIFTED,
+          "True",
+          "ErrorChange",
+          String.format(
+              "Live MAE %.6g is %.1f%% away from the training MAE %.6g",
+              regressionError.getMae(),
+              100 * Math.abs(regressionError.getChange()),
+              regressionError.getBaselineMae()));
     } else if (!noDriftData && drift.getStatus() == DriftLevel.InsufficientData) {
-      conditions.set(Conditions.DRIFTED, "Unknown", "InsufficientData", insufficientMessage(drift, accuracy));
+      conditions.set(
+          Conditions.DRIFTED, "Unknown", "InsufficientData", insufficientMessage(drift, accuracy));
     } else if (!noDriftData) {
       conditions.set(
-          Conditions.DRIFTED, "False", drift.getStatus() == DriftLevel.Warning ? "DriftWarning" : "NoDrift", driftMessage(drift));
+          Conditions.DRIFTED,
+          "False",
+          drift.getStatus() == DriftLevel.Warning ? "DriftWarning" : "NoDrift",
+          driftMessage(drift));
     } else {
-      String message = reports.flatMap(VersionAggregate::driftProblem).orElse("No drift histograms reported yet");
-      conditions.set(Conditions.DRIFTED, "Unknown", reports.flatMap(VersionAggregate::driftProblem).isPresent() ? "DriftUnscorable" : "AwaitingReports", message);
+      String message =
+          reports
+              .flatMap(VersionAggregate::driftProblem)
+              .orElse("No drift histograms reported yet");
+      conditions.set(
+          Conditions.DRIFTED,
+          "Unknown",
+          reports.flatMap(VersionAggregate::driftProblem).isPresent()
+              ? "DriftUnscorable"
+              : "AwaitingReports",
+          message);
     }
   }
 
   private static String insufficientMessage(DriftSummary drift, AccuracySummary accuracy) {
-    String message = String.format("%s drift needs %d samples, %d so far", drift.getMethod(), drift.getMinSamples(), drift.getSamples());
+    String message =
+        String.format(
+            "%s drift needs %d samples, %d so far",
+            drift.getMethod(), drift.getMinSamples(), drift.getSamples());
     if (accuracy != null && accuracy.getStatus() == DriftLevel.InsufficientData) {
-      message += String.format("; accuracy needs %d labelled predictions, %d so far", accuracy.getMinSamples(), accuracy.getSamples());
+      message +=
+          String.format(
+              "; accuracy needs %d labelled predictions, %d so far",
+              accuracy.getMinSamples(), accuracy.getSamples());
     }
     return message;
   }
@@ -242,7 +330,9 @@ public final class StatusAggregator {
             .max(Map.Entry.comparingByValue())
             .map(e -> "; worst feature " + e.getKey() + " at " + round(e.getValue()))
             .orElse("");
-    return String.format("%s score %.4f over %d samples%s", drift.getMethod(), drift.getScore(), drift.getSamples(), worst);
+    return String.format(
+        "%s score %.4f over %d samples%s",
+        drift.getMethod(), drift.getScore(), drift.getSamples(), worst);
   }
 
   public static DriftSummary drift(DriftReport report, EffectiveMonitoring monitoring) {
@@ -260,8 +350,10 @@ public final class StatusAggregator {
     summary.setMethod(monitoring.methodName());
     summary.setScore(round(score));
     // Below minSamples a score is noise: report it, but never as a verdict (no Warning, no Alert).
-    summary.setStatus(report.samples() < monitoring.driftMinSamples()
-        ? DriftLevel.InsufficientData : level(score, monitoring));
+    summary.setStatus(
+        report.samples() < monitoring.driftMinSamples()
+            ? DriftLevel.InsufficientData
+            : level(score, monitoring));
     summary.setMinSamples(monitoring.driftMinSamples());
     summary.setFeatures(features);
     summary.setPrediction(round(prediction));
@@ -270,11 +362,13 @@ public final class StatusAggregator {
   }
 
   static DriftLevel level(double score, EffectiveMonitoring monitoring) {
-    DriftStatus status = new DriftThresholds(monitoring.warning(), monitoring.threshold()).classify(score);
+    DriftStatus status =
+        new DriftThresholds(monitoring.warning(), monitoring.threshold()).classify(score);
     return DriftLevel.valueOf(status.name());
   }
 
-  static Optional<AccuracySummary> accuracy(VersionAggregate reports, EffectiveMonitoring monitoring) {
+  static Optional<AccuracySummary> accuracy(
+      VersionAggregate reports, EffectiveMonitoring monitoring) {
     if (reports.accuracy().isEmpty()) {
       return Optional.empty();
     }
@@ -288,7 +382,8 @@ public final class StatusAggregator {
       summary.setBaseline(reports.accuracyBaseline());
       summary.setDrop(round(drop));
       // The contract's rule, |A0 - At| > maxDrop: a jump up is as suspicious as a fall.
-      summary.setStatus(Math.abs(drop) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+      summary.setStatus(
+          Math.abs(drop) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
     }
     summary.setMinSamples(monitoring.accuracyMinSamples());
     if (reports.accuracyLabelled() < monitoring.accuracyMinSamples()) {
@@ -302,7 +397,8 @@ public final class StatusAggregator {
    * made version-wide: |MAE - E0| / E0 > maxDrop alerts, below minSamples feedbacks it is
    * InsufficientData. Empty before any feedback.
    */
-  static Optional<ErrorSummary> regressionError(VersionAggregate reports, EffectiveMonitoring monitoring) {
+  static Optional<ErrorSummary> regressionError(
+      VersionAggregate reports, EffectiveMonitoring monitoring) {
     ErrorAggregate errors = reports.regressionError();
     if (errors.mae().isEmpty()) {
       return Optional.empty();
@@ -318,7 +414,8 @@ public final class StatusAggregator {
     if (errors.baselineMae() != null && errors.baselineMae() > 0) {
       double change = (mae - errors.baselineMae()) / errors.baselineMae();
       summary.setChange(round(change));
-      summary.setStatus(Math.abs(change) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
+      summary.setStatus(
+          Math.abs(change) > monitoring.maxAccuracyDrop() ? DriftLevel.Alert : DriftLevel.Normal);
     }
     summary.setMinSamples(monitoring.accuracyMinSamples());
     if (errors.count() < monitoring.accuracyMinSamples()) {

@@ -5,7 +5,10 @@ public final class Plural {
 
   private Plural() {}
 
-  /** {@code n} and the noun, with an s unless {@code n} is 1: {@code count(1, "ready pod")} is "1 ready pod". */
+  /**
+   * {@code n} and the noun, with an s unless {@code n} is 1: {@code count(1, "ready pod")} is "1
+   * ready pod".
+   */
   public static String count(long n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
   }

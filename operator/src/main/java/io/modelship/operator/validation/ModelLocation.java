@@ -9,19 +9,21 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where the serving pods fetch the model package from, as the runtime will see it. A
- * {@code pvc://CLAIM/PATH} location is mounted read-only at {@link #PVC_MOUNT} and handed to the
- * runtime as a {@code file://} URI, because the runtime cannot reach a claim by itself.
+ * Where the serving pods fetch the model package from, as the runtime will see it. A {@code
+ * pvc://CLAIM/PATH} location is mounted read-only at {@link #PVC_MOUNT} and handed to the runtime
+ * as a {@code file://} URI, because the runtime cannot reach a claim by itself.
  *
  * <p>A URI kept in a Secret ({@code spec.model.uriFrom}) is never read by the operator: the pod
  * receives it through a secretKeyRef, and so it cannot be a {@code pvc://} location (the operator
  * would have to know the claim to mount it).
  *
- * @param runtimeUri the URI the runtime receives in {@code MODEL_URI}; null when it comes from a Secret
+ * @param runtimeUri the URI the runtime receives in {@code MODEL_URI}; null when it comes from a
+ *     Secret
  * @param claim the PersistentVolumeClaim to mount, if any
  * @param secret the Secret key the pod reads {@code MODEL_URI} from, if any
  */
-public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<ModelUriSource.SecretKeyRef> secret) {
+public record ModelLocation(
+    String runtimeUri, Optional<String> claim, Optional<ModelUriSource.SecretKeyRef> secret) {
 
   public static final String PVC_MOUNT = "/mnt/models";
 
@@ -29,17 +31,26 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
     this(runtimeUri, claim, Optional.empty());
   }
 
-  /** The location {@code spec.model} names, by {@code uri} or {@code uriFrom}, or why it cannot be served. */
+  /**
+   * The location {@code spec.model} names, by {@code uri} or {@code uriFrom}, or why it cannot be
+   * served.
+   */
   public static Result of(ModelSpec model) {
     if (model.getUriFrom() == null) {
       return parse(model.getUri());
     }
     if (model.getUri() != null) {
-      return new Result.Invalid("UnsupportedModelUri", "spec.model sets both uri and uriFrom; set exactly one");
+      return new Result.Invalid(
+          "UnsupportedModelUri", "spec.model sets both uri and uriFrom; set exactly one");
     }
     var ref = model.getUriFrom().getSecretKeyRef();
-    if (ref == null || ref.getName() == null || ref.getName().isBlank() || ref.getKey() == null || ref.getKey().isBlank()) {
-      return new Result.Invalid("UnsupportedModelUri", "spec.model.uriFrom.secretKeyRef needs a name and a key");
+    if (ref == null
+        || ref.getName() == null
+        || ref.getName().isBlank()
+        || ref.getKey() == null
+        || ref.getKey().isBlank()) {
+      return new Result.Invalid(
+          "UnsupportedModelUri", "spec.model.uriFrom.secretKeyRef needs a name and a key");
     }
     return new Result.Valid(new ModelLocation(null, Optional.empty(), Optional.of(ref)));
   }
@@ -53,7 +64,8 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
     try {
       parsed = new URI(uri.trim());
     } catch (URISyntaxException e) {
-      return new Result.Invalid("UnsupportedModelUri", "spec.model.uri is not a URI: " + e.getMessage());
+      return new Result.Invalid(
+          "UnsupportedModelUri", "spec.model.uri is not a URI: " + e.getMessage());
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
     return switch (scheme) {
@@ -70,7 +82,9 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
       default ->
           new Result.Invalid(
               "UnsupportedModelUri",
-              "spec.model.uri scheme '" + scheme + "' is not supported; use file://, http://, https://, pvc://CLAIM/PATH or s3://BUCKET/KEY");
+              "spec.model.uri scheme '"
+                  + scheme
+                  + "' is not supported; use file://, http://, https://, pvc://CLAIM/PATH or s3://BUCKET/KEY");
     };
   }
 
@@ -88,9 +102,15 @@ public record ModelLocation(String runtimeUri, Optional<String> claim, Optional<
   private static Result s3(String uri, URI parsed) {
     String bucket = parsed.getAuthority();
     String key = parsed.getPath() == null ? "" : parsed.getPath();
-    if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || key.length() <= 1 || key.endsWith("/")) {
+    if (bucket == null
+        || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+        || key.length() <= 1
+        || key.endsWith("/")) {
       return new Result.Invalid(
-          "UnsupportedModelUri", "spec.model.uri " + uri + " must look like s3://BUCKET/KEY (a lower-case bucket name"
+          "UnsupportedModelUri",
+          "spec.model.uri "
+              + uri
+              + " must look like s3://BUCKET/KEY (a lower-case bucket name"
               + " and the key of a .tar.gz or .zip)");
     }
     return new Result.Valid(new ModelLocation(uri.trim(), Optional.empty()));

@@ -9,12 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code spec.runtime.env} may add variables but not replace one the operator sets: a second
- * {@code PORT} or {@code MODEL_URI} would silently win in the container (the last entry counts)
- * and the probes, reports or the model loaded would no longer be what the resource says. Nor may it
- * set what the JVM, its launcher or the dynamic loader read at start ({@code JDK_JAVA_OPTIONS},
- * {@code _JAVA_OPTIONS}, {@code LD_PRELOAD}, ...): those override the operator's
- * {@code JAVA_TOOL_OPTIONS} or change which code runs.
+ * {@code spec.runtime.env} may add variables but not replace one the operator sets: a second {@code
+ * PORT} or {@code MODEL_URI} would silently win in the container (the last entry counts) and the
+ * probes, reports or the model loaded would no longer be what the resource says. Nor may it set
+ * what the JVM, its launcher or the dynamic loader read at start ({@code JDK_JAVA_OPTIONS}, {@code
+ * _JAVA_OPTIONS}, {@code LD_PRELOAD}, ...): those override the operator's {@code JAVA_TOOL_OPTIONS}
+ * or change which code runs.
  */
 public final class RuntimeEnvValidation {
 
@@ -26,19 +26,37 @@ public final class RuntimeEnvValidation {
     if (runtime == null || runtime.getEnv() == null) {
       return Optional.empty();
     }
-    List<String> names = runtime.getEnv().stream().map(EnvVar::getName).filter(Objects::nonNull).distinct().sorted().toList();
-    List<String> owned = names.stream().filter(RuntimeEnvironment.OPERATOR_OWNED::contains).toList();
-    List<String> startup = names.stream().filter(RuntimeEnvironment.PROCESS_START::contains).toList();
+    List<String> names =
+        runtime.getEnv().stream()
+            .map(EnvVar::getName)
+            .filter(Objects::nonNull)
+            .distinct()
+            .sorted()
+            .toList();
+    List<String> owned =
+        names.stream().filter(RuntimeEnvironment.OPERATOR_OWNED::contains).toList();
+    List<String> startup =
+        names.stream().filter(RuntimeEnvironment.PROCESS_START::contains).toList();
     if (!owned.isEmpty()) {
-      return Optional.of(new Problem(REASON, "spec.runtime.env sets " + String.join(", ", owned)
-          + ", which the operator sets itself; remove " + (owned.size() == 1 ? "it" : "them")
-          + " (the values come from spec.model and spec.monitoring)"));
+      return Optional.of(
+          new Problem(
+              REASON,
+              "spec.runtime.env sets "
+                  + String.join(", ", owned)
+                  + ", which the operator sets itself; remove "
+                  + (owned.size() == 1 ? "it" : "them")
+                  + " (the values come from spec.model and spec.monitoring)"));
     }
     if (!startup.isEmpty()) {
-      return Optional.of(new Problem(REASON, "spec.runtime.env sets " + String.join(", ", startup)
-          + ", which the JVM or the system reads when the runtime starts and which would override the operator's "
-          + RuntimeEnvironment.JAVA_TOOL_OPTIONS + " or change the code that runs; remove "
-          + (startup.size() == 1 ? "it" : "them")));
+      return Optional.of(
+          new Problem(
+              REASON,
+              "spec.runtime.env sets "
+                  + String.join(", ", startup)
+                  + ", which the JVM or the system reads when the runtime starts and which would override the operator's "
+                  + RuntimeEnvironment.JAVA_TOOL_OPTIONS
+                  + " or change the code that runs; remove "
+                  + (startup.size() == 1 ? "it" : "them")));
     }
     return Optional.empty();
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class CanonicalQuantityTest {
 
@@ -34,8 +34,12 @@ class CanonicalQuantityTest {
 
   @Test
   void canonicalisesRequirements() {
-    var resources = CanonicalQuantity.of(new ResourceRequirementsBuilder()
-        .addToRequests("cpu", new Quantity("0.25")).addToLimits("memory", new Quantity("2048Mi")).build());
+    var resources =
+        CanonicalQuantity.of(
+            new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("0.25"))
+                .addToLimits("memory", new Quantity("2048Mi"))
+                .build());
     assertThat(resources.getRequests().get("cpu").toString()).isEqualTo("250m");
     assertThat(resources.getLimits().get("memory").toString()).isEqualTo("2Gi");
   }

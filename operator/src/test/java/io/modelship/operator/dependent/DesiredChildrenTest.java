@@ -1,6 +1,5 @@
 package io.modelship.operator.dependent;
 
-import io.modelship.drift.DriftThresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -13,10 +12,11 @@ import io.modelship.api.v1alpha1.spec.DriftSpec;
 import io.modelship.api.v1alpha1.spec.MonitoringSpec;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
 import io.modelship.api.v1alpha1.status.Phase;
-import io.modelship.operator.settings.OperatorSettings;
+import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.rollout.plan.RolloutPlan;
 import io.modelship.operator.rollout.plan.VersionTarget;
+import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.validation.ModelLocation;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,14 @@ class DesiredChildrenTest {
   static final OperatorSettings SETTINGS = OperatorSettings.defaults();
 
   static ServingPlan plan(String version, ModelLocation location) {
-    var rollout = RolloutPlan.rollingUpdate(List.of(new VersionTarget(version, 2, true)), version, null, Phase.Healthy, false, "ok");
+    var rollout =
+        RolloutPlan.rollingUpdate(
+            List.of(new VersionTarget(version, 2, true)),
+            version,
+            null,
+            Phase.Healthy,
+            false,
+            "ok");
     return new ServingPlan(SETTINGS, rollout, location);
   }
 
@@ -38,44 +45,80 @@ class DesiredChildrenTest {
   }
 
   static Map<String, String> values(List<EnvVar> env) {
-    return env.stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    return env.stream()
+        .filter(e -> e.getValue() != null)
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
   @Test
   void servingPodsPullWithTheOperatorsPullSecretsAndNoneWhenUnset() {
     var md = md();
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
-    var rollout = RolloutPlan.rollingUpdate(List.of(new VersionTarget("2.0.0", 2, true)), "2.0.0", null, Phase.Healthy, false, "ok");
-    var withSecrets = new ServingPlan(SETTINGS.withImagePullSecrets(List.of("registry-a", "registry-b")), rollout, location);
+    var rollout =
+        RolloutPlan.rollingUpdate(
+            List.of(new VersionTarget("2.0.0", 2, true)),
+            "2.0.0",
+            null,
+            Phase.Healthy,
+            false,
+            "ok");
+    var withSecrets =
+        new ServingPlan(
+            SETTINGS.withImagePullSecrets(List.of("registry-a", "registry-b")), rollout, location);
 
-    var pod = ServingDeployments.desired(md, "2.0.0", 2, withSecrets).getSpec().getTemplate().getSpec();
-    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry-a", "registry-b");
+    var pod =
+        ServingDeployments.desired(md, "2.0.0", 2, withSecrets).getSpec().getTemplate().getSpec();
+    assertThat(pod.getImagePullSecrets())
+        .extracting(r -> r.getName())
+        .containsExactly("registry-a", "registry-b");
     // No empty list the API server would drop and the update matcher then see as a difference.
-    assertThat(ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", location)).getSpec().getTemplate().getSpec()
-        .getImagePullSecrets()).isNullOrEmpty();
+    assertThat(
+            ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", location))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getImagePullSecrets())
+        .isNullOrEmpty();
   }
 
   @Test
   void deploymentCarriesLabelsProbesSecurityAndEnv() {
     var md = md();
-    Deployment d = ServingDeployments.desired(md, "2.0.0", 2, plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty())));
+    Deployment d =
+        ServingDeployments.desired(
+            md,
+            "2.0.0",
+            2,
+            plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty())));
 
     assertThat(d.getMetadata().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
-    assertThat(d.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "app.kubernetes.io/name", "iris",
-        "app.kubernetes.io/instance", "iris",
-        "app.kubernetes.io/version", "2.0.0",
-        "app.kubernetes.io/component", "serving",
-        "app.kubernetes.io/managed-by", "modelship-operator",
-        "modelship.io/deployment", "iris",
-        "modelship.io/version", "2.0.0"));
+    assertThat(d.getMetadata().getLabels())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "app.kubernetes.io/name", "iris",
+                "app.kubernetes.io/instance", "iris",
+                "app.kubernetes.io/version", "2.0.0",
+                "app.kubernetes.io/component", "serving",
+                "app.kubernetes.io/managed-by", "modelship-operator",
+                "modelship.io/deployment", "iris",
+                "modelship.io/version", "2.0.0"));
     assertThat(d.getSpec().getSelector().getMatchLabels())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("modelship.io/deployment", "iris", "modelship.io/version", "2.0.0"));
-    assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(d.getMetadata().getLabels());
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("modelship.io/deployment", "iris", "modelship.io/version", "2.0.0"));
+    assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+        .isEqualTo(d.getMetadata().getLabels());
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"));
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "prometheus.io/scrape",
+                "true",
+                "prometheus.io/port",
+                "8080",
+                "prometheus.io/path",
+                "/metrics"));
 
     var pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("iris-runtime");
@@ -86,13 +129,15 @@ class DesiredChildrenTest {
     assertThat(c.getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(c.getPorts().getFirst().getContainerPort()).isEqualTo(8080);
     assertThat(c.getPorts().getFirst().getProtocol()).isEqualTo("TCP");
-    // The Open Inference Protocol over gRPC on its own port, which the runtime is told by GRPC_PORT.
+    // The Open Inference Protocol over gRPC on its own port, which the runtime is told by
+    // GRPC_PORT.
     assertThat(c.getPorts().get(1).getName()).isEqualTo("grpc");
     assertThat(c.getPorts().get(1).getContainerPort()).isEqualTo(8081);
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
-    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold()).isGreaterThanOrEqualTo(300);
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+        .isGreaterThanOrEqualTo(300);
     var sc = c.getSecurityContext();
     assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
     assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
@@ -102,38 +147,64 @@ class DesiredChildrenTest {
     assertThat(c.getVolumeMounts()).extracting("mountPath").containsExactly("/tmp");
     // 2 GiB package + 4 x 2 GiB unpacked + 64 MiB headroom.
     long scratch = 10L * 1024 * 1024 * 1024 + 64L * 1024 * 1024;
-    assertThat(pod.getVolumes()).singleElement().satisfies(v ->
-        assertThat(v.getEmptyDir().getSizeLimit().getNumericalAmount().longValueExact()).isEqualTo(scratch));
-    assertThat(c.getResources().getRequests().get("ephemeral-storage").getNumericalAmount().longValueExact()).isEqualTo(scratch);
-    assertThat(c.getResources().getRequests()).containsAllEntriesOf(SETTINGS.defaultResources().getRequests());
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v ->
+                assertThat(v.getEmptyDir().getSizeLimit().getNumericalAmount().longValueExact())
+                    .isEqualTo(scratch));
+    assertThat(
+            c.getResources()
+                .getRequests()
+                .get("ephemeral-storage")
+                .getNumericalAmount()
+                .longValueExact())
+        .isEqualTo(scratch);
+    assertThat(c.getResources().getRequests())
+        .containsAllEntriesOf(SETTINGS.defaultResources().getRequests());
     assertThat(c.getResources().getLimits()).isEqualTo(SETTINGS.defaultResources().getLimits());
 
-    assertThat(values(c.getEnv())).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-        Map.entry("MODEL_URI", "https://models.example.com/iris/2.0.0.tar.gz"),
-        Map.entry("MODEL_SHA256", Manifests.SHA),
-        Map.entry("MODEL_VERSION", "2.0.0"),
-        Map.entry("MODELDEPLOYMENT_NAME", "iris"),
-        Map.entry("REPORT_INTERVAL_SECONDS", "15"),
-        Map.entry("DRIFT_METHOD", "psi"),
-        Map.entry("DRIFT_WARNING", "0.1"),
-        Map.entry("DRIFT_THRESHOLD", "0.25"),
-        Map.entry("DRIFT_WINDOW_SIZE", "1000"),
-        Map.entry("DRIFT_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_DRIFT_MIN_SAMPLES)),
-        Map.entry("ACCURACY_MAX_DROP", "0.05"),
-        Map.entry("ACCURACY_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES)),
-        Map.entry("PORT", "8080"),
-        Map.entry("GRPC_PORT", "8081"),
-        Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
-        Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
-        Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError"),
-        Map.entry("MALLOC_ARENA_MAX", "2")));
-    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-        .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
-            + e.getValueFrom().getSecretKeyRef().getKey())
-        .containsExactly("FEEDBACK_SIGNING_KEY=iris-signing/feedback-key", "REPORT_SIGNING_KEY=iris-signing/report-key");
-    assertThat(c.getEnv()).filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
+    assertThat(values(c.getEnv()))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry("MODEL_URI", "https://models.example.com/iris/2.0.0.tar.gz"),
+                Map.entry("MODEL_SHA256", Manifests.SHA),
+                Map.entry("MODEL_VERSION", "2.0.0"),
+                Map.entry("MODELDEPLOYMENT_NAME", "iris"),
+                Map.entry("REPORT_INTERVAL_SECONDS", "15"),
+                Map.entry("DRIFT_METHOD", "psi"),
+                Map.entry("DRIFT_WARNING", "0.1"),
+                Map.entry("DRIFT_THRESHOLD", "0.25"),
+                Map.entry("DRIFT_WINDOW_SIZE", "1000"),
+                Map.entry(
+                    "DRIFT_MIN_SAMPLES", String.valueOf(DriftThresholds.DEFAULT_DRIFT_MIN_SAMPLES)),
+                Map.entry("ACCURACY_MAX_DROP", "0.05"),
+                Map.entry(
+                    "ACCURACY_MIN_SAMPLES",
+                    String.valueOf(DriftThresholds.DEFAULT_ACCURACY_MIN_SAMPLES)),
+                Map.entry("PORT", "8080"),
+                Map.entry("GRPC_PORT", "8081"),
+                Map.entry("MODEL_MAX_DOWNLOAD_BYTES", String.valueOf(2L * 1024 * 1024 * 1024)),
+                Map.entry("SHUTDOWN_DELAY_SECONDS", "5"),
+                Map.entry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError"),
+                Map.entry("MALLOC_ARENA_MAX", "2")));
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .extracting(
+            e ->
+                e.getName()
+                    + "="
+                    + e.getValueFrom().getSecretKeyRef().getName()
+                    + "/"
+                    + e.getValueFrom().getSecretKeyRef().getKey())
+        .containsExactly(
+            "FEEDBACK_SIGNING_KEY=iris-signing/feedback-key",
+            "REPORT_SIGNING_KEY=iris-signing/report-key");
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
-        .containsExactly("POD_NAME=metadata.name", "POD_UID=metadata.uid", "POD_NAMESPACE=metadata.namespace");
+        .containsExactly(
+            "POD_NAME=metadata.name", "POD_UID=metadata.uid", "POD_NAMESPACE=metadata.namespace");
   }
 
   @Test
@@ -141,7 +212,8 @@ class DesiredChildrenTest {
     var md = md();
     var runtime = new RuntimeSpec();
     runtime.setImage("registry.local/runtime:latest");
-    runtime.setResources(new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("2Gi")).build());
+    runtime.setResources(
+        new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("2Gi")).build());
     runtime.setEnv(List.of(new EnvVar("EXTRA", "1", null)));
     md.getSpec().setRuntime(runtime);
     var monitoring = new MonitoringSpec();
@@ -152,13 +224,23 @@ class DesiredChildrenTest {
     md.getSpec().setMonitoring(monitoring);
     md.getSpec().getModel().setSha256(null);
 
-    var c = ServingDeployments.desired(md, "2.0.0", 1, plan("2.0.0", new ModelLocation("https://x/y", Optional.empty())))
-        .getSpec().getTemplate().getSpec().getContainers().getFirst();
+    var c =
+        ServingDeployments.desired(
+                md, "2.0.0", 1, plan("2.0.0", new ModelLocation("https://x/y", Optional.empty())))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst();
     assertThat(c.getImage()).isEqualTo("registry.local/runtime:latest");
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
     assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
-    assertThat(values(c.getEnv())).containsEntry("EXTRA", "1").containsEntry("REPORT_INTERVAL_SECONDS", "5")
-        .containsEntry("DRIFT_METHOD", "ks").containsEntry("DRIFT_THRESHOLD", "0.4").doesNotContainKey("MODEL_SHA256");
+    assertThat(values(c.getEnv()))
+        .containsEntry("EXTRA", "1")
+        .containsEntry("REPORT_INTERVAL_SECONDS", "5")
+        .containsEntry("DRIFT_METHOD", "ks")
+        .containsEntry("DRIFT_THRESHOLD", "0.4")
+        .doesNotContainKey("MODEL_SHA256");
   }
 
   @Test
@@ -178,33 +260,50 @@ class DesiredChildrenTest {
   @Test
   void pvcLocationIsMountedReadOnly() {
     var md = md();
-    var location = ((ModelLocation.Result.Valid) ModelLocation.parse("pvc://models/iris/2.0.0")).location();
-    var pod = ServingDeployments.desired(md, "2.0.0", 1, plan("2.0.0", location)).getSpec().getTemplate().getSpec();
-    assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null).singleElement()
-        .satisfies(v -> {
-          assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
-          assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
-        });
-    assertThat(pod.getContainers().getFirst().getVolumeMounts()).filteredOn(m -> "/mnt/models".equals(m.getMountPath()))
-        .singleElement().satisfies(m -> assertThat(m.getReadOnly()).isTrue());
-    assertThat(values(pod.getContainers().getFirst().getEnv())).containsEntry("MODEL_URI", "file:///mnt/models/iris/2.0.0");
+    var location =
+        ((ModelLocation.Result.Valid) ModelLocation.parse("pvc://models/iris/2.0.0")).location();
+    var pod =
+        ServingDeployments.desired(md, "2.0.0", 1, plan("2.0.0", location))
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("models");
+              assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+            });
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .filteredOn(m -> "/mnt/models".equals(m.getMountPath()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+    assertThat(values(pod.getContainers().getFirst().getEnv()))
+        .containsEntry("MODEL_URI", "file:///mnt/models/iris/2.0.0");
   }
 
   @Test
   void desiredIsPure() {
     var md = md();
     var plan = plan("2.0.0", new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty()));
-    assertThat(ServingDeployments.desired(md, "2.0.0", 2, plan)).isEqualTo(ServingDeployments.desired(md, "2.0.0", 2, plan));
-    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(md)).as("the spec is never written")
+    assertThat(ServingDeployments.desired(md, "2.0.0", 2, plan))
+        .isEqualTo(ServingDeployments.desired(md, "2.0.0", 2, plan));
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(md))
+        .as("the spec is never written")
         .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(md()));
   }
 
   @Test
   void longVersionsGiveShortStableNames() {
-    var md = Manifests.iris("ml", "a-rather-long-model-deployment-name", "2024.11.22-build.1234567890");
+    var md =
+        Manifests.iris("ml", "a-rather-long-model-deployment-name", "2024.11.22-build.1234567890");
     String name = ServingNames.deploymentName(md, md.getSpec().getModel().getVersion());
-    assertThat(name).hasSizeLessThanOrEqualTo(ServingNames.MAX_DEPLOYMENT_NAME).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    assertThat(ServingNames.deploymentName(md, md.getSpec().getModel().getVersion())).isEqualTo(name);
+    assertThat(name)
+        .hasSizeLessThanOrEqualTo(ServingNames.MAX_DEPLOYMENT_NAME)
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    assertThat(ServingNames.deploymentName(md, md.getSpec().getModel().getVersion()))
+        .isEqualTo(name);
     assertThat(ServingNames.deploymentName(md, "2024.11.22-build.1234567891")).isNotEqualTo(name);
   }
 
@@ -212,7 +311,8 @@ class DesiredChildrenTest {
   void serviceSelectsEveryVersionWithExplicitDefaults() {
     var service = ServingService.desired(md());
     assertThat(service.getMetadata().getName()).isEqualTo("iris");
-    assertThat(service.getSpec().getSelector()).containsExactly(Map.entry("modelship.io/deployment", "iris"));
+    assertThat(service.getSpec().getSelector())
+        .containsExactly(Map.entry("modelship.io/deployment", "iris"));
     var port = service.getSpec().getPorts().getFirst();
     assertThat(port.getPort()).isEqualTo(80);
     assertThat(port.getTargetPort().getIntVal()).isEqualTo(8080);
@@ -232,14 +332,18 @@ class DesiredChildrenTest {
     md.getSpec().setAutoscaling(Manifests.autoscaling(2, 10, null));
     var hpa = ServingAutoscaler.desired(md, "2.0.0");
     assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
+    assertThat(hpa.getSpec().getScaleTargetRef().getName())
+        .isEqualTo(ServingNames.versionChildName("iris", "2.0.0"));
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
-    assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(m -> {
-      assertThat(m.getResource().getName()).isEqualTo("cpu");
-      assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(70);
-    });
+    assertThat(hpa.getSpec().getMetrics())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getResource().getName()).isEqualTo("cpu");
+              assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(70);
+            });
     md.getSpec().setAutoscaling(Manifests.autoscaling(1, 3, 100));
     var withRps = ServingAutoscaler.desired(md, "2.0.0");
     assertThat(withRps.getSpec().getMetrics()).hasSize(2);
@@ -253,31 +357,45 @@ class DesiredChildrenTest {
   void disruptionBudgetCoversAllVersions() {
     var pdb = ServingDisruptionBudget.desired(md());
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
-    assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsExactly(Map.entry("modelship.io/deployment", "iris"));
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .containsExactly(Map.entry("modelship.io/deployment", "iris"));
   }
 
   @Test
   void runtimeMayOnlyWriteRuntimeReportsAndNothingOnModelDeployments() {
     var role = RuntimeRole.desired(md());
-    assertThat(role.getRules()).singleElement().satisfies(r -> {
-      assertThat(r.getApiGroups()).containsExactly("modelship.io");
-      assertThat(r.getResources()).containsExactly("runtimereports");
-      assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "get", "patch");
-    });
-    assertThat(role.getMetadata().getNamespace()).as("a Role, so its own namespace only").isEqualTo(md().getMetadata().getNamespace());
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("modelship.io");
+              assertThat(r.getResources()).containsExactly("runtimereports");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "get", "patch");
+            });
+    assertThat(role.getMetadata().getNamespace())
+        .as("a Role, so its own namespace only")
+        .isEqualTo(md().getMetadata().getNamespace());
     var binding = RuntimeRoleBinding.desired(md());
     assertThat(binding.getRoleRef().getName()).isEqualTo("iris-runtime");
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("iris-runtime"));
-    assertThat(RuntimeServiceAccount.desired(md()).getMetadata().getName()).isEqualTo("iris-runtime");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("iris-runtime"));
+    assertThat(RuntimeServiceAccount.desired(md()).getMetadata().getName())
+        .isEqualTo("iris-runtime");
   }
 
   @Test
   void hpaOwnedCountIsCarriedOver() {
     var md = md();
     md.getSpec().setAutoscaling(Manifests.autoscaling(2, 10, null));
-    var live = ServingDeployments.desired(md, "2.0.0", 7, plan("2.0.0", new ModelLocation("https://x/y", Optional.empty())));
-    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", null, true), live)).isEqualTo(7);
-    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", null, true), null)).isEqualTo(2);
-    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", 4, true), live)).isEqualTo(4);
+    var live =
+        ServingDeployments.desired(
+            md, "2.0.0", 7, plan("2.0.0", new ModelLocation("https://x/y", Optional.empty())));
+    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", null, true), live))
+        .isEqualTo(7);
+    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", null, true), null))
+        .isEqualTo(2);
+    assertThat(ServingDeployments.replicas(md, new VersionTarget("2.0.0", 4, true), live))
+        .isEqualTo(4);
   }
 }

@@ -28,11 +28,13 @@ class RuntimeEnvContractTest {
       if (e.getValue() != null) {
         values.put(e.getName(), e.getValue());
       } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null) {
-        values.put(e.getName(), switch (e.getValueFrom().getFieldRef().getFieldPath()) {
-          case "metadata.name" -> "iris-pod-0";
-          case "metadata.namespace" -> "ml";
-          default -> "uid-0";
-        });
+        values.put(
+            e.getName(),
+            switch (e.getValueFrom().getFieldRef().getFieldPath()) {
+              case "metadata.name" -> "iris-pod-0";
+              case "metadata.namespace" -> "ml";
+              default -> "uid-0";
+            });
       }
     }
     return values;
@@ -55,9 +57,13 @@ class RuntimeEnvContractTest {
     md.getSpec().setMonitoring(monitoring);
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
 
-    ServeConfig config = ServeConfig.fromEnvironment(resolved(ServingDeployments.env(md, "2.0.0", plan(location)))).validate();
+    ServeConfig config =
+        ServeConfig.fromEnvironment(resolved(ServingDeployments.env(md, "2.0.0", plan(location))))
+            .validate();
     // The gRPC server listens where the container's and the Services' port named grpc point.
-    assertThat(io.modelship.runtime.grpc.GrpcServer.port(resolved(ServingDeployments.env(md, "2.0.0", plan(location)))))
+    assertThat(
+            io.modelship.runtime.grpc.GrpcServer.port(
+                resolved(ServingDeployments.env(md, "2.0.0", plan(location)))))
         .isEqualTo(ServingDeployments.GRPC_PORT);
 
     assertThat(config.modelUri()).isEqualTo(md.getSpec().getModel().getUri());
@@ -69,7 +75,8 @@ class RuntimeEnvContractTest {
     assertThat(config.driftThreshold()).isEqualTo(0.4);
     assertThat(config.driftWindowSize()).isEqualTo(500);
     assertThat(config.accuracyMaxDrop()).isEqualTo(RuntimeEnvironment.DEFAULT_ACCURACY_MAX_DROP);
-    assertThat(config.shutdownDelay()).isEqualTo(Duration.ofSeconds(ServingDeployments.SHUTDOWN_DELAY_SECONDS));
+    assertThat(config.shutdownDelay())
+        .isEqualTo(Duration.ofSeconds(ServingDeployments.SHUTDOWN_DELAY_SECONDS));
     assertThat(config.reporting().enabled()).isTrue();
     assertThat(config.reporting().podName()).isEqualTo("iris-pod-0");
     assertThat(config.reporting().namespace()).isEqualTo("ml");
@@ -81,7 +88,8 @@ class RuntimeEnvContractTest {
   void withNothingSetBothSidesAgreeOnTheDefaults() {
     var md = Manifests.iris("ml", "iris", "2.0.0");
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
-    var fromPod = ServeConfig.fromEnvironment(resolved(ServingDeployments.env(md, "2.0.0", plan(location))));
+    var fromPod =
+        ServeConfig.fromEnvironment(resolved(ServingDeployments.env(md, "2.0.0", plan(location))));
     var bare = ServeConfig.fromEnvironment(Map.of());
     assertThat(fromPod.driftMethod()).isEqualTo(bare.driftMethod());
     assertThat(fromPod.driftWarning()).isEqualTo(bare.driftWarning());
@@ -96,7 +104,8 @@ class RuntimeEnvContractTest {
   void everyVariableTheOperatorSetsIsOperatorOwned() {
     var md = Manifests.iris("ml", "iris", "2.0.0");
     var location = new ModelLocation(md.getSpec().getModel().getUri(), Optional.empty());
-    assertThat(ServingDeployments.env(md, "2.0.0", plan(location))).extracting(EnvVar::getName)
+    assertThat(ServingDeployments.env(md, "2.0.0", plan(location)))
+        .extracting(EnvVar::getName)
         .allSatisfy(name -> assertThat(RuntimeEnvironment.OPERATOR_OWNED).contains(name));
   }
 }

@@ -30,34 +30,77 @@ class ServingRouteTest {
 
   @Test
   void anOwnedRouteCarriesHeaderRouteMirrorAndWeightsWithDefaultsWrittenOut() {
-    var traffic = new Traffic("1.0.0", null, "1.0.0", "2.0.0", 10, 50, RolloutState.headerRoute("x-model-version", "2.0.0"));
+    var traffic =
+        new Traffic(
+            "1.0.0",
+            null,
+            "1.0.0",
+            "2.0.0",
+            10,
+            50,
+            RolloutState.headerRoute("x-model-version", "2.0.0"));
     GenericKubernetesResource route = ServingRoute.owned(MD, routing(), traffic, "1.0.0");
-    assertThat(route.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-      assertThat(o.getController()).isTrue();
-      assertThat(o.getBlockOwnerDeletion()).isTrue();
-    });
+    assertThat(route.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getController()).isTrue();
+              assertThat(o.getBlockOwnerDeletion()).isTrue();
+            });
     var observed = ServingRoute.observe(MD, route, List.of("1.0.0", "2.0.0"));
     assertThat(observed.weights()).isEqualTo(Map.of("1.0.0", 90, "2.0.0", 10));
     assertThat(observed.mirrorPercent()).isEqualTo(50);
     assertThat(observed.headerRoute().getName()).isEqualTo("x-model-version");
     assertThat(observed.headerRoute().getValue()).isEqualTo("2.0.0");
-    assertThat(ServingRoute.backendRefs(MD, traffic, "1.0.0")).containsExactly(
-        Map.of("group", "", "kind", "Service", "name", ServingNames.versionChildName("iris", "1.0.0"), "port", 80, "weight", 90),
-        Map.of("group", "", "kind", "Service", "name", ServingNames.versionChildName("iris", "2.0.0"), "port", 80, "weight", 10));
+    assertThat(ServingRoute.backendRefs(MD, traffic, "1.0.0"))
+        .containsExactly(
+            Map.of(
+                "group",
+                "",
+                "kind",
+                "Service",
+                "name",
+                ServingNames.versionChildName("iris", "1.0.0"),
+                "port",
+                80,
+                "weight",
+                90),
+            Map.of(
+                "group",
+                "",
+                "kind",
+                "Service",
+                "name",
+                ServingNames.versionChildName("iris", "2.0.0"),
+                "port",
+                80,
+                "weight",
+                10));
   }
 
   @Test
   void aUserRouteIsPatchedOnlyInBackendRefsAndFiltersKeepingItsOwnFilters() {
-    var userFilter = Map.<String, Object>of("type", "RequestHeaderModifier", "requestHeaderModifier", Map.of());
+    var userFilter =
+        Map.<String, Object>of("type", "RequestHeaderModifier", "requestHeaderModifier", Map.of());
     var route = new GenericKubernetesResource();
     route.setMetadata(new ObjectMetaBuilder().withName("shop").build());
-    route.setAdditionalProperty("spec", Map.of("rules", List.of(
-        Map.of("matches", List.of(), "filters", List.of(userFilter), "backendRefs", List.of()),
-        Map.of("backendRefs", List.of()))));
+    route.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "rules",
+            List.of(
+                Map.of(
+                    "matches", List.of(), "filters", List.of(userFilter), "backendRefs", List.of()),
+                Map.of("backendRefs", List.of()))));
     var traffic = new Traffic("1.0.0", null, "1.0.0", "2.0.0", 30, 100, null);
     var ops = ServingRoute.userPatch(MD, route, traffic, "1.0.0");
-    assertThat(ops).extracting(op -> op.get("path")).containsExactly(
-        "/spec/rules/0/backendRefs", "/spec/rules/0/filters", "/spec/rules/1/backendRefs", "/spec/rules/1/filters");
+    assertThat(ops)
+        .extracting(op -> op.get("path"))
+        .containsExactly(
+            "/spec/rules/0/backendRefs",
+            "/spec/rules/0/filters",
+            "/spec/rules/1/backendRefs",
+            "/spec/rules/1/filters");
     @SuppressWarnings("unchecked")
     var filters = (List<Map<String, Object>>) ops.get(1).get("value");
     assertThat(filters).hasSize(2).first().isEqualTo(userFilter);
@@ -65,7 +108,9 @@ class ServingRouteTest {
 
     var noMirror = new Traffic("1.0.0", null, "1.0.0", null, 0, null, null);
     var back = ServingRoute.userPatch(MD, route, noMirror, "1.0.0");
-    assertThat(back).extracting(op -> op.get("path"))
-        .as("a rule without filters gets none").containsExactly("/spec/rules/0/backendRefs", "/spec/rules/1/backendRefs");
+    assertThat(back)
+        .extracting(op -> op.get("path"))
+        .as("a rule without filters gets none")
+        .containsExactly("/spec/rules/0/backendRefs", "/spec/rules/1/backendRefs");
   }
 }

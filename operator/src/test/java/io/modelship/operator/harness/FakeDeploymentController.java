@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Plays the Deployment controller and kubelet: brings every Deployment's pods up and ready,
- * unless its version is held back or its image is marked as unpullable.
+ * Plays the Deployment controller and kubelet: brings every Deployment's pods up and ready, unless
+ * its version is held back or its image is marked as unpullable.
  */
 public final class FakeDeploymentController implements AutoCloseable {
 
@@ -29,26 +29,33 @@ public final class FakeDeploymentController implements AutoCloseable {
     this.client = client;
     this.createPods = createPods;
     informer =
-        client.apps().deployments().inAnyNamespace().inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(Deployment d) {
-                settle(d);
-              }
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Deployment d) {
+                    settle(d);
+                  }
 
-              @Override
-              public void onUpdate(Deployment old, Deployment d) {
-                settle(d);
-              }
+                  @Override
+                  public void onUpdate(Deployment old, Deployment d) {
+                    settle(d);
+                  }
 
-              @Override
-              public void onDelete(Deployment d, boolean unknown) {
-                if (createPods) {
-                  client.pods().inNamespace(d.getMetadata().getNamespace())
-                      .withLabels(d.getSpec().getSelector().getMatchLabels()).delete();
-                }
-              }
-            });
+                  @Override
+                  public void onDelete(Deployment d, boolean unknown) {
+                    if (createPods) {
+                      client
+                          .pods()
+                          .inNamespace(d.getMetadata().getNamespace())
+                          .withLabels(d.getSpec().getSelector().getMatchLabels())
+                          .delete();
+                    }
+                  }
+                });
   }
 
   public void hold(String version) {
@@ -83,12 +90,16 @@ public final class FakeDeploymentController implements AutoCloseable {
       return;
     }
     try {
-      client.apps().deployments().inNamespace(d.getMetadata().getNamespace())
+      client
+          .apps()
+          .deployments()
+          .inNamespace(d.getMetadata().getNamespace())
           .withName(d.getMetadata().getName())
-          .editStatus(current -> {
-            current.setStatus(status);
-            return current;
-          });
+          .editStatus(
+              current -> {
+                current.setStatus(status);
+                return current;
+              });
       if (createPods) {
         pods(d, replicas, unpullable, image);
       }
@@ -100,12 +111,28 @@ public final class FakeDeploymentController implements AutoCloseable {
   private void pods(Deployment d, int replicas, boolean unpullable, String image) {
     for (int i = 0; i < replicas; i++) {
       String name = d.getMetadata().getName() + "-pod-" + i;
-      var waiting = unpullable
-          ? new ContainerStatusBuilder().withName("serving").withImage(image).withReady(false)
-              .withNewState().withNewWaiting().withReason("ImagePullBackOff")
-              .withMessage("Back-off pulling image \"" + image + "\"").endWaiting().endState().build()
-          : new ContainerStatusBuilder().withName("serving").withImage(image).withReady(true)
-              .withNewState().withNewRunning().endRunning().endState().build();
+      var waiting =
+          unpullable
+              ? new ContainerStatusBuilder()
+                  .withName("serving")
+                  .withImage(image)
+                  .withReady(false)
+                  .withNewState()
+                  .withNewWaiting()
+                  .withReason("ImagePullBackOff")
+                  .withMessage("Back-off pulling image \"" + image + "\"")
+                  .endWaiting()
+                  .endState()
+                  .build()
+              : new ContainerStatusBuilder()
+                  .withName("serving")
+                  .withImage(image)
+                  .withReady(true)
+                  .withNewState()
+                  .withNewRunning()
+                  .endRunning()
+                  .endState()
+                  .build();
       Pod pod =
           new PodBuilder()
               .withNewMetadata()
@@ -124,7 +151,11 @@ public final class FakeDeploymentController implements AutoCloseable {
       if (existing != null) {
         pod.getMetadata().setUid(existing.getMetadata().getUid());
       }
-      client.pods().inNamespace(d.getMetadata().getNamespace()).resource(pod).createOr(r -> r.update());
+      client
+          .pods()
+          .inNamespace(d.getMetadata().getNamespace())
+          .resource(pod)
+          .createOr(r -> r.update());
     }
   }
 

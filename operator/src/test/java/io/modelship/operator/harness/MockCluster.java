@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 public final class MockCluster implements AutoCloseable {
 
   static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
   /** Held so the level sticks: every request is otherwise logged at INFO. */
-  static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   static {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -43,8 +45,9 @@ public final class MockCluster implements AutoCloseable {
 
   /** The committed RuntimeReport CRD, next to the ModelDeployment one. */
   public static CustomResourceDefinition reportCrd() {
-    Path file = Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"))
-        .resolveSibling("runtimereports.modelship.io-v1.yml");
+    Path file =
+        Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"))
+            .resolveSibling("runtimereports.modelship.io-v1.yml");
     try {
       return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
           Files.readString(file), CustomResourceDefinition.class);
@@ -54,7 +57,8 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public static CustomResourceDefinition crd() {
-    Path file = Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"));
+    Path file =
+        Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"));
     try {
       return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
           Files.readString(file), CustomResourceDefinition.class);
@@ -65,10 +69,12 @@ public final class MockCluster implements AutoCloseable {
 
   /**
    * From now on, answer every {@code method} request whose path contains {@code pathContains} with
-   * a Kubernetes Status of {@code code}, as an API server (validation, admission, a taken name) would.
+   * a Kubernetes Status of {@code code}, as an API server (validation, admission, a taken name)
+   * would.
    */
   public void refuse(String method, String pathContains, int code, String reason, String message) {
-    dispatcher.refusals.add(new LeaseAwareCrudDispatcher.Refusal(method, pathContains, code, reason, message));
+    dispatcher.refusals.add(
+        new LeaseAwareCrudDispatcher.Refusal(method, pathContains, code, reason, message));
   }
 
   /** Stops refusing. */

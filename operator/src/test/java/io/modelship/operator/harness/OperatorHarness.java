@@ -22,9 +22,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   public final MockCluster cluster;
   public final FakeDeploymentController deployments;
+
   /** The master key the operator under test derives every ModelDeployment's signing keys from. */
   public static final String MASTER_KEY = "test-master-key-of-at-least-32-bytes";
-  public static final SigningKeys KEYS = new SigningKeys(MASTER_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+  public static final SigningKeys KEYS =
+      new SigningKeys(MASTER_KEY.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   public final OperatorSettings settings;
   private final Optional<LeaderLease> lease;
@@ -45,7 +48,8 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /** With operator settings changed from the harness's, e.g. an image allow-list. */
-  public OperatorHarness(boolean createPods, java.util.function.UnaryOperator<OperatorSettings> settings) {
+  public OperatorHarness(
+      boolean createPods, java.util.function.UnaryOperator<OperatorSettings> settings) {
     this(createPods, Optional.empty(), Clock.systemUTC(), settings);
   }
 
@@ -53,21 +57,35 @@ public final class OperatorHarness implements AutoCloseable {
     this(createPods, lease, clock, s -> s);
   }
 
-  private OperatorHarness(boolean createPods, Optional<LeaderLease> lease, Clock clock,
+  private OperatorHarness(
+      boolean createPods,
+      Optional<LeaderLease> lease,
+      Clock clock,
       java.util.function.UnaryOperator<OperatorSettings> adjust) {
     this.lease = lease;
     this.clock = clock;
     cluster = new MockCluster();
     deployments = new FakeDeploymentController(cluster.newClient(), createPods);
-    settings = adjust.apply(
-        new OperatorSettings(
-            java.util.Set.of(), OperatorSettings.DEFAULT_IMAGE, "250m", "512Mi", "1Gi", 1, Duration.ofSeconds(1),
-            ImageRegistries.any(), false, java.util.List.of()));
+    settings =
+        adjust.apply(
+            new OperatorSettings(
+                java.util.Set.of(),
+                OperatorSettings.DEFAULT_IMAGE,
+                "250m",
+                "512Mi",
+                "1Gi",
+                1,
+                Duration.ofSeconds(1),
+                ImageRegistries.any(),
+                false,
+                java.util.List.of()));
     operator = start();
   }
 
   public ModelshipOperator start() {
-    var started = new ModelshipOperator(cluster.client(), settings, KEYS, new SimpleMeterRegistry(), lease, clock);
+    var started =
+        new ModelshipOperator(
+            cluster.client(), settings, KEYS, new SimpleMeterRegistry(), lease, clock);
     started.start();
     return started;
   }
@@ -91,7 +109,10 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /** Changes the spec, retrying when a status write moved the resourceVersion meanwhile. */
-  public void editSpec(String namespace, String name, java.util.function.Consumer<io.modelship.api.v1alpha1.spec.ModelDeploymentSpec> change) {
+  public void editSpec(
+      String namespace,
+      String name,
+      java.util.function.Consumer<io.modelship.api.v1alpha1.spec.ModelDeploymentSpec> change) {
     for (int attempt = 0; ; attempt++) {
       try {
         var md = md(namespace, name).get();
@@ -106,7 +127,9 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
-  /** Sets an annotation the way kubectl annotate would, retrying on conflicts with status writes. */
+  /**
+   * Sets an annotation the way kubectl annotate would, retrying on conflicts with status writes.
+   */
   public void annotate(String namespace, String name, String key, String value) {
     for (int attempt = 0; ; attempt++) {
       try {
@@ -127,23 +150,35 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
-  public ModelDeployment awaitStatus(String namespace, String name, Predicate<ModelDeployment> condition) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          var md = md(namespace, name).get();
-          return md != null && md.getStatus() != null && condition.test(md);
-        });
+  public ModelDeployment awaitStatus(
+      String namespace, String name, Predicate<ModelDeployment> condition) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              var md = md(namespace, name).get();
+              return md != null && md.getStatus() != null && condition.test(md);
+            });
     return md(namespace, name).get();
   }
 
   public static Predicate<ModelDeployment> condition(String type, String status, String reason) {
-    return md -> md.getStatus() != null && md.getStatus().getConditions() != null
-        && md.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType())
-            && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())));
+    return md ->
+        md.getStatus() != null
+            && md.getStatus().getConditions() != null
+            && md.getStatus().getConditions().stream()
+                .anyMatch(
+                    c ->
+                        type.equals(c.getType())
+                            && status.equals(c.getStatus())
+                            && (reason == null || reason.equals(c.getReason())));
   }
 
   public static Optional<Condition> conditionOf(ModelDeployment md, String type) {
-    return md.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return md.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
   }
 
   @Override

@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.RuntimeReport;
-import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +27,8 @@ public final class Reports {
    * A report whose two features and predictions each count {@code a + b + c} rows since the pod
    * started, {@code a + b + c} labelled feedbacks of which {@code a + b} correct.
    */
-  public static RuntimeReportSpec report(String version, long requests, long errors, long a, long b, long c, Instant time) {
+  public static RuntimeReportSpec report(
+      String version, long requests, long errors, long a, long b, long c, Instant time) {
     var report = new RuntimeReportSpec();
     report.setVersion(version);
     report.setReady(true);
@@ -41,9 +42,10 @@ public final class Reports {
     report.setAccuracyCorrect(a + b);
     report.setFeedbackCount(a + b + c);
     report.setFeedbackCorrect(a + b);
-    report.setFeatures(Map.of(
-        "petal_length", bins(EDGES, null, REFERENCE, List.of(a, b, c)),
-        "sepal_width", bins(EDGES, null, REFERENCE, List.of(c, b, a))));
+    report.setFeatures(
+        Map.of(
+            "petal_length", bins(EDGES, null, REFERENCE, List.of(a, b, c)),
+            "sepal_width", bins(EDGES, null, REFERENCE, List.of(c, b, a))));
     report.setPrediction(bins(List.of(), LABELS, PREDICTION_REFERENCE, List.of(a + b, c)));
     report.setReportTime(time.toString());
     return report;
@@ -57,7 +59,8 @@ public final class Reports {
     return report;
   }
 
-  public static BinnedCounts bins(List<Double> edges, List<String> labels, List<Double> reference, List<Long> counts) {
+  public static BinnedCounts bins(
+      List<Double> edges, List<String> labels, List<Double> reference, List<Long> counts) {
     var bins = new BinnedCounts();
     bins.setEdges(edges);
     bins.setLabels(labels);
@@ -67,13 +70,23 @@ public final class Reports {
   }
 
   /**
-   * Writes one pod's RuntimeReport the way the runtime does: named after the pod, labelled with
-   * the ModelDeployment and the report's version, owned by the pod (which must exist).
+   * Writes one pod's RuntimeReport the way the runtime does: named after the pod, labelled with the
+   * ModelDeployment and the report's version, owned by the pod (which must exist).
    */
-  public static void write(KubernetesClient client, String namespace, String name, String pod, RuntimeReportSpec report) {
-    // A real pod exists before it can report; the fake Deployment controller may still be creating it.
-    Pod owner = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-        .until(() -> client.pods().inNamespace(namespace).withName(pod).get(), java.util.Objects::nonNull);
+  public static void write(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String pod,
+      RuntimeReportSpec report) {
+    // A real pod exists before it can report; the fake Deployment controller may still be creating
+    // it.
+    Pod owner =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(
+                () -> client.pods().inNamespace(namespace).withName(pod).get(),
+                java.util.Objects::nonNull);
     write(client, namespace, name, pod, owner.getMetadata().getUid(), report);
   }
 
@@ -81,33 +94,65 @@ public final class Reports {
    * As {@link #write(KubernetesClient, String, String, String, RuntimeReportSpec)}, with any owner
    * UID, signed as a pod of {@code name} signs (with the key the harness's operator derives).
    */
-  public static void write(KubernetesClient client, String namespace, String name, String pod, String ownerUid,
+  public static void write(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String pod,
+      String ownerUid,
       RuntimeReportSpec report) {
-    ModelDeployment md = client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get();
+    ModelDeployment md =
+        client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get();
     write(client, namespace, name, pod, ownerUid, report, OperatorHarness.KEYS.reportKey(md));
   }
 
   /** The key a pod of {@code name} signs its reports with. */
   public static byte[] key(KubernetesClient client, String namespace, String name) {
-    return OperatorHarness.KEYS.reportKey(client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get());
+    return OperatorHarness.KEYS.reportKey(
+        client.resources(ModelDeployment.class).inNamespace(namespace).withName(name).get());
   }
 
   /** Written as a pod holding {@code key} would write it; null writes it unsigned. */
-  public static void write(KubernetesClient client, String namespace, String name, String pod, String ownerUid,
-      RuntimeReportSpec report, byte[] key) {
+  public static void write(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String pod,
+      String ownerUid,
+      RuntimeReportSpec report,
+      byte[] key) {
     var object = new RuntimeReport();
-    object.setMetadata(new ObjectMetaBuilder()
-        .withName(pod)
-        .withNamespace(namespace)
-        .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, name, RuntimeReport.LABEL_VERSION, report.getVersion()))
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod)
-            .withUid(ownerUid).build())
-        .build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(pod)
+            .withNamespace(namespace)
+            .withLabels(
+                Map.of(
+                    RuntimeReport.LABEL_DEPLOYMENT,
+                    name,
+                    RuntimeReport.LABEL_VERSION,
+                    report.getVersion()))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("v1")
+                    .withKind("Pod")
+                    .withName(pod)
+                    .withUid(ownerUid)
+                    .build())
+            .build());
     if (key != null) {
-      object.getMetadata().setAnnotations(Map.of(ReportSignature.ANNOTATION,
-          ReportSignature.sign(key, namespace, name, pod, report)));
+      object
+          .getMetadata()
+          .setAnnotations(
+              Map.of(
+                  ReportSignature.ANNOTATION,
+                  ReportSignature.sign(key, namespace, name, pod, report)));
     }
     object.setSpec(report);
-    client.resources(RuntimeReport.class).inNamespace(namespace).resource(object).createOr(r -> r.update());
+    client
+        .resources(RuntimeReport.class)
+        .inNamespace(namespace)
+        .resource(object)
+        .createOr(r -> r.update());
   }
 }

@@ -38,7 +38,10 @@ public final class RolloutCluster implements BeforeAllCallback, AfterAllCallback
     return harness;
   }
 
-  /** The iris model at 1.0.0 with {@code replicas} pods and a canary rollout through {@code steps}, not yet created. */
+  /**
+   * The iris model at 1.0.0 with {@code replicas} pods and a canary rollout through {@code steps},
+   * not yet created.
+   */
   public static ModelDeployment canary(String ns, int replicas, List<CanaryStep> steps) {
     var md = Manifests.iris(ns, "iris", "1.0.0");
     md.getSpec().setReplicas(replicas);
@@ -54,12 +57,21 @@ public final class RolloutCluster implements BeforeAllCallback, AfterAllCallback
   /** Creates the resource and waits until it is Healthy. */
   public void createHealthy(ModelDeployment md) {
     harness.client().resource(md).create();
-    harness.awaitStatus(md.getMetadata().getNamespace(), md.getMetadata().getName(), m -> m.getStatus().getPhase() == Phase.Healthy);
+    harness.awaitStatus(
+        md.getMetadata().getNamespace(),
+        md.getMetadata().getName(),
+        m -> m.getStatus().getPhase() == Phase.Healthy);
   }
 
   /** The iris Deployment of {@code version}, {@code null} when there is none. */
   public Deployment deployment(String ns, String version) {
-    return harness.client().apps().deployments().inNamespace(ns).withName(ServingNames.versionChildName("iris", version)).get();
+    return harness
+        .client()
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName(ServingNames.versionChildName("iris", version))
+        .get();
   }
 
   /** Replicas the iris Deployment of {@code version} asks for, 0 when there is none. */

@@ -22,7 +22,8 @@ import java.util.Random;
 public final class WideReports {
 
   public static final int BINS = 10; // the runtime's ReferenceProfile.REFERENCE_BINS
-  public static final String SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  public static final String SHA256 =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   public static final List<String> LABELS = List.of("approve", "review", "decline");
 
   private WideReports() {}
@@ -32,7 +33,8 @@ public final class WideReports {
   }
 
   /** The package's reference object, owned by the ModelDeployment, as the first pod creates it. */
-  public static void writeReference(KubernetesClient client, ModelDeployment md, String version, int features) {
+  public static void writeReference(
+      KubernetesClient client, ModelDeployment md, String version, int features) {
     var spec = new RuntimeReportSpec();
     spec.setVersion(version);
     spec.setPackageSha256(SHA256);
@@ -52,25 +54,49 @@ public final class WideReports {
     spec.setPrediction(Reports.bins(List.of(), LABELS, List.of(0.5, 0.3, 0.2), null));
     var object = new RuntimeReport();
     String name = md.getMetadata().getName();
-    object.setMetadata(new ObjectMetaBuilder()
-        .withName(RuntimeReport.referenceName(name, SHA256))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, name, RuntimeReport.LABEL_VERSION, version,
-            RuntimeReport.LABEL_REFERENCE, "true"))
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(md.getApiVersion()).withKind(md.getKind())
-            .withName(name).withUid(md.getMetadata().getUid()).build())
-        .withAnnotations(Map.of(io.modelship.api.v1alpha1.report.ReportSignature.ANNOTATION,
-            io.modelship.api.v1alpha1.report.ReportSignature.sign(OperatorHarness.KEYS.reportKey(md),
-                md.getMetadata().getNamespace(), name, RuntimeReport.referenceName(name, SHA256), spec)))
-        .build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(RuntimeReport.referenceName(name, SHA256))
+            .withNamespace(md.getMetadata().getNamespace())
+            .withLabels(
+                Map.of(
+                    RuntimeReport.LABEL_DEPLOYMENT,
+                    name,
+                    RuntimeReport.LABEL_VERSION,
+                    version,
+                    RuntimeReport.LABEL_REFERENCE,
+                    "true"))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(md.getApiVersion())
+                    .withKind(md.getKind())
+                    .withName(name)
+                    .withUid(md.getMetadata().getUid())
+                    .build())
+            .withAnnotations(
+                Map.of(
+                    io.modelship.api.v1alpha1.report.ReportSignature.ANNOTATION,
+                    io.modelship.api.v1alpha1.report.ReportSignature.sign(
+                        OperatorHarness.KEYS.reportKey(md),
+                        md.getMetadata().getNamespace(),
+                        name,
+                        RuntimeReport.referenceName(name, SHA256),
+                        spec)))
+            .build());
     object.setSpec(spec);
-    client.resources(RuntimeReport.class).inNamespace(md.getMetadata().getNamespace()).resource(object).create();
+    client
+        .resources(RuntimeReport.class)
+        .inNamespace(md.getMetadata().getNamespace())
+        .resource(object)
+        .create();
   }
 
   /**
-   * One pod's counts-only report: every feature's bins count {@code rowsPerBin} rows each, so the merged window is easy to check.
+   * One pod's counts-only report: every feature's bins count {@code rowsPerBin} rows each, so the
+   * merged window is easy to check.
    */
-  public static RuntimeReportSpec counts(String version, int features, long rowsPerBin, long requests, Instant time) {
+  public static RuntimeReportSpec counts(
+      String version, int features, long rowsPerBin, long requests, Instant time) {
     var report = new RuntimeReportSpec();
     report.setVersion(version);
     report.setPackageSha256(SHA256);
@@ -89,7 +115,9 @@ public final class WideReports {
     report.setFeedbackCorrect(rows * 95 / 100);
     // As the runtime sends them: one list per feature in the reference's order, no names.
     report.setFeatureCounts(Collections.nCopies(features, Collections.nCopies(BINS, rowsPerBin)));
-    report.setPrediction(Reports.bins(null, null, null, List.of(rows / 2, rows * 3 / 10, rows - rows / 2 - rows * 3 / 10)));
+    report.setPrediction(
+        Reports.bins(
+            null, null, null, List.of(rows / 2, rows * 3 / 10, rows - rows / 2 - rows * 3 / 10)));
     return report;
   }
 }

@@ -21,11 +21,43 @@ class OperatorMetricsTest {
     metrics.rollout(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, "e"), true);
     metrics.rollout(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, "first version"), false);
 
-    assertThat(registry.get("modelship.operator.rollout.steps").tag("reason", "steps").counter().count()).isEqualTo(1);
-    assertThat(registry.get("modelship.operator.rollout.steps").tag("reason", "manual").counter().count()).isEqualTo(1);
-    assertThat(registry.get("modelship.operator.rollout.rollbacks").tag("reason", "analysis_failed").counter().count()).isEqualTo(1);
-    assertThat(registry.get("modelship.operator.rollout.aborts").tag("reason", "manual").counter().count()).isEqualTo(1);
-    assertThat(registry.get("modelship.operator.rollout.promotions").tag("reason", "steps").counter().count()).isEqualTo(2);
-    assertThat(registry.get("modelship.operator.rollouts").counter().count()).as("only replacements").isEqualTo(1);
+    assertThat(
+            registry
+                .get("modelship.operator.rollout.steps")
+                .tag("reason", "steps")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("modelship.operator.rollout.steps")
+                .tag("reason", "manual")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("modelship.operator.rollout.rollbacks")
+                .tag("reason", "analysis_failed")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("modelship.operator.rollout.aborts")
+                .tag("reason", "manual")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get("modelship.operator.rollout.promotions")
+                .tag("reason", "steps")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(registry.get("modelship.operator.rollouts").counter().count())
+        .as("only replacements")
+        .isEqualTo(1);
   }
 }

@@ -56,7 +56,8 @@ class StatusPatchTest {
     assembled.setDrift(newDrift);
 
     var patch = StatusPatch.between(current, assembled, JSON).orElseThrow();
-    assertThat(patch).isEqualTo("{\"status\":{\"drift\":{\"features\":{\"b\":null}},\"canaryVersion\":null}}");
+    assertThat(patch)
+        .isEqualTo("{\"status\":{\"drift\":{\"features\":{\"b\":null}},\"canaryVersion\":null}}");
   }
 
   static final Set<String> FIGURES = StatusWriteThrottle.FIGURES;
@@ -69,27 +70,52 @@ class StatusPatchTest {
     drift.setSamples(samples);
     drift.setScore(samples / 1e6);
     status.setDrift(drift);
-    status.setConditions(java.util.List.of(
-        new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True").withReason("Serving")
-            .withMessage("Version 1 serves with 2 ready pods").withLastTransitionTime("2026-12-01T00:00:00Z").build(),
-        new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Drifted").withStatus(driftedStatus)
-            .withReason(driftedReason).withMessage("psi score 0.0001 over " + samples + " samples")
-            .withLastTransitionTime("2026-12-01T00:00:00Z").build()));
+    status.setConditions(
+        java.util.List.of(
+            new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("Serving")
+                .withMessage("Version 1 serves with 2 ready pods")
+                .withLastTransitionTime("2026-12-01T00:00:00Z")
+                .build(),
+            new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType("Drifted")
+                .withStatus(driftedStatus)
+                .withReason(driftedReason)
+                .withMessage("psi score 0.0001 over " + samples + " samples")
+                .withLastTransitionTime("2026-12-01T00:00:00Z")
+                .build()));
     return status;
   }
 
   @Test
   void newSampleCountsInFiguresAndConditionMessagesCanWait() {
-    assertThat(StatusPatch.reportFiguresOnly(
-        reporting(100, "False", "NoDrift"), reporting(190, "False", "NoDrift"), FIGURES, JSON)).isTrue();
+    assertThat(
+            StatusPatch.reportFiguresOnly(
+                reporting(100, "False", "NoDrift"),
+                reporting(190, "False", "NoDrift"),
+                FIGURES,
+                JSON))
+        .isTrue();
   }
 
   @Test
   void aConditionThatFlipsCannotWait() {
-    assertThat(StatusPatch.reportFiguresOnly(
-        reporting(100, "False", "NoDrift"), reporting(190, "True", "DriftAlert"), FIGURES, JSON)).isFalse();
-    assertThat(StatusPatch.reportFiguresOnly(
-        reporting(100, "False", "NoDrift"), reporting(190, "False", "DriftWarning"), FIGURES, JSON)).isFalse();
+    assertThat(
+            StatusPatch.reportFiguresOnly(
+                reporting(100, "False", "NoDrift"),
+                reporting(190, "True", "DriftAlert"),
+                FIGURES,
+                JSON))
+        .isFalse();
+    assertThat(
+            StatusPatch.reportFiguresOnly(
+                reporting(100, "False", "NoDrift"),
+                reporting(190, "False", "DriftWarning"),
+                FIGURES,
+                JSON))
+        .isFalse();
   }
 
   @Test
@@ -98,9 +124,15 @@ class StatusPatchTest {
     phase.setPhase(Phase.Degraded);
     var ready = reporting(190, "False", "NoDrift");
     ready.setReadyReplicas(1);
-    assertThat(StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), phase, FIGURES, JSON)).isFalse();
-    assertThat(StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), ready, FIGURES, JSON)).isFalse();
-    assertThat(StatusPatch.reportFiguresOnly(null, ready, FIGURES, JSON)).as("the first status").isFalse();
+    assertThat(
+            StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), phase, FIGURES, JSON))
+        .isFalse();
+    assertThat(
+            StatusPatch.reportFiguresOnly(reporting(100, "False", "NoDrift"), ready, FIGURES, JSON))
+        .isFalse();
+    assertThat(StatusPatch.reportFiguresOnly(null, ready, FIGURES, JSON))
+        .as("the first status")
+        .isFalse();
   }
 
   @Test

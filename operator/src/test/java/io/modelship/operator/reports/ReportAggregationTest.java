@@ -21,10 +21,11 @@ class ReportAggregationTest {
 
   @Test
   void countsAreSummedAndLatencyIsTheWorstPods() {
-    var reports = Map.of(
-        "p1", Reports.report("1", 100, 2, 10, 20, 30, NOW),
-        "p2", Reports.report("1", 50, 3, 40, 20, 0, NOW),
-        "p3", Reports.report("2", 7, 0, 1, 1, 1, NOW));
+    var reports =
+        Map.of(
+            "p1", Reports.report("1", 100, 2, 10, 20, 30, NOW),
+            "p2", Reports.report("1", 50, 3, 40, 20, 0, NOW),
+            "p3", Reports.report("2", 7, 0, 1, 1, 1, NOW));
     var byVersion = ReportAggregation.byVersion(reports, THRESHOLDS);
     assertThat(byVersion).containsOnlyKeys("1", "2");
     var v1 = byVersion.get("1");
@@ -44,7 +45,9 @@ class ReportAggregationTest {
   @Test
   void histogramsAreMergedBinByBinBeforeScoring() {
     // Pod 1 sees 10/20/30 and pod 2 40/20/0: merged 50/40/30 of 120 rows.
-    var reports = List.of(Reports.report("1", 0, 0, 10, 20, 30, NOW), Reports.report("1", 0, 0, 40, 20, 0, NOW));
+    var reports =
+        List.of(
+            Reports.report("1", 0, 0, 10, 20, 30, NOW), Reports.report("1", 0, 0, 40, 20, 0, NOW));
     var drift = ReportAggregation.mergedDrift(reports, THRESHOLDS).orElseThrow();
     assertThat(drift.samples()).isEqualTo(120);
 
@@ -54,24 +57,35 @@ class ReportAggregationTest {
     for (int i = 0; i < 3; i++) {
       expected += (observed[i] - reference[i]) * Math.log(observed[i] / reference[i]);
     }
-    var petal = drift.features().stream().filter(f -> f.name().equals("petal_length")).findFirst().orElseThrow();
+    var petal =
+        drift.features().stream()
+            .filter(f -> f.name().equals("petal_length"))
+            .findFirst()
+            .orElseThrow();
     assertThat(petal.psi()).isCloseTo(expected, within(1e-9));
     // The merged score is not the mean of the per-pod scores.
     var bins = new ReferenceBins(new double[] {1, 2}, reference);
-    double meanOfPods = (Psi.of(bins, Histogram.of(10, 20, 30)) + Psi.of(bins, Histogram.of(40, 20, 0))) / 2;
+    double meanOfPods =
+        (Psi.of(bins, Histogram.of(10, 20, 30)) + Psi.of(bins, Histogram.of(40, 20, 0))) / 2;
     assertThat(petal.psi()).isNotCloseTo(meanOfPods, within(1e-3));
     // Predictions: 30+60 vs 30+0 over two categories with reference 0.5/0.5.
     assertThat(drift.prediction().psi())
-        .isCloseTo(Psi.of(ReferenceBins.ofCategories(new double[] {0.5, 0.5}), Histogram.of(90, 30)), within(1e-12));
+        .isCloseTo(
+            Psi.of(ReferenceBins.ofCategories(new double[] {0.5, 0.5}), Histogram.of(90, 30)),
+            within(1e-12));
   }
 
   @Test
   void mismatchedBinsAreAProblemNotACrash() {
     var odd = Reports.report("1", 0, 0, 1, 1, 1, NOW);
     odd.getFeatures().get("petal_length").setCounts(List.of(1L, 2L));
-    var aggregate = ReportAggregation.byVersion(Map.of("a", Reports.report("1", 0, 0, 1, 1, 1, NOW), "b", odd), THRESHOLDS).get("1");
+    var aggregate =
+        ReportAggregation.byVersion(
+                Map.of("a", Reports.report("1", 0, 0, 1, 1, 1, NOW), "b", odd), THRESHOLDS)
+            .get("1");
     assertThat(aggregate.drift()).isEmpty();
-    assertThat(aggregate.driftProblem()).hasValueSatisfying(p -> assertThat(p).contains("petal_length"));
+    assertThat(aggregate.driftProblem())
+        .hasValueSatisfying(p -> assertThat(p).contains("petal_length"));
   }
 
   @Test

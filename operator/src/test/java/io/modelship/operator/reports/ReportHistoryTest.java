@@ -58,11 +58,14 @@ class ReportHistoryTest {
     observe(0);
     pods.put("a", pod(40, 1, 1, 1, 1, "s1"));
     observe(30);
-    assertThat(view().window("1.0.0", T0, T0.plusSeconds(30)).requests()).as("counters went down").isEqualTo(40);
+    assertThat(view().window("1.0.0", T0, T0.plusSeconds(30)).requests())
+        .as("counters went down")
+        .isEqualTo(40);
     pods.put("a", pod(60, 1, 2, 2, 2, "s2"));
     observe(60);
     assertThat(view().window("1.0.0", T0.plusSeconds(30), T0.plusSeconds(60)).requests())
-        .as("a new start time: all 60 are the new process's, though the count went up").isEqualTo(60);
+        .as("a new start time: all 60 are the new process's, though the count went up")
+        .isEqualTo(60);
     assertThat(view().window("1.0.0", T0, T0.plusSeconds(60)).requests()).isEqualTo(100);
   }
 
@@ -112,7 +115,8 @@ class ReportHistoryTest {
     observe(30);
     var recent = history.trailing("1.0.0", c -> c.regression().count() >= 50).orElseThrow();
     assertThat(recent.from()).isEqualTo(T0);
-    assertThat(recent.counts().regression()).as("the last 50 feedbacks: MAE 3, not the lifetime's 2.33")
+    assertThat(recent.counts().regression())
+        .as("the last 50 feedbacks: MAE 3, not the lifetime's 2.33")
         .isEqualTo(new Counts.ErrorSums(50, 150.0, 600.0));
     var all = history.trailing("1.0.0", c -> c.regression().count() >= 1000).orElseThrow();
     assertThat(all.from()).as("more than the history holds: since the pod started").isNull();
@@ -125,7 +129,9 @@ class ReportHistoryTest {
     pods.put("a", pod(1000, 0, m - 10, 0, 0, "s1"));
     observe(0);
     var wrapped = pod(1020, 0, 10, 0, 0, "s1");
-    wrapped.getPrediction().setCounts(List.of(m + 10, 0L)); // prediction and feedback counts never wrap
+    wrapped
+        .getPrediction()
+        .setCounts(List.of(m + 10, 0L)); // prediction and feedback counts never wrap
     wrapped.setFeedbackCount(m + 10);
     wrapped.setFeedbackCorrect(m + 10);
     pods.put("a", wrapped);
@@ -145,7 +151,9 @@ class ReportHistoryTest {
     }
     var starts = view().startsBetween(T0, T0.plusSeconds(10_000));
     assertThat(starts.size()).isLessThanOrEqualTo(ReportHistory.MAX_POINTS);
-    assertThat(starts.getLast()).as("thinned, not cut: the oldest point is still there").isEqualTo(T0);
+    assertThat(starts.getLast())
+        .as("thinned, not cut: the oldest point is still there")
+        .isEqualTo(T0);
     assertThat(starts.getFirst()).isEqualTo(T0.plusSeconds(9_990));
   }
 
@@ -159,6 +167,7 @@ class ReportHistoryTest {
     observe(2);
     assertThat(view().startsBetween(T0, T0.plusSeconds(3))).containsExactly(T0.plusSeconds(2), T0);
     assertThat(view().window("1.0.0", T0.plusSeconds(1), T0.plusSeconds(2)).requests())
-        .as("from the last point at or before 1s, the one at 0s").isEqualTo(20);
+        .as("from the last point at or before 1s, the one at 0s")
+        .isEqualTo(20);
   }
 }

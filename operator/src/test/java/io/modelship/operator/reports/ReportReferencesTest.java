@@ -20,7 +20,8 @@ class ReportReferencesTest {
 
   static RuntimeReportSpec countsOnly(RuntimeReportSpec full) {
     var features = new LinkedHashMap<String, BinnedCounts>();
-    full.getFeatures().forEach((n, b) -> features.put(n, Reports.bins(null, null, null, b.getCounts())));
+    full.getFeatures()
+        .forEach((n, b) -> features.put(n, Reports.bins(null, null, null, b.getCounts())));
     full.setFeatures(features);
     full.setPrediction(Reports.bins(null, null, null, full.getPrediction().getCounts()));
     return full;
@@ -30,9 +31,13 @@ class ReportReferencesTest {
     var spec = Reports.report("1.0.0", 0, 0, 0, 0, 0, Instant.EPOCH);
     spec.setPackageSha256(sha);
     var object = new RuntimeReport();
-    object.setMetadata(new ObjectMetaBuilder().withName(RuntimeReport.referenceName("iris", sha))
-        .withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true"))
-        .withOwnerReferences(new OwnerReferenceBuilder().withKind("ModelDeployment").withUid(ownerUid).build()).build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(RuntimeReport.referenceName("iris", sha))
+            .withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true"))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder().withKind("ModelDeployment").withUid(ownerUid).build())
+            .build());
     object.setSpec(spec);
     return object;
   }
@@ -52,7 +57,8 @@ class ReportReferencesTest {
     }
     var joined = ReportReferences.attach(sent, List.of(reference("md-uid", "abc")), "md-uid");
     var expected = ReportAggregation.byVersion(full, thresholds).get("1.0.0").drift().orElseThrow();
-    assertThat(ReportAggregation.byVersion(joined, thresholds).get("1.0.0").drift()).contains(expected);
+    assertThat(ReportAggregation.byVersion(joined, thresholds).get("1.0.0").drift())
+        .contains(expected);
   }
 
   @Test
@@ -60,10 +66,14 @@ class ReportReferencesTest {
     var report = Reports.report("1.0.0", 10, 0, 5, 7, 2, Instant.EPOCH);
     report.setPackageSha256("abc");
     var sent = Map.of("pod-0", countsOnly(report));
-    var joined = ReportReferences.attach(sent,
-        List.of(reference("someone-else", "abc"), reference("md-uid", "other")), "md-uid");
+    var joined =
+        ReportReferences.attach(
+            sent,
+            List.of(reference("someone-else", "abc"), reference("md-uid", "other")),
+            "md-uid");
     assertThat(joined.get("pod-0").getPrediction().getReference()).isNull();
-    var aggregate = ReportAggregation.byVersion(joined, new DriftThresholds(0.1, 0.25)).get("1.0.0");
+    var aggregate =
+        ReportAggregation.byVersion(joined, new DriftThresholds(0.1, 0.25)).get("1.0.0");
     assertThat(aggregate.drift()).as("no reference, no score").isEmpty();
   }
 }

@@ -22,10 +22,12 @@ class JvmEnvironmentDocumentationTest {
 
   /** A troff code span: {@code \f[CR]NAME\f[R]}. */
   private static final String NAME = "\\\\f\\[CR\\](_*[A-Z][A-Z0-9_]+)\\\\f\\[R\\]";
-  private static final List<Pattern> MENTIONS = List.of(
-      Pattern.compile(NAME + "\\s+(?:launcher\\s+)?(?:environment|system)\\s+variable"),
-      Pattern.compile("environment\\s+variable\\s+" + NAME),
-      Pattern.compile("\\\\f\\[CR\\]env\\s+(_*[A-Z][A-Z0-9_]+)="));
+
+  private static final List<Pattern> MENTIONS =
+      List.of(
+          Pattern.compile(NAME + "\\s+(?:launcher\\s+)?(?:environment|system)\\s+variable"),
+          Pattern.compile("environment\\s+variable\\s+" + NAME),
+          Pattern.compile("\\\\f\\[CR\\]env\\s+(_*[A-Z][A-Z0-9_]+)="));
 
   static Set<String> documented() throws IOException {
     Path manPage = Path.of(System.getProperty("java.home"), "man", "man1", "java.1");
@@ -44,8 +46,11 @@ class JvmEnvironmentDocumentationTest {
   @Test
   void everyVariableTheJavaManPageDocumentsIsReserved() throws IOException {
     Set<String> documented = documented();
-    assertThat(documented).as("what the parser found").contains("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "CLASSPATH");
-    assertThat(documented).allSatisfy(name -> assertThat(RuntimeEnvironment.reserved(name)).as(name).isTrue());
+    assertThat(documented)
+        .as("what the parser found")
+        .contains("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "CLASSPATH");
+    assertThat(documented)
+        .allSatisfy(name -> assertThat(RuntimeEnvironment.reserved(name)).as(name).isTrue());
     for (String name : documented) {
       var runtime = new RuntimeSpec();
       runtime.setEnv(List.of(new EnvVar(name, "-XX:-ExitOnOutOfMemoryError", null)));
@@ -53,13 +58,19 @@ class JvmEnvironmentDocumentationTest {
     }
   }
 
-  /** Read by HotSpot itself (after JAVA_TOOL_OPTIONS, so it wins) though the man page never names it. */
+  /**
+   * Read by HotSpot itself (after JAVA_TOOL_OPTIONS, so it wins) though the man page never names
+   * it.
+   */
   @Test
   void theUndocumentedJavaOptionsVariableIsReservedToo() {
     var runtime = new RuntimeSpec();
     runtime.setEnv(List.of(new EnvVar("_JAVA_OPTIONS", "-javaagent:/mnt/models/agent.jar", null)));
     var problem = RuntimeEnvValidation.problem(runtime).orElseThrow();
     assertThat(problem.reason()).isEqualTo(RuntimeEnvValidation.REASON);
-    assertThat(problem.message()).contains("_JAVA_OPTIONS").contains("JAVA_TOOL_OPTIONS").doesNotContain("agent.jar");
+    assertThat(problem.message())
+        .contains("_JAVA_OPTIONS")
+        .contains("JAVA_TOOL_OPTIONS")
+        .doesNotContain("agent.jar");
   }
 }

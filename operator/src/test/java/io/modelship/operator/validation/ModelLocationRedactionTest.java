@@ -10,7 +10,9 @@ class ModelLocationRedactionTest {
   void anUnparsableSignedUrlIsRefusedWithoutItsSignature() {
     var result = ModelLocation.parse("https://bucket.example.com/iris.tgz?X-Amz-Signature=abc def");
     assertThat(result).isInstanceOf(ModelLocation.Result.Invalid.class);
-    assertThat(((ModelLocation.Result.Invalid) result).message()).doesNotContain("abc").contains("REDACTED");
+    assertThat(((ModelLocation.Result.Invalid) result).message())
+        .doesNotContain("abc")
+        .contains("REDACTED");
   }
 
   @Test

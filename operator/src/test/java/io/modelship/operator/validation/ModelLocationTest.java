@@ -21,16 +21,31 @@ class ModelLocationTest {
   })
   void accepts(String uri, String runtimeUri, String claim) {
     var result = ModelLocation.parse(uri);
-    assertThat(result).isEqualTo(new ModelLocation.Result.Valid(new ModelLocation(runtimeUri, Optional.ofNullable(claim))));
+    assertThat(result)
+        .isEqualTo(
+            new ModelLocation.Result.Valid(
+                new ModelLocation(runtimeUri, Optional.ofNullable(claim))));
   }
 
   @ParameterizedTest
-  @CsvSource({"s3://bucket/prefix/", "s3://b/key", "gs://bucket/key", "pvc://models", "pvc:///path", "https:///nohost", "not a uri", "models/iris"})
+  @CsvSource({
+    "s3://bucket/prefix/",
+    "s3://b/key",
+    "gs://bucket/key",
+    "pvc://models",
+    "pvc:///path",
+    "https:///nohost",
+    "not a uri",
+    "models/iris"
+  })
   void rejectsWithAReason(String uri) {
-    assertThat(ModelLocation.parse(uri)).isInstanceOfSatisfying(ModelLocation.Result.Invalid.class, invalid -> {
-      assertThat(invalid.reason()).isEqualTo("UnsupportedModelUri");
-      assertThat(invalid.message()).isNotBlank();
-    });
+    assertThat(ModelLocation.parse(uri))
+        .isInstanceOfSatisfying(
+            ModelLocation.Result.Invalid.class,
+            invalid -> {
+              assertThat(invalid.reason()).isEqualTo("UnsupportedModelUri");
+              assertThat(invalid.message()).isNotBlank();
+            });
   }
 
   static ModelSpec fromSecret(String uri) {
@@ -45,20 +60,28 @@ class ModelLocationTest {
   @Test
   void aUriFromASecretIsHandedToThePodUnread() {
     var result = ModelLocation.of(fromSecret(null));
-    assertThat(result).isInstanceOfSatisfying(ModelLocation.Result.Valid.class, valid -> {
-      assertThat(valid.location().runtimeUri()).isNull();
-      assertThat(valid.location().claim()).isEmpty();
-      assertThat(valid.location().secret()).get().satisfies(ref -> {
-        assertThat(ref.getName()).isEqualTo("iris-model");
-        assertThat(ref.getKey()).isEqualTo("uri");
-      });
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ModelLocation.Result.Valid.class,
+            valid -> {
+              assertThat(valid.location().runtimeUri()).isNull();
+              assertThat(valid.location().claim()).isEmpty();
+              assertThat(valid.location().secret())
+                  .get()
+                  .satisfies(
+                      ref -> {
+                        assertThat(ref.getName()).isEqualTo("iris-model");
+                        assertThat(ref.getKey()).isEqualTo("uri");
+                      });
+            });
   }
 
   @Test
   void uriAndUriFromTogetherAreRefused() {
-    assertThat(ModelLocation.of(fromSecret("https://x/y"))).isInstanceOfSatisfying(ModelLocation.Result.Invalid.class,
-        invalid -> assertThat(invalid.message()).contains("exactly one"));
+    assertThat(ModelLocation.of(fromSecret("https://x/y")))
+        .isInstanceOfSatisfying(
+            ModelLocation.Result.Invalid.class,
+            invalid -> assertThat(invalid.message()).contains("exactly one"));
   }
 
   @Test
@@ -67,8 +90,11 @@ class ModelLocationTest {
     plain.setUri("http://models/iris.zip");
     assertThat(ModelIntegrity.problem(plain, false)).as("off: a warning only").isEmpty();
     assertThat(ModelIntegrity.unverified(plain)).isPresent();
-    assertThat(ModelIntegrity.problem(plain, true)).get().satisfies(p -> assertThat(p.reason()).isEqualTo("UnverifiedModelRefused"));
-    assertThat(ModelIntegrity.problem(fromSecret(null), true)).get()
+    assertThat(ModelIntegrity.problem(plain, true))
+        .get()
+        .satisfies(p -> assertThat(p.reason()).isEqualTo("UnverifiedModelRefused"));
+    assertThat(ModelIntegrity.problem(fromSecret(null), true))
+        .get()
         .satisfies(p -> assertThat(p.message()).contains("uriFrom"));
     var https = new ModelSpec();
     https.setUri("https://models/iris.zip");

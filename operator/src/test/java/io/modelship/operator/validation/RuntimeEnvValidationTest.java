@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.modelship.api.v1alpha1.spec.RuntimeSpec;
-import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class RuntimeEnvValidationTest {
 
@@ -18,11 +17,23 @@ class RuntimeEnvValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PORT", "MODEL_URI", "MODEL_SHA256", "DRIFT_MIN_SAMPLES", "FEEDBACK_SIGNING_KEY", "JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX"})
+  @ValueSource(
+      strings = {
+        "PORT",
+        "MODEL_URI",
+        "MODEL_SHA256",
+        "DRIFT_MIN_SAMPLES",
+        "FEEDBACK_SIGNING_KEY",
+        "JAVA_TOOL_OPTIONS",
+        "MALLOC_ARENA_MAX"
+      })
   void anOperatorOwnedVariableIsRefusedByName(String name) {
     var problem = RuntimeEnvValidation.problem(env("LOG_LEVEL", name)).orElseThrow();
     assertThat(problem.reason()).isEqualTo("OperatorOwnedEnv");
-    assertThat(problem.message()).contains("spec.runtime.env").contains(name).doesNotContain("LOG_LEVEL");
+    assertThat(problem.message())
+        .contains("spec.runtime.env")
+        .contains(name)
+        .doesNotContain("LOG_LEVEL");
   }
 
   @ParameterizedTest
@@ -30,7 +41,10 @@ class RuntimeEnvValidationTest {
   void aVariableTheJvmReadsAtStartIsRefused(String name) {
     var problem = RuntimeEnvValidation.problem(env("LOG_LEVEL", name)).orElseThrow();
     assertThat(problem.reason()).isEqualTo("OperatorOwnedEnv");
-    assertThat(problem.message()).contains(name).contains("JAVA_TOOL_OPTIONS").doesNotContain("LOG_LEVEL");
+    assertThat(problem.message())
+        .contains(name)
+        .contains("JAVA_TOOL_OPTIONS")
+        .doesNotContain("LOG_LEVEL");
   }
 
   @Test
@@ -42,7 +56,9 @@ class RuntimeEnvValidationTest {
 
   @Test
   void severalAreNamedTogether() {
-    assertThat(RuntimeEnvValidation.problem(env("PORT", "MODEL_URI", "PORT")).orElseThrow().message())
-        .contains("MODEL_URI, PORT").contains("them");
+    assertThat(
+            RuntimeEnvValidation.problem(env("PORT", "MODEL_URI", "PORT")).orElseThrow().message())
+        .contains("MODEL_URI, PORT")
+        .contains("them");
   }
 }

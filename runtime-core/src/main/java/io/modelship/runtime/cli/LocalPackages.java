@@ -6,10 +6,12 @@ import java.nio.file.Path;
 /** Package loading options for the offline commands (inspect, score), which run outside a pod. */
 final class LocalPackages {
 
-    private LocalPackages() {}
+  private LocalPackages() {}
 
-    static ModelPackage.LoadOptions options() {
-        return ModelPackage.LoadOptions.of(Path.of("/mnt/models"),
-                Path.of(System.getProperty("java.io.tmpdir"), "modelship"), 2L << 30);
-    }
+  static ModelPackage.LoadOptions options() {
+    return ModelPackage.LoadOptions.of(
+        Path.of("/mnt/models"),
+        Path.of(System.getProperty("java.io.tmpdir"), "modelship"),
+        2L << 30);
+  }
 }

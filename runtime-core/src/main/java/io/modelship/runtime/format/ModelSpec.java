@@ -9,21 +9,25 @@ import java.util.Map;
  * what {@code package} recorded having verified about the artifact ({@link LoadedModel#checks()}),
  * for the format to rely on where the record matches, or to ignore.
  */
-public record ModelSpec(List<String> featureNames, Task task, List<String> labels, String target,
-        Map<String, String> checks) {
+public record ModelSpec(
+    List<String> featureNames,
+    Task task,
+    List<String> labels,
+    String target,
+    Map<String, String> checks) {
 
-    public ModelSpec {
-        featureNames = List.copyOf(featureNames);
-        labels = labels == null ? List.of() : List.copyOf(labels);
-        checks = checks == null ? Map.of() : Map.copyOf(checks);
-    }
+  public ModelSpec {
+    featureNames = List.copyOf(featureNames);
+    labels = labels == null ? List.of() : List.copyOf(labels);
+    checks = checks == null ? Map.of() : Map.copyOf(checks);
+  }
 
-    /** A spec with nothing recorded about the artifact. */
-    public ModelSpec(List<String> featureNames, Task task, List<String> labels, String target) {
-        this(featureNames, task, labels, target, Map.of());
-    }
+  /** A spec with nothing recorded about the artifact. */
+  public ModelSpec(List<String> featureNames, Task task, List<String> labels, String target) {
+    this(featureNames, task, labels, target, Map.of());
+  }
 
-    public int featureCount() {
-        return featureNames.size();
-    }
+  public int featureCount() {
+    return featureNames.size();
+  }
 }

@@ -6,15 +6,15 @@ package io.modelship.runtime.format;
  */
 public record Predictions(int[] classIndex, double[][] probabilities, double[] values) {
 
-    public static Predictions classes(int[] classIndex, double[][] probabilities) {
-        return new Predictions(classIndex, probabilities, null);
-    }
+  public static Predictions classes(int[] classIndex, double[][] probabilities) {
+    return new Predictions(classIndex, probabilities, null);
+  }
 
-    public static Predictions values(double[] values) {
-        return new Predictions(null, null, values);
-    }
+  public static Predictions values(double[] values) {
+    return new Predictions(null, null, values);
+  }
 
-    public int size() {
-        return values != null ? values.length : classIndex.length;
-    }
+  public int size() {
+    return values != null ? values.length : classIndex.length;
+  }
 }

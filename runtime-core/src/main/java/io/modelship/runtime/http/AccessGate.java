@@ -6,26 +6,29 @@ package io.modelship.runtime.http;
  */
 public final class AccessGate {
 
-    /** A path no open route has: every request through the gate needs the token. */
-    private static final String OTHER_TRANSPORT = "grpc:";
+  /** A path no open route has: every request through the gate needs the token. */
+  private static final String OTHER_TRANSPORT = "grpc:";
 
-    private final AccessControl access;
+  private final AccessControl access;
 
-    AccessGate(AccessControl access) {
-        this.access = access;
+  AccessGate(AccessControl access) {
+    this.access = access;
+  }
+
+  /**
+   * Admits a request carrying this {@code Authorization} value (null when absent), or throws the
+   * {@link HttpError} REST would answer: 401 without the right token, 429 over the rate limit.
+   */
+  public void admit(String authorization) {
+    if (access.refusesToken(OTHER_TRANSPORT, authorization)) {
+      throw new HttpError(
+          401,
+          authorization == null
+              ? "missing bearer token (authorization: Bearer …)"
+              : "invalid bearer token");
     }
-
-    /**
-     * Admits a request carrying this {@code Authorization} value (null when absent), or throws the
-     * {@link HttpError} REST would answer: 401 without the right token, 429 over the rate limit.
-     */
-    public void admit(String authorization) {
-        if (access.refusesToken(OTHER_TRANSPORT, authorization)) {
-            throw new HttpError(401, authorization == null ? "missing bearer token (authorization: Bearer …)"
-                    : "invalid bearer token");
-        }
-        if (!access.admitsRate()) {
-            throw new HttpError(429, access.rateLimitMessage());
-        }
+    if (!access.admitsRate()) {
+      throw new HttpError(429, access.rateLimitMessage());
     }
+  }
 }

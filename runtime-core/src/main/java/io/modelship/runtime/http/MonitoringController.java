@@ -13,149 +13,170 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the runtime knows about its model in production: {@code /model_info}, {@code /drift},
- * {@code /feedback} and {@code /metrics}.
+ * What the runtime knows about its model in production: {@code /model_info}, {@code /drift}, {@code
+ * /feedback} and {@code /metrics}.
  */
 public final class MonitoringController {
 
-    private final ModelRuntime runtime;
+  private final ModelRuntime runtime;
 
-    public MonitoringController(ModelRuntime runtime) {
-        this.runtime = runtime;
-    }
+  public MonitoringController(ModelRuntime runtime) {
+    this.runtime = runtime;
+  }
 
-    public void modelInfo(Context ctx) {
-        InferenceService service = runtime.require();
-        RequestMetrics metrics = runtime.metrics();
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("uptimeSeconds", runtime.uptimeSeconds());
-        stats.put("requests", metrics.totalRequests());
-        stats.put("errors", metrics.errorResponses());
-        stats.put("latencyMs", metrics.latency());
-        stats.put("latencyHistogram", latencyHistogram(metrics.latencyCounts()));
-        stats.putAll(PredictionJson.statistics(service));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", service.manifest().withoutReference());
-        out.put("status", runtime.ready() ? "READY" : "NOT_READY");
-        out.put("statistics", stats);
-        JsonIo.ok(ctx, out);
-    }
+  public void modelInfo(Context ctx) {
+    InferenceService service = runtime.require();
+    RequestMetrics metrics = runtime.metrics();
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("uptimeSeconds", runtime.uptimeSeconds());
+    stats.put("requests", metrics.totalRequests());
+    stats.put("errors", metrics.errorResponses());
+    stats.put("latencyMs", metrics.latency());
+    stats.put("latencyHistogram", latencyHistogram(metrics.latencyCounts()));
+    stats.putAll(PredictionJson.statistics(service));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", service.manifest().withoutReference());
+    out.put("status", runtime.ready() ? "READY" : "NOT_READY");
+    out.put("statistics", stats);
+    JsonIo.ok(ctx, out);
+  }
 
-    public void drift(Context ctx) {
-        InferenceService service = runtime.require();
-        DriftReport report = service.driftReport();
-        if (report == null) {
-            throw RequestException.conflict(runtime.config().monitoring()
-                    ? "the model package has no reference distributions, so drift cannot be measured"
-                    : "monitoring is disabled (MONITORING_ENABLED=false)");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("score", report.score());
-        out.put("status", report.status());
-        out.put("samples", report.samples());
-        out.put("windowSize", runtime.config().driftWindowSize());
-        out.put("minSamples", runtime.config().driftMinSamples());
-        out.put("method", runtime.config().driftMethod().label());
-        out.put("thresholds", Map.of("warning", runtime.config().driftWarning(),
-                "threshold", runtime.config().driftThreshold()));
-        out.put("features", PredictionJson.featureDrift(report.features()));
-        out.put("prediction", PredictionJson.featureDrift(report.prediction()));
-        JsonIo.ok(ctx, out);
+  public void drift(Context ctx) {
+    InferenceService service = runtime.require();
+    DriftReport report = service.driftReport();
+    if (report == null) {
+      throw RequestException.conflict(
+          runtime.config().monitoring()
+              ? "the model package has no reference distributions, so drift cannot be measured"
+              : "monitoring is disabled (MONITORING_ENABLED=false)");
     }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("score", report.score());
+    out.put("status", report.status());
+    out.put("samples", report.samples());
+    out.put("windowSize", runtime.config().driftWindowSize());
+    out.put("minSamples", runtime.config().driftMinSamples());
+    out.put("method", runtime.config().driftMethod().label());
+    out.put(
+        "thresholds",
+        Map.of(
+            "warning",
+            runtime.config().driftWarning(),
+            "threshold",
+            runtime.config().driftThreshold()));
+    out.put("features", PredictionJson.featureDrift(report.features()));
+    out.put("prediction", PredictionJson.featureDrift(report.prediction()));
+    JsonIo.ok(ctx, out);
+  }
 
-    /**
-     * Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}, or for a
-     * regressor {@code {"request_id": "…", "value": 12.5}}.
-     */
-    public void feedback(Context ctx) {
-        InferenceService service = runtime.require();
-        JsonNode body = JsonIo.body(ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), JsonLimits.SMALL);
-        String id = text(body, "request_id");
-        if (service.regression()) {
-            feedbackValue(ctx, service, id, body.get("value"));
-            return;
-        }
-        String label = text(body, body.hasNonNull("ground_truth") && !body.hasNonNull("label") ? "ground_truth" : "label");
-        if (!service.labels().contains(label)) {
-            throw RequestException.badInput("label '" + label + "' is not one of the model's labels " + service.labels());
-        }
-        FeedbackResult result = service.feedback(id, label);
-        if (result == null) {
-            throw RequestException.conflict("monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
-        }
-        if (!result.known()) {
-            throw RequestException.notFound("unknown or expired request_id '" + id + "'");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("request_id", id);
-        out.put("outcome", result.outcome());
-        out.put("predicted", service.labels().get(result.predictedClass()));
-        out.put("correct", result.correct());
-        out.put("accuracy", service.accuracy());
-        JsonIo.ok(ctx, out);
+  /**
+   * Ground truth for an earlier prediction: {@code {"request_id": "…", "label": "…"}}, or for a
+   * regressor {@code {"request_id": "…", "value": 12.5}}.
+   */
+  public void feedback(Context ctx) {
+    InferenceService service = runtime.require();
+    JsonNode body =
+        JsonIo.body(
+            ctx, runtime.config().maxBodyBytes(), runtime.config().bodyTiming(), JsonLimits.SMALL);
+    String id = text(body, "request_id");
+    if (service.regression()) {
+      feedbackValue(ctx, service, id, body.get("value"));
+      return;
     }
+    String label =
+        text(
+            body,
+            body.hasNonNull("ground_truth") && !body.hasNonNull("label")
+                ? "ground_truth"
+                : "label");
+    if (!service.labels().contains(label)) {
+      throw RequestException.badInput(
+          "label '" + label + "' is not one of the model's labels " + service.labels());
+    }
+    FeedbackResult result = service.feedback(id, label);
+    if (result == null) {
+      throw RequestException.conflict(
+          "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+    }
+    if (!result.known()) {
+      throw RequestException.notFound("unknown or expired request_id '" + id + "'");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("request_id", id);
+    out.put("outcome", result.outcome());
+    out.put("predicted", service.labels().get(result.predictedClass()));
+    out.put("correct", result.correct());
+    out.put("accuracy", service.accuracy());
+    JsonIo.ok(ctx, out);
+  }
 
-    private void feedbackValue(Context ctx, InferenceService service, String id, JsonNode value) {
-        if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
-            throw RequestException.badInput("'value' is required and must be a finite number (this model is a regressor)");
-        }
-        ValueFeedback result = service.feedbackValue(id, value.asDouble());
-        if (result == null) {
-            throw RequestException.conflict("monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
-        }
-        if (!result.known()) {
-            throw RequestException.notFound("unknown or expired request_id '" + id + "'");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("request_id", id);
-        out.put("outcome", result.outcome());
-        out.put("predicted", result.predicted());
-        out.put("error", result.error());
-        out.put("errors", service.errors());
-        JsonIo.ok(ctx, out);
+  private void feedbackValue(Context ctx, InferenceService service, String id, JsonNode value) {
+    if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
+      throw RequestException.badInput(
+          "'value' is required and must be a finite number (this model is a regressor)");
     }
+    ValueFeedback result = service.feedbackValue(id, value.asDouble());
+    if (result == null) {
+      throw RequestException.conflict(
+          "monitoring is disabled (MONITORING_ENABLED=false), feedback is not recorded");
+    }
+    if (!result.known()) {
+      throw RequestException.notFound("unknown or expired request_id '" + id + "'");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("request_id", id);
+    out.put("outcome", result.outcome());
+    out.put("predicted", result.predicted());
+    out.put("error", result.error());
+    out.put("errors", service.errors());
+    JsonIo.ok(ctx, out);
+  }
 
-    public void metrics(Context ctx) {
-        InferenceService service = runtime.serviceOrNull();
-        if (service != null) {
-            service.driftReport();
-        }
-        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(runtime.metrics().scrape());
+  public void metrics(Context ctx) {
+    InferenceService service = runtime.serviceOrNull();
+    if (service != null) {
+      service.driftReport();
     }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(runtime.metrics().scrape());
+  }
 
-    /**
-     * Prediction requests since start per latency bucket (the buckets the reports use), from the
-     * first to the last non-empty one: {@code upperMs} is each bucket's upper bound (null for the
-     * open-ended last), {@code counts} the requests in it.
-     */
-    static Map<String, Object> latencyHistogram(long[] counts) {
-        int first = 0;
-        while (first < counts.length && counts[first] == 0) {
-            first++;
-        }
-        int last = counts.length - 1;
-        while (last >= first && counts[last] == 0) {
-            last--;
-        }
-        var upper = new java.util.ArrayList<Double>();
-        var kept = new java.util.ArrayList<Long>();
-        for (int i = first; i <= last; i++) {
-            double bound = io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(i);
-            upper.add(Double.isInfinite(bound) ? null : bound);
-            kept.add(counts[i]);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lowerMs", first == 0 || first > last ? 0.0 : io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(first - 1));
-        out.put("upperMs", upper);
-        out.put("counts", kept);
-        return out;
+  /**
+   * Prediction requests since start per latency bucket (the buckets the reports use), from the
+   * first to the last non-empty one: {@code upperMs} is each bucket's upper bound (null for the
+   * open-ended last), {@code counts} the requests in it.
+   */
+  static Map<String, Object> latencyHistogram(long[] counts) {
+    int first = 0;
+    while (first < counts.length && counts[first] == 0) {
+      first++;
     }
+    int last = counts.length - 1;
+    while (last >= first && counts[last] == 0) {
+      last--;
+    }
+    var upper = new java.util.ArrayList<Double>();
+    var kept = new java.util.ArrayList<Long>();
+    for (int i = first; i <= last; i++) {
+      double bound = io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(i);
+      upper.add(Double.isInfinite(bound) ? null : bound);
+      kept.add(counts[i]);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(
+        "lowerMs",
+        first == 0 || first > last
+            ? 0.0
+            : io.modelship.api.v1alpha1.report.LatencyBuckets.upperBound(first - 1));
+    out.put("upperMs", upper);
+    out.put("counts", kept);
+    return out;
+  }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
-            throw RequestException.badInput("'" + field + "' is required");
-        }
-        return value.asText();
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull() || !value.isValueNode() || value.asText().isBlank()) {
+      throw RequestException.badInput("'" + field + "' is required");
     }
+    return value.asText();
+  }
 }

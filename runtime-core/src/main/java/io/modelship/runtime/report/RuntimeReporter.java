@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * Writes this pod's own {@code RuntimeReport} (named after the pod, labelled with its
  * ModelDeployment and version, owned by its Pod so Kubernetes deletes it with the pod) every report
  * interval. A JSON merge patch of the whole spec, with absent fields as null, updates it; a create
- * makes it the first time. That needs only create/get/patch on runtimereports in its namespace,
- * and nothing on the ModelDeployment. Every report and reference object carries a signature
- * ({@link ReportSignature}) made with the ModelDeployment's report key ({@code REPORT_SIGNING_KEY}),
+ * makes it the first time. That needs only create/get/patch on runtimereports in its namespace, and
+ * nothing on the ModelDeployment. Every report and reference object carries a signature ({@link
+ * ReportSignature}) made with the ModelDeployment's report key ({@code REPORT_SIGNING_KEY}),
  * without which the operator ignores it: RBAC lets any pod of the namespace patch any report, the
  * key lets only this deployment's pods write one the operator believes. Failures are logged and
  * retried with back-off; nothing is ever thrown into the serving runtime, and no Throwable of one
@@ -49,8 +49,10 @@ public final class RuntimeReporter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RuntimeReporter.class);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
   /** Spreads the pods of one Deployment so their patches do not arrive in bursts. */
   static final double JITTER = 0.2;
+
   /** How long the last report at SIGTERM may take, so shutdown stays within the grace period. */
   public static final Duration FINAL_REPORT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -95,32 +97,53 @@ public final class RuntimeReporter implements AutoCloseable {
   }
 
   /**
-   * A reporter for the ModelDeployment this pod serves, from the settings the operator gives serving
-   * pods ({@code POD_NAME}, {@code POD_UID}, {@code POD_NAMESPACE}, {@code MODELDEPLOYMENT_NAME},
-   * {@code REPORT_INTERVAL_SECONDS}, read by {@link ServeConfig}); empty outside a ModelDeployment,
-   * e.g. when the runtime runs on a laptop.
+   * A reporter for the ModelDeployment this pod serves, from the settings the operator gives
+   * serving pods ({@code POD_NAME}, {@code POD_UID}, {@code POD_NAMESPACE}, {@code
+   * MODELDEPLOYMENT_NAME}, {@code REPORT_INTERVAL_SECONDS}, read by {@link ServeConfig}); empty
+   * outside a ModelDeployment, e.g. when the runtime runs on a laptop.
    */
   public static Optional<RuntimeReporter> forDeployment(
-      ServeConfig.Reporting settings, Supplier<KubernetesClient> client, Supplier<RuntimeReportSpec> supplier) {
-    return forDeployment(settings, System.getenv(RuntimeEnvironment.REPORT_SIGNING_KEY), client, supplier);
+      ServeConfig.Reporting settings,
+      Supplier<KubernetesClient> client,
+      Supplier<RuntimeReportSpec> supplier) {
+    return forDeployment(
+        settings, System.getenv(RuntimeEnvironment.REPORT_SIGNING_KEY), client, supplier);
   }
 
-  /** As above, with the report key ({@code REPORT_SIGNING_KEY}, hex) given; without one reports go unsigned. */
-  public static Optional<RuntimeReporter> forDeployment(ServeConfig.Reporting settings, String reportSigningKey,
-      Supplier<KubernetesClient> client, Supplier<RuntimeReportSpec> supplier) {
+  /**
+   * As above, with the report key ({@code REPORT_SIGNING_KEY}, hex) given; without one reports go
+   * unsigned.
+   */
+  public static Optional<RuntimeReporter> forDeployment(
+      ServeConfig.Reporting settings,
+      String reportSigningKey,
+      Supplier<KubernetesClient> client,
+      Supplier<RuntimeReportSpec> supplier) {
     if (!settings.enabled()) {
       return Optional.empty();
     }
-    Duration interval = settings.interval().isPositive() ? settings.interval() : Duration.ofSeconds(1);
-    var reporter = new RuntimeReporter(client.get(), supplier, settings.podName(), settings.podUid(),
-        settings.namespace(), settings.modelDeployment(), interval, Clock.systemUTC());
+    Duration interval =
+        settings.interval().isPositive() ? settings.interval() : Duration.ofSeconds(1);
+    var reporter =
+        new RuntimeReporter(
+            client.get(),
+            supplier,
+            settings.podName(),
+            settings.podUid(),
+            settings.namespace(),
+            settings.modelDeployment(),
+            interval,
+            Clock.systemUTC());
     Optional<byte[]> key = ReportSignature.parseKey(reportSigningKey);
     if (key.isPresent()) {
       reporter.signedWith(key.get());
     } else {
-      log.warn("{} is {}: reports go unsigned and the operator will ignore them",
-          RuntimeEnvironment.REPORT_SIGNING_KEY, reportSigningKey == null || reportSigningKey.isBlank()
-              ? "not set" : "not a hex key of at least 16 bytes");
+      log.warn(
+          "{} is {}: reports go unsigned and the operator will ignore them",
+          RuntimeEnvironment.REPORT_SIGNING_KEY,
+          reportSigningKey == null || reportSigningKey.isBlank()
+              ? "not set"
+              : "not a hex key of at least 16 bytes");
     }
     return Optional.of(reporter);
   }
@@ -136,7 +159,8 @@ public final class RuntimeReporter implements AutoCloseable {
    * created once, if absent, owned by the ModelDeployment so it goes with it. Without the
    * ModelDeployment's UID nothing is created.
    */
-  public RuntimeReporter withReference(String modelDeploymentUid, Supplier<Optional<RuntimeReportSpec>> reference) {
+  public RuntimeReporter withReference(
+      String modelDeploymentUid, Supplier<Optional<RuntimeReportSpec>> reference) {
     this.modelDeploymentUid = modelDeploymentUid;
     this.reference = Objects.requireNonNull(reference);
     return this;
@@ -150,8 +174,8 @@ public final class RuntimeReporter implements AutoCloseable {
 
   /**
    * Sends a report as soon as the reporter's thread is free, besides the periodic ones: the pod
-   * just turned ready (or failed to load), and {@code kubectl get runtimereports} should say so now,
-   * not one interval later. Never throws; after {@link #close()} it does nothing.
+   * just turned ready (or failed to load), and {@code kubectl get runtimereports} should say so
+   * now, not one interval later. Never throws; after {@link #close()} it does nothing.
    */
   public void reportSoon() {
     try {
@@ -183,22 +207,33 @@ public final class RuntimeReporter implements AutoCloseable {
     } catch (Throwable e) {
       int now = failures.incrementAndGet();
       if (now == 1 || now % 10 == 0) {
-        log.warn("Could not write RuntimeReport {}/{} ({} failures in a row): {}", namespace, pod, now, e.toString());
+        log.warn(
+            "Could not write RuntimeReport {}/{} ({} failures in a row): {}",
+            namespace,
+            pod,
+            now,
+            e.toString());
       }
       return false;
     }
   }
 
   /**
-   * The last report at shutdown, given at most {@code timeout}: a hung API server must not hold
-   * the pod past its termination grace period.
+   * The last report at shutdown, given at most {@code timeout}: a hung API server must not hold the
+   * pod past its termination grace period.
    */
   public boolean finalReport(Duration timeout) {
-    var done = CompletableFuture.supplyAsync(this::reportOnce, r -> Thread.ofVirtual().name("final-report").start(r));
+    var done =
+        CompletableFuture.supplyAsync(
+            this::reportOnce, r -> Thread.ofVirtual().name("final-report").start(r));
     try {
       return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("Final report to {}/{} did not finish within {}; shutting down without it", namespace, pod, timeout);
+      log.warn(
+          "Final report to {}/{} did not finish within {}; shutting down without it",
+          namespace,
+          pod,
+          timeout);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -232,19 +267,27 @@ public final class RuntimeReporter implements AutoCloseable {
     var object = new RuntimeReport();
     var labels = new java.util.HashMap<>(labels(spec.get()));
     labels.put(RuntimeReport.LABEL_REFERENCE, "true");
-    object.setMetadata(new ObjectMetaBuilder()
-        .withName(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()))
-        .withNamespace(namespace)
-        .withLabels(labels)
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(io.fabric8.kubernetes.api.model.HasMetadata.getApiVersion(
-                io.modelship.api.v1alpha1.ModelDeployment.class))
-            .withKind(io.fabric8.kubernetes.api.model.HasMetadata.getKind(io.modelship.api.v1alpha1.ModelDeployment.class))
-            .withName(modelDeployment)
-            .withUid(modelDeploymentUid)
-            .build())
-        .withAnnotations(signature(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()), spec.get()))
-        .build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()))
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(
+                        io.fabric8.kubernetes.api.model.HasMetadata.getApiVersion(
+                            io.modelship.api.v1alpha1.ModelDeployment.class))
+                    .withKind(
+                        io.fabric8.kubernetes.api.model.HasMetadata.getKind(
+                            io.modelship.api.v1alpha1.ModelDeployment.class))
+                    .withName(modelDeployment)
+                    .withUid(modelDeploymentUid)
+                    .build())
+            .withAnnotations(
+                signature(
+                    RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()),
+                    spec.get()))
+            .build());
     object.setSpec(spec.get());
     var references = client.resources(RuntimeReport.class).inNamespace(namespace);
     try {
@@ -256,9 +299,15 @@ public final class RuntimeReporter implements AutoCloseable {
       // Every pod of this package writes the same reference, so writing ours over an existing one
       // changes nothing when it is genuine and repairs it when it is unsigned (an older runtime's)
       // or was planted by another deployment's pod, which the operator would not use.
-      references.withName(object.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), body(object.getMetadata().getName(), spec.get(), labels,
-              object.getMetadata().getOwnerReferences()));
+      references
+          .withName(object.getMetadata().getName())
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              body(
+                  object.getMetadata().getName(),
+                  spec.get(),
+                  labels,
+                  object.getMetadata().getOwnerReferences()));
     }
     referenceWritten = true;
   }
@@ -266,18 +315,20 @@ public final class RuntimeReporter implements AutoCloseable {
   /** The object this pod creates the first time: named after, labelled for and owned by the pod. */
   RuntimeReport create(RuntimeReportSpec report) {
     var object = new RuntimeReport();
-    object.setMetadata(new ObjectMetaBuilder()
-        .withName(pod)
-        .withNamespace(namespace)
-        .withLabels(labels(report))
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion("v1")
-            .withKind("Pod")
+    object.setMetadata(
+        new ObjectMetaBuilder()
             .withName(pod)
-            .withUid(podUid)
-            .build())
-        .withAnnotations(signature(pod, report))
-        .build());
+            .withNamespace(namespace)
+            .withLabels(labels(report))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("v1")
+                    .withKind("Pod")
+                    .withName(pod)
+                    .withUid(podUid)
+                    .build())
+            .withAnnotations(signature(pod, report))
+            .build());
     object.setSpec(report);
     return object;
   }
@@ -285,14 +336,23 @@ public final class RuntimeReporter implements AutoCloseable {
   private Map<String, String> labels(RuntimeReportSpec report) {
     return report.getVersion() == null
         ? Map.of(RuntimeReport.LABEL_DEPLOYMENT, modelDeployment)
-        : Map.of(RuntimeReport.LABEL_DEPLOYMENT, modelDeployment, RuntimeReport.LABEL_VERSION, report.getVersion());
+        : Map.of(
+            RuntimeReport.LABEL_DEPLOYMENT,
+            modelDeployment,
+            RuntimeReport.LABEL_VERSION,
+            report.getVersion());
   }
 
-  /** The signature annotation of the object {@code name} holding {@code spec}; empty without a key. */
+  /**
+   * The signature annotation of the object {@code name} holding {@code spec}; empty without a key.
+   */
   private Map<String, String> signature(String name, RuntimeReportSpec spec) {
     byte[] key = signingKey;
-    return key == null ? Map.of()
-        : Map.of(ReportSignature.ANNOTATION, ReportSignature.sign(key, namespace, modelDeployment, name, spec));
+    return key == null
+        ? Map.of()
+        : Map.of(
+            ReportSignature.ANNOTATION,
+            ReportSignature.sign(key, namespace, modelDeployment, name, spec));
   }
 
   /** The merge patch: labels and the whole spec, with absent fields as null so stale values go. */
@@ -300,8 +360,13 @@ public final class RuntimeReporter implements AutoCloseable {
     return body(pod, report, labels(report), null);
   }
 
-  /** As above for the object {@code name}; {@code owners}, when given, replace its ownerReferences. */
-  private String body(String name, RuntimeReportSpec report, Map<String, String> objectLabels,
+  /**
+   * As above for the object {@code name}; {@code owners}, when given, replace its ownerReferences.
+   */
+  private String body(
+      String name,
+      RuntimeReportSpec report,
+      Map<String, String> objectLabels,
       java.util.List<io.fabric8.kubernetes.api.model.OwnerReference> owners) {
     ObjectNode spec = client.getKubernetesSerialization().convertValue(report, ObjectNode.class);
     for (Field field : RuntimeReportSpec.class.getDeclaredFields()) {
@@ -316,8 +381,11 @@ public final class RuntimeReporter implements AutoCloseable {
     String signature = signature(name, report).get(ReportSignature.ANNOTATION);
     metadata.putObject("annotations").put(ReportSignature.ANNOTATION, signature);
     if (owners != null) {
-      metadata.set("ownerReferences", client.getKubernetesSerialization().convertValue(owners,
-          com.fasterxml.jackson.databind.node.ArrayNode.class));
+      metadata.set(
+          "ownerReferences",
+          client
+              .getKubernetesSerialization()
+              .convertValue(owners, com.fasterxml.jackson.databind.node.ArrayNode.class));
     }
     patch.set("spec", spec);
     return patch.toString();

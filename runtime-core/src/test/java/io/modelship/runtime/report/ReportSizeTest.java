@@ -23,7 +23,10 @@ class ReportSizeTest {
   static final int BINS = 10; // ReferenceProfile.REFERENCE_BINS
   static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  /** A full report as the snapshot builds it, every count at its widest: edges, reference and counts since start. */
+  /**
+   * A full report as the snapshot builds it, every count at its widest: edges, reference and counts
+   * since start.
+   */
   static RuntimeReportSpec wideReport(long seed) {
     var random = new Random(seed);
     var features = new LinkedHashMap<String, BinnedCounts>();
@@ -77,11 +80,24 @@ class ReportSizeTest {
   static int bytes(RuntimeReportSpec spec) {
     var object = new RuntimeReport();
     String pod = "fraud-scoring-model-2026-12-01-rc1-7f9c8d6b5-x2x4q";
-    object.setMetadata(new ObjectMetaBuilder().withName(pod).withNamespace("ml-production")
-        .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, "fraud-scoring-model", RuntimeReport.LABEL_VERSION, "2026.12.01-rc1"))
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(pod)
-            .withUid("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0").build())
-        .build());
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(pod)
+            .withNamespace("ml-production")
+            .withLabels(
+                Map.of(
+                    RuntimeReport.LABEL_DEPLOYMENT,
+                    "fraud-scoring-model",
+                    RuntimeReport.LABEL_VERSION,
+                    "2026.12.01-rc1"))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("v1")
+                    .withKind("Pod")
+                    .withName(pod)
+                    .withUid("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
+                    .build())
+            .build());
     object.setSpec(spec);
     return JSON.asJson(object).getBytes(StandardCharsets.UTF_8).length;
   }
@@ -90,8 +106,11 @@ class ReportSizeTest {
   void aPodsReportOfA200FeatureModelIsUnder16KiB() {
     int full = bytes(wideReport(1));
     int sent = bytes(RuntimeReportSnapshot.countsOnly(wideReport(1)));
-    System.out.printf("200-feature report: %d bytes with edges and reference, %d bytes as sent%n", full, sent);
-    assertThat(full).as("with edges and reference per pod it would not fit").isGreaterThan(16 * 1024);
+    System.out.printf(
+        "200-feature report: %d bytes with edges and reference, %d bytes as sent%n", full, sent);
+    assertThat(full)
+        .as("with edges and reference per pod it would not fit")
+        .isGreaterThan(16 * 1024);
     assertThat(sent).as("counts only").isLessThan(16 * 1024);
   }
 }

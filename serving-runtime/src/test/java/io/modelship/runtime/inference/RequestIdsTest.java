@@ -16,46 +16,52 @@ import org.junit.jupiter.api.Test;
  */
 class RequestIdsTest {
 
-    @Test
-    void signaturesAreTheJdksHmacSha256OfTheVersionAndTheId() throws Exception {
-        for (String key : new String[] {"k3y-of-this-modeldeployment", "k".repeat(64), "long-" + "x".repeat(100)}) {
-            RequestIds ids = new RequestIds(key, "2.1.0", 100);
-            long first = ids.nextSequences(3);
-            for (String id : new String[] {ids.forClass(first, 1), ids.forClass(first + 2, 0),
-                    ids.forValue(first + 1, -3.25)}) {
-                String unsigned = id.substring(0, id.lastIndexOf('-'));
-                assertThat(id).as("key of %d characters", key.length())
-                        .isEqualTo(unsigned + '-' + jdkSignature(key, "version 2.1.0\n" + unsigned));
-            }
-        }
+  @Test
+  void signaturesAreTheJdksHmacSha256OfTheVersionAndTheId() throws Exception {
+    for (String key :
+        new String[] {"k3y-of-this-modeldeployment", "k".repeat(64), "long-" + "x".repeat(100)}) {
+      RequestIds ids = new RequestIds(key, "2.1.0", 100);
+      long first = ids.nextSequences(3);
+      for (String id :
+          new String[] {
+            ids.forClass(first, 1), ids.forClass(first + 2, 0), ids.forValue(first + 1, -3.25)
+          }) {
+        String unsigned = id.substring(0, id.lastIndexOf('-'));
+        assertThat(id)
+            .as("key of %d characters", key.length())
+            .isEqualTo(unsigned + '-' + jdkSignature(key, "version 2.1.0\n" + unsigned));
+      }
     }
+  }
 
-    @Test
-    void anIdSignedByTheJdksMacIsTrustedByAnotherReplica() throws Exception {
-        String key = "k3y-of-this-modeldeployment";
-        String unsigned = "0badcafe-3e8-1";
-        String issuedElsewhere = unsigned + '-' + jdkSignature(key, "version 1.0.0\n" + unsigned);
-        RequestIds.Parsed parsed = new RequestIds(key, "1.0.0", 100).parse(issuedElsewhere, 3);
-        assertThat(parsed.trusted()).isTrue();
-        assertThat(parsed.local()).isFalse();
-        assertThat(parsed.predictedClass()).isEqualTo(1);
-        assertThat(parsed.sequence()).isEqualTo(0x3e8);
-        String forged = unsigned.replace("-1", "-2") + '-' + jdkSignature(key, "version 1.0.0\n" + unsigned);
-        assertThat(new RequestIds(key, "1.0.0", 100).parse(forged, 3).trusted()).isFalse();
-    }
+  @Test
+  void anIdSignedByTheJdksMacIsTrustedByAnotherReplica() throws Exception {
+    String key = "k3y-of-this-modeldeployment";
+    String unsigned = "0badcafe-3e8-1";
+    String issuedElsewhere = unsigned + '-' + jdkSignature(key, "version 1.0.0\n" + unsigned);
+    RequestIds.Parsed parsed = new RequestIds(key, "1.0.0", 100).parse(issuedElsewhere, 3);
+    assertThat(parsed.trusted()).isTrue();
+    assertThat(parsed.local()).isFalse();
+    assertThat(parsed.predictedClass()).isEqualTo(1);
+    assertThat(parsed.sequence()).isEqualTo(0x3e8);
+    String forged =
+        unsigned.replace("-1", "-2") + '-' + jdkSignature(key, "version 1.0.0\n" + unsigned);
+    assertThat(new RequestIds(key, "1.0.0", 100).parse(forged, 3).trusted()).isFalse();
+  }
 
-    @Test
-    void aBatchTakesConsecutiveSequences() {
-        RequestIds ids = new RequestIds(null, "1.0.0", 100);
-        long a = ids.nextSequences(1000);
-        long b = ids.nextSequences(1);
-        assertThat(b).isEqualTo(a + 1000);
-        assertThat(ids.parse(ids.forClass(a + 999, 0), 2).local()).isTrue();
-    }
+  @Test
+  void aBatchTakesConsecutiveSequences() {
+    RequestIds ids = new RequestIds(null, "1.0.0", 100);
+    long a = ids.nextSequences(1000);
+    long b = ids.nextSequences(1);
+    assertThat(b).isEqualTo(a + 1000);
+    assertThat(ids.parse(ids.forClass(a + 999, 0), 2).local()).isTrue();
+  }
 
-    private static String jdkSignature(String key, String message) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(Arrays.copyOf(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)), 16));
-    }
+  private static String jdkSignature(String key, String message) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return HexFormat.of()
+        .formatHex(Arrays.copyOf(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)), 16));
+  }
 }

@@ -23,149 +23,174 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelPackageTest {
 
-    @TempDir
-    Path tmp;
+  @TempDir Path tmp;
 
-    private ModelPackage load(Path path, String sha) {
-        return ModelPackage.load(path.toString(), sha, ModelPackage.LoadOptions.of(tmp.resolve("pvc"),
-                tmp.resolve("work"), 100_000_000));
+  private ModelPackage load(Path path, String sha) {
+    return ModelPackage.load(
+        path.toString(),
+        sha,
+        ModelPackage.LoadOptions.of(tmp.resolve("pvc"), tmp.resolve("work"), 100_000_000));
+  }
+
+  @Test
+  void loadsFolderTarGzAndZipAndPredictsTheSame() throws IOException {
+    Path dir = TestModels.irisDirectory();
+    Path tgz = tmp.resolve("iris.tar.gz");
+    Path zip = tmp.resolve("iris.zip");
+    PackageWriter.archive(dir, tgz);
+    PackageWriter.archive(dir, zip);
+    double[] setosa = {5.1, 3.5, 1.4, 0.2};
+    for (Path p : new Path[] {dir, tgz, zip}) {
+      ModelPackage pkg = load(p, null);
+      assertThat(pkg.manifest().name()).isEqualTo("iris");
+      assertThat(pkg.manifest().labels().get(TestModels.classify(pkg, setosa, new double[3])))
+          .isEqualTo("setosa");
     }
+    ModelPackage viaUri =
+        ModelPackage.load(
+            tgz.toUri().toString(),
+            Checksums.sha256(tgz),
+            ModelPackage.LoadOptions.of(tmp, tmp.resolve("w2"), 100_000_000));
+    assertThat(viaUri.packageSha256()).isEqualTo(Checksums.sha256(tgz));
+  }
 
-    @Test
-    void loadsFolderTarGzAndZipAndPredictsTheSame() throws IOException {
-        Path dir = TestModels.irisDirectory();
-        Path tgz = tmp.resolve("iris.tar.gz");
-        Path zip = tmp.resolve("iris.zip");
-        PackageWriter.archive(dir, tgz);
-        PackageWriter.archive(dir, zip);
-        double[] setosa = {5.1, 3.5, 1.4, 0.2};
-        for (Path p : new Path[] {dir, tgz, zip}) {
-            ModelPackage pkg = load(p, null);
-            assertThat(pkg.manifest().name()).isEqualTo("iris");
-            assertThat(pkg.manifest().labels().get(TestModels.classify(pkg, setosa, new double[3]))).isEqualTo("setosa");
-        }
-        ModelPackage viaUri = ModelPackage.load(tgz.toUri().toString(), Checksums.sha256(tgz),
-                ModelPackage.LoadOptions.of(tmp, tmp.resolve("w2"), 100_000_000));
-        assertThat(viaUri.packageSha256()).isEqualTo(Checksums.sha256(tgz));
+  @Test
+  void resolvesPvcUrisUnderTheClaimMount() throws IOException {
+    Path claim = Files.createDirectories(tmp.resolve("pvc/models-claim/iris"));
+    for (Path f : Files.list(TestModels.irisDirectory()).toList()) {
+      Files.copy(f, claim.resolve(f.getFileName()));
     }
+    ModelPackage pkg =
+        ModelPackage.load(
+            "pvc://models-claim/iris",
+            null,
+            ModelPackage.LoadOptions.of(tmp.resolve("pvc"), tmp.resolve("work"), 1_000_000));
+    assertThat(pkg.manifest().version()).isEqualTo("1.0.0");
+    assertThatThrownBy(
+            () ->
+                ModelPackage.load(
+                    "pvc://models-claim/../../etc",
+                    null,
+                    ModelPackage.LoadOptions.of(
+                        tmp.resolve("pvc"), tmp.resolve("work"), 1_000_000)))
+        .hasMessageContaining("escapes its claim");
+  }
 
-    @Test
-    void resolvesPvcUrisUnderTheClaimMount() throws IOException {
-        Path claim = Files.createDirectories(tmp.resolve("pvc/models-claim/iris"));
-        for (Path f : Files.list(TestModels.irisDirectory()).toList()) {
-            Files.copy(f, claim.resolve(f.getFileName()));
-        }
-        ModelPackage pkg = ModelPackage.load("pvc://models-claim/iris", null,
-                ModelPackage.LoadOptions.of(tmp.resolve("pvc"), tmp.resolve("work"), 1_000_000));
-        assertThat(pkg.manifest().version()).isEqualTo("1.0.0");
-        assertThatThrownBy(() -> ModelPackage.load("pvc://models-claim/../../etc", null,
-                ModelPackage.LoadOptions.of(tmp.resolve("pvc"), tmp.resolve("work"), 1_000_000)))
-                .hasMessageContaining("escapes its claim");
+  @Test
+  void refusesATamperedArtifact() throws IOException {
+    Path copy = TestModels.irisCopy(tmp);
+    byte[] bytes = Files.readAllBytes(copy.resolve("model.bin"));
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(copy.resolve("model.bin"), bytes);
+    assertThatThrownBy(() -> load(copy, null))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageContaining("tampered");
+  }
+
+  @Test
+  void refusesAPackageWhoseExpectedSha256DoesNotMatch() throws IOException {
+    Path tgz = tmp.resolve("iris.tar.gz");
+    PackageWriter.archive(TestModels.irisDirectory(), tgz);
+    assertThatThrownBy(() -> load(tgz, "0".repeat(64)))
+        .hasMessageContaining("checksum mismatch for package");
+  }
+
+  @Test
+  void refusesClassesOutsideTheAllowListEvenWithAMatchingChecksum() throws IOException {
+    Path copy = TestModels.irisCopy(tmp);
+    ArtifactCodec.write(new Date(), copy.resolve("model.bin"));
+    rewriteSha(copy);
+    assertThatThrownBy(() -> load(copy, null))
+        .hasMessageContaining("refused by the deserialisation filter");
+  }
+
+  @Test
+  void refusesZipSlipEntries() throws IOException {
+    Path zip = tmp.resolve("evil.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new ZipEntry("../../escaped.txt"));
+      out.write("pwned".getBytes());
+      out.closeEntry();
     }
-
-    @Test
-    void refusesATamperedArtifact() throws IOException {
-        Path copy = TestModels.irisCopy(tmp);
-        byte[] bytes = Files.readAllBytes(copy.resolve("model.bin"));
-        bytes[bytes.length / 2] ^= 0x01;
-        Files.write(copy.resolve("model.bin"), bytes);
-        assertThatThrownBy(() -> load(copy, null)).isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("checksum mismatch").hasMessageContaining("tampered");
+    assertThatThrownBy(() -> load(zip, null)).hasMessageContaining("escapes the package folder");
+    Path tgz = tmp.resolve("evil.tar.gz");
+    try (TarArchiveOutputStream out =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
+      TarArchiveEntry entry = new TarArchiveEntry("iris/../../escaped.txt");
+      entry.setSize(1);
+      out.putArchiveEntry(entry);
+      out.write('x');
+      out.closeArchiveEntry();
     }
+    assertThatThrownBy(() -> load(tgz, null)).hasMessageContaining("escapes the package folder");
+    assertThat(tmp.resolve("escaped.txt")).doesNotExist();
+  }
 
-    @Test
-    void refusesAPackageWhoseExpectedSha256DoesNotMatch() throws IOException {
-        Path tgz = tmp.resolve("iris.tar.gz");
-        PackageWriter.archive(TestModels.irisDirectory(), tgz);
-        assertThatThrownBy(() -> load(tgz, "0".repeat(64))).hasMessageContaining("checksum mismatch for package");
-    }
+  @Test
+  void refusesATruncatedArchive() throws IOException {
+    Path tgz = tmp.resolve("iris.tar.gz");
+    PackageWriter.archive(TestModels.irisDirectory(), tgz);
+    byte[] bytes = Files.readAllBytes(tgz);
+    Path cut = tmp.resolve("cut.tar.gz");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> load(cut, null))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("truncated");
+  }
 
-    @Test
-    void refusesClassesOutsideTheAllowListEvenWithAMatchingChecksum() throws IOException {
-        Path copy = TestModels.irisCopy(tmp);
-        ArtifactCodec.write(new Date(), copy.resolve("model.bin"));
-        rewriteSha(copy);
-        assertThatThrownBy(() -> load(copy, null)).hasMessageContaining("refused by the deserialisation filter");
-    }
+  @Test
+  void refusesMissingOrInvalidManifests() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    assertThatThrownBy(() -> load(empty, null)).hasMessageContaining("no model.json");
 
-    @Test
-    void refusesZipSlipEntries() throws IOException {
-        Path zip = tmp.resolve("evil.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            out.putNextEntry(new ZipEntry("../../escaped.txt"));
-            out.write("pwned".getBytes());
-            out.closeEntry();
-        }
-        assertThatThrownBy(() -> load(zip, null)).hasMessageContaining("escapes the package folder");
-        Path tgz = tmp.resolve("evil.tar.gz");
-        try (TarArchiveOutputStream out = new TarArchiveOutputStream(
-                new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
-            TarArchiveEntry entry = new TarArchiveEntry("iris/../../escaped.txt");
-            entry.setSize(1);
-            out.putArchiveEntry(entry);
-            out.write('x');
-            out.closeArchiveEntry();
-        }
-        assertThatThrownBy(() -> load(tgz, null)).hasMessageContaining("escapes the package folder");
-        assertThat(tmp.resolve("escaped.txt")).doesNotExist();
-    }
+    Path broken = TestModels.irisCopy(tmp);
+    Files.writeString(broken.resolve("model.json"), "{\"name\": \"iris\", ");
+    assertThatThrownBy(() -> load(broken, null)).hasMessageContaining("model.json is not valid");
 
-    @Test
-    void refusesATruncatedArchive() throws IOException {
-        Path tgz = tmp.resolve("iris.tar.gz");
-        PackageWriter.archive(TestModels.irisDirectory(), tgz);
-        byte[] bytes = Files.readAllBytes(tgz);
-        Path cut = tmp.resolve("cut.tar.gz");
-        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> load(cut, null)).isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("truncated");
-    }
+    Path unknownFormat = TestModels.irisCopy(Files.createDirectories(tmp.resolve("f")));
+    editManifest(unknownFormat, m -> m.put("format", "tensorflow"));
+    assertThatThrownBy(() -> load(unknownFormat, null))
+        .hasMessageContaining("unknown format 'tensorflow' (this runtime loads onnx, smile)");
+    Path smileCalledOnnx = TestModels.irisCopy(tmp.resolve("onnx"));
+    editManifest(smileCalledOnnx, m -> m.put("format", "onnx"));
+    assertThatThrownBy(() -> load(smileCalledOnnx, null))
+        .hasMessageContaining("ONNX Runtime cannot load model.bin");
 
-    @Test
-    void refusesMissingOrInvalidManifests() throws IOException {
-        Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertThatThrownBy(() -> load(empty, null)).hasMessageContaining("no model.json");
+    Path noVersion = TestModels.irisCopy(Files.createDirectories(tmp.resolve("v")));
+    editManifest(noVersion, m -> m.remove("version"));
+    assertThatThrownBy(() -> load(noVersion, null)).hasMessageContaining("'version' is missing");
+  }
 
-        Path broken = TestModels.irisCopy(tmp);
-        Files.writeString(broken.resolve("model.json"), "{\"name\": \"iris\", ");
-        assertThatThrownBy(() -> load(broken, null)).hasMessageContaining("model.json is not valid");
+  @Test
+  void refusesAManifestWhoseFeatureCountDisagreesWithTheModel() throws IOException {
+    Path copy = TestModels.irisCopy(tmp);
+    editManifest(copy, m -> ((ArrayNode) m.get("features")).remove(3));
+    assertThatThrownBy(() -> load(copy, null))
+        .hasMessageContaining("model was trained on 4 features but model.json lists 3");
+  }
 
-        Path unknownFormat = TestModels.irisCopy(Files.createDirectories(tmp.resolve("f")));
-        editManifest(unknownFormat, m -> m.put("format", "tensorflow"));
-        assertThatThrownBy(() -> load(unknownFormat, null))
-                .hasMessageContaining("unknown format 'tensorflow' (this runtime loads onnx, smile)");
-        Path smileCalledOnnx = TestModels.irisCopy(tmp.resolve("onnx"));
-        editManifest(smileCalledOnnx, m -> m.put("format", "onnx"));
-        assertThatThrownBy(() -> load(smileCalledOnnx, null)).hasMessageContaining("ONNX Runtime cannot load model.bin");
+  @Test
+  void refusesUnsupportedSchemesAndMissingFiles() {
+    assertThatThrownBy(
+            () ->
+                ModelPackage.load(
+                    "s3://bucket/iris.tar.gz", null, ModelPackage.LoadOptions.of(tmp, tmp, 1000)))
+        .hasMessageContaining("unsupported model URI scheme 's3'");
+    assertThatThrownBy(() -> load(tmp.resolve("absent.tar.gz"), null))
+        .hasMessageContaining("not found");
+  }
 
-        Path noVersion = TestModels.irisCopy(Files.createDirectories(tmp.resolve("v")));
-        editManifest(noVersion, m -> m.remove("version"));
-        assertThatThrownBy(() -> load(noVersion, null)).hasMessageContaining("'version' is missing");
-    }
+  private static void editManifest(Path dir, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
+    ObjectNode manifest =
+        (ObjectNode) ModelPackage.json().readTree(dir.resolve("model.json").toFile());
+    edit.accept(manifest);
+    ModelPackage.json().writeValue(dir.resolve("model.json").toFile(), manifest);
+  }
 
-    @Test
-    void refusesAManifestWhoseFeatureCountDisagreesWithTheModel() throws IOException {
-        Path copy = TestModels.irisCopy(tmp);
-        editManifest(copy, m -> ((ArrayNode) m.get("features")).remove(3));
-        assertThatThrownBy(() -> load(copy, null))
-                .hasMessageContaining("model was trained on 4 features but model.json lists 3");
-    }
-
-    @Test
-    void refusesUnsupportedSchemesAndMissingFiles() {
-        assertThatThrownBy(() -> ModelPackage.load("s3://bucket/iris.tar.gz", null,
-                ModelPackage.LoadOptions.of(tmp, tmp, 1000))).hasMessageContaining("unsupported model URI scheme 's3'");
-        assertThatThrownBy(() -> load(tmp.resolve("absent.tar.gz"), null)).hasMessageContaining("not found");
-    }
-
-    private static void editManifest(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
-        ObjectNode manifest = (ObjectNode) ModelPackage.json().readTree(dir.resolve("model.json").toFile());
-        edit.accept(manifest);
-        ModelPackage.json().writeValue(dir.resolve("model.json").toFile(), manifest);
-    }
-
-    private static void rewriteSha(Path dir) throws IOException {
-        String sha = Checksums.sha256(dir.resolve("model.bin"));
-        editManifest(dir, m -> ((ObjectNode) m.get("artifact")).put("sha256", sha));
-    }
+  private static void rewriteSha(Path dir) throws IOException {
+    String sha = Checksums.sha256(dir.resolve("model.bin"));
+    editManifest(dir, m -> ((ObjectNode) m.get("artifact")).put("sha256", sha));
+  }
 }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code kubectl get runtimereports} right after a ModelDeployment turns Healthy lists its pods:
- * a pod writes its first report as it turns ready, not one report interval later.
+ * {@code kubectl get runtimereports} right after a ModelDeployment turns Healthy lists its pods: a
+ * pod writes its first report as it turns ready, not one report interval later.
  */
 class FirstReportTest {
 
@@ -34,12 +34,22 @@ class FirstReportTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MergePatchCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new MergePatchCrudDispatcher(),
+            false);
     server.init();
     client = server.createClient();
-    var crd = Serialization.unmarshal(
-        Files.readString(Path.of(System.getProperty("crds.dir", "../crds"), "runtimereports.modelship.io-v1.yml")),
-        CustomResourceDefinition.class);
+    var crd =
+        Serialization.unmarshal(
+            Files.readString(
+                Path.of(
+                    System.getProperty("crds.dir", "../crds"),
+                    "runtimereports.modelship.io-v1.yml")),
+            CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
@@ -56,19 +66,41 @@ class FirstReportTest {
     env.put("HOST", "127.0.0.1");
     env.put("PORT", "0");
     env.put("DRAIN_TIMEOUT_SECONDS", "1");
-    env.putAll(Map.of("POD_NAME", "iris-abc", "POD_UID", "uid-abc", "POD_NAMESPACE", "ml",
-        "MODELDEPLOYMENT_NAME", "iris", "REPORT_INTERVAL_SECONDS", "600"));
-    ServingApp app = new ServingApp(ServeConfig.fromEnvironment(env).validate()).start(server::createClient);
+    env.putAll(
+        Map.of(
+            "POD_NAME",
+            "iris-abc",
+            "POD_UID",
+            "uid-abc",
+            "POD_NAMESPACE",
+            "ml",
+            "MODELDEPLOYMENT_NAME",
+            "iris",
+            "REPORT_INTERVAL_SECONDS",
+            "600"));
+    ServingApp app =
+        new ServingApp(ServeConfig.fromEnvironment(env).validate()).start(server::createClient);
     try {
       // The periodic reports start after a random part of the 10 minutes and would say "loading"
       // if they came this early; the one written on turning ready says ready.
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        RuntimeReport report = client.resources(RuntimeReport.class).inNamespace("ml").withName("iris-abc").get();
-        return report != null && Boolean.TRUE.equals(report.getSpec().getReady());
-      });
-      RuntimeReport report = client.resources(RuntimeReport.class).inNamespace("ml").withName("iris-abc").get();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                RuntimeReport report =
+                    client
+                        .resources(RuntimeReport.class)
+                        .inNamespace("ml")
+                        .withName("iris-abc")
+                        .get();
+                return report != null && Boolean.TRUE.equals(report.getSpec().getReady());
+              });
+      RuntimeReport report =
+          client.resources(RuntimeReport.class).inNamespace("ml").withName("iris-abc").get();
       assertThat(report.getSpec().getVersion()).isEqualTo("1.0.0");
-      assertThat(report.getMetadata().getLabels()).containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
+      assertThat(report.getMetadata().getLabels())
+          .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
     } finally {
       app.close();
     }

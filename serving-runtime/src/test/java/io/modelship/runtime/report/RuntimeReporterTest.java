@@ -48,12 +48,22 @@ class RuntimeReporterTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MergePatchCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new MergePatchCrudDispatcher(),
+            false);
     server.init();
     client = server.createClient();
-    var crd = Serialization.unmarshal(
-        Files.readString(Path.of(System.getProperty("crds.dir", "../crds"), "runtimereports.modelship.io-v1.yml")),
-        CustomResourceDefinition.class);
+    var crd =
+        Serialization.unmarshal(
+            Files.readString(
+                Path.of(
+                    System.getProperty("crds.dir", "../crds"),
+                    "runtimereports.modelship.io-v1.yml")),
+            CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
@@ -79,7 +89,8 @@ class RuntimeReporterTest {
   }
 
   RuntimeReporter reporter(String pod, Supplier<RuntimeReportSpec> supplier, Duration interval) {
-    return new RuntimeReporter(server.createClient(), supplier, pod, "uid-" + pod, "ml", "iris", interval, CLOCK);
+    return new RuntimeReporter(
+        server.createClient(), supplier, pod, "uid-" + pod, "ml", "iris", interval, CLOCK);
   }
 
   RuntimeReport read(String pod) {
@@ -88,7 +99,8 @@ class RuntimeReporterTest {
 
   @Test
   void writesItsOwnReportOwnedByItsPodAndReplacesItWhole() {
-    try (var reporter = reporter("pod-a", () -> report(0, "sha256 mismatch"), Duration.ofSeconds(15))) {
+    try (var reporter =
+        reporter("pod-a", () -> report(0, "sha256 mismatch"), Duration.ofSeconds(15))) {
       assertThat(reporter.reportOnce()).isTrue();
       var first = read("pod-a");
       assertThat(first.getSpec().getLoadError()).isEqualTo("sha256 mismatch");
@@ -96,11 +108,14 @@ class RuntimeReporterTest {
       assertThat(first.getMetadata().getLabels())
           .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris")
           .containsEntry(RuntimeReport.LABEL_VERSION, "1.0.0");
-      assertThat(first.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
-        assertThat(owner.getKind()).isEqualTo("Pod");
-        assertThat(owner.getName()).isEqualTo("pod-a");
-        assertThat(owner.getUid()).isEqualTo("uid-pod-a");
-      });
+      assertThat(first.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              owner -> {
+                assertThat(owner.getKind()).isEqualTo("Pod");
+                assertThat(owner.getName()).isEqualTo("pod-a");
+                assertThat(owner.getUid()).isEqualTo("uid-pod-a");
+              });
     }
     try (var reporter = reporter("pod-a", () -> report(42, null), Duration.ofSeconds(15))) {
       assertThat(reporter.reportOnce()).isTrue();
@@ -117,60 +132,116 @@ class RuntimeReporterTest {
     var reference = report(0, null);
     reference.setPackageSha256("0123456789abcdef0123");
     for (String pod : List.of("pod-a", "pod-b")) {
-      try (var reporter = reporter(pod, () -> report(1, null), Duration.ofSeconds(15))
-          .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+      try (var reporter =
+          reporter(pod, () -> report(1, null), Duration.ofSeconds(15))
+              .withReference("md-uid", () -> java.util.Optional.of(reference))) {
         assertThat(reporter.reportOnce()).as("an existing reference is fine").isTrue();
       }
     }
     var written = read("iris-ref-0123456789ab");
-    assertThat(written.getMetadata().getLabels()).containsEntry(RuntimeReport.LABEL_REFERENCE, "true")
+    assertThat(written.getMetadata().getLabels())
+        .containsEntry(RuntimeReport.LABEL_REFERENCE, "true")
         .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
-    assertThat(written.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
-      assertThat(owner.getKind()).isEqualTo("ModelDeployment");
-      assertThat(owner.getUid()).isEqualTo("md-uid");
-    });
+    assertThat(written.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getKind()).isEqualTo("ModelDeployment");
+              assertThat(owner.getUid()).isEqualTo("md-uid");
+            });
     assertThat(written.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
   }
 
-  /** What the operator checks: the signature over what it reads back, after create and after each patch. */
+  /**
+   * What the operator checks: the signature over what it reads back, after create and after each
+   * patch.
+   */
   @Test
   void reportsAndTheReferenceAreSignedWithTheDeploymentsReportKey() {
     String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     byte[] key = java.util.HexFormat.of().parseHex(hexKey);
     var reference = report(0, null);
     reference.setPackageSha256("0123456789abcdef0123");
-    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
-        "MODELDEPLOYMENT_NAME", "iris")).reporting();
+    var inside =
+        ServeConfig.fromEnvironment(
+                Map.of(
+                    "POD_NAME",
+                    "pod-a",
+                    "POD_UID",
+                    "uid-a",
+                    "POD_NAMESPACE",
+                    "ml",
+                    "MODELDEPLOYMENT_NAME",
+                    "iris"))
+            .reporting();
     var requests = new AtomicLong(1);
-    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
-            () -> report(requests.get(), null)).orElseThrow()
-        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+    try (var reporter =
+        RuntimeReporter.forDeployment(
+                inside, hexKey, () -> server.createClient(), () -> report(requests.get(), null))
+            .orElseThrow()
+            .withReference("md-uid", () -> java.util.Optional.of(reference))) {
       for (int i = 0; i < 2; i++) {
         assertThat(reporter.reportOnce()).isTrue();
         RuntimeReport written = read("pod-a");
-        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
-            "ml", "iris", "pod-a", written.getSpec())).as("report %d", i).isTrue();
+        assertThat(
+                ReportSignature.verify(
+                    key,
+                    written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+                    "ml",
+                    "iris",
+                    "pod-a",
+                    written.getSpec()))
+            .as("report %d", i)
+            .isTrue();
         written.getSpec().setRequestCount(written.getSpec().getRequestCount() + 1);
-        assertThat(ReportSignature.verify(key, written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
-            "ml", "iris", "pod-a", written.getSpec())).as("altered").isFalse();
+        assertThat(
+                ReportSignature.verify(
+                    key,
+                    written.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+                    "ml",
+                    "iris",
+                    "pod-a",
+                    written.getSpec()))
+            .as("altered")
+            .isFalse();
         requests.set(50);
       }
     }
     RuntimeReport ref = read("iris-ref-0123456789ab");
-    assertThat(ReportSignature.verify(key, ref.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
-        "ml", "iris", "iris-ref-0123456789ab", ref.getSpec())).isTrue();
+    assertThat(
+            ReportSignature.verify(
+                key,
+                ref.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+                "ml",
+                "iris",
+                "iris-ref-0123456789ab",
+                ref.getSpec()))
+        .isTrue();
   }
 
-  /** Another deployment's pod got there first with bins of its choosing: ours writes the genuine reference over it. */
+  /**
+   * Another deployment's pod got there first with bins of its choosing: ours writes the genuine
+   * reference over it.
+   */
   @Test
   void aPlantedReferenceIsWrittenOverWithTheSignedOne() {
     String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     var planted = new RuntimeReport();
-    planted.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("iris-ref-0123456789ab")
-        .withNamespace("ml").withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true", RuntimeReport.LABEL_DEPLOYMENT, "iris"))
-        .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("ModelDeployment")
-            .withApiVersion("modelship.io/v1alpha1").withName("recommender").withUid("attacker-uid").build())
-        .build());
+    planted.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("iris-ref-0123456789ab")
+            .withNamespace("ml")
+            .withLabels(
+                Map.of(
+                    RuntimeReport.LABEL_REFERENCE, "true", RuntimeReport.LABEL_DEPLOYMENT, "iris"))
+            .withOwnerReferences(
+                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withKind("ModelDeployment")
+                    .withApiVersion("modelship.io/v1alpha1")
+                    .withName("recommender")
+                    .withUid("attacker-uid")
+                    .build())
+            .build());
     var bogus = report(0, null);
     bogus.setPackageSha256("0123456789abcdef0123");
     bogus.getPrediction().setReference(List.of(0.99, 0.01));
@@ -179,57 +250,107 @@ class RuntimeReporterTest {
 
     var reference = report(0, null);
     reference.setPackageSha256("0123456789abcdef0123");
-    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
-        "MODELDEPLOYMENT_NAME", "iris")).reporting();
-    try (var reporter = RuntimeReporter.forDeployment(inside, hexKey, () -> server.createClient(),
-            () -> report(1, null)).orElseThrow()
-        .withReference("md-uid", () -> java.util.Optional.of(reference))) {
+    var inside =
+        ServeConfig.fromEnvironment(
+                Map.of(
+                    "POD_NAME",
+                    "pod-a",
+                    "POD_UID",
+                    "uid-a",
+                    "POD_NAMESPACE",
+                    "ml",
+                    "MODELDEPLOYMENT_NAME",
+                    "iris"))
+            .reporting();
+    try (var reporter =
+        RuntimeReporter.forDeployment(
+                inside, hexKey, () -> server.createClient(), () -> report(1, null))
+            .orElseThrow()
+            .withReference("md-uid", () -> java.util.Optional.of(reference))) {
       assertThat(reporter.reportOnce()).isTrue();
     }
     RuntimeReport repaired = read("iris-ref-0123456789ab");
     assertThat(repaired.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
-    assertThat(repaired.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(repaired.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo("md-uid"));
-    assertThat(ReportSignature.verify(java.util.HexFormat.of().parseHex(hexKey),
-        repaired.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION), "ml", "iris",
-        "iris-ref-0123456789ab", repaired.getSpec())).isTrue();
+    assertThat(
+            ReportSignature.verify(
+                java.util.HexFormat.of().parseHex(hexKey),
+                repaired.getMetadata().getAnnotations().get(ReportSignature.ANNOTATION),
+                "ml",
+                "iris",
+                "iris-ref-0123456789ab",
+                repaired.getSpec()))
+        .isTrue();
   }
 
-    @Test
+  @Test
   void withoutAKeyReportsStillGoOutUnsigned() {
-    var inside = ServeConfig.fromEnvironment(Map.of("POD_NAME", "pod-a", "POD_UID", "uid-a", "POD_NAMESPACE", "ml",
-        "MODELDEPLOYMENT_NAME", "iris")).reporting();
-    try (var reporter = RuntimeReporter.forDeployment(inside, null, () -> server.createClient(),
-        () -> report(1, null)).orElseThrow()) {
+    var inside =
+        ServeConfig.fromEnvironment(
+                Map.of(
+                    "POD_NAME",
+                    "pod-a",
+                    "POD_UID",
+                    "uid-a",
+                    "POD_NAMESPACE",
+                    "ml",
+                    "MODELDEPLOYMENT_NAME",
+                    "iris"))
+            .reporting();
+    try (var reporter =
+        RuntimeReporter.forDeployment(
+                inside, null, () -> server.createClient(), () -> report(1, null))
+            .orElseThrow()) {
       assertThat(reporter.reportOnce()).isTrue();
     }
     var annotations = read("pod-a").getMetadata().getAnnotations();
-    assertThat(annotations == null ? Map.<String, String>of() : annotations).doesNotContainKey(ReportSignature.ANNOTATION);
+    assertThat(annotations == null ? Map.<String, String>of() : annotations)
+        .doesNotContainKey(ReportSignature.ANNOTATION);
   }
 
   @Test
   void concurrentPodsNeverOverwriteEachOther() throws Exception {
     int pods = 10;
     try (var pool = Executors.newFixedThreadPool(pods)) {
-      var futures = IntStream.range(0, pods).mapToObj(i -> pool.submit(() -> {
-        try (var reporter = reporter("pod-" + i, () -> report(i, null), Duration.ofSeconds(15))) {
-          return reporter.reportOnce() && reporter.reportOnce();
-        }
-      })).toList();
+      var futures =
+          IntStream.range(0, pods)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () -> {
+                            try (var reporter =
+                                reporter(
+                                    "pod-" + i, () -> report(i, null), Duration.ofSeconds(15))) {
+                              return reporter.reportOnce() && reporter.reportOnce();
+                            }
+                          }))
+              .toList();
       for (var f : futures) {
         assertThat(f.get()).isTrue();
       }
     }
-    IntStream.range(0, pods).forEach(i -> assertThat(read("pod-" + i).getSpec().getRequestCount()).isEqualTo(i));
+    IntStream.range(0, pods)
+        .forEach(i -> assertThat(read("pod-" + i).getSpec().getRequestCount()).isEqualTo(i));
   }
 
   @Test
   void failuresBackOffAndNeverThrowEvenForErrors() {
-    for (Supplier<RuntimeReportSpec> broken : List.<Supplier<RuntimeReportSpec>>of(
-        () -> { throw new IllegalStateException("stats not ready"); },
-        () -> { throw new OutOfMemoryError("Java heap space"); },
-        () -> { throw new StackOverflowError(); },
-        () -> { throw new AssertionError("bug"); })) {
+    for (Supplier<RuntimeReportSpec> broken :
+        List.<Supplier<RuntimeReportSpec>>of(
+            () -> {
+              throw new IllegalStateException("stats not ready");
+            },
+            () -> {
+              throw new OutOfMemoryError("Java heap space");
+            },
+            () -> {
+              throw new StackOverflowError();
+            },
+            () -> {
+              throw new AssertionError("bug");
+            })) {
       try (var reporter = reporter("pod-a", broken, Duration.ofSeconds(10))) {
         assertThat(reporter.reportOnce()).isFalse();
         assertThat(reporter.reportOnce()).isFalse();
@@ -242,32 +363,46 @@ class RuntimeReporterTest {
   @Test
   void keepsReportingAfterARunThrewAnError() {
     var calls = new AtomicLong();
-    Supplier<RuntimeReportSpec> flaky = () -> {
-      long n = calls.incrementAndGet();
-      if (n <= 2) {
-        throw new OutOfMemoryError("run " + n);
-      }
-      return report(n, null);
-    };
-    try (var _ = new RuntimeReporter(server.createClient(), flaky, "pod-a", "uid-a", "ml", "iris",
-        Duration.ofMillis(20), CLOCK).start()) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        var written = read("pod-a");
-        return written != null && written.getSpec().getRequestCount() >= 3;
-      });
+    Supplier<RuntimeReportSpec> flaky =
+        () -> {
+          long n = calls.incrementAndGet();
+          if (n <= 2) {
+            throw new OutOfMemoryError("run " + n);
+          }
+          return report(n, null);
+        };
+    try (var _ =
+        new RuntimeReporter(
+                server.createClient(),
+                flaky,
+                "pod-a",
+                "uid-a",
+                "ml",
+                "iris",
+                Duration.ofMillis(20),
+                CLOCK)
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                var written = read("pod-a");
+                return written != null && written.getSpec().getRequestCount() >= 3;
+              });
     }
   }
 
   @Test
   void finalReportIsBoundedByItsTimeout() {
-    Supplier<RuntimeReportSpec> hung = () -> {
-      try {
-        Thread.sleep(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return report(1, null);
-    };
+    Supplier<RuntimeReportSpec> hung =
+        () -> {
+          try {
+            Thread.sleep(Duration.ofSeconds(30));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return report(1, null);
+        };
     try (var reporter = reporter("pod-a", hung, Duration.ofSeconds(15))) {
       long started = System.nanoTime();
       assertThat(reporter.finalReport(Duration.ofMillis(300))).isFalse();
@@ -282,22 +417,40 @@ class RuntimeReporterTest {
   @Test
   void reportsEveryIntervalOnceStarted() {
     var calls = new AtomicLong();
-    try (var _ = reporter("pod-a", () -> report(calls.incrementAndGet(), null), Duration.ofMillis(100)).start()) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> {
-        var written = read("pod-a");
-        return written != null && written.getSpec().getRequestCount() >= 3;
-      });
+    try (var _ =
+        reporter("pod-a", () -> report(calls.incrementAndGet(), null), Duration.ofMillis(100))
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                var written = read("pod-a");
+                return written != null && written.getSpec().getRequestCount() >= 3;
+              });
     }
   }
 
   @Test
   void configuresItselfOnlyInsideAModelDeployment() {
     var outside = ServeConfig.fromEnvironment(Map.of()).reporting();
-    assertThat(RuntimeReporter.forDeployment(outside, () -> client, () -> report(0, null))).isEmpty();
-    var env = Map.of("POD_NAME", "p", "POD_UID", "u", "POD_NAMESPACE", "ml", "MODELDEPLOYMENT_NAME", "iris",
-        "REPORT_INTERVAL_SECONDS", "7");
+    assertThat(RuntimeReporter.forDeployment(outside, () -> client, () -> report(0, null)))
+        .isEmpty();
+    var env =
+        Map.of(
+            "POD_NAME",
+            "p",
+            "POD_UID",
+            "u",
+            "POD_NAMESPACE",
+            "ml",
+            "MODELDEPLOYMENT_NAME",
+            "iris",
+            "REPORT_INTERVAL_SECONDS",
+            "7");
     var inside = ServeConfig.fromEnvironment(env).reporting();
-    try (var reporter = RuntimeReporter.forDeployment(inside, () -> server.createClient(), () -> report(0, null)).orElseThrow()) {
+    try (var reporter =
+        RuntimeReporter.forDeployment(inside, () -> server.createClient(), () -> report(0, null))
+            .orElseThrow()) {
       assertThat(reporter.nextDelay()).isBetween(Duration.ofMillis(5600), Duration.ofMillis(8400));
     }
   }

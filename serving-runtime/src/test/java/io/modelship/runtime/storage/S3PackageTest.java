@@ -28,138 +28,157 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-/** s3:// packages from a real S3-compatible server (S3Proxy): loaded and verified, or refused with the reason named. */
+/**
+ * s3:// packages from a real S3-compatible server (S3Proxy): loaded and verified, or refused with
+ * the reason named.
+ */
 class S3PackageTest {
 
-    static final String ACCESS_KEY = "modelship-test";
-    static final String SECRET_KEY = "s3cr3t-never-shown";
+  static final String ACCESS_KEY = "modelship-test";
+  static final String SECRET_KEY = "s3cr3t-never-shown";
 
-    @TempDir
-    static Path tmp;
-    static EmbeddedS3 s3;
-    static S3Store store;
-    static Path archive;
+  @TempDir static Path tmp;
+  static EmbeddedS3 s3;
+  static S3Store store;
+  static Path archive;
 
-    @BeforeAll
-    static void startS3() throws IOException {
-        s3 = EmbeddedS3.start(tmp.resolve("s3"), ACCESS_KEY, SECRET_KEY);
-        s3.createBucket("models");
-        store = storeWith(SECRET_KEY, s3.endpoint(), Duration.ofSeconds(10));
-        archive = tmp.resolve("iris.tar.gz");
-        PackageWriter.archive(TestModels.irisDirectory(), archive);
-        store.upload(S3Location.parse("s3://models/iris/1.0.0.tar.gz"), archive, "application/gzip");
+  @BeforeAll
+  static void startS3() throws IOException {
+    s3 = EmbeddedS3.start(tmp.resolve("s3"), ACCESS_KEY, SECRET_KEY);
+    s3.createBucket("models");
+    store = storeWith(SECRET_KEY, s3.endpoint(), Duration.ofSeconds(10));
+    archive = tmp.resolve("iris.tar.gz");
+    PackageWriter.archive(TestModels.irisDirectory(), archive);
+    store.upload(S3Location.parse("s3://models/iris/1.0.0.tar.gz"), archive, "application/gzip");
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (store != null) {
+      store.close();
     }
-
-    @AfterAll
-    static void stopS3() {
-        if (store != null) {
-            store.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+    if (s3 != null) {
+      s3.close();
     }
+  }
 
-    static S3Store storeWith(String secret, URI endpoint, Duration timeout) {
-        return S3Store.create(new S3Settings(endpoint, EmbeddedS3.REGION, true, timeout),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)));
+  static S3Store storeWith(String secret, URI endpoint, Duration timeout) {
+    return S3Store.create(
+        new S3Settings(endpoint, EmbeddedS3.REGION, true, timeout),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)));
+  }
+
+  ModelPackage load(S3Store from, String uri, String sha256, long limit) {
+    PackageSource source =
+        new PackageSource(tmp, tmp.resolve("work"), limit, 2, Duration.ofSeconds(10)).withS3(from);
+    return ModelPackage.load(
+        uri,
+        sha256,
+        new ModelPackage.LoadOptions(
+            source, new PackageArchive(limit * 4, 100), tmp.resolve("work")));
+  }
+
+  @Test
+  void loadsAPackageFromS3AndVerifiesItsChecksum() throws IOException {
+    try (ModelPackage pkg =
+        load(store, "s3://models/iris/1.0.0.tar.gz", Checksums.sha256(archive), 10_000_000)) {
+      assertThat(pkg.manifest().name()).isEqualTo("iris");
+      assertThat(pkg.packageSha256()).isEqualTo(Checksums.sha256(archive));
     }
-
-    ModelPackage load(S3Store from, String uri, String sha256, long limit) {
-        PackageSource source = new PackageSource(tmp, tmp.resolve("work"), limit, 2, Duration.ofSeconds(10)).withS3(from);
-        return ModelPackage.load(uri, sha256, new ModelPackage.LoadOptions(source, new PackageArchive(limit * 4, 100),
-                tmp.resolve("work")));
+    try (Stream<Path> left = Files.list(tmp.resolve("work"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".download"));
     }
+  }
 
-    @Test
-    void loadsAPackageFromS3AndVerifiesItsChecksum() throws IOException {
-        try (ModelPackage pkg = load(store, "s3://models/iris/1.0.0.tar.gz", Checksums.sha256(archive), 10_000_000)) {
-            assertThat(pkg.manifest().name()).isEqualTo("iris");
-            assertThat(pkg.packageSha256()).isEqualTo(Checksums.sha256(archive));
-        }
-        try (Stream<Path> left = Files.list(tmp.resolve("work"))) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".download"));
-        }
+  @Test
+  void refusesAPackageWhoseChecksumDiffers() {
+    assertThatThrownBy(
+            () -> load(store, "s3://models/iris/1.0.0.tar.gz", "a".repeat(64), 10_000_000))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageContaining("a".repeat(64));
+  }
+
+  @Test
+  void namesAMissingBucket() {
+    assertThatThrownBy(() -> load(store, "s3://no-such-bucket/iris/1.0.0.tar.gz", null, 10_000_000))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("no such bucket 'no-such-bucket'");
+  }
+
+  @Test
+  void namesAMissingKey() {
+    assertThatThrownBy(() -> load(store, "s3://models/iris/9.9.9.tar.gz", null, 10_000_000))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("no such key 'iris/9.9.9.tar.gz' in bucket 'models'");
+  }
+
+  @Test
+  void namesDeniedAccessWithoutShowingTheSecret() {
+    try (S3Store wrong = storeWith("not-the-secret", s3.endpoint(), Duration.ofSeconds(10))) {
+      assertThatThrownBy(() -> load(wrong, "s3://models/iris/1.0.0.tar.gz", null, 10_000_000))
+          .isInstanceOf(ModelPackageException.class)
+          .hasMessageContaining("access denied")
+          .hasMessageContaining("secretRef")
+          .satisfies(
+              e ->
+                  assertThat(e.getMessage())
+                      .doesNotContain("not-the-secret")
+                      .doesNotContain(SECRET_KEY));
     }
+  }
 
-    @Test
-    void refusesAPackageWhoseChecksumDiffers() {
-        assertThatThrownBy(() -> load(store, "s3://models/iris/1.0.0.tar.gz", "a".repeat(64), 10_000_000))
-                .isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("checksum mismatch").hasMessageContaining("a".repeat(64));
+  @Test
+  void refusesAPackageLargerThanAllowed() throws IOException {
+    long limit = Files.size(archive) - 1;
+    assertThatThrownBy(() -> load(store, "s3://models/iris/1.0.0.tar.gz", null, limit))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("over the limit of " + limit + " bytes");
+    try (Stream<Path> left = Files.list(tmp.resolve("work"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".download"));
     }
+  }
 
-    @Test
-    void namesAMissingBucket() {
-        assertThatThrownBy(() -> load(store, "s3://no-such-bucket/iris/1.0.0.tar.gz", null, 10_000_000))
-                .isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("no such bucket 'no-such-bucket'");
-    }
-
-    @Test
-    void namesAMissingKey() {
-        assertThatThrownBy(() -> load(store, "s3://models/iris/9.9.9.tar.gz", null, 10_000_000))
-                .isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("no such key 'iris/9.9.9.tar.gz' in bucket 'models'");
-    }
-
-    @Test
-    void namesDeniedAccessWithoutShowingTheSecret() {
-        try (S3Store wrong = storeWith("not-the-secret", s3.endpoint(), Duration.ofSeconds(10))) {
-            assertThatThrownBy(() -> load(wrong, "s3://models/iris/1.0.0.tar.gz", null, 10_000_000))
-                    .isInstanceOf(ModelPackageException.class)
-                    .hasMessageContaining("access denied")
-                    .hasMessageContaining("secretRef")
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-secret").doesNotContain(SECRET_KEY));
-        }
-    }
-
-    @Test
-    void refusesAPackageLargerThanAllowed() throws IOException {
-        long limit = Files.size(archive) - 1;
-        assertThatThrownBy(() -> load(store, "s3://models/iris/1.0.0.tar.gz", null, limit))
-                .isInstanceOf(ModelPackageException.class)
-                .hasMessageContaining("over the limit of " + limit + " bytes");
-        try (Stream<Path> left = Files.list(tmp.resolve("work"))) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".download"));
-        }
-    }
-
-    @Test
-    void namesAStoreThatDoesNotAnswerAsATimeout() throws Exception {
-        List<Socket> held = new ArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread acceptor = Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
+  @Test
+  void namesAStoreThatDoesNotAnswerAsATimeout() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
                         held.add(silent.accept()); // accepted, never answered
+                      }
+                    } catch (IOException e) {
+                      // closed at the end of the test
                     }
-                } catch (IOException e) {
-                    // closed at the end of the test
-                }
-            });
-            URI endpoint = URI.create("http://127.0.0.1:" + silent.getLocalPort());
-            try (S3Store slow = storeWith(SECRET_KEY, endpoint, Duration.ofSeconds(1))) {
-                long start = System.nanoTime();
-                assertThatThrownBy(() -> load(slow, "s3://models/iris/1.0.0.tar.gz", null, 10_000_000))
-                        .isInstanceOf(ModelPackageException.class)
-                        .hasMessageContaining("timed out")
-                        .hasMessageContaining("after 2 attempt(s)");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            }
-            acceptor.interrupt();
-        } finally {
-            for (Socket s : held) {
-                s.close();
-            }
-        }
+                  });
+      URI endpoint = URI.create("http://127.0.0.1:" + silent.getLocalPort());
+      try (S3Store slow = storeWith(SECRET_KEY, endpoint, Duration.ofSeconds(1))) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> load(slow, "s3://models/iris/1.0.0.tar.gz", null, 10_000_000))
+            .isInstanceOf(ModelPackageException.class)
+            .hasMessageContaining("timed out")
+            .hasMessageContaining("after 2 attempt(s)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      }
+      acceptor.interrupt();
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
     }
+  }
 
-    @Test
-    void refusesAPrefixOrAMalformedUri() {
-        assertThatThrownBy(() -> load(store, "s3://models/iris/", null, 10_000_000))
-                .isInstanceOf(ModelPackageException.class).hasMessageContaining("names a prefix");
-        assertThatThrownBy(() -> load(store, "s3://Bad_Bucket/x.tar.gz", null, 10_000_000))
-                .isInstanceOf(ModelPackageException.class).hasMessageContaining("not a valid bucket name");
-    }
+  @Test
+  void refusesAPrefixOrAMalformedUri() {
+    assertThatThrownBy(() -> load(store, "s3://models/iris/", null, 10_000_000))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("names a prefix");
+    assertThatThrownBy(() -> load(store, "s3://Bad_Bucket/x.tar.gz", null, 10_000_000))
+        .isInstanceOf(ModelPackageException.class)
+        .hasMessageContaining("not a valid bucket name");
+  }
 }

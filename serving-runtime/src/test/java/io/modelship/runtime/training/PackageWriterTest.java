@@ -24,10 +24,14 @@ class PackageWriterTest {
     Path artifact = TestModels.irisDirectory().resolve(manifest.artifact().file());
     for (String name : new String[] {"iris.tar.gz", "iris.zip"}) {
       Path out = tmp.resolve("out-" + name).resolve(name);
-      new PackageWriter().write(manifest, manifest.artifact().file(), file -> Files.copy(artifact, file), out);
+      new PackageWriter()
+          .write(manifest, manifest.artifact().file(), file -> Files.copy(artifact, file), out);
       assertThat(list(out.getParent())).containsExactly(name);
-      ModelPackage loaded = ModelPackage.load(out.toString(), null,
-          ModelPackage.LoadOptions.of(tmp, tmp.resolve("work-" + name), 100_000_000));
+      ModelPackage loaded =
+          ModelPackage.load(
+              out.toString(),
+              null,
+              ModelPackage.LoadOptions.of(tmp, tmp.resolve("work-" + name), 100_000_000));
       assertThat(loaded.manifest().artifact().sha256()).isEqualTo(manifest.artifact().sha256());
     }
   }
@@ -36,9 +40,18 @@ class PackageWriterTest {
   void aFailedWriteLeavesNothing() throws IOException {
     ModelManifest manifest = TestModels.irisManifest();
     Path out = tmp.resolve("out").resolve("iris.tar.gz");
-    assertThatThrownBy(() -> new PackageWriter().write(manifest, manifest.artifact().file(), file -> {
-      throw new IOException("disk full");
-    }, out)).hasMessageContaining("cannot write the model package to " + out).hasRootCauseMessage("disk full");
+    assertThatThrownBy(
+            () ->
+                new PackageWriter()
+                    .write(
+                        manifest,
+                        manifest.artifact().file(),
+                        file -> {
+                          throw new IOException("disk full");
+                        },
+                        out))
+        .hasMessageContaining("cannot write the model package to " + out)
+        .hasRootCauseMessage("disk full");
     assertThat(list(out.getParent())).isEmpty();
   }
 

@@ -12,87 +12,117 @@ import org.junit.jupiter.api.Test;
 /** Permutation importance: what it measures, and that train and package record it in model.json. */
 class PermutationImportanceTest {
 
-    /** 100 rows: feature a decides the class (a >= 50), b is noise the model ignores. */
-    static final double[][] ROWS = new double[100][];
-    static final int[] TRUTH = new int[100];
+  /** 100 rows: feature a decides the class (a >= 50), b is noise the model ignores. */
+  static final double[][] ROWS = new double[100][];
 
-    static {
-        for (int i = 0; i < 100; i++) {
-            ROWS[i] = new double[] {i, (i * 37) % 100};
-            TRUTH[i] = i >= 50 ? 1 : 0;
-        }
+  static final int[] TRUTH = new int[100];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      ROWS[i] = new double[] {i, (i * 37) % 100};
+      TRUTH[i] = i >= 50 ? 1 : 0;
     }
+  }
 
-    static int[] threshold(double[][] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = rows[i][0] >= 50 ? 1 : 0;
-        }
-        return out;
+  static int[] threshold(double[][] rows) {
+    int[] out = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = rows[i][0] >= 50 ? 1 : 0;
     }
+    return out;
+  }
 
-    @Test
-    void aFeatureTheModelIgnoresHasNoImportanceAndTheOneItUsesLosesAboutHalfItsAccuracy() {
-        Map<String, Double> importance = PermutationImportance.standard()
-                .classification(List.of("a", "b"), ROWS, TRUTH, PermutationImportanceTest::threshold);
+  @Test
+  void aFeatureTheModelIgnoresHasNoImportanceAndTheOneItUsesLosesAboutHalfItsAccuracy() {
+    Map<String, Double> importance =
+        PermutationImportance.standard()
+            .classification(List.of("a", "b"), ROWS, TRUTH, PermutationImportanceTest::threshold);
 
-        assertThat(importance).containsOnlyKeys("a", "b");
-        assertThat(importance.get("b")).isZero();
-        // Shuffled, a guesses each row's class right about half the time: accuracy 1.0 -> ~0.5.
-        assertThat(importance.get("a")).isCloseTo(0.5, within(0.15));
+    assertThat(importance).containsOnlyKeys("a", "b");
+    assertThat(importance.get("b")).isZero();
+    // Shuffled, a guesses each row's class right about half the time: accuracy 1.0 -> ~0.5.
+    assertThat(importance.get("a")).isCloseTo(0.5, within(0.15));
+  }
+
+  @Test
+  void forARegressorItIsTheMaeGained() {
+    double[] truth = new double[100];
+    for (int i = 0; i < 100; i++) {
+      truth[i] = 2 * ROWS[i][0];
     }
-
-    @Test
-    void forARegressorItIsTheMaeGained() {
-        double[] truth = new double[100];
-        for (int i = 0; i < 100; i++) {
-            truth[i] = 2 * ROWS[i][0];
-        }
-        Map<String, Double> importance = PermutationImportance.standard().regression(List.of("a", "b"), ROWS, truth,
+    Map<String, Double> importance =
+        PermutationImportance.standard()
+            .regression(
+                List.of("a", "b"),
+                ROWS,
+                truth,
                 rows -> java.util.Arrays.stream(rows).mapToDouble(r -> 2 * r[0]).toArray());
 
-        assertThat(importance.get("b")).isZero();
-        // |2a - 2a'| for a random pairing of 0..99: mean about 2 * 33.3.
-        assertThat(importance.get("a")).isCloseTo(66.7, within(12.0));
-    }
+    assertThat(importance.get("b")).isZero();
+    // |2a - 2a'| for a random pairing of 0..99: mean about 2 * 33.3.
+    assertThat(importance.get("a")).isCloseTo(66.7, within(12.0));
+  }
 
-    @Test
-    void theSameRowsAndSeedGiveTheSameNumbers() {
-        var first = PermutationImportance.standard().classification(List.of("a", "b"), ROWS, TRUTH,
-                PermutationImportanceTest::threshold);
-        var second = PermutationImportance.standard().classification(List.of("a", "b"), ROWS, TRUTH,
-                PermutationImportanceTest::threshold);
+  @Test
+  void theSameRowsAndSeedGiveTheSameNumbers() {
+    var first =
+        PermutationImportance.standard()
+            .classification(List.of("a", "b"), ROWS, TRUTH, PermutationImportanceTest::threshold);
+    var second =
+        PermutationImportance.standard()
+            .classification(List.of("a", "b"), ROWS, TRUTH, PermutationImportanceTest::threshold);
 
-        assertThat(second).isEqualTo(first);
-    }
+    assertThat(second).isEqualTo(first);
+  }
 
-    @Test
-    void packageRecordsImportanceForAnOnnxModelInModelJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-            throws Exception {
-        var examples = TestModels.locate("examples/onnx");
-        var out = tmp.resolve("iris-logistic");
-        assertThat(io.modelship.runtime.cli.Main.commandLine().execute("package", "--artifact",
-                examples.resolve("iris-logistic.onnx").toString(), "--data", examples.resolve("iris.csv").toString(),
-                "--target", "species", "--name", "iris-logistic", "--version", "1.0.0", "--out", out.toString())).isZero();
+  @Test
+  void packageRecordsImportanceForAnOnnxModelInModelJson(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    var examples = TestModels.locate("examples/onnx");
+    var out = tmp.resolve("iris-logistic");
+    assertThat(
+            io.modelship.runtime.cli.Main.commandLine()
+                .execute(
+                    "package",
+                    "--artifact",
+                    examples.resolve("iris-logistic.onnx").toString(),
+                    "--data",
+                    examples.resolve("iris.csv").toString(),
+                    "--target",
+                    "species",
+                    "--name",
+                    "iris-logistic",
+                    "--version",
+                    "1.0.0",
+                    "--out",
+                    out.toString()))
+        .isZero();
 
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("model.json").toFile());
-        var importance = json.path("metrics").path("featureImportance");
-        assertThat(importance.size()).isEqualTo(4);
-        double petals = Math.max(importance.path("petal_length").asDouble(), importance.path("petal_width").asDouble());
-        assertThat(petals).isGreaterThan(importance.path("sepal_length").asDouble())
-                .isGreaterThan(importance.path("sepal_width").asDouble()).isGreaterThan(0.05);
-        // and the runtime reads the package back with it
-        assertThat(io.modelship.runtime.model.ModelPackage.readManifest(out).metrics().featureImportance())
-                .containsOnlyKeys("sepal_length", "sepal_width", "petal_length", "petal_width");
-    }
+    var json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve("model.json").toFile());
+    var importance = json.path("metrics").path("featureImportance");
+    assertThat(importance.size()).isEqualTo(4);
+    double petals =
+        Math.max(
+            importance.path("petal_length").asDouble(), importance.path("petal_width").asDouble());
+    assertThat(petals)
+        .isGreaterThan(importance.path("sepal_length").asDouble())
+        .isGreaterThan(importance.path("sepal_width").asDouble())
+        .isGreaterThan(0.05);
+    // and the runtime reads the package back with it
+    assertThat(
+            io.modelship.runtime.model.ModelPackage.readManifest(out).metrics().featureImportance())
+        .containsOnlyKeys("sepal_length", "sepal_width", "petal_length", "petal_width");
+  }
 
-    @Test
-    void trainRecordsImportanceForEveryFeatureAndIrisLeansOnItsPetals() {
-        var manifest = TestModels.train(Algorithm.RANDOM_FOREST, 30).manifest();
+  @Test
+  void trainRecordsImportanceForEveryFeatureAndIrisLeansOnItsPetals() {
+    var manifest = TestModels.train(Algorithm.RANDOM_FOREST, 30).manifest();
 
-        Map<String, Double> importance = manifest.metrics().featureImportance();
-        assertThat(importance).containsOnlyKeys(manifest.featureNames());
-        double petals = Math.max(importance.get("petal_length"), importance.get("petal_width"));
-        assertThat(petals).isGreaterThan(importance.get("sepal_width")).isGreaterThan(0.05);
-    }
+    Map<String, Double> importance = manifest.metrics().featureImportance();
+    assertThat(importance).containsOnlyKeys(manifest.featureNames());
+    double petals = Math.max(importance.get("petal_length"), importance.get("petal_width"));
+    assertThat(petals).isGreaterThan(importance.get("sepal_width")).isGreaterThan(0.05);
+  }
 }

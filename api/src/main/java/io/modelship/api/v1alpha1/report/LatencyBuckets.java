@@ -3,10 +3,11 @@ package io.modelship.api.v1alpha1.report;
 import java.util.List;
 
 /**
- * The fixed latency buckets every pod counts its requests in ({@link RuntimeReportSpec#getLatencyCounts()}),
- * so the operator can add pods and subtract reports bucket by bucket and read a percentile of any
- * span of traffic. Bucket 0 holds latencies up to {@link #FIRST_BOUND_MS}; bucket i up to
- * {@code FIRST_BOUND_MS × GROWTH^i}; the last bucket is open-ended above {@link #LAST_BOUND_MS}.
+ * The fixed latency buckets every pod counts its requests in ({@link
+ * RuntimeReportSpec#getLatencyCounts()}), so the operator can add pods and subtract reports bucket
+ * by bucket and read a percentile of any span of traffic. Bucket 0 holds latencies up to {@link
+ * #FIRST_BOUND_MS}; bucket i up to {@code FIRST_BOUND_MS × GROWTH^i}; the last bucket is open-ended
+ * above {@link #LAST_BOUND_MS}.
  *
  * <p>Resolution: a percentile is interpolated linearly inside its bucket, so it is within one
  * bucket width of the truth, at most 25% of the value (0.05 ms to 60 s); beyond 60 s the bucket

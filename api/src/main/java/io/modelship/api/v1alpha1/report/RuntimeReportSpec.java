@@ -7,9 +7,9 @@ import java.util.Map;
 /**
  * What one serving pod reports about itself, in its own {@code RuntimeReport}. Every count is
  * cumulative since the pod's process started ({@link #startTime}), like a Prometheus counter: the
- * operator differences successive reports to get the traffic between them, so a missed report
- * loses nothing. The pod's own recent-window figures (p50/p99, {@link #driftStatus}) are for
- * people reading the report; the operator does not judge by them.
+ * operator differences successive reports to get the traffic between them, so a missed report loses
+ * nothing. The pod's own recent-window figures (p50/p99, {@link #driftStatus}) are for people
+ * reading the report; the operator does not judge by them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RuntimeReportSpec {
@@ -22,7 +22,9 @@ public class RuntimeReportSpec {
    */
   public static final long FEATURE_COUNT_MODULUS = 100_000;
 
-  /** When the pod's process started (RFC 3339); a new value means the counters restarted from zero. */
+  /**
+   * When the pod's process started (RFC 3339); a new value means the counters restarted from zero.
+   */
   private String startTime;
 
   /** Model version the pod serves. */
@@ -58,10 +60,16 @@ public class RuntimeReportSpec {
    */
   private List<Long> latencyCounts;
 
-  /** Rows with labelled feedback written to the retraining sink since start (spec.retraining.data.sink). */
+  /**
+   * Rows with labelled feedback written to the retraining sink since start
+   * (spec.retraining.data.sink).
+   */
   private Long sinkRowsWritten;
 
-  /** Rows with labelled feedback the retraining sink lost since start (it was down, slow or refused them). */
+  /**
+   * Rows with labelled feedback the retraining sink lost since start (it was down, slow or refused
+   * them).
+   */
   private Long sinkRowsDropped;
 
   public Long getSinkRowsWritten() {
@@ -86,7 +94,10 @@ public class RuntimeReportSpec {
   /** Correct predictions among them. */
   private Long feedbackCorrect;
 
-  /** Labelled predictions in the pod's rolling accuracy window (for display; analysis uses {@link #feedbackCount}). */
+  /**
+   * Labelled predictions in the pod's rolling accuracy window (for display; analysis uses {@link
+   * #feedbackCount}).
+   */
   private Long accuracyLabelled;
 
   /** Correct predictions among them. */

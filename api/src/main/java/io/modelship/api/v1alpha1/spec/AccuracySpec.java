@@ -12,7 +12,10 @@ public class AccuracySpec {
   @Max(1)
   private Double maxDrop;
 
-  /** Below this many labelled predictions accuracy is InsufficientData; default 200 (measured: see the serving runtime README). */
+  /**
+   * Below this many labelled predictions accuracy is InsufficientData; default 200 (measured: see
+   * the serving runtime README).
+   */
   @Min(1)
   private Integer minSamples;
 

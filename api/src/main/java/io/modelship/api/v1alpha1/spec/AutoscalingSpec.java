@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas", message = "minReplicas must not exceed maxReplicas")
+@ValidationRule(
+    value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+    message = "minReplicas must not exceed maxReplicas")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AutoscalingSpec {
 
@@ -24,7 +26,9 @@ public class AutoscalingSpec {
   @Max(100)
   private Integer targetCPUUtilizationPercentage;
 
-  /** Requests per second per pod, scaled on through the Pods metric modelship_requests_per_second. */
+  /**
+   * Requests per second per pod, scaled on through the Pods metric modelship_requests_per_second.
+   */
   @Min(1)
   private Integer targetRequestsPerSecond;
 

@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BlueGreenSpec {
 
-  /** Promote automatically this long after the preview is ready; absent waits for a manual promote. */
+  /**
+   * Promote automatically this long after the preview is ready; absent waits for a manual promote.
+   */
   @Min(0)
   private Integer autoPromotionSeconds;
 

@@ -7,7 +7,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanarySpec {
 
-  /** Steps walked in order: set a weight or pause. Bounded so the CEL cost of each step's rule is. */
+  /**
+   * Steps walked in order: set a weight or pause. Bounded so the CEL cost of each step's rule is.
+   */
   @Size(max = 32)
   private List<CanaryStep> steps;
 

@@ -6,7 +6,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(
-    value = "(has(self.setWeight) ? 1 : 0) + (has(self.pause) ? 1 : 0) + (has(self.setMirror) ? 1 : 0) + (has(self.setHeaderRoute) ? 1 : 0) == 1",
+    value =
+        "(has(self.setWeight) ? 1 : 0) + (has(self.pause) ? 1 : 0) + (has(self.setMirror) ? 1 : 0) + (has(self.setHeaderRoute) ? 1 : 0) == 1",
     message = "a step has exactly one of setWeight, pause, setMirror, setHeaderRoute")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStep {

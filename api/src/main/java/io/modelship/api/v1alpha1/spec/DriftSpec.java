@@ -5,7 +5,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "!has(self.warning) || !has(self.threshold) || self.warning <= self.threshold", message = "warning must not exceed threshold")
+@ValidationRule(
+    value = "!has(self.warning) || !has(self.threshold) || self.warning <= self.threshold",
+    message = "warning must not exceed threshold")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DriftSpec {
 
@@ -25,7 +27,10 @@ public class DriftSpec {
   @Max(1000000)
   private Integer windowSize;
 
-  /** Below this many samples drift is InsufficientData (no verdict, no alarm); default 300 (measured: see the serving runtime README), or the window size when smaller. */
+  /**
+   * Below this many samples drift is InsufficientData (no verdict, no alarm); default 300
+   * (measured: see the serving runtime README), or the window size when smaller.
+   */
   @Min(1)
   private Integer minSamples;
 

@@ -7,8 +7,7 @@ import io.fabric8.generator.annotation.Required;
 public class GatewayApiRouting {
 
   /** Name of the HTTPRoute the operator writes weights to. */
-  @Required
-  private String httpRoute;
+  @Required private String httpRoute;
 
   /** Gateway an operator-created route attaches to; ignored for a route the user created. */
   private String gateway;

@@ -14,8 +14,7 @@ public class HeaderRouteStep {
   private String name;
 
   /** Exact header value that selects the new version. */
-  @Required
-  private String value;
+  @Required private String value;
 
   public String getName() {
     return name;

@@ -5,7 +5,10 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** Gateway API only: a shadow copy of this share of requests goes to the new version; its answers are discarded. */
+/**
+ * Gateway API only: a shadow copy of this share of requests goes to the new version; its answers
+ * are discarded.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MirrorStep {
 

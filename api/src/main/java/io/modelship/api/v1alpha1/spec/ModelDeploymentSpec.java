@@ -9,8 +9,7 @@ import io.fabric8.generator.annotation.Required;
 public class ModelDeploymentSpec {
 
   /** The model version to serve and where its package lives. */
-  @Required
-  private ModelSpec model;
+  @Required private ModelSpec model;
 
   /** Serving runtime overrides; unset fields fall back to the operator's defaults. */
   private RuntimeSpec runtime;

@@ -7,7 +7,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.uri) != has(self.uriFrom)", message = "set exactly one of uri and uriFrom")
+@ValidationRule(
+    value = "has(self.uri) != has(self.uriFrom)",
+    message = "set exactly one of uri and uriFrom")
 public class ModelSpec {
 
   /** Model name; defaults to metadata.name. */
@@ -20,7 +22,10 @@ public class ModelSpec {
   @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
   private String version;
 
-  /** Package location: file://, http(s)://, pvc://CLAIM/PATH or s3://BUCKET/KEY. Exactly one of uri and uriFrom. */
+  /**
+   * Package location: file://, http(s)://, pvc://CLAIM/PATH or s3://BUCKET/KEY. Exactly one of uri
+   * and uriFrom.
+   */
   @Size(min = 1)
   private String uri;
 
@@ -34,7 +39,10 @@ public class ModelSpec {
   @Pattern("^[a-f0-9]{64}$")
   private String sha256;
 
-  /** For s3:// URIs: the store's endpoint, region, path-style addressing and the Secret with its credentials. */
+  /**
+   * For s3:// URIs: the store's endpoint, region, path-style addressing and the Secret with its
+   * credentials.
+   */
   private StorageSpec storage;
 
   public StorageSpec getStorage() {

@@ -12,8 +12,7 @@ import io.fabric8.generator.annotation.Required;
 public class ModelUriSource {
 
   /** The Secret and key holding the URI. */
-  @Required
-  private SecretKeyRef secretKeyRef;
+  @Required private SecretKeyRef secretKeyRef;
 
   public SecretKeyRef getSecretKeyRef() {
     return secretKeyRef;

@@ -10,7 +10,8 @@ public class RetrainingDataSpec {
   /**
    * Where each serving pod appends the rows it predicted that later received labelled feedback
    * (features, prediction, label, version, time), as CSV chunks under this prefix:
-   * s3://BUCKET/PREFIX/ (with spec.model.storage) or file:///PATH/ (a path the pod can write, e.g. a mounted claim).
+   * s3://BUCKET/PREFIX/ (with spec.model.storage) or file:///PATH/ (a path the pod can write, e.g.
+   * a mounted claim).
    */
   @Pattern("^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/|file:///)[^\\s?#]*$")
   private String sink;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "!has(self.strategy) || self.strategy != 'Canary' || has(self.canary)", message = "strategy Canary needs rollout.canary")
+@ValidationRule(
+    value = "!has(self.strategy) || self.strategy != 'Canary' || has(self.canary)",
+    message = "strategy Canary needs rollout.canary")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutSpec {
 

@@ -7,15 +7,18 @@ import io.fabric8.generator.annotation.Size;
 
 /**
  * How the pods reach the S3-compatible store of {@code s3://} URIs (the package, the retraining
- * sink). Credentials never appear here: {@link #secretRef} names a Secret whose keys
- * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} (and optionally
- * {@code AWS_SESSION_TOKEN}) the pods read through secretKeyRefs; without it the AWS SDK's default
- * credential chain applies (web identity / IRSA, container or instance credentials).
+ * sink). Credentials never appear here: {@link #secretRef} names a Secret whose keys {@code
+ * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} (and optionally {@code AWS_SESSION_TOKEN}) the
+ * pods read through secretKeyRefs; without it the AWS SDK's default credential chain applies (web
+ * identity / IRSA, container or instance credentials).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageSpec {
 
-  /** The store's URL for MinIO, Ceph and other S3-compatible stores, e.g. https://minio.example.com:9000; absent: AWS S3. */
+  /**
+   * The store's URL for MinIO, Ceph and other S3-compatible stores, e.g.
+   * https://minio.example.com:9000; absent: AWS S3.
+   */
   @Pattern("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")
   private String endpoint;
 

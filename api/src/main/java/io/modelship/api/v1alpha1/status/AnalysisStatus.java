@@ -5,7 +5,8 @@ import java.util.List;
 
 /** Judgements of the new version so far in this rollout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-// counters: the cumulative counts earlier operators kept here; still present in statuses they wrote.
+// counters: the cumulative counts earlier operators kept here; still present in statuses they
+// wrote.
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"counters"})
 public class AnalysisStatus {
 
@@ -32,7 +33,6 @@ public class AnalysisStatus {
 
   /** Measurements of the latest judgements, oldest first (bounded). */
   private List<Measurement> measurements;
-
 
   public Integer getPassed() {
     return passed;
@@ -81,8 +81,6 @@ public class AnalysisStatus {
   public void setMeasurements(List<Measurement> measurements) {
     this.measurements = measurements;
   }
-
-
 
   public String getWindowStartedAt() {
     return windowStartedAt;

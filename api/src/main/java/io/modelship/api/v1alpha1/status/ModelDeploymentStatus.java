@@ -41,10 +41,15 @@ public class ModelDeploymentStatus {
   /** The model's name in force: spec.model.name, or metadata.name when that is left out. */
   private String modelName;
 
-  /** The rollout strategy in force: spec.rollout.strategy, or RollingUpdate when that is left out. */
+  /**
+   * The rollout strategy in force: spec.rollout.strategy, or RollingUpdate when that is left out.
+   */
   private io.modelship.api.v1alpha1.spec.RolloutStrategy strategy;
 
-  /** Share of traffic (percent) on spec.model.version: 100 once it is stable, the canary weight during a rollout, 0 before it serves or after a rollback. */
+  /**
+   * Share of traffic (percent) on spec.model.version: 100 once it is stable, the canary weight
+   * during a rollout, 0 before it serves or after a rollback.
+   */
   private Integer trafficWeight;
 
   /** Drift over all pods' traffic of the stable version. */

@@ -17,7 +17,10 @@ public class RolloutRecord {
   /** Why it ended that way. */
   private String message;
 
-  /** Where that version's model package lives, so it can be restored (absent when it came from uriFrom). */
+  /**
+   * Where that version's model package lives, so it can be restored (absent when it came from
+   * uriFrom).
+   */
   private String uri;
 
   /** The package's SHA-256, when the spec named one. */

@@ -32,7 +32,11 @@ class ReportSignatureTest {
     RuntimeReportSpec written = report();
     String signature = ReportSignature.sign(KEY, "ml", "iris", "iris-pod-0", written);
     // The API server stores JSON in Go maps: keys come back sorted, 12.0 comes back as 12.
-    String asStored = new ObjectMapper().writeValueAsString(written).replace("12.0", "12").replace("0.95", "9.5e-01");
+    String asStored =
+        new ObjectMapper()
+            .writeValueAsString(written)
+            .replace("12.0", "12")
+            .replace("0.95", "9.5e-01");
     RuntimeReportSpec read = new ObjectMapper().readValue(asStored, RuntimeReportSpec.class);
     assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", read)).isTrue();
   }
@@ -45,15 +49,22 @@ class ReportSignatureTest {
     assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", more)).isFalse();
     RuntimeReportSpec otherVersion = report();
     otherVersion.setVersion("2.0.0");
-    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", otherVersion)).isFalse();
-    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-1", report())).isFalse();
-    assertThat(ReportSignature.verify(KEY, signature, "ml", "recommender", "iris-pod-0", report())).isFalse();
-    assertThat(ReportSignature.verify(KEY, signature, "other", "iris", "iris-pod-0", report())).isFalse();
+    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", otherVersion))
+        .isFalse();
+    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-1", report()))
+        .isFalse();
+    assertThat(ReportSignature.verify(KEY, signature, "ml", "recommender", "iris-pod-0", report()))
+        .isFalse();
+    assertThat(ReportSignature.verify(KEY, signature, "other", "iris", "iris-pod-0", report()))
+        .isFalse();
     byte[] otherKey = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
-    assertThat(ReportSignature.verify(otherKey, signature, "ml", "iris", "iris-pod-0", report())).isFalse();
+    assertThat(ReportSignature.verify(otherKey, signature, "ml", "iris", "iris-pod-0", report()))
+        .isFalse();
     assertThat(ReportSignature.verify(KEY, null, "ml", "iris", "iris-pod-0", report())).isFalse();
-    assertThat(ReportSignature.verify(KEY, "not hex", "ml", "iris", "iris-pod-0", report())).isFalse();
-    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", report())).isTrue();
+    assertThat(ReportSignature.verify(KEY, "not hex", "ml", "iris", "iris-pod-0", report()))
+        .isFalse();
+    assertThat(ReportSignature.verify(KEY, signature, "ml", "iris", "iris-pod-0", report()))
+        .isTrue();
   }
 
   @Test

@@ -3,23 +3,26 @@ package io.modelship.local.kube.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One validation error as k8s.io/apimachinery's {@code field.Error} prints it: the field path,
- * then the body ({@code Invalid value: 150: ...}, {@code Required value},
- * {@code Unsupported value: "x": supported values: ...}); {@code reason} is the StatusCause type.
+ * One validation error as k8s.io/apimachinery's {@code field.Error} prints it: the field path, then
+ * the body ({@code Invalid value: 150: ...}, {@code Required value}, {@code Unsupported value: "x":
+ * supported values: ...}); {@code reason} is the StatusCause type.
  */
 public record FieldError(String reason, String field, String body) {
 
   public static FieldError invalid(String field, JsonNode value, String detail) {
-    return new FieldError("FieldValueInvalid", field, "Invalid value: " + show(value) + ": " + detail);
+    return new FieldError(
+        "FieldValueInvalid", field, "Invalid value: " + show(value) + ": " + detail);
   }
 
   /** For CEL rules, whose errors show the type of the value ({@code "object"}), not the value. */
   public static FieldError invalidType(String field, String typeName, String detail) {
-    return new FieldError("FieldValueInvalid", field, "Invalid value: \"" + typeName + "\": " + detail);
+    return new FieldError(
+        "FieldValueInvalid", field, "Invalid value: \"" + typeName + "\": " + detail);
   }
 
   public static FieldError typeInvalid(String field, JsonNode value, String detail) {
-    return new FieldError("FieldValueTypeInvalid", field, "Invalid value: " + show(value) + ": " + detail);
+    return new FieldError(
+        "FieldValueTypeInvalid", field, "Invalid value: " + show(value) + ": " + detail);
   }
 
   public static FieldError required(String field) {
@@ -31,7 +34,9 @@ public record FieldError(String reason, String field, String body) {
     for (JsonNode s : supported) {
       values.append(values.isEmpty() ? "" : ", ").append(show(s));
     }
-    return new FieldError("FieldValueNotSupported", field,
+    return new FieldError(
+        "FieldValueNotSupported",
+        field,
         "Unsupported value: " + show(value) + ": supported values: " + values);
   }
 
@@ -40,7 +45,9 @@ public record FieldError(String reason, String field, String body) {
     return field + ": " + body;
   }
 
-  /** A value as field.Error prints it: strings quoted, numbers and booleans bare, objects by type. */
+  /**
+   * A value as field.Error prints it: strings quoted, numbers and booleans bare, objects by type.
+   */
   static String show(JsonNode value) {
     if (value == null || value.isNull()) {
       return "\"null\"";
@@ -62,7 +69,9 @@ public record FieldError(String reason, String field, String body) {
       return value.asText();
     }
     double d = value.asDouble();
-    return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.valueOf(d);
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? String.valueOf((long) d)
+        : String.valueOf(d);
   }
 
   static String quote(String s) {

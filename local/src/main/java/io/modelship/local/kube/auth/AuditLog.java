@@ -13,9 +13,9 @@ import java.time.Clock;
 
 /**
  * One JSON line per request, in the spirit of kube-apiserver's audit log at level Metadata: when,
- * who (user and groups), verb, API group, resource (with subresource), namespace, name, URI and
- * the response code. A denied request shows as code 403 naming the verb and resource that was
- * missing from the user's rules.
+ * who (user and groups), verb, API group, resource (with subresource), namespace, name, URI and the
+ * response code. A denied request shows as code 403 naming the verb and resource that was missing
+ * from the user's rules.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -25,17 +25,22 @@ public final class AuditLog implements AutoCloseable {
 
   public AuditLog(Path file, Clock clock) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    out =
+        Files.newBufferedWriter(
+            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     this.clock = clock;
   }
 
   public void record(UserInfo user, RequestAttributes request, String uri, int code) {
-    ObjectNode line = JSON.createObjectNode().put("ts", clock.instant().toString()).put("user", user.name());
+    ObjectNode line =
+        JSON.createObjectNode().put("ts", clock.instant().toString()).put("user", user.name());
     user.groups().forEach(line.putArray("groups")::add);
     line.put("verb", request.verb());
     if (request.resourceRequest()) {
-      line.put("apiGroup", request.apiGroup()).put("resource", request.resourceAndSubresource())
-          .put("namespace", request.namespace()).put("name", request.name());
+      line.put("apiGroup", request.apiGroup())
+          .put("resource", request.resourceAndSubresource())
+          .put("namespace", request.namespace())
+          .put("name", request.name());
     }
     line.put("uri", uri).put("code", code);
     synchronized (out) {

@@ -10,21 +10,29 @@ import java.util.stream.Collectors;
  * RBAC as kube-apiserver's RBAC authorizer evaluates it: the rules of every ClusterRoleBinding and
  * of every RoleBinding in the request's namespace (a RoleBinding to a ClusterRole grants that
  * ClusterRole's rules in the binding's namespace only) whose subjects name the user, one of its
- * groups, or its ServiceAccount. A rule matches by verb, API group, resource (with
- * {@code resource/subresource}, {@code *} and {@code * /subresource}), resourceNames and, for
- * ClusterRoles, nonResourceURLs (a trailing {@code *} is a prefix). Members of
- * {@code system:masters} are allowed everything, as kube-apiserver's privileged-group authorizer
- * allows them. Also the escalation check of the RBAC storage: a Role's rules or a binding's role
- * must be covered by what the writer holds, unless it has {@code escalate} or {@code bind}.
+ * groups, or its ServiceAccount. A rule matches by verb, API group, resource (with {@code
+ * resource/subresource}, {@code *} and {@code * /subresource}), resourceNames and, for
+ * ClusterRoles, nonResourceURLs (a trailing {@code *} is a prefix). Members of {@code
+ * system:masters} are allowed everything, as kube-apiserver's privileged-group authorizer allows
+ * them. Also the escalation check of the RBAC storage: a Role's rules or a binding's role must be
+ * covered by what the writer holds, unless it has {@code escalate} or {@code bind}.
  */
 public final class Rbac {
 
-  public record Rule(List<String> verbs, List<String> apiGroups, List<String> resources, List<String> resourceNames,
+  public record Rule(
+      List<String> verbs,
+      List<String> apiGroups,
+      List<String> resources,
+      List<String> resourceNames,
       List<String> nonResourceURLs) {
 
     public static Rule of(JsonNode rule) {
-      return new Rule(strings(rule.path("verbs")), strings(rule.path("apiGroups")), strings(rule.path("resources")),
-          strings(rule.path("resourceNames")), strings(rule.path("nonResourceURLs")));
+      return new Rule(
+          strings(rule.path("verbs")),
+          strings(rule.path("apiGroups")),
+          strings(rule.path("resources")),
+          strings(rule.path("resourceNames")),
+          strings(rule.path("nonResourceURLs")));
     }
 
     /** As kube's {@code rbacv1helpers.CompactString} prints a rule in an escalation error. */
@@ -48,7 +56,10 @@ public final class Rbac {
   }
 
   /** The RBAC objects of the store, read once per decision. */
-  public record Policy(List<JsonNode> roles, List<JsonNode> clusterRoles, List<JsonNode> roleBindings,
+  public record Policy(
+      List<JsonNode> roles,
+      List<JsonNode> clusterRoles,
+      List<JsonNode> roleBindings,
       List<JsonNode> clusterRoleBindings) {}
 
   private Rbac() {}
@@ -57,7 +68,8 @@ public final class Rbac {
     if (user.inGroup(UserInfo.MASTERS)) {
       return true;
     }
-    return rulesFor(user, request.namespace(), policy).stream().anyMatch(rule -> matches(rule, request));
+    return rulesFor(user, request.namespace(), policy).stream()
+        .anyMatch(rule -> matches(rule, request));
   }
 
   /** Every rule granted to {@code user} in {@code namespace} (empty: cluster-wide rules only). */
@@ -71,16 +83,23 @@ public final class Rbac {
     }
     if (namespace != null && !namespace.isEmpty()) {
       for (JsonNode binding : policy.roleBindings()) {
-        if (!namespace.equals(binding.path("metadata").path("namespace").asText()) || !bindsUser(binding, user, namespace)) {
+        if (!namespace.equals(binding.path("metadata").path("namespace").asText())
+            || !bindsUser(binding, user, namespace)) {
           continue;
         }
-        roleOf(policy, binding.path("roleRef"), namespace).ifPresent(role -> role.path("rules").forEach(r -> {
-          Rule rule = Rule.of(r);
-          // nonResourceURLs are cluster-scoped: a RoleBinding never grants them.
-          if (rule.nonResourceURLs().isEmpty()) {
-            rules.add(rule);
-          }
-        }));
+        roleOf(policy, binding.path("roleRef"), namespace)
+            .ifPresent(
+                role ->
+                    role.path("rules")
+                        .forEach(
+                            r -> {
+                              Rule rule = Rule.of(r);
+                              // nonResourceURLs are cluster-scoped: a RoleBinding never grants
+                              // them.
+                              if (rule.nonResourceURLs().isEmpty()) {
+                                rules.add(rule);
+                              }
+                            }));
       }
     }
     return rules;
@@ -92,12 +111,18 @@ public final class Rbac {
     if ("ClusterRole".equals(roleRef.path("kind").asText())) {
       return clusterRole(policy, name);
     }
-    return policy.roles().stream().filter(r -> name.equals(r.path("metadata").path("name").asText())
-        && namespace.equals(r.path("metadata").path("namespace").asText())).findFirst();
+    return policy.roles().stream()
+        .filter(
+            r ->
+                name.equals(r.path("metadata").path("name").asText())
+                    && namespace.equals(r.path("metadata").path("namespace").asText()))
+        .findFirst();
   }
 
   private static Optional<JsonNode> clusterRole(Policy policy, String name) {
-    return policy.clusterRoles().stream().filter(r -> name.equals(r.path("metadata").path("name").asText())).findFirst();
+    return policy.clusterRoles().stream()
+        .filter(r -> name.equals(r.path("metadata").path("name").asText()))
+        .findFirst();
   }
 
   static boolean bindsUser(JsonNode binding, UserInfo user, String bindingNamespace) {
@@ -124,8 +149,7 @@ public final class Rbac {
             return true;
           }
         }
-        default -> {
-        }
+        default -> {}
       }
     }
     return false;
@@ -136,8 +160,13 @@ public final class Rbac {
       return false;
     }
     if (!request.resourceRequest()) {
-      return rule.nonResourceURLs().stream().anyMatch(url -> url.equals("*") || url.equals(request.path())
-          || url.endsWith("*") && request.path().startsWith(url.substring(0, url.length() - 1)));
+      return rule.nonResourceURLs().stream()
+          .anyMatch(
+              url ->
+                  url.equals("*")
+                      || url.equals(request.path())
+                      || url.endsWith("*")
+                          && request.path().startsWith(url.substring(0, url.length() - 1)));
     }
     return has(rule.apiGroups(), request.apiGroup())
         && resourceMatches(rule.resources(), request.resource(), request.subresource())
@@ -148,7 +177,8 @@ public final class Rbac {
     return values.contains("*") || values.contains(value);
   }
 
-  private static boolean resourceMatches(List<String> ruleResources, String resource, String subresource) {
+  private static boolean resourceMatches(
+      List<String> ruleResources, String resource, String subresource) {
     String combined = subresource.isEmpty() ? resource : resource + "/" + subresource;
     for (String r : ruleResources) {
       if (r.equals("*") || r.equals(combined)) {
@@ -162,9 +192,9 @@ public final class Rbac {
   }
 
   /**
-   * The rules of {@code granted} that {@code held} does not cover, broken down as kube's
-   * {@code validation.Covers} breaks them: one verb, group, resource and name at a time; a
-   * {@code *} in a granted rule is covered only by a {@code *}.
+   * The rules of {@code granted} that {@code held} does not cover, broken down as kube's {@code
+   * validation.Covers} breaks them: one verb, group, resource and name at a time; a {@code *} in a
+   * granted rule is covered only by a {@code *}.
    */
   public static List<Rule> uncovered(List<Rule> held, List<Rule> granted) {
     List<Rule> missing = new ArrayList<>();
@@ -187,10 +217,13 @@ public final class Rbac {
       for (String group : rule.apiGroups()) {
         for (String resource : rule.resources()) {
           if (rule.resourceNames().isEmpty()) {
-            atoms.add(new Rule(List.of(verb), List.of(group), List.of(resource), List.of(), List.of()));
+            atoms.add(
+                new Rule(List.of(verb), List.of(group), List.of(resource), List.of(), List.of()));
           }
           for (String name : rule.resourceNames()) {
-            atoms.add(new Rule(List.of(verb), List.of(group), List.of(resource), List.of(name), List.of()));
+            atoms.add(
+                new Rule(
+                    List.of(verb), List.of(group), List.of(resource), List.of(name), List.of()));
           }
         }
       }
@@ -204,39 +237,76 @@ public final class Rbac {
     }
     if (!atom.nonResourceURLs().isEmpty()) {
       String url = atom.nonResourceURLs().getFirst();
-      return owner.nonResourceURLs().stream().anyMatch(o -> o.equals("*") || o.equals(url)
-          || o.endsWith("*") && url.startsWith(o.substring(0, o.length() - 1)));
+      return owner.nonResourceURLs().stream()
+          .anyMatch(
+              o ->
+                  o.equals("*")
+                      || o.equals(url)
+                      || o.endsWith("*") && url.startsWith(o.substring(0, o.length() - 1)));
     }
     if (!owner.apiGroups().contains("*") && !owner.apiGroups().containsAll(atom.apiGroups())) {
       return false;
     }
     String resource = atom.resources().getFirst();
-    boolean resourceCovered = owner.resources().contains("*") || owner.resources().contains(resource)
-        || resource.contains("/") && owner.resources().contains("*" + resource.substring(resource.indexOf('/')));
+    boolean resourceCovered =
+        owner.resources().contains("*")
+            || owner.resources().contains(resource)
+            || resource.contains("/")
+                && owner.resources().contains("*" + resource.substring(resource.indexOf('/')));
     if (!resourceCovered) {
       return false;
     }
     // A rule on every object of a resource is covered only by one on every object.
     return owner.resourceNames().isEmpty()
-        || !atom.resourceNames().isEmpty() && owner.resourceNames().containsAll(atom.resourceNames());
+        || !atom.resourceNames().isEmpty()
+            && owner.resourceNames().containsAll(atom.resourceNames());
   }
 
-  /** kube-apiserver's 403 message for a denied request, after {@code <resource>.<group> "<name>" is forbidden: }. */
+  /**
+   * kube-apiserver's 403 message for a denied request, after {@code <resource>.<group> "<name>" is
+   * forbidden: }.
+   */
   public static String forbiddenMessage(UserInfo user, RequestAttributes request) {
     if (!request.resourceRequest()) {
-      return "forbidden: User \"" + user.name() + "\" cannot " + request.verb() + " path \"" + request.path() + "\"";
+      return "forbidden: User \""
+          + user.name()
+          + "\" cannot "
+          + request.verb()
+          + " path \""
+          + request.path()
+          + "\"";
     }
-    String what = request.apiGroup().isEmpty() ? request.resource() : request.resource() + "." + request.apiGroup();
-    String prefix = request.name().isEmpty() ? what + " is forbidden: " : what + " \"" + request.name() + "\" is forbidden: ";
-    String scope = request.namespace().isEmpty() ? " at the cluster scope"
-        : " in the namespace \"" + request.namespace() + "\"";
-    return prefix + "User \"" + user.name() + "\" cannot " + request.verb() + " resource \""
-        + request.resourceAndSubresource() + "\" in API group \"" + request.apiGroup() + "\"" + scope;
+    String what =
+        request.apiGroup().isEmpty()
+            ? request.resource()
+            : request.resource() + "." + request.apiGroup();
+    String prefix =
+        request.name().isEmpty()
+            ? what + " is forbidden: "
+            : what + " \"" + request.name() + "\" is forbidden: ";
+    String scope =
+        request.namespace().isEmpty()
+            ? " at the cluster scope"
+            : " in the namespace \"" + request.namespace() + "\"";
+    return prefix
+        + "User \""
+        + user.name()
+        + "\" cannot "
+        + request.verb()
+        + " resource \""
+        + request.resourceAndSubresource()
+        + "\" in API group \""
+        + request.apiGroup()
+        + "\""
+        + scope;
   }
 
   /** The escalation error's text after {@code ... is forbidden: }, as the RBAC storage words it. */
   public static String escalationMessage(UserInfo user, List<Rule> missing) {
-    return "user \"" + user.name() + "\" (groups=" + quoted(user.groups())
+    return "user \""
+        + user.name()
+        + "\" (groups="
+        + quoted(user.groups())
         + ") is attempting to grant RBAC permissions not currently held:\n"
         + missing.stream().map(Rule::compact).collect(Collectors.joining("\n"));
   }

@@ -12,14 +12,23 @@ import java.util.Set;
  * name from the path; anything outside {@code /api} and {@code /apis} is a non-resource request
  * whose verb is the lower-cased method.
  */
-public record RequestAttributes(String verb, boolean resourceRequest, String apiGroup, String apiVersion,
-    String resource, String subresource, String namespace, String name, String path) {
+public record RequestAttributes(
+    String verb,
+    boolean resourceRequest,
+    String apiGroup,
+    String apiVersion,
+    String resource,
+    String subresource,
+    String namespace,
+    String name,
+    String path) {
 
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
   public static RequestAttributes parse(String method, String path, Map<String, String> query) {
     String m = method.toUpperCase(Locale.ROOT);
-    String[] parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    String[] parts =
+        Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
     String nonResourceVerb = m.toLowerCase(Locale.ROOT);
     int rest;
     String group;
@@ -48,16 +57,19 @@ public record RequestAttributes(String verb, boolean resourceRequest, String api
     String resource = s.length > 0 ? s[0] : "";
     String name = s.length > 1 ? s[1] : "";
     String subresource = s.length > 2 ? s[2] : "";
-    boolean watch = watchPath || "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
-    String verb = switch (m) {
-      case "GET", "HEAD" -> watch ? "watch" : name.isEmpty() ? "list" : "get";
-      case "POST" -> "create";
-      case "PUT" -> "update";
-      case "PATCH" -> "patch";
-      case "DELETE" -> name.isEmpty() ? "deletecollection" : "delete";
-      default -> nonResourceVerb;
-    };
-    return new RequestAttributes(verb, true, group, version, resource, subresource, namespace, name, path);
+    boolean watch =
+        watchPath || "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
+    String verb =
+        switch (m) {
+          case "GET", "HEAD" -> watch ? "watch" : name.isEmpty() ? "list" : "get";
+          case "POST" -> "create";
+          case "PUT" -> "update";
+          case "PATCH" -> "patch";
+          case "DELETE" -> name.isEmpty() ? "deletecollection" : "delete";
+          default -> nonResourceVerb;
+        };
+    return new RequestAttributes(
+        verb, true, group, version, resource, subresource, namespace, name, path);
   }
 
   /** {@code deployments}, or {@code modeldeployments/status} for a subresource. */

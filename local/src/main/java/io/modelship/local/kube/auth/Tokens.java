@@ -31,9 +31,12 @@ public final class Tokens {
 
   public record Issued(String token, Instant expiration) {}
 
-  public static final UserInfo ADMIN = new UserInfo("kubernetes-admin", List.of(UserInfo.MASTERS, UserInfo.AUTHENTICATED));
+  public static final UserInfo ADMIN =
+      new UserInfo("kubernetes-admin", List.of(UserInfo.MASTERS, UserInfo.AUTHENTICATED));
+
   /** kube-apiserver's default TokenRequest lifetime and the shortest it accepts. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
   public static final Duration MIN_TTL = Duration.ofMinutes(10);
 
   private record Entry(UserInfo user, Instant expiration) {}
@@ -53,7 +56,9 @@ public final class Tokens {
     return adminToken;
   }
 
-  /** A token for ServiceAccount {@code namespace/name}, valid for {@code ttl} (at least 10 minutes). */
+  /**
+   * A token for ServiceAccount {@code namespace/name}, valid for {@code ttl} (at least 10 minutes).
+   */
   public Issued issue(String namespace, String name, Duration ttl) {
     Duration lifetime = ttl.compareTo(MIN_TTL) < 0 ? MIN_TTL : ttl;
     String token = newToken();
@@ -82,7 +87,9 @@ public final class Tokens {
   }
 
   public Optional<UserInfo> user(String token) {
-    return authenticate("Bearer " + token) instanceof Authenticated a ? Optional.of(a.user()) : Optional.empty();
+    return authenticate("Bearer " + token) instanceof Authenticated a
+        ? Optional.of(a.user())
+        : Optional.empty();
   }
 
   private String newToken() {

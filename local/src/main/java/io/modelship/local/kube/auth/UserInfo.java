@@ -8,7 +8,8 @@ public record UserInfo(String name, List<String> groups) {
   public static final String MASTERS = "system:masters";
   public static final String AUTHENTICATED = "system:authenticated";
   public static final String UNAUTHENTICATED = "system:unauthenticated";
-  public static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", List.of(UNAUTHENTICATED));
+  public static final UserInfo ANONYMOUS =
+      new UserInfo("system:anonymous", List.of(UNAUTHENTICATED));
 
   public UserInfo {
     groups = List.copyOf(groups);
@@ -16,7 +17,8 @@ public record UserInfo(String name, List<String> groups) {
 
   /** A ServiceAccount's user, with the groups the ServiceAccount token authenticator gives it. */
   public static UserInfo serviceAccount(String namespace, String name) {
-    return new UserInfo("system:serviceaccount:" + namespace + ":" + name,
+    return new UserInfo(
+        "system:serviceaccount:" + namespace + ":" + name,
         List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, AUTHENTICATED));
   }
 

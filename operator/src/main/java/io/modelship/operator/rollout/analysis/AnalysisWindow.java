@@ -8,13 +8,14 @@ import java.util.Optional;
 
 /**
  * One version's traffic between two points in time: the difference of its reset-corrected
- * cumulative totals, so every figure (error rate, p99 from the latency buckets, drift of the
- * binned inputs, predicted classes, feedback) describes exactly this span.
+ * cumulative totals, so every figure (error rate, p99 from the latency buckets, drift of the binned
+ * inputs, predicted classes, feedback) describes exactly this span.
  *
  * @param from where the span starts (a recorded point in the history)
  * @param to where it ends (now)
  * @param latency requests per {@link LatencyBuckets} bucket
- * @param driftScore drift of the span's inputs against the package's reference, {@code null} when no rows
+ * @param driftScore drift of the span's inputs against the package's reference, {@code null} when
+ *     no rows
  * @param driftSamples rows the drift score is based on
  * @param predictions predicted classes (or regression prediction bins) of the span; empty when none
  */
@@ -35,7 +36,8 @@ public record AnalysisWindow(
   }
 
   public static AnalysisWindow empty(Instant from, Instant to) {
-    return new AnalysisWindow(from, to, 0, 0, new long[LatencyBuckets.COUNT], 0, 0, null, 0, Optional.empty());
+    return new AnalysisWindow(
+        from, to, 0, 0, new long[LatencyBuckets.COUNT], 0, 0, null, 0, Optional.empty());
   }
 
   public Duration span() {
@@ -52,10 +54,14 @@ public record AnalysisWindow(
   }
 
   public Optional<Double> errorRate() {
-    return requests == 0 ? Optional.empty() : Optional.of((double) Math.min(errors, requests) / requests);
+    return requests == 0
+        ? Optional.empty()
+        : Optional.of((double) Math.min(errors, requests) / requests);
   }
 
   public Optional<Double> accuracy() {
-    return labelled == 0 ? Optional.empty() : Optional.of((double) Math.min(correct, labelled) / labelled);
+    return labelled == 0
+        ? Optional.empty()
+        : Optional.of((double) Math.min(correct, labelled) / labelled);
   }
 }

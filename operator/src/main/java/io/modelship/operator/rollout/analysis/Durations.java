@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The spec's durations ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}), as the CRD pattern admits them. */
+/**
+ * The spec's durations ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}), as the CRD pattern
+ * admits them.
+ */
 public final class Durations {
 
   private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
@@ -26,12 +29,13 @@ public final class Durations {
         break;
       }
       double value = Double.parseDouble(m.group(1));
-      millis += switch (m.group(2)) {
-        case "ms" -> value;
-        case "s" -> value * 1_000;
-        case "m" -> value * 60_000;
-        default -> value * 3_600_000;
-      };
+      millis +=
+          switch (m.group(2)) {
+            case "ms" -> value;
+            case "s" -> value * 1_000;
+            case "m" -> value * 60_000;
+            default -> value * 3_600_000;
+          };
       end = m.end();
     }
     if (end != text.length()) {

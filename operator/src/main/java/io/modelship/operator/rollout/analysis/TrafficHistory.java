@@ -11,17 +11,18 @@ import java.util.List;
 public interface TrafficHistory {
 
   /** Nothing known: every window is empty. */
-  TrafficHistory NONE = new TrafficHistory() {
-    @Override
-    public AnalysisWindow window(String version, Instant from, Instant now) {
-      return AnalysisWindow.empty(from, now);
-    }
+  TrafficHistory NONE =
+      new TrafficHistory() {
+        @Override
+        public AnalysisWindow window(String version, Instant from, Instant now) {
+          return AnalysisWindow.empty(from, now);
+        }
 
-    @Override
-    public List<Instant> startsBetween(Instant floor, Instant from) {
-      return List.of();
-    }
-  };
+        @Override
+        public List<Instant> startsBetween(Instant floor, Instant from) {
+          return List.of();
+        }
+      };
 
   /**
    * The traffic of {@code version} from the last recorded point at or before {@code from} (the
@@ -29,6 +30,9 @@ public interface TrafficHistory {
    */
   AnalysisWindow window(String version, Instant from, Instant now);
 
-  /** Recorded points at or after {@code floor} and before {@code from}, newest first: where a widened window may start. */
+  /**
+   * Recorded points at or after {@code floor} and before {@code from}, newest first: where a
+   * widened window may start.
+   */
   List<Instant> startsBetween(Instant floor, Instant from);
 }

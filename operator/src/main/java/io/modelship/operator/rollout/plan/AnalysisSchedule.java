@@ -1,15 +1,15 @@
 package io.modelship.operator.rollout.plan;
 
+import io.modelship.api.v1alpha1.spec.AnalysisSpec;
+import io.modelship.api.v1alpha1.status.AnalysisStatus;
+import io.modelship.api.v1alpha1.status.RolloutStatus;
+import io.modelship.api.v1alpha1.status.Verdict;
 import io.modelship.operator.rollout.analysis.AnalysisJudge;
 import io.modelship.operator.rollout.analysis.AnalysisWindow;
 import io.modelship.operator.rollout.analysis.Durations;
 import io.modelship.operator.rollout.analysis.Evidence;
 import io.modelship.operator.rollout.analysis.SampleMinimums;
 import io.modelship.operator.rollout.analysis.TrafficHistory;
-import io.modelship.api.v1alpha1.spec.AnalysisSpec;
-import io.modelship.api.v1alpha1.status.AnalysisStatus;
-import io.modelship.api.v1alpha1.status.RolloutStatus;
-import io.modelship.api.v1alpha1.status.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,11 +38,18 @@ final class AnalysisSchedule {
    * @return the failure summary with the count, e.g. {@code p99 82 ms > 50 ms (2 of 2 failed)},
    *     once failures reach the failure limit
    */
-  static Optional<String> run(AnalysisSpec analysis, RolloutStatus s, RolloutInputs in, String target, String stable,
+  static Optional<String> run(
+      AnalysisSpec analysis,
+      RolloutStatus s,
+      RolloutInputs in,
+      String target,
+      String stable,
       Consumer<Duration> soon) {
     AnalysisStatus a = s.getAnalysis();
     Instant now = in.now();
-    Instant delayEnd = RolloutState.instant(s.getStartedAt()).plus(Durations.parseOr(analysis.getInitialDelay(), Duration.ZERO));
+    Instant delayEnd =
+        RolloutState.instant(s.getStartedAt())
+            .plus(Durations.parseOr(analysis.getInitialDelay(), Duration.ZERO));
     Duration interval = Durations.parseOr(analysis.getInterval(), DEFAULT_INTERVAL);
     Instant windowStart = RolloutState.instant(a.getWindowStartedAt());
     if (now.isBefore(delayEnd)) {
@@ -62,14 +69,18 @@ final class AnalysisSchedule {
     }
     Instant stepStart = RolloutState.instant(s.getStepStartedAt());
     Instant floor = stepStart.isAfter(delayEnd) ? stepStart : delayEnd;
-    Evidence evidence = evidence(analysis, in, target, stable, floor, windowStart.isBefore(floor) ? floor : windowStart);
-    var judgement = AnalysisJudge.judge(analysis, evidence, in.minimums(), target, stable, List.of(), now);
+    Evidence evidence =
+        evidence(
+            analysis, in, target, stable, floor, windowStart.isBefore(floor) ? floor : windowStart);
+    var judgement =
+        AnalysisJudge.judge(analysis, evidence, in.minimums(), target, stable, List.of(), now);
 
     a.setWindowStartedAt(RolloutState.time(now));
     a.setLastJudgedAt(RolloutState.time(now));
     a.setLastVerdict(judgement.verdict());
     a.setMessage(judgement.summary());
-    a.setMeasurements(RolloutState.bounded(a.getMeasurements(), judgement.measurements(), MEASUREMENT_LIMIT));
+    a.setMeasurements(
+        RolloutState.bounded(a.getMeasurements(), judgement.measurements(), MEASUREMENT_LIMIT));
     soon.accept(interval);
     switch (judgement.verdict()) {
       case Pass -> a.setPassed(a.getPassed() + 1);
@@ -83,37 +94,84 @@ final class AnalysisSchedule {
     return Optional.empty();
   }
 
-  /** The interval's windows, and for each sample-hungry statistic its window widened back to {@code floor} at most. */
-  static Evidence evidence(AnalysisSpec analysis, RolloutInputs in, String target, String stable, Instant floor,
+  /**
+   * The interval's windows, and for each sample-hungry statistic its window widened back to {@code
+   * floor} at most.
+   */
+  static Evidence evidence(
+      AnalysisSpec analysis,
+      RolloutInputs in,
+      String target,
+      String stable,
+      Instant floor,
       Instant from) {
     TrafficHistory h = in.traffic();
     Instant now = in.now();
     boolean withStable = stable != null && in.metrics().containsKey(stable);
-    Pair interval = new Pair(h.window(target, from, now),
-        withStable ? Optional.of(h.window(stable, from, now)) : Optional.empty());
+    Pair interval =
+        new Pair(
+            h.window(target, from, now),
+            withStable ? Optional.of(h.window(stable, from, now)) : Optional.empty());
     long minRequests = AnalysisJudge.minRequests(analysis);
     SampleMinimums min = in.minimums();
-    Pair drift = widen(h, target, null, floor, interval, now, p -> p.canary().driftSamples() >= min.drift());
-    Pair shift = widen(h, target, withStable ? stable : null, floor, interval, now,
-        p -> p.canary().predicted() >= minRequests && p.stable().map(w -> w.predicted() >= minRequests).orElse(true));
-    Pair accuracy = widen(h, target, withStable ? stable : null, floor, interval, now,
-        p -> p.canary().labelled() >= min.accuracy() && p.stable().map(w -> w.labelled() >= min.accuracy()).orElse(true));
-    return new Evidence(interval.canary(), interval.stable(), drift.canary(), shift.canary(), shift.stable(),
-        accuracy.canary(), accuracy.stable());
+    Pair drift =
+        widen(h, target, null, floor, interval, now, p -> p.canary().driftSamples() >= min.drift());
+    Pair shift =
+        widen(
+            h,
+            target,
+            withStable ? stable : null,
+            floor,
+            interval,
+            now,
+            p ->
+                p.canary().predicted() >= minRequests
+                    && p.stable().map(w -> w.predicted() >= minRequests).orElse(true));
+    Pair accuracy =
+        widen(
+            h,
+            target,
+            withStable ? stable : null,
+            floor,
+            interval,
+            now,
+            p ->
+                p.canary().labelled() >= min.accuracy()
+                    && p.stable().map(w -> w.labelled() >= min.accuracy()).orElse(true));
+    return new Evidence(
+        interval.canary(),
+        interval.stable(),
+        drift.canary(),
+        shift.canary(),
+        shift.stable(),
+        accuracy.canary(),
+        accuracy.stable());
   }
 
   /** A window of the new version and the stable version's over the same span. */
   record Pair(AnalysisWindow canary, Optional<AnalysisWindow> stable) {}
 
-  /** The narrowest window from {@code start} back to {@code floor} that is {@code enough}; the widest when none is. */
-  static Pair widen(TrafficHistory h, String target, String stable, Instant floor, Pair start, Instant now,
+  /**
+   * The narrowest window from {@code start} back to {@code floor} that is {@code enough}; the
+   * widest when none is.
+   */
+  static Pair widen(
+      TrafficHistory h,
+      String target,
+      String stable,
+      Instant floor,
+      Pair start,
+      Instant now,
       java.util.function.Predicate<Pair> enough) {
     Pair pair = new Pair(start.canary(), stable == null ? Optional.empty() : start.stable());
     if (enough.test(pair)) {
       return pair;
     }
     for (Instant from : h.startsBetween(floor, start.canary().from())) {
-      pair = new Pair(h.window(target, from, now), stable == null ? Optional.empty() : Optional.of(h.window(stable, from, now)));
+      pair =
+          new Pair(
+              h.window(target, from, now),
+              stable == null ? Optional.empty() : Optional.of(h.window(stable, from, now)));
       if (enough.test(pair)) {
         return pair;
       }

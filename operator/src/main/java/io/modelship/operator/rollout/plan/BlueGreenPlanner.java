@@ -1,19 +1,18 @@
 package io.modelship.operator.rollout.plan;
 
-import io.modelship.operator.rollout.analysis.Durations;
-import io.modelship.operator.rollout.traffic.Traffic;
-import io.modelship.operator.rollout.traffic.TrafficRouter;
-import io.modelship.operator.rollout.traffic.VersionObservation;
-import io.modelship.operator.text.Plural;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
-import io.modelship.api.v1alpha1.status.RolloutRecord;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
+import io.modelship.operator.rollout.analysis.Durations;
 import io.modelship.operator.rollout.plan.ManualControl.Intent;
 import io.modelship.operator.rollout.plan.RolloutTransition.Kind;
 import io.modelship.operator.rollout.plan.RolloutTransition.Reason;
+import io.modelship.operator.rollout.traffic.Traffic;
+import io.modelship.operator.rollout.traffic.TrafficRouter;
+import io.modelship.operator.rollout.traffic.VersionObservation;
+import io.modelship.operator.text.Plural;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +44,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
 
     Run(RolloutInputs in) {
       super(RolloutStrategy.BlueGreen, in);
-      this.blueGreen = in.rollout().getBlueGreen() == null ? new BlueGreenSpec() : in.rollout().getBlueGreen();
+      this.blueGreen =
+          in.rollout().getBlueGreen() == null ? new BlueGreenSpec() : in.rollout().getBlueGreen();
     }
 
     @Override
@@ -77,7 +77,9 @@ public final class BlueGreenPlanner implements RolloutPlanner {
         return Optional.empty();
       }
       return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
-          .map(failure -> "rolled back " + target + " → " + stable + " before the switch: " + failure);
+          .map(
+              failure ->
+                  "rolled back " + target + " → " + stable + " before the switch: " + failure);
     }
 
     @Override
@@ -94,9 +96,13 @@ public final class BlueGreenPlanner implements RolloutPlanner {
 
     RolloutPlan beforeSwitch(Reason promotedBy) {
       int full = fullSize();
-      int preview = blueGreen.getPreviewReplicas() == null ? full : Math.min(blueGreen.getPreviewReplicas(), Math.max(full, 1));
+      int preview =
+          blueGreen.getPreviewReplicas() == null
+              ? full
+              : Math.min(blueGreen.getPreviewReplicas(), Math.max(full, 1));
       VersionObservation previewObs = in.observed().get(target);
-      boolean previewReady = TrafficRouter.podsReady(previewObs, preview) || (s.getDesiredWeight() == 100);
+      boolean previewReady =
+          TrafficRouter.podsReady(previewObs, preview) || (s.getDesiredWeight() == 100);
       String waiting;
       String reason;
       Phase phase = Phase.Progressing;
@@ -104,8 +110,15 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       Instant progressSince = RolloutState.instant(s.getStepStartedAt());
       if (s.getDesiredWeight() < 100 && previewReady && s.getPauseStartedAt() == null) {
         s.setPauseStartedAt(RolloutState.time(now));
-        transitions.add(new RolloutTransition(Kind.PAUSED, Reason.STEPS,
-            "Preview of " + target + " ready with " + Plural.pods(preview) + "; waiting for promotion"));
+        transitions.add(
+            new RolloutTransition(
+                Kind.PAUSED,
+                Reason.STEPS,
+                "Preview of "
+                    + target
+                    + " ready with "
+                    + Plural.pods(preview)
+                    + "; waiting for promotion"));
       }
       if (s.getDesiredWeight() < 100 && promotedBy == null && previewReady) {
         Instant readySince = RolloutState.instant(s.getPauseStartedAt());
@@ -121,8 +134,18 @@ public final class BlueGreenPlanner implements RolloutPlanner {
         s.setDesiredWeight(100);
         s.setStepStartedAt(RolloutState.time(now));
         progressSince = now;
-        transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, promotedBy,
-            "Promoting " + target + ": scaling it to " + full + " pods before " + in.rollout().getStrategy() + " switches " + "the Service"));
+        transitions.add(
+            new RolloutTransition(
+                Kind.STEP_ADVANCED,
+                promotedBy,
+                "Promoting "
+                    + target
+                    + ": scaling it to "
+                    + full
+                    + " pods before "
+                    + in.rollout().getStrategy()
+                    + " switches "
+                    + "the Service"));
       }
       int previewPods = s.getDesiredWeight() == 100 ? full : preview;
       VersionObservation obs = in.observed().get(target);
@@ -132,57 +155,113 @@ public final class BlueGreenPlanner implements RolloutPlanner {
           s.setSwitchedAt(RolloutState.time(now));
           s.setActualWeight(100);
           s.setPauseStartedAt(null);
-          transitions.add(new RolloutTransition(Kind.SWITCHED, promotedBy == null ? Reason.STEPS : promotedBy,
-              "Service switched from " + stable + " to " + target));
+          transitions.add(
+              new RolloutTransition(
+                  Kind.SWITCHED,
+                  promotedBy == null ? Reason.STEPS : promotedBy,
+                  "Service switched from " + stable + " to " + target));
           return afterSwitch();
         }
-        waiting = "Promoting " + target + ": " + ready(obs) + "/" + full + " pods ready before the switch";
+        waiting =
+            "Promoting "
+                + target
+                + ": "
+                + ready(obs)
+                + "/"
+                + full
+                + " pods ready before the switch";
         reason = "Promoting";
       } else if (!previewReady) {
-        waiting = "Preview " + target + ": " + ready(obs) + "/" + preview + " pods ready behind the preview Service";
+        waiting =
+            "Preview "
+                + target
+                + ": "
+                + ready(obs)
+                + "/"
+                + preview
+                + " pods ready behind the preview Service";
         reason = "WaitingForPreview";
       } else {
         deadlineApplies = false;
         phase = Phase.Paused;
         reason = "AwaitingPromotion";
-        String analysisLine = analysis == null || s.getAnalysis().getMessage() == null ? ""
-            : "; analysis: " + s.getAnalysis().getMessage();
+        String analysisLine =
+            analysis == null || s.getAnalysis().getMessage() == null
+                ? ""
+                : "; analysis: " + s.getAnalysis().getMessage();
         Integer auto = blueGreen.getAutoPromotionSeconds();
-        waiting = "Preview " + target + " ready; "
-            + (auto == null ? "waiting for promotion (kubectl modelship promote, or annotate " + ManualControl.PROMOTE + ")"
-                : "auto-promotion " + (lookAgain == null ? "once analysis passes" : "in " + Durations.format(lookAgain)))
-            + analysisLine;
+        waiting =
+            "Preview "
+                + target
+                + " ready; "
+                + (auto == null
+                    ? "waiting for promotion (kubectl modelship promote, or annotate "
+                        + ManualControl.PROMOTE
+                        + ")"
+                    : "auto-promotion "
+                        + (lookAgain == null
+                            ? "once analysis passes"
+                            : "in " + Durations.format(lookAgain)))
+                + analysisLine;
       }
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline()) > 0) {
-        return end(RolloutOutcome.RolledBack, Reason.PROGRESS_DEADLINE,
-            "rolled back " + target + " → " + stable + ": no progress for " + Durations.format(deadline()) + " (" + waiting + ")");
+        return end(
+            RolloutOutcome.RolledBack,
+            Reason.PROGRESS_DEADLINE,
+            "rolled back "
+                + target
+                + " → "
+                + stable
+                + ": no progress for "
+                + Durations.format(deadline())
+                + " ("
+                + waiting
+                + ")");
       }
       s.setActiveVersion(stable);
       s.setPreviewVersion(target);
       s.setActualWeight(0);
-      var targets = List.of(
-          new VersionTarget(target, previewPods, true),
-          new VersionTarget(stable, in.observed().get(stable).replicas(), false));
+      var targets =
+          List.of(
+              new VersionTarget(target, previewPods, true),
+              new VersionTarget(stable, in.observed().get(stable).replicas(), false));
       var traffic = new Traffic(stable, target, stable, target, 0, null, null);
-      return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
+      return RolloutPlan.running(
+          progress(), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
     }
 
     RolloutPlan afterSwitch() {
       Instant switchedAt = RolloutState.instant(s.getSwitchedAt());
-      int delay = blueGreen.getScaleDownDelaySeconds() == null ? 30 : blueGreen.getScaleDownDelaySeconds();
+      int delay =
+          blueGreen.getScaleDownDelaySeconds() == null ? 30 : blueGreen.getScaleDownDelaySeconds();
       Instant retireAt = switchedAt.plusSeconds(delay);
       s.setActiveVersion(target);
       s.setPreviewVersion(target);
       if (now.isBefore(retireAt)) {
         Duration left = Duration.between(now, retireAt);
         soon(left);
-        String message = "Serving " + target + "; " + stable + " kept for " + Durations.format(left) + " before it goes";
-        var targets = List.of(
-            new VersionTarget(target, fullSize(), true),
-            new VersionTarget(stable, in.observed().get(stable).replicas(), false));
+        String message =
+            "Serving "
+                + target
+                + "; "
+                + stable
+                + " kept for "
+                + Durations.format(left)
+                + " before it goes";
+        var targets =
+            List.of(
+                new VersionTarget(target, fullSize(), true),
+                new VersionTarget(stable, in.observed().get(stable).replicas(), false));
         var traffic = new Traffic(target, target, target, null, 100, null, null);
-        return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), Phase.Progressing, "ScaleDownDelay",
-            message, traffic);
+        return RolloutPlan.running(
+            progress(),
+            targets,
+            stable,
+            in.autoscaled(),
+            Phase.Progressing,
+            "ScaleDownDelay",
+            message,
+            traffic);
       }
       s.setPreviewVersion(null);
       return promoted("Promoted " + target + " over " + stable + " (blue-green)");
@@ -191,6 +270,5 @@ public final class BlueGreenPlanner implements RolloutPlanner {
     static int ready(VersionObservation o) {
       return o == null ? 0 : o.readyReplicas();
     }
-
   }
 }

@@ -1,10 +1,5 @@
 package io.modelship.operator.rollout.plan;
 
-import io.modelship.operator.rollout.analysis.Durations;
-import io.modelship.operator.rollout.traffic.CanaryReplicas;
-import io.modelship.operator.rollout.traffic.Traffic;
-import io.modelship.operator.rollout.traffic.TrafficRouter;
-import io.modelship.operator.rollout.traffic.VersionObservation;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.AnalysisStatus;
@@ -12,21 +7,26 @@ import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
 import io.modelship.api.v1alpha1.status.Verdict;
+import io.modelship.operator.rollout.analysis.Durations;
 import io.modelship.operator.rollout.plan.ManualControl.Intent;
 import io.modelship.operator.rollout.plan.RolloutTransition.Kind;
 import io.modelship.operator.rollout.plan.RolloutTransition.Reason;
+import io.modelship.operator.rollout.traffic.CanaryReplicas;
+import io.modelship.operator.rollout.traffic.Traffic;
+import io.modelship.operator.rollout.traffic.TrafficRouter;
+import io.modelship.operator.rollout.traffic.VersionObservation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Walks {@code spec.rollout.canary.steps} for a new version next to the stable one, judging it
- * on each interval's traffic, from the progress recorded in {@code status.rollout}: a restarted
+ * Walks {@code spec.rollout.canary.steps} for a new version next to the stable one, judging it on
+ * each interval's traffic, from the progress recorded in {@code status.rollout}: a restarted
  * operator resumes where it was, with the pause time that was left; an edited step list starts
  * over. A step completes only once its weight is in force (and, with analysis, a judgement made
- * during the step passed). A failed judgement up to the failure limit, a pod that cannot serve
- * or no progress within the deadline send all traffic back to the stable version at once.
+ * during the step passed). A failed judgement up to the failure limit, a pod that cannot serve or
+ * no progress within the deadline send all traffic back to the stable version at once.
  */
 public final class CanaryPlanner implements RolloutPlanner {
 
@@ -40,7 +40,9 @@ public final class CanaryPlanner implements RolloutPlanner {
     final List<CanaryStep> steps;
     final TrafficRouter router;
 
-    /** Whether this reconcile's PROMOTE completed a step by hand: that step's analysis is skipped. */
+    /**
+     * Whether this reconcile's PROMOTE completed a step by hand: that step's analysis is skipped.
+     */
     boolean manualStep;
 
     Run(RolloutInputs in) {
@@ -54,9 +56,14 @@ public final class CanaryPlanner implements RolloutPlanner {
     RolloutStatus start() {
       RolloutStatus prev = in.previous();
       // Edited steps start over, also after a rollback: the spec changed, so it is worth a new try.
-      if (continues(prev) && prev.getOutcome() != RolloutOutcome.Promoted && !hash().equals(prev.getStepsHash())) {
-        transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, Reason.STEPS,
-            "Steps of the rollout of " + target + " were edited: starting over at step 1"));
+      if (continues(prev)
+          && prev.getOutcome() != RolloutOutcome.Promoted
+          && !hash().equals(prev.getStepsHash())) {
+        transitions.add(
+            new RolloutTransition(
+                Kind.STEP_ADVANCED,
+                Reason.STEPS,
+                "Steps of the rollout of " + target + " were edited: starting over at step 1"));
         return fresh();
       }
       return super.start();
@@ -87,11 +94,18 @@ public final class CanaryPlanner implements RolloutPlanner {
         return;
       }
       if (intent == Intent.PROMOTE_FULL) {
-        advanceTo(steps.size(), Reason.MANUAL, "Promoted fully by " + ManualControl.PROMOTE_FULL
-            + ": skipping the remaining steps and analysis");
+        advanceTo(
+            steps.size(),
+            Reason.MANUAL,
+            "Promoted fully by "
+                + ManualControl.PROMOTE_FULL
+                + ": skipping the remaining steps and analysis");
       } else {
         String from = RolloutState.describe(steps.get(s.getStepIndex()));
-        advanceTo(s.getStepIndex() + 1, Reason.MANUAL, "Step " + stepNumber() + " (" + from + ") promoted by " + ManualControl.PROMOTE);
+        advanceTo(
+            s.getStepIndex() + 1,
+            Reason.MANUAL,
+            "Step " + stepNumber() + " (" + from + ") promoted by " + ManualControl.PROMOTE);
         manualStep = true;
       }
     }
@@ -114,10 +128,21 @@ public final class CanaryPlanner implements RolloutPlanner {
         return Optional.empty();
       }
       return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
-          .map(summary -> "rolled back " + target + " → " + stable + " at step " + stepNumber() + ": " + summary);
+          .map(
+              summary ->
+                  "rolled back "
+                      + target
+                      + " → "
+                      + stable
+                      + " at step "
+                      + stepNumber()
+                      + ": "
+                      + summary);
     }
 
-    /** Completes every step whose condition holds, then sizes the Deployments for where it stopped. */
+    /**
+     * Completes every step whose condition holds, then sizes the Deployments for where it stopped.
+     */
     RolloutPlan walk(boolean manualStep) {
       boolean skipAnalysis = manualStep;
       String waiting = null;
@@ -127,17 +152,21 @@ public final class CanaryPlanner implements RolloutPlanner {
       boolean deadlineApplies = true;
       while (s.getStepIndex() < steps.size()) {
         CanaryStep step = steps.get(s.getStepIndex());
-        String label = "Step " + stepNumber() + "/" + steps.size() + " (" + RolloutState.describe(step) + ")";
+        String label =
+            "Step " + stepNumber() + "/" + steps.size() + " (" + RolloutState.describe(step) + ")";
         if (step.getSetWeight() != null) {
           s.setDesiredWeight(step.getSetWeight());
         } else if (step.getSetMirror() != null) {
           s.setMirrorPercent(step.getSetMirror().getPercent());
         } else if (step.getSetHeaderRoute() != null) {
-          s.setHeaderRoute(RolloutState.headerRoute(step.getSetHeaderRoute().getName(), step.getSetHeaderRoute().getValue()));
+          s.setHeaderRoute(
+              RolloutState.headerRoute(
+                  step.getSetHeaderRoute().getName(), step.getSetHeaderRoute().getValue()));
         }
         Traffic traffic = traffic();
         CanaryReplicas.Split split = split();
-        if (!router.inForce(traffic, split, stableObs(), canaryObs(), in.autoscaled(), in.route())) {
+        if (!router.inForce(
+            traffic, split, stableObs(), canaryObs(), in.autoscaled(), in.route())) {
           waiting = label + ": waiting for the weight to be in force (" + podsLine(split) + ")";
           reason = "WaitingForWeight";
           break;
@@ -145,21 +174,36 @@ public final class CanaryPlanner implements RolloutPlanner {
         if (step.getPause() != null) {
           if (s.getPauseStartedAt() == null) {
             s.setPauseStartedAt(RolloutState.time(now));
-            transitions.add(new RolloutTransition(Kind.PAUSED, Reason.STEPS, "Rollout of " + target + " paused at " + label));
+            transitions.add(
+                new RolloutTransition(
+                    Kind.PAUSED, Reason.STEPS, "Rollout of " + target + " paused at " + label));
           }
           if (step.getPause().getDuration() == null) {
-            waiting = label + ": paused at weight " + s.getDesiredWeight() + " until promoted (kubectl modelship promote, or annotate "
-                + ManualControl.PROMOTE + ")";
+            waiting =
+                label
+                    + ": paused at weight "
+                    + s.getDesiredWeight()
+                    + " until promoted (kubectl modelship promote, or annotate "
+                    + ManualControl.PROMOTE
+                    + ")";
             reason = "PausedUntilPromoted";
             phase = Phase.Paused;
             deadlineApplies = false;
             break;
           }
-          Instant end = RolloutState.instant(s.getPauseStartedAt()).plus(Durations.parse(step.getPause().getDuration()));
+          Instant end =
+              RolloutState.instant(s.getPauseStartedAt())
+                  .plus(Durations.parse(step.getPause().getDuration()));
           if (now.isBefore(end)) {
             Duration left = Duration.between(now, end);
             soon(left);
-            waiting = label + ": paused at weight " + s.getDesiredWeight() + ", " + Durations.format(left) + " left";
+            waiting =
+                label
+                    + ": paused at weight "
+                    + s.getDesiredWeight()
+                    + ", "
+                    + Durations.format(left)
+                    + " left";
             reason = "Paused";
             phase = Phase.Paused;
             deadlineApplies = false;
@@ -167,14 +211,24 @@ public final class CanaryPlanner implements RolloutPlanner {
           }
           progressSince = end.isAfter(progressSince) ? end : progressSince;
         }
-        boolean gated = analysis != null && !skipAnalysis && (step.getPause() != null || s.getDesiredWeight() > 0);
+        boolean gated =
+            analysis != null
+                && !skipAnalysis
+                && (step.getPause() != null || s.getDesiredWeight() > 0);
         if (gated && !passedDuringStep()) {
           Verdict last = s.getAnalysis().getLastVerdict();
           boolean inconclusive = last == Verdict.Inconclusive && judgedDuringStep();
-          waiting = label + (inconclusive
-              ? ": analysis inconclusive, " + s.getAnalysis().getMessage()
-              : ": analysing " + target + " at weight " + s.getDesiredWeight() + " (next judgement in "
-                  + Durations.format(Optional.ofNullable(lookAgain).orElse(Duration.ZERO)) + ")");
+          waiting =
+              label
+                  + (inconclusive
+                      ? ": analysis inconclusive, " + s.getAnalysis().getMessage()
+                      : ": analysing "
+                          + target
+                          + " at weight "
+                          + s.getDesiredWeight()
+                          + " (next judgement in "
+                          + Durations.format(Optional.ofNullable(lookAgain).orElse(Duration.ZERO))
+                          + ")");
           reason = inconclusive ? "WaitingForTraffic" : "Analysing";
           break;
         }
@@ -184,7 +238,9 @@ public final class CanaryPlanner implements RolloutPlanner {
         s.setPauseStartedAt(null);
         progressSince = now;
         skipAnalysis = false;
-        transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, Reason.STEPS, done + " of the rollout of " + target + " done"));
+        transitions.add(
+            new RolloutTransition(
+                Kind.STEP_ADVANCED, Reason.STEPS, done + " of the rollout of " + target + " done"));
       }
 
       if (waiting == null) {
@@ -192,9 +248,20 @@ public final class CanaryPlanner implements RolloutPlanner {
       }
       Duration deadline = deadline();
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline) > 0) {
-        return end(RolloutOutcome.RolledBack, Reason.PROGRESS_DEADLINE,
-            "rolled back " + target + " → " + stable + " at step " + stepNumber() + ": no progress for "
-                + Durations.format(deadline) + " (" + waiting + ")");
+        return end(
+            RolloutOutcome.RolledBack,
+            Reason.PROGRESS_DEADLINE,
+            "rolled back "
+                + target
+                + " → "
+                + stable
+                + " at step "
+                + stepNumber()
+                + ": no progress for "
+                + Durations.format(deadline)
+                + " ("
+                + waiting
+                + ")");
       }
       if (deadlineApplies) {
         soon(Duration.between(now, progressSince.plus(deadline)).plusSeconds(1));
@@ -212,54 +279,112 @@ public final class CanaryPlanner implements RolloutPlanner {
       s.setActualWeight(router.actualWeight(stableObs(), canary, in.route(), target));
       if (!ready) {
         Instant since = RolloutState.instant(s.getStepStartedAt());
-        String waiting = "All steps done: bringing " + target + " to " + full + " pods before retiring " + stable
-            + " (" + (canary == null ? 0 : canary.readyReplicas()) + "/" + full + " ready)";
+        String waiting =
+            "All steps done: bringing "
+                + target
+                + " to "
+                + full
+                + " pods before retiring "
+                + stable
+                + " ("
+                + (canary == null ? 0 : canary.readyReplicas())
+                + "/"
+                + full
+                + " ready)";
         if (Duration.between(since, now).compareTo(deadline()) > 0) {
-          return end(RolloutOutcome.RolledBack, Reason.PROGRESS_DEADLINE,
-              "rolled back " + target + " → " + stable + " after the last step: no progress for "
-                  + Durations.format(deadline()) + " (" + waiting + ")");
+          return end(
+              RolloutOutcome.RolledBack,
+              Reason.PROGRESS_DEADLINE,
+              "rolled back "
+                  + target
+                  + " → "
+                  + stable
+                  + " after the last step: no progress for "
+                  + Durations.format(deadline())
+                  + " ("
+                  + waiting
+                  + ")");
         }
-        var targets = List.of(
-            new VersionTarget(target, full, true),
-            new VersionTarget(stable, stableObs().replicas(), false));
+        var targets =
+            List.of(
+                new VersionTarget(target, full, true),
+                new VersionTarget(stable, stableObs().replicas(), false));
         // Keep the last weight's traffic until the new version can carry it all.
-        Traffic traffic = router.traffic(stable, target, 100, s.getMirrorPercent(), s.getHeaderRoute());
-        return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), Phase.Progressing, "Promoting", waiting,
+        Traffic traffic =
+            router.traffic(stable, target, 100, s.getMirrorPercent(), s.getHeaderRoute());
+        return RolloutPlan.running(
+            progress(),
+            targets,
+            stable,
+            in.autoscaled(),
+            Phase.Progressing,
+            "Promoting",
+            waiting,
             traffic);
       }
       s.setActualWeight(100);
       s.setMirrorPercent(null);
       s.setHeaderRoute(null);
       AnalysisStatus a = s.getAnalysis();
-      String message = "Promoted " + target + " over " + stable + " after " + steps.size() + " steps"
-          + (analysis == null || a == null ? "" : " (" + a.getPassed() + " judgements passed, " + a.getInconclusive() + " inconclusive)");
+      String message =
+          "Promoted "
+              + target
+              + " over "
+              + stable
+              + " after "
+              + steps.size()
+              + " steps"
+              + (analysis == null || a == null
+                  ? ""
+                  : " ("
+                      + a.getPassed()
+                      + " judgements passed, "
+                      + a.getInconclusive()
+                      + " inconclusive)");
       return promoted(message);
     }
 
     RolloutPlan running(Phase phase, String reason, String message) {
       CanaryReplicas.Split split = split();
       s.setActualWeight(router.actualWeight(stableObs(), canaryObs(), in.route(), target));
-      int canaryPods = Math.max(split.canary(), s.getMirrorPercent() != null || s.getHeaderRoute() != null ? 1 : 0);
-      var targets = List.of(
-          new VersionTarget(target, canaryPods, true),
-          new VersionTarget(stable, in.autoscaled() ? stableObs().replicas() : split.stable(), false));
-      return RolloutPlan.running(progress(), targets, stable, in.autoscaled(), phase, reason, message,
+      int canaryPods =
+          Math.max(
+              split.canary(), s.getMirrorPercent() != null || s.getHeaderRoute() != null ? 1 : 0);
+      var targets =
+          List.of(
+              new VersionTarget(target, canaryPods, true),
+              new VersionTarget(
+                  stable, in.autoscaled() ? stableObs().replicas() : split.stable(), false));
+      return RolloutPlan.running(
+          progress(),
+          targets,
+          stable,
+          in.autoscaled(),
+          phase,
+          reason,
+          message,
           routable(traffic()));
     }
 
     /**
-     * No route weight or header route to the new version before one of its pods is ready: a
-     * Gateway answers the share sent to a Service without endpoints with 503, so setting the step's
-     * weight first and waiting for the pods after loses that share of the clients' requests (as
-     * Argo Rollouts does, the pods come first). A mirror stays: its answers go to no client.
+     * No route weight or header route to the new version before one of its pods is ready: a Gateway
+     * answers the share sent to a Service without endpoints with 503, so setting the step's weight
+     * first and waiting for the pods after loses that share of the clients' requests (as Argo
+     * Rollouts does, the pods come first). A mirror stays: its answers go to no client.
      */
     Traffic routable(Traffic traffic) {
       VersionObservation canary = canaryObs();
       if (traffic.canaryVersion() == null || (canary != null && canary.readyReplicas() > 0)) {
         return traffic;
       }
-      return new Traffic(traffic.serviceVersion(), traffic.previewVersion(), traffic.stableVersion(),
-          traffic.canaryVersion(), 0, traffic.mirrorPercent(), null);
+      return new Traffic(
+          traffic.serviceVersion(),
+          traffic.previewVersion(),
+          traffic.stableVersion(),
+          traffic.canaryVersion(),
+          0,
+          traffic.mirrorPercent(),
+          null);
     }
 
     void advanceTo(int index, Reason reason, String message) {
@@ -276,12 +401,14 @@ public final class CanaryPlanner implements RolloutPlanner {
     boolean judgedDuringStep() {
       String judged = s.getAnalysis() == null ? null : s.getAnalysis().getLastJudgedAt();
       // Strictly after: the judgement that completed the previous step says nothing of this weight.
-      return judged != null && RolloutState.instant(judged).isAfter(RolloutState.instant(s.getStepStartedAt()));
+      return judged != null
+          && RolloutState.instant(judged).isAfter(RolloutState.instant(s.getStepStartedAt()));
     }
 
     /** Every token present now counts as handled; an annotation removed keeps its last token. */
     Traffic traffic() {
-      return router.traffic(stable, target, s.getDesiredWeight(), s.getMirrorPercent(), s.getHeaderRoute());
+      return router.traffic(
+          stable, target, s.getDesiredWeight(), s.getMirrorPercent(), s.getHeaderRoute());
     }
 
     CanaryReplicas.Split split() {
@@ -291,8 +418,14 @@ public final class CanaryPlanner implements RolloutPlanner {
 
     String podsLine(CanaryReplicas.Split split) {
       VersionObservation c = canaryObs();
-      return (c == null ? 0 : c.readyReplicas()) + "/" + split.canary() + " pods of " + target + " ready";
+      return (c == null ? 0 : c.readyReplicas())
+          + "/"
+          + split.canary()
+          + " pods of "
+          + target
+          + " ready";
     }
+
     VersionObservation stableObs() {
       return in.observed().get(stable);
     }
@@ -304,7 +437,5 @@ public final class CanaryPlanner implements RolloutPlanner {
     int stepNumber() {
       return Math.min(s.getStepIndex(), Math.max(0, steps.size() - 1)) + 1;
     }
-
   }
-
 }

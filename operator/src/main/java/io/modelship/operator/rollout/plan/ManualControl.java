@@ -23,7 +23,10 @@ public record ManualControl(String promote, String promoteFull, String abort, St
       return NONE;
     }
     return new ManualControl(
-        annotations.get(PROMOTE), annotations.get(PROMOTE_FULL), annotations.get(ABORT), annotations.get(RETRY));
+        annotations.get(PROMOTE),
+        annotations.get(PROMOTE_FULL),
+        annotations.get(ABORT),
+        annotations.get(RETRY));
   }
 
   /** The kinds of intent, in the order they are considered when several arrive together. */
@@ -37,7 +40,9 @@ public record ManualControl(String promote, String promoteFull, String abort, St
   /** Whether this intent carries a token not handled yet. */
   public boolean isNew(Intent intent, HandledTokens handled) {
     String token = token(intent);
-    return token != null && !token.isBlank() && !Objects.equals(token, handledToken(intent, handled));
+    return token != null
+        && !token.isBlank()
+        && !Objects.equals(token, handledToken(intent, handled));
   }
 
   /** All current tokens recorded as handled: what a rollout does with tokens it does not act on. */
@@ -62,7 +67,10 @@ public record ManualControl(String promote, String promoteFull, String abort, St
     return tokens;
   }
 
-  /** {@code handled} with every token present now recorded; a removed annotation keeps its last token. */
+  /**
+   * {@code handled} with every token present now recorded; a removed annotation keeps its last
+   * token.
+   */
   public HandledTokens spent(HandledTokens handled) {
     HandledTokens kept = copy(handled);
     if (promote != null) {
@@ -102,12 +110,14 @@ public record ManualControl(String promote, String promoteFull, String abort, St
 
   private static String handledToken(Intent intent, HandledTokens handled) {
     return Optional.ofNullable(handled)
-        .map(h -> switch (intent) {
-          case PROMOTE -> h.getPromote();
-          case PROMOTE_FULL -> h.getPromoteFull();
-          case ABORT -> h.getAbort();
-          case RETRY -> h.getRetry();
-        })
+        .map(
+            h ->
+                switch (intent) {
+                  case PROMOTE -> h.getPromote();
+                  case PROMOTE_FULL -> h.getPromoteFull();
+                  case ABORT -> h.getAbort();
+                  case RETRY -> h.getRetry();
+                })
         .orElse(null);
   }
 }

@@ -20,10 +20,10 @@ import java.util.function.Function;
 
 /**
  * One reconcile of a canary or a blue-green rollout, in the order every progressive strategy
- * shares: retry of an ended rollout → abort → readiness of the new version → manual promote
- * intents → the analysis judgement → the strategy's own step. The order is written here once; a
- * strategy supplies only what differs ({@link #fresh}, {@link #promote}, {@link #judge},
- * {@link #step} and how a rollback looks, {@link #onRollback}).
+ * shares: retry of an ended rollout → abort → readiness of the new version → manual promote intents
+ * → the analysis judgement → the strategy's own step. The order is written here once; a strategy
+ * supplies only what differs ({@link #fresh}, {@link #promote}, {@link #judge}, {@link #step} and
+ * how a rollback looks, {@link #onRollback}).
  */
 abstract class ProgressiveRun {
 
@@ -36,8 +36,10 @@ abstract class ProgressiveRun {
   final AnalysisSpec analysis;
   final Instant now;
   final List<RolloutTransition> transitions = new ArrayList<>();
+
   /** This run's own status, started from a copy of the last one: the inputs are never changed. */
   RolloutStatus s;
+
   Duration lookAgain;
 
   ProgressiveRun(RolloutStrategy strategy, RolloutInputs in) {
@@ -53,7 +55,8 @@ abstract class ProgressiveRun {
    * The plan of a strategy: a first version comes up as a rolling update would (nothing serves to
    * compare against), the stable version is settled, anything else is a rollout run.
    */
-  static RolloutPlan plan(RolloutStrategy strategy, RolloutInputs in, Function<RolloutInputs, ProgressiveRun> run) {
+  static RolloutPlan plan(
+      RolloutStrategy strategy, RolloutInputs in, Function<RolloutInputs, ProgressiveRun> run) {
     String stable = in.stableVersion();
     if (stable == null || !in.observed().containsKey(stable)) {
       return Settled.firstVersion(strategy, in);
@@ -79,13 +82,18 @@ abstract class ProgressiveRun {
     }
     if (in.control().isNew(Intent.ABORT, s.getHandledTokens())) {
       s.setHandledTokens(in.control().handle(Intent.ABORT, s.getHandledTokens()));
-      return end(RolloutOutcome.Aborted, Reason.MANUAL,
+      return end(
+          RolloutOutcome.Aborted,
+          Reason.MANUAL,
           "aborted " + target + " → " + stable + where() + " by " + ManualControl.ABORT);
     }
     if (!in.targetProblems().isEmpty() || loadErrors().isPresent()) {
-      String why = String.join("; ", in.targetProblems())
-          + loadErrors().map(e -> (in.targetProblems().isEmpty() ? "" : "; ") + e).orElse("");
-      return end(RolloutOutcome.RolledBack, Reason.READINESS_FAILED,
+      String why =
+          String.join("; ", in.targetProblems())
+              + loadErrors().map(e -> (in.targetProblems().isEmpty() ? "" : "; ") + e).orElse("");
+      return end(
+          RolloutOutcome.RolledBack,
+          Reason.READINESS_FAILED,
           "rolled back " + target + " → " + stable + where() + ": " + why);
     }
     for (Intent intent : List.of(Intent.PROMOTE_FULL, Intent.PROMOTE)) {
@@ -131,8 +139,11 @@ abstract class ProgressiveRun {
 
   /** Whether the last status is a rollout of the same target from the same stable version. */
   boolean continues(RolloutStatus prev) {
-    return prev != null && target.equals(prev.getVersion()) && prev.getStrategy() == strategy
-        && prev.getStartedAt() != null && stable.equals(prev.getFromVersion());
+    return prev != null
+        && target.equals(prev.getVersion())
+        && prev.getStrategy() == strategy
+        && prev.getStartedAt() != null
+        && stable.equals(prev.getFromVersion());
   }
 
   boolean ended() {
@@ -144,8 +155,9 @@ abstract class ProgressiveRun {
     s.setOutcome(outcome);
     s.setAbortReason(message);
     var record = RolloutState.record(target, outcome, message, in);
-    transitions.add(new RolloutTransition(outcome == RolloutOutcome.Aborted ? Kind.ABORTED : Kind.ROLLED_BACK, why,
-        message));
+    transitions.add(
+        new RolloutTransition(
+            outcome == RolloutOutcome.Aborted ? Kind.ABORTED : Kind.ROLLED_BACK, why, message));
     return degraded(Optional.of(record));
   }
 
@@ -155,18 +167,35 @@ abstract class ProgressiveRun {
     s.setActualWeight(0);
     s.setPauseStartedAt(null);
     Traffic traffic = onRollback();
-    String message = s.getAbortReason() + ". Set spec.model.version back to " + stable
-        + ", or retry (kubectl modelship retry, or annotate " + ManualControl.RETRY + ")";
-    return RolloutPlan.rolledBack(progress(), new VersionTarget(stable, fullSize(), false), in.autoscaled(),
-        s.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack", message, traffic, record);
+    String message =
+        s.getAbortReason()
+            + ". Set spec.model.version back to "
+            + stable
+            + ", or retry (kubectl modelship retry, or annotate "
+            + ManualControl.RETRY
+            + ")";
+    return RolloutPlan.rolledBack(
+        progress(),
+        new VersionTarget(stable, fullSize(), false),
+        in.autoscaled(),
+        s.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack",
+        message,
+        traffic,
+        record);
   }
 
-  /** The new version took over: it serves everything at full size, with a Promoted history entry. */
+  /**
+   * The new version took over: it serves everything at full size, with a Promoted history entry.
+   */
   RolloutPlan promoted(String message) {
     s.setOutcome(RolloutOutcome.Promoted);
     transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
-    return RolloutPlan.promoted(progress(), new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true),
-        in.autoscaled(), message, RolloutState.record(target, RolloutOutcome.Promoted, message, in));
+    return RolloutPlan.promoted(
+        progress(),
+        new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true),
+        in.autoscaled(),
+        message,
+        RolloutState.record(target, RolloutOutcome.Promoted, message, in));
   }
 
   /** What this run records with a plan: its status, its transitions, when to look again. */
@@ -177,12 +206,16 @@ abstract class ProgressiveRun {
   /** Pods the serving version needs: the spec's count, or what the HPA scaled the stable one to. */
   int fullSize() {
     VersionObservation stableObs = in.observed().get(stable);
-    return in.autoscaled() ? Math.max(in.replicas(), stableObs == null ? 0 : stableObs.replicas()) : in.replicas();
+    return in.autoscaled()
+        ? Math.max(in.replicas(), stableObs == null ? 0 : stableObs.replicas())
+        : in.replicas();
   }
 
   Optional<String> loadErrors() {
     VersionMetrics m = in.metrics().get(target);
-    return m == null || m.loadErrors().isEmpty() ? Optional.empty() : Optional.of(String.join("; ", m.loadErrors()));
+    return m == null || m.loadErrors().isEmpty()
+        ? Optional.empty()
+        : Optional.of(String.join("; ", m.loadErrors()));
   }
 
   Duration deadline() {

@@ -1,11 +1,10 @@
 package io.modelship.operator.rollout.plan;
 
-import io.modelship.operator.rollout.traffic.Traffic;
-import io.modelship.operator.rollout.traffic.VersionObservation;
-import io.modelship.operator.text.Plural;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
+import io.modelship.operator.rollout.traffic.VersionObservation;
+import io.modelship.operator.text.Plural;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,19 +36,35 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
 
     if (targetReady) {
       Integer settled = in.autoscaled() ? null : in.replicas();
-      String message = handover
-          ? "Version " + target + " is ready; retiring " + versions(others)
-          : "Version " + target + " is ready with " + Plural.pods(current.readyReplicas());
+      String message =
+          handover
+              ? "Version " + target + " is ready; retiring " + versions(others)
+              : "Version " + target + " is ready with " + Plural.pods(current.readyReplicas());
       Optional<RolloutRecord> outcome = Optional.empty();
       List<RolloutTransition> transitions = List.of();
       if (!target.equals(in.stableVersion())) {
-        String why = in.stableVersion() == null ? "First version ready" : "Replaced version " + in.stableVersion();
+        String why =
+            in.stableVersion() == null
+                ? "First version ready"
+                : "Replaced version " + in.stableVersion();
         outcome = Optional.of(RolloutState.record(target, RolloutOutcome.Promoted, why, in));
-        transitions = List.of(new RolloutTransition(RolloutTransition.Kind.PROMOTED, RolloutTransition.Reason.STEPS,
-            "Version " + target + " is stable"));
+        transitions =
+            List.of(
+                new RolloutTransition(
+                    RolloutTransition.Kind.PROMOTED,
+                    RolloutTransition.Reason.STEPS,
+                    "Version " + target + " is stable"));
       }
-      return RolloutPlan.settled(new VersionTarget(target, settled, true), in.autoscaled(), Phase.Healthy, handover,
-          message, handover ? "RollingOut" : "RolloutComplete", null, outcome, transitions);
+      return RolloutPlan.settled(
+          new VersionTarget(target, settled, true),
+          in.autoscaled(),
+          Phase.Healthy,
+          handover,
+          message,
+          handover ? "RollingOut" : "RolloutComplete",
+          null,
+          outcome,
+          transitions);
     }
 
     var targets = new ArrayList<VersionTarget>();
@@ -69,8 +84,15 @@ public final class RollingUpdatePlanner implements RolloutPlanner {
     int ready = current == null ? 0 : current.readyReplicas();
     String message =
         handover
-            ? "Rolling out version " + target + ": " + ready + "/" + wanted + " pods ready; "
-                + versions(others) + " keeps serving"
+            ? "Rolling out version "
+                + target
+                + ": "
+                + ready
+                + "/"
+                + wanted
+                + " pods ready; "
+                + versions(others)
+                + " keeps serving"
             : "Waiting for version " + target + ": " + ready + "/" + wanted + " pods ready";
     Phase phase = in.observed().isEmpty() ? Phase.Pending : Phase.Progressing;
     return RolloutPlan.rollingUpdate(targets, stable, autoscaledVersion, phase, true, message);

@@ -1,12 +1,12 @@
 package io.modelship.operator.rollout.plan;
 
+import io.modelship.api.v1alpha1.spec.RolloutSpec;
+import io.modelship.api.v1alpha1.status.RolloutStatus;
 import io.modelship.operator.rollout.analysis.SampleMinimums;
 import io.modelship.operator.rollout.analysis.TrafficHistory;
 import io.modelship.operator.rollout.analysis.VersionMetrics;
 import io.modelship.operator.rollout.traffic.RouteObservation;
 import io.modelship.operator.rollout.traffic.VersionObservation;
-import io.modelship.api.v1alpha1.spec.RolloutSpec;
-import io.modelship.api.v1alpha1.status.RolloutStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param metrics what each version's pods report about their health now, by version
  * @param traffic each version's traffic over time, for the analysis windows
  * @param minimums samples the analysis judge needs per statistic, from the monitoring settings
- * @param targetProblems why pods of the target version cannot serve (crash loops, pull and load errors)
+ * @param targetProblems why pods of the target version cannot serve (crash loops, pull and load
+ *     errors)
  * @param route the weighted route as observed, empty when there is none or no route is used
  * @param model uri (or uriFrom) and sha256 of the target version, for history entries
  * @param now time of this reconcile
@@ -50,7 +51,8 @@ public record RolloutInputs(
     Instant now) {
 
   /** The package of the version being rolled out. */
-  public record ModelRef(String uri, io.modelship.api.v1alpha1.spec.ModelUriSource uriFrom, String sha256) {}
+  public record ModelRef(
+      String uri, io.modelship.api.v1alpha1.spec.ModelUriSource uriFrom, String sha256) {}
 
   public RolloutInputs {
     observed = Map.copyOf(observed);
@@ -62,9 +64,27 @@ public record RolloutInputs(
   }
 
   /** A rolling update's inputs: nothing but versions and sizes. */
-  public RolloutInputs(String targetVersion, int replicas, boolean autoscaled, String stableVersion,
+  public RolloutInputs(
+      String targetVersion,
+      int replicas,
+      boolean autoscaled,
+      String stableVersion,
       Map<String, VersionObservation> observed) {
-    this(targetVersion, replicas, autoscaled, stableVersion, observed, null, null, ManualControl.NONE, Map.of(),
-        TrafficHistory.NONE, SampleMinimums.DEFAULTS, List.of(), Optional.empty(), new ModelRef(null, null, null), Instant.EPOCH);
+    this(
+        targetVersion,
+        replicas,
+        autoscaled,
+        stableVersion,
+        observed,
+        null,
+        null,
+        ManualControl.NONE,
+        Map.of(),
+        TrafficHistory.NONE,
+        SampleMinimums.DEFAULTS,
+        List.of(),
+        Optional.empty(),
+        new ModelRef(null, null, null),
+        Instant.EPOCH);
   }
 }

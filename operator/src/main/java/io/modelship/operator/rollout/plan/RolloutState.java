@@ -15,12 +15,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
-/** Building and copying {@code status.rollout} records; planners never mutate what they were given. */
+/**
+ * Building and copying {@code status.rollout} records; planners never mutate what they were given.
+ */
 public final class RolloutState {
 
   private RolloutState() {}
@@ -34,8 +33,8 @@ public final class RolloutState {
   }
 
   /** A new rollout of {@code version} from {@code from}, its analysis window starting now. */
-  public static RolloutStatus fresh(RolloutStrategy strategy, String version, String from, String stepsHash,
-      RolloutInputs in) {
+  public static RolloutStatus fresh(
+      RolloutStrategy strategy, String version, String from, String stepsHash, RolloutInputs in) {
     var s = new RolloutStatus();
     s.setStrategy(strategy);
     s.setVersion(version);
@@ -47,7 +46,9 @@ public final class RolloutState {
     s.setDesiredWeight(0);
     s.setActualWeight(0);
     s.setHandledTokens(
-        in.previous() == null ? in.control().handledAll() : ManualControl.copy(in.previous().getHandledTokens()));
+        in.previous() == null
+            ? in.control().handledAll()
+            : ManualControl.copy(in.previous().getHandledTokens()));
     var analysis = new AnalysisStatus();
     analysis.setPassed(0);
     analysis.setFailed(0);
@@ -131,32 +132,42 @@ public final class RolloutState {
       text.append(describe(step)).append('\n');
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** A step as people read it: {@code setWeight 10}, {@code pause 2m}, {@code pause until promoted}. */
+  /**
+   * A step as people read it: {@code setWeight 10}, {@code pause 2m}, {@code pause until promoted}.
+   */
   public static String describe(CanaryStep step) {
     if (step.getSetWeight() != null) {
       return "setWeight " + step.getSetWeight();
     }
     if (step.getPause() != null) {
-      return step.getPause().getDuration() == null ? "pause until promoted" : "pause " + step.getPause().getDuration();
+      return step.getPause().getDuration() == null
+          ? "pause until promoted"
+          : "pause " + step.getPause().getDuration();
     }
     if (step.getSetMirror() != null) {
       return "setMirror " + step.getSetMirror().getPercent() + "%";
     }
     if (step.getSetHeaderRoute() != null) {
-      return "setHeaderRoute " + step.getSetHeaderRoute().getName() + "=" + step.getSetHeaderRoute().getValue();
+      return "setHeaderRoute "
+          + step.getSetHeaderRoute().getName()
+          + "="
+          + step.getSetHeaderRoute().getValue();
     }
     return "empty step";
   }
 
   /** A history entry for the target version. */
-  public static RolloutRecord record(String version, RolloutOutcome outcome, String message, RolloutInputs in) {
+  public static RolloutRecord record(
+      String version, RolloutOutcome outcome, String message, RolloutInputs in) {
     var r = new RolloutRecord();
     r.setVersion(version);
     r.setUri(in.model().uri());

@@ -1,8 +1,8 @@
 package io.modelship.operator.rollout.plan;
 
 /**
- * Something a rollout did in this reconcile: becomes an Event and counts in the operator's
- * metrics, by kind and reason (typed, so nothing matches on message text).
+ * Something a rollout did in this reconcile: becomes an Event and counts in the operator's metrics,
+ * by kind and reason (typed, so nothing matches on message text).
  */
 public record RolloutTransition(Kind kind, Reason reason, String message) {
 

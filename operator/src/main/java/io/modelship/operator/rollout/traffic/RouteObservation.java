@@ -10,4 +10,5 @@ import java.util.Map;
  * @param mirrorPercent mirror share in force, {@code null} when none
  * @param headerRoute header match to the new version in force, {@code null} when none
  */
-public record RouteObservation(Map<String, Integer> weights, Integer mirrorPercent, HeaderRoute headerRoute) {}
+public record RouteObservation(
+    Map<String, Integer> weights, Integer mirrorPercent, HeaderRoute headerRoute) {}

@@ -8,4 +8,5 @@ package io.modelship.operator.rollout.traffic;
  * @param readyReplicas pods that pass readiness
  * @param updatedReplicas pods running the Deployment's current template
  */
-public record VersionObservation(String version, int replicas, int readyReplicas, int updatedReplicas) {}
+public record VersionObservation(
+    String version, int replicas, int readyReplicas, int updatedReplicas) {}

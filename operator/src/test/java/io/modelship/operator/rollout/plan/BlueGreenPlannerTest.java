@@ -36,7 +36,9 @@ class BlueGreenPlannerTest {
     var plan = sim.reconcile();
     assertThat(sim.replicasOf("2.0.0")).as("scaled to full size before the switch").isEqualTo(4);
     plan = sim.reconcile();
-    assertThat(plan.traffic().serviceVersion()).as("not ready at full size: no switch").isEqualTo("1.0.0");
+    assertThat(plan.traffic().serviceVersion())
+        .as("not ready at full size: no switch")
+        .isEqualTo("1.0.0");
     assertThat(plan.message()).contains("0/4 pods ready before the switch");
 
     sim.held.clear();
@@ -54,7 +56,10 @@ class BlueGreenPlannerTest {
     assertThat(plan.targets()).extracting(VersionTarget::version).containsExactly("2.0.0");
     assertThat(plan.stableVersion()).isEqualTo("2.0.0");
     assertThat(plan.phase()).isEqualTo(Phase.Healthy);
-    assertThat(sim.history).last().extracting(r -> r.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
+    assertThat(sim.history)
+        .last()
+        .extracting(r -> r.getOutcome())
+        .isEqualTo(RolloutOutcome.Promoted);
   }
 
   @Test
@@ -78,11 +83,14 @@ class BlueGreenPlannerTest {
   void aFailingPreviewIsRolledBackBeforeTheSwitch() {
     var sim = RolloutSim.blueGreen(60, 30, 1).analysis(10, 1, 0.01, null);
     sim.settle();
-    sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 100, 10, 5).traffic("1.0.0", 100, 0, 5);
+    sim.advance(java.time.Duration.ofSeconds(30))
+        .traffic("2.0.0", 100, 10, 5)
+        .traffic("1.0.0", 100, 0, 5);
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
     assertThat(sim.status.getAbortReason())
-        .isEqualTo("rolled back 2.0.0 → 1.0.0 before the switch: error rate 0.1 > 0.01 (1 of 1 failed)");
+        .isEqualTo(
+            "rolled back 2.0.0 → 1.0.0 before the switch: error rate 0.1 > 0.01 (1 of 1 failed)");
     assertThat(plan.traffic().serviceVersion()).isEqualTo("1.0.0");
     assertThat(plan.traffic().previewVersion()).isNull();
   }
@@ -93,7 +101,9 @@ class BlueGreenPlannerTest {
     sim.settle();
     sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 5, 0, 5);
     var plan = sim.reconcile();
-    assertThat(plan.traffic().serviceVersion()).as("inconclusive: no auto-promotion").isEqualTo("1.0.0");
+    assertThat(plan.traffic().serviceVersion())
+        .as("inconclusive: no auto-promotion")
+        .isEqualTo("1.0.0");
     assertThat(plan.message()).contains("waiting for traffic: 5 of 100 requests in 30s");
     sim.advance(java.time.Duration.ofSeconds(30)).traffic("2.0.0", 200, 0, 5);
     sim.settle();
@@ -109,7 +119,12 @@ class BlueGreenPlannerTest {
     sim.advance(java.time.Duration.ofSeconds(61));
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
-    assertThat(sim.status.getAbortReason()).contains("no progress for 1m").contains("0/4 pods ready");
-    assertThat(sim.transitions).last().extracting(RolloutTransition::reason).isEqualTo(RolloutTransition.Reason.PROGRESS_DEADLINE);
+    assertThat(sim.status.getAbortReason())
+        .contains("no progress for 1m")
+        .contains("0/4 pods ready");
+    assertThat(sim.transitions)
+        .last()
+        .extracting(RolloutTransition::reason)
+        .isEqualTo(RolloutTransition.Reason.PROGRESS_DEADLINE);
   }
 }

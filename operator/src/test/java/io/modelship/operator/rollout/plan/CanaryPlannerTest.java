@@ -1,7 +1,5 @@
 package io.modelship.operator.rollout.plan;
 
-import io.modelship.operator.rollout.analysis.AnalysisJudge;
-import io.modelship.operator.rollout.traffic.VersionObservation;
 import static io.modelship.operator.rollout.plan.RolloutSim.pause;
 import static io.modelship.operator.rollout.plan.RolloutSim.weight;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.Verdict;
+import io.modelship.operator.rollout.analysis.AnalysisJudge;
 import io.modelship.operator.rollout.plan.RolloutTransition.Kind;
 import io.modelship.operator.rollout.plan.RolloutTransition.Reason;
+import io.modelship.operator.rollout.traffic.VersionObservation;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -48,13 +48,18 @@ class CanaryPlannerTest {
     assertThat(plan.stableVersion()).isEqualTo("2.0.0");
     assertThat(plan.targets()).extracting(VersionTarget::version).containsExactly("2.0.0");
     assertThat(sim.status.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
-    assertThat(sim.history).singleElement().satisfies(r -> {
-      assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
-      assertThat(r.getVersion()).isEqualTo("2.0.0");
-      assertThat(r.getUri()).isEqualTo(RolloutSim.URI);
-      assertThat(r.getSha256()).isEqualTo(RolloutSim.SHA);
-    });
-    assertThat(sim.kinds()).containsSubsequence(Kind.STEP_ADVANCED, Kind.PAUSED, Kind.STEP_ADVANCED, Kind.STEP_ADVANCED, Kind.PROMOTED);
+    assertThat(sim.history)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.Promoted);
+              assertThat(r.getVersion()).isEqualTo("2.0.0");
+              assertThat(r.getUri()).isEqualTo(RolloutSim.URI);
+              assertThat(r.getSha256()).isEqualTo(RolloutSim.SHA);
+            });
+    assertThat(sim.kinds())
+        .containsSubsequence(
+            Kind.STEP_ADVANCED, Kind.PAUSED, Kind.STEP_ADVANCED, Kind.STEP_ADVANCED, Kind.PROMOTED);
   }
 
   @Test
@@ -79,19 +84,25 @@ class CanaryPlannerTest {
     assertThat(sim.last.phase()).isEqualTo(Phase.Paused);
     assertThat(sim.last.reason()).isEqualTo("PausedUntilPromoted");
     sim.advance(Duration.ofHours(5));
-    assertThat(sim.reconcile().phase()).as("no deadline while paused by intent").isEqualTo(Phase.Paused);
+    assertThat(sim.reconcile().phase())
+        .as("no deadline while paused by intent")
+        .isEqualTo(Phase.Paused);
 
     sim.annotations.put(ManualControl.PROMOTE, "t1");
     sim.reconcile();
     assertThat(sim.status.getStepIndex()).isEqualTo(2);
     assertThat(sim.status.getHandledTokens().getPromote()).isEqualTo("t1");
-    assertThat(sim.transitions).anySatisfy(t -> {
-      assertThat(t.kind()).isEqualTo(Kind.STEP_ADVANCED);
-      assertThat(t.reason()).isEqualTo(Reason.MANUAL);
-    });
+    assertThat(sim.transitions)
+        .anySatisfy(
+            t -> {
+              assertThat(t.kind()).isEqualTo(Kind.STEP_ADVANCED);
+              assertThat(t.reason()).isEqualTo(Reason.MANUAL);
+            });
     int step = sim.status.getStepIndex();
     sim.reconcile();
-    assertThat(sim.status.getStepIndex()).as("the same token acts once").isLessThanOrEqualTo(step + 1);
+    assertThat(sim.status.getStepIndex())
+        .as("the same token acts once")
+        .isLessThanOrEqualTo(step + 1);
     assertThat(sim.transitions.stream().filter(t -> t.reason() == Reason.MANUAL)).hasSize(1);
   }
 
@@ -112,13 +123,20 @@ class CanaryPlannerTest {
     sim.annotations.put(ManualControl.ABORT, "a1");
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
-    assertThat(plan.targets()).singleElement().satisfies(t -> {
-      assertThat(t.version()).isEqualTo("1.0.0");
-      assertThat(t.replicas()).isEqualTo(4);
-    });
-    assertThat(sim.status.getAbortReason()).isEqualTo("aborted 2.0.0 → 1.0.0 at step 2 by modelship.io/abort");
+    assertThat(plan.targets())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.version()).isEqualTo("1.0.0");
+              assertThat(t.replicas()).isEqualTo(4);
+            });
+    assertThat(sim.status.getAbortReason())
+        .isEqualTo("aborted 2.0.0 → 1.0.0 at step 2 by modelship.io/abort");
     assertThat(plan.message()).contains("Set spec.model.version back to 1.0.0").contains("retry");
-    assertThat(sim.history).singleElement().extracting(r -> r.getOutcome()).isEqualTo(RolloutOutcome.Aborted);
+    assertThat(sim.history)
+        .singleElement()
+        .extracting(r -> r.getOutcome())
+        .isEqualTo(RolloutOutcome.Aborted);
 
     sim.advance(Duration.ofHours(1));
     assertThat(sim.settle().phase()).as("stays degraded").isEqualTo(Phase.Degraded);
@@ -131,7 +149,9 @@ class CanaryPlannerTest {
     assertThat(sim.status.getOutcome()).isNull();
     assertThat(sim.kinds()).contains(Kind.RETRIED);
     sim.settle();
-    assertThat(sim.last.phase()).as("the old abort token does not abort again").isEqualTo(Phase.Paused);
+    assertThat(sim.last.phase())
+        .as("the old abort token does not abort again")
+        .isEqualTo(Phase.Paused);
   }
 
   @Test
@@ -148,23 +168,33 @@ class CanaryPlannerTest {
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
     assertThat(sim.status.getOutcome()).isEqualTo(RolloutOutcome.RolledBack);
     assertThat(sim.status.getAbortReason())
-        .isEqualTo("rolled back 2.0.0 → 1.0.0 at step 1: p99 " + RolloutSim.measuredP99(82) + " ms > 50 ms (2 of 2 failed)");
+        .isEqualTo(
+            "rolled back 2.0.0 → 1.0.0 at step 1: p99 "
+                + RolloutSim.measuredP99(82)
+                + " ms > 50 ms (2 of 2 failed)");
     assertThat(plan.targets()).extracting(VersionTarget::version).containsExactly("1.0.0");
-    assertThat(sim.status.getAnalysis().getMeasurements()).anySatisfy(m -> {
-      assertThat(m.getVerdict()).isEqualTo(Verdict.Fail);
-      assertThat(AnalysisJudge.ms(m.getValue())).isEqualTo(RolloutSim.measuredP99(82));
-      assertThat(m.getThreshold()).isEqualTo(50.0);
-      assertThat(m.getSamples()).isEqualTo(100);
-      assertThat(m.getWindow()).isEqualTo("30s");
-    });
-    assertThat(sim.transitions).anySatisfy(t -> {
-      assertThat(t.kind()).isEqualTo(Kind.ROLLED_BACK);
-      assertThat(t.reason()).isEqualTo(Reason.ANALYSIS_FAILED);
-    });
-    assertThat(sim.history).last().satisfies(r -> {
-      assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.RolledBack);
-      assertThat(r.getUri()).isEqualTo(RolloutSim.URI);
-    });
+    assertThat(sim.status.getAnalysis().getMeasurements())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getVerdict()).isEqualTo(Verdict.Fail);
+              assertThat(AnalysisJudge.ms(m.getValue())).isEqualTo(RolloutSim.measuredP99(82));
+              assertThat(m.getThreshold()).isEqualTo(50.0);
+              assertThat(m.getSamples()).isEqualTo(100);
+              assertThat(m.getWindow()).isEqualTo("30s");
+            });
+    assertThat(sim.transitions)
+        .anySatisfy(
+            t -> {
+              assertThat(t.kind()).isEqualTo(Kind.ROLLED_BACK);
+              assertThat(t.reason()).isEqualTo(Reason.ANALYSIS_FAILED);
+            });
+    assertThat(sim.history)
+        .last()
+        .satisfies(
+            r -> {
+              assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.RolledBack);
+              assertThat(r.getUri()).isEqualTo(RolloutSim.URI);
+            });
   }
 
   @Test
@@ -181,7 +211,9 @@ class CanaryPlannerTest {
 
     sim.advance(Duration.ofSeconds(30)).traffic("2.0.0", 150, 1, 5);
     sim.reconcile();
-    assertThat(sim.status.getAnalysis().getLastVerdict()).as("judged on the 150 of this interval").isEqualTo(Verdict.Pass);
+    assertThat(sim.status.getAnalysis().getLastVerdict())
+        .as("judged on the 150 of this interval")
+        .isEqualTo(Verdict.Pass);
     assertThat(sim.status.getStepIndex()).isEqualTo(1);
   }
 
@@ -196,8 +228,12 @@ class CanaryPlannerTest {
     sim.advance(Duration.ofSeconds(1));
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
-    assertThat(sim.status.getAbortReason()).startsWith("rolled back 2.0.0 → 1.0.0 at step 1: no progress for 2m (");
-    assertThat(sim.transitions).last().extracting(RolloutTransition::reason).isEqualTo(Reason.PROGRESS_DEADLINE);
+    assertThat(sim.status.getAbortReason())
+        .startsWith("rolled back 2.0.0 → 1.0.0 at step 1: no progress for 2m (");
+    assertThat(sim.transitions)
+        .last()
+        .extracting(RolloutTransition::reason)
+        .isEqualTo(Reason.PROGRESS_DEADLINE);
   }
 
   @Test
@@ -208,7 +244,10 @@ class CanaryPlannerTest {
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Degraded);
     assertThat(sim.status.getAbortReason()).contains("keeps crashing");
-    assertThat(sim.transitions).last().extracting(RolloutTransition::reason).isEqualTo(Reason.READINESS_FAILED);
+    assertThat(sim.transitions)
+        .last()
+        .extracting(RolloutTransition::reason)
+        .isEqualTo(Reason.READINESS_FAILED);
   }
 
   @Test
@@ -237,7 +276,8 @@ class CanaryPlannerTest {
     sim.spec.getCanary().getSteps().set(0, weight(50));
     sim.advance(Duration.ofSeconds(5));
     sim.reconcile();
-    assertThat(sim.status.getStepsHash()).isEqualTo(RolloutState.stepsHash(sim.spec.getCanary().getSteps()));
+    assertThat(sim.status.getStepsHash())
+        .isEqualTo(RolloutState.stepsHash(sim.spec.getCanary().getSteps()));
     assertThat(sim.status.getDesiredWeight()).isEqualTo(50);
     assertThat(sim.status.getStartedAt()).isEqualTo(sim.now.toString());
     assertThat(sim.transitions).anySatisfy(t -> assertThat(t.message()).contains("edited"));
@@ -249,17 +289,23 @@ class CanaryPlannerTest {
     sim.settle();
     sim.target = "1.0.0";
     var plan = sim.reconcile();
-    assertThat(plan.targets()).singleElement().satisfies(t -> {
-      assertThat(t.version()).isEqualTo("1.0.0");
-      assertThat(t.replicas()).isEqualTo(4);
-      assertThat(t.fromSpec()).isTrue();
-    });
+    assertThat(plan.targets())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.version()).isEqualTo("1.0.0");
+              assertThat(t.replicas()).isEqualTo(4);
+              assertThat(t.fromSpec()).isTrue();
+            });
     assertThat(plan.stableVersion()).isEqualTo("1.0.0");
     assertThat(sim.kinds()).contains(Kind.REVERTED);
-    assertThat(sim.history).last().satisfies(r -> {
-      assertThat(r.getVersion()).isEqualTo("2.0.0");
-      assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.Aborted);
-    });
+    assertThat(sim.history)
+        .last()
+        .satisfies(
+            r -> {
+              assertThat(r.getVersion()).isEqualTo("2.0.0");
+              assertThat(r.getOutcome()).isEqualTo(RolloutOutcome.Aborted);
+            });
     assertThat(sim.settle().phase()).isEqualTo(Phase.Healthy);
   }
 
@@ -278,7 +324,9 @@ class CanaryPlannerTest {
     sim.annotations.put(ManualControl.PROMOTE, "p");
     plan = sim.settle();
     assertThat(plan.autoscaledVersion()).isEqualTo("2.0.0");
-    assertThat(plan.targets()).singleElement().satisfies(t -> assertThat(t.replicas()).as("HPA owns it").isNull());
+    assertThat(plan.targets())
+        .singleElement()
+        .satisfies(t -> assertThat(t.replicas()).as("HPA owns it").isNull());
   }
 
   @Test
@@ -303,7 +351,9 @@ class CanaryPlannerTest {
     var plan = sim.reconcile();
     assertThat(plan.phase()).isEqualTo(Phase.Progressing);
     assertThat(sim.status.getOutcome()).isNull();
-    assertThat(sim.status.getHandledTokens().getAbort()).as("the old abort stays spent").isEqualTo("a1");
+    assertThat(sim.status.getHandledTokens().getAbort())
+        .as("the old abort stays spent")
+        .isEqualTo("a1");
     assertThat(sim.settle().phase()).isEqualTo(Phase.Paused);
   }
 
@@ -320,12 +370,16 @@ class CanaryPlannerTest {
     var plan = sim.reconcile();
     assertThat(plan.reason()).isEqualTo("WaitingForWeight");
     assertThat(sim.status.getDesiredWeight()).isEqualTo(10);
-    assertThat(plan.traffic().canaryWeight()).as("a backend without ready pods gets no share of the requests").isZero();
+    assertThat(plan.traffic().canaryWeight())
+        .as("a backend without ready pods gets no share of the requests")
+        .isZero();
 
     sim.held.clear();
     sim.reconcile(); // the simulated cluster starts the pod after this plan
     plan = sim.reconcile();
     assertThat(plan.traffic().canaryVersion()).isEqualTo("2.0.0");
-    assertThat(plan.traffic().canaryWeight()).as("its pod is ready: the step's weight goes on the route").isEqualTo(10);
+    assertThat(plan.traffic().canaryWeight())
+        .as("its pod is ready: the step's weight goes on the route")
+        .isEqualTo(10);
   }
 }

@@ -1,5 +1,8 @@
 package io.modelship.operator.rollout.plan;
 
+import io.modelship.api.v1alpha1.report.BinnedCounts;
+import io.modelship.api.v1alpha1.report.LatencyBuckets;
+import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.BlueGreenSpec;
 import io.modelship.api.v1alpha1.spec.CanarySpec;
@@ -7,9 +10,6 @@ import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
-import io.modelship.api.v1alpha1.report.BinnedCounts;
-import io.modelship.api.v1alpha1.report.LatencyBuckets;
-import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftReport;
 import io.modelship.drift.DriftThresholds;
 import io.modelship.operator.harness.Reports;
@@ -50,8 +50,13 @@ public final class RolloutSim {
   RolloutStatus status;
   Map<String, VersionObservation> observed = new HashMap<>();
   Map<String, VersionMetrics> metrics = new HashMap<>();
-  /** Each simulated pod's cumulative report, as the runtime keeps it; fed to {@link #traffic} on every reconcile. */
+
+  /**
+   * Each simulated pod's cumulative report, as the runtime keeps it; fed to {@link #traffic} on
+   * every reconcile.
+   */
   final Map<String, RuntimeReportSpec> pods = new TreeMap<>();
+
   ReportHistory traffic = new ReportHistory();
   SampleMinimums minimums = SampleMinimums.DEFAULTS;
   Map<String, String> annotations = new HashMap<>();
@@ -68,11 +73,13 @@ public final class RolloutSim {
     var canary = new CanarySpec();
     canary.setSteps(new ArrayList<>(List.of(steps)));
     sim.spec.setCanary(canary);
-    sim.observed.put("1.0.0", new VersionObservation("1.0.0", sim.replicas, sim.replicas, sim.replicas));
+    sim.observed.put(
+        "1.0.0", new VersionObservation("1.0.0", sim.replicas, sim.replicas, sim.replicas));
     return sim;
   }
 
-  static RolloutSim blueGreen(Integer autoPromotionSeconds, Integer scaleDownDelaySeconds, Integer previewReplicas) {
+  static RolloutSim blueGreen(
+      Integer autoPromotionSeconds, Integer scaleDownDelaySeconds, Integer previewReplicas) {
     var sim = new RolloutSim();
     sim.spec.setStrategy(RolloutStrategy.BlueGreen);
     var bg = new BlueGreenSpec();
@@ -80,7 +87,8 @@ public final class RolloutSim {
     bg.setScaleDownDelaySeconds(scaleDownDelaySeconds);
     bg.setPreviewReplicas(previewReplicas);
     sim.spec.setBlueGreen(bg);
-    sim.observed.put("1.0.0", new VersionObservation("1.0.0", sim.replicas, sim.replicas, sim.replicas));
+    sim.observed.put(
+        "1.0.0", new VersionObservation("1.0.0", sim.replicas, sim.replicas, sim.replicas));
     return sim;
   }
 
@@ -105,9 +113,22 @@ public final class RolloutSim {
 
   RolloutInputs inputs() {
     traffic.observe(pods, now, Duration.ofSeconds(1));
-    return new RolloutInputs(target, replicas, autoscaled, stable, observed, spec, status,
-        ManualControl.of(annotations), metrics, traffic.view(DriftThresholds.DEFAULT, DriftReport::score), minimums,
-        targetProblems, route, new RolloutInputs.ModelRef(URI, null, SHA), now);
+    return new RolloutInputs(
+        target,
+        replicas,
+        autoscaled,
+        stable,
+        observed,
+        spec,
+        status,
+        ManualControl.of(annotations),
+        metrics,
+        traffic.view(DriftThresholds.DEFAULT, DriftReport::score),
+        minimums,
+        targetProblems,
+        route,
+        new RolloutInputs.ModelRef(URI, null, SHA),
+        now);
   }
 
   /** One reconcile: plan, record what it wrote, let the fake cluster converge on its targets. */
@@ -119,9 +140,12 @@ public final class RolloutSim {
     last.outcome().ifPresent(history::add);
     var next = new HashMap<String, VersionObservation>();
     for (VersionTarget t : last.targets()) {
-      int size = t.replicas() == null
-          ? Optional.ofNullable(observed.get(t.version())).map(VersionObservation::replicas).orElse(replicas)
-          : t.replicas();
+      int size =
+          t.replicas() == null
+              ? Optional.ofNullable(observed.get(t.version()))
+                  .map(VersionObservation::replicas)
+                  .orElse(replicas)
+              : t.replicas();
       int ready = held.contains(t.version()) ? 0 : size;
       next.put(t.version(), new VersionObservation(t.version(), size, ready, ready));
     }
@@ -129,14 +153,22 @@ public final class RolloutSim {
     return last;
   }
 
-  /** Reconciles until the plan stops changing the cluster or the rollout state (at most 10 times). */
+  /**
+   * Reconciles until the plan stops changing the cluster or the rollout state (at most 10 times).
+   */
   RolloutPlan settle() {
     RolloutPlan plan = reconcile();
     for (int i = 0; i < 10; i++) {
       var before = new HashMap<>(observed);
-      String step = status == null ? null : status.getStepIndex() + "/" + status.getOutcome() + "/" + status.getDesiredWeight();
+      String step =
+          status == null
+              ? null
+              : status.getStepIndex() + "/" + status.getOutcome() + "/" + status.getDesiredWeight();
       plan = reconcile();
-      String after = status == null ? null : status.getStepIndex() + "/" + status.getOutcome() + "/" + status.getDesiredWeight();
+      String after =
+          status == null
+              ? null
+              : status.getStepIndex() + "/" + status.getOutcome() + "/" + status.getDesiredWeight();
       if (before.equals(observed) && java.util.Objects.equals(step, after)) {
         return plan;
       }
@@ -149,7 +181,10 @@ public final class RolloutSim {
     return this;
   }
 
-  /** The version's pod counts {@code requests} more requests with {@code errors} errors, all taking {@code latencyMs}. */
+  /**
+   * The version's pod counts {@code requests} more requests with {@code errors} errors, all taking
+   * {@code latencyMs}.
+   */
   RolloutSim traffic(String version, long requests, long errors, double latencyMs) {
     RuntimeReportSpec r = pod(version);
     r.setRequestCount(r.getRequestCount() + requests);
@@ -187,7 +222,10 @@ public final class RolloutSim {
     return this;
   }
 
-  /** What the judgement reads as p99 of traffic that all took {@code latencyMs} (its bucket, interpolated). */
+  /**
+   * What the judgement reads as p99 of traffic that all took {@code latencyMs} (its bucket,
+   * interpolated).
+   */
   public static String measuredP99(double latencyMs) {
     var counts = new long[LatencyBuckets.COUNT];
     counts[LatencyBuckets.bucketOf(latencyMs)] = 100;
@@ -196,13 +234,15 @@ public final class RolloutSim {
 
   private RuntimeReportSpec pod(String version) {
     metrics.putIfAbsent(version, new VersionMetrics(1, 1, List.of()));
-    return pods.computeIfAbsent("pod-" + version, k -> {
-      RuntimeReportSpec r = Reports.report(version, 0, 0, 0, 0, 0, now);
-      r.setStartTime(now.toString());
-      r.setFeedbackCount(0L);
-      r.setFeedbackCorrect(0L);
-      return r;
-    });
+    return pods.computeIfAbsent(
+        "pod-" + version,
+        k -> {
+          RuntimeReportSpec r = Reports.report(version, 0, 0, 0, 0, 0, now);
+          r.setStartTime(now.toString());
+          r.setFeedbackCount(0L);
+          r.setFeedbackCorrect(0L);
+          return r;
+        });
   }
 
   private static void add(BinnedCounts bins, long... more) {
@@ -214,8 +254,11 @@ public final class RolloutSim {
   }
 
   int replicasOf(String version) {
-    return last.targets().stream().filter(t -> t.version().equals(version)).findFirst()
-        .map(t -> t.replicas() == null ? -1 : t.replicas()).orElse(0);
+    return last.targets().stream()
+        .filter(t -> t.version().equals(version))
+        .findFirst()
+        .map(t -> t.replicas() == null ? -1 : t.replicas())
+        .orElse(0);
   }
 
   List<RolloutTransition.Kind> kinds() {

@@ -10,7 +10,8 @@ class RolloutStateTest {
 
   @Test
   void aCopyKeepsEveryField() {
-    String json = """
+    String json =
+        """
         {"strategy":"Canary","version":"2.0.0","fromVersion":"1.0.0","startedAt":"2026-01-01T10:00:00Z",
          "stepIndex":2,"stepsHash":"9f2c","stepStartedAt":"2026-01-01T10:01:00Z","pauseStartedAt":"2026-01-01T10:02:00Z",
          "desiredWeight":10,"actualWeight":9,"mirrorPercent":100,"headerRoute":{"name":"x-model-version","value":"2.0.0"},
@@ -29,7 +30,8 @@ class RolloutStateTest {
 
   @Test
   void aStatusAnEarlierOperatorWroteWithCountersStillReads() {
-    String json = """
+    String json =
+        """
         {"strategy":"Canary","version":"2.0.0","analysis":{"passed":1,
          "counters":{"1.0.0":{"requests":5,"errors":1,"labelled":2,"correct":1}}}}
         """;
