@@ -3,6 +3,7 @@ package io.modelship.runtime.server;
 import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.drift.DriftStatistic;
 import io.modelship.drift.DriftThresholds;
+import io.modelship.runtime.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -266,39 +267,9 @@ public record ServeConfig(
     }
   }
 
-  /**
-   * {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms}, a plain number of seconds, or ISO-8601
-   * ({@code PT5M}).
-   */
+  /** As {@link Durations#parse}. */
   public static Duration parseDuration(String value, Duration fallback, String name) {
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      Duration d;
-      var m =
-          java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)?")
-              .matcher(value.toLowerCase(java.util.Locale.ROOT));
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d =
-            switch (m.group(2) == null ? "s" : m.group(2)) {
-              case "ms" -> Duration.ofMillis(n);
-              case "m" -> Duration.ofMinutes(n);
-              case "h" -> Duration.ofHours(n);
-              default -> Duration.ofSeconds(n);
-            };
-      } else {
-        d = Duration.parse(value);
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got '" + value + "'");
-      }
-      return d;
-    } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException(
-          name + " must be a duration like 30s, 5m or PT5M, got '" + value + "'");
-    }
+    return Durations.parse(value, fallback, name);
   }
 
   private static double parseDouble(String value, double fallback, String name) {

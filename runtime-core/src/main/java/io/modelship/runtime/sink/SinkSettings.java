@@ -1,7 +1,7 @@
 package io.modelship.runtime.sink;
 
 import io.modelship.api.runtime.RuntimeEnvironment;
-import io.modelship.runtime.server.ServeConfig;
+import io.modelship.runtime.config.Durations;
 import io.modelship.runtime.storage.S3Settings;
 import java.time.Duration;
 import java.util.Locale;
@@ -66,7 +66,7 @@ public record SinkSettings(
     }
     String age = env.get(CHUNK_AGE);
     Duration chunkAge =
-        ServeConfig.parseDuration(
+        Durations.parse(
             age == null || age.isBlank() ? null : age.trim(), DEFAULT_CHUNK_AGE, CHUNK_AGE);
     return new SinkSettings(
         uri.trim(),
