@@ -45,6 +45,10 @@ public final class LabelledRowSink implements AutoCloseable {
   private final AtomicLong chunksWritten = new AtomicLong();
   private final AtomicLong chunksFailed = new AtomicLong();
   private final Thread flusher;
+
+  /** Chunks the background writer has taken from the queue and not yet written or counted. */
+  private int writing;
+
   private volatile String lastError;
   private volatile boolean closed;
 
@@ -181,8 +185,16 @@ public final class LabelledRowSink implements AutoCloseable {
           }
           continue;
         }
+        writing++;
       }
-      write(next);
+      try {
+        write(next);
+      } finally {
+        synchronized (this) {
+          writing--;
+          notifyAll();
+        }
+      }
     }
   }
 
@@ -208,16 +220,27 @@ public final class LabelledRowSink implements AutoCloseable {
     }
   }
 
-  /** Seals the open chunk and writes everything waiting, now (at shutdown, and for tests). */
+  /**
+   * Seals the open chunk and writes everything waiting, now (at shutdown, and for tests), and waits
+   * for the chunk the background writer may have in hand, so the counts are final.
+   */
   public void flush() {
     while (true) {
       Chunk next;
       synchronized (this) {
         seal();
         next = pending.pollFirst();
-      }
-      if (next == null) {
-        return;
+        if (next == null) {
+          while (writing > 0) {
+            try {
+              wait(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
+          return;
+        }
       }
       write(next);
     }

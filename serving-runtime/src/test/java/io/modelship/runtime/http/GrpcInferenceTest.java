@@ -286,9 +286,9 @@ class GrpcInferenceTest extends ServingAppTest {
     String metrics = get("/metrics").body();
     assertThat(metrics)
         .containsPattern(
-            "modelship_requests_total\\{endpoint=\"grpc_model_infer\",status=\"200\"\\} [1-9]")
+            "modelship_requests_total\\{endpoint=\"grpc_model_infer\",model=\"iris\",status=\"200\",version=\"1.0.0\"\\} [1-9]")
         .containsPattern(
-            "modelship_requests_total\\{endpoint=\"grpc_model_infer\",status=\"400\"\\} [1-9]");
+            "modelship_requests_total\\{endpoint=\"grpc_model_infer\",model=\"iris\",status=\"400\",version=\"1.0.0\"\\} [1-9]");
   }
 
   @Test

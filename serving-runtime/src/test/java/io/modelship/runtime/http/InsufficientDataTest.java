@@ -48,9 +48,9 @@ class InsufficientDataTest extends ServingAppTest {
 
     String metrics = get("/metrics").body();
     assertThat(metrics)
-        .contains("modelship_drift_score NaN")
-        .contains("modelship_accuracy_drop NaN")
-        .contains("modelship_drift_samples 5.0");
+        .contains("modelship_drift_score{model=\"iris\",version=\"1.0.0\"} NaN")
+        .contains("modelship_accuracy_drop{model=\"iris\",version=\"1.0.0\"} NaN")
+        .contains("modelship_drift_samples{model=\"iris\",version=\"1.0.0\"} 5.0");
   }
 
   @Test

@@ -175,8 +175,8 @@ class ModelPackageTest {
     assertThatThrownBy(
             () ->
                 ModelPackage.load(
-                    "s3://bucket/iris.tar.gz", null, ModelPackage.LoadOptions.of(tmp, tmp, 1000)))
-        .hasMessageContaining("unsupported model URI scheme 's3'");
+                    "ftp://bucket/iris.tar.gz", null, ModelPackage.LoadOptions.of(tmp, tmp, 1000)))
+        .hasMessageContaining("unsupported model URI scheme 'ftp'");
     assertThatThrownBy(() -> load(tmp.resolve("absent.tar.gz"), null))
         .hasMessageContaining("not found");
   }
