@@ -94,11 +94,12 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
   resources: ["runtimereports"]
   verbs: ["get", "list", "watch", "create", "patch"]
 # list/watch: the "package-references" informer (ModelDeploymentReconciler.prepareEventSources);
-# create: ReferenceKeeper puts back a deleted package reference (and RuntimeRole grants it, with
-# patch, to the serving pods); delete: ReportPipeline removes unsigned and unused references.
+# create: ReferenceKeeper puts back a deleted package reference; delete: ReportPipeline removes
+# unsigned and unused references; get/patch (and create): RuntimeRole grants the serving pods
+# create/get/patch, so the operator holds them too.
 - apiGroups: ["modelship.io"]
   resources: ["modelpackagereferences"]
-  verbs: ["list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # ServingDeployments: informer, create, update; delete for versions the rollout no longer keeps (bulk).
 - apiGroups: ["apps"]
   resources: ["deployments"]

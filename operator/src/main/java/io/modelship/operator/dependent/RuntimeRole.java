@@ -12,12 +12,12 @@ import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 
 /**
- * create/get/patch on {@code runtimereports} and create/patch on {@code modelpackagereferences} in
- * this namespace: all a serving pod needs to write its own report and its package's reference.
- * Nothing on modeldeployments, nothing on Secrets. (RBAC cannot limit {@code create} or {@code
- * patch} by name, so any pod of the namespace can write any report; the operator ignores one not
- * owned by a live pod of the right ModelDeployment and version, or not signed with that
- * ModelDeployment's report key.)
+ * create/get/patch on {@code runtimereports} and {@code modelpackagereferences} in this namespace:
+ * all a serving pod needs to write its own report and its package's reference. Nothing on
+ * modeldeployments, nothing on Secrets. (RBAC cannot limit {@code create} or {@code patch} by name,
+ * so any pod of the namespace can write any report; the operator ignores one not owned by a live
+ * pod of the right ModelDeployment and version, or not signed with that ModelDeployment's report
+ * key.)
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDeployment> {
@@ -39,11 +39,12 @@ public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDepl
         .withResources(HasMetadata.getPlural(RuntimeReport.class))
         .withVerbs("create", "get", "patch")
         .endRule()
-        // The package's reference: created by the first pod, patched by a later one to repair it.
+        // The package's reference: created by the first pod, patched by a later one to repair it
+        // (the client's merge patch reads the object first).
         .addNewRule()
         .withApiGroups(ModelDeployment.GROUP)
         .withResources(HasMetadata.getPlural(ModelPackageReference.class))
-        .withVerbs("create", "patch")
+        .withVerbs("create", "get", "patch")
         .endRule()
         .build();
   }

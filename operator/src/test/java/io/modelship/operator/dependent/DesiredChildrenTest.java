@@ -372,8 +372,8 @@ class DesiredChildrenTest {
         .containsExactlyInAnyOrder("create", "get", "patch");
     assertThat(role.getRules().get(1).getResources()).containsExactly("modelpackagereferences");
     assertThat(role.getRules().get(1).getVerbs())
-        .as("the package's reference: created once, repaired by patch, never read by pods")
-        .containsExactlyInAnyOrder("create", "patch");
+        .as("the package's reference: created once, repaired by a merge patch (which reads it)")
+        .containsExactlyInAnyOrder("create", "get", "patch");
     assertThat(role.getMetadata().getNamespace())
         .as("a Role, so its own namespace only")
         .isEqualTo(md().getMetadata().getNamespace());
