@@ -88,11 +88,17 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
   resources: ["modeldeployments/status"]
   verbs: ["patch"]
 # list/watch: the "runtime-reports" informer (ModelDeploymentReconciler.prepareEventSources);
-# create: ReferenceKeeper puts back a deleted package reference; delete: removeUnusedReferences;
-# get/patch: RuntimeRole grants the serving pods create/get/patch, and a Role may only grant what
-# its creator holds (escalation prevention), so the operator holds them too.
+# create/get/patch: RuntimeRole grants the serving pods these, and a Role may only grant what its
+# creator holds (escalation prevention), so the operator holds them too.
 - apiGroups: ["modelship.io"]
   resources: ["runtimereports"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+# list/watch: the "package-references" informer (ModelDeploymentReconciler.prepareEventSources);
+# create: ReferenceKeeper puts back a deleted package reference; delete: ReportPipeline removes
+# unsigned and unused references; get/patch (and create): RuntimeRole grants the serving pods
+# create/get/patch, so the operator holds them too.
+- apiGroups: ["modelship.io"]
+  resources: ["modelpackagereferences"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # ServingDeployments: informer, create, update; delete for versions the rollout no longer keeps (bulk).
 - apiGroups: ["apps"]
@@ -115,8 +121,9 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
 - apiGroups: [""]
   resources: ["serviceaccounts"]
   verbs: ["list", "watch", "create", "update"]
-# RuntimeRole, RuntimeRoleBinding: the serving pods' rights (runtimereports only); informer, create,
-# update. No bind or escalate: the operator holds every right RuntimeRole grants (see runtimereports).
+# RuntimeRole, RuntimeRoleBinding: the serving pods' rights (runtimereports and
+# modelpackagereferences only); informer, create, update. No bind or escalate: the operator holds
+# every right RuntimeRole grants (see runtimereports, modelpackagereferences).
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["list", "watch", "create", "update"]

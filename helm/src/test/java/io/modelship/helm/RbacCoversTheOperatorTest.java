@@ -56,9 +56,9 @@ class RbacCoversTheOperatorTest {
       Map.of(
           // ModelDeploymentReconciler.write: the status as a JSON merge patch.
           "modelship.io/modeldeployments/status", Set.of("patch"),
-          // ReferenceKeeper.keep re-creates a deleted package reference; removeUnusedReferences
-          // deletes them.
-          "modelship.io/runtimereports", Set.of("create", "delete"),
+          // ReferenceKeeper.keep re-creates a deleted package reference; ReportPipeline's
+          // removeUnsigned and removeUnusedReferences delete them.
+          "modelship.io/modelpackagereferences", Set.of("create", "delete"),
           // ModelDeploymentReconciler.missingClaim.
           "/persistentvolumeclaims", Set.of("get"),
           // ModelDeploymentReconciler.record.

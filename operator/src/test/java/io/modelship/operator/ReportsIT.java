@@ -338,10 +338,13 @@ class ReportsIT {
             m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
     io.modelship.operator.harness.WideReports.writeReference(harness.client(), created, "1.0.0", 3);
     String name =
-        io.modelship.api.v1alpha1.RuntimeReport.referenceName(
+        io.modelship.api.v1alpha1.ModelPackageReference.name(
             "iris", io.modelship.operator.harness.WideReports.SHA256);
     var references =
-        harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns);
+        harness
+            .client()
+            .resources(io.modelship.api.v1alpha1.ModelPackageReference.class)
+            .inNamespace(ns);
     for (int i = 0; i < 2; i++) {
       Reports.write(
           harness.client(),
@@ -354,6 +357,18 @@ class ReportsIT {
     harness.awaitStatus(
         ns, "iris", m -> Long.valueOf(2 * 300).equals(m.getStatus().getDrift().getSamples()));
     var original = references.withName(name).get();
+    assertThat(
+            harness
+                .client()
+                .resources(io.modelship.api.v1alpha1.RuntimeReport.class)
+                .inNamespace(ns)
+                .list()
+                .getItems())
+        .as("the RuntimeReports are the pods' only: the reference is a kind of its own")
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            ServingNames.versionChildName("iris", "1.0.0") + "-pod-0",
+            ServingNames.versionChildName("iris", "1.0.0") + "-pod-1");
 
     references.withName(name).delete();
     org.awaitility.Awaitility.await()
@@ -402,10 +417,13 @@ class ReportsIT {
             m -> m.getStatus().getReadyReplicas() != null && m.getStatus().getReadyReplicas() == 2);
     io.modelship.operator.harness.WideReports.writeReference(harness.client(), created, "1.0.0", 3);
     String name =
-        io.modelship.api.v1alpha1.RuntimeReport.referenceName(
+        io.modelship.api.v1alpha1.ModelPackageReference.name(
             "iris", io.modelship.operator.harness.WideReports.SHA256);
     var references =
-        harness.client().resources(io.modelship.api.v1alpha1.RuntimeReport.class).inNamespace(ns);
+        harness
+            .client()
+            .resources(io.modelship.api.v1alpha1.ModelPackageReference.class)
+            .inNamespace(ns);
     for (int i = 0; i < 2; i++) {
       Reports.write(
           harness.client(),

@@ -13,7 +13,8 @@ import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 
 /**
  * One serving pod's report about itself, written only by that pod, named after it and owned by it
- * (so Kubernetes deletes it with the pod). The operator reads these and never writes them.
+ * (so Kubernetes deletes it with the pod). The operator reads these and never writes them. A
+ * package's reference distributions are a {@link ModelPackageReference}, not a report.
  */
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
@@ -60,20 +61,4 @@ public class RuntimeReport extends CustomResource<RuntimeReportSpec, Void> imple
 
   /** Label naming the model version the reporting pod serves. */
   public static final String LABEL_VERSION = "modelship.io/version";
-
-  /**
-   * Label ({@code "true"}) of a package's reference object: a RuntimeReport holding the bins'
-   * edges, labels and reference fractions of one package, and no counts. Pods' own reports carry
-   * only counts; the operator scores them against this.
-   */
-  public static final String LABEL_REFERENCE = "modelship.io/reference";
-
-  /**
-   * Name of the reference object of a package: {@code <md>-ref-<first 12 hex digits of sha256>}.
-   */
-  public static String referenceName(String modelDeployment, String packageSha256) {
-    return modelDeployment
-        + "-ref-"
-        + packageSha256.substring(0, Math.min(12, packageSha256.length()));
-  }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CrdIsCurrentTest {
 
   @ParameterizedTest
-  @ValueSource(classes = {ModelDeployment.class, RuntimeReport.class})
+  @ValueSource(classes = {ModelDeployment.class, RuntimeReport.class, ModelPackageReference.class})
   void committedCrdMatchesTheTypes(Class<? extends CustomResource<?, ?>> type) throws IOException {
     String file = CustomResource.getCRDName(type) + "-v1.yml";
     Path generatedDir = Path.of(System.getProperty("crds.generated.dir", "target/crds"));

@@ -193,6 +193,50 @@ class KubectlAgainstEmbeddedApiTest {
 
   @ParameterizedTest
   @MethodSource("kubectls")
+  void packageReferencesAreAKindOfTheirOwnSoRuntimeReportsListPodsOnly(Path binary)
+      throws Exception {
+    Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
+    Path objects = dir.resolve("report-and-reference.yaml");
+    Files.writeString(
+        objects,
+        """
+        apiVersion: modelship.io/v1alpha1
+        kind: RuntimeReport
+        metadata:
+          name: iris-abc
+          namespace: ml
+          labels: {modelship.io/deployment: iris, modelship.io/version: 1.0.0}
+        spec: {ready: true, requestCount: 120, errorCount: 1, latencyP99Ms: 4.5}
+        ---
+        apiVersion: modelship.io/v1alpha1
+        kind: ModelPackageReference
+        metadata:
+          name: iris-ref-0123456789ab
+          namespace: ml
+          labels: {modelship.io/deployment: iris, modelship.io/version: 1.0.0}
+        spec: {version: 1.0.0, packageSha256: 0123456789abcdef0123}
+        """);
+    Kubectl.Result applied = kubectl.run("apply", "-f", objects.toString());
+    assertThat(applied.exitCode()).as(applied.out()).isZero();
+
+    var reports = kubectl.run("get", "runtimereports", "-n", "ml", "-o", "name");
+    assertThat(reports.exitCode()).as(reports.out()).isZero();
+    assertThat(reports.out().lines().toList())
+        .as("the pods' reports, not the package's reference")
+        .containsExactly("runtimereport.modelship.io/iris-abc");
+
+    var references = kubectl.run("get", "modelpackagereferences", "-n", "ml");
+    assertThat(references.exitCode()).as(references.out()).isZero();
+    assertThat(references.out().lines().findFirst().orElseThrow())
+        .containsSubsequence("NAME", "DEPLOYMENT", "VERSION", "SHA256", "AGE");
+    assertThat(references.out())
+        .containsPattern("iris-ref-0123456789ab\\s+iris\\s+1\\.0\\.0\\s+0123456789abcdef0123");
+    assertThat(kubectl.run("get", "mpref", "-n", "ml", "-o", "name").out().strip())
+        .isEqualTo("modelpackagereference.modelship.io/iris-ref-0123456789ab");
+  }
+
+  @ParameterizedTest
+  @MethodSource("kubectls")
   void waitAndWatchSeeTheStatusChange(Path binary) throws Exception {
     Kubectl kubectl = new Kubectl(binary, api.kubeconfig());
     kubectl.run("apply", "-f", HOME.resolve("examples/iris-modeldeployment.yaml").toString());

@@ -8,14 +8,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 
 /**
- * create/get/patch on {@code runtimereports} in this namespace: all a serving pod needs to write
- * its own report. Nothing on modeldeployments, nothing on Secrets. (RBAC cannot limit {@code
- * create} or {@code patch} by name, so any pod of the namespace can write any report; the operator
- * ignores one not owned by a live pod of the right ModelDeployment and version, or not signed with
- * that ModelDeployment's report key.)
+ * create/get/patch on {@code runtimereports} and {@code modelpackagereferences} in this namespace:
+ * all a serving pod needs to write its own report and its package's reference. Nothing on
+ * modeldeployments, nothing on Secrets. (RBAC cannot limit {@code create} or {@code patch} by name,
+ * so any pod of the namespace can write any report; the operator ignores one not owned by a live
+ * pod of the right ModelDeployment and version, or not signed with that ModelDeployment's report
+ * key.)
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ServingNames.MANAGED_SELECTOR))
 public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDeployment> {
@@ -35,6 +37,13 @@ public class RuntimeRole extends CRUDKubernetesDependentResource<Role, ModelDepl
         .addNewRule()
         .withApiGroups(ModelDeployment.GROUP)
         .withResources(HasMetadata.getPlural(RuntimeReport.class))
+        .withVerbs("create", "get", "patch")
+        .endRule()
+        // The package's reference: created by the first pod, patched by a later one to repair it
+        // (the client's merge patch reads the object first).
+        .addNewRule()
+        .withApiGroups(ModelDeployment.GROUP)
+        .withResources(HasMetadata.getPlural(ModelPackageReference.class))
         .withVerbs("create", "get", "patch")
         .endRule()
         .build();

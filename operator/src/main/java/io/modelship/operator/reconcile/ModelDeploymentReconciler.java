@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
@@ -39,7 +40,6 @@ import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.metrics.OperatorMetrics;
 import io.modelship.operator.problem.Problem;
 import io.modelship.operator.reports.ReportHistory;
-import io.modelship.operator.reports.ReportReferences;
 import io.modelship.operator.reports.VersionAggregate;
 import io.modelship.operator.rollout.analysis.SampleMinimums;
 import io.modelship.operator.rollout.analysis.TrafficHistory;
@@ -111,6 +111,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private static final Logger log = LoggerFactory.getLogger(ModelDeploymentReconciler.class);
   static final String POD_EVENT_SOURCE = "pods";
   static final String REPORT_EVENT_SOURCE = "runtime-reports";
+  static final String REFERENCE_EVENT_SOURCE = "package-references";
 
   private final OperatorSettings settings;
   private final SigningKeys keys;
@@ -163,8 +164,24 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                       : Set.of(new ResourceID(owner, report.getMetadata().getNamespace()));
                 })
             .build();
+    var references =
+        InformerEventSourceConfiguration.from(ModelPackageReference.class, ModelDeployment.class)
+            .withName(REFERENCE_EVENT_SOURCE)
+            .withLabelSelector(RuntimeReport.LABEL_DEPLOYMENT)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                reference -> {
+                  String owner =
+                      reference.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, reference.getMetadata().getNamespace()));
+                })
+            .build();
     return List.of(
-        new InformerEventSource<>(pods, context), new InformerEventSource<>(reports, context));
+        new InformerEventSource<>(pods, context),
+        new InformerEventSource<>(reports, context),
+        new InformerEventSource<>(references, context));
   }
 
   @Override
@@ -189,7 +206,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     Duration interval = Duration.ofSeconds(monitoring.reportIntervalSeconds());
     var reported =
         reportPipeline.observe(
-            md, reports(md, context), pods, monitoring, interval, now, context.getClient());
+            md,
+            reports(md, context),
+            references(md, context),
+            pods,
+            monitoring,
+            interval,
+            now,
+            context.getClient());
     var all = reported.reports();
     var thresholds = reported.thresholds();
     ReportHistory history = reported.history();
@@ -262,7 +286,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
-    boolean reporting = all.stream().anyMatch(r -> !ReportReferences.isReference(r));
+    boolean reporting = !all.isEmpty();
     if (reporting || plan.map(RolloutPlan::progressing).orElse(false) || soon.isPresent()) {
       // New counts in a report wake nobody (ReportChange) and silent pods produce no event:
       // re-aggregating once per interval is what sees both. A pause ending or a judgement falling
@@ -412,6 +436,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   private static List<RuntimeReport> reports(ModelDeployment md, Context<ModelDeployment> context) {
     return context.getSecondaryResources(RuntimeReport.class).stream()
+        .filter(
+            r ->
+                md.getMetadata()
+                    .getName()
+                    .equals(r.getMetadata().getLabels().get(RuntimeReport.LABEL_DEPLOYMENT)))
+        .toList();
+  }
+
+  private static List<ModelPackageReference> references(
+      ModelDeployment md, Context<ModelDeployment> context) {
+    return context.getSecondaryResources(ModelPackageReference.class).stream()
         .filter(
             r ->
                 md.getMetadata()

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelship.api.v1alpha1.ModelDeployment;
-import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.util.Collection;
 import java.util.List;
@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the package reference objects ({@code <md>-ref-<sha12>}) of running versions in place. A
- * pod creates its package's reference once, at its first report; if someone deletes it while the
- * pods run, drift could no longer be scored. The operator remembers the last copy of each reference
- * it saw and puts it back while pods still report that package. (A reference deleted while the
- * operator is down is recreated by the next pod that starts.) A ModelDeployment whose references
- * were not seen for {@link #FORGET_AFTER} (deleted, most likely) is forgotten, so memory stays
- * bounded without a finalizer.
+ * Keeps the package references ({@link ModelPackageReference}, {@code <md>-ref-<sha12>}) of running
+ * versions in place. A pod creates its package's reference once, at its first report; if someone
+ * deletes it while the pods run, drift could no longer be scored. The operator remembers the last
+ * copy of each reference it saw and puts it back while pods still report that package. (A reference
+ * deleted while the operator is down is recreated by the next pod that starts.) A ModelDeployment
+ * whose references were not seen for {@link #FORGET_AFTER} (deleted, most likely) is forgotten, so
+ * memory stays bounded without a finalizer.
  */
 final class ReferenceKeeper {
 
@@ -31,7 +31,7 @@ final class ReferenceKeeper {
 
   static final java.time.Duration FORGET_AFTER = java.time.Duration.ofMinutes(10);
 
-  private record Seen(Map<String, RuntimeReport> bySha, java.time.Instant at) {}
+  private record Seen(Map<String, ModelPackageReference> bySha, java.time.Instant at) {}
 
   /** Last seen references by ModelDeployment UID, with when they were last seen present. */
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
@@ -42,7 +42,7 @@ final class ReferenceKeeper {
    */
   void keep(
       ModelDeployment md,
-      Collection<RuntimeReport> references,
+      Collection<ModelPackageReference> references,
       Collection<RuntimeReportSpec> accepted,
       KubernetesClient client,
       java.time.Instant now) {
@@ -53,7 +53,7 @@ final class ReferenceKeeper {
     }
     var known = new java.util.HashMap<>(seen.containsKey(uid) ? seen.get(uid).bySha() : Map.of());
     var present = new java.util.HashSet<String>();
-    for (RuntimeReport reference : references) {
+    for (ModelPackageReference reference : references) {
       if (reference.getSpec() != null
           && reference.getSpec().getPackageSha256() != null
           && ownedBy(reference, uid)) {
@@ -75,13 +75,13 @@ final class ReferenceKeeper {
       seen.put(uid, new Seen(Map.copyOf(known), seen.get(uid).at()));
     }
     for (String sha : inUse) {
-      RuntimeReport last = known.get(sha);
+      ModelPackageReference last = known.get(sha);
       if (present.contains(sha) || last == null) {
         continue;
       }
       try {
         client
-            .resources(RuntimeReport.class)
+            .resources(ModelPackageReference.class)
             .inNamespace(md.getMetadata().getNamespace())
             .resource(copy(last))
             .create();
@@ -98,7 +98,7 @@ final class ReferenceKeeper {
     }
   }
 
-  private static boolean ownedBy(RuntimeReport reference, String uid) {
+  private static boolean ownedBy(ModelPackageReference reference, String uid) {
     return Objects.requireNonNullElse(
             reference.getMetadata().getOwnerReferences(),
             List.<io.fabric8.kubernetes.api.model.OwnerReference>of())
@@ -107,8 +107,8 @@ final class ReferenceKeeper {
   }
 
   /** The same name, labels, signature, owner and spec; none of the server's bookkeeping. */
-  private static RuntimeReport copy(RuntimeReport last) {
-    var copy = new RuntimeReport();
+  private static ModelPackageReference copy(ModelPackageReference last) {
+    var copy = new ModelPackageReference();
     copy.setMetadata(
         new ObjectMetaBuilder()
             .withName(last.getMetadata().getName())

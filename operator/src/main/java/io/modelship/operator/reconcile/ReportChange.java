@@ -10,7 +10,8 @@ import java.util.Objects;
  * interval for a status written at most once. Counts are read from the informer's cache by the
  * reconcile the operator schedules once per interval; an update that can flip a condition
  * (readiness, a load error, the pod's own drift verdict, a new version or package, who owns it) is
- * reconciled immediately. Reports created or deleted always are.
+ * reconciled immediately. Reports created or deleted always are. (Package references are a kind of
+ * their own, whose every change wakes the operator.)
  */
 public final class ReportChange {
 
@@ -22,8 +23,7 @@ public final class ReportChange {
     }
     if (!Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
         || !Objects.equals(
-            now.getMetadata().getOwnerReferences(), before.getMetadata().getOwnerReferences())
-        || io.modelship.operator.reports.ReportReferences.isReference(now)) {
+            now.getMetadata().getOwnerReferences(), before.getMetadata().getOwnerReferences())) {
       return true;
     }
     RuntimeReportSpec a = now.getSpec();

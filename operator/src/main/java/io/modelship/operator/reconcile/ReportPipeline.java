@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import io.modelship.drift.DriftThresholds;
@@ -29,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RuntimeReports of one ModelDeployment, from what the informer holds to the aggregates the
- * planner judges and the status shows: signatures checked, reference objects kept or removed,
- * ignored reports warned about once, the traffic history fed, then aggregated per version, once per
- * reconcile.
+ * The RuntimeReports and ModelPackageReferences of one ModelDeployment, from what the informer
+ * holds to the aggregates the planner judges and the status shows: signatures checked, reference
+ * objects kept or removed, ignored reports warned about once, the traffic history fed, then
+ * aggregated per version, once per reconcile.
  */
 final class ReportPipeline {
 
@@ -66,7 +67,7 @@ final class ReportPipeline {
   /**
    * What the reports say this reconcile.
    *
-   * @param reports every RuntimeReport of the resource, references included
+   * @param reports every RuntimeReport of the resource
    * @param history the resource's traffic history, fed with this reconcile's reports
    * @param aggregates the accepted reports aggregated per version
    */
@@ -79,21 +80,17 @@ final class ReportPipeline {
   Reported observe(
       ModelDeployment md,
       List<RuntimeReport> all,
+      List<ModelPackageReference> allReferences,
       Set<Pod> pods,
       EffectiveMonitoring monitoring,
       Duration interval,
       Instant now,
       KubernetesClient client) {
     byte[] reportKey = keys.reportKey(md);
-    var allReferences = all.stream().filter(ReportReferences::isReference).toList();
     var references =
         ReportValidation.signedReferences(md.getMetadata().getName(), reportKey, allReferences);
     var validated =
-        ReportValidation.validate(
-            md.getMetadata().getName(),
-            reportKey,
-            all.stream().filter(r -> !ReportReferences.isReference(r)).toList(),
-            livePods(pods));
+        ReportValidation.validate(md.getMetadata().getName(), reportKey, all, livePods(pods));
     var ignored = new ArrayList<>(validated.rejected());
     ignored.addAll(references.rejected());
     warnIgnored(md, ignored, client);
@@ -153,10 +150,10 @@ final class ReportPipeline {
    */
   private static void removeUnsigned(
       ModelDeployment md,
-      List<RuntimeReport> references,
-      List<RuntimeReport> signed,
+      List<ModelPackageReference> references,
+      List<ModelPackageReference> signed,
       KubernetesClient client) {
-    for (RuntimeReport reference : references) {
+    for (ModelPackageReference reference : references) {
       if (signed.contains(reference)) {
         continue;
       }
@@ -180,7 +177,10 @@ final class ReportPipeline {
    * report reaches our cache is never taken for an orphan.
    */
   private static void removeUnusedReferences(
-      ModelDeployment md, List<RuntimeReport> references, Set<Pod> pods, KubernetesClient client) {
+      ModelDeployment md,
+      List<ModelPackageReference> references,
+      Set<Pod> pods,
+      KubernetesClient client) {
     Set<String> served =
         pods.stream()
             .map(
@@ -193,7 +193,7 @@ final class ReportPipeline {
     if (served.isEmpty()) {
       return; // a cache not yet synced, or scaled to zero: keep references rather than guess
     }
-    for (RuntimeReport reference : references) {
+    for (ModelPackageReference reference : references) {
       String version = reference.getMetadata().getLabels().get(RuntimeReport.LABEL_VERSION);
       if (version == null || served.contains(version)) {
         continue;

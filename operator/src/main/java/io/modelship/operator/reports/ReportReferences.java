@@ -1,6 +1,6 @@
 package io.modelship.operator.reports;
 
-import io.modelship.api.v1alpha1.RuntimeReport;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
 import java.util.Collection;
@@ -13,26 +13,21 @@ import java.util.TreeMap;
 
 /**
  * Pods' reports carry only counts; the bins' edges, labels and reference fractions are a property
- * of the package, held once per package sha256 in a reference object ({@link
- * RuntimeReport#referenceName}, label {@link RuntimeReport#LABEL_REFERENCE}) that the first pod of
- * the package creates, owned by the ModelDeployment. This joins the two so the aggregation can
- * score merged counts. A reference counts only when owned by this ModelDeployment (UID).
+ * of the package, held once per package sha256 in a {@link ModelPackageReference} ({@code
+ * <md>-ref-<sha12>}) that the first pod of the package creates, owned by the ModelDeployment. This
+ * joins the two so the aggregation can score merged counts. A reference counts only when owned by
+ * this ModelDeployment (UID).
  */
 public final class ReportReferences {
 
   private ReportReferences() {}
-
-  public static boolean isReference(RuntimeReport report) {
-    var labels = report.getMetadata().getLabels();
-    return labels != null && "true".equals(labels.get(RuntimeReport.LABEL_REFERENCE));
-  }
 
   /**
    * The reports with their bins completed from the reference of their package, where there is one.
    */
   public static Map<String, RuntimeReportSpec> attach(
       Map<String, RuntimeReportSpec> reports,
-      Collection<RuntimeReport> references,
+      Collection<ModelPackageReference> references,
       String modelDeploymentUid) {
     var result = new TreeMap<String, RuntimeReportSpec>();
     reports.forEach(
@@ -46,7 +41,7 @@ public final class ReportReferences {
   }
 
   private static Optional<RuntimeReportSpec> reference(
-      RuntimeReportSpec report, Collection<RuntimeReport> references, String uid) {
+      RuntimeReportSpec report, Collection<ModelPackageReference> references, String uid) {
     if (report.getPackageSha256() == null) {
       return Optional.empty();
     }
@@ -65,7 +60,7 @@ public final class ReportReferences {
                         o ->
                             "ModelDeployment".equals(o.getKind())
                                 && Objects.equals(uid, o.getUid())))
-        .map(RuntimeReport::getSpec)
+        .map(ModelPackageReference::getSpec)
         .findFirst();
   }
 

@@ -1,6 +1,8 @@
 package io.modelship.operator.reports;
 
+import io.fabric8.kubernetes.client.CustomResource;
 import io.modelship.api.runtime.RuntimeEnvironment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.ReportSignature;
@@ -38,7 +40,7 @@ public final class ReportValidation {
   public record Result(Map<String, RuntimeReportSpec> accepted, List<Rejection> rejected) {}
 
   /** Package reference objects signed by a pod of this ModelDeployment, and the others. */
-  public record References(List<RuntimeReport> accepted, List<Rejection> rejected) {}
+  public record References(List<ModelPackageReference> accepted, List<Rejection> rejected) {}
 
   private ReportValidation() {}
 
@@ -47,10 +49,10 @@ public final class ReportValidation {
    * own name): another deployment's pod could otherwise plant bins for a package before ours does.
    */
   public static References signedReferences(
-      String deployment, byte[] reportKey, Collection<RuntimeReport> references) {
-    var accepted = new ArrayList<RuntimeReport>();
+      String deployment, byte[] reportKey, Collection<ModelPackageReference> references) {
+    var accepted = new ArrayList<ModelPackageReference>();
     var rejected = new ArrayList<Rejection>();
-    for (RuntimeReport reference : references) {
+    for (ModelPackageReference reference : references) {
       signature(deployment, reportKey, reference)
           .ifPresentOrElse(
               reason -> rejected.add(new Rejection(reference.getMetadata().getName(), reason)),
@@ -160,7 +162,8 @@ public final class ReportValidation {
   }
 
   /** Whether the report carries this ModelDeployment's signature over exactly what it says. */
-  static Optional<String> signature(String deployment, byte[] reportKey, RuntimeReport report) {
+  static Optional<String> signature(
+      String deployment, byte[] reportKey, CustomResource<RuntimeReportSpec, ?> report) {
     var annotations =
         Objects.requireNonNullElse(report.getMetadata().getAnnotations(), Map.<String, String>of());
     String signature = annotations.get(ReportSignature.ANNOTATION);

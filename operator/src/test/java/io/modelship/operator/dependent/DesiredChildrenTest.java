@@ -362,16 +362,18 @@ class DesiredChildrenTest {
   }
 
   @Test
-  void runtimeMayOnlyWriteRuntimeReportsAndNothingOnModelDeployments() {
+  void runtimeMayOnlyWriteRuntimeReportsAndPackageReferencesAndNothingOnModelDeployments() {
     var role = RuntimeRole.desired(md());
     assertThat(role.getRules())
-        .singleElement()
-        .satisfies(
-            r -> {
-              assertThat(r.getApiGroups()).containsExactly("modelship.io");
-              assertThat(r.getResources()).containsExactly("runtimereports");
-              assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "get", "patch");
-            });
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.getApiGroups()).containsExactly("modelship.io"));
+    assertThat(role.getRules().get(0).getResources()).containsExactly("runtimereports");
+    assertThat(role.getRules().get(0).getVerbs())
+        .containsExactlyInAnyOrder("create", "get", "patch");
+    assertThat(role.getRules().get(1).getResources()).containsExactly("modelpackagereferences");
+    assertThat(role.getRules().get(1).getVerbs())
+        .as("the package's reference: created once, repaired by a merge patch (which reads it)")
+        .containsExactlyInAnyOrder("create", "get", "patch");
     assertThat(role.getMetadata().getNamespace())
         .as("a Role, so its own namespace only")
         .isEqualTo(md().getMetadata().getNamespace());

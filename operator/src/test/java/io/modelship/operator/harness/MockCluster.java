@@ -41,6 +41,20 @@ public final class MockCluster implements AutoCloseable {
     client = server.createClient();
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
     client.apiextensions().v1().customResourceDefinitions().resource(reportCrd()).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(referenceCrd()).create();
+  }
+
+  /** The committed ModelPackageReference CRD, next to the ModelDeployment one. */
+  public static CustomResourceDefinition referenceCrd() {
+    Path file =
+        Path.of(System.getProperty("crd.file", "../crds/modeldeployments.modelship.io-v1.yml"))
+            .resolveSibling("modelpackagereferences.modelship.io-v1.yml");
+    try {
+      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          Files.readString(file), CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The committed RuntimeReport CRD, next to the ModelDeployment one. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
@@ -32,7 +33,10 @@ public final class WideReports {
     return "customer_feature_" + String.format("%03d", f);
   }
 
-  /** The package's reference object, owned by the ModelDeployment, as the first pod creates it. */
+  /**
+   * The package's reference (a ModelPackageReference), owned by the ModelDeployment, as the first
+   * pod creates it.
+   */
   public static void writeReference(
       KubernetesClient client, ModelDeployment md, String version, int features) {
     var spec = new RuntimeReportSpec();
@@ -52,20 +56,14 @@ public final class WideReports {
     }
     spec.setFeatures(bins);
     spec.setPrediction(Reports.bins(List.of(), LABELS, List.of(0.5, 0.3, 0.2), null));
-    var object = new RuntimeReport();
+    var object = new ModelPackageReference();
     String name = md.getMetadata().getName();
     object.setMetadata(
         new ObjectMetaBuilder()
-            .withName(RuntimeReport.referenceName(name, SHA256))
+            .withName(ModelPackageReference.name(name, SHA256))
             .withNamespace(md.getMetadata().getNamespace())
             .withLabels(
-                Map.of(
-                    RuntimeReport.LABEL_DEPLOYMENT,
-                    name,
-                    RuntimeReport.LABEL_VERSION,
-                    version,
-                    RuntimeReport.LABEL_REFERENCE,
-                    "true"))
+                Map.of(RuntimeReport.LABEL_DEPLOYMENT, name, RuntimeReport.LABEL_VERSION, version))
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
                     .withApiVersion(md.getApiVersion())
@@ -80,12 +78,12 @@ public final class WideReports {
                         OperatorHarness.KEYS.reportKey(md),
                         md.getMetadata().getNamespace(),
                         name,
-                        RuntimeReport.referenceName(name, SHA256),
+                        ModelPackageReference.name(name, SHA256),
                         spec)))
             .build());
     object.setSpec(spec);
     client
-        .resources(RuntimeReport.class)
+        .resources(ModelPackageReference.class)
         .inNamespace(md.getMetadata().getNamespace())
         .resource(object)
         .create();

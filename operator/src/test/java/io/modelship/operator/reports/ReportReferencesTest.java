@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
@@ -27,14 +28,14 @@ class ReportReferencesTest {
     return full;
   }
 
-  static RuntimeReport reference(String ownerUid, String sha) {
+  static ModelPackageReference reference(String ownerUid, String sha) {
     var spec = Reports.report("1.0.0", 0, 0, 0, 0, 0, Instant.EPOCH);
     spec.setPackageSha256(sha);
-    var object = new RuntimeReport();
+    var object = new ModelPackageReference();
     object.setMetadata(
         new ObjectMetaBuilder()
-            .withName(RuntimeReport.referenceName("iris", sha))
-            .withLabels(Map.of(RuntimeReport.LABEL_REFERENCE, "true"))
+            .withName(ModelPackageReference.name("iris", sha))
+            .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, "iris"))
             .withOwnerReferences(
                 new OwnerReferenceBuilder().withKind("ModelDeployment").withUid(ownerUid).build())
             .build());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.modelship.api.runtime.RuntimeEnvironment;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.ReportSignature;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
@@ -155,9 +156,9 @@ public final class RuntimeReporter implements AutoCloseable {
   }
 
   /**
-   * Also makes sure the package's reference object exists ({@link RuntimeReport#referenceName}):
-   * created once, if absent, owned by the ModelDeployment so it goes with it. Without the
-   * ModelDeployment's UID nothing is created.
+   * Also makes sure the package's reference object exists ({@link ModelPackageReference}): created
+   * once, if absent, owned by the ModelDeployment so it goes with it. Without the ModelDeployment's
+   * UID nothing is created.
    */
   public RuntimeReporter withReference(
       String modelDeploymentUid, Supplier<Optional<RuntimeReportSpec>> reference) {
@@ -264,12 +265,11 @@ public final class RuntimeReporter implements AutoCloseable {
     if (spec.isEmpty() || spec.get().getPackageSha256() == null) {
       return;
     }
-    var object = new RuntimeReport();
-    var labels = new java.util.HashMap<>(labels(spec.get()));
-    labels.put(RuntimeReport.LABEL_REFERENCE, "true");
+    var object = new ModelPackageReference();
+    var labels = labels(spec.get());
     object.setMetadata(
         new ObjectMetaBuilder()
-            .withName(RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()))
+            .withName(ModelPackageReference.name(modelDeployment, spec.get().getPackageSha256()))
             .withNamespace(namespace)
             .withLabels(labels)
             .withOwnerReferences(
@@ -285,11 +285,11 @@ public final class RuntimeReporter implements AutoCloseable {
                     .build())
             .withAnnotations(
                 signature(
-                    RuntimeReport.referenceName(modelDeployment, spec.get().getPackageSha256()),
+                    ModelPackageReference.name(modelDeployment, spec.get().getPackageSha256()),
                     spec.get()))
             .build());
     object.setSpec(spec.get());
-    var references = client.resources(RuntimeReport.class).inNamespace(namespace);
+    var references = client.resources(ModelPackageReference.class).inNamespace(namespace);
     try {
       references.resource(object).create();
     } catch (KubernetesClientException e) {

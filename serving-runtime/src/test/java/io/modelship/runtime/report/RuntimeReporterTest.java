@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.modelship.api.testing.MergePatchCrudDispatcher;
+import io.modelship.api.v1alpha1.ModelPackageReference;
 import io.modelship.api.v1alpha1.RuntimeReport;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.ReportSignature;
@@ -97,6 +98,10 @@ class RuntimeReporterTest {
     return client.resources(RuntimeReport.class).inNamespace("ml").withName(pod).get();
   }
 
+  ModelPackageReference readReference(String name) {
+    return client.resources(ModelPackageReference.class).inNamespace("ml").withName(name).get();
+  }
+
   @Test
   void writesItsOwnReportOwnedByItsPodAndReplacesItWhole() {
     try (var reporter =
@@ -138,9 +143,12 @@ class RuntimeReporterTest {
         assertThat(reporter.reportOnce()).as("an existing reference is fine").isTrue();
       }
     }
-    var written = read("iris-ref-0123456789ab");
+    assertThat(read("iris-ref-0123456789ab"))
+        .as("the reference is a kind of its own, not one of the pods' RuntimeReports")
+        .isNull();
+    assertThat(read("pod-a")).isNotNull();
+    var written = readReference("iris-ref-0123456789ab");
     assertThat(written.getMetadata().getLabels())
-        .containsEntry(RuntimeReport.LABEL_REFERENCE, "true")
         .containsEntry(RuntimeReport.LABEL_DEPLOYMENT, "iris");
     assertThat(written.getMetadata().getOwnerReferences())
         .singleElement()
@@ -207,7 +215,7 @@ class RuntimeReporterTest {
         requests.set(50);
       }
     }
-    RuntimeReport ref = read("iris-ref-0123456789ab");
+    ModelPackageReference ref = readReference("iris-ref-0123456789ab");
     assertThat(
             ReportSignature.verify(
                 key,
@@ -226,14 +234,12 @@ class RuntimeReporterTest {
   @Test
   void aPlantedReferenceIsWrittenOverWithTheSignedOne() {
     String hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-    var planted = new RuntimeReport();
+    var planted = new ModelPackageReference();
     planted.setMetadata(
         new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
             .withName("iris-ref-0123456789ab")
             .withNamespace("ml")
-            .withLabels(
-                Map.of(
-                    RuntimeReport.LABEL_REFERENCE, "true", RuntimeReport.LABEL_DEPLOYMENT, "iris"))
+            .withLabels(Map.of(RuntimeReport.LABEL_DEPLOYMENT, "iris"))
             .withOwnerReferences(
                 new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
                     .withKind("ModelDeployment")
@@ -246,7 +252,7 @@ class RuntimeReporterTest {
     bogus.setPackageSha256("0123456789abcdef0123");
     bogus.getPrediction().setReference(List.of(0.99, 0.01));
     planted.setSpec(bogus);
-    client.resources(RuntimeReport.class).inNamespace("ml").resource(planted).create();
+    client.resources(ModelPackageReference.class).inNamespace("ml").resource(planted).create();
 
     var reference = report(0, null);
     reference.setPackageSha256("0123456789abcdef0123");
@@ -269,7 +275,7 @@ class RuntimeReporterTest {
             .withReference("md-uid", () -> java.util.Optional.of(reference))) {
       assertThat(reporter.reportOnce()).isTrue();
     }
-    RuntimeReport repaired = read("iris-ref-0123456789ab");
+    ModelPackageReference repaired = readReference("iris-ref-0123456789ab");
     assertThat(repaired.getSpec().getPrediction().getReference()).containsExactly(0.5, 0.5);
     assertThat(repaired.getMetadata().getOwnerReferences())
         .singleElement()
