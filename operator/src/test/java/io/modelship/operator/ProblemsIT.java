@@ -34,14 +34,14 @@ class ProblemsIT {
   void unsupportedSchemeFailsWithoutChildrenOrHotLoop() throws InterruptedException {
     String ns = "scheme";
     var md = Manifests.iris(ns, "iris", "1.0.0");
-    md.getSpec().getModel().setUri("s3://bucket/iris.tar.gz");
+    md.getSpec().getModel().setUri("ftp://bucket/iris.tar.gz");
     harness.client().resource(md).create();
 
     var failed =
         harness.awaitStatus(ns, "iris", condition("Ready", "False", "UnsupportedModelUri"));
     assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.Failed);
     assertThat(OperatorHarness.conditionOf(failed, "Ready").orElseThrow().getMessage())
-        .contains("'s3'");
+        .contains("'ftp'");
     assertThat(harness.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
     // The Event follows the status write; let it land before counting.
     org.awaitility.Awaitility.await()
