@@ -80,7 +80,13 @@ class CtrlCInContainersIT {
       Thread.sleep(3000); // the runtimes listening
       children.addAll(run.descendants().toList());
       new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-      assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s after SIGINT").isTrue();
+      boolean stopped = run.waitFor(90, TimeUnit.SECONDS);
+      String said = Files.readString(out);
+      assertThat(stopped)
+          .as(
+              "stopped within 90 s after SIGINT; its output ended:%n%s",
+              said.substring(Math.max(0, said.length() - 4000)))
+          .isTrue();
     } finally {
       if (run.isAlive()) {
         run.destroyForcibly().waitFor();

@@ -401,7 +401,9 @@ class ScenarioIT {
     // they stop. So no request is answered with an error; of the client's own timeouts a busy
     // 2-core machine may cause a handful (at most 0.2% of the requests).
     String requests = ScenarioRunner.requestSummary(traffic);
-    assertThat(traffic.ok()).as(requests).isGreaterThan(500);
+    // Traffic flowed through the whole rollout: a progressive one (steps, pauses, analysis) runs
+    // for minutes; a rolling update (the S3 scenario's) is over in well under a minute.
+    assertThat(traffic.ok()).as(requests).isGreaterThan(scenario == Scenario.S3 ? 100 : 500);
     assertThat(traffic.failures().keySet())
         .as(requests)
         .noneMatch(reason -> reason.startsWith("HTTP "));
