@@ -155,6 +155,7 @@ public final class LocalMain implements Callable<Integer> {
             + hpa.downscaleStabilization().toSeconds()
             + " s (a cluster's default is 300 s)");
     LocalCluster cluster = LocalCluster.start(layout, apiPort, podMode, hpa);
+    takeBackStopSignals();
     Thread hook = new Thread(cluster::close, "stop-local-cluster");
     Runtime.getRuntime().addShutdownHook(hook);
     ScenarioRunner runner =
@@ -191,6 +192,18 @@ public final class LocalMain implements Callable<Integer> {
     Runtime.getRuntime().removeShutdownHook(hook);
     cluster.close();
     return verdict.outcome() == Verdict.Outcome.SUCCEEDED ? 0 : 1;
+  }
+
+  /**
+   * Rendering the chart loads helm-java's Go library into this JVM, and the Go runtime takes SIGINT
+   * and SIGTERM over from the JVM: Ctrl-C then stopped nothing. Installed again after the chart is
+   * rendered, they run the shutdown hooks as the JVM's own handlers do (exit 130 / 143).
+   */
+  private static void takeBackStopSignals() {
+    for (String name : List.of("INT", "TERM")) {
+      sun.misc.Signal.handle(
+          new sun.misc.Signal(name), signal -> System.exit(128 + signal.getNumber()));
+    }
   }
 
   /**
