@@ -1,9 +1,11 @@
 package io.modelship.api.v1alpha1.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
-/** The data of retraining runs; so far the sink of labelled rows. */
+/** The data of retraining runs: the original training data and the labelled rows the pods kept. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RetrainingDataSpec {
 
@@ -15,6 +17,47 @@ public class RetrainingDataSpec {
    */
   @Pattern("^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/|file:///)[^\\s?#]*$")
   private String sink;
+
+  /**
+   * The data the serving package was trained on, as CSV with the package's feature columns and
+   * target: s3://BUCKET/KEY, file:///PATH or http(s)://; absent, a run trains on the sink's rows
+   * only.
+   */
+  @Pattern("^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/|file:///|https?://)[^\\s#]*$")
+  private String trainingData;
+
+  /** Only sink rows from this recent window are used, e.g. 7d; default 7d. */
+  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$")
+  private String window;
+
+  /** At most this many sink rows (the newest) are used; default 200000. */
+  @Min(10)
+  @Max(10000000)
+  private Integer maxRows;
+
+  public String getTrainingData() {
+    return trainingData;
+  }
+
+  public void setTrainingData(String trainingData) {
+    this.trainingData = trainingData;
+  }
+
+  public String getWindow() {
+    return window;
+  }
+
+  public void setWindow(String window) {
+    this.window = window;
+  }
+
+  public Integer getMaxRows() {
+    return maxRows;
+  }
+
+  public void setMaxRows(Integer maxRows) {
+    this.maxRows = maxRows;
+  }
 
   public String getSink() {
     return sink;

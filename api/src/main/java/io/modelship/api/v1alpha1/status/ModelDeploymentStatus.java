@@ -67,6 +67,17 @@ public class ModelDeploymentStatus {
   /** Progress of the current or last rollout; what a restarted operator resumes from. */
   private RolloutStatus rollout;
 
+  /** Retraining runs and candidates, with spec.retraining (product section 2). */
+  private RetrainingStatus retraining;
+
+  public RetrainingStatus getRetraining() {
+    return retraining;
+  }
+
+  public void setRetraining(RetrainingStatus retraining) {
+    this.retraining = retraining;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
