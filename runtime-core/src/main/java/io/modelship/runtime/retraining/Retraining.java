@@ -72,6 +72,11 @@ public final class Retraining {
           RetrainResult.FAILED, "cannot create the scratch folder " + workDir + ": " + e);
     } catch (RuntimeException e) {
       return progress.end(RetrainResult.FAILED, UriRedaction.redact(e.toString()));
+    } catch (OutOfMemoryError e) {
+      return progress.end(
+          RetrainResult.FAILED,
+          "out of memory: lower RETRAIN_MAX_ROWS (spec.retraining.data.maxRows) or raise the"
+              + " Job's memory limit");
     } finally {
       try {
         if (Files.exists(workDir)) {
