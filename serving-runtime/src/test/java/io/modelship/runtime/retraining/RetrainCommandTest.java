@@ -161,6 +161,46 @@ class RetrainCommandTest {
   }
 
   @Test
+  void retrainsARegressorAndComparesRmse() throws Exception {
+    Path csv = tmp.resolve("regression.csv");
+    writeCsv(csv, regressionRows(300, false, new Random(6)));
+    Path serving = tmp.resolve("value-1.0.0.tar.gz");
+    SmileFormat.writePackage(
+        new Trainer()
+            .train(
+                new Trainer.Request(
+                    LabeledTable.read(csv, "label", null),
+                    null,
+                    "value",
+                    "1.0.0",
+                    Algorithm.RANDOM_FOREST,
+                    20,
+                    6,
+                    7,
+                    io.modelship.runtime.format.Task.REGRESSION)),
+        serving);
+    Path sink = Files.createDirectories(tmp.resolve("sink"));
+    keep(
+        new FileChunkWriter(sink),
+        "pod-a",
+        regressionRows(100, true, new Random(7)),
+        Instant.now());
+    Map<String, String> env =
+        jobEnv(sink.toUri().toString(), tmp.resolve("out").toUri().toString(), tmp.resolve("r"));
+    env.put(RetrainJob.FROM_URI, serving.toUri().toString());
+    env.put(RetrainJob.TRAINING_DATA, csv.toUri().toString());
+
+    Run run = run(env);
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    RetrainResult result = JSON.readValue(run.out(), RetrainResult.class);
+    assertThat(result.metric()).isEqualTo("rmse");
+    assertThat(result.higherIsBetter()).isFalse();
+    assertThat(result.heldOutRows()).isEqualTo(30);
+    assertThat(result.candidate()).as("lower is better").isLessThan(result.serving() - 1.0);
+  }
+
+  @Test
   void retrainsFromS3ToS3() throws Exception {
     try (S3Store store = store()) {
       retrainsFromS3ToS3(store);
@@ -355,6 +395,20 @@ class RetrainCommandTest {
       double x2 = random.nextDouble();
       boolean yes = shifted ? x1 < 0.5 : x1 > 0.5;
       rows.add(new String[] {x0 + "", x1 + "", x2 + "", yes ? "yes" : "no"});
+    }
+    return rows;
+  }
+
+  /**
+   * Rows whose value is {@code 10 x1} (x0 in [0,1]) or, shifted, {@code 10 - 10 x1} (x0 in [2,3]).
+   */
+  static List<String[]> regressionRows(int n, boolean shifted, Random random) {
+    List<String[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double x0 = (shifted ? 2 : 0) + random.nextDouble();
+      double x1 = random.nextDouble();
+      double y = shifted ? 10 - 10 * x1 : 10 * x1;
+      rows.add(new String[] {x0 + "", x1 + "", random.nextDouble() + "", y + ""});
     }
     return rows;
   }
