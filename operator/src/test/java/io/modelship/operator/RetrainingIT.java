@@ -104,7 +104,7 @@ class RetrainingIT {
     assertThat(failed.getStatus().getRetraining().getRuns().getFirst().getNewestRow()).isNull();
     awaitEvent("RetrainingFailed");
     await()
-        .during(Duration.ofSeconds(2))
+        .during(Duration.ofSeconds(1))
         .atMost(Duration.ofSeconds(3))
         .until(() -> job("iris-retrain-3") == null);
   }
