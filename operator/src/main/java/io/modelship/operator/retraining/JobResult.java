@@ -88,6 +88,10 @@ public sealed interface JobResult {
             Optional.empty(),
             at);
       }
+      if (terminated.isEmpty() && failed.isPresent() && now.isBefore(at.plus(POD_GRACE))) {
+        // The pod's terminated state (an OOM kill, the log's tail) says more than the Job does.
+        return new Awaiting(at.plus(POD_GRACE));
+      }
       return new Ended(RetrainingOutcome.Failed, failure(terminated, failed), Optional.empty(), at);
     }
     Instant at =

@@ -174,10 +174,18 @@ public final class Retraining {
               job.getMetadata().getName(),
               number.getAsInt(),
               Objects.requireNonNullElse(job.getMetadata().getAnnotations(), Map.of()),
-              created == null ? now : Instant.parse(created),
+              created(created, now),
               JobResult.of(job, pods.getOrDefault(job.getMetadata().getName(), List.of()), now)));
     }
     return observed;
+  }
+
+  private static Instant created(String timestamp, Instant fallback) {
+    try {
+      return timestamp == null ? fallback : Instant.parse(timestamp);
+    } catch (RuntimeException e) {
+      return fallback;
+    }
   }
 
   /**

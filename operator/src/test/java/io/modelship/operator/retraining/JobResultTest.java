@@ -123,6 +123,17 @@ class JobResultTest {
   }
 
   @Test
+  void aFailedJobWaitsBrieflyForItsPodThenNamesTheJobsOwnReason() {
+    var failed = job("Failed", "BackoffLimitExceeded");
+    failed.getStatus().getConditions().getFirst().setMessage("Job has reached the backoff limit");
+
+    assertThat(JobResult.of(failed, List.of(), NOW))
+        .isEqualTo(new JobResult.Awaiting(FINISHED.plus(JobResult.POD_GRACE)));
+    var ended = (JobResult.Ended) JobResult.of(failed, List.of(), FINISHED.plusSeconds(61));
+    assertThat(ended.reason()).isEqualTo("BackoffLimitExceeded: Job has reached the backoff limit");
+  }
+
+  @Test
   void aFailedJobsOwnResultGivesTheReason() {
     var ended =
         (JobResult.Ended)
