@@ -7,6 +7,7 @@ import io.modelship.api.runtime.RuntimeEnvironment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -188,6 +189,7 @@ class ServingRuntimeImageIT {
       throws Exception {
     String name = "modelship-it-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
     int port = freePort();
+    int grpcPort = freePort();
     String mounted = "/models/" + pkg.getFileName();
     List<String> args =
         new ArrayList<>(
@@ -234,6 +236,7 @@ class ServingRuntimeImageIT {
     env.put(RuntimeEnvironment.ACCURACY_MAX_DROP, "0.05");
     env.put(RuntimeEnvironment.ACCURACY_MIN_SAMPLES, "50");
     env.put(RuntimeEnvironment.PORT, Integer.toString(port));
+    env.put(RuntimeEnvironment.GRPC_PORT, Integer.toString(grpcPort));
     env.put(
         RuntimeEnvironment.MODEL_MAX_DOWNLOAD_BYTES,
         Long.toString(RuntimeEnvironment.DEFAULT_MAX_DOWNLOAD_BYTES));
@@ -261,6 +264,14 @@ class ServingRuntimeImageIT {
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(name + " not ready in 60 s:\n" + Podman.run("logs", name).out(), e);
+    }
+    // /ready waits for the gRPC server (whose classes the image's AOT cache leaves out): a ready
+    // pod takes gRPC connections.
+    try (Socket grpc = new Socket(InetAddress.getLoopbackAddress(), grpcPort)) {
+      assertThat(grpc.isConnected()).isTrue();
+    } catch (IOException e) {
+      throw new AssertionError(
+          name + " is ready but its gRPC port is not open:\n" + Podman.run("logs", name).out(), e);
     }
     return pod;
   }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,11 +100,35 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, String> env = environment();
     ServeConfig config = ServeConfig.fromEnvironment(env).validate();
     int grpcPort = GrpcServer.port(env);
-    ServingApp app =
-        new ServingApp(config)
-            .handleStopSignals()
-            .start(() -> new KubernetesClientBuilder().build());
-    GrpcServer grpc = GrpcServer.start(app, config.host(), grpcPort);
+    ServingApp app = new ServingApp(config).handleStopSignals();
+    // The gRPC server starts on a thread of its own beside the model load and the HTTP server, and
+    // /ready waits for it: a ready pod answers gRPC too. (The image's AOT cache leaves gRPC's
+    // classes out to stay small, so its start is no longer the few milliseconds after the HTTP
+    // server's that it was; images/README.md.)
+    Runnable grpcListening = app.readyOnceStarted("the gRPC server");
+    CompletableFuture<GrpcServer> grpcStart = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("grpc-start")
+        .start(
+            () -> {
+              try {
+                grpcStart.complete(GrpcServer.start(app, config.host(), grpcPort));
+                grpcListening.run();
+              } catch (Throwable e) {
+                grpcStart.completeExceptionally(e);
+              }
+            });
+    app.start(() -> new KubernetesClientBuilder().build());
+    GrpcServer grpc;
+    try {
+      grpc = grpcStart.join();
+    } catch (CompletionException e) {
+      // as when it started on this thread: "cannot listen for gRPC on …; set GRPC_PORT …"
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
     System.out.println(
         "serving "
             + UriRedaction.redact(config.modelUri())

@@ -51,7 +51,7 @@ public final class ServingApp implements AutoCloseable {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final Dashboard dashboard;
   private Javalin app;
-  private RuntimeReporter reporter;
+  private volatile RuntimeReporter reporter;
 
   /** Servers beside the HTTP one (gRPC), stopped with it after the drain. */
   private final java.util.List<AutoCloseable> alongside =
@@ -132,6 +132,22 @@ public final class ServingApp implements AutoCloseable {
    */
   public void stopAlongside(AutoCloseable server) {
     alongside.add(server);
+  }
+
+  /**
+   * Keeps {@code /ready} at 503 ("{@code server} is starting") until the returned action runs: for
+   * a server beside this one (gRPC) that must listen before a Service sends the pod traffic. The
+   * action sends the runtime report at once if that makes the pod ready.
+   */
+  public Runnable readyOnceStarted(String server) {
+    runtime.starting(server);
+    return () -> {
+      runtime.started(server);
+      RuntimeReporter reporting = reporter;
+      if (reporting != null && runtime.ready()) {
+        reporting.reportSoon();
+      }
+    };
   }
 
   /** Whether any request is in flight on the HTTP server or a server beside it. */

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,9 @@ public final class ModelRuntime {
   private volatile String loadError;
   private volatile boolean draining;
   private volatile boolean timedOut;
+
+  /** Servers beside the HTTP one that must listen before the pod is ready (gRPC). */
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
 
   public ModelRuntime(ServeConfig config, RequestMetrics metrics) {
     this.config = config;
@@ -136,7 +141,7 @@ public final class ModelRuntime {
   }
 
   public boolean ready() {
-    return service != null && !draining;
+    return service != null && !draining && starting.isEmpty();
   }
 
   public boolean loaded() {
@@ -149,7 +154,7 @@ public final class ModelRuntime {
       return "shutting down";
     }
     if (service != null) {
-      return null;
+      return starting.stream().findFirst().map(server -> server + " is starting").orElse(null);
     }
     String error = loadError;
     return error == null ? "model is loading" : "model failed to load: " + error;
@@ -158,6 +163,19 @@ public final class ModelRuntime {
   /** Why loading failed, or null (for runtime reports). */
   public String loadError() {
     return loadError;
+  }
+
+  /**
+   * Keeps {@link #ready()} false ({@code /ready}: "{@code server} is starting") until {@link
+   * #started(String)}: for a server beside the HTTP one that a ready pod must answer on.
+   */
+  public void starting(String server) {
+    starting.add(server);
+  }
+
+  /** {@code server}, held by {@link #starting(String)}, listens now. */
+  public void started(String server) {
+    starting.remove(server);
   }
 
   public void startDraining() {

@@ -363,6 +363,21 @@ class GrpcInferenceTest extends ServingAppTest {
   }
 
   @Test
+  void readyWaitsForTheGrpcServerToListen() {
+    ServingApp pod = start(Map.of());
+    try {
+      Runnable listening = pod.readyOnceStarted("the gRPC server");
+      assertError(get(pod, "/ready"), 503, "the gRPC server is starting");
+      assertThat(get(pod, "/v2/health/ready").status()).isEqualTo(503);
+      GrpcServer.start(pod, "127.0.0.1", 0);
+      listening.run();
+      assertThat(get(pod, "/ready").status()).isEqualTo(200);
+    } finally {
+      pod.close();
+    }
+  }
+
+  @Test
   void theGrpcPortFollowsTheEnvironment() {
     assertThat(GrpcServer.port(Map.of())).isEqualTo(8081);
     assertThat(GrpcServer.port(Map.of("PORT", "0")))
