@@ -25,9 +25,10 @@ import java.util.Optional;
  * {@code <name>} switches only when those pods are ready, and the old version keeps running for
  * {@code scaleDownDelaySeconds} so a quick switch back needs no new pods.
  *
- * <p>Persisted: {@code desiredWeight} 100 once promotion is decided, {@code pauseStartedAt} when
- * the preview became ready (the auto-promotion clock), {@code switchedAt} when {@code <name>}
- * moved.
+ * <p>Persisted: {@code previewReadyAt} when the preview became ready (the auto-promotion clock),
+ * {@code promotionDecidedAt} once promotion is decided, {@code switchedAt} when {@code <name>}
+ * moved. {@code desiredWeight} only shows the decision (100 from it on) in the status's {@code
+ * canaryWeight}; nothing here reads it.
  */
 public final class BlueGreenPlanner implements RolloutPlanner {
 
@@ -73,7 +74,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
 
     @Override
     Optional<String> judge() {
-      if (s.getSwitchedAt() != null || s.getDesiredWeight() >= 100 || analysis == null) {
+      if (s.getSwitchedAt() != null || promotionDecided() || analysis == null) {
         return Optional.empty();
       }
       return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
@@ -91,6 +92,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
     Traffic onRollback() {
       s.setActiveVersion(stable);
       s.setPreviewVersion(null);
+      s.setPreviewReadyAt(null);
+      s.setPromotionDecidedAt(null);
       return new Traffic(stable, null, stable, null, 0, null, null);
     }
 
@@ -101,15 +104,14 @@ public final class BlueGreenPlanner implements RolloutPlanner {
               ? full
               : Math.min(blueGreen.getPreviewReplicas(), Math.max(full, 1));
       VersionObservation previewObs = in.observed().get(target);
-      boolean previewReady =
-          TrafficRouter.podsReady(previewObs, preview) || (s.getDesiredWeight() == 100);
+      boolean previewReady = TrafficRouter.podsReady(previewObs, preview) || promotionDecided();
       String waiting;
       String reason;
       Phase phase = Phase.Progressing;
       boolean deadlineApplies = true;
       Instant progressSince = RolloutState.instant(s.getStepStartedAt());
-      if (s.getDesiredWeight() < 100 && previewReady && s.getPauseStartedAt() == null) {
-        s.setPauseStartedAt(RolloutState.time(now));
+      if (!promotionDecided() && previewReady && s.getPreviewReadyAt() == null) {
+        s.setPreviewReadyAt(RolloutState.time(now));
         transitions.add(
             new RolloutTransition(
                 Kind.PAUSED,
@@ -120,8 +122,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + Plural.pods(preview)
                     + "; waiting for promotion"));
       }
-      if (s.getDesiredWeight() < 100 && promotedBy == null && previewReady) {
-        Instant readySince = RolloutState.instant(s.getPauseStartedAt());
+      if (!promotionDecided() && promotedBy == null && previewReady) {
+        Instant readySince = RolloutState.instant(s.getPreviewReadyAt());
         boolean analysed = analysis == null || AnalysisSchedule.passedSince(s, readySince);
         Integer auto = blueGreen.getAutoPromotionSeconds();
         if (auto != null && analysed && !now.isBefore(readySince.plusSeconds(auto))) {
@@ -130,7 +132,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
           soon(Duration.between(now, readySince.plusSeconds(auto)));
         }
       }
-      if (promotedBy != null && s.getDesiredWeight() < 100) {
+      if (promotedBy != null && !promotionDecided()) {
+        s.setPromotionDecidedAt(RolloutState.time(now));
         s.setDesiredWeight(100);
         s.setStepStartedAt(RolloutState.time(now));
         progressSince = now;
@@ -147,14 +150,13 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + " switches "
                     + "the Service"));
       }
-      int previewPods = s.getDesiredWeight() == 100 ? full : preview;
+      int previewPods = promotionDecided() ? full : preview;
       VersionObservation obs = in.observed().get(target);
-      if (s.getDesiredWeight() == 100) {
+      if (promotionDecided()) {
         if (TrafficRouter.podsReady(obs, full)) {
           s.setActiveVersion(target);
           s.setSwitchedAt(RolloutState.time(now));
           s.setActualWeight(100);
-          s.setPauseStartedAt(null);
           transitions.add(
               new RolloutTransition(
                   Kind.SWITCHED,
@@ -265,6 +267,10 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       }
       s.setPreviewVersion(null);
       return promoted("Promoted " + target + " over " + stable + " (blue-green)");
+    }
+
+    boolean promotionDecided() {
+      return s.getPromotionDecidedAt() != null;
     }
 
     static int ready(VersionObservation o) {

@@ -111,9 +111,12 @@ abstract class ProgressiveRun {
     return step();
   }
 
-  /** The status to continue from: the last one when it is this rollout, else {@link #fresh}. */
+  /**
+   * The status to continue from: the last one (in today's shape, see {@link RolloutState#current})
+   * when it is this rollout, else {@link #fresh}.
+   */
   RolloutStatus start() {
-    return continues(in.previous()) ? RolloutState.copy(in.previous()) : fresh();
+    return continues(in.previous()) ? RolloutState.current(in.previous()) : fresh();
   }
 
   /** The status of a rollout that starts now. */

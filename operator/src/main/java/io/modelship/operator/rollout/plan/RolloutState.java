@@ -91,6 +91,8 @@ public final class RolloutState {
     }
     s.setActiveVersion(p.getActiveVersion());
     s.setPreviewVersion(p.getPreviewVersion());
+    s.setPreviewReadyAt(p.getPreviewReadyAt());
+    s.setPromotionDecidedAt(p.getPromotionDecidedAt());
     s.setSwitchedAt(p.getSwitchedAt());
     s.setHandledTokens(ManualControl.copy(p.getHandledTokens()));
     s.setOutcome(p.getOutcome());
@@ -107,6 +109,26 @@ public final class RolloutState {
       b.setWindowStartedAt(a.getWindowStartedAt());
       b.setMeasurements(a.getMeasurements() == null ? null : new ArrayList<>(a.getMeasurements()));
       s.setAnalysis(b);
+    }
+    return s;
+  }
+
+  /**
+   * A copy of {@code p} in today's shape. Blue-green statuses written before {@code previewReadyAt}
+   * and {@code promotionDecidedAt} existed kept that state in canary fields: {@code pauseStartedAt}
+   * held when the preview became ready, and {@code desiredWeight} 100 meant promotion was decided
+   * (at {@code stepStartedAt}, which was set in the same reconcile).
+   */
+  public static RolloutStatus current(RolloutStatus p) {
+    RolloutStatus s = copy(p);
+    if (p.getStrategy() == RolloutStrategy.BlueGreen
+        && p.getPreviewReadyAt() == null
+        && p.getPromotionDecidedAt() == null) {
+      s.setPreviewReadyAt(p.getPauseStartedAt());
+      s.setPauseStartedAt(null);
+      if (p.getDesiredWeight() != null && p.getDesiredWeight() >= 100) {
+        s.setPromotionDecidedAt(p.getStepStartedAt());
+      }
     }
     return s;
   }
