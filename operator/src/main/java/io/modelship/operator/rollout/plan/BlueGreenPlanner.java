@@ -16,7 +16,6 @@ import io.modelship.operator.text.Plural;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Blue-green: the new version comes up behind {@code <name>-preview} while {@code <name>} keeps
@@ -63,54 +62,72 @@ public final class BlueGreenPlanner implements RolloutPlanner {
     }
 
     @Override
-    String where() {
+    String where(RolloutStatus s) {
       return "";
     }
 
     @Override
-    void promote(Intent intent) {
+    RolloutStatus promote(Intent intent, RolloutStatus s) {
       promotedBy = Reason.MANUAL;
+      return s;
     }
 
     @Override
-    Optional<String> judge() {
-      if (s.getSwitchedAt() != null || promotionDecided() || analysis == null) {
-        return Optional.empty();
+    AnalysisSchedule.Judged judge(RolloutStatus s) {
+      if (s.getSwitchedAt() != null || promotionDecided(s) || analysis == null) {
+        return AnalysisSchedule.Judged.none(s);
       }
-      return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
-          .map(
-              failure ->
-                  "rolled back " + target + " → " + stable + " before the switch: " + failure);
+      var judged = AnalysisSchedule.run(analysis, s, in, target, stable, this::soon);
+      return new AnalysisSchedule.Judged(
+          judged.state(),
+          judged
+              .failure()
+              .map(
+                  failure ->
+                      "rolled back " + target + " → " + stable + " before the switch: " + failure));
     }
 
     @Override
-    RolloutPlan step() {
-      return s.getSwitchedAt() != null ? afterSwitch() : beforeSwitch(promotedBy);
+    RolloutPlan step(RolloutStatus s) {
+      RolloutStatus next = RolloutState.copy(s);
+      return s.getSwitchedAt() != null ? afterSwitch(next) : beforeSwitch(next, promotedBy);
     }
 
     @Override
-    Traffic onRollback() {
-      s.setActiveVersion(stable);
-      s.setPreviewVersion(null);
-      s.setPreviewReadyAt(null);
-      s.setPromotionDecidedAt(null);
+    RolloutStatus rolledBack(RolloutStatus s) {
+      return RolloutState.edit(
+          s,
+          n -> {
+            n.setActiveVersion(stable);
+            n.setPreviewVersion(null);
+            n.setPreviewReadyAt(null);
+            n.setPromotionDecidedAt(null);
+          });
+    }
+
+    @Override
+    Traffic rollbackTraffic() {
       return new Traffic(stable, null, stable, null, 0, null, null);
     }
 
-    RolloutPlan beforeSwitch(Reason promotedBy) {
+    /**
+     * Before {@code <name>} switches: the preview comes up, waits for promotion, then grows to full
+     * size. {@code s} is this step's own new status.
+     */
+    RolloutPlan beforeSwitch(RolloutStatus s, Reason promotedBy) {
       int full = fullSize();
       int preview =
           blueGreen.getPreviewReplicas() == null
               ? full
               : Math.min(blueGreen.getPreviewReplicas(), Math.max(full, 1));
       VersionObservation previewObs = in.observed().get(target);
-      boolean previewReady = TrafficRouter.podsReady(previewObs, preview) || promotionDecided();
+      boolean previewReady = TrafficRouter.podsReady(previewObs, preview) || promotionDecided(s);
       String waiting;
       String reason;
       Phase phase = Phase.Progressing;
       boolean deadlineApplies = true;
       Instant progressSince = RolloutState.instant(s.getStepStartedAt());
-      if (!promotionDecided() && previewReady && s.getPreviewReadyAt() == null) {
+      if (!promotionDecided(s) && previewReady && s.getPreviewReadyAt() == null) {
         s.setPreviewReadyAt(RolloutState.time(now));
         transitions.add(
             new RolloutTransition(
@@ -122,7 +139,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + Plural.pods(preview)
                     + "; waiting for promotion"));
       }
-      if (!promotionDecided() && promotedBy == null && previewReady) {
+      if (!promotionDecided(s) && promotedBy == null && previewReady) {
         Instant readySince = RolloutState.instant(s.getPreviewReadyAt());
         boolean analysed = analysis == null || AnalysisSchedule.passedSince(s, readySince);
         Integer auto = blueGreen.getAutoPromotionSeconds();
@@ -132,7 +149,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
           soon(Duration.between(now, readySince.plusSeconds(auto)));
         }
       }
-      if (promotedBy != null && !promotionDecided()) {
+      if (promotedBy != null && !promotionDecided(s)) {
         s.setPromotionDecidedAt(RolloutState.time(now));
         s.setDesiredWeight(100);
         s.setStepStartedAt(RolloutState.time(now));
@@ -150,9 +167,9 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + " switches "
                     + "the Service"));
       }
-      int previewPods = promotionDecided() ? full : preview;
+      int previewPods = promotionDecided(s) ? full : preview;
       VersionObservation obs = in.observed().get(target);
-      if (promotionDecided()) {
+      if (promotionDecided(s)) {
         if (TrafficRouter.podsReady(obs, full)) {
           s.setActiveVersion(target);
           s.setSwitchedAt(RolloutState.time(now));
@@ -162,7 +179,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                   Kind.SWITCHED,
                   promotedBy == null ? Reason.STEPS : promotedBy,
                   "Service switched from " + stable + " to " + target));
-          return afterSwitch();
+          return afterSwitch(s);
         }
         waiting =
             "Promoting "
@@ -208,6 +225,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       }
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline()) > 0) {
         return end(
+            s,
             RolloutOutcome.RolledBack,
             Reason.PROGRESS_DEADLINE,
             "rolled back "
@@ -229,10 +247,11 @@ public final class BlueGreenPlanner implements RolloutPlanner {
               new VersionTarget(stable, in.observed().get(stable).replicas(), false));
       var traffic = new Traffic(stable, target, stable, target, 0, null, null);
       return RolloutPlan.running(
-          progress(), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
+          progress(s), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
     }
 
-    RolloutPlan afterSwitch() {
+    /** After the switch: the old version kept for the scale-down delay, then promoted. */
+    RolloutPlan afterSwitch(RolloutStatus s) {
       Instant switchedAt = RolloutState.instant(s.getSwitchedAt());
       int delay =
           blueGreen.getScaleDownDelaySeconds() == null ? 30 : blueGreen.getScaleDownDelaySeconds();
@@ -256,7 +275,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                 new VersionTarget(stable, in.observed().get(stable).replicas(), false));
         var traffic = new Traffic(target, target, target, null, 100, null, null);
         return RolloutPlan.running(
-            progress(),
+            progress(s),
             targets,
             stable,
             in.autoscaled(),
@@ -266,10 +285,10 @@ public final class BlueGreenPlanner implements RolloutPlanner {
             traffic);
       }
       s.setPreviewVersion(null);
-      return promoted("Promoted " + target + " over " + stable + " (blue-green)");
+      return promoted(s, "Promoted " + target + " over " + stable + " (blue-green)");
     }
 
-    boolean promotionDecided() {
+    static boolean promotionDecided(RolloutStatus s) {
       return s.getPromotionDecidedAt() != null;
     }
 

@@ -16,9 +16,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Building and copying {@code status.rollout} records; planners never mutate what they were given.
+ * Building, copying and migrating {@code status.rollout} records; planners never mutate what they
+ * were given, each change makes a new record ({@link #edit}).
  */
 public final class RolloutState {
 
@@ -71,6 +73,13 @@ public final class RolloutState {
     s.setVersion(version);
     s.setHandledTokens(in.control().spent(prev == null ? null : prev.getHandledTokens()));
     return s;
+  }
+
+  /** A copy of {@code s} with {@code change} applied; {@code s} itself stays as it was. */
+  public static RolloutStatus edit(RolloutStatus s, Consumer<RolloutStatus> change) {
+    RolloutStatus next = copy(s);
+    change.accept(next);
+    return next;
   }
 
   public static RolloutStatus copy(RolloutStatus p) {
