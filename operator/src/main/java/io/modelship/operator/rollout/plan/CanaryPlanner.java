@@ -49,7 +49,7 @@ public final class CanaryPlanner implements RolloutPlanner {
       super(RolloutStrategy.Canary, in);
       var canary = in.rollout().getCanary();
       this.steps = canary == null || canary.getSteps() == null ? List.of() : canary.getSteps();
-      this.router = TrafficRouter.of(canary);
+      this.router = TrafficRouter.of(in.rollout());
     }
 
     @Override
@@ -175,7 +175,7 @@ public final class CanaryPlanner implements RolloutPlanner {
           s.setMirrorPercent(step.getSetMirror().getPercent());
         } else if (step.getSetHeaderRoute() != null) {
           s.setHeaderRoute(
-              RolloutState.headerRoute(
+              Traffic.headerRoute(
                   step.getSetHeaderRoute().getName(), step.getSetHeaderRoute().getValue()));
         }
         Traffic traffic = traffic(s);

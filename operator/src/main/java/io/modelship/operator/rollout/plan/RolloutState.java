@@ -3,11 +3,11 @@ package io.modelship.operator.rollout.plan;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.AnalysisStatus;
-import io.modelship.api.v1alpha1.status.HeaderRoute;
 import io.modelship.api.v1alpha1.status.Measurement;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
+import io.modelship.operator.rollout.traffic.Traffic;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -96,7 +96,8 @@ public final class RolloutState {
     s.setActualWeight(p.getActualWeight());
     s.setMirrorPercent(p.getMirrorPercent());
     if (p.getHeaderRoute() != null) {
-      s.setHeaderRoute(headerRoute(p.getHeaderRoute().getName(), p.getHeaderRoute().getValue()));
+      s.setHeaderRoute(
+          Traffic.headerRoute(p.getHeaderRoute().getName(), p.getHeaderRoute().getValue()));
     }
     s.setActiveVersion(p.getActiveVersion());
     s.setPreviewVersion(p.getPreviewVersion());
@@ -140,13 +141,6 @@ public final class RolloutState {
       }
     }
     return s;
-  }
-
-  public static HeaderRoute headerRoute(String name, String value) {
-    var h = new HeaderRoute();
-    h.setName(name);
-    h.setValue(value);
-    return h;
   }
 
   /** Keeps the latest {@code limit} measurements, oldest first. */
