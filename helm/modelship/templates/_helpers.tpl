@@ -147,7 +147,7 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# ServingRoute.read/apply: the Gateway API route of a canary; created (and then updated) when the
+# GatewayApiRoute.read/apply: the Gateway API route of a canary; created (and then updated) when the
 # operator owns it, JSON-patched (backendRefs and filters only) when the user does.
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]

@@ -63,7 +63,7 @@ class RbacCoversTheOperatorTest {
           "/persistentvolumeclaims", Set.of("get"),
           // ModelDeploymentReconciler.record.
           "/events", Set.of("create"),
-          // ServingRoute.read (get), apply (create, update of an owned route; JSON patch of a
+          // GatewayApiRoute.read (get), apply (create, update of an owned route; JSON patch of a
           // user's).
           "gateway.networking.k8s.io/httproutes", Set.of("get", "create", "update", "patch"),
           // The signing Secrets, created once from the master key and never read (SigningSecret).

@@ -64,13 +64,14 @@ class ExampleManifestTest {
         Serialization.unmarshal(
             docs.get(0), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
     var md = Serialization.unmarshal(docs.get(1), ModelDeployment.class);
-    assertThat(io.modelship.operator.dependent.ServingRoute.routeName(md))
+    assertThat(io.modelship.operator.rollout.traffic.GatewayApiRoute.routeName(md))
         .contains(route.getMetadata().getName());
     assertThat(
-            io.modelship.operator.dependent.ServingRoute.problem(
+            io.modelship.operator.rollout.traffic.GatewayApiRoute.problem(
                 md,
                 java.util.Optional.of(
-                    new io.modelship.operator.dependent.ServingRoute.Observed(route, false))))
+                    new io.modelship.operator.rollout.traffic.GatewayApiRoute.Observed(
+                        route, false))))
         .isEmpty();
     assertThat(
             io.modelship.operator.validation.RolloutValidation.problem(md.getSpec().getRollout()))

@@ -7,15 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.modelship.api.gateway.GatewayApi;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
 import io.modelship.api.v1alpha1.spec.TrafficRouting;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.operator.dependent.ServingNames;
-import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.harness.OperatorHarness;
 import io.modelship.operator.harness.RolloutCluster;
 import io.modelship.operator.harness.TestClock;
+import io.modelship.operator.rollout.traffic.GatewayApiRoute;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ class HttpRouteIT {
     return cluster
         .harness()
         .client()
-        .genericKubernetesResources(ServingRoute.HTTP_ROUTE)
+        .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
         .inNamespace(ns)
         .withName(name)
         .get();
@@ -199,7 +200,7 @@ class HttpRouteIT {
     cluster
         .harness()
         .client()
-        .genericKubernetesResources(ServingRoute.HTTP_ROUTE)
+        .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
         .inNamespace(ns)
         .resource(route)
         .create();
@@ -220,7 +221,9 @@ class HttpRouteIT {
         cluster
             .harness()
             .awaitStatus(
-                ns, "iris", OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+                ns,
+                "iris",
+                OperatorHarness.condition("Ready", "False", GatewayApiRoute.NOT_OPTED_IN));
     assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage())
         .contains("HTTPRoute shop")
         .contains("modelship.io/model-deployment=iris");
@@ -232,7 +235,7 @@ class HttpRouteIT {
                     .anyMatch(
                         e ->
                             "Warning".equals(e.getType())
-                                && ServingRoute.NOT_OPTED_IN.equals(e.getReason())
+                                && GatewayApiRoute.NOT_OPTED_IN.equals(e.getReason())
                                 && e.getMessage().contains("modelship.io/model-deployment")));
     assertThat(route(ns, "shop").getAdditionalProperties().get("spec"))
         .as("untouched")
@@ -245,7 +248,7 @@ class HttpRouteIT {
   @Test
   void aUserRouteThatOptsInForAnotherModelDeploymentIsLeftUntouched() {
     String ns = "other-opt-in";
-    var spec = userRoute(ns, "shop", Map.of(ServingRoute.OPT_IN_ANNOTATION, "recommender"));
+    var spec = userRoute(ns, "shop", Map.of(GatewayApiRoute.OPT_IN_ANNOTATION, "recommender"));
     cluster
         .harness()
         .client()
@@ -256,7 +259,9 @@ class HttpRouteIT {
         cluster
             .harness()
             .awaitStatus(
-                ns, "iris", OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+                ns,
+                "iris",
+                OperatorHarness.condition("Ready", "False", GatewayApiRoute.NOT_OPTED_IN));
     assertThat(OperatorHarness.conditionOf(status, "Ready").orElseThrow().getMessage())
         .contains("opts in for ModelDeployment recommender, not iris");
     assertThat(route(ns, "shop").getAdditionalProperties().get("spec")).isEqualTo(spec);
@@ -289,13 +294,13 @@ class HttpRouteIT {
             .withName("shop")
             .withNamespace(ns)
             .withLabels(Map.of("team", "ml"))
-            .withAnnotations(Map.of(ServingRoute.OPT_IN_ANNOTATION, "iris"))
+            .withAnnotations(Map.of(GatewayApiRoute.OPT_IN_ANNOTATION, "iris"))
             .build());
     route.setAdditionalProperty("spec", spec);
     cluster
         .harness()
         .client()
-        .genericKubernetesResources(ServingRoute.HTTP_ROUTE)
+        .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
         .inNamespace(ns)
         .resource(route)
         .create();
@@ -336,7 +341,7 @@ class HttpRouteIT {
     cluster
         .harness()
         .client()
-        .genericKubernetesResources(ServingRoute.HTTP_ROUTE)
+        .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
         .inNamespace(ns)
         .resource(withdrawn)
         .update();
@@ -344,7 +349,7 @@ class HttpRouteIT {
     cluster
         .harness()
         .awaitStatus(
-            ns, "iris", OperatorHarness.condition("Ready", "False", ServingRoute.NOT_OPTED_IN));
+            ns, "iris", OperatorHarness.condition("Ready", "False", GatewayApiRoute.NOT_OPTED_IN));
     org.awaitility.Awaitility.await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.api.gateway.GatewayApi;
 import io.modelship.local.pods.PodRunner;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,14 +58,6 @@ public final class LocalProxy implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalProxy.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final ResourceDefinitionContext HTTP_ROUTES =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("gateway.networking.k8s.io")
-          .withVersion("v1")
-          .withPlural("httproutes")
-          .withKind("HTTPRoute")
-          .withNamespaced(true)
-          .build();
 
   /** A listening port: a Service or an HTTPRoute. */
   public record Endpoint(String kind, String namespace, String name, int port) {
@@ -153,7 +145,10 @@ public final class LocalProxy implements AutoCloseable {
       opened.add(client.pods().inAnyNamespace().watch(new Changes<>()));
       opened.add(client.services().inAnyNamespace().watch(new Changes<>()));
       opened.add(
-          client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().watch(new Changes<>()));
+          client
+              .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
+              .inAnyNamespace()
+              .watch(new Changes<>()));
       watches.addAll(opened);
     } catch (KubernetesClientException e) {
       log.debug("router watch: {}", e.getMessage());
@@ -308,7 +303,11 @@ public final class LocalProxy implements AutoCloseable {
     this.noPodReasons = noPodReasons;
     Map<String, JsonNode> routes = new HashMap<>();
     for (GenericKubernetesResource r :
-        client.genericKubernetesResources(HTTP_ROUTES).inAnyNamespace().list().getItems()) {
+        client
+            .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
+            .inAnyNamespace()
+            .list()
+            .getItems()) {
       routes.put(
           r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
     }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.operator.rollout.traffic.GatewayApiRoute;
 
 /** Per-version Services exist only while the canary routes through a Gateway API HTTPRoute. */
 public class GatewayRequested implements Condition<Service, ModelDeployment> {
@@ -14,6 +15,6 @@ public class GatewayRequested implements Condition<Service, ModelDeployment> {
       DependentResource<Service, ModelDeployment> dependentResource,
       ModelDeployment md,
       Context<ModelDeployment> context) {
-    return ServingRoute.routeName(md).isPresent();
+    return GatewayApiRoute.routeName(md).isPresent();
   }
 }

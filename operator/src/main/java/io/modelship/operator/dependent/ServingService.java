@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.operator.rollout.traffic.GatewayApiRoute;
 
 /**
  * The stable endpoint {@code <name>}: selects the pods of every version, so a rolling handover (and
@@ -48,7 +49,7 @@ public class ServingService extends CRUDKubernetesDependentResource<Service, Mod
         .withSelector(selector)
         .addNewPort()
         .withName("http")
-        .withPort(80)
+        .withPort(GatewayApiRoute.SERVICE_PORT)
         .withTargetPort(new IntOrString(ServingDeployments.PORT))
         .withProtocol("TCP")
         .endPort()

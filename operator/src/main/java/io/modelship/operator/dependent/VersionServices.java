@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.operator.rollout.plan.VersionTarget;
+import io.modelship.operator.rollout.traffic.GatewayApiRoute;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +36,12 @@ public class VersionServices extends KubernetesDependentResource<Service, ModelD
 
   public static String name(ModelDeployment md, String version) {
     return ServingNames.deploymentName(md, version);
+  }
+
+  /** The Gateway API route of {@code md}, over these Services and owned as its other children. */
+  public static GatewayApiRoute route(ModelDeployment md) {
+    return new GatewayApiRoute(
+        md, version -> name(md, version), name -> ServingNames.childMetadata(md, name));
   }
 
   @Override

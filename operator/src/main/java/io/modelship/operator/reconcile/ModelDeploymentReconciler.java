@@ -34,7 +34,6 @@ import io.modelship.operator.dependent.ServingDeployments;
 import io.modelship.operator.dependent.ServingDisruptionBudget;
 import io.modelship.operator.dependent.ServingNames;
 import io.modelship.operator.dependent.ServingPlan;
-import io.modelship.operator.dependent.ServingRoute;
 import io.modelship.operator.dependent.ServingService;
 import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.metrics.OperatorMetrics;
@@ -50,6 +49,7 @@ import io.modelship.operator.rollout.plan.RolloutInputs;
 import io.modelship.operator.rollout.plan.RolloutPlan;
 import io.modelship.operator.rollout.plan.RolloutPlanner;
 import io.modelship.operator.rollout.plan.RolloutTransition;
+import io.modelship.operator.rollout.traffic.GatewayApiRoute;
 import io.modelship.operator.rollout.traffic.VersionObservation;
 import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.signing.SigningKeys;
@@ -231,14 +231,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       case ModelLocation.Result.Invalid invalid ->
           specProblem = Optional.of(new Problem(invalid.reason(), invalid.message()));
       case ModelLocation.Result.Valid valid -> {
-        var route = ServingRoute.read(md, context.getClient());
+        var route = GatewayApiRoute.read(md, context.getClient());
         specProblem =
             missingClaim(md, valid.location(), context.getClient())
                 .or(() -> RolloutValidation.problem(spec.getRollout()))
                 .or(() -> RuntimeEnvValidation.problem(spec.getRuntime()))
                 .or(() -> settings.allowedImages().problem(spec.getRuntime()))
                 .or(() -> ModelIntegrity.problem(spec.getModel(), settings.requireSha256ForHttp()))
-                .or(() -> ServingRoute.problem(md, route));
+                .or(() -> GatewayApiRoute.problem(md, route));
         if (specProblem.isEmpty()) {
           RolloutPlan rollout =
               plan(
@@ -317,7 +317,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private Optional<Problem> act(
       ModelDeployment md,
       RolloutPlan rollout,
-      Optional<ServingRoute.Observed> route,
+      Optional<GatewayApiRoute.Observed> route,
       boolean servingDeploymentsExist,
       Set<Pod> pods,
       Context<ModelDeployment> context) {
@@ -325,7 +325,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       // Pods refer to the signing Secret; it exists before their Deployment does.
       signingSecrets.ensure(md, servingDeploymentsExist, pods, context.getClient());
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-      ServingRoute.apply(md, rollout, route, context.getClient());
+      VersionServices.route(md)
+          .apply(rollout.traffic(), rollout.stableVersion(), route, context.getClient());
       return Optional.empty();
     } catch (RuntimeException e) {
       Optional<Problem> refusal = ChildRefusal.of(e);
@@ -348,7 +349,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       TrafficHistory traffic,
       EffectiveMonitoring monitoring,
       Optional<Problem> podProblem,
-      Optional<ServingRoute.Observed> route,
+      Optional<GatewayApiRoute.Observed> route,
       Instant now) {
     ModelDeploymentSpec spec = md.getSpec();
     boolean autoscaled = spec.getAutoscaling() != null;
@@ -382,7 +383,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             traffic,
             new SampleMinimums(monitoring.driftMinSamples(), monitoring.accuracyMinSamples()),
             podProblem.map(p -> List.of(p.message())).orElse(List.of()),
-            route.map(r -> ServingRoute.observe(md, r.route(), observed.keySet())),
+            route.map(r -> VersionServices.route(md).observe(r.route(), observed.keySet())),
             new RolloutInputs.ModelRef(
                 spec.getModel().getUri(),
                 spec.getModel().getUriFrom(),

@@ -28,10 +28,13 @@ public class RolloutStatus {
   /** When the current step started (RFC 3339). */
   private String stepStartedAt;
 
-  /** When the current pause started (RFC 3339); absent unless paused. */
+  /** Canary: when the current pause step started (RFC 3339); absent unless paused. */
   private String pauseStartedAt;
 
-  /** Percentage of traffic the new version should get now. */
+  /**
+   * Percentage of traffic the new version should get now; blue-green: 100 from the promotion
+   * decision on (what the status's canaryWeight shows), 0 before.
+   */
   private Integer desiredWeight;
 
   /** Share of the new version now: ready-pod ratio or route weight. */
@@ -48,6 +51,18 @@ public class RolloutStatus {
 
   /** Blue-green: the version behind the preview Service. */
   private String previewVersion;
+
+  /**
+   * Blue-green: when the preview first had all its pods ready (RFC 3339); the auto-promotion delay
+   * counts from here.
+   */
+  private String previewReadyAt;
+
+  /**
+   * Blue-green: when promotion was decided, by hand or automatically (RFC 3339); from here the new
+   * version grows to full size, and the Service switches once it is ready.
+   */
+  private String promotionDecidedAt;
 
   /** Blue-green: when the main Service switched to the new version (RFC 3339). */
   private String switchedAt;
@@ -174,6 +189,22 @@ public class RolloutStatus {
 
   public void setPreviewVersion(String previewVersion) {
     this.previewVersion = previewVersion;
+  }
+
+  public String getPreviewReadyAt() {
+    return previewReadyAt;
+  }
+
+  public void setPreviewReadyAt(String previewReadyAt) {
+    this.previewReadyAt = previewReadyAt;
+  }
+
+  public String getPromotionDecidedAt() {
+    return promotionDecidedAt;
+  }
+
+  public void setPromotionDecidedAt(String promotionDecidedAt) {
+    this.promotionDecidedAt = promotionDecidedAt;
   }
 
   public String getSwitchedAt() {

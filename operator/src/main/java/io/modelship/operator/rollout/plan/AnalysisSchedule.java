@@ -32,40 +32,50 @@ final class AnalysisSchedule {
   private AnalysisSchedule() {}
 
   /**
-   * Updates {@code s.analysis} in place (it is the planner's own copy).
+   * The status after a judgement (or with the window moved, or unchanged, when none is due) and,
+   * when failures reach the failure limit, the rollback message.
+   */
+  record Judged(RolloutStatus state, Optional<String> failure) {
+
+    static Judged none(RolloutStatus state) {
+      return new Judged(state, Optional.empty());
+    }
+  }
+
+  /**
+   * Judges when a judgement is due, on a copy of {@code s}: {@code s} itself is not changed.
    *
    * @param soon told when the next judgement is due
-   * @return the failure summary with the count, e.g. {@code p99 82 ms > 50 ms (2 of 2 failed)},
-   *     once failures reach the failure limit
+   * @return the new status and the failure summary with the count, e.g. {@code p99 82 ms > 50 ms (2
+   *     of 2 failed)}, once failures reach the failure limit
    */
-  static Optional<String> run(
+  static Judged run(
       AnalysisSpec analysis,
       RolloutStatus s,
       RolloutInputs in,
       String target,
       String stable,
       Consumer<Duration> soon) {
-    AnalysisStatus a = s.getAnalysis();
     Instant now = in.now();
     Instant delayEnd =
         RolloutState.instant(s.getStartedAt())
             .plus(Durations.parseOr(analysis.getInitialDelay(), Duration.ZERO));
     Duration interval = Durations.parseOr(analysis.getInterval(), DEFAULT_INTERVAL);
-    Instant windowStart = RolloutState.instant(a.getWindowStartedAt());
+    Instant windowStart = RolloutState.instant(s.getAnalysis().getWindowStartedAt());
     if (now.isBefore(delayEnd)) {
       soon.accept(Duration.between(now, delayEnd));
-      return Optional.empty();
+      return Judged.none(s);
     }
     if (windowStart.isBefore(delayEnd)) {
       // Warm-up traffic before the initial delay is not judged: the first window starts now.
-      a.setWindowStartedAt(RolloutState.time(now));
       soon.accept(interval);
-      return Optional.empty();
+      return Judged.none(
+          RolloutState.edit(s, n -> n.getAnalysis().setWindowStartedAt(RolloutState.time(now))));
     }
     Instant due = windowStart.plus(interval);
     if (now.isBefore(due)) {
       soon.accept(Duration.between(now, due));
-      return Optional.empty();
+      return Judged.none(s);
     }
     Instant stepStart = RolloutState.instant(s.getStepStartedAt());
     Instant floor = stepStart.isAfter(delayEnd) ? stepStart : delayEnd;
@@ -75,6 +85,8 @@ final class AnalysisSchedule {
     var judgement =
         AnalysisJudge.judge(analysis, evidence, in.minimums(), target, stable, List.of(), now);
 
+    RolloutStatus next = RolloutState.copy(s);
+    AnalysisStatus a = next.getAnalysis();
     a.setWindowStartedAt(RolloutState.time(now));
     a.setLastJudgedAt(RolloutState.time(now));
     a.setLastVerdict(judgement.verdict());
@@ -89,9 +101,11 @@ final class AnalysisSchedule {
     }
     int limit = failureLimit(analysis);
     if (judgement.verdict() == Verdict.Fail && (judgement.immediate() || a.getFailed() >= limit)) {
-      return Optional.of(judgement.summary() + " (" + a.getFailed() + " of " + limit + " failed)");
+      return new Judged(
+          next,
+          Optional.of(judgement.summary() + " (" + a.getFailed() + " of " + limit + " failed)"));
     }
-    return Optional.empty();
+    return Judged.none(next);
   }
 
   /**

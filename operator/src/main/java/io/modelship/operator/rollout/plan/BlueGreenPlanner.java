@@ -16,7 +16,6 @@ import io.modelship.operator.text.Plural;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Blue-green: the new version comes up behind {@code <name>-preview} while {@code <name>} keeps
@@ -25,9 +24,10 @@ import java.util.Optional;
  * {@code <name>} switches only when those pods are ready, and the old version keeps running for
  * {@code scaleDownDelaySeconds} so a quick switch back needs no new pods.
  *
- * <p>Persisted: {@code desiredWeight} 100 once promotion is decided, {@code pauseStartedAt} when
- * the preview became ready (the auto-promotion clock), {@code switchedAt} when {@code <name>}
- * moved.
+ * <p>Persisted: {@code previewReadyAt} when the preview became ready (the auto-promotion clock),
+ * {@code promotionDecidedAt} once promotion is decided, {@code switchedAt} when {@code <name>}
+ * moved. {@code desiredWeight} only shows the decision (100 from it on) in the status's {@code
+ * canaryWeight}; nothing here reads it.
  */
 public final class BlueGreenPlanner implements RolloutPlanner {
 
@@ -62,54 +62,73 @@ public final class BlueGreenPlanner implements RolloutPlanner {
     }
 
     @Override
-    String where() {
+    String where(RolloutStatus s) {
       return "";
     }
 
     @Override
-    void promote(Intent intent) {
+    RolloutStatus promote(Intent intent, RolloutStatus s) {
       promotedBy = Reason.MANUAL;
+      return s;
     }
 
     @Override
-    Optional<String> judge() {
-      if (s.getSwitchedAt() != null || s.getDesiredWeight() >= 100 || analysis == null) {
-        return Optional.empty();
+    AnalysisSchedule.Judged judge(RolloutStatus s) {
+      if (s.getSwitchedAt() != null || promotionDecided(s) || analysis == null) {
+        return AnalysisSchedule.Judged.none(s);
       }
-      return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
-          .map(
-              failure ->
-                  "rolled back " + target + " → " + stable + " before the switch: " + failure);
+      var judged = AnalysisSchedule.run(analysis, s, in, target, stable, this::soon);
+      return new AnalysisSchedule.Judged(
+          judged.state(),
+          judged
+              .failure()
+              .map(
+                  failure ->
+                      "rolled back " + target + " → " + stable + " before the switch: " + failure));
     }
 
     @Override
-    RolloutPlan step() {
-      return s.getSwitchedAt() != null ? afterSwitch() : beforeSwitch(promotedBy);
+    RolloutPlan step(RolloutStatus s) {
+      RolloutStatus next = RolloutState.copy(s);
+      return s.getSwitchedAt() != null ? afterSwitch(next) : beforeSwitch(next, promotedBy);
     }
 
     @Override
-    Traffic onRollback() {
-      s.setActiveVersion(stable);
-      s.setPreviewVersion(null);
+    RolloutStatus rolledBack(RolloutStatus s) {
+      return RolloutState.edit(
+          s,
+          n -> {
+            n.setActiveVersion(stable);
+            n.setPreviewVersion(null);
+            n.setPreviewReadyAt(null);
+            n.setPromotionDecidedAt(null);
+          });
+    }
+
+    @Override
+    Traffic rollbackTraffic() {
       return new Traffic(stable, null, stable, null, 0, null, null);
     }
 
-    RolloutPlan beforeSwitch(Reason promotedBy) {
+    /**
+     * Before {@code <name>} switches: the preview comes up, waits for promotion, then grows to full
+     * size. {@code s} is this step's own new status.
+     */
+    RolloutPlan beforeSwitch(RolloutStatus s, Reason promotedBy) {
       int full = fullSize();
       int preview =
           blueGreen.getPreviewReplicas() == null
               ? full
               : Math.min(blueGreen.getPreviewReplicas(), Math.max(full, 1));
       VersionObservation previewObs = in.observed().get(target);
-      boolean previewReady =
-          TrafficRouter.podsReady(previewObs, preview) || (s.getDesiredWeight() == 100);
+      boolean previewReady = TrafficRouter.podsReady(previewObs, preview) || promotionDecided(s);
       String waiting;
       String reason;
       Phase phase = Phase.Progressing;
       boolean deadlineApplies = true;
       Instant progressSince = RolloutState.instant(s.getStepStartedAt());
-      if (s.getDesiredWeight() < 100 && previewReady && s.getPauseStartedAt() == null) {
-        s.setPauseStartedAt(RolloutState.time(now));
+      if (!promotionDecided(s) && previewReady && s.getPreviewReadyAt() == null) {
+        s.setPreviewReadyAt(RolloutState.time(now));
         transitions.add(
             new RolloutTransition(
                 Kind.PAUSED,
@@ -120,8 +139,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + Plural.pods(preview)
                     + "; waiting for promotion"));
       }
-      if (s.getDesiredWeight() < 100 && promotedBy == null && previewReady) {
-        Instant readySince = RolloutState.instant(s.getPauseStartedAt());
+      if (!promotionDecided(s) && promotedBy == null && previewReady) {
+        Instant readySince = RolloutState.instant(s.getPreviewReadyAt());
         boolean analysed = analysis == null || AnalysisSchedule.passedSince(s, readySince);
         Integer auto = blueGreen.getAutoPromotionSeconds();
         if (auto != null && analysed && !now.isBefore(readySince.plusSeconds(auto))) {
@@ -130,7 +149,8 @@ public final class BlueGreenPlanner implements RolloutPlanner {
           soon(Duration.between(now, readySince.plusSeconds(auto)));
         }
       }
-      if (promotedBy != null && s.getDesiredWeight() < 100) {
+      if (promotedBy != null && !promotionDecided(s)) {
+        s.setPromotionDecidedAt(RolloutState.time(now));
         s.setDesiredWeight(100);
         s.setStepStartedAt(RolloutState.time(now));
         progressSince = now;
@@ -147,20 +167,19 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                     + " switches "
                     + "the Service"));
       }
-      int previewPods = s.getDesiredWeight() == 100 ? full : preview;
+      int previewPods = promotionDecided(s) ? full : preview;
       VersionObservation obs = in.observed().get(target);
-      if (s.getDesiredWeight() == 100) {
+      if (promotionDecided(s)) {
         if (TrafficRouter.podsReady(obs, full)) {
           s.setActiveVersion(target);
           s.setSwitchedAt(RolloutState.time(now));
           s.setActualWeight(100);
-          s.setPauseStartedAt(null);
           transitions.add(
               new RolloutTransition(
                   Kind.SWITCHED,
                   promotedBy == null ? Reason.STEPS : promotedBy,
                   "Service switched from " + stable + " to " + target));
-          return afterSwitch();
+          return afterSwitch(s);
         }
         waiting =
             "Promoting "
@@ -206,6 +225,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
       }
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline()) > 0) {
         return end(
+            s,
             RolloutOutcome.RolledBack,
             Reason.PROGRESS_DEADLINE,
             "rolled back "
@@ -227,10 +247,11 @@ public final class BlueGreenPlanner implements RolloutPlanner {
               new VersionTarget(stable, in.observed().get(stable).replicas(), false));
       var traffic = new Traffic(stable, target, stable, target, 0, null, null);
       return RolloutPlan.running(
-          progress(), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
+          progress(s), targets, stable, in.autoscaled(), phase, reason, waiting, traffic);
     }
 
-    RolloutPlan afterSwitch() {
+    /** After the switch: the old version kept for the scale-down delay, then promoted. */
+    RolloutPlan afterSwitch(RolloutStatus s) {
       Instant switchedAt = RolloutState.instant(s.getSwitchedAt());
       int delay =
           blueGreen.getScaleDownDelaySeconds() == null ? 30 : blueGreen.getScaleDownDelaySeconds();
@@ -254,7 +275,7 @@ public final class BlueGreenPlanner implements RolloutPlanner {
                 new VersionTarget(stable, in.observed().get(stable).replicas(), false));
         var traffic = new Traffic(target, target, target, null, 100, null, null);
         return RolloutPlan.running(
-            progress(),
+            progress(s),
             targets,
             stable,
             in.autoscaled(),
@@ -264,7 +285,11 @@ public final class BlueGreenPlanner implements RolloutPlanner {
             traffic);
       }
       s.setPreviewVersion(null);
-      return promoted("Promoted " + target + " over " + stable + " (blue-green)");
+      return promoted(s, "Promoted " + target + " over " + stable + " (blue-green)");
+    }
+
+    static boolean promotionDecided(RolloutStatus s) {
+      return s.getPromotionDecidedAt() != null;
     }
 
     static int ready(VersionObservation o) {

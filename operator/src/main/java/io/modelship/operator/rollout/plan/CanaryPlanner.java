@@ -49,7 +49,7 @@ public final class CanaryPlanner implements RolloutPlanner {
       super(RolloutStrategy.Canary, in);
       var canary = in.rollout().getCanary();
       this.steps = canary == null || canary.getSteps() == null ? List.of() : canary.getSteps();
-      this.router = TrafficRouter.of(canary);
+      this.router = TrafficRouter.of(in.rollout());
     }
 
     @Override
@@ -84,17 +84,18 @@ public final class CanaryPlanner implements RolloutPlanner {
     }
 
     @Override
-    String where() {
-      return " at step " + stepNumber();
+    String where(RolloutStatus s) {
+      return " at step " + stepNumber(s);
     }
 
     @Override
-    void promote(Intent intent) {
+    RolloutStatus promote(Intent intent, RolloutStatus s) {
       if (s.getStepIndex() >= steps.size()) {
-        return;
+        return s;
       }
       if (intent == Intent.PROMOTE_FULL) {
-        advanceTo(
+        return advanceTo(
+            s,
             steps.size(),
             Reason.MANUAL,
             "Promoted fully by "
@@ -102,48 +103,62 @@ public final class CanaryPlanner implements RolloutPlanner {
                 + ": skipping the remaining steps and analysis");
       } else {
         String from = RolloutState.describe(steps.get(s.getStepIndex()));
-        advanceTo(
+        manualStep = true;
+        return advanceTo(
+            s,
             s.getStepIndex() + 1,
             Reason.MANUAL,
-            "Step " + stepNumber() + " (" + from + ") promoted by " + ManualControl.PROMOTE);
-        manualStep = true;
+            "Step " + stepNumber(s) + " (" + from + ") promoted by " + ManualControl.PROMOTE);
       }
     }
 
     @Override
-    RolloutPlan step() {
-      return walk(manualStep);
+    RolloutPlan step(RolloutStatus s) {
+      return walk(RolloutState.copy(s), manualStep);
     }
 
     @Override
-    Traffic onRollback() {
-      s.setMirrorPercent(null);
-      s.setHeaderRoute(null);
+    RolloutStatus rolledBack(RolloutStatus s) {
+      return RolloutState.edit(
+          s,
+          n -> {
+            n.setMirrorPercent(null);
+            n.setHeaderRoute(null);
+          });
+    }
+
+    @Override
+    Traffic rollbackTraffic() {
       return Traffic.all(null);
     }
 
     @Override
-    Optional<String> judge() {
+    AnalysisSchedule.Judged judge(RolloutStatus s) {
       if (analysis == null || s.getStepIndex() >= steps.size()) {
-        return Optional.empty();
+        return AnalysisSchedule.Judged.none(s);
       }
-      return AnalysisSchedule.run(analysis, s, in, target, stable, this::soon)
-          .map(
-              summary ->
-                  "rolled back "
-                      + target
-                      + " → "
-                      + stable
-                      + " at step "
-                      + stepNumber()
-                      + ": "
-                      + summary);
+      var judged = AnalysisSchedule.run(analysis, s, in, target, stable, this::soon);
+      return new AnalysisSchedule.Judged(
+          judged.state(),
+          judged
+              .failure()
+              .map(
+                  summary ->
+                      "rolled back "
+                          + target
+                          + " → "
+                          + stable
+                          + " at step "
+                          + stepNumber(s)
+                          + ": "
+                          + summary));
     }
 
     /**
      * Completes every step whose condition holds, then sizes the Deployments for where it stopped.
+     * {@code s} is this step's own new status.
      */
-    RolloutPlan walk(boolean manualStep) {
+    RolloutPlan walk(RolloutStatus s, boolean manualStep) {
       boolean skipAnalysis = manualStep;
       String waiting = null;
       String reason = "CanaryStep";
@@ -153,18 +168,18 @@ public final class CanaryPlanner implements RolloutPlanner {
       while (s.getStepIndex() < steps.size()) {
         CanaryStep step = steps.get(s.getStepIndex());
         String label =
-            "Step " + stepNumber() + "/" + steps.size() + " (" + RolloutState.describe(step) + ")";
+            "Step " + stepNumber(s) + "/" + steps.size() + " (" + RolloutState.describe(step) + ")";
         if (step.getSetWeight() != null) {
           s.setDesiredWeight(step.getSetWeight());
         } else if (step.getSetMirror() != null) {
           s.setMirrorPercent(step.getSetMirror().getPercent());
         } else if (step.getSetHeaderRoute() != null) {
           s.setHeaderRoute(
-              RolloutState.headerRoute(
+              Traffic.headerRoute(
                   step.getSetHeaderRoute().getName(), step.getSetHeaderRoute().getValue()));
         }
-        Traffic traffic = traffic();
-        CanaryReplicas.Split split = split();
+        Traffic traffic = traffic(s);
+        CanaryReplicas.Split split = split(s);
         if (!router.inForce(
             traffic, split, stableObs(), canaryObs(), in.autoscaled(), in.route())) {
           waiting = label + ": waiting for the weight to be in force (" + podsLine(split) + ")";
@@ -215,9 +230,9 @@ public final class CanaryPlanner implements RolloutPlanner {
             analysis != null
                 && !skipAnalysis
                 && (step.getPause() != null || s.getDesiredWeight() > 0);
-        if (gated && !passedDuringStep()) {
+        if (gated && !passedDuringStep(s)) {
           Verdict last = s.getAnalysis().getLastVerdict();
-          boolean inconclusive = last == Verdict.Inconclusive && judgedDuringStep();
+          boolean inconclusive = last == Verdict.Inconclusive && judgedDuringStep(s);
           waiting =
               label
                   + (inconclusive
@@ -244,11 +259,12 @@ public final class CanaryPlanner implements RolloutPlanner {
       }
 
       if (waiting == null) {
-        return takeOver();
+        return takeOver(s);
       }
       Duration deadline = deadline();
       if (deadlineApplies && Duration.between(progressSince, now).compareTo(deadline) > 0) {
         return end(
+            s,
             RolloutOutcome.RolledBack,
             Reason.PROGRESS_DEADLINE,
             "rolled back "
@@ -256,7 +272,7 @@ public final class CanaryPlanner implements RolloutPlanner {
                 + " → "
                 + stable
                 + " at step "
-                + stepNumber()
+                + stepNumber(s)
                 + ": no progress for "
                 + Durations.format(deadline)
                 + " ("
@@ -266,11 +282,11 @@ public final class CanaryPlanner implements RolloutPlanner {
       if (deadlineApplies) {
         soon(Duration.between(now, progressSince.plus(deadline)).plusSeconds(1));
       }
-      return running(phase, reason, waiting);
+      return running(s, phase, reason, waiting);
     }
 
     /** All steps done: the new version grows to full size, and once ready takes over. */
-    RolloutPlan takeOver() {
+    RolloutPlan takeOver(RolloutStatus s) {
       s.setDesiredWeight(100);
       s.setPauseStartedAt(null);
       VersionObservation canary = canaryObs();
@@ -293,6 +309,7 @@ public final class CanaryPlanner implements RolloutPlanner {
                 + " ready)";
         if (Duration.between(since, now).compareTo(deadline()) > 0) {
           return end(
+              s,
               RolloutOutcome.RolledBack,
               Reason.PROGRESS_DEADLINE,
               "rolled back "
@@ -313,7 +330,7 @@ public final class CanaryPlanner implements RolloutPlanner {
         Traffic traffic =
             router.traffic(stable, target, 100, s.getMirrorPercent(), s.getHeaderRoute());
         return RolloutPlan.running(
-            progress(),
+            progress(s),
             targets,
             stable,
             in.autoscaled(),
@@ -341,11 +358,11 @@ public final class CanaryPlanner implements RolloutPlanner {
                       + " judgements passed, "
                       + a.getInconclusive()
                       + " inconclusive)");
-      return promoted(message);
+      return promoted(s, message);
     }
 
-    RolloutPlan running(Phase phase, String reason, String message) {
-      CanaryReplicas.Split split = split();
+    RolloutPlan running(RolloutStatus s, Phase phase, String reason, String message) {
+      CanaryReplicas.Split split = split(s);
       s.setActualWeight(router.actualWeight(stableObs(), canaryObs(), in.route(), target));
       int canaryPods =
           Math.max(
@@ -356,14 +373,14 @@ public final class CanaryPlanner implements RolloutPlanner {
               new VersionTarget(
                   stable, in.autoscaled() ? stableObs().replicas() : split.stable(), false));
       return RolloutPlan.running(
-          progress(),
+          progress(s),
           targets,
           stable,
           in.autoscaled(),
           phase,
           reason,
           message,
-          routable(traffic()));
+          routable(traffic(s)));
     }
 
     /**
@@ -387,31 +404,35 @@ public final class CanaryPlanner implements RolloutPlanner {
           null);
     }
 
-    void advanceTo(int index, Reason reason, String message) {
-      s.setStepIndex(index);
-      s.setStepStartedAt(RolloutState.time(now));
-      s.setPauseStartedAt(null);
+    RolloutStatus advanceTo(RolloutStatus s, int index, Reason reason, String message) {
       transitions.add(new RolloutTransition(Kind.STEP_ADVANCED, reason, message));
+      return RolloutState.edit(
+          s,
+          n -> {
+            n.setStepIndex(index);
+            n.setStepStartedAt(RolloutState.time(now));
+            n.setPauseStartedAt(null);
+          });
     }
 
-    boolean passedDuringStep() {
-      return judgedDuringStep() && s.getAnalysis().getLastVerdict() == Verdict.Pass;
+    static boolean passedDuringStep(RolloutStatus s) {
+      return judgedDuringStep(s) && s.getAnalysis().getLastVerdict() == Verdict.Pass;
     }
 
-    boolean judgedDuringStep() {
+    static boolean judgedDuringStep(RolloutStatus s) {
       String judged = s.getAnalysis() == null ? null : s.getAnalysis().getLastJudgedAt();
       // Strictly after: the judgement that completed the previous step says nothing of this weight.
       return judged != null
           && RolloutState.instant(judged).isAfter(RolloutState.instant(s.getStepStartedAt()));
     }
 
-    /** Every token present now counts as handled; an annotation removed keeps its last token. */
-    Traffic traffic() {
+    /** Where requests go at the status's weight, mirror and header route. */
+    Traffic traffic(RolloutStatus s) {
       return router.traffic(
           stable, target, s.getDesiredWeight(), s.getMirrorPercent(), s.getHeaderRoute());
     }
 
-    CanaryReplicas.Split split() {
+    CanaryReplicas.Split split(RolloutStatus s) {
       int total = in.autoscaled() ? stableObs().replicas() : in.replicas();
       return router.split(s.getDesiredWeight(), total, in.autoscaled());
     }
@@ -434,7 +455,7 @@ public final class CanaryPlanner implements RolloutPlanner {
       return in.observed().get(target);
     }
 
-    int stepNumber() {
+    int stepNumber(RolloutStatus s) {
       return Math.min(s.getStepIndex(), Math.max(0, steps.size() - 1)) + 1;
     }
   }

@@ -23,7 +23,12 @@ import java.util.function.Function;
  * shares: retry of an ended rollout → abort → readiness of the new version → manual promote intents
  * → the analysis judgement → the strategy's own step. The order is written here once; a strategy
  * supplies only what differs ({@link #fresh}, {@link #promote}, {@link #judge}, {@link #step} and
- * how a rollback looks, {@link #onRollback}).
+ * how a rollback looks, {@link #rolledBack} and {@link #rollbackTraffic}).
+ *
+ * <p>State goes in and out as values: every step takes the {@code status.rollout} it continues from
+ * and returns a new one (a copy, {@link RolloutState#edit}), never changing what it was given, and
+ * the last one leaves with the plan ({@link RolloutPlan#rollout()}). A run keeps only what this
+ * reconcile adds to the plan: its transitions and when to look again.
  */
 abstract class ProgressiveRun {
 
@@ -36,9 +41,6 @@ abstract class ProgressiveRun {
   final AnalysisSpec analysis;
   final Instant now;
   final List<RolloutTransition> transitions = new ArrayList<>();
-
-  /** This run's own status, started from a copy of the last one: the inputs are never changed. */
-  RolloutStatus s;
 
   Duration lookAgain;
 
@@ -69,51 +71,64 @@ abstract class ProgressiveRun {
 
   /** The lifecycle, once for every progressive strategy. */
   final RolloutPlan plan() {
-    s = start();
-    if (ended()) {
-      if (!in.control().isNew(Intent.RETRY, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-        return degraded(Optional.empty());
+    RolloutStatus s = start();
+    ManualControl control = in.control();
+    if (ended(s)) {
+      if (!control.isNew(Intent.RETRY, s.getHandledTokens())) {
+        return degraded(
+            RolloutState.edit(s, n -> n.setHandledTokens(control.spent(n.getHandledTokens()))),
+            Optional.empty());
       }
-      var tokens = in.control().handle(Intent.RETRY, s.getHandledTokens());
-      s = fresh();
-      s.setHandledTokens(tokens);
+      var tokens = control.handle(Intent.RETRY, s.getHandledTokens());
+      s = RolloutState.edit(fresh(), n -> n.setHandledTokens(tokens));
       transitions.add(new RolloutTransition(Kind.RETRIED, Reason.MANUAL, retryMessage()));
     }
-    if (in.control().isNew(Intent.ABORT, s.getHandledTokens())) {
-      s.setHandledTokens(in.control().handle(Intent.ABORT, s.getHandledTokens()));
+    if (control.isNew(Intent.ABORT, s.getHandledTokens())) {
       return end(
+          RolloutState.edit(
+              s, n -> n.setHandledTokens(control.handle(Intent.ABORT, n.getHandledTokens()))),
           RolloutOutcome.Aborted,
           Reason.MANUAL,
-          "aborted " + target + " → " + stable + where() + " by " + ManualControl.ABORT);
+          "aborted " + target + " → " + stable + where(s) + " by " + ManualControl.ABORT);
     }
     if (!in.targetProblems().isEmpty() || loadErrors().isPresent()) {
       String why =
           String.join("; ", in.targetProblems())
               + loadErrors().map(e -> (in.targetProblems().isEmpty() ? "" : "; ") + e).orElse("");
       return end(
+          s,
           RolloutOutcome.RolledBack,
           Reason.READINESS_FAILED,
-          "rolled back " + target + " → " + stable + where() + ": " + why);
+          "rolled back " + target + " → " + stable + where(s) + ": " + why);
     }
     for (Intent intent : List.of(Intent.PROMOTE_FULL, Intent.PROMOTE)) {
-      if (in.control().isNew(intent, s.getHandledTokens())) {
-        s.setHandledTokens(in.control().handle(intent, s.getHandledTokens()));
-        promote(intent);
+      if (control.isNew(intent, s.getHandledTokens())) {
+        s =
+            promote(
+                intent,
+                RolloutState.edit(
+                    s, n -> n.setHandledTokens(control.handle(intent, n.getHandledTokens()))));
       }
     }
     // Tokens that arrived but did nothing (promote after the last step) are spent all the same.
-    s.setHandledTokens(in.control().spent(s.getHandledTokens()));
-    Optional<String> failure = judge();
-    if (failure.isPresent()) {
-      return end(RolloutOutcome.RolledBack, Reason.ANALYSIS_FAILED, failure.get());
+    s = RolloutState.edit(s, n -> n.setHandledTokens(control.spent(n.getHandledTokens())));
+    AnalysisSchedule.Judged judged = judge(s);
+    if (judged.failure().isPresent()) {
+      return end(
+          judged.state(),
+          RolloutOutcome.RolledBack,
+          Reason.ANALYSIS_FAILED,
+          judged.failure().get());
     }
-    return step();
+    return step(judged.state());
   }
 
-  /** The status to continue from: the last one when it is this rollout, else {@link #fresh}. */
+  /**
+   * The status to continue from: the last one (in today's shape, see {@link RolloutState#current})
+   * when it is this rollout, else {@link #fresh}.
+   */
   RolloutStatus start() {
-    return continues(in.previous()) ? RolloutState.copy(in.previous()) : fresh();
+    return continues(in.previous()) ? RolloutState.current(in.previous()) : fresh();
   }
 
   /** The status of a rollout that starts now. */
@@ -123,19 +138,28 @@ abstract class ProgressiveRun {
   abstract String retryMessage();
 
   /** Where the rollout stands, for abort and rollback messages (" at step 2"), or "". */
-  abstract String where();
+  abstract String where(RolloutStatus s);
 
-  /** A new manual promote ({@link Intent#PROMOTE} or {@link Intent#PROMOTE_FULL}) arrived. */
-  abstract void promote(Intent intent);
+  /**
+   * A new manual promote ({@link Intent#PROMOTE} or {@link Intent#PROMOTE_FULL}) arrived: the
+   * status after it.
+   */
+  abstract RolloutStatus promote(Intent intent, RolloutStatus s);
 
-  /** Runs the analysis when a judgement is due; the rollback message when it fails for good. */
-  abstract Optional<String> judge();
+  /**
+   * Runs the analysis when a judgement is due: the status with the judgement recorded, and the
+   * rollback message when it fails for good.
+   */
+  abstract AnalysisSchedule.Judged judge(RolloutStatus s);
 
   /** The strategy's own progress, once nothing above ended or held the rollout. */
-  abstract RolloutPlan step();
+  abstract RolloutPlan step(RolloutStatus s);
 
-  /** What a rollback clears of the strategy's own status, and where traffic goes afterwards. */
-  abstract Traffic onRollback();
+  /** The status after a rollback, without what the strategy's progress left in it. */
+  abstract RolloutStatus rolledBack(RolloutStatus s);
+
+  /** Where traffic goes after a rollback. */
+  abstract Traffic rollbackTraffic();
 
   /** Whether the last status is a rollout of the same target from the same stable version. */
   boolean continues(RolloutStatus prev) {
@@ -146,60 +170,69 @@ abstract class ProgressiveRun {
         && stable.equals(prev.getFromVersion());
   }
 
-  boolean ended() {
+  static boolean ended(RolloutStatus s) {
     return s.getOutcome() == RolloutOutcome.RolledBack || s.getOutcome() == RolloutOutcome.Aborted;
   }
 
   /** Rolled back or aborted: everything to the stable version now, the new one scaled away. */
-  RolloutPlan end(RolloutOutcome outcome, Reason why, String message) {
-    s.setOutcome(outcome);
-    s.setAbortReason(message);
+  RolloutPlan end(RolloutStatus s, RolloutOutcome outcome, Reason why, String message) {
     var record = RolloutState.record(target, outcome, message, in);
     transitions.add(
         new RolloutTransition(
             outcome == RolloutOutcome.Aborted ? Kind.ABORTED : Kind.ROLLED_BACK, why, message));
-    return degraded(Optional.of(record));
+    return degraded(
+        RolloutState.edit(
+            s,
+            n -> {
+              n.setOutcome(outcome);
+              n.setAbortReason(message);
+            }),
+        Optional.of(record));
   }
 
   /** The state after a rollback or an abort, until the spec changes or a retry comes. */
-  RolloutPlan degraded(Optional<RolloutRecord> record) {
-    s.setDesiredWeight(0);
-    s.setActualWeight(0);
-    s.setPauseStartedAt(null);
-    Traffic traffic = onRollback();
+  RolloutPlan degraded(RolloutStatus s, Optional<RolloutRecord> record) {
+    RolloutStatus after =
+        rolledBack(
+            RolloutState.edit(
+                s,
+                n -> {
+                  n.setDesiredWeight(0);
+                  n.setActualWeight(0);
+                  n.setPauseStartedAt(null);
+                }));
     String message =
-        s.getAbortReason()
+        after.getAbortReason()
             + ". Set spec.model.version back to "
             + stable
             + ", or retry (kubectl modelship retry, or annotate "
             + ManualControl.RETRY
             + ")";
     return RolloutPlan.rolledBack(
-        progress(),
+        progress(after),
         new VersionTarget(stable, fullSize(), false),
         in.autoscaled(),
-        s.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack",
+        after.getOutcome() == RolloutOutcome.Aborted ? "Aborted" : "RolledBack",
         message,
-        traffic,
+        rollbackTraffic(),
         record);
   }
 
   /**
    * The new version took over: it serves everything at full size, with a Promoted history entry.
    */
-  RolloutPlan promoted(String message) {
-    s.setOutcome(RolloutOutcome.Promoted);
+  RolloutPlan promoted(RolloutStatus s, String message) {
     transitions.add(new RolloutTransition(Kind.PROMOTED, Reason.STEPS, message));
     return RolloutPlan.promoted(
-        progress(),
+        progress(RolloutState.edit(s, n -> n.setOutcome(RolloutOutcome.Promoted))),
         new VersionTarget(target, in.autoscaled() ? null : in.replicas(), true),
         in.autoscaled(),
         message,
         RolloutState.record(target, RolloutOutcome.Promoted, message, in));
   }
 
-  /** What this run records with a plan: its status, its transitions, when to look again. */
-  RolloutPlan.Progress progress() {
+  /** What this run records with a plan: the new status, its transitions, when to look again. */
+  RolloutPlan.Progress progress(RolloutStatus s) {
     return new RolloutPlan.Progress(s, transitions, Optional.ofNullable(lookAgain));
   }
 

@@ -5,7 +5,8 @@ import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 
 /**
  * Decides which versions run with how many pods and where traffic goes; pure, so it can be
- * table-tested.
+ * table-tested: (spec, observed, last {@code status.rollout}) in {@link RolloutInputs}, (plan, new
+ * {@code status.rollout}) out in {@link RolloutPlan}; the last status is never changed.
  */
 public interface RolloutPlanner {
 

@@ -3,11 +3,11 @@ package io.modelship.operator.rollout.plan;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.AnalysisStatus;
-import io.modelship.api.v1alpha1.status.HeaderRoute;
 import io.modelship.api.v1alpha1.status.Measurement;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
 import io.modelship.api.v1alpha1.status.RolloutRecord;
 import io.modelship.api.v1alpha1.status.RolloutStatus;
+import io.modelship.operator.rollout.traffic.Traffic;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,9 +16,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Building and copying {@code status.rollout} records; planners never mutate what they were given.
+ * Building, copying and migrating {@code status.rollout} records; planners never mutate what they
+ * were given, each change makes a new record ({@link #edit}).
  */
 public final class RolloutState {
 
@@ -73,6 +75,13 @@ public final class RolloutState {
     return s;
   }
 
+  /** A copy of {@code s} with {@code change} applied; {@code s} itself stays as it was. */
+  public static RolloutStatus edit(RolloutStatus s, Consumer<RolloutStatus> change) {
+    RolloutStatus next = copy(s);
+    change.accept(next);
+    return next;
+  }
+
   public static RolloutStatus copy(RolloutStatus p) {
     var s = new RolloutStatus();
     s.setStrategy(p.getStrategy());
@@ -87,10 +96,13 @@ public final class RolloutState {
     s.setActualWeight(p.getActualWeight());
     s.setMirrorPercent(p.getMirrorPercent());
     if (p.getHeaderRoute() != null) {
-      s.setHeaderRoute(headerRoute(p.getHeaderRoute().getName(), p.getHeaderRoute().getValue()));
+      s.setHeaderRoute(
+          Traffic.headerRoute(p.getHeaderRoute().getName(), p.getHeaderRoute().getValue()));
     }
     s.setActiveVersion(p.getActiveVersion());
     s.setPreviewVersion(p.getPreviewVersion());
+    s.setPreviewReadyAt(p.getPreviewReadyAt());
+    s.setPromotionDecidedAt(p.getPromotionDecidedAt());
     s.setSwitchedAt(p.getSwitchedAt());
     s.setHandledTokens(ManualControl.copy(p.getHandledTokens()));
     s.setOutcome(p.getOutcome());
@@ -111,11 +123,24 @@ public final class RolloutState {
     return s;
   }
 
-  public static HeaderRoute headerRoute(String name, String value) {
-    var h = new HeaderRoute();
-    h.setName(name);
-    h.setValue(value);
-    return h;
+  /**
+   * A copy of {@code p} in today's shape. Blue-green statuses written before {@code previewReadyAt}
+   * and {@code promotionDecidedAt} existed kept that state in canary fields: {@code pauseStartedAt}
+   * held when the preview became ready, and {@code desiredWeight} 100 meant promotion was decided
+   * (at {@code stepStartedAt}, which was set in the same reconcile).
+   */
+  public static RolloutStatus current(RolloutStatus p) {
+    RolloutStatus s = copy(p);
+    if (p.getStrategy() == RolloutStrategy.BlueGreen
+        && p.getPreviewReadyAt() == null
+        && p.getPromotionDecidedAt() == null) {
+      s.setPreviewReadyAt(p.getPauseStartedAt());
+      s.setPauseStartedAt(null);
+      if (p.getDesiredWeight() != null && p.getDesiredWeight() >= 100) {
+        s.setPromotionDecidedAt(p.getStepStartedAt());
+      }
+    }
+    return s;
   }
 
   /** Keeps the latest {@code limit} measurements, oldest first. */

@@ -27,4 +27,12 @@ public record Traffic(
   public static Traffic all(String version) {
     return new Traffic(null, null, version, null, 0, null, null);
   }
+
+  /** A header route: requests whose header {@code name} is exactly {@code value}. */
+  public static HeaderRoute headerRoute(String name, String value) {
+    var h = new HeaderRoute();
+    h.setName(name);
+    h.setValue(value);
+    return h;
+  }
 }

@@ -1,17 +1,16 @@
 package io.modelship.operator.rollout.traffic;
 
-import io.modelship.api.v1alpha1.spec.CanarySpec;
+import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.status.HeaderRoute;
-import io.modelship.operator.rollout.traffic.CanaryRouters.GatewayApi;
-import io.modelship.operator.rollout.traffic.CanaryRouters.ReplicaRatio;
 import java.util.Optional;
 
 /**
- * How a canary weight reaches requests, and how to tell it did. Setting it is the dependents' job
- * (Deployment sizes, Services, the route), from the {@link Traffic} and the split a router returns;
- * a step completes only when {@link #inForce} says so.
+ * How a canary weight reaches requests, and how to tell it did: one implementation per router, each
+ * deciding what is written (the {@link Traffic} and the pods per side) and verifying it; a step
+ * completes only when {@link #inForce} says so. The JOSDK dependents write the Deployment sizes and
+ * Services as decided here; the Gateway API route is written by {@link GatewayApiRoute}.
  */
-public sealed interface TrafficRouter permits ReplicaRatio, GatewayApi {
+public sealed interface TrafficRouter permits ReplicaRatioRouter, GatewayApiRouter {
 
   /**
    * Pods per side for {@code weight}, given the spec's size or, when autoscaled, the stable side's.
@@ -40,12 +39,11 @@ public sealed interface TrafficRouter permits ReplicaRatio, GatewayApi {
       boolean autoscaledStable,
       Optional<RouteObservation> route);
 
-  static TrafficRouter of(CanarySpec canary) {
-    boolean gateway =
-        canary != null
-            && canary.getTrafficRouting() != null
-            && canary.getTrafficRouting().getGatewayAPI() != null;
-    return gateway ? new GatewayApi() : new ReplicaRatio();
+  /** The router of a rollout spec: Gateway API when its canary names a route, else replicas. */
+  static TrafficRouter of(RolloutSpec rollout) {
+    return GatewayApiRoute.routing(rollout).isPresent()
+        ? new GatewayApiRouter()
+        : new ReplicaRatioRouter();
   }
 
   /** Pods of one side ready at the size asked for (an absent Deployment is ready at 0). */

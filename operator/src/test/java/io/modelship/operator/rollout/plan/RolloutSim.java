@@ -1,5 +1,6 @@
 package io.modelship.operator.rollout.plan;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelship.api.v1alpha1.report.BinnedCounts;
 import io.modelship.api.v1alpha1.report.LatencyBuckets;
 import io.modelship.api.v1alpha1.report.RuntimeReportSpec;
@@ -34,12 +35,14 @@ import java.util.TreeMap;
 /**
  * Drives a planner the way reconciles do: each {@link #reconcile()} feeds the last plan's
  * status.rollout and stable version back in, and the simulated cluster runs the Deployments the
- * plan asked for (ready at once unless a version is held). Time only moves when told.
+ * plan asked for (ready at once unless a version is held). Time only moves when told. Every
+ * reconcile also checks that the planner left the status it was given as it was.
  */
 public final class RolloutSim {
 
   static final String URI = "https://models.example.com/iris/2.0.0.tar.gz";
   static final String SHA = "b".repeat(64);
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   RolloutSpec spec = new RolloutSpec();
   String target = "2.0.0";
@@ -133,7 +136,12 @@ public final class RolloutSim {
 
   /** One reconcile: plan, record what it wrote, let the fake cluster converge on its targets. */
   RolloutPlan reconcile() {
+    String given = status == null ? null : JSON.asJson(status);
     last = RolloutPlanner.forSpec(spec).plan(inputs());
+    if (given != null && !given.equals(JSON.asJson(status))) {
+      throw new AssertionError(
+          "the planner changed the status it was given: " + given + " → " + JSON.asJson(status));
+    }
     status = last.rollout();
     stable = last.stableVersion();
     transitions.addAll(last.transitions());

@@ -1,11 +1,12 @@
-package io.modelship.operator.dependent;
+package io.modelship.operator.rollout.traffic;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.modelship.api.gateway.GatewayApi;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
@@ -13,10 +14,6 @@ import io.modelship.api.v1alpha1.spec.RolloutSpec;
 import io.modelship.api.v1alpha1.spec.RolloutStrategy;
 import io.modelship.api.v1alpha1.status.HeaderRoute;
 import io.modelship.operator.problem.Problem;
-import io.modelship.operator.rollout.plan.RolloutPlan;
-import io.modelship.operator.rollout.plan.RolloutState;
-import io.modelship.operator.rollout.traffic.RouteObservation;
-import io.modelship.operator.rollout.traffic.Traffic;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,43 +21,57 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The Gateway API HTTPRoute (gateway.networking.k8s.io/v1) that carries canary weights as weighted
- * backendRefs to the per-version Services. A route the operator created (because none existed and
- * {@code gatewayAPI.gateway} names its parent) is owned and fully written; a route the user created
- * is never owned and only its rules' {@code backendRefs} and {@code filters} are patched (RFC
- * 6902), so its parents, hostnames, matches and metadata stay the user's — and only when the route
- * opts in with the annotation {@value #OPT_IN_ANNOTATION} naming this ModelDeployment. Without it,
- * whoever may edit a ModelDeployment could point it at another app's route and have the operator,
- * with its own rights, rewrite that app's traffic. Defaults are written out: {@code group}, {@code
- * kind}, {@code port}, {@code weight}.
+ * Writing and reading the Gateway API router's weights ({@link GatewayApiRouter} decides and
+ * verifies them): the HTTPRoute (gateway.networking.k8s.io/v1) that carries canary weights as
+ * weighted backendRefs to the per-version Services. A route the operator created (because none
+ * existed and {@code gatewayAPI.gateway} names its parent) is owned and fully written; a route the
+ * user created is never owned and only its rules' {@code backendRefs} and {@code filters} are
+ * patched (RFC 6902), so its parents, hostnames, matches and metadata stay the user's — and only
+ * when the route opts in with the annotation {@value #OPT_IN_ANNOTATION} naming this
+ * ModelDeployment. Without it, whoever may edit a ModelDeployment could point it at another app's
+ * route and have the operator, with its own rights, rewrite that app's traffic. Defaults are
+ * written out: {@code group}, {@code kind}, {@code port}, {@code weight}.
+ *
+ * <p>The names the route refers to (the per-version Services, an owned route's metadata) follow the
+ * operator's naming of its children and are handed in by whoever builds one, so this package
+ * depends on no dependent.
  */
-public final class ServingRoute {
+public final class GatewayApiRoute {
 
-  public static final ResourceDefinitionContext HTTP_ROUTE =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("gateway.networking.k8s.io")
-          .withVersion("v1")
-          .withKind("HTTPRoute")
-          .withPlural("httproutes")
-          .withNamespaced(true)
-          .build();
-  static final int SERVICE_PORT = 80;
+  public static final int SERVICE_PORT = 80;
 
   /** On a user's HTTPRoute: the ModelDeployment (same namespace) allowed to set its backendRefs. */
   public static final String OPT_IN_ANNOTATION = "modelship.io/model-deployment";
 
   public static final String NOT_OPTED_IN = "HTTPRouteNotOptedIn";
 
-  private ServingRoute() {}
+  private final ModelDeployment md;
+  private final Function<String, String> versionService;
+  private final Function<String, ObjectMeta> childMetadata;
+
+  /**
+   * @param versionService the name of a version's Service, by version
+   * @param childMetadata the metadata of an object the operator owns for {@code md}, by name
+   */
+  public GatewayApiRoute(
+      ModelDeployment md,
+      Function<String, String> versionService,
+      Function<String, ObjectMeta> childMetadata) {
+    this.md = md;
+    this.versionService = versionService;
+    this.childMetadata = childMetadata;
+  }
 
   /** The route named in a canary spec, when its traffic goes through Gateway API. */
   public static Optional<String> routeName(ModelDeployment md) {
     return routing(md.getSpec().getRollout()).map(GatewayApiRouting::getHttpRoute);
   }
 
-  static Optional<GatewayApiRouting> routing(RolloutSpec rollout) {
+  /** The Gateway API routing of a canary spec; empty when its router is the replica ratio. */
+  public static Optional<GatewayApiRouting> routing(RolloutSpec rollout) {
     if (rollout == null
         || rollout.getStrategy() != RolloutStrategy.Canary
         || rollout.getCanary() == null
@@ -79,7 +90,7 @@ public final class ServingRoute {
             name ->
                 Optional.ofNullable(
                     client
-                        .genericKubernetesResources(HTTP_ROUTE)
+                        .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
                         .inNamespace(md.getMetadata().getNamespace())
                         .withName(name)
                         .get()))
@@ -149,10 +160,9 @@ public final class ServingRoute {
 
   /** Weights, mirror and header route as the route says, by version. */
   @SuppressWarnings("unchecked")
-  public static RouteObservation observe(
-      ModelDeployment md, GenericKubernetesResource route, Collection<String> versions) {
+  public RouteObservation observe(GenericKubernetesResource route, Collection<String> versions) {
     var byService = new LinkedHashMap<String, String>();
-    versions.forEach(v -> byService.put(VersionServices.name(md, v), v));
+    versions.forEach(v -> byService.put(versionService.apply(v), v));
     var weights = new LinkedHashMap<String, Integer>();
     Integer mirror = null;
     HeaderRoute header = null;
@@ -163,7 +173,7 @@ public final class ServingRoute {
       if (headerMatch.isPresent()) {
         if (refs.stream().anyMatch(r -> byService.containsKey(r.get("name")))) {
           header =
-              RolloutState.headerRoute(
+              Traffic.headerRoute(
                   (String) headerMatch.get().get("name"), (String) headerMatch.get().get("value"));
         }
         continue;
@@ -191,24 +201,28 @@ public final class ServingRoute {
     return new RouteObservation(weights, mirror, header);
   }
 
-  /** Writes the plan's traffic to the route; nothing when it already says so. */
-  public static void apply(
-      ModelDeployment md, RolloutPlan plan, Optional<Observed> observed, KubernetesClient client) {
+  /**
+   * Writes {@code traffic} to the route; nothing when it already says so.
+   *
+   * @param stableVersion the plan's stable version, for the rest of the traffic when {@code
+   *     traffic} names none
+   */
+  public void apply(
+      Traffic traffic, String stableVersion, Optional<Observed> observed, KubernetesClient client) {
     Optional<GatewayApiRouting> routing = routing(md.getSpec().getRollout());
     if (routing.isEmpty()) {
       return;
     }
-    Traffic traffic = plan.traffic();
     String stable =
         traffic.stableVersion() != null
             ? traffic.stableVersion()
-            : plan.stableVersion() != null
-                ? plan.stableVersion()
-                : md.getSpec().getModel().getVersion();
+            : stableVersion != null ? stableVersion : md.getSpec().getModel().getVersion();
     var ns =
-        client.genericKubernetesResources(HTTP_ROUTE).inNamespace(md.getMetadata().getNamespace());
+        client
+            .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
+            .inNamespace(md.getMetadata().getNamespace());
     if (observed.isEmpty() || observed.get().owned()) {
-      GenericKubernetesResource desired = owned(md, routing.get(), traffic, stable);
+      GenericKubernetesResource desired = owned(routing.get(), traffic, stable);
       if (observed.isPresent()) {
         GenericKubernetesResource current = observed.get().route();
         if (Objects.equals(
@@ -227,7 +241,7 @@ public final class ServingRoute {
     if (!md.getMetadata().getName().equals(optIn(current))) {
       return; // problem() has said why; never write a route that did not opt in
     }
-    List<Map<String, Object>> patch = userPatch(md, current, traffic, stable);
+    List<Map<String, Object>> patch = userPatch(current, traffic, stable);
     if (!patch.isEmpty()) {
       // Applied only while the route still opts in: the server checks it in the same write.
       var optIn = new LinkedHashMap<String, Object>();
@@ -246,11 +260,11 @@ public final class ServingRoute {
 
   /** RFC 6902 operations touching only each rule's backendRefs and filters. */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> userPatch(
-      ModelDeployment md, GenericKubernetesResource route, Traffic traffic, String stable) {
+  List<Map<String, Object>> userPatch(
+      GenericKubernetesResource route, Traffic traffic, String stable) {
     var ops = new ArrayList<Map<String, Object>>();
     List<Map<String, Object>> rules = rules(route);
-    List<Map<String, Object>> refs = backendRefs(md, traffic, stable);
+    List<Map<String, Object>> refs = backendRefs(traffic, stable);
     for (int i = 0; i < rules.size(); i++) {
       Map<String, Object> rule = rules.get(i);
       if (!Objects.equals(rule.get("backendRefs"), refs)) {
@@ -259,11 +273,11 @@ public final class ServingRoute {
       var filters = new ArrayList<Map<String, Object>>();
       for (Map<String, Object> f :
           (List<Map<String, Object>>) rule.getOrDefault("filters", List.of())) {
-        if (!ourMirror(md, f)) {
+        if (!ourMirror(f)) {
           filters.add(f);
         }
       }
-      filters.addAll(mirrorFilters(md, traffic));
+      filters.addAll(mirrorFilters(traffic));
       boolean had = rule.containsKey("filters");
       if ((had || !filters.isEmpty()) && !Objects.equals(rule.get("filters"), filters)) {
         ops.add(op("/spec/rules/" + i + "/filters", filters));
@@ -272,8 +286,7 @@ public final class ServingRoute {
     return ops;
   }
 
-  static GenericKubernetesResource owned(
-      ModelDeployment md, GatewayApiRouting routing, Traffic traffic, String stable) {
+  GenericKubernetesResource owned(GatewayApiRouting routing, Traffic traffic, String stable) {
     var rules = new ArrayList<Map<String, Object>>();
     if (traffic.headerRoute() != null && traffic.canaryVersion() != null) {
       var header = new LinkedHashMap<String, Object>();
@@ -285,49 +298,50 @@ public final class ServingRoute {
       match.put("headers", List.of(header));
       var rule = new LinkedHashMap<String, Object>();
       rule.put("matches", List.of(match));
-      rule.put("backendRefs", List.of(ref(md, traffic.canaryVersion(), 1)));
+      rule.put("backendRefs", List.of(ref(traffic.canaryVersion(), 1)));
       rules.add(rule);
     }
     var rule = new LinkedHashMap<String, Object>();
     rule.put("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/"))));
-    rule.put("backendRefs", backendRefs(md, traffic, stable));
-    List<Map<String, Object>> mirror = mirrorFilters(md, traffic);
+    rule.put("backendRefs", backendRefs(traffic, stable));
+    List<Map<String, Object>> mirror = mirrorFilters(traffic);
     if (!mirror.isEmpty()) {
       rule.put("filters", mirror);
     }
     rules.add(rule);
     var parent = new LinkedHashMap<String, Object>();
-    parent.put("group", "gateway.networking.k8s.io");
+    parent.put("group", GatewayApi.GROUP);
     parent.put("kind", "Gateway");
     parent.put("name", routing.getGateway());
     var spec = new LinkedHashMap<String, Object>();
     spec.put("parentRefs", List.of(parent));
     spec.put("rules", rules);
     var route = new GenericKubernetesResource();
-    route.setApiVersion("gateway.networking.k8s.io/v1");
-    route.setKind("HTTPRoute");
-    route.setMetadata(ServingNames.childMetadata(md, routing.getHttpRoute()));
+    route.setApiVersion(
+        GatewayApi.HTTP_ROUTE.getGroup() + "/" + GatewayApi.HTTP_ROUTE.getVersion());
+    route.setKind(GatewayApi.HTTP_ROUTE.getKind());
+    route.setMetadata(childMetadata.apply(routing.getHttpRoute()));
     route.setAdditionalProperty("spec", spec);
     return route;
   }
 
-  static List<Map<String, Object>> backendRefs(ModelDeployment md, Traffic traffic, String stable) {
+  List<Map<String, Object>> backendRefs(Traffic traffic, String stable) {
     if (traffic.canaryVersion() == null) {
-      return List.of(ref(md, stable, 100));
+      return List.of(ref(stable, 100));
     }
     return List.of(
-        ref(md, stable, 100 - traffic.canaryWeight()),
-        ref(md, traffic.canaryVersion(), traffic.canaryWeight()));
+        ref(stable, 100 - traffic.canaryWeight()),
+        ref(traffic.canaryVersion(), traffic.canaryWeight()));
   }
 
-  static List<Map<String, Object>> mirrorFilters(ModelDeployment md, Traffic traffic) {
+  List<Map<String, Object>> mirrorFilters(Traffic traffic) {
     if (traffic.mirrorPercent() == null || traffic.canaryVersion() == null) {
       return List.of();
     }
     var backend = new LinkedHashMap<String, Object>();
     backend.put("group", "");
     backend.put("kind", "Service");
-    backend.put("name", VersionServices.name(md, traffic.canaryVersion()));
+    backend.put("name", versionService.apply(traffic.canaryVersion()));
     backend.put("port", SERVICE_PORT);
     var mirror = new LinkedHashMap<String, Object>();
     mirror.put("backendRef", backend);
@@ -338,17 +352,17 @@ public final class ServingRoute {
     return List.of(filter);
   }
 
-  static Map<String, Object> ref(ModelDeployment md, String version, int weight) {
+  Map<String, Object> ref(String version, int weight) {
     var ref = new LinkedHashMap<String, Object>();
     ref.put("group", "");
     ref.put("kind", "Service");
-    ref.put("name", VersionServices.name(md, version));
+    ref.put("name", versionService.apply(version));
     ref.put("port", SERVICE_PORT);
     ref.put("weight", weight);
     return ref;
   }
 
-  private static boolean ourMirror(ModelDeployment md, Map<String, Object> filter) {
+  private boolean ourMirror(Map<String, Object> filter) {
     if (!"RequestMirror".equals(filter.get("type"))
         || !(filter.get("requestMirror") instanceof Map<?, ?> m)
         || !(m.get("backendRef") instanceof Map<?, ?> ref)

@@ -1,4 +1,4 @@
-package io.modelship.operator.dependent;
+package io.modelship.operator.rollout.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,20 +6,23 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.spec.GatewayApiRouting;
+import io.modelship.operator.dependent.ServingNames;
+import io.modelship.operator.dependent.VersionServices;
 import io.modelship.operator.harness.Manifests;
-import io.modelship.operator.rollout.plan.RolloutState;
-import io.modelship.operator.rollout.traffic.Traffic;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ServingRouteTest {
+class GatewayApiRouteTest {
 
   static final ModelDeployment MD = Manifests.iris("ml", "iris", "2.0.0");
 
   static {
     MD.getMetadata().setUid("uid-1");
   }
+
+  /** The route as the operator builds it, with its children's names. */
+  static final GatewayApiRoute ROUTE = VersionServices.route(MD);
 
   static GatewayApiRouting routing() {
     var r = new GatewayApiRouting();
@@ -38,8 +41,8 @@ class ServingRouteTest {
             "2.0.0",
             10,
             50,
-            RolloutState.headerRoute("x-model-version", "2.0.0"));
-    GenericKubernetesResource route = ServingRoute.owned(MD, routing(), traffic, "1.0.0");
+            Traffic.headerRoute("x-model-version", "2.0.0"));
+    GenericKubernetesResource route = ROUTE.owned(routing(), traffic, "1.0.0");
     assertThat(route.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(
@@ -47,12 +50,12 @@ class ServingRouteTest {
               assertThat(o.getController()).isTrue();
               assertThat(o.getBlockOwnerDeletion()).isTrue();
             });
-    var observed = ServingRoute.observe(MD, route, List.of("1.0.0", "2.0.0"));
+    var observed = ROUTE.observe(route, List.of("1.0.0", "2.0.0"));
     assertThat(observed.weights()).isEqualTo(Map.of("1.0.0", 90, "2.0.0", 10));
     assertThat(observed.mirrorPercent()).isEqualTo(50);
     assertThat(observed.headerRoute().getName()).isEqualTo("x-model-version");
     assertThat(observed.headerRoute().getValue()).isEqualTo("2.0.0");
-    assertThat(ServingRoute.backendRefs(MD, traffic, "1.0.0"))
+    assertThat(ROUTE.backendRefs(traffic, "1.0.0"))
         .containsExactly(
             Map.of(
                 "group",
@@ -93,7 +96,7 @@ class ServingRouteTest {
                     "matches", List.of(), "filters", List.of(userFilter), "backendRefs", List.of()),
                 Map.of("backendRefs", List.of()))));
     var traffic = new Traffic("1.0.0", null, "1.0.0", "2.0.0", 30, 100, null);
-    var ops = ServingRoute.userPatch(MD, route, traffic, "1.0.0");
+    var ops = ROUTE.userPatch(route, traffic, "1.0.0");
     assertThat(ops)
         .extracting(op -> op.get("path"))
         .containsExactly(
@@ -107,7 +110,7 @@ class ServingRouteTest {
     assertThat(filters.get(1)).containsEntry("type", "RequestMirror");
 
     var noMirror = new Traffic("1.0.0", null, "1.0.0", null, 0, null, null);
-    var back = ServingRoute.userPatch(MD, route, noMirror, "1.0.0");
+    var back = ROUTE.userPatch(route, noMirror, "1.0.0");
     assertThat(back)
         .extracting(op -> op.get("path"))
         .as("a rule without filters gets none")
