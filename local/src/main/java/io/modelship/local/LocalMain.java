@@ -69,7 +69,7 @@ public final class LocalMain implements Callable<Integer> {
       description =
           "the HPA controller's scale-down stabilization "
               + "window for HPAs whose behavior sets none, as kube-controller-manager's "
-              + "--horizontal-pod-autoscaler-downscale-stabilization (default: 5m; 30s with --scenario autoscale)")
+              + "--horizontal-pod-autoscaler-downscale-stabilization (default: 5m; an HPA's behavior.scaleDown.stabilizationWindowSeconds wins, 30s in the autoscale example)")
   String hpaDownscaleStabilization;
 
   @Option(
@@ -126,8 +126,6 @@ public final class LocalMain implements Callable<Integer> {
       hpa =
           hpa.withDownscaleStabilization(
               parseDuration(hpaDownscaleStabilization, "--hpa-downscale-stabilization"));
-    } else if (chosen == Scenario.AUTOSCALE) {
-      hpa = hpa.withDownscaleStabilization(AUTOSCALE_STABILIZATION);
     }
     if (hpa.syncPeriod().isZero() || hpa.syncPeriod().isNegative()) {
       System.err.println("--hpa-sync-period must be positive, got " + hpaSyncPeriod);
@@ -153,7 +151,8 @@ public final class LocalMain implements Callable<Integer> {
             + hpa.syncPeriod().toSeconds()
             + " s, scale-down stabilization "
             + hpa.downscaleStabilization().toSeconds()
-            + " s (a cluster's default is 300 s)");
+            + " s (a cluster's default is 300 s; an HPA's behavior.scaleDown.stabilizationWindowSeconds"
+            + " wins)");
     LocalCluster cluster = LocalCluster.start(layout, apiPort, podMode, hpa);
     takeBackStopSignals();
     Thread hook = new Thread(cluster::close, "stop-local-cluster");
@@ -313,12 +312,6 @@ public final class LocalMain implements Callable<Integer> {
                         + "/predict -H 'Content-Type: application/json' "
                         + "-d '{\"features\":{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}}'"));
   }
-
-  /**
-   * The scale-down stabilization of {@code --scenario autoscale}: a cluster's 5 minutes would make
-   * the scale-in wait that long; a platform team sets it on kube-controller-manager the same way.
-   */
-  static final Duration AUTOSCALE_STABILIZATION = Duration.ofSeconds(30);
 
   static Duration parseDuration(String text) {
     return parseDuration(text, "--timeout");

@@ -79,9 +79,13 @@ class ScenarioIT {
   }
 
   /**
-   * {@code --scenario autoscale}: the HPA the operator wrote is scaled out by local mode's
-   * controller when the traffic rises and back in when it falls (30 s scale-down stabilization, as
-   * the scenario runs it), with the HPA's status and Events saying so, and no request lost.
+   * {@code --scenario autoscale}: during a canary (weight 50, paused), the HPA the operator wrote
+   * is scaled out by local mode's controller on the stable side when the traffic rises and back in
+   * when it falls, the canary beside it at ceil(50 % × stable) pods; then the canary is promoted
+   * and the HPA scales the new version. The scale-in within the run comes from the example's {@code
+   * behavior.scaleDown.stabilizationWindowSeconds: 30}, through the HPA's spec.behavior (the
+   * controller here keeps a cluster's 5 minutes). The HPA's status and Events say so, and no
+   * request is lost.
    */
   @Test
   void autoscaleScalesOutAndBackIn() throws Exception {
@@ -91,9 +95,7 @@ class ScenarioIT {
     List<String> rescales;
     HorizontalPodAutoscaler hpa;
     long started = System.nanoTime();
-    var settings =
-        HorizontalPodAutoscalerController.Settings.defaults()
-            .withDownscaleStabilization(Duration.ofSeconds(30));
+    var settings = HorizontalPodAutoscalerController.Settings.defaults();
     try (LocalCluster cluster =
         LocalCluster.start(
             new LocalCluster.Layout(HOME, work), 0, LocalCluster.Pods.PROCESSES, settings)) {
@@ -136,8 +138,20 @@ class ScenarioIT {
         .as(verdict.message() + "\n" + shown.substring(Math.max(0, shown.length() - 4000)))
         .isEqualTo(Verdict.Outcome.SUCCEEDED);
     assertThat(verdict.message())
-        .contains("scaled iris out from 1 to")
-        .endsWith("back to 1 as it fell");
+        .containsPattern(
+            "during the canary of 2.0.0 at weight 50 the HPA scaled the stable side 1.0.0 out from 1"
+                + " to [23] pods as the traffic rose and back to 1 as it fell, the canary beside it at"
+                + " [12] and 1 pods")
+        .endsWith(
+            "2.0.0 promoted, the HPA now scales " + hpa.getSpec().getScaleTargetRef().getName());
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).contains("2-0-0");
+    assertThat(hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds())
+        .as("the example's behavior, written into the HPA by the operator")
+        .isEqualTo(30);
+    // Shown live: the canary's pods against what the weight derives from the stable side's size.
+    assertThat(shown)
+        .containsPattern(
+            "Canary: 2.0.0 [12] pods? beside [23] of 1.0.0 \\(ceil\\(50 % × [23]\\) = [12]\\)");
     // The HPA's own record: scaled out because requests per second rose, back in because all
     // metrics fell.
     assertThat(rescales)

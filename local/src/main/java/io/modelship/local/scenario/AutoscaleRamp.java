@@ -28,6 +28,7 @@ public final class AutoscaleRamp {
   private double rate;
   private Instant raisedAt;
   private int peak;
+  private int peakReady;
 
   public AutoscaleRamp(double low, double step, double highest, Duration hold, int minReplicas) {
     this.low = low;
@@ -55,6 +56,7 @@ public final class AutoscaleRamp {
       }
       case SCALED_OUT -> {
         peak = Math.max(peak, replicas);
+        peakReady = Math.max(peakReady, Math.min(ready, replicas));
         if (ready >= replicas) {
           stage = Stage.LOWERING;
           rate = low;
@@ -77,6 +79,26 @@ public final class AutoscaleRamp {
   /** The most replicas the HPA scaled out to. */
   public int peak() {
     return peak;
+  }
+
+  /**
+   * The most pods ready at once after the scale-out: above the minimum only if what the HPA chose
+   * held until the new pods served (a count someone else set back at once never gets there).
+   */
+  public int peakReady() {
+    return peakReady;
+  }
+
+  /**
+   * The canary's pods beside an autoscaled stable side of {@code stablePods} at {@code weight}, as
+   * the operator README states it ("Autoscaling during a canary"): ceil(weight × stable), at least
+   * one.
+   */
+  public static int canaryPods(int weight, int stablePods) {
+    if (weight <= 0) {
+      return 0;
+    }
+    return Math.max(1, (int) Math.ceil(Math.min(weight, 100) * stablePods / 100.0 - 1e-9));
   }
 
   public double rate() {

@@ -19,10 +19,11 @@ public enum Scenario {
    */
   ROLLING("iris-rolling.yaml", "2.0.0"),
   /**
-   * No version change: the traffic rises until the HPA the operator wrote scales iris out and falls
-   * until it scales back in (local mode's HPA controller, on requests per second and CPU).
+   * A canary of 2.0.0 held at weight 50 while the traffic rises until the HPA the operator wrote
+   * scales the stable side out and falls until it scales it back in (local mode's HPA controller,
+   * on requests per second and CPU), the canary at ceil(weight × stable) pods; then promoted.
    */
-  AUTOSCALE("iris-autoscale.yaml", "1.0.0"),
+  AUTOSCALE("iris-autoscale.yaml", "2.0.0"),
   /**
    * A rolling update with both packages read from the embedded S3 store, labelled rows kept there.
    */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -179,6 +180,7 @@ public final class ScenarioRunner {
             .start();
     if (scenario == Scenario.AUTOSCALE) {
       return autoscale(
+          text,
           new YAMLMapper()
               .readTree(text)
               .path("spec")
@@ -188,16 +190,7 @@ public final class ScenarioRunner {
     }
     // Some traffic on the stable version first, so the analysis has a baseline to compare against.
     Thread.sleep(8_000);
-    String edited = scenario.edited(text);
-    out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
-    JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
-    client
-        .genericKubernetesResources(MODEL_DEPLOYMENTS)
-        .inNamespace(NAMESPACE)
-        .withName(NAME)
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            JSON.createObjectNode().set("spec", editedJson.path("spec")).toString());
+    changeVersion(text);
     Optional<Verdict> verdict =
         watchUntil(
             timeout,
@@ -230,6 +223,21 @@ public final class ScenarioRunner {
     return result;
   }
 
+  /** Edits the resource to the scenario's new version, as a user applying the edited manifest. */
+  private void changeVersion(String text) throws IOException {
+    String edited = scenario.edited(text);
+    out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
+    JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
+    cluster
+        .client()
+        .genericKubernetesResources(MODEL_DEPLOYMENTS)
+        .inNamespace(NAMESPACE)
+        .withName(NAME)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            JSON.createObjectNode().set("spec", editedJson.path("spec")).toString());
+  }
+
   private long labelledChunks() {
     Path prefix = cluster.s3().object("iris/labelled");
     if (!Files.isDirectory(prefix)) {
@@ -243,29 +251,81 @@ public final class ScenarioRunner {
   }
 
   /**
-   * Raises the traffic until the HPA scales iris out, then lowers it until it scales back in to its
-   * minimum; succeeds once both happened, each shown live with the HPA's own status.
+   * During a canary of 2.0.0 (weight 50, paused until promoted) raises the traffic until the HPA
+   * scales the stable side out, then lowers it until the HPA scales it back in to its minimum, the
+   * canary beside it at ceil(weight × stable) pods all along (operator README, "Autoscaling during
+   * a canary"); then promotes 2.0.0 and waits until the HPA scales the new version's Deployment.
+   * Succeeds once all of that happened, each step shown live with the HPA's own status.
    */
-  private Verdict autoscale(int minReplicas) throws InterruptedException {
-    // A quarter of --rps to begin with, raised by as much every 30 s: with the default 20 that is
-    // 5, 10, 15 requests/s against the example's target of 10 per pod, so one pod scales out at 15
-    // and two at 5 scale back in; light enough for a busy 2-core machine to answer every request.
-    double low = rps / 4;
-    ramp = new AutoscaleRamp(low, low, 6 * low, HOLD, minReplicas);
-    traffic.setRate(low);
-    Optional<Verdict> verdict =
+  private Verdict autoscale(String text, int minReplicas) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // Half of --rps to begin with (10 by default), half of that until the canary serves, so the
+    // single stable pod stays below the example's target of 10 per pod on its own.
+    double low = rps / 2;
+    traffic.setRate(low / 2);
+    changeVersion(text);
+    String stable = Scenario.STABLE_VERSION;
+    String canary = scenario.newVersion();
+    Optional<Verdict> paused =
         watchUntil(
-            timeout,
+            remaining(deadline),
+            md ->
+                md.path("status").path("phase").asText().equals("Paused")
+                        && readyReplicas(deployment(canary)) > 0
+                    ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "paused"))
+                    : Optional.empty());
+    if (paused.isEmpty()) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "the canary of " + canary + " did not reach its pause: " + summary(get()));
+    }
+    int weight = get().path("status").path("rollout").path("desiredWeight").asInt();
+    out.println(
+        "canary "
+            + canary
+            + " at weight "
+            + weight
+            + ", paused until promoted; raising the traffic on the stable side "
+            + stable);
+    // With the canary's pod taking half the requests, 10, 30 requests/s give the stable pod 5, 15:
+    // it scales out at 30 (ratio 1.5), and back in at 10 over two or three pods.
+    ramp = new AutoscaleRamp(low, 2 * low, 5 * low, HOLD, minReplicas);
+    traffic.setRate(low);
+    // Stable pods → the canary's pods seen while both sides were settled (all their pods ready).
+    Map<Integer, Integer> canaryBeside = new java.util.TreeMap<>();
+    Optional<Verdict> scaled =
+        watchUntil(
+            remaining(deadline),
             md -> {
-              Optional<Deployment> d = deploymentObjects().stream().findFirst();
-              int replicas = d.map(x -> x.getSpec().getReplicas()).orElse(0);
-              int ready =
-                  d.map(
-                          x ->
-                              x.getStatus() == null || x.getStatus().getReadyReplicas() == null
-                                  ? 0
-                                  : x.getStatus().getReadyReplicas())
-                      .orElse(0);
+              Optional<Deployment> s = deployment(stable);
+              Optional<Deployment> c = deployment(canary);
+              String target = autoscalerTarget().orElse("");
+              if (s.isEmpty()
+                  || c.isEmpty()
+                  || !md.path("status").path("canaryVersion").asText().equals(canary)) {
+                return Optional.of(
+                    new Verdict(
+                        Verdict.Outcome.FAILED,
+                        "the canary of "
+                            + canary
+                            + " ended while the stable side was being scaled: "
+                            + summary(md)));
+              }
+              if (!target.equals(s.get().getMetadata().getName())) {
+                return Optional.of(
+                    new Verdict(
+                        Verdict.Outcome.FAILED,
+                        "during the canary the HPA scales "
+                            + target
+                            + ", not the stable side "
+                            + s.get().getMetadata().getName()));
+              }
+              int replicas = replicas(s);
+              int ready = readyReplicas(s);
+              boolean settled = ready == replicas && readyReplicas(c) == replicas(c);
+              if (settled) {
+                canaryBeside.put(replicas, replicas(c));
+              }
               AutoscaleRamp.Stage before = ramp.stage();
               double rate = ramp.next(Instant.now(), replicas, ready);
               if (rate != traffic.rate()) {
@@ -277,37 +337,196 @@ public final class ScenarioRunner {
                         + ramp.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                         + " at "
                         + replicas
-                        + " replicas; sending "
+                        + " stable replicas; sending "
                         + rate
                         + " requests/s");
               }
-              return ramp.stage() == AutoscaleRamp.Stage.DONE
+              // Done once back at the minimum with both sides settled, so the canary's count beside
+              // it is recorded too.
+              return ramp.stage() == AutoscaleRamp.Stage.DONE && settled
+                  ? Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, "scaled"))
+                  : Optional.empty();
+            });
+    if (scaled.isEmpty()) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "the HPA did not "
+              + (ramp.stage() == AutoscaleRamp.Stage.RAISING
+                  ? "scale the stable side out"
+                  : "scale the stable side back in")
+              + " within "
+              + timeout
+              + " (at "
+              + ramp.rate()
+              + " requests/s): "
+              + autoscalerLine().orElse("no HPA iris"));
+    }
+    if (scaled.get().outcome() == Verdict.Outcome.FAILED) {
+      return scaled.get();
+    }
+    if (ramp.peakReady() <= minReplicas) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "the HPA scaled the stable side to "
+              + ramp.peak()
+              + " pods but never more than "
+              + ramp.peakReady()
+              + " were ready: the count it chose did not hold");
+    }
+    List<String> wrong = new ArrayList<>();
+    canaryBeside.forEach(
+        (s, c) -> {
+          int expected = AutoscaleRamp.canaryPods(weight, s);
+          if (c != expected) {
+            wrong.add(c + " canary pods beside " + s + " stable, not " + expected);
+          }
+        });
+    if (!wrong.isEmpty()
+        || !canaryBeside.containsKey(ramp.peakReady())
+        || !canaryBeside.containsKey(minReplicas)) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "the canary did not keep ceil("
+              + weight
+              + " % × stable) pods: "
+              + (wrong.isEmpty()
+                  ? "settled sides seen " + canaryBeside
+                  : String.join(", ", wrong)));
+    }
+    // Promote, at a rate one pod of the new version carries below its target.
+    traffic.setRate(low / 2);
+    out.println("promoting " + canary + " (kubectl modelship promote iris)");
+    cluster
+        .client()
+        .genericKubernetesResources(MODEL_DEPLOYMENTS)
+        .inNamespace(NAMESPACE)
+        .withName(NAME)
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"modelship.io/promote\":\"scenario-"
+                + System.currentTimeMillis()
+                + "\"}}}");
+    Instant[] switched = {null};
+    Optional<Verdict> promoted =
+        watchUntil(
+            remaining(deadline),
+            md -> {
+              JsonNode status = md.path("status");
+              Optional<Deployment> d = deployment(canary);
+              if (!status.path("stableVersion").asText().equals(canary)
+                  || !status.path("phase").asText().equals("Healthy")
+                  || d.isEmpty()
+                  || !autoscalerTarget().orElse("").equals(d.get().getMetadata().getName())) {
+                return Optional.empty();
+              }
+              if (switched[0] == null) {
+                switched[0] = Instant.now().minusSeconds(1);
+              }
+              // The HPA scales the new version once it computed a count from that version's pods.
+              return scalingActiveSince(switched[0])
                   ? Optional.of(
                       new Verdict(
                           Verdict.Outcome.SUCCEEDED,
-                          "the HPA scaled iris out from "
+                          "during the canary of "
+                              + canary
+                              + " at weight "
+                              + weight
+                              + " the HPA scaled the stable side "
+                              + stable
+                              + " out from "
                               + minReplicas
                               + " to "
                               + ramp.peak()
                               + " pods as the traffic rose and back to "
-                              + replicas
-                              + " as it fell"))
+                              + minReplicas
+                              + " as it fell, the canary beside it at "
+                              + canaryBeside.get(ramp.peakReady())
+                              + " and "
+                              + canaryBeside.get(minReplicas)
+                              + " pods (ceil("
+                              + weight
+                              + " % × stable)); "
+                              + canary
+                              + " promoted, the HPA now scales "
+                              + d.get().getMetadata().getName()))
                   : Optional.empty();
             });
-    return verdict.orElseGet(
+    return promoted.orElseGet(
         () ->
             new Verdict(
                 Verdict.Outcome.FAILED,
-                "the HPA did not "
-                    + (ramp.stage() == AutoscaleRamp.Stage.RAISING
-                        ? "scale iris out"
-                        : "scale iris back in")
-                    + " within "
+                canary
+                    + " was not promoted with the HPA scaling its Deployment within "
                     + timeout
-                    + " (at "
-                    + ramp.rate()
-                    + " requests/s): "
+                    + ": "
+                    + summary(get())
+                    + "; "
                     + autoscalerLine().orElse("no HPA iris")));
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private Optional<Deployment> deployment(String version) {
+    return deploymentObjects().stream()
+        .filter(d -> version.equals(d.getMetadata().getLabels().get("modelship.io/version")))
+        .findFirst();
+  }
+
+  private static int replicas(Optional<Deployment> d) {
+    return d.map(x -> x.getSpec().getReplicas() == null ? 1 : x.getSpec().getReplicas()).orElse(0);
+  }
+
+  private static int readyReplicas(Optional<Deployment> d) {
+    return d.map(
+            x ->
+                x.getStatus() == null || x.getStatus().getReadyReplicas() == null
+                    ? 0
+                    : x.getStatus().getReadyReplicas())
+        .orElse(0);
+  }
+
+  private Optional<HorizontalPodAutoscaler> autoscaler() {
+    return Optional.ofNullable(
+        cluster
+            .client()
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(NAMESPACE)
+            .withName(NAME)
+            .get());
+  }
+
+  /** The Deployment the HPA scales. */
+  private Optional<String> autoscalerTarget() {
+    return autoscaler().map(h -> h.getSpec().getScaleTargetRef().getName());
+  }
+
+  /**
+   * The HPA computed a replica count from its target's metrics, in a condition set after {@code
+   * since}.
+   */
+  private boolean scalingActiveSince(Instant since) {
+    return autoscaler()
+        .map(HorizontalPodAutoscaler::getStatus)
+        .map(
+            s ->
+                s.getConditions() == null
+                    ? List
+                        .<io.fabric8.kubernetes.api.model.autoscaling.v2
+                                .HorizontalPodAutoscalerCondition>
+                            of()
+                    : s.getConditions())
+        .orElse(List.of())
+        .stream()
+        .anyMatch(
+            c ->
+                c.getType().equals("ScalingActive")
+                    && c.getStatus().equals("True")
+                    && c.getLastTransitionTime() != null
+                    && !Instant.parse(c.getLastTransitionTime()).isBefore(since));
   }
 
   /** How long each rate is held while raising: two sync periods, as a rate needs two readings. */
@@ -385,6 +604,39 @@ public final class ScenarioRunner {
               c -> line.append("; ").append(c.getReason()).append(": ").append(c.getMessage()));
     }
     return Optional.of(line.toString());
+  }
+
+  /**
+   * During the canary: its pods beside the stable side's, against what the weight derives from the
+   * stable side's size ({@code Canary: 2.0.0 1 pod beside 2 of 1.0.0 (ceil(50 % × 2) = 1)}).
+   */
+  private Optional<String> canaryLine(JsonNode md) {
+    String canary = md.path("status").path("canaryVersion").asText("");
+    String stable = md.path("status").path("stableVersion").asText("");
+    int weight = md.path("status").path("rollout").path("desiredWeight").asInt(-1);
+    if (canary.isEmpty() || stable.isEmpty() || weight < 0) {
+      return Optional.empty();
+    }
+    Optional<Deployment> c = deployment(canary);
+    Optional<Deployment> s = deployment(stable);
+    if (c.isEmpty() || s.isEmpty()) {
+      return Optional.empty();
+    }
+    int stablePods = replicas(s);
+    int canaryPods = replicas(c);
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "Canary: %s %d pod%s beside %d of %s (ceil(%d %% × %d) = %d), the HPA sizing %s",
+            canary,
+            canaryPods,
+            canaryPods == 1 ? "" : "s",
+            stablePods,
+            stable,
+            weight,
+            stablePods,
+            AutoscaleRamp.canaryPods(weight, stablePods),
+            stable));
   }
 
   /**
@@ -548,6 +800,7 @@ public final class ScenarioRunner {
         new StringBuilder(DetailView.render(resource, deploymentObjects(), Instant.now()));
     if (scenario == Scenario.AUTOSCALE) {
       autoscalerLine().ifPresent(line -> frame.append('\n').append(line).append('\n'));
+      canaryLine(md).ifPresent(line -> frame.append(line).append('\n'));
     }
     if (traffic != null) {
       TrafficGenerator.Stats stats = traffic.stats();

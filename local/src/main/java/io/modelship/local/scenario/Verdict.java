@@ -88,7 +88,7 @@ public record Verdict(Outcome outcome, String message) {
       case ROLLBACK -> throw new IllegalStateException("handled above");
       case AUTOSCALE ->
           throw new IllegalStateException(
-              "the autoscale scenario changes no version; AutoscaleRamp judges it");
+              "the autoscale scenario is judged by ScenarioRunner.autoscale");
     };
   }
 

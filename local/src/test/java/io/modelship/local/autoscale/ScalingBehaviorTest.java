@@ -93,6 +93,58 @@ class ScalingBehaviorTest {
   }
 
   /**
+   * The behavior as the operator writes it from {@code spec.autoscaling.behavior} (defaults written
+   * out, the scale-down window left to the controller): a platform team's "one pod a minute" is
+   * honoured after the controller's window, and the written-out scale-up defaults act as the
+   * defaults do.
+   */
+  @Test
+  void theOperatorsBehaviorIsHonoured() {
+    var written =
+        new HorizontalPodAutoscalerBehaviorBuilder()
+            .withNewScaleUp()
+            .withStabilizationWindowSeconds(0)
+            .withSelectPolicy("Max")
+            .addNewPolicy()
+            .withType("Pods")
+            .withValue(4)
+            .withPeriodSeconds(15)
+            .endPolicy()
+            .addNewPolicy()
+            .withType("Percent")
+            .withValue(100)
+            .withPeriodSeconds(15)
+            .endPolicy()
+            .endScaleUp()
+            .withNewScaleDown()
+            .withSelectPolicy("Max")
+            .addNewPolicy()
+            .withType("Pods")
+            .withValue(1)
+            .withPeriodSeconds(60)
+            .endPolicy()
+            .endScaleDown()
+            .build();
+    var behavior = ScalingBehavior.of(written, Duration.ofSeconds(30));
+    assertThat(behavior.scaleDown().stabilizationSeconds()).isEqualTo(30);
+    // 5 pods, everything says 1: within the window nothing happens, after it one pod goes
+    var recent = List.of(new Recommendation(NOW.minusSeconds(20), 5));
+    assertThat(behavior.decide(NOW, 5, 1, 1, 10, recent, List.of(), List.of()).replicas())
+        .isEqualTo(5);
+    var old = List.of(new Recommendation(NOW.minusSeconds(40), 5));
+    Decision d = behavior.decide(NOW, 5, 1, 1, 10, old, List.of(), List.of());
+    assertThat(d.replicas()).isEqualTo(4);
+    assertThat(d.limitedReason()).isEqualTo("ScaleDownLimit");
+    // and not another one within the minute
+    var removedOne = List.of(new ScaleEvent(NOW.minusSeconds(30), 1));
+    assertThat(behavior.decide(NOW, 4, 1, 1, 10, old, List.of(), removedOne).replicas())
+        .isEqualTo(4);
+    assertThat(behavior.decide(NOW, 1, 10, 1, 10, List.of(), List.of(), List.of()).replicas())
+        .as("the default scale-up, as written out: 1 + max(4 pods, 100 percent)")
+        .isEqualTo(5);
+  }
+
+  /**
    * Default scale-up: the larger of 100 % and 4 pods per 15 s; 1 → 5, then 10 once the period has
    * passed.
    */

@@ -29,6 +29,21 @@ class AutoscaleRampTest {
         .as("done once back at the minimum")
         .isEqualTo(AutoscaleRamp.Stage.DONE);
     assertThat(ramp.peak()).isEqualTo(2);
+    assertThat(ramp.peakReady()).isEqualTo(2);
+  }
+
+  /** A scale-out undone before its pods were ready ends the ramp but never counts as served. */
+  @Test
+  void aScaleOutSetBackAtOnceNeverHasItsPodsReady() {
+    var ramp = new AutoscaleRamp(10, 20, 50, Duration.ofSeconds(30), 1);
+    ramp.next(T, 1, 1);
+    ramp.next(T.plusSeconds(40), 2, 1);
+    assertThat(ramp.stage()).isEqualTo(AutoscaleRamp.Stage.SCALED_OUT);
+    ramp.next(T.plusSeconds(41), 1, 1);
+    ramp.next(T.plusSeconds(42), 1, 1);
+    assertThat(ramp.stage()).isEqualTo(AutoscaleRamp.Stage.DONE);
+    assertThat(ramp.peak()).isEqualTo(2);
+    assertThat(ramp.peakReady()).isEqualTo(1);
   }
 
   @Test
@@ -38,5 +53,15 @@ class AutoscaleRampTest {
     assertThat(ramp.next(T.plusSeconds(1), 1, 1)).isEqualTo(60);
     assertThat(ramp.next(T.plusSeconds(2), 1, 1)).isEqualTo(60);
     assertThat(ramp.stage()).isEqualTo(AutoscaleRamp.Stage.RAISING);
+  }
+
+  @Test
+  void theCanaryBesideAnAutoscaledStableSide() {
+    assertThat(AutoscaleRamp.canaryPods(50, 1)).isEqualTo(1);
+    assertThat(AutoscaleRamp.canaryPods(50, 2)).isEqualTo(1);
+    assertThat(AutoscaleRamp.canaryPods(50, 3)).isEqualTo(2);
+    assertThat(AutoscaleRamp.canaryPods(10, 10)).isEqualTo(1);
+    assertThat(AutoscaleRamp.canaryPods(10, 11)).isEqualTo(2);
+    assertThat(AutoscaleRamp.canaryPods(0, 3)).isZero();
   }
 }

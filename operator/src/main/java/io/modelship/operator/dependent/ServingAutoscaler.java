@@ -1,7 +1,10 @@
 package io.modelship.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingPolicy;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HPAScalingRules;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBehavior;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
@@ -11,7 +14,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelship.api.v1alpha1.ModelDeployment;
+import io.modelship.api.v1alpha1.spec.AutoscalingBehavior;
 import io.modelship.api.v1alpha1.spec.AutoscalingSpec;
+import io.modelship.api.v1alpha1.spec.ScalingPolicy;
+import io.modelship.api.v1alpha1.spec.ScalingPolicyType;
+import io.modelship.api.v1alpha1.spec.ScalingRules;
+import io.modelship.api.v1alpha1.spec.ScalingSelectPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +59,7 @@ public class ServingAutoscaler
         .withMinReplicas(minReplicas(autoscaling))
         .withMaxReplicas(autoscaling.getMaxReplicas())
         .withMetrics(metrics(autoscaling))
+        .withBehavior(behavior(autoscaling.getBehavior()))
         .endSpec()
         .build();
   }
@@ -93,5 +102,69 @@ public class ServingAutoscaler
               .build());
     }
     return metrics;
+  }
+
+  /** Kubernetes' scale-up rules where the spec gives none: at once, 4 pods or 100 % per 15 s. */
+  static final ScalingRules DEFAULT_SCALE_UP =
+      rules(
+          0,
+          List.of(
+              new ScalingPolicy(ScalingPolicyType.Pods, 4, 15),
+              new ScalingPolicy(ScalingPolicyType.Percent, 100, 15)));
+
+  /**
+   * Kubernetes' scale-down rules: 100 % per 15 s, the window left to the controller (its {@code
+   * --horizontal-pod-autoscaler-downscale-stabilization}, 5 min).
+   */
+  static final ScalingRules DEFAULT_SCALE_DOWN =
+      rules(null, List.of(new ScalingPolicy(ScalingPolicyType.Percent, 100, 15)));
+
+  /**
+   * {@code spec.autoscaling.behavior} as the HPA's {@code spec.behavior}, with every field the API
+   * server would default written out (as it stores it, so the HPA read back equals the one
+   * written); none at all when the spec sets none, as the server stores it then.
+   */
+  static HorizontalPodAutoscalerBehavior behavior(AutoscalingBehavior behavior) {
+    if (behavior == null) {
+      return null;
+    }
+    var hpa = new HorizontalPodAutoscalerBehavior();
+    hpa.setScaleUp(hpaRules(behavior.getScaleUp(), DEFAULT_SCALE_UP));
+    hpa.setScaleDown(hpaRules(behavior.getScaleDown(), DEFAULT_SCALE_DOWN));
+    return hpa;
+  }
+
+  private static HPAScalingRules hpaRules(ScalingRules given, ScalingRules defaults) {
+    ScalingRules r = given == null ? defaults : given;
+    List<ScalingPolicy> policies =
+        r.getPolicies() == null || r.getPolicies().isEmpty()
+            ? defaults.getPolicies()
+            : r.getPolicies();
+    var rules = new HPAScalingRules();
+    rules.setPolicies(
+        policies.stream()
+            .map(
+                p -> {
+                  var policy = new HPAScalingPolicy();
+                  policy.setType(p.getType().name());
+                  policy.setValue(p.getValue());
+                  policy.setPeriodSeconds(p.getPeriodSeconds());
+                  return policy;
+                })
+            .toList());
+    rules.setSelectPolicy(
+        (r.getSelectPolicy() == null ? ScalingSelectPolicy.Max : r.getSelectPolicy()).name());
+    rules.setStabilizationWindowSeconds(
+        r.getStabilizationWindowSeconds() == null
+            ? defaults.getStabilizationWindowSeconds()
+            : r.getStabilizationWindowSeconds());
+    return rules;
+  }
+
+  private static ScalingRules rules(Integer window, List<ScalingPolicy> policies) {
+    var rules = new ScalingRules();
+    rules.setStabilizationWindowSeconds(window);
+    rules.setPolicies(policies);
+    return rules;
   }
 }

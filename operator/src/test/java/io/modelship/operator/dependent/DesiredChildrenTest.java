@@ -353,6 +353,68 @@ class DesiredChildrenTest {
     assertThat(pods.getTarget().getAverageValue()).isEqualTo(new Quantity("100"));
   }
 
+  /**
+   * A platform team's cure for flapping: the spec's behavior reaches the HPA with every field the
+   * API server would default written out; without one the HPA has none (the controller's defaults).
+   */
+  @Test
+  void autoscalerCarriesTheBehaviorWithKubernetesDefaultsWrittenOut() throws Exception {
+    var md = md();
+    md.getSpec()
+        .setAutoscaling(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readValue(
+                    """
+                    minReplicas: 1
+                    maxReplicas: 5
+                    behavior:
+                      scaleDown:
+                        stabilizationWindowSeconds: 600
+                        policies: [{type: Pods, value: 1, periodSeconds: 60}]
+                    """,
+                    io.modelship.api.v1alpha1.spec.AutoscalingSpec.class));
+    var behavior = ServingAutoscaler.desired(md, "2.0.0").getSpec().getBehavior();
+    assertThat(behavior.getScaleDown().getStabilizationWindowSeconds()).isEqualTo(600);
+    assertThat(behavior.getScaleDown().getSelectPolicy()).isEqualTo("Max");
+    assertThat(behavior.getScaleDown().getPolicies())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getType()).isEqualTo("Pods");
+              assertThat(p.getValue()).isEqualTo(1);
+              assertThat(p.getPeriodSeconds()).isEqualTo(60);
+            });
+    // The scale-up the spec left out is Kubernetes' default, as the API server would store it.
+    assertThat(behavior.getScaleUp().getStabilizationWindowSeconds()).isZero();
+    assertThat(behavior.getScaleUp().getSelectPolicy()).isEqualTo("Max");
+    assertThat(behavior.getScaleUp().getPolicies())
+        .extracting(p -> p.getType() + " " + p.getValue() + "/" + p.getPeriodSeconds())
+        .containsExactly("Pods 4/15", "Percent 100/15");
+
+    md.getSpec().getAutoscaling().getBehavior().setScaleDown(null);
+    md.getSpec()
+        .getAutoscaling()
+        .getBehavior()
+        .setScaleUp(new io.modelship.api.v1alpha1.spec.ScalingRules());
+    md.getSpec()
+        .getAutoscaling()
+        .getBehavior()
+        .getScaleUp()
+        .setSelectPolicy(io.modelship.api.v1alpha1.spec.ScalingSelectPolicy.Disabled);
+    behavior = ServingAutoscaler.desired(md, "2.0.0").getSpec().getBehavior();
+    assertThat(behavior.getScaleUp().getSelectPolicy()).isEqualTo("Disabled");
+    assertThat(behavior.getScaleUp().getPolicies()).hasSize(2);
+    assertThat(behavior.getScaleDown().getStabilizationWindowSeconds())
+        .as("left to the controller's --horizontal-pod-autoscaler-downscale-stabilization")
+        .isNull();
+    assertThat(behavior.getScaleDown().getPolicies())
+        .extracting(p -> p.getType() + " " + p.getValue() + "/" + p.getPeriodSeconds())
+        .containsExactly("Percent 100/15");
+
+    md.getSpec().getAutoscaling().setBehavior(null);
+    assertThat(ServingAutoscaler.desired(md, "2.0.0").getSpec().getBehavior()).isNull();
+  }
+
   @Test
   void disruptionBudgetCoversAllVersions() {
     var pdb = ServingDisruptionBudget.desired(md());

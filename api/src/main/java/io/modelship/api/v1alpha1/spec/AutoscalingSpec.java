@@ -32,6 +32,12 @@ public class AutoscalingSpec {
   @Min(1)
   private Integer targetRequestsPerSecond;
 
+  /**
+   * How fast pods may be added and removed, written into the HPA's spec.behavior (autoscaling/v2's
+   * names); absent: Kubernetes' defaults.
+   */
+  private AutoscalingBehavior behavior;
+
   public Integer getMinReplicas() {
     return minReplicas;
   }
@@ -62,5 +68,13 @@ public class AutoscalingSpec {
 
   public void setTargetRequestsPerSecond(Integer targetRequestsPerSecond) {
     this.targetRequestsPerSecond = targetRequestsPerSecond;
+  }
+
+  public AutoscalingBehavior getBehavior() {
+    return behavior;
+  }
+
+  public void setBehavior(AutoscalingBehavior behavior) {
+    this.behavior = behavior;
   }
 }
