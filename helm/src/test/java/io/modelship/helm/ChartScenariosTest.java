@@ -282,6 +282,9 @@ class ChartScenariosTest {
               assertThat(r.getTargetLabel()).isEqualTo("modeldeployment");
             });
     assertThat(operator.getSpec().getEndpoints().getFirst().getHonorLabels()).isTrue();
+    // The runtime's `endpoint` label (what the boards and alerts filter on) must win over the
+    // target label of that name the Prometheus Operator sets to the port's name.
+    assertThat(serving.getSpec().getPodMetricsEndpoints().getFirst().getHonorLabels()).isTrue();
     // Alerts and both dashboards for kube-prometheus-stack.
     assertThat(
             Chart.one(objects, io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class)
