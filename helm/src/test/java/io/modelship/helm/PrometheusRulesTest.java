@@ -36,7 +36,9 @@ class PrometheusRulesTest {
           "ModelshipRolloutDegraded",
           "ModelshipRolloutAborted",
           "ModelshipOperatorReconcileErrors",
-          "ModelshipOperatorDown");
+          "ModelshipOperatorDown",
+          "ModelshipRetrainingFailed",
+          "ModelshipRetrainingCandidateWaiting");
 
   static PrometheusRule rule(Map<String, Object> set) {
     var values = new java.util.HashMap<String, Object>(set);

@@ -79,7 +79,8 @@ class MonitoringIT {
           .create();
       var md =
           Serialization.unmarshal(
-              Files.readString(HOME.resolve("examples/local/iris-rolling.yaml")),
+              withRetraining(
+                  Files.readString(HOME.resolve("examples/local/iris-rolling.yaml")), work),
               io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
       cluster.client().resource(md).create();
       // A regression model beside it, trained here (10 trees on the diabetes example), so the
@@ -365,6 +366,26 @@ class MonitoringIT {
         .filter(l -> !l.isBlank() && !l.startsWith("#"))
         .forEach(l -> names.add(l.split("[{ ]", 2)[0]));
     return names;
+  }
+
+  /**
+   * The example with a spec.retraining that has no trigger (no run starts), so the operator exports
+   * the retraining series the boards and the retraining alerts read.
+   */
+  @SuppressWarnings("unchecked")
+  static String withRetraining(String yaml, Path work) {
+    var md =
+        Serialization.unmarshal(
+            yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    var spec = (java.util.Map<String, Object>) md.getAdditionalProperties().get("spec");
+    spec.put(
+        "retraining",
+        java.util.Map.of(
+            "data",
+            java.util.Map.of("sink", work.resolve("sink").toUri() + "/"),
+            "output",
+            work.resolve("candidates").toUri() + "/"));
+    return Serialization.asYaml(md);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
 import io.modelship.operator.harness.Reports;
 import io.modelship.operator.harness.WideReports;
+import io.modelship.operator.retraining.FullRetrainingStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract's budget: the ModelDeployment status stays under 64 KiB with 100 pods of a
- * 200-feature model reporting.
+ * 200-feature model reporting, and with the fullest status.retraining the operator keeps (10 runs
+ * with long trigger messages and reasons, 5 candidates) beside it.
  */
 class StatusSizeIT {
 
@@ -89,6 +91,28 @@ class StatusSizeIT {
           "ModelDeployment status with %d pods of a %d-feature model: %d bytes%n",
           PODS, FEATURES, bytes);
       assertThat(bytes).isLessThan(STATUS_BUDGET_BYTES);
+
+      // The worst case adds the fullest status.retraining the operator keeps. The operator writes
+      // it only with spec.retraining and after ten runs, so it is put beside the status the
+      // operator wrote here rather than run ten Jobs.
+      var status = reported.getStatus();
+      status.setRetraining(
+          FullRetrainingStatus.of(
+              "1.0.0",
+              IntStream.range(0, FEATURES).mapToObj(WideReports::feature).toList(),
+              Instant.now()));
+      assertThat(status.getRetraining().getRuns()).hasSize(10);
+      assertThat(status.getRetraining().getCandidates()).hasSize(5);
+      int retraining =
+          new KubernetesSerialization()
+              .asJson(status.getRetraining())
+              .getBytes(StandardCharsets.UTF_8)
+              .length;
+      int withRetraining = statusBytes(reported);
+      System.out.printf(
+          "with the fullest status.retraining (%d bytes): %d bytes of %d%n",
+          retraining, withRetraining, STATUS_BUDGET_BYTES);
+      assertThat(withRetraining).isLessThan(STATUS_BUDGET_BYTES);
     }
   }
 }

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Per ModelDeployment with spec.retraining (labels {@code namespace}, {@code name}, as the other
  * per-resource series): {@code modelship_retraining_runs_total{trigger, outcome}}, one per run that
  * ended, every trigger × outcome registered at 0 so a rate or an alert on failures is never "no
- * data", and {@code modelship_retraining_run_in_progress} (1 while a run's Job runs).
+ * data", {@code modelship_retraining_run_in_progress} (1 while a run's Job runs) and {@code
+ * modelship_retraining_candidates_waiting} (candidates judged Better than the version the spec
+ * serves, not adopted yet: what a person or a pipeline should look at).
  */
 public final class RetrainingMetrics {
 
@@ -29,9 +31,14 @@ public final class RetrainingMetrics {
     this.registry = registry;
   }
 
-  /** Registers the series of a resource with spec.retraining and sets whether a run runs. */
-  public void observe(String namespace, String name, boolean running) {
-    series(namespace, name).running.set(running ? 1 : 0);
+  /**
+   * Registers the series of a resource with spec.retraining and sets whether a run runs and how
+   * many candidates wait for adoption.
+   */
+  public void observe(String namespace, String name, boolean running, int waitingCandidates) {
+    Series series = series(namespace, name);
+    series.running.set(running ? 1 : 0);
+    series.waiting.set(waitingCandidates);
   }
 
   /** Counts a run that ended. */
@@ -62,6 +69,7 @@ public final class RetrainingMetrics {
   private final class Series {
     private final DeploymentMetrics.Key key;
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final List<Meter> meters = new ArrayList<>();
 
     Series(DeploymentMetrics.Key key) {
@@ -69,6 +77,12 @@ public final class RetrainingMetrics {
       meters.add(
           Gauge.builder("modelship.retraining.run.in.progress", running, AtomicInteger::get)
               .description("1 while a retraining run's Job runs")
+              .tags(key.tags())
+              .register(registry));
+      meters.add(
+          Gauge.builder("modelship.retraining.candidates.waiting", waiting, AtomicInteger::get)
+              .description(
+                  "Retraining candidates judged Better than the serving version, not adopted")
               .tags(key.tags())
               .register(registry));
       for (RetrainingTrigger trigger : RetrainingTrigger.values()) {

@@ -1,10 +1,13 @@
 package io.modelship.operator.retraining;
 
 import io.modelship.api.retraining.RetrainResult;
+import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.CandidateVerdict;
 import io.modelship.api.v1alpha1.status.RetrainingCandidate;
+import io.modelship.api.v1alpha1.status.RetrainingStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 
 /**
  * A candidate against the serving version on the same held-out recent rows: Better only when its
@@ -17,6 +20,24 @@ import java.time.temporal.ChronoUnit;
 final class CandidateVerdicts {
 
   private CandidateVerdicts() {}
+
+  /**
+   * How many candidates wait for adoption: judged Better than the version spec.model names now, and
+   * not that version themselves. Adopting one (spec.model set to it) or moving spec.model on in Git
+   * clears them, since they were measured against a version that no longer serves.
+   */
+  static int waiting(ModelDeployment md, RetrainingStatus status) {
+    if (status == null || status.getCandidates() == null || md.getSpec().getModel() == null) {
+      return 0;
+    }
+    String serving = md.getSpec().getModel().getVersion();
+    return (int)
+        status.getCandidates().stream()
+            .filter(c -> c.getVerdict() == CandidateVerdict.Better)
+            .filter(c -> Objects.equals(serving, c.getServingVersion()))
+            .filter(c -> !Objects.equals(serving, c.getVersion()))
+            .count();
+  }
 
   static RetrainingCandidate of(
       RetrainResult result,

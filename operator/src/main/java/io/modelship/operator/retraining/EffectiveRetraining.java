@@ -1,6 +1,8 @@
 package io.modelship.operator.retraining;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.modelship.api.retraining.RetrainingDefaults;
+import io.modelship.api.retraining.RetrainingDurations;
 import io.modelship.api.v1alpha1.spec.DriftTrigger;
 import io.modelship.api.v1alpha1.spec.RetrainingDataSpec;
 import io.modelship.api.v1alpha1.spec.RetrainingJobSpec;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * spec.retraining with its defaults applied, or the problem that keeps any run from starting. The
- * defaults are applied here and never written back into the spec.
+ * defaults ({@link RetrainingDefaults}, the ones the retrain command falls back to) are applied
+ * here and never written back into the spec.
  *
  * @param drift the drift trigger, if set
  * @param accuracyDrop δ of |A0 − At| &gt; δ, if set
@@ -33,13 +36,6 @@ public record EffectiveRetraining(
     Optional<String> sink,
     long activeDeadlineSeconds,
     int backoffLimit) {
-
-  public static final Duration DEFAULT_COOLDOWN = Duration.ofHours(6);
-  public static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
-  public static final int DEFAULT_MAX_ROWS = 200_000;
-  public static final double DEFAULT_MIN_IMPROVEMENT = 0.01;
-  public static final long DEFAULT_ACTIVE_DEADLINE_SECONDS = 3600;
-  public static final int DEFAULT_BACKOFF_LIMIT = 0;
 
   /** Drift at Alert on at least {@code features} features for at least {@code forDuration}. */
   public record DriftRule(int features, Duration forDuration) {}
@@ -84,7 +80,9 @@ public record EffectiveRetraining(
             .map(
                 d ->
                     new DriftRule(
-                        d.getFeatures() == null ? 1 : d.getFeatures(),
+                        d.getFeatures() == null
+                            ? RetrainingDefaults.DRIFT_FEATURES
+                            : d.getFeatures(),
                         duration("spec.retraining.triggers.drift.for", d, Duration.ZERO)));
     Optional<CronSchedule> schedule = Optional.empty();
     String cron = triggers.map(RetrainingTriggers::getSchedule).orElse(null);
@@ -125,19 +123,21 @@ public record EffectiveRetraining(
         drift,
         triggers.map(RetrainingTriggers::getAccuracyDrop),
         schedule,
-        parse("spec.retraining.cooldown", spec.getCooldown(), DEFAULT_COOLDOWN),
+        parse("spec.retraining.cooldown", spec.getCooldown(), RetrainingDefaults.COOLDOWN),
         parse(
             "spec.retraining.data.window",
             data.map(RetrainingDataSpec::getWindow).orElse(null),
-            DEFAULT_WINDOW),
-        data.map(RetrainingDataSpec::getMaxRows).orElse(DEFAULT_MAX_ROWS),
-        spec.getMinImprovement() == null ? DEFAULT_MIN_IMPROVEMENT : spec.getMinImprovement(),
+            RetrainingDefaults.WINDOW),
+        data.map(RetrainingDataSpec::getMaxRows).orElse(RetrainingDefaults.MAX_ROWS),
+        spec.getMinImprovement() == null
+            ? RetrainingDefaults.MIN_IMPROVEMENT
+            : spec.getMinImprovement(),
         spec.getOutput().trim(),
         trainingData,
         sink,
         job.map(RetrainingJobSpec::getActiveDeadlineSeconds)
-            .orElse(DEFAULT_ACTIVE_DEADLINE_SECONDS),
-        job.map(RetrainingJobSpec::getBackoffLimit).orElse(DEFAULT_BACKOFF_LIMIT));
+            .orElse(RetrainingDefaults.ACTIVE_DEADLINE_SECONDS),
+        job.map(RetrainingJobSpec::getBackoffLimit).orElse(RetrainingDefaults.BACKOFF_LIMIT));
   }
 
   private static Duration duration(String field, DriftTrigger trigger, Duration fallback) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.modelship.api.retraining.RetrainResult;
+import io.modelship.api.retraining.RetrainingDefaults;
 import io.modelship.api.runtime.UriRedaction;
 import io.modelship.api.v1alpha1.status.RetrainingOutcome;
 import java.time.Duration;
@@ -77,7 +78,7 @@ public sealed interface JobResult {
       if (failed.map(JobCondition::getReason).filter("DeadlineExceeded"::equals).isPresent()) {
         long deadline =
             job.getSpec() == null || job.getSpec().getActiveDeadlineSeconds() == null
-                ? EffectiveRetraining.DEFAULT_ACTIVE_DEADLINE_SECONDS
+                ? RetrainingDefaults.ACTIVE_DEADLINE_SECONDS
                 : job.getSpec().getActiveDeadlineSeconds();
         return new Ended(
             RetrainingOutcome.TimedOut,

@@ -314,7 +314,7 @@ public final class Retraining {
                 && status.getRuns() != null
                 && status.getRuns().stream()
                     .anyMatch(r -> r.getOutcome() == RetrainingOutcome.Running);
-        metrics.observe(namespace, name, running);
+        metrics.observe(namespace, name, running, CandidateVerdicts.waiting(md, status));
       }
     }
 

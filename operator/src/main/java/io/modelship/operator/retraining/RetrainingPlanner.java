@@ -2,6 +2,8 @@ package io.modelship.operator.retraining;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.modelship.api.retraining.RetrainJob;
+import io.modelship.api.retraining.RetrainingDefaults;
+import io.modelship.api.retraining.RetrainingDurations;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.api.v1alpha1.status.RetrainingCandidate;
@@ -152,7 +154,7 @@ public final class RetrainingPlanner {
         in.settings()
             .filter(s -> s instanceof EffectiveRetraining.Result.Valid)
             .map(s -> ((EffectiveRetraining.Result.Valid) s).retraining().minImprovement())
-            .orElse(EffectiveRetraining.DEFAULT_MIN_IMPROVEMENT);
+            .orElse(RetrainingDefaults.MIN_IMPROVEMENT);
     for (RetrainingRun run : runs) {
       if (run.getOutcome() != RetrainingOutcome.Running) {
         continue;

@@ -1,5 +1,6 @@
 package io.modelship.operator.retraining;
 
+import io.modelship.api.retraining.RetrainingDurations;
 import io.modelship.api.v1alpha1.status.AccuracySummary;
 import io.modelship.api.v1alpha1.status.DriftLevel;
 import io.modelship.api.v1alpha1.status.DriftSummary;

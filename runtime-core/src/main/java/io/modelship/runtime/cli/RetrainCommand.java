@@ -2,6 +2,7 @@ package io.modelship.runtime.cli;
 
 import io.modelship.api.retraining.RetrainJob;
 import io.modelship.api.retraining.RetrainResult;
+import io.modelship.api.retraining.RetrainingDefaults;
 import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.runtime.retraining.ResultFile;
 import io.modelship.runtime.retraining.RetrainException;
@@ -67,13 +68,18 @@ public final class RetrainCommand implements java.util.concurrent.Callable<Integ
 
   @Option(
       names = "--window-seconds",
-      description = "Only rows this recent (env RETRAIN_WINDOW_SECONDS; default 7 days).")
+      description =
+          "Only rows this recent (env RETRAIN_WINDOW_SECONDS; default "
+              + RetrainingDefaults.WINDOW_TEXT
+              + ").")
   String windowSeconds;
 
   @Option(
       names = "--max-rows",
       description =
-          "At most this many recent rows, the newest (env RETRAIN_MAX_ROWS; default 200000).")
+          "At most this many recent rows, the newest (env RETRAIN_MAX_ROWS; default "
+              + RetrainingDefaults.MAX_ROWS
+              + ").")
   String maxRows;
 
   @Option(

@@ -1,5 +1,6 @@
 package io.modelship.runtime.retraining;
 
+import io.modelship.api.retraining.RetrainingDefaults;
 import java.util.List;
 
 /**
@@ -13,9 +14,9 @@ import java.util.List;
  */
 record HeldOutSplit(List<LabelledRow> train, List<LabelledRow> heldOut) {
 
-  static final double FRACTION = 0.2;
-  static final int MIN_HELD_OUT = 30;
-  static final int MIN_TRAIN = 30;
+  static final double FRACTION = RetrainingDefaults.HELD_OUT_SHARE;
+  static final int MIN_HELD_OUT = RetrainingDefaults.MIN_HELD_OUT_ROWS;
+  static final int MIN_TRAIN = RetrainingDefaults.MIN_TRAIN_ROWS;
 
   /** The fewest recent rows a run needs. */
   static final int MIN_ROWS = MIN_HELD_OUT + MIN_TRAIN;

@@ -1,6 +1,7 @@
 package io.modelship.runtime.retraining;
 
 import io.modelship.api.retraining.RetrainJob;
+import io.modelship.api.retraining.RetrainingDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,12 +38,6 @@ public record RetrainSettings(
     String output,
     Path resultFile) {
 
-  /** spec.retraining.data.window's default. */
-  public static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
-
-  /** spec.retraining.data.maxRows's default. */
-  public static final int DEFAULT_MAX_ROWS = 200_000;
-
   public RetrainSettings {
     trainingData = trainingData == null ? List.of() : List.copyOf(trainingData);
   }
@@ -71,10 +66,10 @@ public record RetrainSettings(
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** {@link RetrainJob#WINDOW_SECONDS} as a duration; absent: {@link #DEFAULT_WINDOW}. */
+  /** {@link RetrainJob#WINDOW_SECONDS} as a duration; absent: {@link RetrainingDefaults#WINDOW}. */
   public static Duration windowOf(String seconds) {
     if (seconds == null || seconds.isBlank()) {
-      return DEFAULT_WINDOW;
+      return RetrainingDefaults.WINDOW;
     }
     try {
       long s = Long.parseLong(seconds.trim());
@@ -91,10 +86,10 @@ public record RetrainSettings(
     }
   }
 
-  /** {@link RetrainJob#MAX_ROWS}; absent: {@link #DEFAULT_MAX_ROWS}. */
+  /** {@link RetrainJob#MAX_ROWS}; absent: {@link RetrainingDefaults#MAX_ROWS}. */
   public static int maxRowsOf(String value) {
     if (value == null || value.isBlank()) {
-      return DEFAULT_MAX_ROWS;
+      return RetrainingDefaults.MAX_ROWS;
     }
     try {
       return Integer.parseInt(value.trim());

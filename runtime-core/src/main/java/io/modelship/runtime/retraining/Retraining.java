@@ -1,6 +1,7 @@
 package io.modelship.runtime.retraining;
 
 import io.modelship.api.retraining.RetrainResult;
+import io.modelship.api.retraining.RetrainingDurations;
 import io.modelship.api.runtime.UriRedaction;
 import io.modelship.runtime.format.ModelPackageException;
 import io.modelship.runtime.model.Checksums;
@@ -140,7 +141,11 @@ public final class Retraining {
                 + where
                 + (since == null
                     ? ""
-                    : " since " + since + " (window " + human(settings.window()) + ")")
+                    : " since "
+                        + since
+                        + " (window "
+                        + RetrainingDurations.format(settings.window())
+                        + ")")
                 + "; nothing trained");
       }
       Instant newest = rows.getLast().time();
@@ -265,10 +270,6 @@ public final class Retraining {
       labels.addAll(part.labelValues());
     }
     return new LabeledTable(features, target, rows, labels);
-  }
-
-  private static String human(Duration d) {
-    return d.toSeconds() % 86_400 == 0 ? d.toDays() + "d" : d.toSeconds() + "s";
   }
 
   /** What a run has found out so far, so a failure still reports it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.modelship.api.retraining.RetrainingDurations;
 
 /** Drift that starts a retraining run: at Alert on this many features for this long. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,7 +16,7 @@ public class DriftTrigger {
 
   /** How long they must stay at Alert, e.g. 30m; default 0s (at once). */
   @JsonProperty("for")
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$")
+  @Pattern(RetrainingDurations.PATTERN)
   private String forDuration;
 
   public Integer getFeatures() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.modelship.api.retraining.RetrainingDurations;
 
 /** The data of retraining runs: the original training data and the labelled rows the pods kept. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,7 +28,7 @@ public class RetrainingDataSpec {
   private String trainingData;
 
   /** Only sink rows from this recent window are used, e.g. 7d; default 7d. */
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$")
+  @Pattern(RetrainingDurations.PATTERN)
   private String window;
 
   /** At most this many sink rows (the newest) are used; default 200000. */

@@ -5,6 +5,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.modelship.api.retraining.RetrainingDurations;
 
 /**
  * Closing the loop (product section 3, "Retraining"): what starts a retraining run, what it trains
@@ -22,7 +23,7 @@ public class RetrainingSpec {
   private RetrainingTriggers triggers;
 
   /** No run starts sooner than this after the last one started, e.g. 6h; default 6h. */
-  @Pattern("^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$")
+  @Pattern(RetrainingDurations.PATTERN)
   private String cooldown;
 
   /** What a retraining run trains on, and where the pods keep labelled rows. */

@@ -1,4 +1,4 @@
-package io.modelship.operator.retraining;
+package io.modelship.api.retraining;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -6,22 +6,28 @@ import java.util.regex.Pattern;
 
 /**
  * The durations of spec.retraining ({@code 30m}, {@code 6h}, {@code 7d}, {@code 1d12h}), as its CRD
- * pattern admits them: the rollout's durations plus days, which a data window and a cooldown need.
+ * pattern ({@link #PATTERN}) admits them: the rollout's durations plus days, which a data window
+ * and a cooldown need. The operator parses the spec with it and the retraining Job writes its
+ * messages with {@link #format}, so both sides say a duration the same way.
  */
-final class RetrainingDurations {
+public final class RetrainingDurations {
+
+  /** The CRD pattern of every spec.retraining duration. */
+  public static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$";
 
   private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h|d)");
 
   private RetrainingDurations() {}
 
   /**
+   * @param field the spec field the text came from, for the message
    * @throws IllegalArgumentException naming the field and the text when it is not a duration
    */
-  static Duration parse(String field, String text) {
-    Matcher m = PART.matcher(text == null ? "" : text.trim());
+  public static Duration parse(String field, String text) {
+    String trimmed = text == null ? "" : text.trim();
+    Matcher m = PART.matcher(trimmed);
     double millis = 0;
     int end = 0;
-    String trimmed = text == null ? "" : text.trim();
     while (m.find() && m.start() == end) {
       double value = Double.parseDouble(m.group(1));
       millis +=
@@ -42,8 +48,8 @@ final class RetrainingDurations {
     return Duration.ofMillis(Math.round(millis));
   }
 
-  /** Short form for messages: 1d6h, 30m, 45s. */
-  static String format(Duration d) {
+  /** Short form for messages, whole seconds: 1d6h, 30m, 45s, 7d. */
+  public static String format(Duration d) {
     long seconds = Math.max(0, d.toSeconds());
     long days = seconds / 86_400;
     long h = seconds % 86_400 / 3600;
