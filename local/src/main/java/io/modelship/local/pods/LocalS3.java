@@ -62,6 +62,11 @@ public final class LocalS3 implements AutoCloseable {
     }
   }
 
+  /** Puts {@code file} as the object {@code key} of the bucket. */
+  public void upload(String key, Path file) {
+    store.putObject(BUCKET, key, file);
+  }
+
   public URI endpoint() {
     return store.endpoint();
   }
