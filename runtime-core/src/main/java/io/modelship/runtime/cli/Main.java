@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       PackageCommand.class,
       InspectCommand.class,
       ScoreCommand.class,
+      RetrainCommand.class,
       GenerateDataCommand.class,
       BenchCommand.class
     })

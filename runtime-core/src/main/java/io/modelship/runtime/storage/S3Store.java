@@ -9,6 +9,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -26,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -120,6 +124,46 @@ public final class S3Store implements AutoCloseable {
       }
     } catch (IOException e) {
       throw translate(e, object, "reading");
+    } catch (SdkException e) {
+      throw translate(e, object, "reading");
+    }
+  }
+
+  /** An object a listing found: its location, size and when it was last written. */
+  public record Listed(S3Location location, long size, Instant lastModified) {}
+
+  /**
+   * Every object under {@code prefix} (all levels, every page of the listing), in key order. A
+   * missing bucket or denied access fails as a {@link StorageException} naming it.
+   */
+  public List<Listed> list(S3Location prefix) {
+    List<Listed> found = new ArrayList<>();
+    try {
+      client
+          .listObjectsV2Paginator(
+              ListObjectsV2Request.builder().bucket(prefix.bucket()).prefix(prefix.key()).build())
+          .contents()
+          .forEach(
+              o ->
+                  found.add(
+                      new Listed(
+                          new S3Location(prefix.bucket(), o.key()),
+                          o.size() == null ? 0 : o.size(),
+                          o.lastModified())));
+      return found;
+    } catch (SdkException e) {
+      throw translate(e, prefix, "listing");
+    }
+  }
+
+  /**
+   * Opens {@code object} for reading as a stream (read it as it arrives, close it when done); a
+   * failure while reading surfaces as an {@link IOException} from the stream.
+   */
+  public InputStream open(S3Location object) {
+    try {
+      return client.getObject(
+          GetObjectRequest.builder().bucket(object.bucket()).key(object.key()).build());
     } catch (SdkException e) {
       throw translate(e, object, "reading");
     }
