@@ -117,7 +117,8 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "update"]
-# RuntimeServiceAccount: the serving pods' identity; informer, create, update.
+# RuntimeServiceAccount: the serving pods' identity; informer, create, update. create also for
+# Retraining.start: the retraining Jobs' own ServiceAccount (<name>-retrain, no Role, no token).
 - apiGroups: [""]
   resources: ["serviceaccounts"]
   verbs: ["list", "watch", "create", "update"]
@@ -127,10 +128,17 @@ that needs it; RbacCoversTheOperatorTest checks every kind the operator register
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["roles", "rolebindings"]
   verbs: ["list", "watch", "create", "update"]
-# The "pods" informer (ModelDeploymentReconciler.prepareEventSources): readiness, crash loops, report owners.
+# The "pods" informer (ModelDeploymentReconciler.prepareEventSources): readiness, crash loops, report
+# owners, and the retraining Jobs' pods, whose terminated state holds a run's result (Retraining).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
+# Retraining: the "retraining-jobs" informer (a Job's completion wakes its ModelDeployment), create
+# for a run that starts (Retraining.start), delete for finished Jobs beyond the last three
+# (Retraining.prune). No update or patch: a Job is never changed once created.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
 # ModelDeploymentReconciler.missingClaim: does the claim a pvc:// URI names exist.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]

@@ -67,7 +67,11 @@ class RbacCoversTheOperatorTest {
           // user's).
           "gateway.networking.k8s.io/httproutes", Set.of("get", "create", "update", "patch"),
           // The signing Secrets, created once from the master key and never read (SigningSecret).
-          "/secrets", Set.of("create"));
+          "/secrets", Set.of("create"),
+          // Retraining.start creates a run's Job and its ServiceAccount; Retraining.prune deletes
+          // finished Jobs beyond the last few.
+          "batch/jobs", Set.of("create", "delete"),
+          "/serviceaccounts", Set.of("create"));
 
   private KubernetesClient client;
   private ModelshipOperator operator;

@@ -17,11 +17,11 @@ import java.util.Optional;
  * never reads the Secret, so no credential reaches a pod spec, status, Event or log), and {@code
  * spec.retraining.data.sink}.
  */
-final class StorageEnvironment {
+public final class StorageEnvironment {
 
   private StorageEnvironment() {}
 
-  static List<EnvVar> of(ModelDeploymentSpec spec) {
+  public static List<EnvVar> of(ModelDeploymentSpec spec) {
     var env = new ArrayList<EnvVar>();
     StorageSpec storage = spec.getModel() == null ? null : spec.getModel().getStorage();
     if (storage != null) {

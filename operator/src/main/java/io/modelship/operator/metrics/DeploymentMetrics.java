@@ -56,8 +56,16 @@ public final class DeploymentMetrics {
   private final MeterRegistry registry;
   private final ConcurrentMap<Key, Series> deployments = new ConcurrentHashMap<>();
 
+  private final RetrainingMetrics retraining;
+
   public DeploymentMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.retraining = new RetrainingMetrics(registry);
+  }
+
+  /** The retraining series of each ModelDeployment with spec.retraining. */
+  public RetrainingMetrics retraining() {
+    return retraining;
   }
 
   record Key(String namespace, String name) {
@@ -84,6 +92,7 @@ public final class DeploymentMetrics {
 
   /** Drops every series of a ModelDeployment that is gone. */
   public void forget(String namespace, String name) {
+    retraining.forget(namespace, name);
     Series series = deployments.remove(new Key(namespace, name));
     if (series != null) {
       synchronized (series) {

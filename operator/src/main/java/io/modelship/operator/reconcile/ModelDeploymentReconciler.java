@@ -41,6 +41,7 @@ import io.modelship.operator.metrics.OperatorMetrics;
 import io.modelship.operator.problem.Problem;
 import io.modelship.operator.reports.ReportHistory;
 import io.modelship.operator.reports.VersionAggregate;
+import io.modelship.operator.retraining.Retraining;
 import io.modelship.operator.rollout.analysis.SampleMinimums;
 import io.modelship.operator.rollout.analysis.TrafficHistory;
 import io.modelship.operator.rollout.analysis.VersionMetrics;
@@ -121,6 +122,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final StatusWriteThrottle throttle = new StatusWriteThrottle();
   private final EventRecorder events;
   private final ReportPipeline reportPipeline;
+  private final Retraining retraining;
 
   public ModelDeploymentReconciler(
       OperatorSettings settings, SigningKeys keys, OperatorMetrics metrics, Clock clock) {
@@ -131,6 +133,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     this.clock = clock;
     this.events = new EventRecorder(clock);
     this.reportPipeline = new ReportPipeline(keys, events);
+    this.retraining = new Retraining(settings, metrics.deployments().retraining());
   }
 
   @Override
@@ -181,7 +184,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     return List.of(
         new InformerEventSource<>(pods, context),
         new InformerEventSource<>(reports, context),
-        new InformerEventSource<>(references, context));
+        new InformerEventSource<>(references, context),
+        Retraining.eventSource(context));
   }
 
   @Override
@@ -264,6 +268,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new Observation(
             md, now, monitoring, specProblem, plan, deployments, podProblem, aggregates);
     ModelDeploymentStatus status = StatusAggregator.assemble(observation);
+    Retraining.Round retrain = retraining.reconcile(md, status, monitoring, context, now);
     Optional<Duration> deferred =
         write(
             md,
@@ -273,6 +278,10 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             now,
             context);
     metrics.deployments().observe(md, status, deployments);
+    retrain.announce(
+        (type, reason, message) ->
+            events.record(
+                md, new TransitionEvents.Transition(type, reason, message), context.getClient()));
 
     boolean waiting = specProblem.isPresent() || podProblem.isPresent();
     if (waiting) {
@@ -283,7 +292,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               .filter(d -> d.compareTo(settings.retryAfter()) < 0)
               .map(d -> d.plusMillis(50))
               .orElse(settings.retryAfter());
-      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
+      return retrain.sooner(UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after));
     }
     Optional<Duration> soon = plan.flatMap(RolloutPlan::lookAgain);
     boolean reporting = !all.isEmpty();
@@ -296,9 +305,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               .filter(d -> d.compareTo(interval) < 0)
               .map(d -> d.plusMillis(50))
               .orElse(interval);
-      return UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after);
+      return retrain.sooner(UpdateControl.<ModelDeployment>noUpdate().rescheduleAfter(after));
     }
-    return UpdateControl.noUpdate();
+    return retrain.sooner(UpdateControl.noUpdate());
   }
 
   /**
