@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelship.api.retraining.RetrainJob;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.kube.Kubectl;
 import io.modelship.local.process.ChildProcesses;
@@ -87,6 +88,9 @@ class JobsIT {
                     .withValue("file://" + iris)
                     .endEnv()));
     create(job("own-command", 0, 60L, c -> c.withCommand("/bin/sh", "-c", "echo hello")));
+    // The runtime's retrain with nothing to retrain: it writes a Failed result where the
+    // termination message goes (RETRAIN_RESULT_FILE, as local mode maps /dev/termination-log).
+    create(job("retrain", 0, null, c -> c.withArgs("retrain")));
   }
 
   @AfterAll
@@ -157,6 +161,30 @@ class JobsIT {
         .as(describe.out())
         .contains("BackoffLimitExceeded")
         .contains("Job has reached the specified backoff limit");
+  }
+
+  @Test
+  void whatTheContainerWroteAtItsTerminationMessagePathIsInThePodsTerminatedState() {
+    Job job = awaitCondition("retrain", "Failed");
+    assertThat(condition(job, "Failed").getReason()).isEqualTo("BackoffLimitExceeded");
+    Kubectl.Result message =
+        kubectl.run(
+            "get",
+            "pods",
+            "-n",
+            NS,
+            "-l",
+            "job-name=retrain",
+            "-o",
+            "jsonpath={.items[0].status.containerStatuses[0].state.terminated.message}");
+    assertThat(message.out())
+        .as("the result the runtime wrote, not its log (terminationMessagePolicy File)")
+        .startsWith("{\"outcome\":\"Failed\"")
+        .contains(RetrainJob.FROM_URI);
+    var terminated =
+        podsOf("retrain").getFirst().getStatus().getContainerStatuses().getFirst().getState();
+    assertThat(terminated.getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(terminated.getTerminated().getReason()).isEqualTo("Error");
   }
 
   @Test
