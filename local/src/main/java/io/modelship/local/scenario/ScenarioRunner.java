@@ -128,7 +128,10 @@ public final class ScenarioRunner {
               + "): s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded; Secret s3-creds created");
     }
     if (scenario == Scenario.RETRAIN) {
-      // The data iris 1.0.0 was trained on, where the retraining runs read it.
+      // An empty sink and no candidates, as for a new deployment (the store's directory outlives a
+      // run), then the data iris 1.0.0 was trained on, where the retraining runs read it.
+      cluster.s3().deletePrefix("iris/labelled");
+      cluster.s3().deletePrefix("iris/candidates");
       cluster
           .s3()
           .upload(TRAINING_DATA_KEY, cluster.layout().home().resolve("examples/data/iris.csv"));
