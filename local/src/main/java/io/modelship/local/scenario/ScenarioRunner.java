@@ -352,13 +352,8 @@ public final class ScenarioRunner {
           127,
           "kubectl is not on PATH: the retrain scenario adopts with `kubectl modelship adopt`");
     }
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                kubectl.get().toString(),
-                "--kubeconfig",
-                cluster.layout().kubeconfig().toString(),
-                "modelship"));
+    // kubectl takes no flags before a plugin's name: the kubeconfig goes by KUBECONFIG.
+    List<String> command = new ArrayList<>(List.of(kubectl.get().toString(), "modelship"));
     command.addAll(List.of(args));
     Path log = cluster.layout().logs().resolve("kubectl-modelship.log");
     ProcessBuilder builder =
