@@ -15,6 +15,38 @@ local function conditionMessage(types)
   return nil
 end
 
+-- Three significant digits, as the kubectl plugin prints numbers: 0.953, 41.2, 1200.
+local function number(v)
+  if type(v) ~= "number" then
+    return tostring(v)
+  end
+  if v == math.floor(v) and math.abs(v) < 1e15 then
+    return string.format("%d", v)
+  end
+  if math.abs(v) >= 1000 then
+    return string.format("%.0f", v)
+  end
+  return string.format("%.3g", v)
+end
+
+-- The newest retraining candidate the operator judged Better (candidates are newest first) and
+-- that spec.model does not already ask for; adopting it is an edit to make in Git.
+local function candidateToAdopt()
+  local retraining = obj.status.retraining
+  if retraining == nil or retraining.candidates == nil then
+    return nil
+  end
+  for _, candidate in ipairs(retraining.candidates) do
+    if candidate.verdict == "Better" and candidate.version ~= nil then
+      if obj.spec ~= nil and obj.spec.model ~= nil and obj.spec.model.version == candidate.version then
+        return nil
+      end
+      return candidate
+    end
+  end
+  return nil
+end
+
 if obj.status == nil or obj.status.observedGeneration == nil then
   hs.status = "Progressing"
   hs.message = "Waiting for the Modelship operator to observe the resource"
@@ -51,6 +83,19 @@ else
 end
 if message == nil then
   message = "phase " .. tostring(phase or "Pending")
+end
+local candidate = candidateToAdopt()
+if candidate ~= nil then
+  local comparison = candidate.message
+  if candidate.candidateValue ~= nil and candidate.servingValue ~= nil then
+    comparison = (candidate.metric or "metric") .. " " .. number(candidate.candidateValue) .. " vs "
+      .. number(candidate.servingValue)
+    if candidate.heldOutRows ~= nil then
+      comparison = comparison .. " on " .. number(candidate.heldOutRows) .. " rows"
+    end
+  end
+  message = message .. "; candidate " .. candidate.version .. " is Better"
+    .. (comparison ~= nil and (": " .. comparison) or "") .. " — adopt it in Git"
 end
 hs.message = message
 return hs

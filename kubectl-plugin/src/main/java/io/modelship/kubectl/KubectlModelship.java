@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
     name = "kubectl modelship",
     mixinStandardHelpOptions = true,
     version = "kubectl-modelship 0.1.0",
-    description = "Watch and steer Modelship ModelDeployment rollouts.",
+    description = "Watch and steer Modelship ModelDeployment rollouts and retraining.",
     subcommands = {
       GetCommand.class,
       ListCommand.class,
@@ -27,6 +27,9 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       UndoCommand.class,
       StatusCommand.class,
+      CandidatesCommand.class,
+      AdoptCommand.class,
+      RetrainCommand.class,
       DashboardCommand.class,
       CommandLine.HelpCommand.class
     },

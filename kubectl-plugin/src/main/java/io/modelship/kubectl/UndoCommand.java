@@ -59,13 +59,21 @@ final class UndoCommand implements Callable<Integer> {
                   + " ("
                   + target.source()
                   + ")");
-      spec.commandLine().getErr().println("warning: " + gitOpsWarning(md, target.version()));
+      spec.commandLine()
+          .getErr()
+          .println(
+              "warning: "
+                  + gitOpsWarning(
+                      md, "set spec.model.version to " + target.version() + " in Git instead"));
     }
     return ExitCode.OK.code();
   }
 
-  /** undo edits the spec: a GitOps tool that owns the resource will put its own spec back. */
-  static String gitOpsWarning(ModelDeploymentView md, String version) {
+  /**
+   * undo and adopt edit the spec: a GitOps tool that owns the resource will put its own spec back.
+   * {@code fix} says what to do in Git instead.
+   */
+  static String gitOpsWarning(ModelDeploymentView md, String fix) {
     String manager = null;
     if (md.annotations().containsKey("argocd.argoproj.io/tracking-id")
         || md.labels().containsKey("app.kubernetes.io/instance")) {
@@ -73,7 +81,6 @@ final class UndoCommand implements Callable<Integer> {
     } else if (md.labels().keySet().stream().anyMatch(k -> k.endsWith(".toolkit.fluxcd.io/name"))) {
       manager = "Flux";
     }
-    String fix = "set spec.model.version to " + version + " in Git instead";
     return manager != null
         ? md.ref()
             + " looks managed by "

@@ -274,6 +274,143 @@ class CommandsTest {
   }
 
   @Test
+  void candidatesListsCandidatesAndRuns() {
+    api.with("retraining-better.yaml").with("healthy.yaml", "other");
+
+    var run = api.run("candidates", "iris");
+    var none = api.run("candidates", "iris", "-n", "other");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .containsPattern("2\\.0\\.0-retrain\\.1 +✓ Better +accuracy 0\\.953 vs 0\\.712 on 240 rows")
+        .contains("Drift: drift at Alert on 3 features for 31m", "NoNewData");
+    assertThat(none.exitCode()).isZero();
+    assertThat(none.out()).contains("other/iris does not retrain: spec.retraining is not set");
+  }
+
+  @Test
+  void adoptPatchesSpecModelToTheNewestBetterCandidateAndWarnsAboutGitOps() throws Exception {
+    api.with("retraining-better.yaml");
+    api.patches.clear();
+
+    var run = api.run("adopt", "iris");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            "ml/iris: spec.model set from 2.0.0 to candidate 2.0.0-retrain.1 (accuracy 0.953 vs 0.712 on 240 rows); it rolls out by strategy Canary like any new version\n");
+    assertThat(run.err())
+        .startsWith("warning: ")
+        .contains("GitOps tool (Argo CD, Flux)", "revert", "--candidate 2.0.0-retrain.1 --print");
+    assertThat(JSON.readTree(api.patches.get(0)).get("spec"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"model\":{\"version\":\"2.0.0-retrain.1\",\"uri\":\"s3://ml/iris/candidates/2.0.0-retrain.1.tar.gz\",\"uriFrom\":null,\"sha256\":\"cc11\"}}"));
+    assertThat(model(api.get("ml", "iris")))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "name",
+                "iris",
+                "version",
+                "2.0.0-retrain.1",
+                "uri",
+                "s3://ml/iris/candidates/2.0.0-retrain.1.tar.gz",
+                "sha256",
+                "cc11",
+                "storage",
+                Map.of(
+                    "region",
+                    "eu-west-1",
+                    "pathStyle",
+                    true,
+                    "secretRef",
+                    Map.of("name", "s3-creds"))));
+  }
+
+  @Test
+  void adoptRefusesWithoutABetterCandidateUnlessOneIsNamed() {
+    api.with("retraining-running.yaml");
+    api.drainRequests();
+
+    var refused = api.run("adopt", "iris");
+    var unknown = api.run("adopt", "iris", "--candidate", "9.9.9");
+    var writes = api.writes();
+    var named = api.run("adopt", "iris", "--candidate", "1.0.0-retrain.1");
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .isEqualTo(
+            "error: no candidate of ml/iris is Better than the version it was compared with: 1.0.0-retrain.1 (NotBetter); name one with --candidate V to adopt it anyway\n");
+    assertThat(unknown.err())
+        .isEqualTo(
+            "error: no candidate 9.9.9 of ml/iris: candidates are 1.0.0-retrain.1 (NotBetter)\n");
+    assertThat(writes).isEmpty();
+    assertThat(named.exitCode()).as(named.err()).isZero();
+    assertThat(named.err())
+        .contains(
+            "warning: candidate 1.0.0-retrain.1 is NotBetter (accuracy 0.893 vs 0.889 on 380 rows)");
+    assertThat(model(api.get("ml", "iris")))
+        .containsEntry("version", "1.0.0-retrain.1")
+        .containsEntry("uri", "file:///candidates/iris-1.0.0-retrain.1.tar.gz")
+        .containsEntry("sha256", "dd11");
+  }
+
+  @Test
+  void adoptPrintShowsTheYamlToCommitAndChangesNothing() {
+    api.with("retraining-better.yaml");
+    api.drainRequests();
+
+    var run = api.run("adopt", "iris", "--print");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            """
+            # ml/iris: candidate 2.0.0-retrain.1 (accuracy 0.953 vs 0.712 on 240 rows); commit this in Git:
+            spec:
+              model:
+                name: "iris"
+                version: "2.0.0-retrain.1"
+                uri: "s3://ml/iris/candidates/2.0.0-retrain.1.tar.gz"
+                sha256: "cc11"
+                storage:
+                  region: "eu-west-1"
+                  pathStyle: true
+                  secretRef:
+                    name: "s3-creds"
+            """);
+    assertThat(run.err()).isEmpty();
+    assertThat(api.writes()).isEmpty();
+  }
+
+  @Test
+  void retrainSetsItsAnnotationTokenOnlyWhenRetrainingIsSetAndIdle() throws Exception {
+    api.with("retraining-better.yaml")
+        .with("healthy.yaml", "other")
+        .with("retraining-running.yaml", "busy");
+    api.patches.clear();
+
+    var run = api.run("retrain", "iris");
+    String token = annotations(api.get("ml", "iris")).get("modelship.io/retrain");
+    var absent = api.run("retrain", "iris", "-n", "other");
+    var busy = api.run("retrain", "iris", "-n", "busy");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("ml/iris: asking for a retraining run of 2.0.0", token);
+    assertThat(api.patches).hasSize(1);
+    assertThat(JSON.readTree(api.patches.get(0)))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"metadata\":{\"annotations\":{\"modelship.io/retrain\":\"" + token + "\"}}}"));
+    assertThat(absent.exitCode()).isEqualTo(1);
+    assertThat(absent.err())
+        .isEqualTo(
+            "error: other/iris has no spec.retraining: set it (what to train on, where the candidate goes) to retrain\n");
+    assertThat(busy.err()).contains("busy/iris is already retraining (Job iris-retrain-2)");
+    assertThat(annotations(api.get("busy", "iris"))).doesNotContainKey("modelship.io/retrain");
+  }
+
+  @Test
   void statusExitCodesTellHealthyDegradedFailedAndTimeoutApart() {
     api.with("healthy.yaml");
     var healthy = api.run("status", "iris");

@@ -244,7 +244,9 @@ class DashboardTest {
                   {"metric": "errorRate", "value": 0.0021, "threshold": 0.01, "verdict": "Pass", "samples": 948, "window": "30s", "time": "2026-12-01T11:59:30Z"},
                   {"metric": "errorRate", "value": 0.0064, "threshold": 0.01, "verdict": "Pass", "samples": 1210, "window": "30s", "time": "2026-12-01T12:00:00Z"},
                   {"metric": "latencyP99Ms", "value": 5.9, "threshold": 50, "verdict": "Pass", "samples": 1210, "window": "30s", "time": "2026-12-01T12:00:00Z"}]}},
-                "conditions": [{"type": "Progressing", "status": "True", "reason": "Paused", "message": "step 6 of 6: paused until promoted"}]}}
+                "conditions": [{"type": "Progressing", "status": "True", "reason": "Paused", "message": "step 6 of 6: paused until promoted"}],
+                "retraining": {"candidates": [{"version": "2.0.0-retrain.1", "uri": "s3://ml/iris/2.0.0-retrain.1.tar.gz",
+                  "verdict": "Better", "metric": "accuracy", "candidateValue": 0.97, "servingValue": 0.9, "heldOutRows": 300}]}}}
               """);
       browser.waitFor(
           "document.querySelector('[data-md=\"ml/iris\"] .steps li:last-child').dataset.stepState === 'current'",
@@ -255,6 +257,9 @@ class DashboardTest {
           .contains("0.0064", "3 judgements");
       assertThat(card(browser, "ml/iris", ".md-msg"))
           .isEqualTo("step 6 of 6: paused until promoted");
+      assertThat(card(browser, "ml/iris", ".retraining"))
+          .startsWith(
+              "Retraining: candidate 2.0.0-retrain.1 is Better: accuracy 0.97 vs 0.9 on 300 rows");
       browser.screenshot(SCREENSHOTS.resolve("fleet-canary-step6.png"));
 
       assertThat(browser.console()).as("console (a CSP violation is logged here)").isEmpty();

@@ -48,6 +48,7 @@ public final class DetailView {
     replicas(md, replicas, out);
     analysis(md, out, now);
     drift(md, out);
+    retraining(md, out, now);
     conditions(md, out, now);
     return out.toString();
   }
@@ -350,6 +351,64 @@ public final class DetailView {
       return "Warning";
     }
     return md.driftWarning() == null && md.driftThreshold() == null ? "-" : "Normal";
+  }
+
+  /** A short block: the run under way (else the last one) and the newest candidate. */
+  private static void retraining(ModelDeploymentView md, StringBuilder out, Instant now) {
+    Retraining retraining = md.retraining();
+    if (retraining.runs().isEmpty() && retraining.candidates().isEmpty()) {
+      return;
+    }
+    out.append("\nRetraining:\n");
+    Retraining.Run running = retraining.running();
+    Retraining.Run run =
+        running != null ? running : retraining.runs().stream().findFirst().orElse(null);
+    if (run != null) {
+      var line = new StringBuilder();
+      if (running != null) {
+        // "iris-retrain-2, 3m so far; AccuracyDrop: accuracy 0.88 vs baseline 0.95 …"
+        line.append(Objects.requireNonNullElse(run.job(), "Job"));
+        if (run.startedAt() != null) {
+          line.append(", ").append(Format.age(run.startedAt(), now)).append(" so far");
+        }
+        line.append("; ").append(run.triggerText());
+      } else {
+        // "Succeeded 2h53m ago (iris-retrain-3; Manual: …): candidate … is NotBetter: …"
+        line.append(Objects.requireNonNullElse(run.outcome(), "-"));
+        Instant ended = run.finishedAt() != null ? run.finishedAt() : run.startedAt();
+        if (ended != null) {
+          line.append(' ').append(Format.age(ended, now)).append(" ago");
+        }
+        line.append(" (")
+            .append(run.job() == null ? "" : run.job() + "; ")
+            .append(run.triggerText())
+            .append(')');
+        if (run.reason() != null) {
+          line.append(": ").append(run.reason());
+        }
+      }
+      out.append("  ")
+          .append(String.format("%-12s", running != null ? "Running:" : "Last run:"))
+          .append(line)
+          .append('\n');
+    }
+    if (!retraining.candidates().isEmpty()) {
+      Retraining.Candidate c = retraining.candidates().get(0);
+      var line =
+          new StringBuilder(c.version())
+              .append(' ')
+              .append(Objects.requireNonNullElse(c.verdict(), "(no verdict)"))
+              .append(": ")
+              .append(c.comparison());
+      if (c.version().equals(md.specVersion())) {
+        line.append(" (in spec)");
+      }
+      out.append("  ").append(String.format("%-12s", "Candidate:")).append(line).append('\n');
+    }
+    Retraining.Candidate better = retraining.newestBetter();
+    if (better != null && !better.version().equals(md.specVersion())) {
+      out.append("  ").append(CandidatesView.hint(md)).append('\n');
+    }
   }
 
   private static void conditions(ModelDeploymentView md, StringBuilder out, Instant now) {

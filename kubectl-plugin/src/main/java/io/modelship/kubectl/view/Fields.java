@@ -25,6 +25,11 @@ final class Fields {
     return new Fields(node instanceof Map<?, ?> map ? map.get(key) : null);
   }
 
+  /** The node itself (a map, a list or a scalar), e.g. to copy it unchanged. */
+  Object raw() {
+    return node;
+  }
+
   boolean present() {
     return node != null;
   }

@@ -81,6 +81,7 @@ public final class FleetSnapshot {
     out.put("analysis", analysis(md));
     out.put("drift", drift(md));
     out.put("history", history(md));
+    out.put("retraining", retraining(md));
     out.put(
         "conditions",
         md.conditions().stream()
@@ -95,6 +96,40 @@ public final class FleetSnapshot {
                 })
             .toList());
     return out;
+  }
+
+  /**
+   * One line on retraining, or null without any: a run under way, then the Better candidate to
+   * adopt (else the newest candidate).
+   */
+  static String retraining(ModelDeploymentView md) {
+    Retraining retraining = md.retraining();
+    var parts = new ArrayList<String>();
+    if (retraining.running() != null) {
+      parts.add("retraining now (Job " + retraining.running().job() + ")");
+    }
+    Retraining.Candidate better = retraining.newestBetter();
+    if (better != null && !better.version().equals(md.specVersion())) {
+      parts.add(
+          "candidate "
+              + better.version()
+              + " is Better: "
+              + better.comparison()
+              + " — adopt it in Git (kubectl modelship adopt "
+              + md.name()
+              + (md.namespace() == null ? "" : " -n " + md.namespace())
+              + " --print)");
+    } else if (!retraining.candidates().isEmpty()) {
+      Retraining.Candidate newest = retraining.candidates().get(0);
+      parts.add(
+          "latest candidate "
+              + newest.version()
+              + " "
+              + Objects.requireNonNullElse(newest.verdict(), "(no verdict)")
+              + ": "
+              + newest.comparison());
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
   }
 
   /** Percent of traffic per version: the new version's weight is the actual one when known. */

@@ -40,7 +40,8 @@ public record ModelDeploymentView(
     Drift drift,
     List<Condition> conditions,
     List<HistoryEntry> history,
-    Rollout rollout) {
+    Rollout rollout,
+    Retraining retraining) {
 
   public static final String CANARY = "Canary";
   public static final String BLUE_GREEN = "BlueGreen";
@@ -212,7 +213,8 @@ public record ModelDeploymentView(
                         h.get("time").instant(),
                         h.get("message").string()))
             .toList(),
-        rollout(status.get("rollout")));
+        rollout(status.get("rollout")),
+        Retraining.from(spec, status.get("retraining")));
   }
 
   private static Drift drift(Fields drift) {

@@ -1,6 +1,7 @@
 package io.modelship.kubectl.argocd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelship.kubectl.view.Samples;
@@ -43,7 +44,9 @@ class ArgoCdLuaTest {
         "failed.yaml             | Degraded    | spec.model.uri: unsupported scheme s3 (use file://, http(s):// or pvc://)",
         "pending.yaml            | Progressing | 0 of 2 pods ready",
         "healthy-stale.yaml      | Progressing | Waiting for the Modelship operator to observe generation 4",
-        "no-status.yaml          | Progressing | Waiting for the Modelship operator to observe the resource"
+        "no-status.yaml          | Progressing | Waiting for the Modelship operator to observe the resource",
+        "retraining-better.yaml  | Healthy     | 2 of 2 pods of 2.0.0 ready; candidate 2.0.0-retrain.1 is Better: accuracy 0.953 vs 0.712 on 240 rows — adopt it in Git",
+        "retraining-running.yaml | Healthy     | 2 of 2 pods of 1.0.0 ready"
       })
   void healthFollowsThePhaseOnceTheCurrentGenerationIsObserved(
       String sample, String status, String message) {
@@ -63,6 +66,50 @@ class ArgoCdLuaTest {
         .extractingByKey("message")
         .asString()
         .startsWith("Unknown phase Exploded");
+  }
+
+  @Test
+  void anAdoptedCandidateIsNoLongerOffered() {
+    var resource = Samples.resource("retraining-better.yaml");
+    model(resource).put("version", "2.0.0-retrain.1");
+
+    assertThat(scripts.health(resource)).containsEntry("message", "2 of 2 pods of 2.0.0 ready");
+    assertThat(disabled(scripts.discovery(resource), "adopt")).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}: retrain={1} adopt={2}")
+  @CsvSource({
+    "retraining-better.yaml, true, true",
+    "retraining-running.yaml, false, false",
+    "healthy.yaml, false, false",
+    "no-status.yaml, false, false"
+  })
+  void retrainNeedsRetrainingSetAndIdleAndAdoptABetterCandidate(
+      String sample, boolean retrain, boolean adopt) {
+    Map<String, Object> actions = scripts.discovery(Samples.resource(sample));
+
+    assertThat(disabled(actions, "retrain")).isEqualTo(!retrain);
+    assertThat(disabled(actions, "adopt")).isEqualTo(!adopt);
+  }
+
+  @Test
+  void adoptWritesTheNewestBetterCandidateIntoSpecModelAndNothingElse() {
+    var after = scripts.action("adopt", Samples.resource("retraining-better.yaml"), null);
+
+    var expected = Samples.resource("retraining-better.yaml");
+    var model = model(expected);
+    model.remove("uriFrom");
+    model.put("version", "2.0.0-retrain.1");
+    model.put("uri", "s3://ml/iris/candidates/2.0.0-retrain.1.tar.gz");
+    model.put("sha256", "cc11");
+    assertThat(sameTree(after, expected)).as("%s", after).isTrue();
+  }
+
+  @Test
+  void adoptWithoutABetterCandidateFailsWithAReason() {
+    assertThatThrownBy(
+            () -> scripts.action("adopt", Samples.resource("retraining-running.yaml"), null))
+        .hasMessageContaining("no Better retraining candidate");
   }
 
   @ParameterizedTest(name = "{0}: promote={1} abort={2} retry={3}")
@@ -90,7 +137,7 @@ class ArgoCdLuaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"promote", "promote-full", "abort", "retry"})
+  @ValueSource(strings = {"promote", "promote-full", "abort", "retry", "retrain"})
   void eachActionSetsItsAnnotationTokenAndNothingElse(String action) {
     var before = Samples.resource("bluegreen-preview.yaml");
 
@@ -100,17 +147,21 @@ class ArgoCdLuaTest {
     String token = annotations(after).get("modelship.io/" + action).toString();
     annotations(expected).put("modelship.io/" + action, token);
     assertThat(token).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-    JsonNode actualTree = ArgoCdScripts.JSON.valueToTree(after);
+    assertThat(sameTree(after, expected))
+        .as("unchanged apart from the annotation:%n%s", after)
+        .isTrue();
+  }
+
+  /** Equal JSON trees; Lua has one number type, so 0.0 coming back as 0 is the same value. */
+  static boolean sameTree(Map<String, Object> actual, Map<String, Object> expected) {
+    JsonNode actualTree = ArgoCdScripts.JSON.valueToTree(actual);
     JsonNode expectedTree = ArgoCdScripts.JSON.valueToTree(expected);
-    // Lua has one number type: 0.0 comes back as 0, which is the same value.
     Comparator<JsonNode> sameValue =
         (a, b) ->
             a.isNumber() && b.isNumber()
                 ? Double.compare(a.doubleValue(), b.doubleValue())
                 : a.equals(b) ? 0 : 1;
-    assertThat(actualTree.equals(sameValue, expectedTree))
-        .as("unchanged apart from the annotation:%n%s", actualTree)
-        .isTrue();
+    return actualTree.equals(sameValue, expectedTree);
   }
 
   @Test
@@ -137,6 +188,11 @@ class ArgoCdLuaTest {
     assertThat(annotations(second).get("modelship.io/abort")).isEqualTo(now + ".2");
     assertThat(annotations(third).get("modelship.io/abort")).isEqualTo(now + ".3");
     assertThat(annotations(later).get("modelship.io/abort")).isEqualTo("2026-12-01T12:00:01Z");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> model(Map<String, Object> resource) {
+    return (Map<String, Object>) ((Map<String, Object>) resource.get("spec")).get("model");
   }
 
   @SuppressWarnings("unchecked")

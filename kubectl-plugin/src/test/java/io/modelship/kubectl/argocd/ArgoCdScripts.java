@@ -19,7 +19,8 @@ final class ArgoCdScripts {
   static final Path DIR =
       Path.of(System.getProperty("argocd.dir", "../argocd"))
           .resolve("resource_customizations/modelship.io/ModelDeployment");
-  static final List<String> ACTIONS = List.of("promote", "promote-full", "abort", "retry");
+  static final List<String> ACTIONS =
+      List.of("promote", "promote-full", "abort", "retry", "retrain", "adopt");
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path lua;

@@ -129,4 +129,26 @@ class FleetSnapshotTest {
 
     assertThat(item).containsEntry("phase", "Unknown").containsEntry("versions", List.of());
   }
+
+  @Test
+  void eachDeploymentCarriesItsRetrainingInOneLine() {
+    var snapshot =
+        FleetSnapshot.of(
+            List.of(
+                Samples.resource("retraining-better.yaml"),
+                Samples.resource("retraining-running.yaml"),
+                Samples.resource("healthy.yaml")),
+            List.of(),
+            List.of(),
+            Samples.NOW);
+
+    @SuppressWarnings("unchecked")
+    var items = (List<Map<String, Object>>) snapshot.get("items");
+    assertThat(items)
+        .extracting(i -> i.get("retraining"))
+        .containsExactlyInAnyOrder(
+            "candidate 2.0.0-retrain.1 is Better: accuracy 0.953 vs 0.712 on 240 rows — adopt it in Git (kubectl modelship adopt iris -n ml --print)",
+            "retraining now (Job iris-retrain-2); latest candidate 1.0.0-retrain.1 NotBetter: accuracy 0.893 vs 0.889 on 380 rows",
+            null);
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +32,24 @@ class ReadmeViewsTest {
                     Samples.resource("bluegreen-preview.yaml"),
                     Samples.deployments("bluegreen-preview-deployments.yaml"),
                     Samples.NOW)
+                + "```");
+  }
+
+  @Test
+  void moduleReadmeShowsCandidatesAndAdoptPrint() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    var resource = Samples.resource("retraining-better.yaml");
+
+    assertThat(readme)
+        .contains(
+            "$ kubectl modelship candidates iris -n ml\n"
+                + CandidatesView.render(ModelDeploymentView.from(resource), Samples.NOW)
+                + "```");
+    assertThat(readme)
+        .contains(
+            "$ kubectl modelship adopt iris -n ml --print\n"
+                + Adoption.print(
+                    resource, Adoption.choose(ModelDeploymentView.from(resource), null))
                 + "```");
   }
 }
