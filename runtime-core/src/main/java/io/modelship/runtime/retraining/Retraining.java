@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One retraining run, in order: load the serving package (verified as the server loads it), read
@@ -32,6 +34,9 @@ import java.util.function.Supplier;
  * RetrainResult}; nothing is thrown.
  */
 public final class Retraining {
+
+  /** Progress for the Job's log (stderr); the result alone goes to stdout. */
+  private static final Logger LOG = LoggerFactory.getLogger(Retraining.class);
 
   /** The reason an ONNX package gets: only the user's own image can retrain it. */
   public static final String ONNX_REASON =
@@ -92,6 +97,12 @@ public final class Retraining {
     progress.version = settings.candidateVersion();
     try (ModelPackage serving = load(settings.from(), settings.fromSha256(), "serving package")) {
       ModelManifest m = serving.manifest();
+      LOG.info(
+          "loaded the serving package {} {} ({} {})",
+          m.name(),
+          m.version(),
+          m.format(),
+          m.algorithm());
       if ("onnx".equals(m.format())) {
         throw new RetrainException(ONNX_REASON);
       }
@@ -116,6 +127,11 @@ public final class Retraining {
           SinkChunks.at(settings.recent(), s3).read(m.featureNames(), since, settings.maxRows());
       List<LabelledRow> rows = recent.rows();
       progress.recentRows = rows.size();
+      LOG.info(
+          "kept {} recent labelled row(s) from {} chunk(s) ({} sealed before the window, not read)",
+          rows.size(),
+          recent.chunksRead(),
+          recent.chunksSkipped());
       String where = UriRedaction.redact(settings.recent());
       if (rows.isEmpty()) {
         return progress.end(
@@ -154,6 +170,15 @@ public final class Retraining {
       progress.trainingRows = train.size();
 
       progress.serving = Evaluation.of(serving.model(), m, heldOut);
+      LOG.info(
+          "training {} {} on {} rows; {} rows held out (serving {}: {} {})",
+          m.algorithm(),
+          settings.candidateVersion(),
+          train.size(),
+          heldOut.size(),
+          m.version(),
+          progress.metric,
+          progress.serving);
 
       Path archive =
           workDir
@@ -164,6 +189,7 @@ public final class Retraining {
       progress.sha256 = Checksums.sha256(archive);
       progress.size = Files.size(archive);
       progress.uri = CandidateOutput.upload(settings.output(), archive, s3);
+      LOG.info("wrote the candidate to {} ({} bytes)", progress.uri, progress.size);
 
       // Loaded back from where it went, by the server's own loader: what a rollout will load.
       try (ModelPackage candidate = load(progress.uri, progress.sha256, "candidate package")) {

@@ -273,6 +273,18 @@ class RetrainCommandTest {
   }
 
   @Test
+  void namesAFailedUpload() throws Exception {
+    Path sink = Files.createDirectories(tmp.resolve("sink"));
+    keep(new FileChunkWriter(sink), "pod-a", rows(60, true, new Random(8)), Instant.now());
+    RetrainResult result =
+        failedRun(
+            jobEnv(sink.toUri().toString(), "s3://no-such-output/candidates/", tmp.resolve("r")));
+    assertThat(result.reason())
+        .startsWith("upload of the candidate failed: no such bucket 'no-such-output'");
+    assertThat(result.uri()).isNull();
+  }
+
+  @Test
   void noRecentRowsIsNoNewDataAndTrainsNothing() throws Exception {
     Path sink = Files.createDirectories(tmp.resolve("sink"));
     Path out = tmp.resolve("candidates");
