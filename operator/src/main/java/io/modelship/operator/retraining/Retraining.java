@@ -16,10 +16,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.modelship.api.retraining.RetrainJob;
 import io.modelship.api.v1alpha1.ModelDeployment;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
+import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RetrainingOutcome;
 import io.modelship.api.v1alpha1.status.RetrainingStatus;
 import io.modelship.operator.dependent.EffectiveMonitoring;
 import io.modelship.operator.metrics.RetrainingMetrics;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.settings.OperatorSettings;
 import io.modelship.operator.status.Conditions;
 import io.modelship.operator.validation.ModelLocation;
@@ -94,13 +96,7 @@ public final class Retraining {
     RetrainingPlanner.Plan plan =
         RetrainingPlanner.plan(
             new RetrainingPlanner.Inputs(
-                md,
-                status,
-                monitoring,
-                retraining,
-                notServingAlone(md, status, location),
-                observed,
-                now));
+                md, status, monitoring, retraining, deferred(md, status, location), observed, now));
     if (plan.start().isPresent()
         && location instanceof ModelLocation.Result.Valid valid
         && retraining.orElseThrow() instanceof EffectiveRetraining.Result.Valid settled) {
@@ -129,21 +125,33 @@ public final class Retraining {
     return new Round(md, plan, retraining.isPresent(), metrics, now);
   }
 
-  /** Why a run may not start now, or empty when the spec's version serves alone. */
-  static Optional<String> notServingAlone(
+  /**
+   * Why a run may not start now, or empty when the spec's version serves alone: a spec the operator
+   * refuses to serve (an image outside the allowed registries, plain http:// without a sha256 when
+   * that is required…) is not retrained either, and a candidate of a version about to be replaced
+   * is of no use.
+   */
+  static Optional<Problem> deferred(
       ModelDeployment md, ModelDeploymentStatus status, ModelLocation.Result location) {
     String version = md.getSpec().getModel().getVersion();
-    if (location instanceof ModelLocation.Result.Invalid invalid) {
-      return Optional.of("spec.model can be served (" + invalid.message() + ")");
+    if (status.getPhase() == Phase.Failed || location instanceof ModelLocation.Result.Invalid) {
+      String why =
+          Conditions.find(status.getConditions(), Conditions.READY)
+              .map(Condition::getMessage)
+              .orElse("spec.model cannot be served");
+      return Optional.of(
+          new Problem("WaitingForValidSpec", "the spec's problem is fixed (" + why + ")"));
     }
     if (!version.equals(status.getStableVersion()) || status.getCanaryVersion() != null) {
       return Optional.of(
-          "version "
-              + version
-              + " serves alone"
-              + (status.getStableVersion() == null
-                  ? ""
-                  : " (version " + status.getStableVersion() + " serves now)"));
+          new Problem(
+              "WaitingForRollout",
+              "version "
+                  + version
+                  + " serves alone"
+                  + (status.getStableVersion() == null
+                      ? ""
+                      : " (version " + status.getStableVersion() + " serves now)")));
     }
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import io.modelship.api.v1alpha1.status.RetrainingRun;
 import io.modelship.api.v1alpha1.status.RetrainingStatus;
 import io.modelship.api.v1alpha1.status.RetrainingTrigger;
 import io.modelship.operator.dependent.EffectiveMonitoring;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.status.Conditions;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,15 +56,15 @@ public final class RetrainingPlanner {
 
   /**
    * @param settings spec.retraining resolved; empty when spec.retraining is absent
-   * @param notServingAlone why no run may start now (a rollout in progress), empty when the serving
-   *     version serves alone
+   * @param deferred why no run may start now (a rollout in progress, a spec problem), empty when
+   *     the spec's version serves alone
    */
   public record Inputs(
       ModelDeployment resource,
       ModelDeploymentStatus current,
       EffectiveMonitoring monitoring,
       Optional<EffectiveRetraining.Result> settings,
-      Optional<String> notServingAlone,
+      Optional<Problem> deferred,
       List<ObservedJob> jobs,
       Instant now) {}
 
@@ -259,15 +260,15 @@ public final class RetrainingPlanner {
                 runs.stream()
                     .findFirst()
                     .map(last -> time(last.getStartedAt(), now).plus(r.cooldown()));
-            if (in.notServingAlone().isPresent()) {
+            if (in.deferred().isPresent()) {
               condition =
                   Optional.of(
                       new ConditionState(
                           "False",
-                          "WaitingForRollout",
+                          in.deferred().get().reason(),
                           due.trigger()
                               + " trigger due; a run starts once "
-                              + in.notServingAlone().get()));
+                              + in.deferred().get().message()));
             } else if (due.trigger() != RetrainingTrigger.Manual
                 && cooldownEnd.isPresent()
                 && now.isBefore(cooldownEnd.get())) {

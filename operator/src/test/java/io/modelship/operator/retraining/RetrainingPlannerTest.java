@@ -10,11 +10,14 @@ import io.modelship.api.v1alpha1.status.AccuracySummary;
 import io.modelship.api.v1alpha1.status.CandidateVerdict;
 import io.modelship.api.v1alpha1.status.DriftLevel;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
+import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RetrainingOutcome;
 import io.modelship.api.v1alpha1.status.RetrainingRun;
 import io.modelship.api.v1alpha1.status.RetrainingStatus;
 import io.modelship.api.v1alpha1.status.RetrainingTrigger;
+import io.modelship.operator.problem.Problem;
 import io.modelship.operator.validation.ImageRegistries;
+import io.modelship.operator.validation.ModelLocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,12 +91,46 @@ class RetrainingPlannerTest {
                 dropped(),
                 TriggerCheckTest.MONITORING,
                 Optional.of(settings(resource(List.of(), null))),
-                Optional.of("version 1.0.0 serves alone"),
+                Optional.of(new Problem("WaitingForRollout", "version 1.0.0 serves alone")),
                 List.of(),
                 NOW));
 
     assertThat(plan.start()).isEmpty();
     assertThat(plan.condition().orElseThrow().reason()).isEqualTo("WaitingForRollout");
+  }
+
+  @Test
+  void aSpecTheOperatorRefusesToServeIsNotRetrainedEitherAndARolloutDefersRuns() {
+    var md = RetrainJobsTest.iris();
+    var location = ModelLocation.of(md.getSpec().getModel());
+    var status = new ModelDeploymentStatus();
+    status.setStableVersion("1.0.0");
+    status.setPhase(Phase.Failed);
+    status.setConditions(
+        List.of(
+            new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("False")
+                .withReason("ImageNotAllowed")
+                .withMessage(
+                    "spec.runtime.image evil.io/x:1 is not in a registry this operator allows")
+                .build()));
+
+    assertThat(Retraining.deferred(md, status, location))
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.reason()).isEqualTo("WaitingForValidSpec");
+              assertThat(p.message()).contains("evil.io/x:1 is not in a registry");
+            });
+
+    status.setPhase(Phase.Progressing);
+    status.setCanaryVersion("1.0.0");
+    assertThat(Retraining.deferred(md, status, location))
+        .hasValueSatisfying(p -> assertThat(p.reason()).isEqualTo("WaitingForRollout"));
+
+    status.setCanaryVersion(null);
+    status.setPhase(Phase.Healthy);
+    assertThat(Retraining.deferred(md, status, location)).isEmpty();
   }
 
   @Test
