@@ -32,7 +32,7 @@ public final class LocalMain implements Callable<Integer> {
       names = "--scenario",
       defaultValue = "canary",
       description =
-          "canary | bluegreen | rollback | rolling | autoscale | s3 (default: ${DEFAULT-VALUE})")
+          "canary | bluegreen | rollback | rolling | autoscale | s3 | retrain (default: ${DEFAULT-VALUE})")
   String scenario;
 
   @Option(

@@ -7,6 +7,7 @@ import io.modelship.local.autoscale.HorizontalPodAutoscalerController;
 import io.modelship.local.autoscale.PodMetrics;
 import io.modelship.local.kube.EmbeddedApiServer;
 import io.modelship.local.pods.Containers;
+import io.modelship.local.pods.JobRunner;
 import io.modelship.local.pods.ModelStore;
 import io.modelship.local.pods.PodCredentials;
 import io.modelship.local.pods.PodRunner;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on this machine: the embedded API, the operator jar as a child process, the pod
- * runner (serving-runtime processes, or containers of the pods' images) and the local proxy.
- * Closing it stops every process and container it started and every port it opened.
+ * runner (serving-runtime processes, or containers of the pods' images), the Job runner (Jobs run
+ * to completion the same way) and the local proxy. Closing it stops every process and container it
+ * started and every port it opened.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -95,6 +97,7 @@ public final class LocalCluster implements AutoCloseable {
   private int operatorPort;
   private Containers containers;
   private PodRunner pods;
+  private JobRunner jobs;
   private LocalProxy proxy;
   private HorizontalPodAutoscalerController autoscaler;
   private io.modelship.local.pods.LocalS3 s3;
@@ -287,6 +290,7 @@ public final class LocalCluster implements AutoCloseable {
               jvm);
     }
     pods = new PodRunner(client, containers, layout.workDir()).start();
+    jobs = new JobRunner(client, containers, layout.workDir()).start();
     proxy = new LocalProxy(client).start();
     autoscaler =
         new HorizontalPodAutoscalerController(client, new PodMetrics(pods), hpaSettings).start();
@@ -389,6 +393,9 @@ public final class LocalCluster implements AutoCloseable {
     }
     if (proxy != null) {
       proxy.close();
+    }
+    if (jobs != null) {
+      jobs.close();
     }
     if (pods != null) {
       pods.close();

@@ -50,6 +50,7 @@ public final class ApiCatalog {
               ALL,
               "status",
               "scale"),
+          ApiResource.builtin("batch/v1", "jobs", "Job", true, List.of(), ALL, "status"),
           ApiResource.builtin(
               "autoscaling/v2",
               "horizontalpodautoscalers",

@@ -170,6 +170,19 @@ public final class TableConverter {
                                 .map(c -> c.path("image").asText())
                                 .toList()))));
       }
+      case "batch/jobs" -> {
+        columns.add(col("Status", TableConverter::jobStatus));
+        columns.add(
+            col(
+                "Completions",
+                o ->
+                    text(
+                        o.path("status").path("succeeded").asInt()
+                            + "/"
+                            + o.path("spec").path("completions").asInt(1))));
+        columns.add(col("Duration", this::jobDuration));
+        columns.add(age);
+      }
       case "/services" -> {
         columns.add(col("Type", o -> text(o.path("spec").path("type").asText("ClusterIP"))));
         columns.add(col("Cluster-IP", o -> orNone(o.path("spec").path("clusterIP"))));
@@ -348,6 +361,46 @@ public final class TableConverter {
       }
     }
     return NODES.missingNode();
+  }
+
+  /** kubectl's STATUS of a Job: its terminal condition, else Terminating, else Running. */
+  private static JsonNode jobStatus(JsonNode job) {
+    List<String> conditions =
+        job.path("status")
+            .path("conditions")
+            .valueStream()
+            .filter(c -> "True".equals(c.path("status").asText()))
+            .map(c -> c.path("type").asText())
+            .toList();
+    for (String type : List.of("Complete", "Failed")) {
+      if (conditions.contains(type)) {
+        return text(type);
+      }
+    }
+    if (job.path("metadata").has("deletionTimestamp")) {
+      return text("Terminating");
+    }
+    for (String type : List.of("Suspended", "FailureTarget", "SuccessCriteriaMet")) {
+      if (conditions.contains(type)) {
+        return text(type);
+      }
+    }
+    return text("Running");
+  }
+
+  /** From startTime to completionTime, or to now while it runs; empty before it started. */
+  private JsonNode jobDuration(JsonNode job) {
+    JsonNode start = job.path("status").path("startTime");
+    if (!start.isTextual()) {
+      return text("");
+    }
+    JsonNode end = job.path("status").path("completionTime");
+    try {
+      Instant to = end.isTextual() ? Instant.parse(end.asText()) : clock.instant();
+      return text(humanDuration(Duration.between(Instant.parse(start.asText()), to)));
+    } catch (DateTimeParseException e) {
+      return text("");
+    }
   }
 
   private static JsonNode podStatus(JsonNode pod) {

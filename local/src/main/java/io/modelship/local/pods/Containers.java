@@ -20,7 +20,8 @@ public interface Containers extends AutoCloseable {
   /**
    * Starts the container of {@code pod}. {@code env} is the container's env as a kubelet resolves
    * it, with {@code PORT} and {@code HOST} set for this machine; the runner adds what running here
-   * needs (the model package, the kubeconfig).
+   * needs (the model package, the kubeconfig, the termination message file). The container runs its
+   * {@code args} (the image's own {@code serve} when it names none).
    */
   Running start(Pod pod, Container container, Map<String, String> env, Path logFile)
       throws StartFailure, IOException;
@@ -60,11 +61,22 @@ public interface Containers extends AutoCloseable {
     }
   }
 
-  /** How a container ended: its exit code and kubelet's reason (Completed, Error, OOMKilled). */
-  record Exit(int code, String reason) {
+  /**
+   * How a container ended: its exit code, kubelet's reason (Completed, Error, OOMKilled) and its
+   * termination message ({@link TerminationMessage}; null when it left none).
+   */
+  record Exit(int code, String reason, String message) {
+
+    Exit(int code, String reason) {
+      this(code, reason, null);
+    }
 
     static Exit of(int code) {
       return new Exit(code, code == 0 ? "Completed" : "Error");
+    }
+
+    Exit withMessage(String message) {
+      return new Exit(code, reason, message);
     }
   }
 

@@ -62,6 +62,26 @@ public final class LocalS3 implements AutoCloseable {
     }
   }
 
+  /** Deletes every object under {@code prefix} (a store kept in the work directory since a run). */
+  public void deletePrefix(String prefix) {
+    Path dir = object(prefix);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Puts {@code file} as the object {@code key} of the bucket. */
+  public void upload(String key, Path file) {
+    store.putObject(BUCKET, key, file);
+  }
+
   public URI endpoint() {
     return store.endpoint();
   }

@@ -303,7 +303,7 @@ public final class PodRunner implements AutoCloseable {
       if (object == null) {
         throw new IOException("pod object " + pod.key() + " is gone");
       }
-      Map<String, String> env = environment(object, container, pod.port, pod.grpcPort);
+      Map<String, String> env = environment(client, object, container, pod.port, pod.grpcPort);
       Path logs = Files.createDirectories(workDir.resolve("logs"));
       pod.container = containers.start(object, container, env, logs.resolve(pod.name + ".log"));
       if (pod.imageId == null) {
@@ -349,7 +349,8 @@ public final class PodRunner implements AutoCloseable {
    * The container's env as a kubelet resolves it ({@link PodEnv}), then what running on this
    * machine needs: every pod shares 127.0.0.1, so each listens there on a port of its own.
    */
-  private Map<String, String> environment(Pod object, Container container, int port, int grpcPort)
+  static Map<String, String> environment(
+      KubernetesClient client, Pod object, Container container, int port, int grpcPort)
       throws Containers.StartFailure {
     Map<String, String> env;
     try {
@@ -599,6 +600,7 @@ public final class PodRunner implements AutoCloseable {
               .withNewTerminated()
               .withExitCode(pod.lastExit.code())
               .withReason(pod.lastExit.reason())
+              .withMessage(pod.lastExit.message())
               .withStartedAt(ts(pod.lastStartedAt))
               .withFinishedAt(ts(pod.lastFinishedAt))
               .endTerminated()
@@ -736,7 +738,7 @@ public final class PodRunner implements AutoCloseable {
     return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
   }
 
-  private static String ts(Instant t) {
+  static String ts(Instant t) {
     return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.modelship.api.runtime.RuntimeEnvironment;
 import io.modelship.local.process.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
@@ -38,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * applied as a kubelet applies it: the security context (user and group, runAsNonRoot checked
  * against the image's user, read-only root filesystem, capabilities, no-new-privileges, seccomp),
  * memory and CPU limits as cgroup limits, {@code emptyDir} volumes as tmpfs of their {@code
- * sizeLimit}, command and args. The image must be in podman's local store: local mode never pulls,
- * and a missing image is the pod's {@code ErrImagePull}.
+ * sizeLimit}, command and args, the termination message file at its {@code terminationMessagePath}.
+ * The image must be in podman's local store: local mode never pulls, and a missing image is the
+ * pod's {@code ErrImagePull}.
  *
  * <p>Containers share the host's network, as every pod of local mode shares 127.0.0.1: the runtime
- * reaches the embedded API on the loopback address, and the router reaches each pod on its own
- * {@code PORT}. Every container is named and labelled with this run's prefix and removed on close
- * and by a shutdown hook, so a Ctrl-C leaves none behind.
+ * reaches the embedded API and the embedded S3 store on the loopback address, and the router
+ * reaches each pod on its own {@code PORT}. Every container is named and labelled with this run's
+ * prefix and removed on close and by a shutdown hook, so a Ctrl-C leaves none behind.
  */
 public final class PodmanContainers implements Containers {
 
@@ -176,16 +178,32 @@ public final class PodmanContainers implements Containers {
         .forEach(
             (host, inside) -> mounts.addAll(List.of("--volume", host + ":" + inside + ":ro,U")));
     env.putAll(credential.env());
-    String uri = env.get("MODEL_URI");
-    Optional<Path> pkg =
-        uri == null || uri.startsWith("file:") || uri.startsWith("pvc:")
-            ? Optional.empty()
-            : models.local(uri);
-    if (pkg.isPresent()) {
-      String inside = MOUNTS + "/models/" + pkg.get().getFileName();
-      mounts.addAll(List.of("--volume", pkg.get() + ":" + inside + ":ro"));
-      env.put("MODEL_URI", "file://" + inside);
+    for (String variable : ProcessContainers.PACKAGE_URIS) {
+      String uri = env.get(variable);
+      Optional<Path> pkg =
+          uri == null || uri.startsWith("file:") || uri.startsWith("pvc:") || uri.startsWith("s3:")
+              ? Optional.empty()
+              : models.local(uri);
+      if (pkg.isPresent()) {
+        String inside = MOUNTS + "/models/" + pkg.get().getFileName();
+        if (!mounts.contains(pkg.get() + ":" + inside + ":ro")) {
+          mounts.addAll(List.of("--volume", pkg.get() + ":" + inside + ":ro"));
+        }
+        env.put(variable, "file://" + inside);
+      }
     }
+    // Containers share the host's network, so the embedded S3 store's loopback port is theirs too.
+    if (env.containsKey(RuntimeEnvironment.S3_ENDPOINT)) {
+      env.put(
+          RuntimeEnvironment.S3_ENDPOINT,
+          models.resolveS3Endpoint(env.get(RuntimeEnvironment.S3_ENDPOINT)));
+    }
+    // The termination message file, bind-mounted where the container writes it, as a kubelet does.
+    TerminationMessage message = TerminationMessage.prepare(container, dir, logFile);
+    mounts.addAll(
+        List.of(
+            "--volume",
+            message.file().toAbsolutePath() + ":" + TerminationMessage.path(container)));
     List<String> command = new ArrayList<>(podman);
     command.addAll(
         List.of(
@@ -214,7 +232,7 @@ public final class PodmanContainers implements Containers {
     log.debug(
         "pod {}/{}: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), command);
     Process process = processes.start(command, env, logFile);
-    PodmanContainer started = new PodmanContainer(name, cidFile, process);
+    PodmanContainer started = new PodmanContainer(name, cidFile, process, message);
     Thread.ofVirtual().name("oom-watch-" + name).start(started::watchForOom);
     return started;
   }
@@ -443,16 +461,18 @@ public final class PodmanContainers implements Containers {
     private final String name;
     private final Path cidFile;
     private final Process process;
+    private final TerminationMessage message;
     private volatile boolean oomKilled;
     private Exit exit;
 
     /** The container's CPU accounting file, found on first use. */
     private volatile Path cpuUsage;
 
-    PodmanContainer(String name, Path cidFile, Process process) {
+    PodmanContainer(String name, Path cidFile, Process process, TerminationMessage message) {
       this.name = name;
       this.cidFile = cidFile;
       this.process = process;
+      this.message = message;
     }
 
     @Override
@@ -497,9 +517,10 @@ public final class PodmanContainers implements Containers {
         if (state.code() == 0 && parts.length == 3 && !parts[2].strip().equals("created")) {
           int code = Integer.parseInt(parts[1].strip());
           exit =
-              Boolean.parseBoolean(parts[0].strip()) || oomKilled
-                  ? new Exit(code, "OOMKilled")
-                  : Exit.of(code);
+              (Boolean.parseBoolean(parts[0].strip()) || oomKilled
+                      ? new Exit(code, "OOMKilled")
+                      : Exit.of(code))
+                  .withMessage(message.read(code));
         } else {
           // podman could not create or start it (its own error is in the pod's log), as
           // containerd's StartError

@@ -27,7 +27,13 @@ public enum Scenario {
   /**
    * A rolling update with both packages read from the embedded S3 store, labelled rows kept there.
    */
-  S3("iris-s3.yaml", "2.0.0");
+  S3("iris-s3.yaml", "2.0.0"),
+  /**
+   * Closing the loop: the traffic shifts, drift and the accuracy drop start a retraining Job, and
+   * the candidate it leaves is adopted with {@code kubectl modelship adopt} and rolled out as a
+   * canary. The new version is the one the operator gives the candidate, known only then.
+   */
+  RETRAIN("iris-retrain.yaml", null);
 
   public static final String STABLE_VERSION = "1.0.0";
 
@@ -52,6 +58,9 @@ public enum Scenario {
 
   /** The manifest text with the model's version and URI changed to the new version. */
   public String edited(String manifestText) {
+    if (newVersion == null) {
+      throw new IllegalStateException(cliName() + " changes no version by editing the manifest");
+    }
     return manifestText
         .replace("version: \"" + STABLE_VERSION + "\"", "version: \"" + newVersion + "\"")
         .replace("/" + STABLE_VERSION + ".tar.gz", "/" + newVersion + ".tar.gz");

@@ -105,7 +105,7 @@ public final class ScenarioRunner {
     if (scenario == Scenario.ROLLBACK) {
       trainBadModel();
     }
-    if (scenario == Scenario.S3) {
+    if (scenario == Scenario.S3 || scenario == Scenario.RETRAIN) {
       // What a user creates before applying: the store's keys, which the pods get by secretKeyRef.
       client
           .secrets()
@@ -127,6 +127,16 @@ public final class ScenarioRunner {
               + " (as "
               + io.modelship.local.pods.LocalS3.ENDPOINT
               + "): s3://models/iris/1.0.0.tar.gz and 2.0.0.tar.gz uploaded; Secret s3-creds created");
+    }
+    if (scenario == Scenario.RETRAIN) {
+      // An empty sink and no candidates, as for a new deployment (the store's directory outlives a
+      // run), then the data iris 1.0.0 was trained on, where the retraining runs read it.
+      cluster.s3().deletePrefix("iris/labelled");
+      cluster.s3().deletePrefix("iris/candidates");
+      cluster
+          .s3()
+          .upload(TRAINING_DATA_KEY, cluster.layout().home().resolve("examples/data/iris.csv"));
+      out.println("training data uploaded as s3://models/" + TRAINING_DATA_KEY);
     }
     Path manifest = cluster.layout().home().resolve("examples/local").resolve(scenario.manifest());
     String text = Files.readString(manifest);
@@ -178,6 +188,9 @@ public final class ScenarioRunner {
                 0.5,
                 version -> Optional.ofNullable(versionUrls.get(version)))
             .start();
+    if (scenario == Scenario.RETRAIN) {
+      return retrain();
+    }
     if (scenario == Scenario.AUTOSCALE) {
       return autoscale(
           text,
@@ -236,6 +249,143 @@ public final class ScenarioRunner {
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             JSON.createObjectNode().set("spec", editedJson.path("spec")).toString());
+  }
+
+  /**
+   * The retrain scenario after iris 1.0.0 is up: the clients' data shifts ({@link ShiftedIris}),
+   * drift and the accuracy drop start a retraining Job, the candidate it leaves is adopted with
+   * {@code kubectl modelship adopt} (the real kubectl and the plugin, as a person would) and rolls
+   * out as a canary with analysis. Succeeds only when the candidate beat the serving version and
+   * was promoted.
+   */
+  private Verdict retrain() throws IOException, InterruptedException {
+    Thread.sleep(5_000); // answers on the data 1.0.0 knows first, as the drift's baseline
+    Path shifted = cluster.layout().workDir().resolve("iris-shifted.csv");
+    Files.write(
+        shifted,
+        ShiftedIris.of(
+            Files.readAllLines(cluster.layout().home().resolve("examples/data/iris.csv")),
+            "species"));
+    traffic.switchTo(shifted, "species");
+    out.println(
+        "the world changes: sepals measured 3 cm larger, each flower named as the next species"
+            + " (rows of "
+            + cluster.layout().home().relativize(shifted.getParent()).resolve("iris-shifted.csv")
+            + ")");
+    Optional<Verdict> retrained =
+        watchUntil(
+            timeout,
+            md -> {
+              RetrainProgress p = RetrainProgress.of(md);
+              retrainProgress = p;
+              return switch (p.stage()) {
+                case CANDIDATE_BETTER ->
+                    Optional.of(new Verdict(Verdict.Outcome.SUCCEEDED, p.message()));
+                case FAILED -> Optional.of(new Verdict(Verdict.Outcome.FAILED, p.message()));
+                default -> Optional.empty();
+              };
+            });
+    if (retrained.isEmpty()) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "no better candidate within "
+              + timeout
+              + ": "
+              + (retrainProgress == null ? summary(get()) : retrainProgress.message()));
+    }
+    if (retrained.get().outcome() != Verdict.Outcome.SUCCEEDED) {
+      return retrained.get();
+    }
+    String candidate = retrainProgress.candidateVersion();
+    out.println();
+    out.println(retrainProgress.message());
+    out.println(
+        "$ kubectl modelship adopt " + NAME + " -n " + NAMESPACE + " --candidate " + candidate);
+    PluginRun adopt = kubectlModelship("adopt", NAME, "-n", NAMESPACE, "--candidate", candidate);
+    out.print(adopt.output());
+    if (adopt.exitCode() != 0) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "kubectl modelship adopt exited with "
+              + adopt.exitCode()
+              + ": "
+              + adopt.output().strip());
+    }
+    Optional<Verdict> verdict =
+        watchUntil(
+            timeout,
+            md -> {
+              Verdict v = Verdict.judge(scenario, md, candidate);
+              return v.outcome() == Verdict.Outcome.RUNNING ? Optional.empty() : Optional.of(v);
+            });
+    out.println(
+        "labelled rows kept in s3://models/iris/labelled/: "
+            + labelledChunks()
+            + " CSV chunk(s); candidates in s3://models/iris/candidates/: "
+            + objectsUnder("iris/candidates"));
+    return verdict.orElseGet(
+        () ->
+            new Verdict(
+                Verdict.Outcome.FAILED,
+                "the candidate "
+                    + candidate
+                    + " was adopted but its rollout did not end within "
+                    + timeout
+                    + ": "
+                    + summary(get())));
+  }
+
+  /** Where the retrain scenario puts the training data, under the store's bucket. */
+  static final String TRAINING_DATA_KEY = "iris/train.csv";
+
+  private volatile RetrainProgress retrainProgress;
+
+  record PluginRun(int exitCode, String output) {}
+
+  /**
+   * {@code kubectl modelship …} as a user runs it: the real kubectl on PATH, which finds the plugin
+   * ({@code kubectl-plugin/bin/kubectl-modelship}) on PATH, against local mode's kubeconfig.
+   */
+  private PluginRun kubectlModelship(String... args) throws IOException, InterruptedException {
+    Path bin = cluster.layout().home().resolve("kubectl-plugin/bin");
+    String path = bin + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", "");
+    Optional<Path> kubectl =
+        java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+            .filter(d -> !d.isEmpty())
+            .map(d -> Path.of(d, "kubectl"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    if (kubectl.isEmpty()) {
+      return new PluginRun(
+          127,
+          "kubectl is not on PATH: the retrain scenario adopts with `kubectl modelship adopt`");
+    }
+    // kubectl takes no flags before a plugin's name: the kubeconfig goes by KUBECONFIG.
+    List<String> command = new ArrayList<>(List.of(kubectl.get().toString(), "modelship"));
+    command.addAll(List.of(args));
+    Path log = cluster.layout().logs().resolve("kubectl-modelship.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("PATH", path);
+    builder.environment().put("KUBECONFIG", cluster.layout().kubeconfig().toString());
+    Process p = builder.start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor();
+      return new PluginRun(-1, Files.readString(log) + "\n<timed out after 2 minutes>");
+    }
+    return new PluginRun(p.exitValue(), Files.readString(log));
+  }
+
+  private long objectsUnder(String key) {
+    Path prefix = cluster.s3().object(key);
+    if (!Files.isDirectory(prefix)) {
+      return 0;
+    }
+    try (var files = Files.walk(prefix)) {
+      return files.filter(Files::isRegularFile).count();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private long labelledChunks() {
@@ -801,6 +951,9 @@ public final class ScenarioRunner {
     if (scenario == Scenario.AUTOSCALE) {
       autoscalerLine().ifPresent(line -> frame.append('\n').append(line).append('\n'));
       canaryLine(md).ifPresent(line -> frame.append(line).append('\n'));
+    }
+    if (scenario == Scenario.RETRAIN) {
+      frame.append('\n').append(RetrainProgress.of(md).message()).append('\n');
     }
     if (traffic != null) {
       TrafficGenerator.Stats stats = traffic.stats();

@@ -18,12 +18,16 @@ public record Verdict(Outcome outcome, String message) {
   }
 
   public static Verdict judge(Scenario scenario, JsonNode md) {
+    return judge(scenario, md, scenario.newVersion());
+  }
+
+  /** As {@link #judge(Scenario, JsonNode)}, towards {@code target} (the retrain's candidate). */
+  public static Verdict judge(Scenario scenario, JsonNode md, String target) {
     JsonNode status = md.path("status");
     String phase = status.path("phase").asText("");
     String stable = status.path("stableVersion").asText("");
     long generation = md.path("metadata").path("generation").asLong(0);
     boolean current = status.path("observedGeneration").asLong(-1) == generation;
-    String target = scenario.newVersion();
     Optional<JsonNode> last = lastHistory(status);
     String lastOutcome = last.map(h -> h.path("outcome").asText()).orElse("");
     String lastVersion = last.map(h -> h.path("version").asText()).orElse("");
@@ -69,7 +73,7 @@ public record Verdict(Outcome outcome, String message) {
               ? new Verdict(Outcome.SUCCEEDED, target + " promoted by blue-green: " + message)
               : new Verdict(
                   Outcome.FAILED, target + " is stable but history does not record it Promoted");
-      case CANARY -> {
+      case CANARY, RETRAIN -> {
         if (!(lastOutcome.equals("Promoted") && lastVersion.equals(target))) {
           yield new Verdict(
               Outcome.FAILED, target + " is stable but history does not record it Promoted");

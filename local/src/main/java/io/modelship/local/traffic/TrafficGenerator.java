@@ -65,7 +65,7 @@ public final class TrafficGenerator implements AutoCloseable {
   /** Distinct failure reasons kept; further ones are counted under one "other" entry. */
   private static final int MAX_REASONS = 20;
 
-  private final List<Row> rows;
+  private volatile List<Row> rows;
   private final Supplier<Optional<String>> target;
   private volatile double rps;
   private java.util.concurrent.ScheduledFuture<?> schedule;
@@ -180,6 +180,14 @@ public final class TrafficGenerator implements AutoCloseable {
     }
   }
 
+  /**
+   * Draws its rows from {@code csv} from now on: the world the clients' data comes from has changed
+   * (the retrain scenario shifts it).
+   */
+  public void switchTo(Path csv, String labelColumn) throws IOException {
+    this.rows = read(csv, labelColumn);
+  }
+
   /** The requests per second it sends now. */
   public double rate() {
     return rps;
@@ -203,7 +211,8 @@ public final class TrafficGenerator implements AutoCloseable {
     // Drawn at random, not cycled: a weighted round robin in front of the pods sends every n-th
     // request to the canary, so cycling the rows would show it a fixed subset of them (15 of 150
     // at 10%), whose classes differ from the stable version's share by construction.
-    Row row = rows.get(pick.nextInt(rows.size()));
+    List<Row> from = rows;
+    Row row = from.get(pick.nextInt(from.size()));
     sent.incrementAndGet();
     ObjectNode body = JSON.createObjectNode();
     body.set("features", row.features());

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.TestInstance;
  * security context, limits and tmpfs applied; a container over its memory limit is OOMKilled and
  * restarted, as {@code kubectl describe pod} tells; a missing image is ErrImagePull, then
  * ImagePullBackOff; a root image under runAsNonRoot is refused with CreateContainerConfigError; a
- * failing liveness probe restarts the container. After close, no container of the run is left. On
- * CI a missing podman fails the test.
+ * failing liveness probe restarts the container; a Job's container leaves its termination message
+ * (the runtime's retrain result) on a read-only root. After close, no container of the run is left.
+ * On CI a missing podman fails the test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerPodsIT {
@@ -60,6 +61,7 @@ class ContainerPodsIT {
   KubernetesClient client;
   PodmanContainers containers;
   PodRunner runner;
+  JobRunner jobs;
 
   @BeforeAll
   void start() throws Exception {
@@ -77,6 +79,7 @@ class ContainerPodsIT {
             new ModelStore(List.of(HOME.resolve("examples/models"))),
             work);
     runner = new PodRunner(client, containers, work).start();
+    jobs = new JobRunner(client, containers, work).start();
     client
         .namespaces()
         .resource(
@@ -116,6 +119,43 @@ class ContainerPodsIT {
                     .endSecurityContext()
                     .build(),
             new PodSecurityContextBuilder().withRunAsNonRoot(true).build()));
+    // A Job of the runtime image, restricted as the operator's retraining Job: its retrain with
+    // nothing to retrain writes a Failed result to /dev/termination-log on a read-only root.
+    var template =
+        deployment(
+                "retrain",
+                IMAGE,
+                c ->
+                    new ContainerBuilder(c)
+                        .withName("retrain")
+                        .withArgs("retrain")
+                        .withEnv()
+                        .withPorts()
+                        .withStartupProbe(null)
+                        .withLivenessProbe(null)
+                        .withReadinessProbe(null)
+                        .build(),
+                null)
+            .getSpec()
+            .getTemplate();
+    template.getSpec().setRestartPolicy("Never");
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("retrain")
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(0)
+                .withTemplate(template)
+                .endSpec()
+                .build())
+        .create();
     create(
         deployment(
             "unhealthy",
@@ -128,6 +168,9 @@ class ContainerPodsIT {
   @AfterAll
   void stop() {
     String prefix = containers == null ? null : containers.runId();
+    if (jobs != null) {
+      jobs.close();
+    }
     if (runner != null) {
       runner.close();
     }
@@ -198,6 +241,35 @@ class ContainerPodsIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aJobsContainerLeavesItsTerminationMessageOnAReadOnlyRoot() {
+    var terminated =
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    client
+                        .pods()
+                        .inNamespace(NS)
+                        .withLabel("job-name", "retrain")
+                        .list()
+                        .getItems()
+                        .stream()
+                        .map(p -> p.getStatus().getContainerStatuses())
+                        .filter(s -> s != null && !s.isEmpty())
+                        .map(s -> s.getFirst().getState().getTerminated())
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst(),
+                Optional::isPresent)
+            .orElseThrow();
+    assertThat(terminated.getExitCode()).isEqualTo(1);
+    assertThat(terminated.getMessage())
+        .as("the result the runtime wrote at /dev/termination-log")
+        .startsWith("{\"outcome\":\"Failed\"")
+        .contains("RETRAIN_FROM_URI");
   }
 
   @Test
