@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Starts a real runtime on a random port for each test class and talks to it over HTTP. */
+/**
+ * Starts a real runtime on a random port for each test class and talks to it over HTTP. The same
+ * base as runtime-core's, kept here for SmileRegressionTest, which serves a Smile regressor.
+ */
 abstract class ServingAppTest {
 
   static ServingApp app;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelship.api.testing.HeadlessChromium;
 import io.modelship.runtime.TestModels;
-import io.modelship.runtime.cli.Main;
 import io.modelship.runtime.http.ServingApp;
 import io.modelship.runtime.server.ServeConfig;
 import io.modelship.runtime.training.LabeledTable;
@@ -26,14 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runtime's own page in a real browser (Debian's headless chromium) after traffic and labelled
- * feedback, for an ONNX model wrapped by {@code package}: the confusion matrix from the feedback,
+ * feedback, for runtime-core's iris fixture package: the confusion matrix from the feedback,
  * feature importance from the package, and the latency histogram beside the percentiles. The
  * screenshot lands in target/screenshots/.
  */
 class RuntimePageBrowserTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path EXAMPLES = TestModels.locate("examples/onnx");
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path tmp;
@@ -63,25 +61,8 @@ class RuntimePageBrowserTest {
   void afterFeedbackThePageShowsTheConfusionMatrixFeatureImportanceAndLatencyHistogram()
       throws Exception {
     Path chromium = chromium();
-    Path pkg = tmp.resolve("iris-logistic-1.0.0.tar.gz");
-    assertThat(
-            Main.commandLine()
-                .execute(
-                    "package",
-                    "--artifact",
-                    EXAMPLES.resolve("iris-logistic.onnx").toString(),
-                    "--data",
-                    EXAMPLES.resolve("iris.csv").toString(),
-                    "--target",
-                    "species",
-                    "--name",
-                    "iris-logistic",
-                    "--version",
-                    "1.0.0",
-                    "--out",
-                    pkg.toString()))
-        .isZero();
-    LabeledTable table = LabeledTable.read(EXAMPLES.resolve("iris.csv"), "species", null);
+    Path pkg = TestModels.irisDirectory();
+    LabeledTable table = LabeledTable.read(TestModels.IRIS_CSV, "species", null);
     Map<String, String> env = new HashMap<>();
     env.put("MODEL_URI", pkg.toString());
     env.put("HOST", "127.0.0.1");

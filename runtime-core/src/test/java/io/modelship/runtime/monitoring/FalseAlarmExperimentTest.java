@@ -37,7 +37,7 @@ class FalseAlarmExperimentTest {
   static Reference iris() {
     ModelManifest m = TestModels.irisManifest();
     return reference(
-        "iris (4 features, 30-tree forest)",
+        "iris (4 features, nearest centroid)",
         m.featureNames(),
         m.reference(),
         m.labels().stream()

@@ -14,8 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The model tooling as a user runs it: train, inspect, score, with clear errors on bad input. */
-class CommandLineTest {
+/**
+ * The model tooling as a user runs it: train, inspect, score, with clear errors on bad input.
+ * {@code train} is contributed by the Smile format; inspect's timeout and generate-data are
+ * runtime-core's CommandLineTest.
+ */
+class TrainCommandLineTest {
 
   @TempDir Path tmp;
 
@@ -134,35 +138,5 @@ class CommandLineTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  @Test
-  void inspectGivesUpAtItsTimeout() throws Exception {
-    try (java.net.ServerSocket silent =
-        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      long start = System.nanoTime();
-      Run hung =
-          run(
-              "inspect",
-              "--timeout",
-              "1s",
-              "http://127.0.0.1:" + silent.getLocalPort() + "/iris.tar.gz");
-      assertThat(hung.exit()).isEqualTo(1);
-      assertThat(hung.err()).contains("took longer than 1 s; gave up");
-      assertThat(System.nanoTime() - start)
-          .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
-    }
-  }
-
-  @Test
-  void generateDataWritesTheRequestedShape() throws Exception {
-    Path csv = tmp.resolve("synthetic.csv");
-    assertThat(
-            run("generate-data", "--rows", "50", "--features", "20", "--out", csv.toString())
-                .exit())
-        .isZero();
-    List<String> lines = Files.readAllLines(csv);
-    assertThat(lines).hasSize(51);
-    assertThat(lines.get(1).split(",")).hasSize(21);
   }
 }
