@@ -23,7 +23,6 @@ import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
-import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.dependent.PreviewRequested;
 import io.modelship.operator.dependent.PreviewService;
 import io.modelship.operator.dependent.RuntimeRole;
@@ -97,10 +96,7 @@ import org.slf4j.LoggerFactory;
           name = "preview-service",
           type = PreviewService.class,
           reconcilePrecondition = PreviewRequested.class),
-      @Dependent(
-          name = "version-services",
-          type = VersionServices.class,
-          reconcilePrecondition = GatewayRequested.class),
+      @Dependent(name = "version-services", type = VersionServices.class),
       @Dependent(
           name = "autoscaler",
           type = ServingAutoscaler.class,
