@@ -184,6 +184,12 @@ class ScenarioIT {
     assertThat(traffic.failed())
         .as(requests)
         .isLessThanOrEqualTo(Math.max(2, traffic.sent() / 500));
+    // Each label goes to the Service of the version that answered (a pod refuses another version's
+    // request ids, and the Service iris sends to both during the canary), so they count: refused
+    // are at most those answered in the second before a new version's Service is looked up.
+    assertThat(traffic.feedbackRefused())
+        .as(requests)
+        .isLessThanOrEqualTo(Math.max(5, (traffic.feedback() + traffic.feedbackRefused()) / 50));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.modelship.api.v1alpha1.spec.AnalysisSpec;
 import io.modelship.api.v1alpha1.spec.CanaryStep;
 import io.modelship.api.v1alpha1.status.Phase;
 import io.modelship.api.v1alpha1.status.RolloutOutcome;
+import io.modelship.operator.dependent.ServingNames;
 import io.modelship.operator.harness.Manifests;
 import io.modelship.operator.harness.OperatorHarness;
 import io.modelship.operator.harness.Reports;
@@ -340,6 +341,28 @@ class CanaryIT {
     createStable(ns, List.of(weight(10), pause(null), weight(50), pause(null)), null);
     setVersion(ns, "2.0.0");
     cluster.harness().awaitStatus(ns, "iris", m -> m.getStatus().getPhase() == Phase.Paused);
+    // Replica ratio, no Gateway API: still a Service per version, where the labels for a version's
+    // answers go (the Service iris sends to the pods of both, and a pod refuses the other's ids).
+    for (String version : List.of("1.0.0", "2.0.0")) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          cluster
+                              .harness()
+                              .client()
+                              .services()
+                              .inNamespace(ns)
+                              .withName(ServingNames.versionChildName("iris", version))
+                              .get())
+                      .as("Service of " + version)
+                      .isNotNull()
+                      .satisfies(
+                          svc ->
+                              assertThat(svc.getSpec().getSelector())
+                                  .containsEntry("modelship.io/version", version)));
+    }
     cluster.harness().annotate(ns, "iris", "modelship.io/promote", "t1");
     var md =
         cluster

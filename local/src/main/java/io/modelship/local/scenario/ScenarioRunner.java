@@ -830,13 +830,14 @@ public final class ScenarioRunner {
   public static String requestSummary(TrafficGenerator.Stats s) {
     return String.format(
         Locale.ROOT,
-        "requests: %d sent, %d answered, %d failed%s; labels: %d accepted, %d not",
+        "requests: %d sent, %d answered, %d failed%s; labels: %d accepted, %d not%s",
         s.sent(),
         s.ok(),
         s.failed(),
         s.failed() == 0 ? "" : " (" + s.failureSummary() + ")",
         s.feedback(),
-        s.feedbackRefused());
+        s.feedbackRefused(),
+        s.feedbackRefused() == 0 ? "" : " (" + s.refusalSummary() + ")");
   }
 
   /** What the traffic generator's clients saw so far; empty before traffic started. */

@@ -49,13 +49,23 @@ public final class TrafficGenerator implements AutoCloseable {
       long feedback,
       long feedbackRefused,
       Map<String, Double> versionShare,
-      Map<String, Long> failures) {
+      Map<String, Long> failures,
+      Map<String, Long> feedbackRefusals) {
     /** "none", or each reason with its count, most frequent first. */
     public String failureSummary() {
-      if (failures.isEmpty()) {
+      return summary(failures);
+    }
+
+    /** "none", or each reason a label was not accepted with its count, most frequent first. */
+    public String refusalSummary() {
+      return summary(feedbackRefusals);
+    }
+
+    private static String summary(Map<String, Long> reasons) {
+      if (reasons.isEmpty()) {
         return "none";
       }
-      return failures.entrySet().stream()
+      return reasons.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .map(e -> e.getValue() + "× " + e.getKey())
           .collect(java.util.stream.Collectors.joining("; "));
@@ -100,6 +110,8 @@ public final class TrafficGenerator implements AutoCloseable {
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final Map<String, Integer> versionIds = new LinkedHashMap<>();
   private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> feedbackRefusals =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Rows are drawn at random (seeded), so every version behind a weighted route sees the same mix.
@@ -235,21 +247,27 @@ public final class TrafficGenerator implements AutoCloseable {
                   JSON.createObjectNode()
                       .put("request_id", answer.path("request_id").asText())
                       .put("label", row.label());
-              // To the version that answered: a runtime scores feedback for another pod's request
-              // id
-              // as its own version's accuracy, so through the weighted route half of a bad canary's
-              // labels would count against the stable version.
+              // To the version that answered, through its own Service: a pod scores only its
+              // version's request ids (400 for another version's, whose answer it would judge as
+              // its own model's), and the Service of the whole deployment sends to the pods of
+              // every version during a canary.
               String to =
                   feedbackTarget.apply(answer.path("version").asText("")).orElse(base.get());
               // Not a client's request: a label that does not arrive (the version's Service went
-              // away
-              // with its rollback) is counted apart, never as a lost prediction.
+              // away with its rollback) is counted apart, with its reason, never as a lost
+              // prediction.
               try {
                 HttpResponse<String> r =
                     http.send(post(to + "/feedback", fb), HttpResponse.BodyHandlers.ofString());
-                (r.statusCode() == 200 ? feedback : feedbackRefused).incrementAndGet();
+                if (r.statusCode() == 200) {
+                  feedback.incrementAndGet();
+                } else {
+                  refuse("HTTP " + r.statusCode() + " " + abbreviate(withoutId(r.body())));
+                }
               } catch (IOException e) {
-                feedbackRefused.incrementAndGet();
+                refuse(
+                    e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
               }
             }
           } catch (IOException e) {
@@ -265,6 +283,20 @@ public final class TrafficGenerator implements AutoCloseable {
     failed.incrementAndGet();
     String key = failures.size() < MAX_REASONS || failures.containsKey(reason) ? reason : "other";
     failures.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private void refuse(String reason) {
+    feedbackRefused.incrementAndGet();
+    String key =
+        feedbackRefusals.size() < MAX_REASONS || feedbackRefusals.containsKey(reason)
+            ? reason
+            : "other";
+    feedbackRefusals.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** A refusal's text without the request id it names, so one reason is counted once. */
+  private static String withoutId(String text) {
+    return text.replaceAll("request_id '[^']*'", "request_id '…'");
   }
 
   private static String abbreviate(String text) {
@@ -305,8 +337,17 @@ public final class TrafficGenerator implements AutoCloseable {
     share.values().removeIf(v -> v == 0);
     Map<String, Long> reasons = new LinkedHashMap<>();
     failures.forEach((k, v) -> reasons.put(k, v.get()));
+    Map<String, Long> refusals = new LinkedHashMap<>();
+    feedbackRefusals.forEach((k, v) -> refusals.put(k, v.get()));
     return new Stats(
-        sent.get(), ok.get(), failed.get(), feedback.get(), feedbackRefused.get(), share, reasons);
+        sent.get(),
+        ok.get(),
+        failed.get(),
+        feedback.get(),
+        feedbackRefused.get(),
+        share,
+        reasons,
+        refusals);
   }
 
   @Override

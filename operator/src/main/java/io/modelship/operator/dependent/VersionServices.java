@@ -15,8 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One Service per running version, named like its Deployment, for the weighted backendRefs of a
- * Gateway API route. Only while the rollout routes through Gateway API.
+ * One Service per running version, named like its Deployment and labelled with its version: the
+ * weighted backendRefs of a Gateway API route, and with any router the address for a version's
+ * labelled feedback. A pod scores only request ids its own version issued (it would judge another
+ * version's answers as its own model's), and during a canary the Service {@code <name>} sends to
+ * the pods of both versions, so a client sends the label for an answer to the Service of the
+ * version the answer names.
  */
 @KubernetesDependent(
     informer =

@@ -23,7 +23,6 @@ import io.modelship.api.v1alpha1.spec.ModelDeploymentSpec;
 import io.modelship.api.v1alpha1.status.ModelDeploymentStatus;
 import io.modelship.operator.dependent.AutoscalingRequested;
 import io.modelship.operator.dependent.EffectiveMonitoring;
-import io.modelship.operator.dependent.GatewayRequested;
 import io.modelship.operator.dependent.PreviewRequested;
 import io.modelship.operator.dependent.PreviewService;
 import io.modelship.operator.dependent.RuntimeRole;
@@ -97,10 +96,7 @@ import org.slf4j.LoggerFactory;
           name = "preview-service",
           type = PreviewService.class,
           reconcilePrecondition = PreviewRequested.class),
-      @Dependent(
-          name = "version-services",
-          type = VersionServices.class,
-          reconcilePrecondition = GatewayRequested.class),
+      @Dependent(name = "version-services", type = VersionServices.class),
       @Dependent(
           name = "autoscaler",
           type = ServingAutoscaler.class,
@@ -392,16 +388,25 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     return RolloutPlanner.forSpec(spec.getRollout()).plan(inputs);
   }
 
-  private static VersionObservation observe(Deployment d) {
+  /**
+   * One version's Deployment as the planners see it. While the Deployment controller has not yet
+   * observed the latest spec (status.observedGeneration behind metadata.generation, as after every
+   * HPA or operator change of spec.replicas), status.readyReplicas still counts the pods that pass
+   * readiness and serve: they keep it as the ready count, so the actual weight of a replica-ratio
+   * canary does not read 0 % or 100 % for a reconcile while no pod stopped. updatedReplicas is what
+   * says the pods run the current template, and a status from before a template change says nothing
+   * of the new pods: it counts 0 until the status catches up, so every readiness check (ready and
+   * updated at the size asked for) still waits for the rollout.
+   */
+  static VersionObservation observe(Deployment d) {
     var s = d.getStatus();
     int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-    // A status from before the last template change says nothing about the new pods.
     boolean current =
         s != null
             && s.getObservedGeneration() != null
             && s.getObservedGeneration()
                 >= Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L);
-    int ready = current && s.getReadyReplicas() != null ? s.getReadyReplicas() : 0;
+    int ready = s != null && s.getReadyReplicas() != null ? s.getReadyReplicas() : 0;
     int updated = current && s.getUpdatedReplicas() != null ? s.getUpdatedReplicas() : 0;
     return new VersionObservation(
         d.getMetadata().getLabels().get(ServingNames.LABEL_VERSION), wanted, ready, updated);
