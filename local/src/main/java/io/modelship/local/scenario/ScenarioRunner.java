@@ -46,6 +46,14 @@ public final class ScenarioRunner {
           .withKind("ModelDeployment")
           .withNamespaced(true)
           .build();
+  static final ResourceDefinitionContext RUNTIME_REPORTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("modelship.io")
+          .withVersion("v1alpha1")
+          .withPlural("runtimereports")
+          .withKind("RuntimeReport")
+          .withNamespaced(true)
+          .build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalCluster cluster;
@@ -186,8 +194,7 @@ public final class ScenarioRunner {
               .path("minReplicas")
               .asInt(1));
     }
-    // Some traffic on the stable version first, so the analysis has a baseline to compare against.
-    Thread.sleep(8_000);
+    awaitStableReports(Duration.ofSeconds(30));
     String edited = scenario.edited(text);
     out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
     JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
@@ -230,6 +237,38 @@ public final class ScenarioRunner {
     return result;
   }
 
+  /**
+   * Some traffic on the stable version first, so the analysis has a baseline to compare against:
+   * until each of its pods has reported answered requests to the operator (within one report
+   * interval of the traffic's start), or {@code limit} has passed.
+   */
+  private void awaitStableReports(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        int pods = cluster.proxy().podsBehind(NAMESPACE, NAME);
+        long reported =
+            cluster
+                .client()
+                .genericKubernetesResources(RUNTIME_REPORTS)
+                .inNamespace(NAMESPACE)
+                .withLabel("modelship.io/deployment", NAME)
+                .withLabel("modelship.io/version", Scenario.STABLE_VERSION)
+                .list()
+                .getItems()
+                .stream()
+                .filter(r -> JSON.valueToTree(r).path("spec").path("requestCount").asLong() > 0)
+                .count();
+        if (pods > 0 && reported >= pods) {
+          return;
+        }
+      } catch (KubernetesClientException e) {
+        // A busy machine can make one API call time out; look again.
+      }
+      Thread.sleep(250);
+    }
+  }
+
   private long labelledChunks() {
     Path prefix = cluster.s3().object("iris/labelled");
     if (!Files.isDirectory(prefix)) {
@@ -247,11 +286,12 @@ public final class ScenarioRunner {
    * minimum; succeeds once both happened, each shown live with the HPA's own status.
    */
   private Verdict autoscale(int minReplicas) throws InterruptedException {
-    // A quarter of --rps to begin with, raised by as much every 30 s: with the default 20 that is
-    // 5, 10, 15 requests/s against the example's target of 10 per pod, so one pod scales out at 15
-    // and two at 5 scale back in; light enough for a busy 2-core machine to answer every request.
+    // A quarter of --rps to begin with, raised by as much every two sync periods (30 s by
+    // default): with the default 20 that is 5, 10, 15 requests/s against the example's target of
+    // 10 per pod, so one pod scales out at 15 and two at 5 scale back in; light enough for a busy
+    // 2-core machine to answer every request.
     double low = rps / 4;
-    ramp = new AutoscaleRamp(low, low, 6 * low, HOLD, minReplicas);
+    ramp = new AutoscaleRamp(low, low, 6 * low, hold(), minReplicas);
     traffic.setRate(low);
     Optional<Verdict> verdict =
         watchUntil(
@@ -310,8 +350,13 @@ public final class ScenarioRunner {
                     + autoscalerLine().orElse("no HPA iris")));
   }
 
-  /** How long each rate is held while raising: two sync periods, as a rate needs two readings. */
-  private static final Duration HOLD = Duration.ofSeconds(30);
+  /**
+   * How long each rate is held while raising: two of the HPA controller's sync periods, as a rate
+   * needs two readings (30 s with the default 15 s period).
+   */
+  private Duration hold() {
+    return cluster.autoscaler().settings().syncPeriod().multipliedBy(2);
+  }
 
   /**
    * One line of the HPA's status as {@code kubectl get hpa} and {@code describe} show it: target,
