@@ -38,6 +38,9 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -160,6 +163,9 @@ class ScenarioIT {
    * is left.
    */
   @Test
+  // Alone: its containers' CPU is podman's, outside what was measured for running two at a time,
+  // and a canary pod of it once stopped reporting with another scenario beside it (unexplained).
+  @ResourceLock(value = Resources.GLOBAL, mode = ResourceAccessMode.READ_WRITE)
   void canaryInContainers() throws Exception {
     ContainerImages.requireRuntimeImage(HOME);
     String prefix = run(Scenario.CANARY, LocalCluster.Pods.CONTAINERS);
@@ -468,7 +474,8 @@ class ScenarioIT {
           assertThat(verdict.message())
               .contains("rolled back to 1.0.0")
               .containsPattern(
-                  "\\d\\.\\d+ [a-z ]*> \\d"); // the measured value against its threshold
+                  // the measured value against its threshold; a drop of exactly 1 prints as "1"
+                  "\\d(\\.\\d+)? [a-z ]*> \\d");
       case CANARY -> assertThat(shown).contains("Analysis: ", "✓ 1  setWeight 10");
       // both versions' packages came from the embedded S3 store, through the Secret's credentials
       case S3 ->
