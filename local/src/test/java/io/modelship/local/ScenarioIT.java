@@ -40,7 +40,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,12 +62,16 @@ class ScenarioIT {
   static final Path HOME =
       Path.of(System.getProperty("modelship.home", "..")).toAbsolutePath().normalize();
 
+  /** Shared by the tests that may run two at a time, held alone by the one that may not. */
+  static final String CORES = "the machine's cores";
+
   @TempDir Path work;
 
   @ParameterizedTest
   @EnumSource(
       value = Scenario.class,
       names = {"BLUEGREEN", "S3"})
+  @ResourceLock(value = CORES, mode = ResourceAccessMode.READ)
   void endsAsItShould(Scenario scenario) throws Exception {
     run(scenario);
   }
@@ -78,6 +81,7 @@ class ScenarioIT {
    * real ({@link #withoutOneRuleOfTheClusterRoleNothingIsRecorded}).
    */
   @Test
+  @ResourceLock(value = CORES, mode = ResourceAccessMode.READ)
   void rollbackEndsRolledBack() throws Exception {
     run(
         Scenario.ROLLBACK,
@@ -163,9 +167,9 @@ class ScenarioIT {
    * is left.
    */
   @Test
-  // Alone: its containers' CPU is podman's, outside what was measured for running two at a time,
-  // and a canary pod of it once stopped reporting with another scenario beside it (unexplained).
-  @ResourceLock(value = Resources.GLOBAL, mode = ResourceAccessMode.READ_WRITE)
+  // Alone: its containers' CPU is podman's, outside what was measured for running two at a time.
+  // Not JUnit's global lock: that would run the whole class one test at a time.
+  @ResourceLock(value = CORES, mode = ResourceAccessMode.READ_WRITE)
   void canaryInContainers() throws Exception {
     ContainerImages.requireRuntimeImage(HOME);
     String prefix = run(Scenario.CANARY, LocalCluster.Pods.CONTAINERS);
@@ -183,6 +187,7 @@ class ScenarioIT {
    * periods, in a third of the time.
    */
   @Test
+  @ResourceLock(value = CORES, mode = ResourceAccessMode.READ)
   void autoscaleScalesOutAndBackIn() throws Exception {
     ByteArrayOutputStream view = new ByteArrayOutputStream();
     Verdict verdict;
@@ -279,6 +284,7 @@ class ScenarioIT {
    * cluster-scoped request at all (only the self-reviews every user may make, about itself).
    */
   @Test
+  @ResourceLock(value = CORES, mode = ResourceAccessMode.READ)
   void namespacedModeReconcilesOnlyItsNamespaces() throws Exception {
     var install =
         new LocalCluster.Install(List.of(ScenarioRunner.NAMESPACE), UnaryOperator.identity());

@@ -46,14 +46,6 @@ public final class ScenarioRunner {
           .withKind("ModelDeployment")
           .withNamespaced(true)
           .build();
-  static final ResourceDefinitionContext RUNTIME_REPORTS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("modelship.io")
-          .withVersion("v1alpha1")
-          .withPlural("runtimereports")
-          .withKind("RuntimeReport")
-          .withNamespaced(true)
-          .build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalCluster cluster;
@@ -194,7 +186,8 @@ public final class ScenarioRunner {
               .path("minReplicas")
               .asInt(1));
     }
-    awaitStableReports(Duration.ofSeconds(30));
+    // Some traffic on the stable version first, so the analysis has a baseline to compare against.
+    Thread.sleep(8_000);
     String edited = scenario.edited(text);
     out.println("changing iris to " + scenario.newVersion() + " (" + scenario.cliName() + ")");
     JsonNode editedJson = JSON.valueToTree(new YAMLMapper().readValue(edited, Map.class));
@@ -235,38 +228,6 @@ public final class ScenarioRunner {
               + " (each pod writes a chunk a minute, and its open chunk when it stops)");
     }
     return result;
-  }
-
-  /**
-   * Some traffic on the stable version first, so the analysis has a baseline to compare against:
-   * until each of its pods has reported answered requests to the operator (within one report
-   * interval of the traffic's start), or {@code limit} has passed.
-   */
-  private void awaitStableReports(Duration limit) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        int pods = cluster.proxy().podsBehind(NAMESPACE, NAME);
-        long reported =
-            cluster
-                .client()
-                .genericKubernetesResources(RUNTIME_REPORTS)
-                .inNamespace(NAMESPACE)
-                .withLabel("modelship.io/deployment", NAME)
-                .withLabel("modelship.io/version", Scenario.STABLE_VERSION)
-                .list()
-                .getItems()
-                .stream()
-                .filter(r -> JSON.valueToTree(r).path("spec").path("requestCount").asLong() > 0)
-                .count();
-        if (pods > 0 && reported >= pods) {
-          return;
-        }
-      } catch (KubernetesClientException e) {
-        // A busy machine can make one API call time out; look again.
-      }
-      Thread.sleep(250);
-    }
   }
 
   private long labelledChunks() {
