@@ -1,14 +1,18 @@
 package io.modelship.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.modelship.local.pods.ContainerImages;
 import io.modelship.local.process.Java;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +81,11 @@ class CtrlCInContainersIT {
       assertThat(ContainerImages.containersNamed(prefix))
           .as("its pods run as containers")
           .isNotEmpty();
-      Thread.sleep(3000); // the runtimes listening
+      // The runtimes listening, so the SIGINT finds them serving.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> ports.stream().allMatch(CtrlCInContainersIT::listening));
       children.addAll(run.descendants().toList());
       new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
       boolean stopped = run.waitFor(90, TimeUnit.SECONDS);
@@ -98,6 +106,15 @@ class CtrlCInContainersIT {
     assertThat(children).as("processes it started").noneMatch(ProcessHandle::isAlive);
     for (int port : ports) {
       assertThat(free(port)).as("port " + port + " of a pod still bound").isTrue();
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (var socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -18,8 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code modelship-local --scenario retrain}, headless, pods as processes, against the real
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * packages, labelled rows and the candidate on the embedded S3 store. Apart from {@code
  * ScenarioIT}, whose cases run on their own clusters too.
  */
+@Tag("scenarios")
 class RetrainScenarioIT {
 
   static final Path HOME =
@@ -37,6 +41,7 @@ class RetrainScenarioIT {
   @TempDir Path work;
 
   @Test
+  @ResourceLock(value = ScenarioIT.CORES, mode = ResourceAccessMode.READ)
   void retrainsAdoptsAndPromotesTheCandidate() throws Exception {
     ByteArrayOutputStream view = new ByteArrayOutputStream();
     Verdict verdict;

@@ -142,6 +142,21 @@ class LeaderFailoverIT {
                         && m.getStatus().getRollout().getPauseStartedAt() != null);
         String pauseStartedAt = paused.getStatus().getRollout().getPauseStartedAt();
         assertThat(lease.get().getSpec().getHolderIdentity()).isEqualTo("operator-0");
+        // The Events of a transition are written after the status that records it, best effort,
+        // as Kubernetes Events are: a leader killed between the two loses them, and the next one
+        // cannot tell. The kill is meant for the pause, so it waits until operator-0 is done with
+        // the write that started it (its Paused Event comes after Step 1's StepAdvanced).
+        await("operator-0's Events of Step 1 and the pause")
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () ->
+                    events(client).stream()
+                            .anyMatch(
+                                e ->
+                                    "StepAdvanced".equals(e.getReason())
+                                        && e.getMessage().startsWith("Step 1/5 "))
+                        && events(client).stream().anyMatch(e -> "Paused".equals(e.getReason())));
 
         first.destroyForcibly(); // SIGKILL: no shutdown hook runs, the Lease stays held until it
         // expires.

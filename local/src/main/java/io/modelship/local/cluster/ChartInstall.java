@@ -53,9 +53,10 @@ public final class ChartInstall {
   /**
    * {@code helm template modelship helm/modelship -n modelship-system --set k=v…}: the chart's
    * default values plus {@code values}. Helm's {@code lookup} is not reached: the signing key is an
-   * existing Secret.
+   * existing Secret. One render at a time in this JVM: helm-java's Go library does not say it may
+   * be called from several threads at once, and tests start clusters side by side.
    */
-  public static String render(Path chart, Map<String, Object> values) {
+  public static synchronized String render(Path chart, Map<String, Object> values) {
     var command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE);
     Map<String, Object> set = new LinkedHashMap<>(values);
     set.putIfAbsent("signingKey.existingSecret", SIGNING_KEY_SECRET);

@@ -92,7 +92,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final Tls tls;
   private final AuditLog audit;
   private final Path auditFile;
-  private volatile Rbac.Policy policy;
+
+  /**
+   * The RBAC policy read from the stored objects, with the count of RBAC changes it was read at: a
+   * policy read while a Role or binding was being written must not outlive that write (it would
+   * refuse the new binding's subject until the next RBAC change).
+   */
+  private record CachedPolicy(long generation, Rbac.Policy policy) {}
+
+  private volatile CachedPolicy policy;
+  private final java.util.concurrent.atomic.AtomicLong rbacChanges =
+      new java.util.concurrent.atomic.AtomicLong();
   private final CelRules celRules = new CelRules();
   private final GarbageCollector gc;
 
@@ -104,7 +114,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     hub.onChange(
         change -> {
           if (change.group().equals("rbac.authorization.k8s.io")) {
-            policy = null;
+            rbacChanges.incrementAndGet();
           }
         });
     gc =
@@ -395,17 +405,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   private Rbac.Policy currentPolicy() {
-    Rbac.Policy p = policy;
-    if (p == null) {
-      String rbac = "/apis/rbac.authorization.k8s.io/v1/";
-      p =
-          new Rbac.Policy(
-              items(backendJson(rbac + "roles")),
-              items(backendJson(rbac + "clusterroles")),
-              items(backendJson(rbac + "rolebindings")),
-              items(backendJson(rbac + "clusterrolebindings")));
-      policy = p;
+    // The change count is taken before the objects are read: a write that lands while they are
+    // read leaves this policy marked with the older count, so the next request reads them again.
+    long generation = rbacChanges.get();
+    CachedPolicy cached = policy;
+    if (cached != null && cached.generation() == generation) {
+      return cached.policy();
     }
+    String rbac = "/apis/rbac.authorization.k8s.io/v1/";
+    Rbac.Policy p =
+        new Rbac.Policy(
+            items(backendJson(rbac + "roles")),
+            items(backendJson(rbac + "clusterroles")),
+            items(backendJson(rbac + "rolebindings")),
+            items(backendJson(rbac + "clusterrolebindings")));
+    policy = new CachedPolicy(generation, p);
     return p;
   }
 

@@ -439,7 +439,7 @@ public final class ScenarioRunner {
             + stable);
     // With the canary's pod taking half the requests, 10, 30 requests/s give the stable pod 5, 15:
     // it scales out at 30 (ratio 1.5), and back in at 10 over two or three pods.
-    ramp = new AutoscaleRamp(low, 2 * low, 5 * low, HOLD, minReplicas);
+    ramp = new AutoscaleRamp(low, 2 * low, 5 * low, hold(), minReplicas);
     traffic.setRate(low);
     // Stable pods → the canary's pods seen while both sides were settled (all their pods ready).
     Map<Integer, Integer> canaryBeside = new java.util.TreeMap<>();
@@ -679,8 +679,13 @@ public final class ScenarioRunner {
                     && !Instant.parse(c.getLastTransitionTime()).isBefore(since));
   }
 
-  /** How long each rate is held while raising: two sync periods, as a rate needs two readings. */
-  private static final Duration HOLD = Duration.ofSeconds(30);
+  /**
+   * How long each rate is held while raising: two of the HPA controller's sync periods, as a rate
+   * needs two readings (30 s with the default 15 s period).
+   */
+  private Duration hold() {
+    return cluster.autoscaler().settings().syncPeriod().multipliedBy(2);
+  }
 
   /**
    * One line of the HPA's status as {@code kubectl get hpa} and {@code describe} show it: target,

@@ -26,10 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,7 +104,14 @@ public final class LocalProxy implements AutoCloseable {
   private volatile Map<String, List<Integer>> readyGrpcPorts = Map.of();
 
   private final Map<String, GrpcListener> grpcListeners = new ConcurrentHashMap<>();
-  private volatile Map<String, Service> services = Map.of();
+
+  /**
+   * The Services whose endpoints are kept: those that exist, and those deleted while a route still
+   * names them ({@link #retired}).
+   */
+  private Map<String, Service> endpointServices = Map.of();
+
+  private Set<String> retired = Set.of();
 
   /** For a Service with no pod to send to: which pods its selector picked, and why none serves. */
   private volatile Map<String, String> noPodReasons = Map.of();
@@ -241,13 +250,46 @@ public final class LocalProxy implements AutoCloseable {
   void refresh() {
     List<Service> svcs = client.services().inAnyNamespace().list().getItems();
     List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    Map<String, JsonNode> routes = new HashMap<>();
+    for (GenericKubernetesResource r :
+        client
+            .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
+            .inAnyNamespace()
+            .list()
+            .getItems()) {
+      routes.put(
+          r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
+    }
     Map<String, Service> byKey = new HashMap<>();
+    for (Service s : svcs) {
+      byKey.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+    }
+    // A Service deleted while a route still names it keeps its endpoints until no route names it:
+    // at a rollback's end the operator deletes the canary's Service and then rewrites the route,
+    // and a request picked for the canary by the route in force must still find its pods (they
+    // drain for seconds), not a 503. "Names" counts the rules the listeners apply now, too: they
+    // route requests until the rules read here replace them below, after the endpoints are
+    // published, so the two always agree.
+    Map<String, Service> retired = new HashMap<>();
+    Set<String> named = namedByRoutes(routes);
+    for (Map.Entry<String, Service> e : this.endpointServices.entrySet()) {
+      if (!byKey.containsKey(e.getKey()) && named.contains(e.getKey())) {
+        retired.put(e.getKey(), e.getValue());
+        if (!this.retired.contains(e.getKey())) {
+          log.info(
+              "Service {} is gone; its pods stay behind the routes that still name it", e.getKey());
+        }
+      }
+    }
+    this.retired = Set.copyOf(retired.keySet());
+    Map<String, Service> withRetired = new HashMap<>(retired);
+    withRetired.putAll(byKey);
     Map<String, List<Integer>> readyPorts = new HashMap<>();
     Map<String, List<Integer>> readyGrpcPorts = new HashMap<>();
     Map<String, String> noPodReasons = new HashMap<>();
-    for (Service s : svcs) {
-      String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-      byKey.put(key, s);
+    for (Map.Entry<String, Service> entry : withRetired.entrySet()) {
+      String key = entry.getKey();
+      Service s = entry.getValue();
       Map<String, String> selector = s.getSpec() == null ? null : s.getSpec().getSelector();
       List<Pod> picked =
           pods.stream()
@@ -291,7 +333,7 @@ public final class LocalProxy implements AutoCloseable {
         noPodReasons.put(key, noPodReason(selector, picked));
       }
     }
-    services = byKey;
+    endpointServices = withRetired;
     this.readyPorts = readyPorts;
     this.readyGrpcPorts = readyGrpcPorts;
     noPodReasons.forEach(
@@ -301,16 +343,6 @@ public final class LocalProxy implements AutoCloseable {
           }
         });
     this.noPodReasons = noPodReasons;
-    Map<String, JsonNode> routes = new HashMap<>();
-    for (GenericKubernetesResource r :
-        client
-            .genericKubernetesResources(GatewayApi.HTTP_ROUTE)
-            .inAnyNamespace()
-            .list()
-            .getItems()) {
-      routes.put(
-          r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), JSON.valueToTree(r));
-    }
     for (String key : byKey.keySet()) {
       listeners.computeIfAbsent("Service/" + key, k -> open("Service", key));
     }
@@ -343,6 +375,26 @@ public final class LocalProxy implements AutoCloseable {
         listeners.remove(e.getKey()).close();
       }
     }
+  }
+
+  /**
+   * The Services ({@code namespace/name}) that the routes read now, or the rules the route
+   * listeners apply now, send or mirror to.
+   */
+  private Set<String> namedByRoutes(Map<String, JsonNode> routes) {
+    Set<String> named = new HashSet<>();
+    routes.forEach(
+        (key, route) -> {
+          String namespace = key.substring(0, key.indexOf('/'));
+          RouteRules.of(route).services().forEach(s -> named.add(namespace + "/" + s));
+        });
+    for (Listener l : listeners.values()) {
+      RouteRules applied = l.rules;
+      if (applied != null) {
+        applied.services().forEach(s -> named.add(l.endpoint.namespace() + "/" + s));
+      }
+    }
+    return named;
   }
 
   private static String noPodReason(Map<String, String> selector, List<Pod> picked) {

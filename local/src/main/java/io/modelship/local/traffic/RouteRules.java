@@ -3,9 +3,11 @@ package io.modelship.local.traffic;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The parts of a Gateway API HTTPRoute that decide where one request goes: rules in precedence
@@ -154,6 +156,18 @@ public final class RouteRules {
     // Stable sort: the route's order stays among rules of equal precedence.
     rules.sort(Comparator.comparingInt(Rule::headerMatches).reversed());
     return new RouteRules(List.copyOf(rules));
+  }
+
+  /** Every Service a request may be sent or mirrored to under these rules. */
+  public Set<String> services() {
+    Set<String> names = new LinkedHashSet<>();
+    for (Rule rule : rules) {
+      rule.backends.forEach(b -> names.add(b.service()));
+      if (rule.mirror != null) {
+        names.add(rule.mirror.service());
+      }
+    }
+    return names;
   }
 
   /** The decision for one request, or empty when no rule matches (404 at a gateway). */

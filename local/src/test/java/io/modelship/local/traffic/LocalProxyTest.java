@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -171,6 +173,124 @@ class LocalProxyTest {
     until(200, "late");
   }
 
+  /**
+   * The race of a rollback's end: the operator deletes the canary's Service while the HTTPRoute
+   * still sends it a share (or before the router has read the route without it). The route's
+   * requests for it still reach its pods, never a 503 saying the Service is unknown; once the route
+   * names it no more, it is forgotten.
+   */
+  @Test
+  void aServiceDeletedWhileARouteStillNamesItKeepsItsPodsBehindTheRoute() throws Exception {
+    pod("stable", "iris", true);
+    service("iris-canary", "iris-canary");
+    pod("canary", "iris-canary", true);
+    route(Map.of("iris", 50, "iris-canary", 50));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> routeAnswers(2).containsAll(List.of("200 stable", "200 canary")));
+
+    client.services().inNamespace("ml").withName("iris-canary").delete();
+    // The router has read the deletion: the Service's own port is closed.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> router.service("ml", "iris-canary").isEmpty());
+    assertThat(routeAnswers(20))
+        .as("the route's answers while it still names the deleted Service")
+        .containsOnly("200 stable", "200 canary")
+        .contains("200 canary");
+
+    route(Map.of("iris", 100));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                routeAnswers(4)
+                    .equals(List.of("200 stable", "200 stable", "200 stable", "200 stable")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> router.podsBehind("ml", "iris-canary") == 0);
+  }
+
+  private void service(String name, String app) {
+    client
+        .services()
+        .inNamespace("ml")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(Map.of("app", app))
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** HTTPRoute {@code iris} with one rule sending to {@code weights}' Services, made or changed. */
+  private void route(Map<String, Integer> weights) {
+    Map<String, Object> spec =
+        Map.of(
+            "rules",
+            List.of(
+                Map.of(
+                    "backendRefs",
+                    weights.entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .map(
+                            e ->
+                                Map.of(
+                                    "group",
+                                    "",
+                                    "kind",
+                                    "Service",
+                                    "name",
+                                    e.getKey(),
+                                    "port",
+                                    8080,
+                                    "weight",
+                                    e.getValue()))
+                        .toList())));
+    var routes = client.genericKubernetesResources(LocalProxy.HTTP_ROUTES).inNamespace("ml");
+    if (routes.withName("iris").get() == null) {
+      var route = new GenericKubernetesResource();
+      route.setApiVersion("gateway.networking.k8s.io/v1");
+      route.setKind("HTTPRoute");
+      route.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("ml").build());
+      route.setAdditionalProperty("spec", spec);
+      routes.resource(route).create();
+    } else {
+      routes
+          .withName("iris")
+          .edit(
+              r -> {
+                r.setAdditionalProperty("spec", spec);
+                return r;
+              });
+    }
+  }
+
+  /** {@code n} answers through HTTPRoute {@code iris}, as {@code code body}. */
+  private List<String> routeAnswers(int n) throws Exception {
+    var endpoint = router.route("ml", "iris");
+    if (endpoint.isEmpty()) {
+      return List.of("no port");
+    }
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(endpoint.get().url() + "/who")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      answers.add(r.statusCode() + " " + r.body());
+    }
+    return answers;
+  }
+
   private void until(int code, String who) {
     await()
         .atMost(Duration.ofSeconds(10))
@@ -191,6 +311,10 @@ class LocalProxyTest {
   }
 
   private void pod(String name, boolean ready) throws Exception {
+    pod(name, "iris", ready);
+  }
+
+  private void pod(String name, String app, boolean ready) throws Exception {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext(
@@ -208,7 +332,7 @@ class LocalProxyTest {
             .withNewMetadata()
             .withName(name)
             .withNamespace("ml")
-            .addToLabels("app", "iris")
+            .addToLabels("app", app)
             .addToAnnotations(
                 PodRunner.PORT_ANNOTATION, Integer.toString(server.getAddress().getPort()))
             .endMetadata()

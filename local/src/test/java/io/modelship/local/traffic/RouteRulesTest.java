@@ -42,6 +42,22 @@ class RouteRulesTest {
         .containsEntry("iris-2-0-0", 1);
   }
 
+  /** What the proxy keeps endpoints for: every backend, weighted or not, and every mirror. */
+  @Test
+  void servicesAreEveryBackendAndMirrorOfEveryRule() throws Exception {
+    RouteRules rules =
+        RouteRules.of(
+            route(
+                """
+        [{"matches":[{"headers":[{"name":"x-canary","value":"1"}]}],
+          "backendRefs":[{"name":"iris-2-0-0"}]},
+         {"backendRefs":[{"name":"iris-1-0-0","weight":100},{"name":"iris-2-0-0","weight":0}],
+          "filters":[{"type":"RequestMirror",
+                      "requestMirror":{"backendRef":{"name":"iris-3-0-0"},"percent":10}}]}]"""));
+    assertThat(rules.services())
+        .containsExactlyInAnyOrder("iris-1-0-0", "iris-2-0-0", "iris-3-0-0");
+  }
+
   @Test
   void zeroWeightGetsNothingAndNoWeightMeansOne() throws Exception {
     RouteRules rules =
