@@ -255,7 +255,10 @@ class LocalProxyTest {
                                     "weight",
                                     e.getValue()))
                         .toList())));
-    var routes = client.genericKubernetesResources(LocalProxy.HTTP_ROUTES).inNamespace("ml");
+    var routes =
+        client
+            .genericKubernetesResources(io.modelship.api.gateway.GatewayApi.HTTP_ROUTE)
+            .inNamespace("ml");
     if (routes.withName("iris").get() == null) {
       var route = new GenericKubernetesResource();
       route.setApiVersion("gateway.networking.k8s.io/v1");
