@@ -1,11 +1,15 @@
 package io.modelship.operator.dependent;
 
+import static io.modelship.operator.dependent.ContainerParts.pullPolicy;
+import static io.modelship.operator.dependent.ContainerParts.pullSecrets;
+import static io.modelship.operator.dependent.ContainerParts.secretKey;
+import static io.modelship.operator.dependent.ContainerParts.value;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -34,7 +38,6 @@ import io.modelship.operator.validation.ModelLocation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -191,7 +194,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(ServingNames.runtimeAccount(md))
-        .withImagePullSecrets(pullSecrets(plan))
+        .withImagePullSecrets(pullSecrets(plan.settings().imagePullSecrets()))
         .withAutomountServiceAccountToken(true)
         .withRestartPolicy("Always")
         .withTerminationGracePeriodSeconds(30L)
@@ -350,23 +353,6 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     return env;
   }
 
-  private static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  private static EnvVar secretKey(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .withOptional(false)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
-  }
-
   private static EnvVar field(String name, String path) {
     return new EnvVarBuilder()
         .withName(name)
@@ -419,25 +405,5 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
                         .withReadOnly(true)
                         .build()));
     return mounts;
-  }
-
-  /**
-   * The operator's pull secrets, or none at all (null: the server keeps no empty list to compare
-   * with).
-   */
-  static List<LocalObjectReference> pullSecrets(ServingPlan plan) {
-    List<String> names = plan.settings().imagePullSecrets();
-    return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
-  }
-
-  /** Kubernetes' own default, written out so GitOps tools see no server-made difference. */
-  static String pullPolicy(String image) {
-    String afterSlash = image.substring(image.lastIndexOf('/') + 1);
-    if (image.contains("@")) {
-      return "IfNotPresent";
-    }
-    int colon = afterSlash.lastIndexOf(':');
-    String tag = colon < 0 ? "latest" : afterSlash.substring(colon + 1);
-    return "latest".equals(tag.toLowerCase(Locale.ROOT)) ? "Always" : "IfNotPresent";
   }
 }

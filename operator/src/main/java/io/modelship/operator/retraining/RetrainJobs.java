@@ -1,10 +1,13 @@
 package io.modelship.operator.retraining;
 
+import static io.modelship.operator.dependent.ContainerParts.pullPolicy;
+import static io.modelship.operator.dependent.ContainerParts.pullSecrets;
+import static io.modelship.operator.dependent.ContainerParts.secretKey;
+import static io.modelship.operator.dependent.ContainerParts.value;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -34,12 +37,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -267,7 +268,7 @@ public final class RetrainJobs {
         .withNewSpec()
         .withServiceAccountName(serviceAccountName(md))
         .withAutomountServiceAccountToken(false)
-        .withImagePullSecrets(pullSecrets(settings))
+        .withImagePullSecrets(pullSecrets(settings.imagePullSecrets()))
         .withRestartPolicy("Never")
         .withTerminationGracePeriodSeconds(30L)
         .withDnsPolicy("ClusterFirst")
@@ -369,40 +370,6 @@ public final class RetrainJobs {
                             .withReadOnly(true)
                             .build()))
         .toList();
-  }
-
-  private static List<LocalObjectReference> pullSecrets(OperatorSettings settings) {
-    List<String> names = settings.imagePullSecrets();
-    return names.isEmpty()
-        ? null
-        : names.stream().map(LocalObjectReference::new).collect(Collectors.toList());
-  }
-
-  private static String pullPolicy(String image) {
-    if (image.contains("@")) {
-      return "IfNotPresent";
-    }
-    String afterSlash = image.substring(image.lastIndexOf('/') + 1);
-    int colon = afterSlash.lastIndexOf(':');
-    String tag = colon < 0 ? "latest" : afterSlash.substring(colon + 1);
-    return "latest".equals(tag.toLowerCase(Locale.ROOT)) ? "Always" : "IfNotPresent";
-  }
-
-  private static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  private static EnvVar secretKey(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .withOptional(false)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
   }
 
   private static String sha256(String text) {
