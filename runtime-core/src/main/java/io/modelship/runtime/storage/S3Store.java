@@ -22,7 +22,11 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,7 +78,10 @@ public final class S3Store implements AutoCloseable {
             // one attempt per call: the callers retry on their own terms (the package download a
             // few times, the sink at its next flush), so a stalled store is not waited on 3 x 3
             // times
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(new NoExpectContinue()))
             // S3-compatible stores do not all know the newer CRC checksum headers; the package's
             // own sha256 is what proves its integrity.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -83,6 +90,24 @@ public final class S3Store implements AutoCloseable {
       builder.endpointOverride(settings.endpoint());
     }
     return new S3Store(builder.build(), settings);
+  }
+
+  /**
+   * Drops the {@code Expect: 100-continue} the SDK puts on every upload. The JDK's URLConnection
+   * fails with a bare "Server rejected operation" when a store answers such a request with a final
+   * status before asking for the body (S3 and S3Proxy refuse a bad signature on the headers alone),
+   * and the SDK can recover the status only when the answer's timing allows: a wrong secret was
+   * then named an unknown failure instead of access denied. Our uploads are sink chunks and
+   * candidate packages, small enough to send whole.
+   */
+  private static final class NoExpectContinue implements ExecutionInterceptor {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(
+        Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
+      return context.httpRequest().firstMatchingHeader("Expect").isPresent()
+          ? context.httpRequest().toBuilder().removeHeader("Expect").build()
+          : context.httpRequest();
+    }
   }
 
   /**

@@ -129,6 +129,63 @@ class S3PackageTest {
   }
 
   @Test
+  void namesAnUploadRefusedBeforeItsBodyAsDenied() throws Exception {
+    // A store may refuse a PUT on its headers alone (a bad signature) without reading the body;
+    // the upload must still be named access denied, not a bare failure.
+    List<String> requestLines = new ArrayList<>();
+    try (ServerSocket strict = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread refuser =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        try (Socket s = strict.accept()) {
+                          var in =
+                              new java.io.BufferedReader(
+                                  new java.io.InputStreamReader(
+                                      s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                          for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                            requestLines.add(line);
+                          }
+                          byte[] body =
+                              ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error>"
+                                      + "<Code>SignatureDoesNotMatch</Code><Message>no</Message>"
+                                      + "</Error>")
+                                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                          s.getOutputStream()
+                              .write(
+                                  ("HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\n"
+                                          + "Content-Length: "
+                                          + body.length
+                                          + "\r\nConnection: close\r\n\r\n")
+                                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                          s.getOutputStream().write(body);
+                          s.getOutputStream().flush();
+                        }
+                      }
+                    } catch (IOException e) {
+                      // closed at the end of the test
+                    }
+                  });
+      URI endpoint = URI.create("http://127.0.0.1:" + strict.getLocalPort());
+      try (S3Store refused = storeWith(SECRET_KEY, endpoint, Duration.ofSeconds(5))) {
+        assertThatThrownBy(
+                () ->
+                    refused.upload(
+                        S3Location.parse("s3://rows/denied"), new byte[] {1, 2, 3}, "text/plain"))
+            .isInstanceOfSatisfying(
+                StorageException.class,
+                e -> assertThat(e.problem()).isEqualTo(StorageException.Problem.ACCESS_DENIED))
+            .hasMessageContaining("SignatureDoesNotMatch");
+      }
+      refuser.interrupt();
+    }
+    assertThat(requestLines)
+        .noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("expect:"));
+  }
+
+  @Test
   void refusesAPackageLargerThanAllowed() throws IOException {
     long limit = Files.size(archive) - 1;
     assertThatThrownBy(() -> load(store, "s3://models/iris/1.0.0.tar.gz", null, limit))
