@@ -15,6 +15,14 @@ public final class RuntimeEnvironment {
   public static final String POD_NAME = "POD_NAME";
   public static final String POD_NAMESPACE = "POD_NAMESPACE";
   public static final String POD_UID = "POD_UID";
+
+  /**
+   * The pod's IP (downward API {@code status.podIP}): with a retraining sink, request ids carry it
+   * (masked) with the HTTP port, so a label another replica receives reaches the pod that holds the
+   * row's features.
+   */
+  public static final String POD_IP = "POD_IP";
+
   public static final String MODELDEPLOYMENT_NAME = "MODELDEPLOYMENT_NAME";
 
   /** The owning ModelDeployment's UID: reference objects of a package are owned by it. */
@@ -144,6 +152,7 @@ public final class RuntimeEnvironment {
           POD_NAME,
           POD_NAMESPACE,
           POD_UID,
+          POD_IP,
           MODELDEPLOYMENT_NAME,
           MODELDEPLOYMENT_UID,
           REPORT_INTERVAL_SECONDS,

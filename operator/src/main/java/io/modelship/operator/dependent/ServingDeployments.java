@@ -309,6 +309,7 @@ public class ServingDeployments extends KubernetesDependentResource<Deployment, 
     env.add(field(RuntimeEnvironment.POD_NAME, "metadata.name"));
     env.add(field(RuntimeEnvironment.POD_UID, "metadata.uid"));
     env.add(field(RuntimeEnvironment.POD_NAMESPACE, "metadata.namespace"));
+    env.add(field(RuntimeEnvironment.POD_IP, "status.podIP"));
     env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_NAME, md.getMetadata().getName()));
     env.add(value(RuntimeEnvironment.MODELDEPLOYMENT_UID, md.getMetadata().getUid()));
     env.add(

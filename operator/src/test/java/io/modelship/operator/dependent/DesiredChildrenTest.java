@@ -204,7 +204,10 @@ class DesiredChildrenTest {
         .filteredOn(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null)
         .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
         .containsExactly(
-            "POD_NAME=metadata.name", "POD_UID=metadata.uid", "POD_NAMESPACE=metadata.namespace");
+            "POD_NAME=metadata.name",
+            "POD_UID=metadata.uid",
+            "POD_NAMESPACE=metadata.namespace",
+            "POD_IP=status.podIP");
   }
 
   @Test

@@ -33,6 +33,7 @@ class RuntimeEnvContractTest {
             switch (e.getValueFrom().getFieldRef().getFieldPath()) {
               case "metadata.name" -> "iris-pod-0";
               case "metadata.namespace" -> "ml";
+              case "status.podIP" -> "10.1.2.3";
               default -> "uid-0";
             });
       }
@@ -80,6 +81,8 @@ class RuntimeEnvContractTest {
     assertThat(config.reporting().enabled()).isTrue();
     assertThat(config.reporting().podName()).isEqualTo("iris-pod-0");
     assertThat(config.reporting().namespace()).isEqualTo("ml");
+    // with a retraining sink, ids carry it so labels reach the pod that holds the row's features
+    assertThat(config.podIp()).isEqualTo("10.1.2.3");
     assertThat(config.reporting().modelDeployment()).isEqualTo("iris");
     assertThat(config.reporting().interval()).isEqualTo(Duration.ofSeconds(30));
   }

@@ -70,8 +70,26 @@ public final class JsonIo {
    * whole: only the tree, which the limits bound. Call {@link #release} when the request is done.
    */
   public static JsonNode body(Context ctx, long maxBytes, BodyTiming timing, JsonLimits limits) {
+    return signedBody(ctx, maxBytes, timing, limits, null);
+  }
+
+  /**
+   * A body checked like {@link #body} whose bytes {@code signed} must accept before anything is
+   * parsed (403 otherwise): a call between replicas, signed with the deployment's key.
+   */
+  public static JsonNode signedBody(
+      Context ctx,
+      long maxBytes,
+      BodyTiming timing,
+      JsonLimits limits,
+      java.util.function.Predicate<byte[]> signed) {
     JsonNode node =
-        parse(ctx, maxBytes, timing, (parser, lease) -> BoundedJson.read(parser, limits, lease));
+        parse(
+            ctx,
+            maxBytes,
+            timing,
+            (parser, lease) -> BoundedJson.read(parser, limits, lease),
+            signed);
     if (!node.isObject() && !node.isArray()) {
       throw HttpError.badRequest("request body must be a JSON object");
     }
@@ -96,7 +114,8 @@ public final class JsonIo {
         timing,
         (parser, lease) ->
             BatchBody.read(
-                parser, new BoundedJson(parser, limits, lease), features, field, bareList));
+                parser, new BoundedJson(parser, limits, lease), features, field, bareList),
+        null);
   }
 
   private interface BodyReader<T> {
@@ -109,7 +128,12 @@ public final class JsonIo {
    * within {@code timing} ({@link RequestBody}), then the parse, with the request's share of the
    * in-flight budget held until {@link #release}.
    */
-  private static <T> T parse(Context ctx, long maxBytes, BodyTiming timing, BodyReader<T> reader) {
+  private static <T> T parse(
+      Context ctx,
+      long maxBytes,
+      BodyTiming timing,
+      BodyReader<T> reader,
+      java.util.function.Predicate<byte[]> signed) {
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
       throw new HttpError(
@@ -128,6 +152,9 @@ public final class JsonIo {
     BoundedJson.InFlight.Lease lease = IN_FLIGHT.lease();
     ctx.attribute(LEASE, lease);
     byte[] body = RequestBody.read(ctx, length, maxBytes, timing, lease);
+    if (signed != null && !signed.test(body)) {
+      throw new HttpError(403, "the request's signature does not match this deployment's key");
+    }
     try (JsonParser parser = REQUESTS.createParser(body)) {
       T value = reader.read(parser, lease);
       if (value == null) {

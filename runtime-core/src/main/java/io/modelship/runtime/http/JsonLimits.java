@@ -25,6 +25,15 @@ public record JsonLimits(long maxValues, int maxDepth, String takes) {
   public static final JsonLimits SMALL =
       new JsonLimits(ENVELOPE, MAX_DEPTH, "one small JSON object");
 
+  /**
+   * Labels another replica hands over: at most {@code labels} objects of a request id and a label
+   * or value (an object and two members each).
+   */
+  public static JsonLimits forLabels(int labels) {
+    return new JsonLimits(
+        3L * labels + ENVELOPE, MAX_DEPTH, "at most " + labels + " labels of request ids");
+  }
+
   /** A body of one row of the model's features (a list, or an object keyed by feature name). */
   public static JsonLimits forRow(FeatureRows rows) {
     return new JsonLimits(

@@ -9,6 +9,7 @@ import io.modelship.runtime.inference.RequestException;
 import io.modelship.runtime.monitoring.FeedbackResult;
 import io.modelship.runtime.monitoring.RequestMetrics;
 import io.modelship.runtime.monitoring.ValueFeedback;
+import io.modelship.runtime.sink.LabelForwarder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -107,6 +108,54 @@ public final class MonitoringController {
     out.put("predicted", service.labels().get(result.predictedClass()));
     out.put("correct", result.correct());
     out.put("accuracy", service.accuracy());
+    JsonIo.ok(ctx, out);
+  }
+
+  /**
+   * Labels another replica of this deployment received for rows predicted here ({@link
+   * LabelForwarder}): {@code {"labels": [{"request_id": "…", "label": "…"} | {"request_id": "…",
+   * "value": 1.5}, …]}}, signed with the deployment's key. The rows are kept for retraining, not
+   * scored again (the replica that received them did). Answers how many were kept, how many had
+   * been forgotten and how many were refused.
+   */
+  public void forwardedLabels(Context ctx) {
+    String key = runtime.config().feedbackSigningKey();
+    if (key == null) {
+      throw RequestException.notFound(
+          "labels from other replicas need FEEDBACK_SIGNING_KEY; this pod has none");
+    }
+    InferenceService service = runtime.require();
+    String signature = ctx.header(LabelForwarder.SIGNATURE_HEADER);
+    JsonNode body =
+        JsonIo.signedBody(
+            ctx,
+            runtime.config().maxBodyBytes(),
+            runtime.config().bodyTiming(),
+            JsonLimits.forLabels(LabelForwarder.BATCH),
+            bytes -> LabelForwarder.verify(key, bytes, signature));
+    JsonNode labels = body.get("labels");
+    if (labels == null || !labels.isArray()) {
+      throw RequestException.badInput("'labels' must be a list");
+    }
+    Map<InferenceService.Handover, Integer> outcomes =
+        new java.util.EnumMap<>(InferenceService.Handover.class);
+    for (JsonNode item : labels) {
+      JsonNode id = item.get("request_id");
+      JsonNode label = item.get("label");
+      JsonNode value = item.get("value");
+      InferenceService.Handover outcome =
+          id == null || !id.isTextual()
+              ? InferenceService.Handover.REFUSED
+              : service.keepHandedOver(
+                  id.asText(),
+                  label != null && label.isTextual() ? label.asText() : null,
+                  value != null && value.isNumber() ? value.asDouble() : null);
+      outcomes.merge(outcome, 1, Integer::sum);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("kept", outcomes.getOrDefault(InferenceService.Handover.KEPT, 0));
+    out.put("notRemembered", outcomes.getOrDefault(InferenceService.Handover.NOT_REMEMBERED, 0));
+    out.put("refused", outcomes.getOrDefault(InferenceService.Handover.REFUSED, 0));
     JsonIo.ok(ctx, out);
   }
 

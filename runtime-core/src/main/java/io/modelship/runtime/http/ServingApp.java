@@ -84,6 +84,7 @@ public final class ServingApp implements AutoCloseable {
                         () -> RuntimeReportSnapshot.reference(runtime)))
             .orElse(null);
     RuntimeReporter reporting = reporter;
+    runtime.listeningOn(config.port());
     Thread.ofPlatform()
         .name("model-loader")
         .start(
@@ -111,6 +112,7 @@ public final class ServingApp implements AutoCloseable {
   private void listen() {
     ServeConfig config = runtime.config();
     app = Javalin.create(this::configure).start(config.host(), config.port());
+    runtime.listeningOn(app.port());
   }
 
   public int port() {
@@ -184,6 +186,9 @@ public final class ServingApp implements AutoCloseable {
     routes.post("/predict_batch", inference("predict_batch", predict::predictBatch));
     routes.get("/model_info", route("model_info", monitoring::modelInfo));
     routes.post("/feedback", route("feedback", monitoring::feedback));
+    routes.post(
+        io.modelship.runtime.sink.LabelForwarder.PATH,
+        route("feedback_forwarded", monitoring::forwardedLabels));
     routes.get("/drift", route("drift", monitoring::drift));
     routes.get("/metrics", route("metrics", monitoring::metrics));
     routes.get("/", route("dashboard", dashboard::serve));

@@ -64,15 +64,41 @@ public final class InferenceService implements AutoCloseable {
   private final io.modelship.runtime.sink.FeatureMemory features;
 
   private final io.modelship.runtime.sink.LabelledRowSink sink;
+
+  /**
+   * With a sink and a signing key: hands labels for other replicas' rows to them (they hold the
+   * features).
+   */
+  private final io.modelship.runtime.sink.LabelForwarder forwarder;
+
+  /** Labels whose row's features were overwritten by newer predictions before the label came. */
+  private final java.util.concurrent.atomic.AtomicLong rowsForgotten =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private volatile DriftReport lastDrift;
 
   public InferenceService(ModelPackage model, ServeConfig config, MeterRegistry registry) {
+    this(model, config, registry, () -> null);
+  }
+
+  /**
+   * @param home where this process answers other replicas (POD_IP and the HTTP port), once known;
+   *     with a retraining sink, request ids carry it so a label another replica receives comes back
+   *     here, where the row's features are
+   */
+  public InferenceService(
+      ModelPackage model,
+      ServeConfig config,
+      MeterRegistry registry,
+      java.util.function.Supplier<java.net.InetSocketAddress> home) {
     this.model = model;
+    boolean keepsRows = config.retrainingSink() != null && config.monitoring();
     this.ids =
         new RequestIds(
             config.feedbackSigningKey(),
             model.manifest().version(),
-            config.rememberedPredictions());
+            config.rememberedPredictions(),
+            keepsRows ? home : () -> null);
     this.predictor = model.model();
     ModelManifest manifest = model.manifest();
     this.labels = manifest.labels() == null ? List.of() : List.copyOf(manifest.labels());
@@ -113,7 +139,7 @@ public final class InferenceService implements AutoCloseable {
         new PredictionCounts(
             labels, manifest.name(), manifest.version(), registry, config.monitoring());
     ServiceGauges.register(this, registry, config.driftThreshold());
-    if (config.retrainingSink() != null && config.monitoring()) {
+    if (keepsRows) {
       this.features =
           new io.modelship.runtime.sink.FeatureMemory(
               model.featureNames().size(), config.rememberedPredictions());
@@ -124,10 +150,40 @@ public final class InferenceService implements AutoCloseable {
                   manifest.version(),
                   config.reporting().podName())
               .register(registry);
+      this.forwarder =
+          config.feedbackSigningKey() == null
+              ? null
+              : new io.modelship.runtime.sink.LabelForwarder(
+                      config.feedbackSigningKey(), config.authToken())
+                  .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "modelship_retraining_sink_rows",
+              rowsForgotten,
+              java.util.concurrent.atomic.AtomicLong::get)
+          .description(
+              "Labelled rows lost because newer predictions had overwritten their features"
+                  + " (FEEDBACK_REMEMBERED_PREDICTIONS) before the label came")
+          .tag("outcome", "forgotten")
+          .register(registry);
     } else {
       this.features = null;
       this.sink = null;
+      this.forwarder = null;
     }
+  }
+
+  /**
+   * Labelled rows lost on their way to the sink, each counted once across the replicas: the sink
+   * dropped them, their features were forgotten here, or this pod could not hand a label to the
+   * replica that predicted the row. 0 without a sink.
+   */
+  public long rowsLost() {
+    if (sink == null) {
+      return 0;
+    }
+    return sink.rowsDropped()
+        + rowsForgotten.get()
+        + (forwarder == null ? 0 : forwarder.unreachable());
   }
 
   /** The retraining sink, or null when spec.retraining.data.sink is unset. */
@@ -359,9 +415,13 @@ public final class InferenceService implements AutoCloseable {
       }
       return result;
     }
-    return ids.firstFeedbackFor(requestId)
-        ? accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass)
-        : accuracy.duplicateFromElsewhere(id.predictedClass());
+    if (!ids.firstFeedbackFor(requestId)) {
+      return accuracy.duplicateFromElsewhere(id.predictedClass());
+    }
+    if (forwarder != null && id.home() != null) {
+      forwarder.forward(id.home(), requestId, label);
+    }
+    return accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass);
   }
 
   /**
@@ -383,23 +443,74 @@ public final class InferenceService implements AutoCloseable {
       }
       return result;
     }
-    return ids.firstFeedbackFor(requestId)
-        ? errors.feedbackFromElsewhere(id.predictedValue(), value)
-        : errors.duplicateFromElsewhere(id.predictedValue());
+    if (!ids.firstFeedbackFor(requestId)) {
+      return errors.duplicateFromElsewhere(id.predictedValue());
+    }
+    if (forwarder != null && id.home() != null) {
+      forwarder.forward(id.home(), requestId, value);
+    }
+    return errors.feedbackFromElsewhere(id.predictedValue(), value);
+  }
+
+  /** What became of a label another replica handed over for a row predicted here. */
+  public enum Handover {
+    /** The row was kept. */
+    KEPT,
+    /** Newer predictions had overwritten the row's features (counted as forgotten). */
+    NOT_REMEMBERED,
+    /** Not an id of this process, or a label this model does not know: nothing kept. */
+    REFUSED
+  }
+
+  /**
+   * Keeps the row of a label another replica received and already scored, for a prediction made
+   * here ({@link io.modelship.runtime.sink.LabelForwarder}). Not scored again. {@code label} for a
+   * classifier, {@code value} for a regressor.
+   */
+  public Handover keepHandedOver(String requestId, String label, Double value) {
+    if (sink == null) {
+      return Handover.REFUSED;
+    }
+    RequestIds.Parsed id = ids.parse(requestId, regression ? 0 : labels.size());
+    if (id == null || !id.local() || !id.trusted()) {
+      return Handover.REFUSED;
+    }
+    String prediction;
+    String truth;
+    if (regression) {
+      if (value == null || !Double.isFinite(value) || id.predictedClass() >= 0) {
+        return Handover.REFUSED;
+      }
+      prediction = String.valueOf(id.predictedValue());
+      truth = String.valueOf(value.doubleValue());
+    } else {
+      if (label == null || !labels.contains(label) || id.predictedClass() < 0) {
+        return Handover.REFUSED;
+      }
+      prediction = labels.get(id.predictedClass());
+      truth = label;
+    }
+    return keep(id.sequence(), prediction, truth) ? Handover.KEPT : Handover.NOT_REMEMBERED;
   }
 
   /**
    * Sends a row whose feedback was just counted to the sink. Only this replica's own predictions
-   * have their features here; feedback for another replica's id still counts for accuracy.
+   * have their features here; a label for another replica's id is handed to it ({@link
+   * #keepHandedOver}).
+   *
+   * @return whether the row's features were still here (else it is counted as forgotten)
    */
-  private void keep(long sequence, String prediction, String label) {
+  private boolean keep(long sequence, String prediction, String label) {
     if (sink == null) {
-      return;
+      return false;
     }
     double[] row = features.take(sequence);
-    if (row != null) {
-      sink.append(row, prediction, label, java.time.Instant.now());
+    if (row == null) {
+      rowsForgotten.incrementAndGet();
+      return false;
     }
+    sink.append(row, prediction, label, java.time.Instant.now());
+    return true;
   }
 
   /**
@@ -454,6 +565,9 @@ public final class InferenceService implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (forwarder != null) {
+      forwarder.close();
+    }
     if (sink != null) {
       sink.close();
     }

@@ -32,6 +32,10 @@ public final class ModelRuntime {
   private final RequestMetrics metrics;
   private final Instant started = Instant.now();
   private volatile InferenceService service;
+
+  /** Where other replicas reach this process's HTTP server: POD_IP and the port, once known. */
+  private volatile java.net.InetSocketAddress home;
+
   private volatile String loadError;
   private volatile boolean draining;
   private volatile boolean timedOut;
@@ -93,7 +97,7 @@ public final class ModelRuntime {
                   config.workDir(),
                   config.maxDownloadBytes(),
                   config.crossHostRedirects()));
-      InferenceService loaded = new InferenceService(model, config, metrics.registry());
+      InferenceService loaded = new InferenceService(model, config, metrics.registry(), () -> home);
       if (timedOut) { // too late: /ready already says why, and stays so
         try {
           loaded.close();
@@ -124,6 +128,24 @@ public final class ModelRuntime {
       }
       loadError = UriRedaction.scrub(e.toString(), config.modelUri());
       LOG.error("cannot load model from {}: {}", uri, loadError);
+    }
+  }
+
+  /**
+   * The HTTP port this process listens on, with POD_IP the address other replicas reach it at
+   * (nothing without POD_IP, or for port 0, which is no address).
+   */
+  public void listeningOn(int port) {
+    if (config.podIp() == null || port <= 0) {
+      return;
+    }
+    try {
+      home = new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(config.podIp()), port);
+    } catch (IllegalArgumentException e) {
+      LOG.warn(
+          "POD_IP '{}' is not an IP address; labels other replicas receive for this pod's"
+              + " predictions cannot be handed back to it",
+          config.podIp());
     }
   }
 

@@ -66,7 +66,7 @@ public final class RuntimeReportSnapshot {
     }
     if (service.sink() != null) {
       report.setSinkRowsWritten(service.sink().rowsWritten());
-      report.setSinkRowsDropped(service.sink().rowsDropped());
+      report.setSinkRowsDropped(service.rowsLost());
     }
     ErrorTotals errors = service.errorTotals();
     if (errors != null) {

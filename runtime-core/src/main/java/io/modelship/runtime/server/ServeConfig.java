@@ -46,7 +46,8 @@ public record ServeConfig(
     Duration drainTimeout,
     BodyTiming bodyTiming,
     Reporting reporting,
-    io.modelship.runtime.sink.SinkSettings retrainingSink) {
+    io.modelship.runtime.sink.SinkSettings retrainingSink,
+    String podIp) {
 
   public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
 
@@ -184,7 +185,8 @@ public record ServeConfig(
                     get.apply(RuntimeEnvironment.REPORT_INTERVAL_SECONDS),
                     RuntimeEnvironment.DEFAULT_REPORT_INTERVAL_SECONDS,
                     RuntimeEnvironment.REPORT_INTERVAL_SECONDS))),
-        io.modelship.runtime.sink.SinkSettings.fromEnvironment(env));
+        io.modelship.runtime.sink.SinkSettings.fromEnvironment(env),
+        get.apply(RuntimeEnvironment.POD_IP));
   }
 
   /**

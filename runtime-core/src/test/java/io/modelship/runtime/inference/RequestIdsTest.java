@@ -2,9 +2,12 @@ package io.modelship.runtime.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,48 @@ class RequestIdsTest {
     long b = ids.nextSequences(1);
     assertThat(b).isEqualTo(a + 1000);
     assertThat(ids.parse(ids.forClass(a + 999, 0), 2).local()).isTrue();
+  }
+
+  @Test
+  void anIdNamesTheReplicaThatHoldsItsRowOnlyToReplicasWithTheKey() throws Exception {
+    String key = "k3y-of-this-modeldeployment";
+    for (InetSocketAddress home :
+        List.of(
+            new InetSocketAddress(InetAddress.ofLiteral("10.244.3.17"), 8080),
+            new InetSocketAddress(InetAddress.ofLiteral("fd00:10:244::3:17"), 8080))) {
+      RequestIds issuer = new RequestIds(key, "1.0.0", 100, () -> home);
+      String id = issuer.forClass(issuer.nextSequences(1), 2);
+      String addressHex = HexFormat.of().formatHex(home.getAddress().getAddress());
+      assertThat(id).as("a client sees no pod address").doesNotContain(addressHex);
+      // still HMAC-SHA256 of the whole unsigned id, as every replica and version computes it
+      String unsigned = id.substring(0, id.lastIndexOf('-'));
+      assertThat(id).endsWith('-' + jdkSignature(key, "version 1.0.0\n" + unsigned));
+
+      RequestIds.Parsed elsewhere = new RequestIds(key, "1.0.0", 100).parse(id, 3);
+      assertThat(elsewhere.trusted()).isTrue();
+      assertThat(elsewhere.local()).isFalse();
+      assertThat(elsewhere.home()).isEqualTo(home);
+      assertThat(issuer.parse(id, 3).local()).isTrue();
+
+      // another address put into the id breaks its signature
+      char[] tampered = id.toCharArray();
+      tampered[9] = tampered[9] == '0' ? '1' : '0';
+      RequestIds.Parsed forged = new RequestIds(key, "1.0.0", 100).parse(new String(tampered), 3);
+      assertThat(forged.trusted()).isFalse();
+      assertThat(forged.home()).isNull();
+    }
+  }
+
+  @Test
+  void withoutAKeyOrAHomeIdsStayShort() {
+    var home = new InetSocketAddress(InetAddress.ofLiteral("10.244.3.17"), 8080);
+    RequestIds unsigned = new RequestIds(null, "1.0.0", 100, () -> home);
+    assertThat(unsigned.forClass(unsigned.nextSequences(1), 0).split("-")[0]).hasSize(8);
+    RequestIds homeless = new RequestIds("k3y-of-this-modeldeployment", "1.0.0", 100);
+    String id = homeless.forClass(homeless.nextSequences(1), 0);
+    assertThat(id.split("-")[0]).hasSize(8);
+    assertThat(new RequestIds("k3y-of-this-modeldeployment", "1.0.0", 100).parse(id, 2).home())
+        .isNull();
   }
 
   private static String jdkSignature(String key, String message) throws Exception {

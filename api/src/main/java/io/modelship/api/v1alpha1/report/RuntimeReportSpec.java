@@ -67,8 +67,10 @@ public class RuntimeReportSpec {
   private Long sinkRowsWritten;
 
   /**
-   * Rows with labelled feedback the retraining sink lost since start (it was down, slow or refused
-   * them).
+   * Rows with labelled feedback lost since start, each counted once across the replicas: the
+   * retraining sink was down, slow or refused them; newer predictions had overwritten their
+   * features before the label came; or the replica that predicted them did not take the label this
+   * pod received.
    */
   private Long sinkRowsDropped;
 
