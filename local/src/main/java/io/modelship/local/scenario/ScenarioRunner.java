@@ -299,6 +299,15 @@ public final class ScenarioRunner {
     String candidate = retrainProgress.candidateVersion();
     out.println();
     out.println(retrainProgress.message());
+    String serving = get().path("spec").path("model").path("version").asText();
+    KeptRows kept = KeptRows.of(cluster.client(), NAMESPACE, NAME, serving);
+    out.println(kept.message(serving));
+    if (kept.pods() > 1 && (kept.handedOver() == 0 || kept.lost() > 0)) {
+      return new Verdict(
+          Verdict.Outcome.FAILED,
+          "labels that reached the pod that had not predicted their row were not all kept: "
+              + kept.message(serving));
+    }
     out.println(
         "$ kubectl modelship adopt " + NAME + " -n " + NAMESPACE + " --candidate " + candidate);
     PluginRun adopt = kubectlModelship("adopt", NAME, "-n", NAMESPACE, "--candidate", candidate);
