@@ -490,6 +490,12 @@ public final class InferenceService implements AutoCloseable {
       prediction = labels.get(id.predictedClass());
       truth = label;
     }
+    if (accuracy != null) {
+      accuracy.answeredElsewhere(id.sequence());
+    }
+    if (errors != null) {
+      errors.answeredElsewhere(id.sequence());
+    }
     return keep(id.sequence(), prediction, truth) ? Handover.KEPT : Handover.NOT_REMEMBERED;
   }
 

@@ -120,6 +120,23 @@ public final class ErrorTracker {
     }
   }
 
+  /**
+   * Marks an earlier prediction of this tracker as answered without scoring it: another replica
+   * received its feedback and scored it there, so a repeat sent here is a duplicate, not a second
+   * outcome.
+   */
+  public void answeredElsewhere(long sequence) {
+    if (sequence < 0) {
+      return;
+    }
+    int slot = (int) (sequence % sequences.length);
+    synchronized (lock) {
+      if (sequences[slot] == sequence) {
+        answered[slot] = true;
+      }
+    }
+  }
+
   /** Scores a prediction another replica made, known only from the value its request id carries. */
   public ValueFeedback feedbackFromElsewhere(double predicted, double trueValue) {
     synchronized (lock) {

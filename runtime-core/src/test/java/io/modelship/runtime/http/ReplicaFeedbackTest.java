@@ -113,6 +113,11 @@ class ReplicaFeedbackTest extends ServingAppTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> metric(b, "modelship_retraining_labels_forwarded_total") == 30);
+      // the same label sent again, now to the pod that predicted: already scored (by B)
+      Reply repeat = label(a, predicted.getFirst()[0], "setosa");
+      assertThat(repeat.json().get("outcome").asText()).isEqualTo("Duplicate");
+      assertThat(get(a, "/model_info").json().at("/statistics/accuracy/totalFeedback").asInt())
+          .isZero();
     } finally {
       a.close();
       b.close();
