@@ -21,6 +21,14 @@ final class AccessControl {
    */
   static final String DASHBOARD = "/";
 
+  /**
+   * Calls between the replicas of a deployment ({@link io.modelship.runtime.sink.LabelForwarder}):
+   * authenticated by the deployment's signing key (the body's HMAC) instead of the bearer token,
+   * which is never sent to an address an old request id names, and outside the rate limit, which is
+   * the clients' budget.
+   */
+  static final String SIGNED = io.modelship.runtime.sink.LabelForwarder.PATH;
+
   private final byte[] token;
   private final double ratePerSecond;
   private double tokens;
@@ -41,7 +49,10 @@ final class AccessControl {
    * 401.
    */
   boolean refusesToken(String path, String authorization) {
-    if (token == null || OPEN_PATHS.contains(path) || DASHBOARD.equals(path)) {
+    if (token == null
+        || OPEN_PATHS.contains(path)
+        || DASHBOARD.equals(path)
+        || SIGNED.equals(path)) {
       return false;
     }
     byte[] given =
@@ -50,7 +61,7 @@ final class AccessControl {
   }
 
   void check(Context ctx) {
-    if (OPEN_PATHS.contains(ctx.path())) {
+    if (OPEN_PATHS.contains(ctx.path()) || SIGNED.equals(ctx.path())) {
       return;
     }
     if (token != null && !DASHBOARD.equals(ctx.path())) {

@@ -129,7 +129,9 @@ public final class MonitoringController {
     JsonNode body =
         JsonIo.signedBody(
             ctx,
-            runtime.config().maxBodyBytes(),
+            // open without the bearer token (the signature is checked once the body is in): no
+            // more than a full batch of labels needs
+            Math.min(runtime.config().maxBodyBytes(), LabelForwarder.MAX_BODY_BYTES),
             runtime.config().bodyTiming(),
             JsonLimits.forLabels(LabelForwarder.BATCH),
             bytes -> LabelForwarder.verify(key, bytes, signature));
@@ -155,6 +157,7 @@ public final class MonitoringController {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("kept", outcomes.getOrDefault(InferenceService.Handover.KEPT, 0));
     out.put("notRemembered", outcomes.getOrDefault(InferenceService.Handover.NOT_REMEMBERED, 0));
+    out.put("duplicate", outcomes.getOrDefault(InferenceService.Handover.DUPLICATE, 0));
     out.put("refused", outcomes.getOrDefault(InferenceService.Handover.REFUSED, 0));
     JsonIo.ok(ctx, out);
   }

@@ -104,6 +104,7 @@ public final class ServingApp implements AutoCloseable {
 
   /** Loads the model before listening; for tests and batch tools that want a ready server. */
   public ServingApp startReady() {
+    runtime.listeningOn(runtime.config().port());
     runtime.load();
     listen();
     return this;

@@ -153,8 +153,7 @@ public final class InferenceService implements AutoCloseable {
       this.forwarder =
           config.feedbackSigningKey() == null
               ? null
-              : new io.modelship.runtime.sink.LabelForwarder(
-                      config.feedbackSigningKey(), config.authToken())
+              : new io.modelship.runtime.sink.LabelForwarder(config.feedbackSigningKey(), home)
                   .register(registry);
       io.micrometer.core.instrument.FunctionCounter.builder(
               "modelship_retraining_sink_rows",
@@ -418,7 +417,7 @@ public final class InferenceService implements AutoCloseable {
     if (!ids.firstFeedbackFor(requestId)) {
       return accuracy.duplicateFromElsewhere(id.predictedClass());
     }
-    if (forwarder != null && id.home() != null) {
+    if (forwarder != null) {
       forwarder.forward(id.home(), requestId, label);
     }
     return accuracy.feedbackFromElsewhere(id.predictedClass(), trueClass);
@@ -446,7 +445,7 @@ public final class InferenceService implements AutoCloseable {
     if (!ids.firstFeedbackFor(requestId)) {
       return errors.duplicateFromElsewhere(id.predictedValue());
     }
-    if (forwarder != null && id.home() != null) {
+    if (forwarder != null) {
       forwarder.forward(id.home(), requestId, value);
     }
     return errors.feedbackFromElsewhere(id.predictedValue(), value);
@@ -458,6 +457,8 @@ public final class InferenceService implements AutoCloseable {
     KEPT,
     /** Newer predictions had overwritten the row's features (counted as forgotten). */
     NOT_REMEMBERED,
+    /** Its label had come before (here, or handed over): kept then, nothing more now. */
+    DUPLICATE,
     /** Not an id of this process, or a label this model does not know: nothing kept. */
     REFUSED
   }
@@ -490,11 +491,12 @@ public final class InferenceService implements AutoCloseable {
       prediction = labels.get(id.predictedClass());
       truth = label;
     }
-    if (accuracy != null) {
-      accuracy.answeredElsewhere(id.sequence());
-    }
-    if (errors != null) {
-      errors.answeredElsewhere(id.sequence());
+    boolean answered =
+        accuracy != null
+            ? accuracy.answeredElsewhere(id.sequence())
+            : errors.answeredElsewhere(id.sequence());
+    if (answered) {
+      return Handover.DUPLICATE;
     }
     return keep(id.sequence(), prediction, truth) ? Handover.KEPT : Handover.NOT_REMEMBERED;
   }

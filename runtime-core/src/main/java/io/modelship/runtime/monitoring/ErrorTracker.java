@@ -124,16 +124,21 @@ public final class ErrorTracker {
    * Marks an earlier prediction of this tracker as answered without scoring it: another replica
    * received its feedback and scored it there, so a repeat sent here is a duplicate, not a second
    * outcome.
+   *
+   * @return whether it had been answered already (its feedback came here or was handed over before)
    */
-  public void answeredElsewhere(long sequence) {
+  public boolean answeredElsewhere(long sequence) {
     if (sequence < 0) {
-      return;
+      return false;
     }
     int slot = (int) (sequence % sequences.length);
     synchronized (lock) {
-      if (sequences[slot] == sequence) {
-        answered[slot] = true;
+      if (sequences[slot] != sequence) {
+        return false;
       }
+      boolean before = answered[slot];
+      answered[slot] = true;
+      return before;
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -40,10 +41,15 @@ import org.slf4j.LoggerFactory;
  * <p>The label was already scored here (accuracy, error); the replica that predicted only keeps the
  * row. Labels wait in a bounded queue and a background thread sends them in batches, one call per
  * replica, to {@value #PATH} on the address the request id carries, signed with the deployment's
- * key ({@value #SIGNATURE_HEADER}: HMAC-SHA256 of the body) so no client can add rows there.
- * Feedback never waits for it: a full queue, a replica that is gone or does not answer in {@link
- * #TIMEOUT}, costs the rows, counted ({@code
- * modelship_retraining_sink_rows_total{outcome="unreachable"}}) and logged once per replica.
+ * key ({@value #SIGNATURE_HEADER}: HMAC-SHA256 of the body) so no client can add rows there; the
+ * bearer token is never sent (an old id may name an address another pod has since taken). Feedback
+ * never waits for it. A label is lost — counted once, as {@code
+ * modelship_retraining_sink_rows_total{outcome="unreachable"}}, and logged once per replica — when
+ * its id names no replica (an older runtime's id, a pod without POD_IP) or names this pod's address
+ * but an earlier process, when the queue is full, or when the replica does not take it: no
+ * connection within {@link #CONNECT_TIMEOUT}, no answer within {@link #TIMEOUT}, or an answer other
+ * than 200. A replica that failed is not called again for {@link #BACKOFF}: its labels are counted
+ * at once, so pods gone after a rollout never hold up the labels for live ones.
  */
 public final class LabelForwarder implements AutoCloseable {
 
@@ -61,7 +67,20 @@ public final class LabelForwarder implements AutoCloseable {
   /** How many labels one call carries at most. */
   public static final int BATCH = 1_000;
 
+  /** The most a batch's body may be: a full batch of labels, with room for long ids. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long a replica that failed is not called again. */
+  static final Duration BACKOFF = Duration.ofSeconds(30);
+
+  /** How much of a replica's answer is read: its counts. */
+  private static final int MAX_ANSWER_BYTES = 4096;
+
+  /** How long closing waits for the labels still queued to be sent. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(LabelForwarder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,8 +88,9 @@ public final class LabelForwarder implements AutoCloseable {
   private record Pending(InetSocketAddress home, String requestId, String label, double value) {}
 
   private final byte[] key;
-  private final String authorization;
+  private final Supplier<InetSocketAddress> self;
   private final BlockingQueue<Pending> queue;
+  private final Map<InetSocketAddress, Long> failedUntilNanos = new ConcurrentHashMap<>();
   private final HttpClient http;
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong unreachable = new AtomicLong();
@@ -80,19 +100,20 @@ public final class LabelForwarder implements AutoCloseable {
 
   /**
    * @param signingKey the deployment's FEEDBACK_SIGNING_KEY
-   * @param authToken the pods' bearer token (AUTH_TOKEN), or null
+   * @param self where this pod answers other replicas, or null while unknown
    */
-  public LabelForwarder(String signingKey, String authToken) {
-    this(signingKey, authToken, QUEUE);
+  public LabelForwarder(String signingKey, Supplier<InetSocketAddress> self) {
+    this(signingKey, self, QUEUE);
   }
 
-  LabelForwarder(String signingKey, String authToken, int capacity) {
+  LabelForwarder(String signingKey, Supplier<InetSocketAddress> self, int capacity) {
     this.key = signingKey.getBytes(StandardCharsets.UTF_8);
-    this.authorization = authToken == null ? null : "Bearer " + authToken;
+    this.self = self;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.http =
         HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.sender = Thread.ofVirtual().name("label-forwarder").start(this::sendLoop);
@@ -112,7 +133,10 @@ public final class LabelForwarder implements AutoCloseable {
     return this;
   }
 
-  /** Queues a classifier's label for the replica at {@code home}; never blocks. */
+  /**
+   * Queues a classifier's label for the replica at {@code home} (null: the id names none); never
+   * blocks.
+   */
   public void forward(InetSocketAddress home, String requestId, String label) {
     offer(new Pending(home, requestId, label, Double.NaN));
   }
@@ -123,9 +147,20 @@ public final class LabelForwarder implements AutoCloseable {
   }
 
   private void offer(Pending pending) {
+    if (pending.home() == null || pending.home().equals(self.get()) || backingOff(pending.home())) {
+      // an older runtime's id, a pod without POD_IP, an earlier process at this address (the
+      // features are nowhere), or a replica that failed a moment ago
+      unreachable.incrementAndGet();
+      return;
+    }
     if (closed || !queue.offer(pending)) {
       unreachable.incrementAndGet();
     }
+  }
+
+  private boolean backingOff(InetSocketAddress home) {
+    Long until = failedUntilNanos.get(home);
+    return until != null && System.nanoTime() - until < 0;
   }
 
   /** Labels the replicas that predicted their rows took. */
@@ -141,6 +176,7 @@ public final class LabelForwarder implements AutoCloseable {
   private void sendLoop() {
     List<Pending> batch = new ArrayList<>(BATCH);
     while (true) {
+      int settled = 0; // labels of the batch already counted as forwarded or lost
       try {
         Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -158,12 +194,16 @@ public final class LabelForwarder implements AutoCloseable {
         for (var entry : byHome.entrySet()) {
           List<Pending> labels = entry.getValue();
           for (int from = 0; from < labels.size(); from += BATCH) {
-            send(entry.getKey(), labels.subList(from, Math.min(labels.size(), from + BATCH)));
+            List<Pending> part = labels.subList(from, Math.min(labels.size(), from + BATCH));
+            send(entry.getKey(), part);
+            settled += part.size();
           }
         }
       } catch (InterruptedException e) {
+        unreachable.addAndGet(batch.size() - settled);
         return;
       } catch (RuntimeException e) {
+        unreachable.addAndGet(batch.size() - settled);
         LOG.warn("cannot forward labels: {}", e.toString());
       } finally {
         batch.clear();
@@ -172,49 +212,67 @@ public final class LabelForwarder implements AutoCloseable {
   }
 
   private void send(InetSocketAddress home, List<Pending> labels) throws InterruptedException {
-    String where = home.getAddress().getHostAddress() + ":" + home.getPort();
+    if (backingOff(home)) {
+      unreachable.addAndGet(labels.size());
+      return;
+    }
+    String host =
+        home.getAddress() instanceof java.net.Inet6Address
+            ? "[" + home.getAddress().getHostAddress() + "]"
+            : home.getAddress().getHostAddress();
+    String where = host + ":" + home.getPort();
     try {
       byte[] body = body(labels);
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      "http://"
-                          + (home.getAddress() instanceof java.net.Inet6Address
-                              ? "[" + home.getAddress().getHostAddress() + "]"
-                              : home.getAddress().getHostAddress())
-                          + ":"
-                          + home.getPort()
-                          + PATH))
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://" + where + PATH))
               .timeout(TIMEOUT)
               .header("Content-Type", "application/json")
               .header(SIGNATURE_HEADER, sign(key, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-      if (authorization != null) {
-        request.header("Authorization", authorization);
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      HttpResponse<java.io.InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      byte[] answerBytes;
+      try (java.io.InputStream in = response.body()) {
+        answerBytes = in.readNBytes(MAX_ANSWER_BYTES);
       }
-      HttpResponse<byte[]> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         lost(
             home,
             labels.size(),
-            "the replica at " + where + " answered HTTP " + response.statusCode());
+            "the replica at " + where + " answered HTTP " + response.statusCode(),
+            true);
         return;
       }
-      JsonNode answer = JSON.readTree(response.body());
-      long taken = answer.path("kept").asLong(0) + answer.path("notRemembered").asLong(0);
+      JsonNode answer = JSON.readTree(answerBytes);
+      // taken: kept, forgotten there (and counted there), or a repeat of a label kept before
+      long taken =
+          Math.min(
+              labels.size(),
+              answer.path("kept").asLong(0)
+                  + answer.path("notRemembered").asLong(0)
+                  + answer.path("duplicate").asLong(0));
       forwarded.addAndGet(taken);
+      failedUntilNanos.remove(home);
       if (taken < labels.size()) {
-        lost(home, labels.size() - taken, "the replica at " + where + " refused some labels");
+        lost(
+            home,
+            labels.size() - taken,
+            "the replica at " + where + " did not issue some of the ids (a later process there?)",
+            false);
+      } else {
+        warned.remove(home);
       }
-      warned.remove(home);
     } catch (IOException e) {
-      lost(home, labels.size(), "cannot reach the replica at " + where + ": " + e);
+      lost(home, labels.size(), "cannot reach the replica at " + where + ": " + e, true);
     }
   }
 
-  private void lost(InetSocketAddress home, long rows, String why) {
+  private void lost(InetSocketAddress home, long rows, String why, boolean backOff) {
     unreachable.addAndGet(rows);
+    if (backOff) {
+      failedUntilNanos.put(home, System.nanoTime() + BACKOFF.toNanos());
+    }
     if (warned.add(home)) {
       LOG.warn(
           "{}: {} labelled row(s) of its predictions lost (further losses there are counted in"
@@ -268,22 +326,26 @@ public final class LabelForwarder implements AutoCloseable {
   }
 
   /**
-   * Stops taking labels and sends what waits, for at most {@code TIMEOUT}; what is still queued
-   * then is counted as lost.
+   * Stops taking labels and sends what waits, for at most {@link #CLOSE_WAIT} (the pod's grace
+   * period is shared with the drain and the sink's last chunk); what is not sent by then is counted
+   * as lost.
    */
   @Override
   public void close() {
     closed = true;
     try {
-      if (!sender.join(TIMEOUT.plusSeconds(1))) {
+      if (!sender.join(CLOSE_WAIT)) {
         sender.interrupt();
+        http.shutdownNow();
+        sender.join(CLOSE_WAIT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       sender.interrupt();
     }
-    unreachable.addAndGet(queue.size());
-    queue.clear();
-    http.close();
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    unreachable.addAndGet(left.size());
+    http.shutdownNow();
   }
 }

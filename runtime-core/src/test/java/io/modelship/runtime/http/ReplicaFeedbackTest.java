@@ -180,15 +180,116 @@ class ReplicaFeedbackTest extends ServingAppTest {
           forwarded(a, body, LabelForwarder.sign(KEY.getBytes(StandardCharsets.UTF_8), body));
       assertThat(signed.status()).as(signed.body()).isEqualTo(200);
       assertThat(signed.json().get("kept").asInt()).isEqualTo(1);
-      // the row is taken once: a replay keeps nothing more
+      // the row is taken once: a replay keeps nothing more, and loses nothing either
       Reply again =
           forwarded(a, body, LabelForwarder.sign(KEY.getBytes(StandardCharsets.UTF_8), body));
       assertThat(again.json().get("kept").asInt()).isZero();
-      assertThat(again.json().get("notRemembered").asInt()).isEqualTo(1);
+      assertThat(again.json().get("duplicate").asInt()).isEqualTo(1);
+      assertThat(again.json().get("notRemembered").asInt()).isZero();
     } finally {
       a.close();
     }
     assertThat(rows(sinkA)).hasSize(1);
+  }
+
+  @Test
+  void aHandOverNeedsNoBearerTokenAndSpendsNoneOfTheClientsRateLimit() throws Exception {
+    Path sinkA = tmp.resolve("a");
+    // A: a token and 1 request/s, which the client's prediction below uses up
+    ServingApp a = replica("iris-a", sinkA, Map.of("AUTH_TOKEN", "t0ken-a", "RATE_LIMIT_RPS", "1"));
+    ServingApp b = replica("iris-b", tmp.resolve("b"), Map.of("AUTH_TOKEN", "t0ken-a"));
+    try {
+      Reply predicted =
+          send(
+              a,
+              HttpRequest.newBuilder(uri(a, "/predict_batch"))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer t0ken-a")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"instances\": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}"))
+                  .build());
+      assertThat(predicted.status()).as(predicted.body()).isEqualTo(200);
+      for (JsonNode id : predicted.json().get("request_ids")) {
+        Reply r =
+            send(
+                b,
+                HttpRequest.newBuilder(uri(b, "/feedback"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer t0ken-a")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"request_id\": \"" + id.asText() + "\", \"label\": \"setosa\"}"))
+                    .build());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  metricWithToken(b, "modelship_retraining_labels_forwarded_total", "t0ken-a")
+                      == 2);
+      assertThat(
+              metricWithToken(
+                  b, "modelship_retraining_sink_rows_total{outcome=\"unreachable\"}", "t0ken-a"))
+          .isZero();
+    } finally {
+      a.close();
+      b.close();
+    }
+    assertThat(rows(sinkA)).hasSize(2);
+  }
+
+  @Test
+  void aLabelKeptAlreadyOrForAnIdThatNamesNoReplicaIsNotCountedTwice() {
+    ServingApp a = replica("iris-a", tmp.resolve("a"), Map.of());
+    ServingApp b = replica("iris-b", tmp.resolve("b"), Map.of());
+    // C has no POD_IP (outside a cluster): its ids name no replica to hand a label to
+    ServingApp c =
+        start(
+            Map.of(
+                RuntimeEnvironment.FEEDBACK_SIGNING_KEY,
+                KEY,
+                RuntimeEnvironment.RETRAINING_SINK,
+                tmp.resolve("c").toUri().toString()));
+    try {
+      String id = predict(a, 1).getFirst()[0];
+      assertThat(label(a, id, "setosa").status()).isEqualTo(200); // kept by A itself
+      assertThat(label(b, id, "setosa").status()).isEqualTo(200); // a retry through the Service
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> metric(b, "modelship_retraining_labels_forwarded_total") == 1);
+      assertThat(metric(a, "modelship_retraining_sink_rows_total{outcome=\"forgotten\"}"))
+          .as("a repeat is not a lost row")
+          .isZero();
+
+      String homeless = predict(c, 1).getFirst()[0];
+      assertThat(homeless.split("-")[0]).hasSize(8);
+      assertThat(label(b, homeless, "setosa").status()).isEqualTo(200);
+      assertThat(metric(b, "modelship_retraining_sink_rows_total{outcome=\"unreachable\"}"))
+          .as("scored by B, but no replica to keep its row: counted at once")
+          .isEqualTo(1);
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
+  }
+
+  static double metricWithToken(ServingApp on, String line, String token) {
+    Reply r =
+        send(
+            on,
+            HttpRequest.newBuilder(uri(on, "/metrics"))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build());
+    for (String l : r.body().split("\n")) {
+      if (l.startsWith(line + " ")) {
+        return Double.parseDouble(l.substring(line.length() + 1));
+      }
+    }
+    return -1;
   }
 
   static Reply forwarded(ServingApp to, byte[] body, String signature) {
