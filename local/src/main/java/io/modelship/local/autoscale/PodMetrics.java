@@ -115,12 +115,20 @@ public final class PodMetrics {
    * /metrics}.
    */
   private OptionalLong scrapeRequests(Pod pod) {
+    return exposition(http, pod).map(PodMetrics::requestsTotal).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * A local pod's {@code /metrics} (Prometheus text), or empty when it has no port yet or does not
+   * answer 200 within 5 s.
+   */
+  public static Optional<String> exposition(HttpClient http, Pod pod) {
     String port =
         pod.getMetadata().getAnnotations() == null
             ? null
             : pod.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION);
     if (port == null) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
     try {
       HttpResponse<String> r =
@@ -129,12 +137,12 @@ public final class PodMetrics {
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? requestsTotal(r.body()) : OptionalLong.empty();
+      return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
     } catch (IOException e) {
-      return OptionalLong.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return OptionalLong.empty();
+      return Optional.empty();
     }
   }
 

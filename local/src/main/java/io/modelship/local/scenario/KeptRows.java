@@ -3,13 +3,8 @@ package io.modelship.local.scenario;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelship.api.v1alpha1.RuntimeReport;
-import io.modelship.local.pods.PodRunner;
-import java.io.IOException;
-import java.net.URI;
+import io.modelship.local.autoscale.PodMetrics;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,29 +33,8 @@ record KeptRows(int pods, long written, long handedOver, long lost) {
     KeptRows sum = new KeptRows(0, 0, 0, 0);
     try (HttpClient http = HttpClient.newHttpClient()) {
       for (Pod pod : pods) {
-        String port =
-            pod.getMetadata().getAnnotations() == null
-                ? null
-                : pod.getMetadata().getAnnotations().get(PodRunner.PORT_ANNOTATION);
-        if (port == null) {
-          continue;
-        }
-        try {
-          HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            sum = sum.plus(parse(r.body()));
-          }
-        } catch (IOException e) {
-          // a pod that does not answer adds nothing
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return sum;
-        }
+        // a pod that does not answer adds nothing
+        sum = PodMetrics.exposition(http, pod).map(KeptRows::parse).map(sum::plus).orElse(sum);
       }
     }
     return sum;
