@@ -160,7 +160,14 @@ public final class LabelForwarder implements AutoCloseable {
 
   private boolean backingOff(InetSocketAddress home) {
     Long until = failedUntilNanos.get(home);
-    return until != null && System.nanoTime() - until < 0;
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until < 0) {
+      return true;
+    }
+    failedUntilNanos.remove(home, until); // over: the map keeps only pods failing now
+    return false;
   }
 
   /** Labels the replicas that predicted their rows took. */
