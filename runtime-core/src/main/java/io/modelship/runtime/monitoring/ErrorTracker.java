@@ -128,18 +128,7 @@ public final class ErrorTracker {
    * @return whether it had been answered already (its feedback came here or was handed over before)
    */
   public boolean answeredElsewhere(long sequence) {
-    if (sequence < 0) {
-      return false;
-    }
-    int slot = (int) (sequence % sequences.length);
-    synchronized (lock) {
-      if (sequences[slot] != sequence) {
-        return false;
-      }
-      boolean before = answered[slot];
-      answered[slot] = true;
-      return before;
-    }
+    return RememberedAnswers.markAnswered(sequences, answered, lock, sequence);
   }
 
   /** Scores a prediction another replica made, known only from the value its request id carries. */
