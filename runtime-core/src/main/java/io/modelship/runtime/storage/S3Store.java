@@ -205,7 +205,7 @@ public final class S3Store implements AutoCloseable {
               .build(),
           RequestBody.fromBytes(body));
     } catch (SdkException e) {
-      throw translate(e, object, "writing");
+      throw translate(whyWriteFailed(e, object), object, "writing");
     }
   }
 
@@ -220,7 +220,7 @@ public final class S3Store implements AutoCloseable {
               .build(),
           RequestBody.fromFile(source));
     } catch (SdkException e) {
-      throw translate(e, object, "writing");
+      throw translate(whyWriteFailed(e, object), object, "writing");
     }
   }
 
@@ -241,6 +241,28 @@ public final class S3Store implements AutoCloseable {
       }
     }
     return total;
+  }
+
+  /**
+   * A store may refuse an upload on its headers alone (a wrong secret) and close the connection
+   * while the body is still being written: the client then has only "error writing request body",
+   * not the store's answer. Asked again without a body (HEAD on the bucket), the store says why —
+   * access denied, no such bucket — and that is the failure reported; otherwise the write's own.
+   */
+  private SdkException whyWriteFailed(SdkException e, S3Location object) {
+    if (e instanceof S3Exception
+        || !causedBy(e, IOException.class)
+        || causedBy(e, InterruptedIOException.class)) {
+      return e;
+    }
+    try {
+      client.headBucket(b -> b.bucket(object.bucket()));
+      return e;
+    } catch (S3Exception refusal) {
+      return refusal;
+    } catch (SdkException other) {
+      return e;
+    }
   }
 
   private StorageException translate(Exception e, S3Location object, String doing) {

@@ -139,6 +139,8 @@ public final class ShadedJarS3Calls {
       call.run();
       return "none";
     } catch (StorageException e) {
+      // the whole message beside the name: what the store or the connection said, for a failure
+      System.err.println(e.problem() + ": " + e.getMessage());
       return e.problem().name();
     }
   }
